@@ -1,0 +1,161 @@
+# libverify — build, test, fuzz, install.
+# Sources are discovered by directory, so adding a module never edits this file.
+
+VERSION      := 0.1.0
+SOVERSION    := 0
+SHARED       ?= ../shared
+BUILD        ?= build
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+CC           ?= gcc
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 20
+
+PKGS := openssl libsodium zlib jansson libnfc libpcsclite
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null) $(shell pkg-config --libs libeac 2>/dev/null)
+
+INCLUDES := -Iinclude -Ilibverify -Ihw -I$(BUILD)/gen
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes
+HARDEN   := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIC
+BASEFLAGS := -std=gnu11 -g $(WARN) $(INCLUDES) $(PKG_CFLAGS) -DVFY_BUILDING \
+             -fvisibility=hidden -DVFY_SHARED_DIR='"$(abspath $(SHARED))"'
+CFLAGS   ?= -O2
+ALL_CFLAGS := $(BASEFLAGS) $(HARDEN) $(CFLAGS)
+LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
+SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+LIB_SRCS  := $(shell find libverify hw -name '*.c' -not -path '*/tools/*' | sort)
+CLI_SRCS  := $(sort $(wildcard cli/*.c))
+TEST_SRCS := $(sort $(wildcard tests/*.c))
+FUZZ_HARNESSES := $(filter-out %common.c,$(sort $(wildcard fuzz/*.c)))
+FUZZ_COMMON    := $(wildcard fuzz/*common.c)
+BENCH_SRCS := $(sort $(wildcard bench/*.c))
+EXAMPLE_SRCS := $(sort $(wildcard examples/*.c))
+# Data files compiled into the library (the built-in specimen passport and friends).
+EMBED_FILES := $(shell find data/embed -type f 2>/dev/null | sort)
+
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o
+ASAN_OBJS := $(LIB_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/gen/embedded.o
+FUZZ_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzzobj/%.o) $(BUILD)/fuzzobj/gen/embedded.o
+
+STATIC := $(BUILD)/lib/libverify.a
+SHARED_LIB := $(BUILD)/lib/libverify.so.$(VERSION)
+VFY := $(BUILD)/bin/vfy
+
+.SECONDARY:
+.PHONY: all deps demo test test-build fuzz fuzz-smoke bench examples install clean check-tools
+all: $(STATIC) $(SHARED_LIB) $(VFY)
+
+deps:
+	@sh mk/deps.sh
+
+# ---- generated: embedded data ------------------------------------------------
+$(BUILD)/gen/embedded.c: mk/embed.sh $(EMBED_FILES)
+	@mkdir -p $(dir $@)
+	@sh mk/embed.sh data/embed > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/embedded.o: $(BUILD)/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(BUILD)/asan/gen/embedded.o: $(BUILD)/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) -fPIC -O1 $(SAN) -c $< -o $@
+$(BUILD)/fuzzobj/gen/embedded.o: $(BUILD)/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASEFLAGS) -Wno-unknown-warning-option -O1 -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+
+# ---- release library and CLI ------------------------------------------------
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(STATIC): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(SHARED_LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libverify.so.$(SOVERSION) -Wl,-z,relro,-z,now -o $@ $^ $(PKG_LIBS)
+	ln -sf libverify.so.$(VERSION) $(BUILD)/lib/libverify.so.$(SOVERSION)
+	ln -sf libverify.so.$(VERSION) $(BUILD)/lib/libverify.so
+
+$(VFY): $(CLI_SRCS:%.c=$(BUILD)/obj/%.o) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDHARDEN) -o $@ $(filter %.o,$^) $(STATIC) $(PKG_LIBS)
+
+# ---- tests: everything under ASan+UBSan --------------------------------------
+$(BUILD)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) -fPIC -O1 $(SAN) -MMD -MP -c $< -o $@
+
+$(BUILD)/asan/libverify.a: $(ASAN_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/asan/vfy: $(CLI_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libverify.a
+	$(CC) $(SAN) -o $@ $(filter %.o,$^) $(BUILD)/asan/libverify.a $(PKG_LIBS)
+
+$(BUILD)/asan/run_tests: $(TEST_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libverify.a
+	$(CC) $(SAN) -o $@ $(filter %.o,$^) $(BUILD)/asan/libverify.a $(PKG_LIBS) $(TEST_LIBS) -lpthread
+
+test-build: $(BUILD)/asan/run_tests $(BUILD)/asan/vfy $(VFY)
+
+test: deps
+	@$(MAKE) --no-print-directory test-build
+	@VFY_SHARED="$(abspath $(SHARED))" VFY_BIN="$(abspath $(BUILD)/asan/vfy)" VFY_ROOT="$(CURDIR)" \
+	  sh mk/run-tests.sh $(BUILD)/asan/run_tests
+
+# ---- fuzzing ---------------------------------------------------------------
+$(BUILD)/fuzzobj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASEFLAGS) -Wno-unknown-warning-option -O1 -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+
+$(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_OBJS) $(FUZZ_COMMON)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASEFLAGS) -Wno-unknown-warning-option -O1 -fsanitize=fuzzer,address,undefined \
+	  -o $@ $< $(FUZZ_COMMON) $(FUZZ_OBJS) $(PKG_LIBS)
+
+fuzz: $(FUZZ_HARNESSES:fuzz/%.c=$(BUILD)/fuzz/%)
+
+fuzz-smoke: fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh mk/fuzz-smoke.sh $(BUILD)/fuzz $(FUZZ_HARNESSES:fuzz/%.c=%)
+
+# ---- benchmarks and examples -----------------------------------------------
+$(BUILD)/bench/%: bench/%.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(STATIC) $(PKG_LIBS) -lpthread
+
+bench: $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
+	@for b in $^; do echo "== $$b"; $$b || exit 1; done
+
+$(BUILD)/examples/%: examples/%.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(STATIC) $(PKG_LIBS)
+
+examples: $(EXAMPLE_SRCS:examples/%.c=$(BUILD)/examples/%)
+
+# ---- demo ------------------------------------------------------------------
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh mk/demo.sh $(VFY)
+
+# ---- install ---------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/verify \
+	  $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 $(STATIC) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libverify.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libverify.so.$(SOVERSION)
+	ln -sf libverify.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libverify.so
+	install -m 644 include/verify.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/verify/*.h $(DESTDIR)$(PREFIX)/include/verify/
+	install -m 755 $(VFY) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 docs/vfy.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(PKGS)|' \
+	  mk/libverify.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libverify.pc
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

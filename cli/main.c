@@ -1,0 +1,44 @@
+/* vfy: dispatch to one command per file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct cli_command commands[] = {
+    { "version", cmd_version, "print the library version" },
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: vfy COMMAND [OPTIONS]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f,
+            "\n'vfy COMMAND --help' describes a command.\n"
+            "\nexit codes:\n"
+            "  0  success, or the document is valid / genuine\n"
+            "  1  the document was examined and found invalid\n"
+            "  2  usage error or unreadable input\n"
+            "  3  reader, card or access-control failure\n"
+            "  4  configuration or trust-store problem; the document could not be verified\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return VFY_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return VFY_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0)
+        return cmd_version(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "vfy: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return VFY_EXIT_USAGE;
+}

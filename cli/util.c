@@ -1,0 +1,122 @@
+/* Shared printing and input helpers of the CLI. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_exit_for_status(vfy_status status)
+{
+    switch (status) {
+    case VFY_OK:
+        return VFY_EXIT_OK;
+    case VFY_E_CONFIG:
+    case VFY_E_TRUST_STORE:
+    case VFY_E_NO_TRUST_ANCHOR:
+    case VFY_E_RULES_PARSE:
+    case VFY_E_RULES_SCHEMA:
+    case VFY_E_RULES_SIGNATURE:
+    case VFY_E_RULES_UNTRUSTED:
+    case VFY_E_RULES_STATUS:
+    case VFY_E_RULES_CONFLICT:
+        return VFY_EXIT_CONFIG;
+    default:
+        break;
+    }
+    switch (vfy_status_layer(status)) {
+    case VFY_LAYER_READER:
+    case VFY_LAYER_CHIP:
+        return VFY_EXIT_READER;
+    case VFY_LAYER_AUTHENTICITY:
+    case VFY_LAYER_SEAL:
+        return VFY_EXIT_INVALID;
+    default:
+        return VFY_EXIT_USAGE;
+    }
+}
+
+void cli_report(const char *cmd, vfy_status status, const vfy_detail *detail)
+{
+    if (detail != NULL && detail->message[0] != '\0') {
+        if (detail->field[0] != '\0')
+            fprintf(stderr, "vfy %s: %s (%s): %s\n", cmd, vfy_strerror(status), detail->field,
+                    detail->message);
+        else
+            fprintf(stderr, "vfy %s: %s: %s\n", cmd, vfy_strerror(status), detail->message);
+    } else {
+        fprintf(stderr, "vfy %s: %s\n", cmd, vfy_strerror(status));
+    }
+}
+
+void cli_print_json(json_t *value)
+{
+    if (value == NULL) {
+        fprintf(stderr, "vfy: out of memory\n");
+        return;
+    }
+    json_dumpf(value, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fputc('\n', stdout);
+    json_decref(value);
+}
+
+json_t *cli_error_json(vfy_status status, const vfy_detail *detail)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "error", json_string(vfy_status_name(status)));
+    const char *msg = detail != NULL && detail->message[0] != '\0' ? detail->message
+                                                                   : vfy_strerror(status);
+    json_object_set_new(o, "message", json_string(msg));
+    if (detail != NULL && detail->field[0] != '\0')
+        json_object_set_new(o, "field", json_string(detail->field));
+    if (detail != NULL && detail->offset != VFY_NO_OFFSET)
+        json_object_set_new(o, "offset", json_integer((json_int_t)detail->offset));
+    return o;
+}
+
+vfy_status cli_read_stream(FILE *f, size_t max, char **out, size_t *len)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap + 1);
+    if (buf == NULL)
+        return VFY_E_NO_MEMORY;
+    for (;;) {
+        if (n == cap) {
+            if (cap >= max) {
+                free(buf);
+                return VFY_E_LIMIT;
+            }
+            cap = cap * 2 > max ? max : cap * 2;
+            char *nb = realloc(buf, cap + 1);
+            if (nb == NULL) {
+                free(buf);
+                return VFY_E_NO_MEMORY;
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                free(buf);
+                return VFY_E_IO;
+            }
+            break;
+        }
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return VFY_OK;
+}
+
+vfy_status cli_read_file(const char *path, size_t max, char **out, size_t *len)
+{
+    if (strcmp(path, "-") == 0)
+        return cli_read_stream(stdin, max, out, len);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return VFY_E_IO;
+    vfy_status s = cli_read_stream(f, max, out, len);
+    fclose(f);
+    return s;
+}

@@ -1,0 +1,15 @@
+/*
+ * libverify — ePassport, eID and visa-seal verification for border-control kiosks.
+ *
+ * One header per module under verify/; this one includes them all.
+ */
+#ifndef VERIFY_H
+#define VERIFY_H
+
+#include "verify/common.h"
+#include "verify/version.h"
+#include "verify/status.h"
+#include "verify/mrz.h"
+#include "verify/trust.h"
+
+#endif

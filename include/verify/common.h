@@ -1,0 +1,23 @@
+/*
+ * libverify — shared declarations of the public API.
+ *
+ * Every public function is thread-safe on distinct objects; the library keeps no
+ * global mutable state. Functions that can fail return a vfy_status and, when the
+ * caller passes a non-NULL vfy_detail, say exactly where and why.
+ */
+#ifndef VERIFY_COMMON_H
+#define VERIFY_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(VFY_BUILDING)
+#define VFY_API __attribute__((visibility("default")))
+#else
+#define VFY_API
+#endif
+
+#define VFY_NODISCARD __attribute__((warn_unused_result))
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * libverify — machine-readable zones (ICAO Doc 9303 parts 3 to 7).
+ *
+ * Formats: TD1 (3 x 30), TD2 (2 x 36), TD3 (2 x 44), MRV-A (2 x 44), MRV-B (2 x 36),
+ * detected from the line lengths and the document code. Every check digit is
+ * verified (weights 7-3-1) and each format's composite check digit; visas have none.
+ *
+ * A parse that recognises the layout returns VFY_OK and fills the structure even when
+ * check digits fail: `valid` is then false and `errors` says which field failed where.
+ * Input that is not an MRZ at all (wrong line lengths, a character outside A-Z, 0-9
+ * and '<') fails with a status and a vfy_detail naming the line and column.
+ *
+ * Dates: two-digit years are placed in a century relative to a reference date the
+ * caller passes (see vfy_mrz_options). A birth date is never in the future; an expiry
+ * date is at most 50 years after the reference date. Unknown parts ('<') are reported
+ * as unknown (0), never invented.
+ */
+#ifndef VERIFY_MRZ_H
+#define VERIFY_MRZ_H
+
+#include "verify/common.h"
+#include "verify/status.h"
+
+typedef enum vfy_mrz_format {
+    VFY_MRZ_UNKNOWN = 0,
+    VFY_MRZ_TD1,
+    VFY_MRZ_TD2,
+    VFY_MRZ_TD3,
+    VFY_MRZ_MRVA,
+    VFY_MRZ_MRVB,
+} vfy_mrz_format;
+
+/* A calendar date; any part that the MRZ leaves unknown is 0. */
+typedef struct vfy_date {
+    int year;
+    int month;
+    int day;
+} vfy_date;
+
+/* The result of one check digit. */
+typedef enum vfy_check {
+    VFY_CHECK_ABSENT = 0, /* the format has no such check digit */
+    VFY_CHECK_OK,
+    VFY_CHECK_FAILED,
+} vfy_check;
+
+#define VFY_MRZ_MAX_LINES 3
+#define VFY_MRZ_MAX_ERRORS 16
+#define VFY_MRZ_MAX_REPAIRS 16
+
+typedef struct vfy_mrz_error {
+    char field[24];   /* "document_number", "birth_date", "composite", ... */
+    unsigned line;    /* 1-based */
+    unsigned column;  /* 1-based */
+    char message[128];
+} vfy_mrz_error;
+
+/* An OCR correction proposed by vfy_mrz_parse with repair enabled. */
+typedef struct vfy_mrz_repair {
+    char field[24];
+    unsigned line, column;
+    char from, to;
+} vfy_mrz_repair;
+
+typedef struct vfy_mrz {
+    vfy_mrz_format format;
+    char lines[VFY_MRZ_MAX_LINES][45];  /* the lines as parsed (after any repair) */
+    unsigned line_count;
+
+    char document_code[3];     /* "P", "I", "V", "AC", ... ('<' removed) */
+    char issuing_state[4];     /* three letters, '<' fill removed: "D", "UTO" */
+    char surname[40];          /* primary identifier, '<' as space */
+    char given_names[40];      /* secondary identifier, '<' as space */
+    bool name_truncated;       /* the name fills its field: it may have been cut */
+    char document_number[23];  /* TD1/TD2 numbers longer than 9 continue in optional data */
+    char nationality[4];
+    vfy_date birth_date;
+    char birth_date_raw[7];    /* YYMMDD as printed */
+    char sex;                  /* 'M', 'F', 'X' (also for '<') */
+    vfy_date expiry_date;
+    char expiry_date_raw[7];
+    char optional_data[31];    /* TD1 line 1 / TD2, TD3, visas; '<' fill removed */
+    char optional_data_2[31];  /* TD1 line 2 only */
+
+    /* The check digits as printed, for access-control key derivation. */
+    char document_number_cd, birth_date_cd, expiry_date_cd;
+
+    vfy_check check_document_number;
+    vfy_check check_birth_date;
+    vfy_check check_expiry_date;
+    vfy_check check_optional_data; /* TD3 personal-number check digit */
+    vfy_check check_composite;
+
+    bool valid;                    /* every check passed and every field is well-formed */
+    unsigned error_count;
+    vfy_mrz_error errors[VFY_MRZ_MAX_ERRORS];
+    unsigned repair_count;
+    vfy_mrz_repair repairs[VFY_MRZ_MAX_REPAIRS];
+} vfy_mrz;
+
+typedef struct vfy_mrz_options {
+    vfy_date today;  /* reference date for the century rule; all zero means the system date */
+    bool repair;     /* propose OCR corrections proven by check digits */
+} vfy_mrz_options;
+
+/*
+ * Parses `len` bytes of MRZ text: two or three lines separated by LF or CR LF, or
+ * joined when the total length fits exactly one format. Surrounding whitespace is
+ * stripped. `options` may be NULL (today's date, no repair).
+ */
+VFY_API VFY_NODISCARD vfy_status vfy_mrz_parse(const char *text, size_t len,
+                                               const vfy_mrz_options *options, vfy_mrz *out,
+                                               vfy_detail *detail);
+
+/* Parses already separated lines. */
+VFY_API VFY_NODISCARD vfy_status vfy_mrz_parse_lines(const char *const *lines, size_t count,
+                                                     const vfy_mrz_options *options,
+                                                     vfy_mrz *out, vfy_detail *detail);
+
+/* The 7-3-1 check digit of n characters of A-Z, 0-9 and '<' ('0'..'9'), or -1 if a
+ * character is outside that set. */
+VFY_API int vfy_mrz_check_digit(const char *s, size_t n);
+
+/* "TD1", "TD2", "TD3", "MRVA", "MRVB". */
+VFY_API const char *vfy_mrz_format_name(vfy_mrz_format format);
+
+#define VFY_MRZ_KEY_INPUT_MAX 48
+/*
+ * The BAC/PACE password of ICAO 9303-11 (MRZ_information): document number padded
+ * with '<' to at least 9 characters, its check digit, birth date YYMMDD, its check
+ * digit, expiry date YYMMDD, its check digit. Written NUL-terminated into `out`.
+ */
+VFY_API VFY_NODISCARD vfy_status vfy_mrz_key_input(const vfy_mrz *mrz, char out[VFY_MRZ_KEY_INPUT_MAX],
+                                                   vfy_detail *detail);
+/* The same from the three values typed by an officer; check digits are computed. */
+VFY_API VFY_NODISCARD vfy_status vfy_mrz_key_input_from(const char *document_number,
+                                                        const char *birth_yymmdd,
+                                                        const char *expiry_yymmdd,
+                                                        char out[VFY_MRZ_KEY_INPUT_MAX],
+                                                        vfy_detail *detail);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * libverify — status codes.
+ *
+ * Every failure is one vfy_status. Codes are grouped in ranges by layer, so a
+ * caller can branch on the layer (vfy_status_layer) as well as on the code.
+ * Numbers are stable: a retired code keeps its number and is never reused.
+ *
+ * vfy_status_name() gives a stable identifier ("VFY_E_TRUNCATED"), vfy_strerror()
+ * one sentence. A failing call may also fill a vfy_detail: which field, which byte
+ * offset or line and column, and a message a person can act on.
+ */
+#ifndef VERIFY_STATUS_H
+#define VERIFY_STATUS_H
+
+#include "verify/common.h"
+
+/* X(name, number, sentence) — the one list from which the enum and the tables come. */
+#define VFY_STATUS_LIST(X) \
+    X(VFY_OK,                      0, "success") \
+    /* usage and environment: 1-99 */ \
+    X(VFY_E_INVALID_ARGUMENT,      1, "an argument passed to the library is invalid") \
+    X(VFY_E_NO_MEMORY,             2, "out of memory") \
+    X(VFY_E_IO,                    3, "a file could not be read or written") \
+    X(VFY_E_UNSUPPORTED,           4, "the input uses a feature this library does not support") \
+    X(VFY_E_INTERNAL,              5, "internal error in libverify (please report it)") \
+    X(VFY_E_LIMIT,                 6, "the input exceeds a configured size or count limit") \
+    X(VFY_E_CANCELLED,             7, "the operation was cancelled by the caller") \
+    X(VFY_E_TIMEOUT,               8, "the operation timed out") \
+    X(VFY_E_NOT_FOUND,             9, "the requested item does not exist") \
+    X(VFY_E_CONFIG,               10, "the configuration is invalid") \
+    /* bounded parsing and encodings: 100-199 */ \
+    X(VFY_E_TRUNCATED,           100, "the input ends before a complete element") \
+    X(VFY_E_LENGTH_OVERFLOW,     101, "a length field points beyond the end of its enclosing data") \
+    X(VFY_E_TRAILING_BYTES,      102, "unexpected bytes follow the end of an element") \
+    X(VFY_E_BAD_TAG,             103, "an element has an unexpected or malformed tag") \
+    X(VFY_E_BAD_LENGTH,          104, "an element has a malformed or non-minimal length field") \
+    X(VFY_E_INDEFINITE_LENGTH,   105, "an indefinite length is not allowed here") \
+    X(VFY_E_TOO_DEEP,            106, "elements are nested deeper than the parser allows") \
+    X(VFY_E_BAD_VALUE,           107, "an element's value is out of range or malformed") \
+    X(VFY_E_BAD_ENCODING,        108, "the input is not in the expected encoding") \
+    /* MRZ: 200-299 */ \
+    X(VFY_E_MRZ_FORMAT,          200, "the MRZ lines do not match any ICAO 9303 format") \
+    X(VFY_E_MRZ_CHARACTER,       201, "the MRZ contains a character outside A-Z, 0-9 and '<'") \
+    X(VFY_E_MRZ_CHECK_DIGIT,     202, "an MRZ check digit does not match its field") \
+    X(VFY_E_MRZ_FIELD,           203, "an MRZ field has an invalid value") \
+    X(VFY_E_MRZ_DATE,            204, "an MRZ date is not a valid calendar date") \
+    /* readers and transport: 300-399 */ \
+    X(VFY_E_READER,              300, "the card reader reported an error") \
+    X(VFY_E_NO_READER,           301, "no card reader was found") \
+    X(VFY_E_NO_CARD,             302, "no document is on the reader") \
+    X(VFY_E_CARD_REMOVED,        303, "the document was removed from the reader") \
+    X(VFY_E_READER_LIMIT,        304, "the command or response is larger than the reader can carry") \
+    X(VFY_E_TRANSPORT,           305, "the link to the card failed") \
+    X(VFY_E_BAD_CONNECTION,      306, "the reader connection string is invalid") \
+    /* APDUs, secure messaging, access control: 400-499 */ \
+    X(VFY_E_APDU,                400, "an APDU is malformed") \
+    X(VFY_E_STATUS_WORD,         401, "the chip answered with an error status word") \
+    X(VFY_E_SM_MAC,              402, "a secure-messaging MAC did not verify") \
+    X(VFY_E_SM_FORMAT,           403, "a secure-messaging response is malformed") \
+    X(VFY_E_SM_REQUIRED,         404, "the chip answered without secure messaging where it was required") \
+    X(VFY_E_BAC_FAILED,          405, "Basic Access Control failed: check the MRZ data") \
+    X(VFY_E_PACE_FAILED,         406, "PACE failed") \
+    X(VFY_E_PACE_TOKEN,          407, "the PACE authentication token of the chip did not verify") \
+    X(VFY_E_ACCESS_DENIED,       408, "the chip refused access to the file") \
+    X(VFY_E_NO_ACCESS_PROTOCOL,  409, "no access-control protocol supported by both sides") \
+    X(VFY_E_DOWNGRADE,           410, "refusing to fall back to a weaker protocol") \
+    X(VFY_E_FILE_NOT_FOUND,      411, "the chip has no such file") \
+    X(VFY_E_CHIP_PROTOCOL,       412, "the chip broke the protocol") \
+    /* cryptography, PKI and document authenticity: 500-599 */ \
+    X(VFY_E_CRYPTO,              500, "a cryptographic operation failed") \
+    X(VFY_E_SIGNATURE,           501, "a signature does not verify") \
+    X(VFY_E_HASH_MISMATCH,       502, "a hash does not match the signed value") \
+    X(VFY_E_CERT_CHAIN,          503, "the certificate does not chain to a trusted anchor") \
+    X(VFY_E_CERT_EXPIRED,        504, "a certificate is expired or not yet valid") \
+    X(VFY_E_CERT_REVOKED,        505, "a certificate is revoked") \
+    X(VFY_E_NO_TRUST_ANCHOR,     506, "no trust anchor is known for this signer") \
+    X(VFY_E_TRUST_STORE,         507, "the trust store could not be loaded") \
+    X(VFY_E_KEY_USAGE,           508, "a certificate is not allowed for this use") \
+    X(VFY_E_WEAK_KEY,            509, "a key is weaker than policy allows") \
+    X(VFY_E_ALGORITHM,           510, "an algorithm is unknown or not allowed") \
+    X(VFY_E_AA_FAILED,           511, "Active Authentication failed") \
+    X(VFY_E_CA_FAILED,           512, "Chip Authentication failed") \
+    X(VFY_E_MISMATCH,            513, "two sources of the same data disagree") \
+    /* visible digital seals and barcodes: 600-699 */ \
+    X(VFY_E_SEAL_FORMAT,         600, "the seal is malformed") \
+    X(VFY_E_SEAL_VERSION,        601, "the seal version is not supported") \
+    X(VFY_E_SEAL_UNSIGNED,       602, "the seal carries no signature") \
+    X(VFY_E_INFLATE,             603, "the compressed data is corrupt") \
+    X(VFY_E_DECOMPRESSION_BOMB,  604, "the compressed data expands beyond the allowed size") \
+    /* rule sets and eligibility: 700-799 */ \
+    X(VFY_E_RULES_PARSE,         700, "the rule set is not valid JSON") \
+    X(VFY_E_RULES_SCHEMA,        701, "the rule set does not follow the rule-set format") \
+    X(VFY_E_RULES_SIGNATURE,     702, "the rule set's signature does not verify") \
+    X(VFY_E_RULES_UNTRUSTED,     703, "the rule set is signed by a key that is not trusted") \
+    X(VFY_E_RULES_STATUS,        704, "the rule set's status does not allow its use in production") \
+    X(VFY_E_CASE_PARSE,          705, "the case is malformed") \
+    X(VFY_E_RULES_CONFLICT,      706, "rule sets conflict and no combine policy resolves it")
+
+typedef enum vfy_status {
+#define VFY_STATUS_ENUM_(name, num, text) name = num,
+    VFY_STATUS_LIST(VFY_STATUS_ENUM_)
+#undef VFY_STATUS_ENUM_
+} vfy_status;
+
+/* Layers, the hundreds of the code. */
+typedef enum vfy_layer {
+    VFY_LAYER_GENERAL = 0,
+    VFY_LAYER_PARSE = 1,
+    VFY_LAYER_MRZ = 2,
+    VFY_LAYER_READER = 3,
+    VFY_LAYER_CHIP = 4,
+    VFY_LAYER_AUTHENTICITY = 5,
+    VFY_LAYER_SEAL = 6,
+    VFY_LAYER_RULES = 7,
+} vfy_layer;
+
+#define VFY_DETAIL_FIELD_MAX 48
+#define VFY_DETAIL_MESSAGE_MAX 256
+#define VFY_NO_OFFSET ((size_t)-1)
+
+/* Where and why a call failed. Zero-initialise it, pass it, read it on failure. */
+typedef struct vfy_detail {
+    vfy_status status;
+    char field[VFY_DETAIL_FIELD_MAX];     /* what was being parsed, e.g. "DG1", "birth_date" */
+    size_t offset;                        /* byte offset into the input, or VFY_NO_OFFSET */
+    unsigned line, column;                /* 1-based for text input; 0 when not text */
+    char message[VFY_DETAIL_MESSAGE_MAX]; /* a sentence for a person */
+} vfy_detail;
+
+/* Stable identifier such as "VFY_E_TRUNCATED"; "VFY_E_UNKNOWN" for a number not in the list. */
+VFY_API const char *vfy_status_name(vfy_status status);
+/* One sentence describing the code. Never NULL. */
+VFY_API const char *vfy_strerror(vfy_status status);
+/* The layer a code belongs to. */
+VFY_API vfy_layer vfy_status_layer(vfy_status status);
+/* Resets a detail to "no failure". */
+VFY_API void vfy_detail_clear(vfy_detail *detail);
+
+#endif

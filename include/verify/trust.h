@@ -1,0 +1,61 @@
+/*
+ * libverify — the trust store: CSCA certificates, CSCA master lists, CRLs and
+ * barcode-signer certificates that anchor Passive Authentication and seal checks.
+ *
+ * Accepted inputs: X.509 certificates in PEM or DER; CMS-signed CSCA master lists
+ * (ICAO 9303-12, `.ml`), whose own signer must chain to a CSCA already in the store
+ * or in the same list (self-signed root of the issuing state); X.509 CRLs in PEM or
+ * DER; folders of these (not recursive). Certificates with explicit EC domain
+ * parameters, as 9303-12 asks for, are accepted.
+ *
+ * Everything offered is recorded with the reason it was accepted or rejected, so
+ * `vfy trust show` can explain the store. A store is immutable once loading is done
+ * and may then be shared between threads.
+ */
+#ifndef VERIFY_TRUST_H
+#define VERIFY_TRUST_H
+
+#include <time.h>
+
+#include "verify/common.h"
+#include "verify/status.h"
+
+typedef struct vfy_trust vfy_trust;
+
+typedef enum vfy_trust_kind {
+    VFY_TRUST_CERTIFICATE = 1,   /* a CSCA or other anchor given directly */
+    VFY_TRUST_MASTER_LIST_CERT,  /* a CSCA that came from a master list */
+    VFY_TRUST_MASTER_LIST,       /* the master list itself */
+    VFY_TRUST_CRL,
+} vfy_trust_kind;
+
+typedef struct vfy_trust_entry {
+    vfy_trust_kind kind;
+    bool accepted;
+    char source[256];     /* the file it came from */
+    char subject[256];    /* one-line subject (or issuer, for a CRL) */
+    char country[3];      /* ISO 3166-1 alpha-2 of the subject, "" if none */
+    time_t not_before;    /* validity, or CRL thisUpdate/nextUpdate */
+    time_t not_after;
+    char reason[192];     /* why it was rejected, or a note */
+} vfy_trust_entry;
+
+VFY_API VFY_NODISCARD vfy_status vfy_trust_new(vfy_trust **out);
+VFY_API void vfy_trust_free(vfy_trust *trust);
+
+/* Adds a file or every file of a folder. Unusable items are recorded as rejected;
+ * the call fails only when the path cannot be read at all or holds nothing usable. */
+VFY_API VFY_NODISCARD vfy_status vfy_trust_add_path(vfy_trust *trust, const char *path,
+                                                    vfy_detail *detail);
+/* Adds one certificate or master list or CRL from memory (format detected). */
+VFY_API VFY_NODISCARD vfy_status vfy_trust_add_memory(vfy_trust *trust, const uint8_t *data,
+                                                      size_t len, const char *source_name,
+                                                      vfy_detail *detail);
+
+VFY_API size_t vfy_trust_entry_count(const vfy_trust *trust);
+VFY_API VFY_NODISCARD vfy_status vfy_trust_entry_get(const vfy_trust *trust, size_t index,
+                                                     vfy_trust_entry *out);
+/* Number of accepted anchor certificates. */
+VFY_API size_t vfy_trust_anchor_count(const vfy_trust *trust);
+
+#endif

@@ -1,0 +1,19 @@
+/* libverify — version of the headers and of the library actually linked. */
+#ifndef VERIFY_VERSION_H
+#define VERIFY_VERSION_H
+
+#include "verify/common.h"
+
+#define VFY_VERSION_MAJOR 0
+#define VFY_VERSION_MINOR 1
+#define VFY_VERSION_PATCH 0
+#define VFY_VERSION_STRING "0.1.0"
+#define VFY_VERSION_NUMBER \
+    ((VFY_VERSION_MAJOR << 16) | (VFY_VERSION_MINOR << 8) | VFY_VERSION_PATCH)
+
+/* The version of the library at run time, as "MAJOR.MINOR.PATCH". */
+VFY_API const char *vfy_version(void);
+/* The same as VFY_VERSION_NUMBER of the library at run time. */
+VFY_API unsigned vfy_version_number(void);
+
+#endif

@@ -1,0 +1,123 @@
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support.h"
+
+static const char *shared_root(void)
+{
+    const char *env = getenv("VFY_SHARED");
+    return env != NULL && env[0] != '\0' ? env : VFY_SHARED_DIR;
+}
+
+const char *shared_path(const char *relative, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s/%s", shared_root(), relative);
+    if (access(buf, R_OK) != 0)
+        cr_skip_test("test data %s is missing (set SHARED=path/to/shared)", buf);
+    return buf;
+}
+
+const char *repo_path(const char *relative, char *buf, size_t cap)
+{
+    const char *root = getenv("VFY_ROOT");
+    snprintf(buf, cap, "%s/%s", root != NULL ? root : ".", relative);
+    return buf;
+}
+
+uint8_t *read_file_or_fail(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot open %s", path);
+    size_t cap = 1 << 16, n = 0;
+    uint8_t *buf = malloc(cap);
+    cr_assert_not_null(buf);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            cr_assert_not_null(buf);
+        }
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+uint8_t *hex_decode(const char *hex, size_t *len)
+{
+    size_t n = strlen(hex);
+    uint8_t *out = malloc(n / 2 + 1);
+    cr_assert_not_null(out);
+    size_t o = 0;
+    int hi = -1;
+    for (size_t i = 0; i < n; i++) {
+        int c = (unsigned char)hex[i];
+        if (isspace(c))
+            continue;
+        int v;
+        if (c >= '0' && c <= '9')
+            v = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            v = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            v = c - 'A' + 10;
+        else
+            cr_assert_fail("bad hex character '%c'", c);
+        if (hi < 0) {
+            hi = v;
+        } else {
+            out[o++] = (uint8_t)(hi << 4 | v);
+            hi = -1;
+        }
+    }
+    cr_assert_lt(hi, 0, "odd number of hex digits");
+    *len = o;
+    return out;
+}
+
+char *hex_encode(const uint8_t *data, size_t len)
+{
+    char *s = malloc(len * 2 + 1);
+    cr_assert_not_null(s);
+    for (size_t i = 0; i < len; i++)
+        snprintf(s + 2 * i, 3, "%02x", data[i]);
+    s[len * 2] = '\0';
+    return s;
+}
+
+int run_capture(const char *cmd, char **out)
+{
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p, "cannot run %s", cmd);
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    cr_assert_not_null(buf);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            cr_assert_not_null(buf);
+        }
+    }
+    buf[n] = '\0';
+    int st = pclose(p);
+    if (out != NULL)
+        *out = buf;
+    else
+        free(buf);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+const char *vfy_bin(void)
+{
+    const char *b = getenv("VFY_BIN");
+    return b != NULL ? b : "build/asan/vfy";
+}

@@ -1,0 +1,31 @@
+/* Helpers shared by the Criterion tests: test data in ../shared, hex, files. */
+#ifndef VFY_TESTS_SUPPORT_H
+#define VFY_TESTS_SUPPORT_H
+
+#include <criterion/criterion.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Absolute path of a file under the shared test data (Makefile variable SHARED),
+ * written into buf. Skips the calling test, naming the path, when it is missing. */
+const char *shared_path(const char *relative, char *buf, size_t cap);
+#define SHARED_PATH(rel, buf) shared_path((rel), (buf), sizeof(buf))
+
+/* Path of a file in the repository (data/, fuzz/ ...). */
+const char *repo_path(const char *relative, char *buf, size_t cap);
+
+/* Reads a whole file; aborts the test on failure. Caller frees. */
+uint8_t *read_file_or_fail(const char *path, size_t *len);
+
+/* Decodes hex (whitespace ignored) into a new buffer; aborts the test on bad hex. */
+uint8_t *hex_decode(const char *hex, size_t *len);
+/* Lower-case hex of bytes into a new string. */
+char *hex_encode(const uint8_t *data, size_t len);
+
+/* Runs a shell command (the CLI under test), capturing stdout; returns the exit code. */
+int run_capture(const char *cmd, char **out);
+
+/* Path of the vfy binary under test (built with sanitizers). */
+const char *vfy_bin(void);
+
+#endif

@@ -11,5 +11,6 @@
 #include "verify/status.h"
 #include "verify/mrz.h"
 #include "verify/trust.h"
+#include "verify/document.h"
 
 #endif

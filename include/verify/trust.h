@@ -3,10 +3,19 @@
  * barcode-signer certificates that anchor Passive Authentication and seal checks.
  *
  * Accepted inputs: X.509 certificates in PEM or DER; CMS-signed CSCA master lists
- * (ICAO 9303-12, `.ml`), whose own signer must chain to a CSCA already in the store
- * or in the same list (self-signed root of the issuing state); X.509 CRLs in PEM or
- * DER; folders of these (not recursive). Certificates with explicit EC domain
- * parameters, as 9303-12 asks for, are accepted.
+ * (ICAO 9303-12, `.ml`); X.509 CRLs in PEM or DER; folders of these (not recursive;
+ * certificates are loaded first, then master lists, then CRLs). Certificates with
+ * explicit EC domain parameters, as 9303-12 asks for, are accepted.
+ *
+ * A master list is only as trustworthy as its signer: its signer certificate must be
+ * issued by a CSCA that is already in the store (load the issuing state's CSCA, obtained
+ * out of band, before its list). A list whose signature or signer does not verify is
+ * rejected whole. A certificate inside a list is never trusted because the same list
+ * contains its issuer.
+ *
+ * Non-goals: no network fetching (PKD, LDAP), no delta CRLs, no policy or name
+ * constraints. Every certificate in the store is an anchor (the ICAO model: a DS
+ * certificate chains in one step to a CSCA or CSCA link certificate).
  *
  * Everything offered is recorded with the reason it was accepted or rejected, so
  * `vfy trust show` can explain the store. A store is immutable once loading is done

@@ -1,0 +1,57 @@
+/*
+ * Internal: OpenSSL-level access to the trust store for Passive Authentication and
+ * seal verification.
+ *
+ * Chaining follows the ICAO model: a signer certificate (document signer, barcode
+ * signer, master-list signer) is verified in one step against an anchor of the store,
+ * found by authority/subject key identifier or by issuer name, and its signature is
+ * checked with OpenSSL (X509_verify), which also handles explicit EC domain parameters.
+ * A certificate that is itself in the store is its own anchor (a barcode signer given
+ * directly with --trust).
+ */
+#ifndef VFY_TRUST_INTERNAL_H
+#define VFY_TRUST_INTERNAL_H
+
+#include <openssl/x509.h>
+#include <time.h>
+
+#include "verify/trust.h"
+
+typedef struct vfy_chain_result {
+    X509 *anchor;          /* borrowed from the store; NULL when no anchor was found */
+    bool direct_anchor;    /* the certificate itself is in the store */
+    vfy_status chain;      /* VFY_OK, VFY_E_NO_TRUST_ANCHOR, VFY_E_CERT_CHAIN, VFY_E_KEY_USAGE */
+    vfy_status validity;   /* VFY_OK or VFY_E_CERT_EXPIRED (certificate or anchor at `at`) */
+    vfy_status crl;        /* VFY_OK (a CRL of the anchor was checked), VFY_E_NOT_FOUND (no
+                              CRL for this anchor), VFY_E_CERT_REVOKED, VFY_E_CERT_EXPIRED
+                              (the CRL is out of date at `at`) */
+    char chain_reason[192];
+    char validity_reason[192];
+    char crl_reason[192];
+} vfy_chain_result;
+
+/*
+ * Chains `cert` to an anchor of the store and checks validity and revocation at time
+ * `at`. Returns VFY_OK when the call itself worked; the outcome of each check is in
+ * `out`. `cert` is not modified.
+ */
+VFY_NODISCARD vfy_status vfy_trust_chain(const vfy_trust *trust, X509 *cert, time_t at,
+                                         vfy_chain_result *out);
+
+/* Adds a certificate (up-referenced, not consumed) as an anchor. */
+VFY_NODISCARD vfy_status vfy_trust_add_x509(vfy_trust *trust, X509 *cert, const char *source,
+                                            vfy_detail *detail);
+
+/* The accepted anchors, borrowed: index < vfy_trust_anchor_count(). */
+X509 *vfy_trust_anchor_get(const vfy_trust *trust, size_t index);
+
+/* The anchor with this subject key identifier, borrowed, or NULL. */
+X509 *vfy_trust_find_by_skid(const vfy_trust *trust, const uint8_t *skid, size_t len);
+
+/* ISO 3166-1 alpha-2 country (upper case) of a name's C= attribute; false if absent. */
+bool vfy_x509_name_country(const X509_NAME *name, char out[3]);
+
+/* Whether `at` lies within the certificate's validity period. */
+bool vfy_x509_valid_at(X509 *cert, time_t at);
+
+#endif

@@ -1,0 +1,406 @@
+/* The trust store: loading certificates, master lists and CRLs, and recording why each
+ * item was accepted or rejected. */
+#include <dirent.h>
+#include <errno.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/fail.h"
+#include "trust/trust_store.h"
+
+vfy_status vfy_trust_new(vfy_trust **out)
+{
+    vfy_trust *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return VFY_E_NO_MEMORY;
+    t->anchors = sk_X509_new_null();
+    t->crls = sk_X509_CRL_new_null();
+    if (t->anchors == NULL || t->crls == NULL) {
+        vfy_trust_free(t);
+        return VFY_E_NO_MEMORY;
+    }
+    *out = t;
+    return VFY_OK;
+}
+
+void vfy_trust_free(vfy_trust *t)
+{
+    if (t == NULL)
+        return;
+    sk_X509_pop_free(t->anchors, X509_free);
+    sk_X509_CRL_pop_free(t->crls, X509_CRL_free);
+    free(t->entries);
+    free(t);
+}
+
+static time_t asn1_to_time(const ASN1_TIME *a)
+{
+    struct tm tm;
+    if (a == NULL || ASN1_TIME_to_tm(a, &tm) != 1)
+        return 0;
+    return timegm(&tm);
+}
+
+bool vfy_x509_name_country(const X509_NAME *name, char out[3])
+{
+    out[0] = '\0';
+    int i = X509_NAME_get_index_by_NID(name, NID_countryName, -1);
+    if (i < 0)
+        return false;
+    const ASN1_STRING *s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
+    if (s == NULL || ASN1_STRING_length(s) != 2)
+        return false;
+    const unsigned char *d = ASN1_STRING_get0_data(s);
+    for (int k = 0; k < 2; k++) {
+        unsigned char ch = d[k];
+        if (ch >= 'a' && ch <= 'z')
+            ch = (unsigned char)(ch - 'a' + 'A');
+        if (ch < 'A' || ch > 'Z') {
+            out[0] = '\0';
+            return false;
+        }
+        out[k] = (char)ch;
+    }
+    out[2] = '\0';
+    return true;
+}
+
+bool vfy_x509_valid_at(X509 *cert, time_t at)
+{
+    return X509_cmp_time(X509_get0_notBefore(cert), &at) < 0 &&
+           X509_cmp_time(X509_get0_notAfter(cert), &at) > 0;
+}
+
+static void name_oneline(const X509_NAME *name, char *out, size_t cap)
+{
+    out[0] = '\0';
+    BIO *b = BIO_new(BIO_s_mem());
+    if (b == NULL)
+        return;
+    X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+    int n = BIO_read(b, out, (int)cap - 1);
+    out[n > 0 ? n : 0] = '\0';
+    BIO_free(b);
+}
+
+vfy_status vfy_trust_record(vfy_trust *t, vfy_trust_kind kind, bool accepted, const char *source,
+                            X509 *cert, X509_CRL *crl, const char *reason)
+{
+    if (t->entry_count >= VFY_TRUST_MAX_ENTRIES)
+        return VFY_E_LIMIT;
+    if (t->entry_count == t->entry_cap) {
+        size_t cap = t->entry_cap ? t->entry_cap * 2 : 32;
+        vfy_trust_entry *e = realloc(t->entries, cap * sizeof *e);
+        if (e == NULL)
+            return VFY_E_NO_MEMORY;
+        t->entries = e;
+        t->entry_cap = cap;
+    }
+    vfy_trust_entry *e = &t->entries[t->entry_count++];
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    e->accepted = accepted;
+    snprintf(e->source, sizeof e->source, "%s", source != NULL ? source : "");
+    snprintf(e->reason, sizeof e->reason, "%s", reason != NULL ? reason : "");
+    if (cert != NULL) {
+        name_oneline(X509_get_subject_name(cert), e->subject, sizeof e->subject);
+        vfy_x509_name_country(X509_get_subject_name(cert), e->country);
+        e->not_before = asn1_to_time(X509_get0_notBefore(cert));
+        e->not_after = asn1_to_time(X509_get0_notAfter(cert));
+    } else if (crl != NULL) {
+        name_oneline(X509_CRL_get_issuer(crl), e->subject, sizeof e->subject);
+        vfy_x509_name_country(X509_CRL_get_issuer(crl), e->country);
+        e->not_before = asn1_to_time(X509_CRL_get0_lastUpdate(crl));
+        e->not_after = asn1_to_time(X509_CRL_get0_nextUpdate(crl));
+    }
+    return VFY_OK;
+}
+
+vfy_status vfy_trust_add_anchor(vfy_trust *t, X509 *cert, vfy_trust_kind kind, const char *source)
+{
+    for (int i = 0; i < sk_X509_num(t->anchors); i++)
+        if (X509_cmp(sk_X509_value(t->anchors, i), cert) == 0)
+            return vfy_trust_record(t, kind, true, source, cert, NULL,
+                                    "duplicate of a certificate already in the store");
+    if ((size_t)sk_X509_num(t->anchors) >= VFY_TRUST_MAX_ENTRIES)
+        return VFY_E_LIMIT;
+    EVP_PKEY *key = X509_get0_pubkey(cert);
+    if (key == NULL)
+        return vfy_trust_record(t, kind, false, source, cert, NULL,
+                                "the certificate's public key cannot be decoded");
+    if (!X509_up_ref(cert))
+        return VFY_E_NO_MEMORY;
+    if (sk_X509_push(t->anchors, cert) <= 0) {
+        X509_free(cert);
+        return VFY_E_NO_MEMORY;
+    }
+    return vfy_trust_record(t, kind, true, source, cert, NULL, NULL);
+}
+
+vfy_status vfy_trust_add_x509(vfy_trust *t, X509 *cert, const char *source, vfy_detail *detail)
+{
+    if (t == NULL || cert == NULL)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "trust", "no certificate");
+    return vfy_trust_add_anchor(t, cert, VFY_TRUST_CERTIFICATE, source);
+}
+
+static vfy_status add_crl(vfy_trust *t, X509_CRL *crl, const char *source)
+{
+    if ((size_t)sk_X509_CRL_num(t->crls) >= VFY_TRUST_MAX_ENTRIES)
+        return VFY_E_LIMIT;
+    if (!X509_CRL_up_ref(crl))
+        return VFY_E_NO_MEMORY;
+    if (sk_X509_CRL_push(t->crls, crl) <= 0) {
+        X509_CRL_free(crl);
+        return VFY_E_NO_MEMORY;
+    }
+    return vfy_trust_record(t, VFY_TRUST_CRL, true, source, NULL, crl, NULL);
+}
+
+static bool is_pem(const uint8_t *data, size_t len)
+{
+    static const char marker[] = "-----BEGIN ";
+    for (size_t i = 0; i + sizeof marker - 1 <= len && i < 1024; i++)
+        if (memcmp(data + i, marker, sizeof marker - 1) == 0)
+            return true;
+    return false;
+}
+
+static vfy_status add_pem(vfy_trust *t, const uint8_t *data, size_t len, const char *source,
+                          vfy_detail *detail)
+{
+    BIO *b = BIO_new_mem_buf(data, (int)len);
+    if (b == NULL)
+        return VFY_E_NO_MEMORY;
+    STACK_OF(X509_INFO) *infos = PEM_X509_INFO_read_bio(b, NULL, NULL, NULL);
+    BIO_free(b);
+    if (infos == NULL) {
+        ERR_clear_error();
+        vfy_status s = vfy_trust_record(t, VFY_TRUST_CERTIFICATE, false, source, NULL, NULL,
+                                        "not a readable PEM certificate or CRL");
+        return s != VFY_OK ? s
+                           : vfy_fail(detail, VFY_E_TRUST_STORE, source,
+                                      "%s holds no readable PEM certificate or CRL", source);
+    }
+    vfy_status s = VFY_OK;
+    int used = 0;
+    for (int i = 0; i < sk_X509_INFO_num(infos) && s == VFY_OK; i++) {
+        X509_INFO *in = sk_X509_INFO_value(infos, i);
+        if (in->x509 != NULL) {
+            s = vfy_trust_add_anchor(t, in->x509, VFY_TRUST_CERTIFICATE, source);
+            used++;
+        }
+        if (in->crl != NULL && s == VFY_OK) {
+            s = add_crl(t, in->crl, source);
+            used++;
+        }
+    }
+    sk_X509_INFO_pop_free(infos, X509_INFO_free);
+    ERR_clear_error();
+    if (s == VFY_OK && used == 0)
+        return vfy_fail(detail, VFY_E_TRUST_STORE, source,
+                        "%s holds no certificate or CRL", source);
+    return s;
+}
+
+/* DER: a certificate, a CRL or a CMS master list, each required to span the input. */
+static vfy_status add_der(vfy_trust *t, const uint8_t *data, size_t len, const char *source,
+                          vfy_detail *detail)
+{
+    const unsigned char *p = data;
+    X509 *x = d2i_X509(NULL, &p, (long)len);
+    if (x != NULL && p == data + len) {
+        vfy_status s = vfy_trust_add_anchor(t, x, VFY_TRUST_CERTIFICATE, source);
+        X509_free(x);
+        return s;
+    }
+    X509_free(x);
+    ERR_clear_error();
+    p = data;
+    X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
+    if (crl != NULL && p == data + len) {
+        vfy_status s = add_crl(t, crl, source);
+        X509_CRL_free(crl);
+        return s;
+    }
+    X509_CRL_free(crl);
+    ERR_clear_error();
+    return vfy_trust_add_master_list(t, data, len, source, detail);
+}
+
+vfy_status vfy_trust_add_memory(vfy_trust *t, const uint8_t *data, size_t len,
+                                const char *source_name, vfy_detail *detail)
+{
+    if (t == NULL || (data == NULL && len > 0))
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "trust", "no store or no data");
+    const char *source = source_name != NULL ? source_name : "(memory)";
+    if (len == 0)
+        return vfy_fail(detail, VFY_E_TRUST_STORE, source, "%s is empty", source);
+    if (len > VFY_TRUST_MAX_FILE_BYTES || len > (size_t)INT32_MAX)
+        return vfy_fail(detail, VFY_E_LIMIT, source, "%s is larger than %u bytes", source,
+                        VFY_TRUST_MAX_FILE_BYTES);
+    if (is_pem(data, len))
+        return add_pem(t, data, len, source, detail);
+    return add_der(t, data, len, source, detail);
+}
+
+static vfy_status read_file(const char *path, uint8_t **out, size_t *len, vfy_detail *detail)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return vfy_fail(detail, VFY_E_TRUST_STORE, path, "cannot open %s: %s", path,
+                        strerror(errno));
+    uint8_t *buf = malloc(VFY_TRUST_MAX_FILE_BYTES + 1);
+    if (buf == NULL) {
+        fclose(f);
+        return VFY_E_NO_MEMORY;
+    }
+    size_t n = fread(buf, 1, VFY_TRUST_MAX_FILE_BYTES + 1, f);
+    bool err = ferror(f) != 0;
+    fclose(f);
+    if (err || n > VFY_TRUST_MAX_FILE_BYTES) {
+        free(buf);
+        return vfy_fail(detail, err ? VFY_E_TRUST_STORE : VFY_E_LIMIT, path,
+                        err ? "cannot read %s" : "%s is too large for a trust file", path);
+    }
+    *out = buf;
+    *len = n;
+    return VFY_OK;
+}
+
+static vfy_status add_file(vfy_trust *t, const char *path, vfy_detail *detail)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    VFY_TRY(read_file(path, &buf, &len, detail));
+    vfy_status s = vfy_trust_add_memory(t, buf, len, path, detail);
+    free(buf);
+    return s;
+}
+
+/* Folder members in load order: certificates, then master lists, then CRLs, so that a
+ * list's signer CSCA is present before the list. */
+static int load_rank(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    if (dot == NULL)
+        return 0;
+    if (strcasecmp(dot, ".ml") == 0)
+        return 1;
+    if (strcasecmp(dot, ".crl") == 0)
+        return 2;
+    return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static vfy_status add_dir(vfy_trust *t, const char *dir, vfy_detail *detail)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return vfy_fail(detail, VFY_E_TRUST_STORE, dir, "cannot open folder %s: %s", dir,
+                        strerror(errno));
+    char **names = NULL;
+    size_t count = 0, cap = 0;
+    vfy_status s = VFY_OK;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (count >= VFY_TRUST_MAX_ENTRIES) {
+            s = vfy_fail(detail, VFY_E_LIMIT, dir, "%s holds too many files", dir);
+            break;
+        }
+        if (count == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **nn = realloc(names, cap * sizeof *nn);
+            if (nn == NULL) {
+                s = VFY_E_NO_MEMORY;
+                break;
+            }
+            names = nn;
+        }
+        names[count] = strdup(e->d_name);
+        if (names[count] == NULL) {
+            s = VFY_E_NO_MEMORY;
+            break;
+        }
+        count++;
+    }
+    closedir(d);
+    if (names != NULL)
+        qsort(names, count, sizeof *names, by_name);
+    size_t usable = 0;
+    for (int rank = 0; rank < 3 && s == VFY_OK; rank++) {
+        for (size_t i = 0; i < count && s == VFY_OK; i++) {
+            if (load_rank(names[i]) != rank)
+                continue;
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+            struct stat st;
+            if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+                continue;
+            vfy_detail inner;
+            vfy_detail_clear(&inner);
+            vfy_status fs = add_file(t, path, &inner);
+            if (fs == VFY_OK)
+                usable++;
+            else if (fs == VFY_E_NO_MEMORY || fs == VFY_E_LIMIT)
+                s = fs;
+            /* Other failures were recorded as rejected entries; the folder goes on. */
+        }
+    }
+    for (size_t i = 0; i < count; i++)
+        free(names[i]);
+    free(names);
+    if (s == VFY_OK && usable == 0)
+        return vfy_fail(detail, VFY_E_TRUST_STORE, dir,
+                        "folder %s holds no usable certificate, master list or CRL", dir);
+    return s;
+}
+
+vfy_status vfy_trust_add_path(vfy_trust *t, const char *path, vfy_detail *detail)
+{
+    if (t == NULL || path == NULL)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "trust", "no store or no path");
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return vfy_fail(detail, VFY_E_TRUST_STORE, path, "cannot read %s: %s", path,
+                        strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return add_dir(t, path, detail);
+    return add_file(t, path, detail);
+}
+
+size_t vfy_trust_entry_count(const vfy_trust *t)
+{
+    return t != NULL ? t->entry_count : 0;
+}
+
+vfy_status vfy_trust_entry_get(const vfy_trust *t, size_t index, vfy_trust_entry *out)
+{
+    if (t == NULL || index >= t->entry_count)
+        return VFY_E_NOT_FOUND;
+    *out = t->entries[index];
+    return VFY_OK;
+}
+
+size_t vfy_trust_anchor_count(const vfy_trust *t)
+{
+    return t != NULL ? (size_t)sk_X509_num(t->anchors) : 0;
+}
+
+X509 *vfy_trust_anchor_get(const vfy_trust *t, size_t index)
+{
+    if (t == NULL || index >= (size_t)sk_X509_num(t->anchors))
+        return NULL;
+    return sk_X509_value(t->anchors, (int)index);
+}

@@ -1,0 +1,43 @@
+/* Test PKI made with OpenSSL at test time: keys, CSCA/DS-style certificates, CRLs.
+ * Every helper aborts the test on failure, so callers need no error handling. */
+#ifndef VFY_TESTS_PKI_H
+#define VFY_TESTS_PKI_H
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <stdbool.h>
+
+/* "ec:prime256v1", "ec:brainpoolP256r1", "ec:secp384r1", "rsa:2048", "ed25519" ... */
+EVP_PKEY *pki_key(const char *spec);
+
+enum pki_usage {
+    PKI_KU_SIGN = 1,       /* digitalSignature (document signer) */
+    PKI_KU_CERT_SIGN = 2,  /* keyCertSign + cRLSign (CSCA) */
+};
+
+typedef struct pki_cert_spec {
+    const char *cn;          /* common name */
+    const char *country;     /* C=, two letters */
+    EVP_PKEY *key;           /* the subject's key */
+    X509 *issuer;            /* NULL: self-signed */
+    EVP_PKEY *issuer_key;    /* NULL: self-signed with `key` */
+    long not_before_days;    /* relative to now (negative: in the past) */
+    long not_after_days;
+    unsigned usage;          /* pki_usage bits; 0: no key-usage extension */
+    bool ca;                 /* basicConstraints CA:TRUE */
+    long serial;
+    const char *md;          /* "SHA256" by default */
+} pki_cert_spec;
+
+X509 *pki_cert(const pki_cert_spec *spec);
+
+/* A CRL of `issuer` revoking `revoked` (may be NULL), next update in `next_days`. */
+X509_CRL *pki_crl(X509 *issuer, EVP_PKEY *issuer_key, X509 *revoked, long next_days);
+
+/* DER or PEM into a file (path written into out, under a fresh temporary folder). */
+void pki_write_der(const char *path, X509 *cert);
+void pki_write_pem(const char *path, X509 *cert);
+void pki_write_crl_der(const char *path, X509_CRL *crl);
+void pki_write_key_pem(const char *path, EVP_PKEY *key);
+
+#endif

@@ -55,3 +55,27 @@ Test(version, matches_header)
     cr_assert_str_eq(vfy_version(), VFY_VERSION_STRING);
     cr_assert_eq(vfy_version_number(), VFY_VERSION_NUMBER);
 }
+
+/* docs/errors.md (made by mk/errors-doc.sh) lists every code with its number. */
+#include <stdio.h>
+#include <stdlib.h>
+#include "support.h"
+
+Test(status, documented_in_errors_md)
+{
+    char path[512];
+    repo_path("docs/errors.md", path, sizeof path);
+    size_t n;
+    uint8_t *doc = read_file_or_fail(path, &n);
+    char *text = malloc(n + 1);
+    cr_assert_not_null(text);
+    memcpy(text, doc, n);
+    text[n] = '\0';
+    for (size_t i = 0; i < N; i++) {
+        char row[96];
+        snprintf(row, sizeof row, "| %d | `%s` |", (int)all[i], names[i]);
+        cr_assert(strstr(text, row) != NULL, "docs/errors.md lacks %s: run mk/errors-doc.sh", names[i]);
+    }
+    free(text);
+    free(doc);
+}

@@ -99,11 +99,11 @@ $(BUILD)/asan/vfy: $(CLI_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libverify.a
 $(BUILD)/asan/run_tests: $(TEST_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libverify.a
 	$(CC) $(SAN) -o $@ $(filter %.o,$^) $(BUILD)/asan/libverify.a $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
-test-build: $(BUILD)/asan/run_tests $(BUILD)/asan/vfy $(VFY)
+test-build: $(BUILD)/asan/run_tests $(BUILD)/asan/vfy $(VFY) $(SHARED_LIB)
 
 test: deps
 	@$(MAKE) --no-print-directory test-build
-	@VFY_SHARED="$(abspath $(SHARED))" VFY_BIN="$(abspath $(BUILD)/asan/vfy)" VFY_ROOT="$(CURDIR)" \
+	@VFY_SHARED="$(abspath $(SHARED))" VFY_BIN="$(abspath $(BUILD)/asan/vfy)" VFY_ROOT="$(CURDIR)" VFY_BUILD="$(abspath $(BUILD))" \
 	  sh mk/run-tests.sh $(BUILD)/asan/run_tests
 
 # ---- fuzzing ---------------------------------------------------------------

@@ -6,6 +6,7 @@
 
 static const struct cli_command commands[] = {
     { "version", cmd_version, "print the library version" },
+    { "mrz", cmd_mrz, "parse and check a machine-readable zone (TD1, TD2, TD3, MRV-A, MRV-B)" },
 };
 
 static void usage(FILE *f)

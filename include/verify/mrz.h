@@ -73,6 +73,7 @@ typedef struct vfy_mrz {
     char given_names[40];      /* secondary identifier, '<' as space */
     bool name_truncated;       /* the name fills its field: it may have been cut */
     char document_number[23];  /* TD1/TD2 numbers longer than 9 continue in optional data */
+    bool document_number_extended; /* it did: '<' at the check digit, rest in optional data */
     char nationality[4];
     vfy_date birth_date;
     char birth_date_raw[7];    /* YYMMDD as printed */
@@ -123,6 +124,11 @@ VFY_API int vfy_mrz_check_digit(const char *s, size_t n);
 
 /* "TD1", "TD2", "TD3", "MRVA", "MRVB". */
 VFY_API const char *vfy_mrz_format_name(vfy_mrz_format format);
+
+/* What a code that names no state means (UNO, UNA, UNK, XXA, XXB, XXC, XXX, EUE,
+ * and Germany's one-letter D), for display; NULL for any other code. The parser
+ * accepts every well-formed code: it keeps no list of states. */
+VFY_API const char *vfy_mrz_code_description(const char *code);
 
 #define VFY_MRZ_KEY_INPUT_MAX 48
 /*

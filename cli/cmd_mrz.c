@@ -1,0 +1,260 @@
+/* vfy mrz: parse and check a machine-readable zone. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define MRZ_STDIN_MAX (64u * 1024u)
+
+static void mrz_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: vfy mrz [--json] [--repair] [--today YYYY-MM-DD] [LINE...]\n"
+            "\n"
+            "Parses an ICAO 9303 machine-readable zone (TD1, TD2, TD3, MRV-A, MRV-B) and\n"
+            "verifies every check digit. The lines come from the arguments, or from\n"
+            "standard input when none are given (one per line, or joined).\n"
+            "\n"
+            "options:\n"
+            "  --json               print one JSON object instead of a table\n"
+            "  --repair             propose OCR corrections (O/0, I/1, B/8, S/5, Z/2, G/6,\n"
+            "                       Q/0) that a check digit proves; all are listed\n"
+            "  --today YYYY-MM-DD   reference date for two-digit years (default: today, UTC)\n"
+            "  -h, --help           show this help\n"
+            "\n"
+            "exit codes:\n"
+            "  0  the MRZ is valid\n"
+            "  1  the MRZ was read but a check digit or field is invalid\n"
+            "  2  usage error, or the input is not an MRZ (wrong lines, bad characters)\n");
+}
+
+static bool parse_today(const char *s, vfy_date *d)
+{
+    int y, m, day, used = 0;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &day, &used) != 3 || used != 10)
+        return false;
+    d->year = y;
+    d->month = m;
+    d->day = day;
+    return true;
+}
+
+/* ISO 8601, reduced to the known leading parts ("1974", "1974-08"); NULL when the
+ * year is unknown or a known day follows an unknown month. */
+static const char *date_text(vfy_date d, char buf[11])
+{
+    if (d.year == 0 || (d.month == 0 && d.day != 0))
+        return NULL;
+    if (d.month == 0)
+        snprintf(buf, 11, "%04d", d.year);
+    else if (d.day == 0)
+        snprintf(buf, 11, "%04d-%02d", d.year, d.month);
+    else
+        snprintf(buf, 11, "%04d-%02d-%02d", d.year, d.month, d.day);
+    return buf;
+}
+
+static json_t *check_json(vfy_check c)
+{
+    return c == VFY_CHECK_ABSENT ? json_null() : json_boolean(c == VFY_CHECK_OK);
+}
+
+static json_t *string_or_null(const char *s)
+{
+    return s != NULL ? json_string(s) : json_null();
+}
+
+static void print_json(const vfy_mrz *m, bool repair)
+{
+    char buf[11], sex[2] = { m->sex, '\0' };
+    json_t *o = json_object();
+    json_object_set_new(o, "format", json_string(vfy_mrz_format_name(m->format)));
+    json_object_set_new(o, "document_code", json_string(m->document_code));
+    json_object_set_new(o, "issuing_state", json_string(m->issuing_state));
+    json_object_set_new(o, "surname", json_string(m->surname));
+    json_object_set_new(o, "given_names", json_string(m->given_names));
+    json_object_set_new(o, "name_truncated", json_boolean(m->name_truncated));
+    json_object_set_new(o, "document_number", json_string(m->document_number));
+    json_object_set_new(o, "nationality", json_string(m->nationality));
+    json_object_set_new(o, "birth_date", string_or_null(date_text(m->birth_date, buf)));
+    json_object_set_new(o, "birth_date_raw", json_string(m->birth_date_raw));
+    json_object_set_new(o, "sex", m->sex != '\0' ? json_string(sex) : json_null());
+    json_object_set_new(o, "expiry_date", string_or_null(date_text(m->expiry_date, buf)));
+    json_object_set_new(o, "expiry_date_raw", json_string(m->expiry_date_raw));
+    json_object_set_new(o, "optional_data", json_string(m->optional_data));
+    if (m->format == VFY_MRZ_TD1)
+        json_object_set_new(o, "optional_data_2", json_string(m->optional_data_2));
+    json_t *checks = json_object();
+    json_object_set_new(checks, "document_number", check_json(m->check_document_number));
+    json_object_set_new(checks, "birth_date", check_json(m->check_birth_date));
+    json_object_set_new(checks, "expiry_date", check_json(m->check_expiry_date));
+    json_object_set_new(checks, "optional_data", check_json(m->check_optional_data));
+    json_object_set_new(checks, "composite", check_json(m->check_composite));
+    json_object_set_new(o, "checks", checks);
+    json_object_set_new(o, "valid", json_boolean(m->valid));
+    json_t *errors = json_array();
+    for (unsigned i = 0; i < m->error_count; i++) {
+        const vfy_mrz_error *e = &m->errors[i];
+        json_array_append_new(errors, json_pack("{s:s, s:i, s:i, s:s}", "field", e->field,
+                                                "line", (int)e->line, "column", (int)e->column,
+                                                "message", e->message));
+    }
+    json_object_set_new(o, "errors", errors);
+    if (repair) {
+        json_t *repairs = json_array();
+        for (unsigned i = 0; i < m->repair_count; i++) {
+            const vfy_mrz_repair *r = &m->repairs[i];
+            char from[2] = { r->from, '\0' }, to[2] = { r->to, '\0' };
+            json_array_append_new(repairs,
+                                  json_pack("{s:s, s:i, s:i, s:s, s:s}", "field", r->field,
+                                            "line", (int)r->line, "column", (int)r->column,
+                                            "from", from, "to", to));
+        }
+        json_object_set_new(o, "repairs", repairs);
+        json_t *lines = json_array();
+        for (unsigned i = 0; i < m->line_count; i++)
+            json_array_append_new(lines, json_string(m->lines[i]));
+        json_object_set_new(o, "lines", lines);
+    }
+    cli_print_json(o);
+}
+
+static const char *check_text(vfy_check c)
+{
+    return c == VFY_CHECK_OK ? "check digit ok" : c == VFY_CHECK_FAILED ? "CHECK DIGIT FAILED" : "";
+}
+
+static void row(const char *label, const char *value, const char *note)
+{
+    if (note != NULL && note[0] != '\0')
+        printf("%-17s %-24s %s\n", label, value, note);
+    else
+        printf("%-17s %s\n", label, value);
+}
+
+static void print_table(const vfy_mrz *m, bool repair)
+{
+    char buf[11], sex[2] = { m->sex != '\0' ? m->sex : '?', '\0' };
+    const char *d;
+    row("Format", vfy_mrz_format_name(m->format), NULL);
+    row("Document code", m->document_code, NULL);
+    row("Issuing state", m->issuing_state, vfy_mrz_code_description(m->issuing_state));
+    row("Surname", m->surname, m->name_truncated ? "(name fills its field: may be truncated)" : NULL);
+    row("Given names", m->given_names, NULL);
+    row("Document number", m->document_number, check_text(m->check_document_number));
+    row("Nationality", m->nationality, vfy_mrz_code_description(m->nationality));
+    d = date_text(m->birth_date, buf);
+    row("Birth date", d != NULL ? d : m->birth_date_raw, check_text(m->check_birth_date));
+    row("Sex", sex, NULL);
+    d = date_text(m->expiry_date, buf);
+    row("Expiry date", d != NULL ? d : m->expiry_date_raw, check_text(m->check_expiry_date));
+    row("Optional data", m->optional_data, check_text(m->check_optional_data));
+    if (m->format == VFY_MRZ_TD1)
+        row("Optional data 2", m->optional_data_2, NULL);
+    if (m->check_composite != VFY_CHECK_ABSENT)
+        row("Composite", "", check_text(m->check_composite));
+    row("Valid", m->valid ? "yes" : "NO", NULL);
+    for (unsigned i = 0; i < m->error_count; i++)
+        printf("error: %s (line %u, column %u): %s\n", m->errors[i].field, m->errors[i].line,
+               m->errors[i].column, m->errors[i].message);
+    if (repair) {
+        for (unsigned i = 0; i < m->repair_count; i++)
+            printf("repair: %s (line %u, column %u): '%c' -> '%c'\n", m->repairs[i].field,
+                   m->repairs[i].line, m->repairs[i].column, m->repairs[i].from,
+                   m->repairs[i].to);
+        if (m->repair_count > 0)
+            for (unsigned i = 0; i < m->line_count; i++)
+                printf("repaired line %u: %s\n", i + 1, m->lines[i]);
+    }
+}
+
+static int report_failure(bool json, vfy_status s, const vfy_detail *d)
+{
+    if (json) {
+        json_t *o = cli_error_json(s, d);
+        if (d->line != 0)
+            json_object_set_new(o, "line", json_integer(d->line));
+        if (d->column != 0)
+            json_object_set_new(o, "column", json_integer(d->column));
+        cli_print_json(o);
+    } else {
+        cli_report("mrz", s, d);
+    }
+    return s == VFY_E_NO_MEMORY ? VFY_EXIT_USAGE : cli_exit_for_status(s);
+}
+
+int cmd_mrz(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "json", no_argument, NULL, 'j' },
+        { "repair", no_argument, NULL, 'r' },
+        { "today", required_argument, NULL, 't' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    bool json = false;
+    vfy_mrz_options options;
+    memset(&options, 0, sizeof options);
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'j':
+            json = true;
+            break;
+        case 'r':
+            options.repair = true;
+            break;
+        case 't':
+            if (!parse_today(optarg, &options.today)) {
+                fprintf(stderr, "vfy mrz: --today wants a date YYYY-MM-DD, not '%s'\n", optarg);
+                return VFY_EXIT_USAGE;
+            }
+            break;
+        case 'h':
+            mrz_usage(stdout);
+            return VFY_EXIT_OK;
+        default:
+            mrz_usage(stderr);
+            return VFY_EXIT_USAGE;
+        }
+    }
+
+    vfy_mrz *m = malloc(sizeof *m);
+    if (m == NULL) {
+        fprintf(stderr, "vfy mrz: out of memory\n");
+        return VFY_EXIT_USAGE;
+    }
+    vfy_detail detail;
+    vfy_detail_clear(&detail);
+    vfy_status s;
+    if (optind < argc) {
+        s = vfy_mrz_parse_lines((const char *const *)(argv + optind), (size_t)(argc - optind),
+                                &options, m, &detail);
+    } else {
+        char *text = NULL;
+        size_t len = 0;
+        s = cli_read_stream(stdin, MRZ_STDIN_MAX, &text, &len);
+        if (s != VFY_OK) {
+            fprintf(stderr, "vfy mrz: cannot read standard input: %s\n", vfy_strerror(s));
+            free(m);
+            return VFY_EXIT_USAGE;
+        }
+        s = vfy_mrz_parse(text, len, &options, m, &detail);
+        free(text);
+    }
+    int rc;
+    if (s != VFY_OK) {
+        rc = report_failure(json, s, &detail);
+    } else {
+        if (json)
+            print_json(m, options.repair);
+        else
+            print_table(m, options.repair);
+        rc = m->valid ? VFY_EXIT_OK : VFY_EXIT_INVALID;
+    }
+    free(m);
+    return rc;
+}

@@ -1,0 +1,44 @@
+/* ICAO 9303-3 section 4.9: the 7-3-1 check digit over A-Z, 0-9 and '<'. */
+#include "mrz/mrz_internal.h"
+
+int mrz_char_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A' + 10;
+    if (c == '<')
+        return 0;
+    return -1;
+}
+
+int vfy_mrz_check_digit(const char *s, size_t n)
+{
+    static const int weights[3] = { 7, 3, 1 };
+    if (s == NULL && n > 0)
+        return -1;
+    int sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        int v = mrz_char_value(s[i]);
+        if (v < 0)
+            return -1;
+        sum = (sum + v * weights[i % 3]) % 10;
+    }
+    return sum;
+}
+
+bool mrz_check_matches(const char *value, size_t n, char stated)
+{
+    int computed = vfy_mrz_check_digit(value, n);
+    if (computed < 0)
+        return false;
+    if (stated >= '0' && stated <= '9')
+        return stated - '0' == computed;
+    if (stated != '<')
+        return false;
+    /* A filler check digit stands only for a field that is entirely filler. */
+    for (size_t i = 0; i < n; i++)
+        if (value[i] != '<')
+            return false;
+    return true;
+}

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "core/fail.h"
+#include "sim/sim_transport.h"
 #include "transport.h"
 
 /* Backends register here. Each entry matches a scheme prefix of the connection string. */
@@ -12,6 +13,7 @@ struct backend {
 };
 
 static const struct backend backends[] = {
+    { "sim", true, vfy_sim_transport_open },
     { NULL, false, NULL },
 };
 

@@ -77,7 +77,7 @@ vfy_status vfy_channel_transmit(vfy_channel *ch, const vfy_apdu *cmd, uint8_t *r
     *sw = 0;
     vfy_apdu cur = *cmd;
     for (unsigned attempt = 0;; attempt++) {
-        size_t cmd_len, raw_len;
+        size_t cmd_len = 0, raw_len = 0;
         if (vfy_sm_active(&ch->sm))
             VFY_TRY(vfy_sm_wrap_command(&ch->sm, &cur, ch->cmd_buf, VFY_APDU_MAX_ENCODED + 64,
                                         &cmd_len, detail));

@@ -12,5 +12,7 @@
 #include "verify/mrz.h"
 #include "verify/trust.h"
 #include "verify/document.h"
+#include "verify/lds.h"
+#include "verify/verdict.h"
 
 #endif

@@ -70,7 +70,11 @@ vfy_status vfy_lds_parse_com(const uint8_t *data, size_t len, vfy_lds_com *out, 
             while (!vfy_cur_at_end(&tags)) {
                 uint8_t tag;
                 VFY_TRY(vfy_cur_u8(&tags, &tag));
-                /* Tags beyond DG16 (CN lists DG17-19) are kept, not refused. */
+                /* Tags beyond DG16 (CN lists DG17-19) are kept; a multi-byte tag's first
+                 * byte alone means the list is cut. */
+                if ((tag & 0x1F) == 0x1F)
+                    return vfy_cur_fail(&tags, VFY_E_BAD_TAG,
+                                        "tag list holds 0x%02X, an incomplete multi-byte tag", tag);
                 if (out->tag_count >= VFY_LDS_MAX_TAGS)
                     return vfy_cur_fail(&tags, VFY_E_LIMIT, "tag list longer than %d entries",
                                         VFY_LDS_MAX_TAGS);

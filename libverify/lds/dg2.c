@@ -104,6 +104,10 @@ static vfy_status parse_facial_record(vfy_cursor *c, vfy_face_image *face)
     if (img_len == 0)
         return vfy_cur_fail(&r, VFY_E_TRUNCATED, "facial record holds no image bytes");
     face->image = (vfy_bytes){ img, img_len, true };
+    /* The bytes decide: a record labelled JPEG 2000 that holds a JPEG is a JPEG. */
+    vfy_image_type sniffed = lds_sniff_image(img, img_len);
+    if (sniffed != VFY_IMAGE_UNKNOWN)
+        face->image_type = sniffed;
     face->has_iso19794_header = true;
     vfy_cur_rest(c, &img, &img_len); /* further images of the record are not extracted */
     return VFY_OK;

@@ -52,6 +52,9 @@ static vfy_status classify(vfy_cursor *c, vfy_security_info *si)
     }
     if (oid->len < sizeof bsi + 1 || memcmp(oid->data, bsi, sizeof bsi) != 0)
         return VFY_OK; /* unknown: kept raw */
+    for (size_t i = sizeof bsi; i < oid->len; i++)
+        if (oid->data[i] & 0x80)
+            return VFY_OK; /* multi-byte arcs: no protocol of ours */
     uint8_t branch = oid->data[sizeof bsi];
     size_t extra = oid->len - sizeof bsi - 1; /* arcs after the branch */
     const uint8_t *arcs = oid->data + sizeof bsi + 1;
@@ -74,6 +77,8 @@ static vfy_status classify(vfy_cursor *c, vfy_security_info *si)
     case 3: /* id-CA-DH-* / id-CA-ECDH-* */
         if (extra != 2 || (arcs[0] != 1 && arcs[0] != 2))
             return VFY_OK;
+        if (cipher_of(arcs[1]) == VFY_CIPHER_NONE)
+            return VFY_OK;
         si->kind = VFY_SI_CHIP_AUTH;
         si->agreement = arcs[0] == 1 ? VFY_KA_DH : VFY_KA_ECDH;
         si->cipher = cipher_of(arcs[1]);
@@ -87,7 +92,7 @@ static vfy_status classify(vfy_cursor *c, vfy_security_info *si)
             VFY_TRY(vfy_tlv_expect(c, DER_SEQUENCE, 0, &alg));
             return optional_int(c, si);
         }
-        if (extra != 2)
+        if (extra != 2 || cipher_of(arcs[1]) == VFY_CIPHER_NONE)
             return VFY_OK;
         si->kind = VFY_SI_PACE;
         si->agreement = (arcs[0] == 1 || arcs[0] == 3) ? VFY_KA_DH : VFY_KA_ECDH;

@@ -130,8 +130,10 @@ static void row(const char *label, const char *value, const char *note)
 {
     if (note != NULL && note[0] != '\0')
         printf("%-17s %-24s %s\n", label, value, note);
-    else
+    else if (value[0] != '\0')
         printf("%-17s %s\n", label, value);
+    else
+        printf("%s\n", label);
 }
 
 static void print_table(const vfy_mrz *m, bool repair)

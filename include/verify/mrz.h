@@ -11,9 +11,16 @@
  * and '<') fails with a status and a vfy_detail naming the line and column.
  *
  * Dates: two-digit years are placed in a century relative to a reference date the
- * caller passes (see vfy_mrz_options). A birth date is never in the future; an expiry
- * date is at most 50 years after the reference date. Unknown parts ('<') are reported
- * as unknown (0), never invented.
+ * caller passes (see vfy_mrz_options). A birth date is the latest date with its digits
+ * that is not after the reference date; an expiry date is the year with its digits in
+ * (reference - 50 years, reference + 50 years]. Unknown parts ('<<') are reported as
+ * unknown (0), never invented; a date whose year is unknown gets no century.
+ *
+ * Input hygiene: CR/LF and surrounding blanks are dropped, blank lines skipped, a
+ * single line of exactly 72, 88 or 90 characters is split. OCR repair is opt-in and
+ * only applies corrections that a check digit proves; every one is listed in
+ * `repairs`. docs/mrz.md gives the rules and the choices made where implementations
+ * disagree (long TD1/TD2 document numbers: the check digit excludes the '<' filler).
  */
 #ifndef VERIFY_MRZ_H
 #define VERIFY_MRZ_H

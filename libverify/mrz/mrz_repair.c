@@ -7,8 +7,11 @@
  *     check digit then verifies.
  *   - In alphanumeric fields (document number, TD3 personal number) either glyph is
  *     possible, so single substitutions are tried; one is applied only when exactly
- *     one candidate makes the field's check digit verify and, where the format has a
- *     composite check digit, the composite verifies too.
+ *     one candidate makes the field's check digit verify. Two or more candidates are
+ *     ambiguous and nothing is changed. The composite check digit cannot break such
+ *     a tie (for these fields its 7-3-1 weights line up with the field's, so every
+ *     candidate that fits the field fits the composite alike); it is still required to verify, so a
+ *     change never breaks it.
  *
  * Names, codes, sex and optional data without their own check digit are never
  * touched: nothing could prove a change there. Every change is recorded in
@@ -94,7 +97,9 @@ static bool composite_holds(const vfy_mrz *m, const mrz_layout *l, const mrz_gua
     return guards[count - 1].id == MRZ_GUARD_COMPOSITE && mrz_check_matches(v, guards[count - 1].n, stated);
 }
 
-/* Tries every single confusable substitution of an alphanumeric value. */
+/* Tries every single confusable substitution of an alphanumeric value; applies the
+ * candidate that satisfies the field's check digit (and the composite) if it is the
+ * only one. */
 static void repair_by_substitution(vfy_mrz *m, const mrz_layout *l, const mrz_guard *g,
                                    const char *old_value, char old_cd, const char *value, char cd)
 {
@@ -112,14 +117,14 @@ static void repair_by_substitution(vfy_mrz *m, const mrz_layout *l, const mrz_gu
             else
                 continue;
             trial[i] = alt;
-            if (mrz_check_matches(trial, g->n, cd)) {
+            if (mrz_check_matches(trial, g->n, cd) && composite_holds(m, l, g, trial, cd)) {
                 matches++;
                 memcpy(found, trial, g->n + 1);
             }
         }
         trial[i] = orig;
     }
-    if (matches == 1 && composite_holds(m, l, g, found, cd))
+    if (matches == 1)
         apply(m, g, old_value, old_cd, found, cd);
 }
 

@@ -25,6 +25,10 @@ void sim_resp_set(struct sim_resp *r, const uint8_t *data, size_t len, uint16_t 
 void sim_random(vfy_sim_chip *c, uint8_t *out, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
+        if (c->scripted_pos < c->scripted_len) {
+            out[i] = c->scripted_random[c->scripted_pos++];
+            continue;
+        }
         /* xorshift64*: reproducible runs, which the benchmarks and tests rely on. */
         c->random_state ^= c->random_state >> 12;
         c->random_state ^= c->random_state << 25;
@@ -229,10 +233,17 @@ static void read_binary_odd(vfy_sim_chip *c, const struct sim_apdu *a, struct si
     read_current(c, (size_t)offset, a->le, r, true);
 }
 
+/* Active and Chip Authentication (INTERNAL AUTHENTICATE 88, MSE:Set KAT 22 41A6,
+ * MSE:Set AT 22 41A4 followed by GENERAL AUTHENTICATE) join this table from sim_auth.c;
+ * the first matching line wins, so their lines go before the PACE ones. */
 static const struct sim_command commands[] = {
     { INS_SELECT, 0, 0, false, select_file },
     { INS_READ_BINARY, 0, 0, false, read_binary },
     { INS_READ_BINARY_ODD, 0, 0, false, read_binary_odd },
+    { 0x84, 0, 0, false, sim_get_challenge },
+    { 0x82, 0, 0, false, sim_mutual_authenticate },
+    { 0x22, 0xC1A4, 0xFFFF, false, sim_mse },
+    { 0x86, 0, 0, false, sim_general_authenticate },
 };
 
 static void dispatch(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_resp *r)
@@ -300,27 +311,60 @@ static void process(vfy_sim_chip *c, const struct sim_apdu *outer, struct sim_re
 {
     sim_resp_set(r, NULL, 0, SW_UNKNOWN);
     if (outer->extended && !c->p.extended) {
-        r->sw = SW_WRONG_LENGTH;
+        r->sw = SW_WRONG_LENGTH;   /* refused before any secure messaging: SSC unchanged */
         return;
     }
-    if ((outer->cla & 0x0C) == 0x0C) {
-        /* Secure messaging arrives with BAC or PACE; this chip opens no session without them. */
-        r->sw = SW_SM_NOT_SUPPORTED;
-        return;
+    bool protected_cmd = (outer->cla & 0x0C) == 0x0C;
+    struct sim_apdu inner = *outer;
+    if (protected_cmd) {
+        uint16_t sw = sim_sm_unwrap(&c->sm, outer, &inner, c->cmd_buf, SIM_RESP_MAX);
+        if (sw != SW_OK) {
+            c->access_granted = false;
+            r->sw = sw;
+            return;
+        }
+    } else if (c->sm.cipher != SIM_SM_NONE) {
+        /* A plain command ends the session (9303-11 §9.8.7). */
+        sim_sm_close(&c->sm);
+        c->access_granted = false;
     }
     if (c->p.sw != 0 && c->apdus == c->p.sw_at) {
         r->sw = c->p.sw;
-        return;
+    } else {
+        dispatch(c, &inner, r);
+        if (inner.le == 0)
+            r->len = 0;   /* no Le: no data expected */
+        else if (!protected_cmd && r->len > c->p.max_le)
+            sim_resp_set(r, NULL, 0, SW_WRONG_LENGTH);
     }
-    size_t le = outer->le;
-    dispatch(c, outer, r);
-    size_t limit = le < c->p.max_le ? le : c->p.max_le;
-    if (le == 0)
-        r->len = 0;   /* no Le: no data expected */
-    else if (r->len > limit)
-        sim_resp_set(r, NULL, 0, SW_WRONG_LENGTH);
+    if (protected_cmd && c->sm.cipher != SIM_SM_NONE) {
+        bool odd = inner.ins & 1;
+        size_t wire_le = outer->le != 0 ? outer->le : 256;
+        size_t limit = wire_le < c->p.max_le ? wire_le : c->p.max_le;
+        if (sim_sm_wrapped_len(&c->sm, r->len, odd) > limit)
+            sim_resp_set(r, NULL, 0, SW_WRONG_LENGTH);
+        bool corrupt = c->p.bad_mac_at != 0 && c->apdus == c->p.bad_mac_at;
+        if (sim_sm_wrap(&c->sm, r, odd, corrupt) != VFY_OK) {
+            sim_sm_close(&c->sm);
+            c->access_granted = false;
+            sim_resp_set(r, NULL, 0, SW_UNKNOWN);
+        }
+    }
     if (outer->le == 65536 && c->p.le65536_empty)
         sim_resp_set(r, NULL, 0, SW_OK);
+}
+
+vfy_status sim_session_start(vfy_sim_chip *c, enum sim_sm_cipher cipher, const uint8_t *kenc,
+                             const uint8_t *kmac, size_t key_len, const uint8_t *ssc)
+{
+    VFY_TRY(sim_sm_open(&c->sm, cipher, kenc, kmac, key_len, ssc));
+    size_t n = cipher == SIM_SM_3DES ? 8 : 16;
+    for (unsigned k = 0; k < c->p.ssc_skew; k++)
+        for (size_t i = n; i-- > 0;)
+            if (++c->sm.ssc[i] != 0)
+                break;
+    c->access_granted = true;
+    return VFY_OK;
 }
 
 vfy_status vfy_sim_chip_transceive(vfy_sim_chip *c, const uint8_t *cmd, size_t len,
@@ -379,6 +423,8 @@ void vfy_sim_chip_reset(vfy_sim_chip *c)
     c->current_ef = 0;
     c->challenge_valid = false;
     c->access_granted = false;
+    sim_sm_close(&c->sm);
+    sim_pace_reset(c);
     free(c->pending);
     c->pending = NULL;
     c->pending_len = c->pending_pos = 0;
@@ -391,7 +437,8 @@ vfy_status vfy_sim_chip_new(const char *spec, vfy_sim_chip **out, vfy_detail *d)
     if (c == NULL)
         return vfy_fail(d, VFY_E_NO_MEMORY, "reader", "out of memory for the simulated chip");
     c->resp_buf = malloc(SIM_RESP_MAX);
-    vfy_status s = c->resp_buf != NULL ? VFY_OK : VFY_E_NO_MEMORY;
+    c->cmd_buf = malloc(SIM_RESP_MAX);
+    vfy_status s = c->resp_buf != NULL && c->cmd_buf != NULL ? VFY_OK : VFY_E_NO_MEMORY;
     if (s == VFY_OK)
         s = sim_profile_parse(spec, &c->p, d);
     if (s == VFY_OK)
@@ -413,6 +460,7 @@ void vfy_sim_chip_free(vfy_sim_chip *c)
     vfy_sim_chip_reset(c);
     sim_files_free(c);
     free(c->resp_buf);
+    free(c->cmd_buf);
     free(c);
 }
 

@@ -8,8 +8,10 @@
 #include "core/cursor.h"
 #include "core/embedded.h"
 #include "core/fail.h"
+#include "core/tlv.h"
 #include "sim/sim_internal.h"
 #include "verify/document.h"
+#include "verify/mrz.h"
 
 /* EF.CardAccess and EF.CardSecurity live in the master file, the rest in the LDS1 application. */
 static enum sim_df file_df(int i)
@@ -122,9 +124,28 @@ static vfy_status oversize_tlv(struct sim_file *f)
     return VFY_OK;
 }
 
+/* The chip knows its own access password: the MRZ information of DG1. */
+static void derive_mrz_key(vfy_sim_chip *c)
+{
+    c->mrz_key[0] = '\0';
+    const struct sim_file *dg1 = &c->files[1];
+    if (dg1->data == NULL)
+        return;
+    static const uint32_t path[] = { 0x61, 0x5F1F };
+    vfy_tlv t;
+    if (vfy_tlv_find_path(dg1->data, dg1->len, path, 2, 0, "DG1", NULL, &t) != VFY_OK)
+        return;
+    vfy_mrz mrz;
+    const vfy_mrz_options opt = { .today = { 2026, 1, 1 }, .repair = false };
+    if (vfy_mrz_parse((const char *)t.value.data, t.value.len, &opt, &mrz, NULL) != VFY_OK ||
+        vfy_mrz_key_input(&mrz, c->mrz_key, NULL) != VFY_OK)
+        c->mrz_key[0] = '\0';
+}
+
 vfy_status sim_files_load(vfy_sim_chip *c, vfy_detail *d)
 {
     VFY_TRY(c->p.dir[0] != '\0' ? load_from_dir(c, d) : load_specimen(c, d));
+    derive_mrz_key(c);
     if (c->p.pace_overridden || (c->p.pace && c->files[SIM_FILE_CARD_ACCESS].data == NULL &&
                                  c->p.dir[0] == '\0')) {
         uint8_t ca[64];

@@ -18,11 +18,12 @@
 #define SIM_FILE_SOD 18
 #define SIM_FILE_CARD_ACCESS 19
 #define SIM_FILE_CARD_SECURITY 20
-#define SIM_RESP_MAX (65536 + 64)
+#define SIM_RESP_MAX (65536 + 128)
 
 /* Status words the chip answers with (ISO/IEC 7816-4). */
 #define SW_OK 0x9000
 #define SW_EOF 0x6282
+#define SW_AUTH_FAILED 0x6300
 #define SW_WRONG_LENGTH 0x6700
 #define SW_SM_NOT_SUPPORTED 0x6882
 #define SW_SECURITY_STATUS 0x6982
@@ -98,8 +99,13 @@ struct vfy_sim_chip {
     bool removed;
     uint64_t busy_us;
     uint64_t random_state;          /* deterministic randomness for challenges and nonces */
+    const uint8_t *scripted_random; /* tests: bytes served first (a worked example's values) */
+    size_t scripted_len, scripted_pos;
+
+    char mrz_key[48];               /* the BAC/PACE password from DG1, "" if DG1 has no MRZ */
 
     uint8_t *resp_buf;              /* SIM_RESP_MAX */
+    uint8_t *cmd_buf;               /* SIM_RESP_MAX: an unwrapped command's data */
 };
 
 typedef void (*sim_handler)(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_resp *r);
@@ -141,8 +147,16 @@ VFY_NODISCARD vfy_status sim_sm_open(struct sim_sm *sm, enum sim_sm_cipher ciphe
  * other than SW_OK when the command is refused (session then closed). */
 uint16_t sim_sm_unwrap(struct sim_sm *sm, const struct sim_apdu *a, struct sim_apdu *inner,
                        uint8_t *buf, size_t cap);
-/* Wraps the response r in place (DO87, DO99, DO8E). */
-VFY_NODISCARD vfy_status sim_sm_wrap(struct sim_sm *sm, struct sim_resp *r, bool corrupt_mac);
+/* Wraps the response r in place (DO87 or, for odd instructions, DO85; DO99; DO8E). */
+VFY_NODISCARD vfy_status sim_sm_wrap(struct sim_sm *sm, struct sim_resp *r, bool odd_ins,
+                                     bool corrupt_mac);
+/* Bytes the wrapped form of a `plain`-byte answer takes. */
+size_t sim_sm_wrapped_len(const struct sim_sm *sm, size_t plain, bool odd_ins);
+
+/* sim_chip.c: BAC or PACE succeeded: secure messaging starts (with the profile's SSC skew). */
+VFY_NODISCARD vfy_status sim_session_start(vfy_sim_chip *c, enum sim_sm_cipher cipher,
+                                           const uint8_t *kenc, const uint8_t *kmac,
+                                           size_t key_len, const uint8_t *ssc);
 
 /* Protocol handlers. */
 void sim_get_challenge(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_resp *r);

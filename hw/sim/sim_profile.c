@@ -11,7 +11,7 @@ const char *const sim_profile_help[] = {
     "sim:DIR                 a passport from a dump folder (EF_COM.bin, EF_SOD.bin, DG1.bin ... EF_CardAccess.bin)",
     "options, after '?' joined by '&':",
     "  pace=off | bac=off      offer BAC only | PACE only",
-    "  mapping=gm|im|cam       PACE mapping (EF.CardAccess is then generated)",
+    "  mapping=gm|im           PACE mapping (EF.CardAccess is then generated)",
     "  cipher=3des|aes128|aes192|aes256   PACE cipher",
     "  param=N                 PACE standardized domain parameters (0-2 DH, 8-18 ECDH; default 13)",
     "  can=NNNNNN              the card access number (default 123456)",
@@ -113,10 +113,8 @@ static vfy_status option(struct sim_profile *p, const char *key, const char *v, 
             p->mapping = SIM_MAP_GM;
         else if (strcmp(v, "im") == 0)
             p->mapping = SIM_MAP_IM;
-        else if (strcmp(v, "cam") == 0)
-            p->mapping = SIM_MAP_CAM;
         else
-            return bad(d, key, v, "gm, im or cam");
+            return bad(d, key, v, "gm or im");
         p->pace_overridden = true;
     } else if (strcmp(key, "cipher") == 0) {
         static const char *const names[] = { "3des", "aes128", "aes192", "aes256" };

@@ -1,0 +1,374 @@
+/* The chip's side of PACE (ICAO 9303-11 §4.4): MSE:Set AT picks one of the PACEInfos
+ * of its EF.CardAccess and the password (MRZ or CAN); four GENERAL AUTHENTICATE steps
+ * follow: the encrypted nonce, the mapping (generic on ECDH and DH, integrated on
+ * ECDH), the ephemeral key agreement and the authentication tokens. Then secure
+ * messaging starts with the SSC at zero. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/tlv.h"
+#include "core/fail.h"
+#include "crypto/crypto.h"
+#include "sim/sim_internal.h"
+
+static const uint8_t pace_prefix[] = { 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04 };
+
+enum pace_step { STEP_NONE = 0, STEP_NONCE, STEP_MAP, STEP_KEY, STEP_TOKEN };
+
+struct sim_pace_state {
+    enum pace_step step;
+    uint8_t oid[10];
+    uint8_t mapping;          /* OID byte: 1 DH-GM, 2 ECDH-GM, 3 DH-IM, 4 ECDH-IM, 6 ECDH-CAM */
+    vfy_cipher cipher;
+    vfy_ka_group *group, *mapped;
+    vfy_secret k_pi, s, map_priv, eph_priv, ks_enc, ks_mac;
+    uint8_t pk_ifd[VFY_KA_MAX_PUBLIC], pk_ic[VFY_KA_MAX_PUBLIC];
+    size_t pk_ifd_len, pk_ic_len;
+};
+
+void sim_pace_reset(vfy_sim_chip *c)
+{
+    struct sim_pace_state *p = c->pace;
+    if (p == NULL)
+        return;
+    vfy_ka_group_free(p->group);
+    vfy_ka_group_free(p->mapped);
+    vfy_secret_free(&p->k_pi);
+    vfy_secret_free(&p->s);
+    vfy_secret_free(&p->map_priv);
+    vfy_secret_free(&p->eph_priv);
+    vfy_secret_free(&p->ks_enc);
+    vfy_secret_free(&p->ks_mac);
+    free(p);
+    c->pace = NULL;
+}
+
+/* Key pairs come from OpenSSL's generator, or from a test's scripted worked example. */
+static vfy_status chip_rng(void *ctx, uint8_t *out, size_t len)
+{
+    vfy_sim_chip *c = ctx;
+    if (c->scripted_pos < c->scripted_len) {
+        sim_random(c, out, len);
+        return VFY_OK;
+    }
+    return vfy_random(NULL, out, len, NULL);
+}
+
+/* Finds in the chip's EF.CardAccess a PACEInfo with this OID (and parameter id when
+ * the terminal names one; else the first). */
+static bool offered(const vfy_sim_chip *c, const uint8_t *oid, size_t oid_len, int want_param,
+                    unsigned *param)
+{
+    const struct sim_file *ca = &c->files[SIM_FILE_CARD_ACCESS];
+    vfy_tlv set;
+    if (ca->data == NULL || vfy_tlv_parse_one(ca->data, ca->len, 0, "EF.CardAccess", NULL, &set) !=
+                                VFY_OK || set.tag != 0x31)
+        return false;
+    vfy_cursor cur = set.value;
+    while (!vfy_cur_at_end(&cur)) {
+        vfy_tlv info, o, version, id;
+        if (vfy_tlv_next(&cur, 0, &info) != VFY_OK)
+            return false;
+        if (info.tag != 0x30 || vfy_tlv_expect(&info.value, 0x06, 0, &o) != VFY_OK ||
+            o.value.len != oid_len || memcmp(o.value.data, oid, oid_len) != 0 ||
+            vfy_tlv_expect(&info.value, 0x02, 0, &version) != VFY_OK)
+            continue;
+        unsigned p = 0;
+        if (vfy_tlv_expect(&info.value, 0x02, 0, &id) == VFY_OK && id.value.len == 1)
+            p = id.value.data[0];
+        else
+            continue;   /* proprietary domain parameters are not simulated */
+        if (want_param >= 0 && (unsigned)want_param != p)
+            continue;
+        *param = p;
+        return true;
+    }
+    return false;
+}
+
+void sim_mse(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_resp *r)
+{
+    sim_pace_reset(c);
+    sim_resp_set(r, NULL, 0, SW_WRONG_DATA);
+    if (!c->p.pace) {
+        r->sw = SW_REF_NOT_FOUND;
+        return;
+    }
+    vfy_cursor cur;
+    vfy_cur_init(&cur, a->data, a->lc, "MSE:Set AT", NULL);
+    const uint8_t *oid = NULL;
+    size_t oid_len = 0;
+    int ref = -1, param = -1;
+    while (!vfy_cur_at_end(&cur)) {
+        vfy_tlv t;
+        if (vfy_tlv_next(&cur, 0, &t) != VFY_OK)
+            return;
+        if (t.tag == 0x80)
+            oid = t.value.data, oid_len = t.value.len;
+        else if (t.tag == 0x83 && t.value.len == 1)
+            ref = t.value.data[0];
+        else if (t.tag == 0x84 && t.value.len == 1)
+            param = t.value.data[0];
+        else if (t.tag != 0x7F4C && t.tag != 0x67)
+            return;   /* CHAT and auxiliary data are accepted and ignored (no EAC here) */
+    }
+    unsigned param_id;
+    if (oid == NULL || oid_len != 10 || memcmp(oid, pace_prefix, 8) != 0 ||
+        !offered(c, oid, oid_len, param, &param_id)) {
+        r->sw = SW_REF_NOT_FOUND;
+        return;
+    }
+    if (ref != 1 && ref != 2) {
+        r->sw = SW_REF_NOT_FOUND;
+        return;
+    }
+    struct sim_pace_state *p = calloc(1, sizeof *p);
+    if (p == NULL) {
+        r->sw = SW_UNKNOWN;
+        return;
+    }
+    c->pace = p;
+    memcpy(p->oid, oid, 10);
+    p->mapping = oid[8];
+    p->cipher = (vfy_cipher)oid[9];
+    bool dh = p->mapping == 1 || p->mapping == 3;
+    if (p->cipher < VFY_CIPHER_3DES || p->cipher > VFY_CIPHER_AES256 || p->mapping == 3 ||
+        p->mapping >= 5 || p->mapping == 0 || dh != (param_id < 8) ||
+        vfy_ka_group_standard(param_id, &p->group, NULL) != VFY_OK) {
+        sim_pace_reset(c);
+        r->sw = SW_REF_NOT_FOUND;
+        return;
+    }
+    /* K = SHA-1(MRZ information) or the CAN itself; K_pi = KDF_pi(K). */
+    uint8_t k[20];
+    size_t k_len;
+    if (ref == 1) {
+        if (c->mrz_key[0] == '\0' ||
+            vfy_sha1((const uint8_t *)c->mrz_key, strlen(c->mrz_key), k, NULL) != VFY_OK) {
+            sim_pace_reset(c);
+            r->sw = SW_REF_NOT_FOUND;
+            return;
+        }
+        k_len = 20;
+    } else {
+        memcpy(k, c->p.can, 6);
+        k_len = 6;
+    }
+    uint8_t kpi[VFY_CIPHER_MAX_KEY];
+    bool ok = vfy_kdf(p->cipher, k, k_len, VFY_KDF_PI, kpi, NULL) == VFY_OK &&
+              vfy_secret_set(&p->k_pi, kpi, vfy_cipher_key_len(p->cipher), NULL) == VFY_OK;
+    vfy_wipe(k, sizeof k);
+    vfy_wipe(kpi, sizeof kpi);
+    if (!ok) {
+        sim_pace_reset(c);
+        r->sw = SW_UNKNOWN;
+        return;
+    }
+    p->step = STEP_NONCE;
+    r->sw = SW_OK;
+}
+
+/* The public key data object of 9303-11 §4.4.3.4 that the tokens MAC. */
+static size_t pk_data_object(const struct sim_pace_state *p, const uint8_t *pk, size_t pk_len,
+                             uint8_t *out)
+{
+    bool ec = vfy_ka_group_kind(p->group) == VFY_KA_ECDH;
+    uint8_t inner[16 + VFY_KA_MAX_PUBLIC];
+    size_t n = 0;
+    inner[n++] = 0x06;
+    inner[n++] = 10;
+    memcpy(inner + n, p->oid, 10);
+    n += 10;
+    inner[n++] = ec ? 0x86 : 0x84;
+    if (pk_len >= 0x100) {
+        inner[n++] = 0x82;
+        inner[n++] = (uint8_t)(pk_len >> 8);
+    } else if (pk_len >= 0x80) {
+        inner[n++] = 0x81;
+    }
+    inner[n++] = (uint8_t)pk_len;
+    memcpy(inner + n, pk, pk_len);
+    n += pk_len;
+    size_t o = 0;
+    out[o++] = 0x7F;
+    out[o++] = 0x49;
+    if (n >= 0x100) {
+        out[o++] = 0x82;
+        out[o++] = (uint8_t)(n >> 8);
+    } else if (n >= 0x80) {
+        out[o++] = 0x81;
+    }
+    out[o++] = (uint8_t)n;
+    memcpy(out + o, inner, n);
+    return o + n;
+}
+
+static vfy_status token(const struct sim_pace_state *p, const uint8_t *pk, size_t pk_len,
+                        uint8_t mac[VFY_MAC_LEN])
+{
+    uint8_t buf[48 + VFY_KA_MAX_PUBLIC];
+    size_t n = pk_data_object(p, pk, pk_len, buf);
+    if (p->cipher == VFY_CIPHER_3DES)
+        VFY_TRY(vfy_pad(buf, n, sizeof buf, 8, &n, NULL));
+    return vfy_mac8(p->cipher, p->ks_mac.bytes, buf, n, mac, NULL);
+}
+
+/* Answers 7C { tag: value } into r. */
+static void answer(struct sim_resp *r, uint8_t tag, const uint8_t *v, size_t len)
+{
+    uint8_t *o = r->data;
+    size_t n = 0;
+    size_t inner = len == 0 && tag == 0 ? 0 : 1 + (len >= 0x80 ? (len >= 0x100 ? 3 : 2) : 1) + len;
+    o[n++] = 0x7C;
+    if (inner >= 0x100) {
+        o[n++] = 0x82;
+        o[n++] = (uint8_t)(inner >> 8);
+    } else if (inner >= 0x80) {
+        o[n++] = 0x81;
+    }
+    o[n++] = (uint8_t)inner;
+    if (inner > 0) {
+        o[n++] = tag;
+        if (len >= 0x100) {
+            o[n++] = 0x82;
+            o[n++] = (uint8_t)(len >> 8);
+        } else if (len >= 0x80) {
+            o[n++] = 0x81;
+        }
+        o[n++] = (uint8_t)len;
+        memmove(o + n, v, len);
+        n += len;
+    }
+    r->len = n;
+    r->sw = SW_OK;
+}
+
+static uint16_t step_nonce(vfy_sim_chip *c, struct sim_pace_state *p, struct sim_resp *r)
+{
+    size_t b = vfy_cipher_block_len(p->cipher);
+    uint8_t s[16], z[16];
+    sim_random(c, s, b);
+    if (vfy_secret_set(&p->s, s, b, NULL) != VFY_OK ||
+        vfy_cbc_encrypt(p->cipher, p->k_pi.bytes, NULL, s, b, z, NULL) != VFY_OK)
+        return SW_UNKNOWN;
+    vfy_wipe(s, sizeof s);
+    answer(r, 0x80, z, b);
+    p->step = STEP_MAP;
+    return SW_OK;
+}
+
+static uint16_t step_map(vfy_sim_chip *c, struct sim_pace_state *p, const vfy_tlv *in,
+                         struct sim_resp *r)
+{
+    if (in->tag != 0x81)
+        return SW_WRONG_DATA;
+    if (p->mapping == 4) {   /* integrated: the terminal's nonce t */
+        if (vfy_ka_map_integrated(p->group, p->cipher, p->s.bytes, p->s.len, in->value.data,
+                                  in->value.len, &p->mapped, NULL) != VFY_OK)
+            return SW_WRONG_DATA;
+        answer(r, 0, NULL, 0);
+        p->step = STEP_KEY;
+        return SW_OK;
+    }
+    const vfy_rng rng = { chip_rng, c };
+    uint8_t pub[VFY_KA_MAX_PUBLIC], h[VFY_KA_MAX_PUBLIC];
+    size_t pub_len, h_len;
+    if (vfy_ka_keygen(p->group, &rng, &p->map_priv, pub, sizeof pub, &pub_len, NULL) != VFY_OK)
+        return SW_UNKNOWN;
+    if (vfy_ka_shared_element(p->group, &p->map_priv, in->value.data, in->value.len, h, sizeof h,
+                              &h_len, NULL) != VFY_OK ||
+        vfy_ka_map_generic(p->group, p->s.bytes, p->s.len, h, h_len, &p->mapped, NULL) != VFY_OK)
+        return SW_WRONG_DATA;
+    vfy_wipe(h, sizeof h);
+    answer(r, 0x82, pub, pub_len);
+    p->step = STEP_KEY;
+    return SW_OK;
+}
+
+static uint16_t step_key(vfy_sim_chip *c, struct sim_pace_state *p, const vfy_tlv *in,
+                         struct sim_resp *r)
+{
+    if (in->tag != 0x83 || in->value.len > sizeof p->pk_ifd)
+        return SW_WRONG_DATA;
+    memcpy(p->pk_ifd, in->value.data, in->value.len);
+    p->pk_ifd_len = in->value.len;
+    const vfy_rng rng = { chip_rng, c };
+    uint8_t k[VFY_KA_MAX_SECRET], key[VFY_CIPHER_MAX_KEY];
+    size_t k_len;
+    if (vfy_ka_keygen(p->mapped, &rng, &p->eph_priv, p->pk_ic, sizeof p->pk_ic, &p->pk_ic_len,
+                      NULL) != VFY_OK)
+        return SW_UNKNOWN;
+    /* the terminal's key must differ from the chip's (9303-11 §4.4.3.3.3) */
+    if (p->pk_ifd_len == p->pk_ic_len && memcmp(p->pk_ifd, p->pk_ic, p->pk_ic_len) == 0)
+        return SW_WRONG_DATA;
+    if (vfy_ka_shared_secret(p->mapped, &p->eph_priv, p->pk_ifd, p->pk_ifd_len, k, sizeof k,
+                             &k_len, NULL) != VFY_OK)
+        return SW_WRONG_DATA;
+    size_t kl = vfy_cipher_key_len(p->cipher);
+    bool ok = vfy_kdf(p->cipher, k, k_len, VFY_KDF_ENC, key, NULL) == VFY_OK &&
+              vfy_secret_set(&p->ks_enc, key, kl, NULL) == VFY_OK &&
+              vfy_kdf(p->cipher, k, k_len, VFY_KDF_MAC, key, NULL) == VFY_OK &&
+              vfy_secret_set(&p->ks_mac, key, kl, NULL) == VFY_OK;
+    vfy_wipe(k, sizeof k);
+    vfy_wipe(key, sizeof key);
+    if (!ok)
+        return SW_UNKNOWN;
+    answer(r, 0x84, p->pk_ic, p->pk_ic_len);
+    p->step = STEP_TOKEN;
+    return SW_OK;
+}
+
+static uint16_t step_token(vfy_sim_chip *c, struct sim_pace_state *p, const vfy_tlv *in,
+                           struct sim_resp *r)
+{
+    uint8_t want[VFY_MAC_LEN], t_ic[VFY_MAC_LEN];
+    if (in->tag != 0x85 || in->value.len != VFY_MAC_LEN ||
+        token(p, p->pk_ic, p->pk_ic_len, want) != VFY_OK ||
+        !vfy_equal_ct(want, in->value.data, VFY_MAC_LEN))
+        return SW_AUTH_FAILED;
+    if (token(p, p->pk_ifd, p->pk_ifd_len, t_ic) != VFY_OK)
+        return SW_UNKNOWN;
+    uint8_t ssc[16] = { 0 };
+    enum sim_sm_cipher sm = p->cipher == VFY_CIPHER_3DES ? SIM_SM_3DES : SIM_SM_AES;
+    if (sim_session_start(c, sm, p->ks_enc.bytes, p->ks_mac.bytes, p->ks_enc.len, ssc) != VFY_OK)
+        return SW_UNKNOWN;
+    answer(r, 0x86, t_ic, VFY_MAC_LEN);
+    return SW_OK;
+}
+
+void sim_general_authenticate(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_resp *r)
+{
+    struct sim_pace_state *p = c->pace;
+    sim_resp_set(r, NULL, 0, SW_CONDITIONS);
+    if (p == NULL || p->step == STEP_NONE || a->p1 != 0 || a->p2 != 0)
+        return;
+    /* every step but the last is chained (CLA bit 0x10) */
+    bool chained = (a->cla & 0x10) != 0;
+    vfy_tlv dyn;
+    uint16_t sw;
+    enum pace_step at = p->step;
+    if (chained != (p->step != STEP_TOKEN)) {
+        sw = SW_CONDITIONS;
+    } else if (vfy_tlv_parse_one(a->data, a->lc, 0, "GENERAL AUTHENTICATE", NULL, &dyn) != VFY_OK ||
+               dyn.tag != 0x7C) {
+        sw = SW_WRONG_DATA;
+    } else if (p->step == STEP_NONCE) {
+        sw = dyn.value.len == 0 ? step_nonce(c, p, r) : SW_WRONG_DATA;
+    } else {
+        vfy_tlv in;
+        if (vfy_tlv_next(&dyn.value, 0, &in) != VFY_OK || !vfy_cur_at_end(&dyn.value))
+            sw = SW_WRONG_DATA;
+        else if (p->step == STEP_MAP)
+            sw = step_map(c, p, &in, r);
+        else if (p->step == STEP_KEY)
+            sw = step_key(c, p, &in, r);
+        else
+            sw = step_token(c, p, &in, r);
+    }
+    if (sw != SW_OK) {
+        sim_pace_reset(c);
+        sim_resp_set(r, NULL, 0, sw);
+    } else if (at == STEP_TOKEN) {
+        sim_pace_reset(c);   /* done: the session keys now live in the SM state */
+    }
+}

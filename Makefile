@@ -45,7 +45,7 @@ SHARED_LIB := $(BUILD)/lib/libverify.so.$(VERSION)
 VFY := $(BUILD)/bin/vfy
 
 .SECONDARY:
-.PHONY: all deps demo test test-build fuzz fuzz-smoke bench examples install clean check-tools
+.PHONY: all deps demo test test-build fuzz fuzz-smoke bench examples install install-check clean
 all: $(STATIC) $(SHARED_LIB) $(VFY)
 
 deps:
@@ -154,6 +154,9 @@ install: all
 	install -m 644 docs/vfy.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(PKGS)|' \
 	  mk/libverify.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libverify.pc
+
+install-check: all
+	@sh mk/check-install.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

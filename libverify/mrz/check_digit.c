@@ -14,17 +14,21 @@ int mrz_char_value(char c)
 
 int vfy_mrz_check_digit(const char *s, size_t n)
 {
-    static const int weights[3] = { 7, 3, 1 };
+    static const unsigned weights[3] = { 7, 3, 1 };
     if (s == NULL && n > 0)
         return -1;
-    int sum = 0;
+    /* Reduce as we go so that no length can overflow the sum. */
+    unsigned sum = 0, w = 0;
     for (size_t i = 0; i < n; i++) {
         int v = mrz_char_value(s[i]);
         if (v < 0)
             return -1;
-        sum = (sum + v * weights[i % 3]) % 10;
+        sum += (unsigned)v * weights[w];
+        if (sum >= 1000000u)
+            sum %= 10u;
+        w = w == 2 ? 0 : w + 1;
     }
-    return sum;
+    return (int)(sum % 10u);
 }
 
 bool mrz_check_matches(const char *value, size_t n, char stated)

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "core/cursor.h"
 #include "mrz/mrz_internal.h"
 
 #define SPAN(l, c, n) { (l), (c), (n) }
@@ -203,9 +204,17 @@ unsigned mrz_guards(const vfy_mrz *m, const mrz_layout *l, mrz_guard out[MRZ_GUA
 
 void mrz_guard_value(const vfy_mrz *m, const mrz_guard *g, char *value, char *stated)
 {
+    /* One cursor per line, peeked at each covered position. */
+    vfy_cursor lines[VFY_MRZ_MAX_LINES];
+    for (unsigned i = 0; i < VFY_MRZ_MAX_LINES; i++)
+        vfy_cur_init(&lines[i], m->lines[i],
+                     i < m->line_count ? strnlen(m->lines[i], sizeof m->lines[i]) : 0, "mrz",
+                     NULL);
     for (unsigned i = 0; i < g->n; i++) {
-        mrz_span one = SPAN(g->line[i], g->col[i], 1);
-        value[i] = mrz_span_char(m, one);
+        uint8_t b = 0;
+        if (g->line[i] >= VFY_MRZ_MAX_LINES || vfy_cur_peek(&lines[g->line[i]], g->col[i], &b) != VFY_OK)
+            b = 0;
+        value[i] = (char)b;
     }
     value[g->n] = '\0';
     *stated = mrz_span_char(m, g->cd);

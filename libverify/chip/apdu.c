@@ -109,6 +109,25 @@ vfy_status vfy_apdu_decode(const uint8_t *in, size_t len, vfy_apdu *a, vfy_detai
     return vfy_cur_expect_end(&c);
 }
 
+size_t vfy_ber_put_tl(uint8_t *out, uint32_t tag, size_t len)
+{
+    size_t i = 0;
+    if (tag > 0xFF)
+        out[i++] = (uint8_t)(tag >> 8);
+    out[i++] = (uint8_t)tag;
+    if (len < 0x80) {
+        out[i++] = (uint8_t)len;
+    } else if (len < 0x100) {
+        out[i++] = 0x81;
+        out[i++] = (uint8_t)len;
+    } else {
+        out[i++] = 0x82;
+        out[i++] = (uint8_t)(len >> 8);
+        out[i++] = (uint8_t)len;
+    }
+    return i;
+}
+
 vfy_status vfy_apdu_response_split(const uint8_t *resp, size_t len, size_t *data_len,
                                    uint16_t *sw, vfy_detail *detail)
 {

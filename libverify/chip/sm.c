@@ -10,23 +10,6 @@
 
 static size_t ber_len_size(size_t n) { return n < 0x80 ? 1 : n < 0x100 ? 2 : 3; }
 
-static size_t put_tl(uint8_t *out, uint8_t tag, size_t len)
-{
-    size_t i = 0;
-    out[i++] = tag;
-    if (len < 0x80) {
-        out[i++] = (uint8_t)len;
-    } else if (len < 0x100) {
-        out[i++] = 0x81;
-        out[i++] = (uint8_t)len;
-    } else {
-        out[i++] = 0x82;
-        out[i++] = (uint8_t)(len >> 8);
-        out[i++] = (uint8_t)len;
-    }
-    return i;
-}
-
 static size_t padded_len(size_t n, size_t block) { return (n / block + 1) * block; }
 
 size_t vfy_sm_response_overhead(vfy_cipher c, size_t n)
@@ -187,7 +170,7 @@ vfy_status vfy_sm_wrap_command(vfy_sm *sm, const vfy_apdu *plain, uint8_t *out, 
                                       detail)
                        : vfy_fail(detail, VFY_E_NO_MEMORY, FIELD, "no memory to encrypt");
         if (s == VFY_OK) {
-            n += put_tl(body + n, odd ? 0x85 : 0x87, ct_len + (odd ? 0 : 1));
+            n += vfy_ber_put_tl(body + n, odd ? 0x85 : 0x87, ct_len + (odd ? 0 : 1));
             if (!odd)
                 body[n++] = 0x01;
             memcpy(body + n, ct, ct_len);
@@ -200,11 +183,11 @@ vfy_status vfy_sm_wrap_command(vfy_sm *sm, const vfy_apdu *plain, uint8_t *out, 
     if (s == VFY_OK && plain->le != VFY_APDU_LE_NONE) {
         if (ext_le) {
             uint32_t le = plain->le == VFY_APDU_LE_EXT_MAX ? 0 : plain->le;
-            n += put_tl(body + n, 0x97, 2);
+            n += vfy_ber_put_tl(body + n, 0x97, 2);
             body[n++] = (uint8_t)(le >> 8);
             body[n++] = (uint8_t)le;
         } else {
-            n += put_tl(body + n, 0x97, 1);
+            n += vfy_ber_put_tl(body + n, 0x97, 1);
             body[n++] = (uint8_t)(plain->le == VFY_APDU_LE_SHORT_MAX ? 0 : plain->le);
         }
     }
@@ -216,7 +199,7 @@ vfy_status vfy_sm_wrap_command(vfy_sm *sm, const vfy_apdu *plain, uint8_t *out, 
         if (s == VFY_OK)
             s = compute_mac(sm, header, hlen, body, n, mac, detail);
         if (s == VFY_OK) {
-            n += put_tl(body + n, 0x8E, VFY_MAC_LEN);
+            n += vfy_ber_put_tl(body + n, 0x8E, VFY_MAC_LEN);
             memcpy(body + n, mac, VFY_MAC_LEN);
             n += VFY_MAC_LEN;
             vfy_apdu prot = {
@@ -418,7 +401,7 @@ vfy_status vfy_sm_wrap_response(vfy_sm *sm, uint8_t ins, const uint8_t *data, si
         vfy_status s = ct != NULL ? encrypt_data(sm, data, len, ct, ct_cap, &ct_len, detail)
                                   : vfy_fail(detail, VFY_E_NO_MEMORY, FIELD, "no memory");
         if (s == VFY_OK) {
-            n += put_tl(out + n, odd ? 0x85 : 0x87, ct_len + (odd ? 0 : 1));
+            n += vfy_ber_put_tl(out + n, odd ? 0x85 : 0x87, ct_len + (odd ? 0 : 1));
             if (!odd)
                 out[n++] = 0x01;
             memcpy(out + n, ct, ct_len);

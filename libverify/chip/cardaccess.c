@@ -1,0 +1,151 @@
+/* EF.CardAccess: SecurityInfos, PACEInfo selection. */
+#include <string.h>
+
+#include "chip/cardaccess.h"
+#include "core/fail.h"
+#include "core/tlv.h"
+
+#define FIELD "EF.CardAccess"
+
+/* id-PACE = 0.4.0.127.0.7.2.2.4 */
+static const uint8_t ID_PACE[] = { 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04 };
+
+const char *vfy_pace_mapping_name(vfy_pace_mapping m)
+{
+    switch (m) {
+    case VFY_PACE_GM: return "GM";
+    case VFY_PACE_IM: return "IM";
+    case VFY_PACE_CAM: return "CAM";
+    default: return "?";
+    }
+}
+
+vfy_status vfy_pace_info_from_oid(const uint8_t *oid, size_t oid_len, vfy_pace_info *out,
+                                  vfy_detail *detail)
+{
+    memset(out, 0, sizeof *out);
+    if (oid_len != sizeof ID_PACE + 2 || memcmp(oid, ID_PACE, sizeof ID_PACE) != 0)
+        return vfy_fail(detail, VFY_E_UNSUPPORTED, FIELD, "not a PACE protocol identifier");
+    uint8_t family = oid[sizeof ID_PACE], cipher = oid[sizeof ID_PACE + 1];
+    switch (family) {
+    case 1: out->ka = VFY_KA_DH; out->mapping = VFY_PACE_GM; break;
+    case 2: out->ka = VFY_KA_ECDH; out->mapping = VFY_PACE_GM; break;
+    case 4: out->ka = VFY_KA_ECDH; out->mapping = VFY_PACE_IM; break;
+    case 6: out->ka = VFY_KA_ECDH; out->mapping = VFY_PACE_CAM; break;
+    default:
+        return vfy_fail(detail, VFY_E_UNSUPPORTED, FIELD,
+                        "PACE protocol family %u is not supported (DH integrated mapping and "
+                        "unknown families are not)", family);
+    }
+    switch (cipher) {
+    case 1: out->cipher = VFY_CIPHER_3DES; break;
+    case 2: out->cipher = VFY_CIPHER_AES128; break;
+    case 3: out->cipher = VFY_CIPHER_AES192; break;
+    case 4: out->cipher = VFY_CIPHER_AES256; break;
+    default:
+        return vfy_fail(detail, VFY_E_UNSUPPORTED, FIELD, "PACE cipher %u is unknown", cipher);
+    }
+    if (out->mapping == VFY_PACE_CAM && out->cipher == VFY_CIPHER_3DES)
+        return vfy_fail(detail, VFY_E_UNSUPPORTED, FIELD, "PACE-CAM is defined for AES only");
+    memcpy(out->oid, oid, oid_len);
+    out->oid_len = oid_len;
+    out->version = 2;
+    return VFY_OK;
+}
+
+/* A small non-negative DER INTEGER. */
+static vfy_status read_small_int(vfy_cursor *c, unsigned *out)
+{
+    vfy_tlv t;
+    VFY_TRY(vfy_tlv_expect(c, 0x02, VFY_TLV_DER, &t));
+    size_t n = t.value.len;
+    if (n == 0 || n > 4 || (t.value.data[0] & 0x80) != 0 ||
+        (n > 1 && t.value.data[0] == 0 && (t.value.data[1] & 0x80) == 0))
+        return vfy_fail_at(c->detail, VFY_E_BAD_VALUE, FIELD, t.offset,
+                           "an INTEGER is not a small non-negative DER integer");
+    uint64_t v;
+    VFY_TRY(vfy_cur_uint_be(&t.value, n, &v));
+    *out = (unsigned)v;
+    return VFY_OK;
+}
+
+static bool is_pace_domain_parameter_oid(const uint8_t *oid, size_t len)
+{
+    return len == sizeof ID_PACE + 1 && memcmp(oid, ID_PACE, sizeof ID_PACE) == 0;
+}
+
+vfy_status vfy_card_access_parse(const uint8_t *data, size_t len, vfy_card_access *out,
+                                 vfy_detail *detail)
+{
+    memset(out, 0, sizeof *out);
+    /* Bytes after the SET are ignored: a file read to its allocated size carries them (a
+     * German test card has 38), and the file reader stops at the TLV's end anyway. */
+    vfy_cursor file;
+    vfy_cur_init(&file, data, len, FIELD, detail);
+    vfy_tlv set;
+    VFY_TRY(vfy_tlv_next(&file, 0, &set));
+    if (set.tag != 0x31)
+        return vfy_fail_at(detail, VFY_E_BAD_TAG, FIELD, set.offset,
+                           "EF.CardAccess must be a SET OF SecurityInfo (tag 31), not %02X",
+                           set.tag);
+    vfy_cursor items = set.value;
+    while (!vfy_cur_at_end(&items)) {
+        vfy_tlv info, oid;
+        VFY_TRY(vfy_tlv_expect(&items, 0x30, 0, &info));
+        vfy_cursor body = info.value;
+        VFY_TRY(vfy_tlv_expect(&body, 0x06, 0, &oid));
+        const uint8_t *o = oid.value.data;
+        size_t olen = oid.value.len;
+        if (is_pace_domain_parameter_oid(o, olen)) {
+            out->n_domain_params++;
+            continue;
+        }
+        vfy_pace_info pi;
+        if (olen != sizeof ID_PACE + 2 || memcmp(o, ID_PACE, sizeof ID_PACE) != 0) {
+            out->n_other++;
+            continue;
+        }
+        out->n_pace_total++;
+        unsigned version;
+        VFY_TRY(read_small_int(&body, &version));
+        bool has_id = !vfy_cur_at_end(&body);
+        unsigned id = 0;
+        if (has_id)
+            VFY_TRY(read_small_int(&body, &id));
+        if (!vfy_cur_at_end(&body))
+            return vfy_cur_fail(&body, VFY_E_TRAILING_BYTES, "a PACEInfo has trailing data");
+        if (vfy_pace_info_from_oid(o, olen, &pi, NULL) != VFY_OK || version != 2 || !has_id ||
+            (id > 2 && id < 8) || id > 18 || (pi.ka == VFY_KA_DH) != (id <= 2))
+            continue; /* not runnable here: proprietary parameters or unknown protocol */
+        pi.version = version;
+        pi.has_parameter_id = true;
+        pi.parameter_id = id;
+        if (out->n_pace < VFY_CARD_ACCESS_MAX_PACE)
+            out->pace[out->n_pace++] = pi;
+    }
+    return VFY_OK;
+}
+
+static unsigned group_bits(unsigned id)
+{
+    static const unsigned bits[] = { 1024, 2048, 2048, 0, 0, 0, 0, 0, 192, 192, 224,
+                                     224, 256, 256, 320, 384, 384, 512, 521 };
+    return id < sizeof bits / sizeof bits[0] ? bits[id] : 0;
+}
+
+static unsigned long strength(const vfy_pace_info *p)
+{
+    /* DH groups are weaker per bit than curves: rank them below every curve. */
+    unsigned bits = p->ka == VFY_KA_ECDH ? group_bits(p->parameter_id) : 0;
+    return (p->mapping == VFY_PACE_CAM ? 1ul : 0ul) << 24 | (unsigned long)p->cipher << 16 |
+           (p->ka == VFY_KA_ECDH ? 1ul : 0ul) << 12 | bits;
+}
+
+const vfy_pace_info *vfy_card_access_best(const vfy_card_access *ca)
+{
+    const vfy_pace_info *best = NULL;
+    for (size_t i = 0; i < ca->n_pace; i++)
+        if (best == NULL || strength(&ca->pace[i]) > strength(best))
+            best = &ca->pace[i];
+    return best;
+}

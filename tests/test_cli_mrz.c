@@ -121,14 +121,21 @@ Test(cli_mrz, unknown_date_is_null_or_reduced_iso)
     free(out);
 }
 
+/* Feeds the TD3 specimen with OCR damage (O for 0 twice) on standard input. */
+static int vfy_mrz_stdin(const char *separator, const char *options, char **out)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "printf '%%s%s%%s%s' '" TD3_L1 "' 'L8989O2C36UTO74O8122F1204159ZE184226B<<<<<10' "
+             "| %s mrz %s --today 2026-11-28",
+             separator, separator, vfy_bin(), options);
+    return run_capture(cmd, out);
+}
+
 Test(cli_mrz, stdin_human_table_and_repair)
 {
-    char cmd[1024], *out;
-    snprintf(cmd, sizeof cmd,
-             "printf '%%s\\r\\n%%s\\r\\n' '" TD3_L1 "' 'L8989O2C36UTO74O8122F1204159ZE184226B<<<<<10' "
-             "| %s mrz --repair --today 2026-11-28",
-             vfy_bin());
-    int rc = run_capture(cmd, &out);
+    char *out;
+    int rc = vfy_mrz_stdin("\\r\\n", "--repair", &out);
     cr_assert_eq(rc, 0, "%s", out);
     cr_expect(strstr(out, "Document number   L898902C3") != NULL, "%s", out);
     cr_expect(strstr(out, "Birth date        1974-08-12") != NULL, "%s", out);
@@ -136,18 +143,10 @@ Test(cli_mrz, stdin_human_table_and_repair)
     cr_expect(strstr(out, "repair: birth_date (line 2, column 16): 'O' -> '0'") != NULL, "%s", out);
     free(out);
     /* Without --repair the same input is invalid. */
-    snprintf(cmd, sizeof cmd,
-             "printf '%%s\\n%%s\\n' '" TD3_L1 "' 'L8989O2C36UTO74O8122F1204159ZE184226B<<<<<10' "
-             "| %s mrz --json --today 2026-11-28",
-             vfy_bin());
-    rc = run_capture(cmd, &out);
+    rc = vfy_mrz_stdin("\\n", "--json", &out);
     cr_expect_eq(rc, 1, "%s", out);
     free(out);
-    snprintf(cmd, sizeof cmd,
-             "printf '%%s\\n%%s\\n' '" TD3_L1 "' 'L8989O2C36UTO74O8122F1204159ZE184226B<<<<<10' "
-             "| %s mrz --json --repair --today 2026-11-28",
-             vfy_bin());
-    rc = run_capture(cmd, &out);
+    rc = vfy_mrz_stdin("\\n", "--json --repair", &out);
     cr_assert_eq(rc, 0, "%s", out);
     json_t *j = parse_json(out);
     json_t *repairs = json_object_get(j, "repairs");

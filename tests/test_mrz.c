@@ -341,37 +341,46 @@ static vfy_mrz parse_td3_dates(const char *birth, const char *expiry, vfy_date t
               "date %04d-%02d-%02d, want %04d-%02d-%02d", (d).year, (d).month, (d).day, (y), \
               (mo), (da))
 
+typedef struct century_case {
+    const char *birth, *expiry;
+    vfy_date today, want_birth, want_expiry;
+} century_case;
+
+static void run_century_cases(const century_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const century_case *c = &cases[i];
+        vfy_mrz m = parse_td3_dates(c->birth, c->expiry, c->today);
+        cr_expect(m.valid, "%s %s", c->birth, c->expiry);
+        EXPECT_DATE(m.birth_date, c->want_birth.year, c->want_birth.month, c->want_birth.day);
+        EXPECT_DATE(m.expiry_date, c->want_expiry.year, c->want_expiry.month,
+                    c->want_expiry.day);
+    }
+}
+
 Test(mrz_dates, birth_is_never_in_the_future)
 {
-    vfy_date today = { 2026, 11, 28 };
-    vfy_mrz m = parse_td3_dates("261128", "300101", today);
-    EXPECT_DATE(m.birth_date, 2026, 11, 28);
-    cr_expect(m.valid);
-    m = parse_td3_dates("261129", "300101", today);
-    EXPECT_DATE(m.birth_date, 1926, 11, 29);
-    m = parse_td3_dates("261201", "300101", today);
-    EXPECT_DATE(m.birth_date, 1926, 12, 1);
-    m = parse_td3_dates("270101", "300101", today);
-    EXPECT_DATE(m.birth_date, 1927, 1, 1);
-    m = parse_td3_dates("000101", "300101", (vfy_date){ 2000, 1, 1 });
-    EXPECT_DATE(m.birth_date, 2000, 1, 1);
-    m = parse_td3_dates("000102", "300101", (vfy_date){ 2000, 1, 1 });
-    EXPECT_DATE(m.birth_date, 1900, 1, 2);
+    static const century_case cases[] = {
+        { "261128", "300101", { 2026, 11, 28 }, { 2026, 11, 28 }, { 2030, 1, 1 } },
+        { "261129", "300101", { 2026, 11, 28 }, { 1926, 11, 29 }, { 2030, 1, 1 } },
+        { "261201", "300101", { 2026, 11, 28 }, { 1926, 12, 1 }, { 2030, 1, 1 } },
+        { "270101", "300101", { 2026, 11, 28 }, { 1927, 1, 1 }, { 2030, 1, 1 } },
+        { "000101", "300101", { 2000, 1, 1 }, { 2000, 1, 1 }, { 2030, 1, 1 } },
+        { "000102", "300101", { 2000, 1, 1 }, { 1900, 1, 2 }, { 2030, 1, 1 } },
+    };
+    run_century_cases(cases, sizeof cases / sizeof cases[0]);
 }
 
 Test(mrz_dates, expiry_window_is_fifty_years_each_way)
 {
-    vfy_date today = { 2026, 11, 28 };
-    vfy_mrz m = parse_td3_dates("740812", "761231", today);
-    EXPECT_DATE(m.expiry_date, 2076, 12, 31);
-    m = parse_td3_dates("740812", "770101", today);
-    EXPECT_DATE(m.expiry_date, 1977, 1, 1);
-    m = parse_td3_dates("740812", "260101", today);
-    EXPECT_DATE(m.expiry_date, 2026, 1, 1);
-    m = parse_td3_dates("740812", "991231", (vfy_date){ 2049, 6, 1 });
-    EXPECT_DATE(m.expiry_date, 2099, 12, 31);
-    m = parse_td3_dates("740812", "000101", (vfy_date){ 2051, 6, 1 });
-    EXPECT_DATE(m.expiry_date, 2100, 1, 1);
+    static const century_case cases[] = {
+        { "740812", "761231", { 2026, 11, 28 }, { 1974, 8, 12 }, { 2076, 12, 31 } },
+        { "740812", "770101", { 2026, 11, 28 }, { 1974, 8, 12 }, { 1977, 1, 1 } },
+        { "740812", "260101", { 2026, 11, 28 }, { 1974, 8, 12 }, { 2026, 1, 1 } },
+        { "740812", "991231", { 2049, 6, 1 }, { 1974, 8, 12 }, { 2099, 12, 31 } },
+        { "740812", "000101", { 2051, 6, 1 }, { 1974, 8, 12 }, { 2100, 1, 1 } },
+    };
+    run_century_cases(cases, sizeof cases / sizeof cases[0]);
 }
 
 Test(mrz_dates, unknown_parts_are_zero_not_invented)

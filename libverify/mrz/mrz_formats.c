@@ -26,57 +26,51 @@ static const mrz_layout td1 = {
     .long_document_number = true,
 };
 
+/* TD2, TD3 and both visas share one shape: the name on line 1 after the codes, and
+ * on line 2 the number, nationality, dates and sex at the same columns. */
+#define TWO_LINE_FIELDS(name_len)                                                           \
+    .document_code = SPAN(0, 0, 2), .issuing_state = SPAN(0, 2, 3),                        \
+    .name = SPAN(0, 5, name_len), .document_number = SPAN(1, 0, 9),                        \
+    .document_number_cd = SPAN(1, 9, 1), .nationality = SPAN(1, 10, 3),                    \
+    .birth_date = SPAN(1, 13, 6), .birth_date_cd = SPAN(1, 19, 1), .sex = SPAN(1, 20, 1),  \
+    .expiry_date = SPAN(1, 21, 6), .expiry_date_cd = SPAN(1, 27, 1),                       \
+    .optional_data_2 = NONE
+
 /* 9303-6: TD2, two lines of 36. */
 static const mrz_layout td2 = {
     .format = VFY_MRZ_TD2, .lines = 2, .width = 36,
-    .document_code = SPAN(0, 0, 2), .issuing_state = SPAN(0, 2, 3), .name = SPAN(0, 5, 31),
-    .document_number = SPAN(1, 0, 9), .document_number_cd = SPAN(1, 9, 1),
-    .nationality = SPAN(1, 10, 3), .birth_date = SPAN(1, 13, 6), .birth_date_cd = SPAN(1, 19, 1),
-    .sex = SPAN(1, 20, 1), .expiry_date = SPAN(1, 21, 6), .expiry_date_cd = SPAN(1, 27, 1),
-    .optional_data = SPAN(1, 28, 7),
+    TWO_LINE_FIELDS(31),
+    .optional_data = SPAN(1, 28, 7), .optional_data_cd = NONE,
     .composite = { SPAN(1, 0, 10), SPAN(1, 13, 7), SPAN(1, 21, 14), NONE },
     .composite_cd = SPAN(1, 35, 1),
-    .optional_data_cd = NONE, .optional_data_2 = NONE,
     .long_document_number = true,
 };
 
 /* 9303-4: TD3, two lines of 44, with the personal number's own check digit. */
 static const mrz_layout td3 = {
     .format = VFY_MRZ_TD3, .lines = 2, .width = 44,
-    .document_code = SPAN(0, 0, 2), .issuing_state = SPAN(0, 2, 3), .name = SPAN(0, 5, 39),
-    .document_number = SPAN(1, 0, 9), .document_number_cd = SPAN(1, 9, 1),
-    .nationality = SPAN(1, 10, 3), .birth_date = SPAN(1, 13, 6), .birth_date_cd = SPAN(1, 19, 1),
-    .sex = SPAN(1, 20, 1), .expiry_date = SPAN(1, 21, 6), .expiry_date_cd = SPAN(1, 27, 1),
+    TWO_LINE_FIELDS(39),
     .optional_data = SPAN(1, 28, 14), .optional_data_cd = SPAN(1, 42, 1),
     .composite = { SPAN(1, 0, 10), SPAN(1, 13, 7), SPAN(1, 21, 22), NONE },
     .composite_cd = SPAN(1, 43, 1),
-    .optional_data_2 = NONE,
     .long_document_number = false,
 };
 
 /* 9303-7: MRV-A, two lines of 44; visas carry no composite check digit. */
 static const mrz_layout mrva = {
     .format = VFY_MRZ_MRVA, .lines = 2, .width = 44,
-    .document_code = SPAN(0, 0, 2), .issuing_state = SPAN(0, 2, 3), .name = SPAN(0, 5, 39),
-    .document_number = SPAN(1, 0, 9), .document_number_cd = SPAN(1, 9, 1),
-    .nationality = SPAN(1, 10, 3), .birth_date = SPAN(1, 13, 6), .birth_date_cd = SPAN(1, 19, 1),
-    .sex = SPAN(1, 20, 1), .expiry_date = SPAN(1, 21, 6), .expiry_date_cd = SPAN(1, 27, 1),
-    .optional_data = SPAN(1, 28, 16),
+    TWO_LINE_FIELDS(39),
+    .optional_data = SPAN(1, 28, 16), .optional_data_cd = NONE,
     .composite = { NONE, NONE, NONE, NONE }, .composite_cd = NONE,
-    .optional_data_cd = NONE, .optional_data_2 = NONE,
     .long_document_number = false,
 };
 
 /* 9303-7: MRV-B, two lines of 36. */
 static const mrz_layout mrvb = {
     .format = VFY_MRZ_MRVB, .lines = 2, .width = 36,
-    .document_code = SPAN(0, 0, 2), .issuing_state = SPAN(0, 2, 3), .name = SPAN(0, 5, 31),
-    .document_number = SPAN(1, 0, 9), .document_number_cd = SPAN(1, 9, 1),
-    .nationality = SPAN(1, 10, 3), .birth_date = SPAN(1, 13, 6), .birth_date_cd = SPAN(1, 19, 1),
-    .sex = SPAN(1, 20, 1), .expiry_date = SPAN(1, 21, 6), .expiry_date_cd = SPAN(1, 27, 1),
-    .optional_data = SPAN(1, 28, 8),
+    TWO_LINE_FIELDS(31),
+    .optional_data = SPAN(1, 28, 8), .optional_data_cd = NONE,
     .composite = { NONE, NONE, NONE, NONE }, .composite_cd = NONE,
-    .optional_data_cd = NONE, .optional_data_2 = NONE,
     .long_document_number = false,
 };
 

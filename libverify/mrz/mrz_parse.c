@@ -193,14 +193,21 @@ static vfy_status parse_checked_lines(const vfy_mrz_options *options, vfy_date t
     return VFY_OK;
 }
 
-vfy_status vfy_mrz_parse(const char *text, size_t len, const vfy_mrz_options *options,
-                         vfy_mrz *out, vfy_detail *detail)
+/* Everything a parse does before reading lines: check arguments, clear, find today. */
+static vfy_status begin(const vfy_mrz_options *options, vfy_mrz *out, vfy_date *today,
+                        vfy_detail *detail)
 {
     if (out == NULL)
         return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "mrz", "the output structure is NULL");
     memset(out, 0, sizeof *out);
+    return reference_date(options, today, detail);
+}
+
+vfy_status vfy_mrz_parse(const char *text, size_t len, const vfy_mrz_options *options,
+                         vfy_mrz *out, vfy_detail *detail)
+{
     vfy_date today;
-    VFY_TRY(reference_date(options, &today, detail));
+    VFY_TRY(begin(options, out, &today, detail));
     VFY_TRY(mrz_text_split(text, len, out, detail));
     return parse_checked_lines(options, today, out);
 }
@@ -208,11 +215,8 @@ vfy_status vfy_mrz_parse(const char *text, size_t len, const vfy_mrz_options *op
 vfy_status vfy_mrz_parse_lines(const char *const *lines, size_t count,
                                const vfy_mrz_options *options, vfy_mrz *out, vfy_detail *detail)
 {
-    if (out == NULL)
-        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "mrz", "the output structure is NULL");
-    memset(out, 0, sizeof *out);
     vfy_date today;
-    VFY_TRY(reference_date(options, &today, detail));
+    VFY_TRY(begin(options, out, &today, detail));
     VFY_TRY(mrz_text_take_lines(lines, count, out, detail));
     return parse_checked_lines(options, today, out);
 }

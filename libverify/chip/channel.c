@@ -78,6 +78,8 @@ vfy_status vfy_channel_transmit(vfy_channel *ch, const vfy_apdu *cmd, uint8_t *r
     vfy_apdu cur = *cmd;
     for (unsigned attempt = 0;; attempt++) {
         size_t cmd_len = 0, raw_len = 0;
+        uint8_t ssc_before[sizeof ch->sm.ssc];
+        memcpy(ssc_before, ch->sm.ssc, sizeof ssc_before);
         if (vfy_sm_active(&ch->sm))
             VFY_TRY(vfy_sm_wrap_command(&ch->sm, &cur, ch->cmd_buf, VFY_APDU_MAX_ENCODED + 64,
                                         &cmd_len, detail));
@@ -88,9 +90,15 @@ vfy_status vfy_channel_transmit(vfy_channel *ch, const vfy_apdu *cmd, uint8_t *r
         size_t n;
         uint16_t status;
         if (vfy_sm_active(&ch->sm)) {
-            /* Unwrapped even for a plain error status, so the SSC moves as the chip's does. */
             VFY_TRY(vfy_sm_unwrap_response(&ch->sm, ch->resp_buf, raw_len, resp_data, cap, &n,
                                            &status, detail));
+            /* A bare error status word means the chip refused the command before secure
+             * messaging (6700 for an extended length it does not take, a wrong Le...): its
+             * counter did not move, so ours goes back too and a repeat stays in step. (A
+             * chip that failed our MAC answers 6987/6988 bare as well, but it has dropped
+             * the session then.) */
+            if (raw_len == 2)
+                memcpy(ch->sm.ssc, ssc_before, sizeof ssc_before);
         } else {
             VFY_TRY(vfy_apdu_response_split(ch->resp_buf, raw_len, &n, &status, detail));
             if (n > cap)

@@ -5,8 +5,11 @@
  * the protocol code it handles 61xx (collects the rest with GET RESPONSE, on any command)
  * and 6Cxx (repeats the command with the Le the chip asked for). With SM active it wraps
  * every command and unwraps every response, so the SSC moves by two per exchange, also
- * on repeats, and it never returns response data whose MAC did not verify. APDUs and bytes
- * are counted in transport->stats.
+ * on repeats, and it never returns response data whose MAC did not verify. A bare error
+ * status word under SM (no data objects: the chip refused the command before secure
+ * messaging, e.g. 6700 for an extended length it does not take) puts the SSC back where it
+ * was before the command, as the chip's is; a bare 9000 is VFY_E_SM_REQUIRED and counts as
+ * a full exchange. APDUs and bytes are counted in transport->stats.
  *
  * The channel also carries the terminal's randomness (an injectable vfy_rng, OpenSSL's by
  * default) for BAC and PACE. It does not own the transport.

@@ -152,15 +152,15 @@ Test(lds, dg14_real_austrian_security_infos)
     const vfy_security_info *ca = vfy_security_infos_find(&infos, VFY_SI_CHIP_AUTH, NULL);
     cr_assert_not_null(ca);
     cr_assert_str_eq(ca->oid, "0.4.0.127.0.7.2.2.3.2.2");
-    cr_assert_eq(ca->agreement, VFY_KA_ECDH);
-    cr_assert_eq(ca->cipher, VFY_CIPHER_AES128);
+    cr_assert_eq(ca->agreement, VFY_LDS_KA_ECDH);
+    cr_assert_eq(ca->cipher, VFY_LDS_AES128);
     cr_assert_not(ca->has_key_id);
     const vfy_security_info *pace = vfy_security_infos_find(&infos, VFY_SI_PACE, NULL);
     cr_assert_not_null(pace);
     cr_assert_eq(pace->key_id, 13);
     const vfy_security_info *pk = vfy_security_infos_find(&infos, VFY_SI_CHIP_AUTH_PUBLIC_KEY, NULL);
     cr_assert_not_null(pk);
-    cr_assert_eq(pk->agreement, VFY_KA_ECDH);
+    cr_assert_eq(pk->agreement, VFY_LDS_KA_ECDH);
     cr_assert_eq(pk->public_key.len, 0x133 + 4);
     free(b);
     json_decref(j);

@@ -176,14 +176,18 @@ typedef enum vfy_security_info_kind {
     VFY_SI_ACTIVE_AUTH,         /* ActiveAuthenticationInfo */
 } vfy_security_info_kind;
 
-typedef enum vfy_ka { VFY_KA_NONE = 0, VFY_KA_DH, VFY_KA_ECDH } vfy_ka;
-typedef enum vfy_cipher {
-    VFY_CIPHER_NONE = 0,
-    VFY_CIPHER_3DES,
-    VFY_CIPHER_AES128,
-    VFY_CIPHER_AES192,
-    VFY_CIPHER_AES256,
-} vfy_cipher;
+typedef enum vfy_lds_agreement {
+    VFY_LDS_KA_NONE = 0,
+    VFY_LDS_KA_DH,   /* same values as the chip layer's key-agreement kinds */
+    VFY_LDS_KA_ECDH,
+} vfy_lds_agreement;
+typedef enum vfy_lds_cipher {
+    VFY_LDS_CIPHER_NONE = 0,
+    VFY_LDS_3DES,
+    VFY_LDS_AES128,
+    VFY_LDS_AES192,
+    VFY_LDS_AES256,
+} vfy_lds_cipher;
 
 typedef struct vfy_security_info {
     vfy_security_info_kind kind;
@@ -192,8 +196,8 @@ typedef struct vfy_security_info {
     long version;             /* -1 when the structure has none */
     bool has_key_id;
     long key_id;              /* CA keyId / PACE parameterId */
-    vfy_ka agreement;         /* CA and CA public key: DH or ECDH */
-    vfy_cipher cipher;        /* CA and PACE: the secure-messaging cipher */
+    vfy_lds_agreement agreement;         /* CA and CA public key: DH or ECDH */
+    vfy_lds_cipher cipher;        /* CA and PACE: the secure-messaging cipher */
     vfy_bytes public_key;     /* ChipAuthenticationPublicKeyInfo: SubjectPublicKeyInfo DER */
     char signature_oid[64];   /* ActiveAuthenticationInfo: the signature algorithm */
     vfy_bytes raw;            /* the whole SecurityInfo */

@@ -17,14 +17,14 @@
 #define BSI_PROTO 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02
 static const uint8_t aa_oid[] = { 0x67, 0x81, 0x08, 0x01, 0x01, 0x05 }; /* 2.23.136.1.1.5 */
 
-static vfy_cipher cipher_of(uint8_t last)
+static vfy_lds_cipher cipher_of(uint8_t last)
 {
     switch (last) {
-    case 1: return VFY_CIPHER_3DES;
-    case 2: return VFY_CIPHER_AES128;
-    case 3: return VFY_CIPHER_AES192;
-    case 4: return VFY_CIPHER_AES256;
-    default: return VFY_CIPHER_NONE;
+    case 1: return VFY_LDS_3DES;
+    case 2: return VFY_LDS_AES128;
+    case 3: return VFY_LDS_AES192;
+    case 4: return VFY_LDS_AES256;
+    default: return VFY_LDS_CIPHER_NONE;
     }
 }
 
@@ -63,7 +63,7 @@ static vfy_status classify(vfy_cursor *c, vfy_security_info *si)
         if (extra != 1 || (arcs[0] != 1 && arcs[0] != 2))
             return VFY_OK;
         si->kind = VFY_SI_CHIP_AUTH_PUBLIC_KEY;
-        si->agreement = arcs[0] == 1 ? VFY_KA_DH : VFY_KA_ECDH;
+        si->agreement = arcs[0] == 1 ? VFY_LDS_KA_DH : VFY_LDS_KA_ECDH;
         {
             vfy_tlv spki;
             VFY_TRY(vfy_tlv_expect(c, DER_SEQUENCE, 0, &spki));
@@ -77,25 +77,25 @@ static vfy_status classify(vfy_cursor *c, vfy_security_info *si)
     case 3: /* id-CA-DH-* / id-CA-ECDH-* */
         if (extra != 2 || (arcs[0] != 1 && arcs[0] != 2))
             return VFY_OK;
-        if (cipher_of(arcs[1]) == VFY_CIPHER_NONE)
+        if (cipher_of(arcs[1]) == VFY_LDS_CIPHER_NONE)
             return VFY_OK;
         si->kind = VFY_SI_CHIP_AUTH;
-        si->agreement = arcs[0] == 1 ? VFY_KA_DH : VFY_KA_ECDH;
+        si->agreement = arcs[0] == 1 ? VFY_LDS_KA_DH : VFY_LDS_KA_ECDH;
         si->cipher = cipher_of(arcs[1]);
         VFY_TRY(der_next_int(c, &si->version));
         return optional_int(c, si);
     case 4: /* id-PACE-* */
         if (extra == 1) {
             si->kind = VFY_SI_PACE_DOMAIN;
-            si->agreement = (arcs[0] == 1 || arcs[0] == 3) ? VFY_KA_DH : VFY_KA_ECDH;
+            si->agreement = (arcs[0] == 1 || arcs[0] == 3) ? VFY_LDS_KA_DH : VFY_LDS_KA_ECDH;
             vfy_tlv alg;
             VFY_TRY(vfy_tlv_expect(c, DER_SEQUENCE, 0, &alg));
             return optional_int(c, si);
         }
-        if (extra != 2 || cipher_of(arcs[1]) == VFY_CIPHER_NONE)
+        if (extra != 2 || cipher_of(arcs[1]) == VFY_LDS_CIPHER_NONE)
             return VFY_OK;
         si->kind = VFY_SI_PACE;
-        si->agreement = (arcs[0] == 1 || arcs[0] == 3) ? VFY_KA_DH : VFY_KA_ECDH;
+        si->agreement = (arcs[0] == 1 || arcs[0] == 3) ? VFY_LDS_KA_DH : VFY_LDS_KA_ECDH;
         si->cipher = cipher_of(arcs[1]);
         VFY_TRY(der_next_int(c, &si->version));
         return optional_int(c, si);

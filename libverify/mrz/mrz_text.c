@@ -139,7 +139,7 @@ vfy_status mrz_text_split(const char *text, size_t len, vfy_mrz *out, vfy_detail
 {
     if (text == NULL && len > 0)
         return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "mrz", "the MRZ text is NULL");
-    static raw_lines zero;
+    static const raw_lines zero;
     raw_lines raw = zero;
     vfy_cursor c;
     vfy_cur_init(&c, text, len, "mrz", detail);
@@ -171,7 +171,7 @@ vfy_status mrz_text_take_lines(const char *const *lines, size_t count, vfy_mrz *
 {
     if (lines == NULL && count > 0)
         return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "mrz", "the line array is NULL");
-    static raw_lines zero;
+    static const raw_lines zero;
     raw_lines raw = zero;
     for (size_t i = 0; i < count; i++) {
         if (lines[i] == NULL)

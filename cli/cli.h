@@ -45,5 +45,6 @@ struct cli_command {
 /* One function per command, each in cli/cmd_NAME.c. */
 int cmd_version(int argc, char **argv);
 int cmd_mrz(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 #endif

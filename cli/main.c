@@ -7,6 +7,7 @@
 static const struct cli_command commands[] = {
     { "version", cmd_version, "print the library version" },
     { "mrz", cmd_mrz, "parse and check a machine-readable zone (TD1, TD2, TD3, MRV-A, MRV-B)" },
+    { "rules", cmd_rules, "facilitated-visa eligibility: sign, verify, show and evaluate rule sets" },
 };
 
 static void usage(FILE *f)

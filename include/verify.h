@@ -14,5 +14,6 @@
 #include "verify/document.h"
 #include "verify/lds.h"
 #include "verify/verdict.h"
+#include "verify/rules.h"
 
 #endif

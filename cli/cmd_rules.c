@@ -1,0 +1,510 @@
+/* vfy rules: key generation, signing, verification, summaries and eligibility decisions. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void rules_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: vfy rules keygen --publisher NAME --out PREFIX\n"
+            "       vfy rules sign --key PREFIX.key [--out FILE] RULES.json\n"
+            "       vfy rules verify --trust KEYS.json RULES.json...\n"
+            "       vfy rules show [--trust KEYS.json | --test-mode] RULES.json...\n"
+            "       vfy rules eval --rules FILE|DIR... (--case CASE.json | --batch [CASES.jsonl])\n"
+            "                      [--json] [--test-mode] [--trust KEYS.json] [--pii]\n"
+            "\n"
+            "Production mode (the default) loads only rule sets signed by a key in --trust and\n"
+            "refuses hypothetical and draft sets; --test-mode accepts them and every decision\n"
+            "says so. --batch reads one case per line (JSON Lines, '-' or no file for standard\n"
+            "input) and writes one decision per line. See docs/rules.md.\n");
+}
+
+/* Collects the arguments after an option up to the next option. */
+static int collect(int argc, char **argv, int i, const char **list, int max, int *n)
+{
+    while (i < argc && strncmp(argv[i], "--", 2) != 0 && *n < max)
+        list[(*n)++] = argv[i++];
+    return i;
+}
+
+static int fail(const char *cmd, vfy_status s, const vfy_detail *d)
+{
+    cli_report(cmd, s, d);
+    return cli_exit_for_status(s);
+}
+
+static int write_file(const char *path, const char *text, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
+    if (fd < 0) {
+        fprintf(stderr, "vfy rules: cannot create %s (it must not exist yet)\n", path);
+        return VFY_EXIT_USAGE;
+    }
+    size_t n = strlen(text);
+    bool ok = write(fd, text, n) == (ssize_t)n && write(fd, "\n", 1) == 1;
+    ok = close(fd) == 0 && ok;
+    if (!ok) {
+        fprintf(stderr, "vfy rules: writing %s failed\n", path);
+        return VFY_EXIT_USAGE;
+    }
+    return VFY_EXIT_OK;
+}
+
+static int cmd_keygen(int argc, char **argv)
+{
+    const char *publisher = NULL, *prefix = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--publisher") == 0 && i + 1 < argc)
+            publisher = argv[++i];
+        else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+            prefix = argv[++i];
+        else {
+            rules_usage(stderr);
+            return VFY_EXIT_USAGE;
+        }
+    }
+    if (publisher == NULL || prefix == NULL || strlen(prefix) > 4000) {
+        rules_usage(stderr);
+        return VFY_EXIT_USAGE;
+    }
+    char *sec = NULL, *pub = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_status s = vfy_rules_keygen(publisher, &sec, &pub, &d);
+    if (s != VFY_OK)
+        return fail("rules keygen", s, &d);
+    char path[4096 + 8];
+    snprintf(path, sizeof path, "%s.key", prefix);
+    int rc = write_file(path, sec, 0600);
+    if (rc == VFY_EXIT_OK) {
+        snprintf(path, sizeof path, "%s.pub", prefix);
+        rc = write_file(path, pub, 0644);
+    }
+    if (rc == VFY_EXIT_OK)
+        printf("wrote %s.key (secret: keep it offline) and %s.pub (for trust files)\n", prefix, prefix);
+    free(sec);
+    free(pub);
+    return rc;
+}
+
+static int read_or_report(const char *cmd, const char *path, size_t max, char **buf, size_t *len)
+{
+    vfy_status s = cli_read_file(path, max, buf, len);
+    if (s != VFY_OK) {
+        fprintf(stderr, "vfy %s: cannot read %s: %s\n", cmd, path, vfy_strerror(s));
+        return VFY_EXIT_USAGE;
+    }
+    return VFY_EXIT_OK;
+}
+
+static int cmd_sign(int argc, char **argv)
+{
+    const char *key = NULL, *out = NULL, *in = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--key") == 0 && i + 1 < argc)
+            key = argv[++i];
+        else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+            out = argv[++i];
+        else if (in == NULL && strncmp(argv[i], "--", 2) != 0)
+            in = argv[i];
+        else {
+            rules_usage(stderr);
+            return VFY_EXIT_USAGE;
+        }
+    }
+    if (key == NULL || in == NULL) {
+        rules_usage(stderr);
+        return VFY_EXIT_USAGE;
+    }
+    char *kbuf = NULL, *rbuf = NULL, *signed_text = NULL;
+    size_t klen = 0, rlen = 0, slen = 0;
+    int rc = read_or_report("rules sign", key, 1 << 16, &kbuf, &klen);
+    if (rc == VFY_EXIT_OK)
+        rc = read_or_report("rules sign", in, VFY_RULES_MAX_FILE, &rbuf, &rlen);
+    if (rc == VFY_EXIT_OK) {
+        vfy_detail d;
+        vfy_detail_clear(&d);
+        vfy_status s = vfy_rules_sign(rbuf, rlen, kbuf, klen, &signed_text, &slen, &d);
+        if (s != VFY_OK) {
+            rc = fail("rules sign", s, &d);
+        } else if (out == NULL) {
+            fwrite(signed_text, 1, slen, stdout);
+        } else {
+            FILE *f = fopen(out, "wb");
+            if (f == NULL || fwrite(signed_text, 1, slen, f) != slen) {
+                fprintf(stderr, "vfy rules sign: cannot write %s\n", out);
+                rc = VFY_EXIT_USAGE;
+            }
+            if (f != NULL && fclose(f) != 0)
+                rc = VFY_EXIT_USAGE;
+        }
+    }
+    if (kbuf != NULL)
+        memset(kbuf, 0, klen);
+    free(kbuf);
+    free(rbuf);
+    free(signed_text);
+    return rc;
+}
+
+static int load_trust(const char *cmd, const char *path, vfy_rules_trust **trust)
+{
+    *trust = NULL;
+    if (path == NULL)
+        return VFY_EXIT_OK;
+    char *buf;
+    size_t len;
+    int rc = read_or_report(cmd, path, 1 << 16, &buf, &len);
+    if (rc != VFY_EXIT_OK)
+        return VFY_EXIT_CONFIG;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_status s = vfy_rules_trust_load(buf, len, trust, &d);
+    free(buf);
+    return s == VFY_OK ? VFY_EXIT_OK : fail(cmd, s, &d);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Adds one file, or every *.json file of a directory in name order. `fatal` is set
+ * when a set fails for a reason other than its status (a status refusal only drops
+ * that set, and is reported in the decision). */
+static int add_path(const char *cmd, vfy_rules_builder *b, const char *path, bool *fatal, bool quiet)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        DIR *dir = opendir(path);
+        if (dir == NULL) {
+            fprintf(stderr, "vfy %s: cannot open directory %s\n", cmd, path);
+            return VFY_EXIT_USAGE;
+        }
+        char *names[64];
+        int n = 0;
+        struct dirent *de;
+        while ((de = readdir(dir)) != NULL && n < 64) {
+            size_t l = strlen(de->d_name);
+            if (l > 5 && strcmp(de->d_name + l - 5, ".json") == 0)
+                names[n++] = strdup(de->d_name);
+        }
+        closedir(dir);
+        qsort(names, (size_t)n, sizeof names[0], cmp_str);
+        int rc = VFY_EXIT_OK;
+        for (int i = 0; i < n; i++) {
+            char full[4096];
+            if (names[i] != NULL && rc == VFY_EXIT_OK) {
+                snprintf(full, sizeof full, "%s/%s", path, names[i]);
+                rc = add_path(cmd, b, full, fatal, quiet);
+            }
+            free(names[i]);
+        }
+        return rc;
+    }
+    char *buf;
+    size_t len;
+    int rc = read_or_report(cmd, path, VFY_RULES_MAX_FILE, &buf, &len);
+    if (rc != VFY_EXIT_OK)
+        return VFY_EXIT_CONFIG;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_status s = vfy_rules_builder_add(b, buf, len, path, &d);
+    free(buf);
+    if (s == VFY_OK)
+        return VFY_EXIT_OK;
+    if (!quiet || s != VFY_E_RULES_STATUS) {
+        char label[4200];
+        snprintf(label, sizeof label, "%s: %s", cmd, path);
+        cli_report(label, s, &d);
+    }
+    if (s != VFY_E_RULES_STATUS)
+        *fatal = true;
+    return VFY_EXIT_OK;
+}
+
+static int build_engine(const char *cmd, const char **paths, int n, const char *trust_path,
+                        bool test_mode, bool quiet, vfy_rules_trust **trust, vfy_rules_engine **engine)
+{
+    *engine = NULL;
+    if (!test_mode && trust_path == NULL) {
+        fprintf(stderr, "vfy %s: production mode needs --trust KEYS.json (the publishers whose "
+                        "signed rule sets you accept); --test-mode is for tests only\n", cmd);
+        return VFY_EXIT_CONFIG;
+    }
+    int rc = load_trust(cmd, trust_path, trust);
+    if (rc != VFY_EXIT_OK)
+        return rc;
+    vfy_rules_builder *b;
+    vfy_status s = vfy_rules_builder_new(test_mode ? VFY_RULES_TEST : VFY_RULES_PRODUCTION, *trust, &b);
+    if (s != VFY_OK)
+        return fail(cmd, s, NULL);
+    bool fatal = false;
+    for (int i = 0; i < n && rc == VFY_EXIT_OK; i++)
+        rc = add_path(cmd, b, paths[i], &fatal, quiet);
+    if (rc != VFY_EXIT_OK || fatal) {
+        vfy_rules_builder_free(b);
+        return rc != VFY_EXIT_OK ? rc : VFY_EXIT_CONFIG;
+    }
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    s = vfy_rules_build(b, engine, &d);
+    return s == VFY_OK ? VFY_EXIT_OK : fail(cmd, s, &d);
+}
+
+static int cmd_verify_or_show(int argc, char **argv, bool show)
+{
+    const char *cmd = show ? "rules show" : "rules verify";
+    const char *trust_path = NULL, *files[64];
+    int n = 0;
+    bool test_mode = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--trust") == 0 && i + 1 < argc)
+            trust_path = argv[++i];
+        else if (show && strcmp(argv[i], "--test-mode") == 0)
+            test_mode = true;
+        else if (strncmp(argv[i], "--", 2) != 0 && n < 64)
+            files[n++] = argv[i];
+        else {
+            rules_usage(stderr);
+            return VFY_EXIT_USAGE;
+        }
+    }
+    if (n == 0) {
+        rules_usage(stderr);
+        return VFY_EXIT_USAGE;
+    }
+    vfy_rules_trust *trust = NULL;
+    vfy_rules_engine *e = NULL;
+    int rc = build_engine(cmd, files, n, trust_path, test_mode, false, &trust, &e);
+    if (rc == VFY_EXIT_OK && vfy_rules_engine_rejected_count(e) > 0)
+        rc = VFY_EXIT_CONFIG;
+    if (e != NULL && show) {
+        char *text = vfy_rules_engine_summary(e);
+        if (text != NULL)
+            fputs(text, stdout);
+        free(text);
+    } else if (e != NULL) {
+        for (size_t i = 0; i < vfy_rules_engine_count(e); i++) {
+            vfy_rules_set_info info;
+            if (vfy_rules_engine_set(e, i, &info) == VFY_OK)
+                printf("%s %s: signature verified (key %s), status %s, digest %s\n", info.id, info.version,
+                       info.key_id != NULL ? info.key_id : "-", info.status, info.digest);
+        }
+    }
+    vfy_rules_engine_free(e);
+    vfy_rules_trust_free(trust);
+    return rc;
+}
+
+static void print_text(const vfy_rules_decision *dec)
+{
+    if (vfy_rules_decision_test_mode(dec))
+        printf("TEST MODE: unsigned or hypothetical rule sets may have decided this\n");
+    for (int dim = 0; dim < VFY_DIM_COUNT; dim++) {
+        vfy_rules_outcome o;
+        if (vfy_rules_decision_outcome(dec, (vfy_rules_dimension)dim, &o) != VFY_OK)
+            continue;
+        printf("%-16s %s (%s)", vfy_rules_dimension_name((vfy_rules_dimension)dim), o.value_json,
+               vfy_rules_modality_name(o.modality));
+        if (o.winner_rule != NULL)
+            printf(" by %s/%s", o.winner_ruleset, o.winner_rule);
+        printf("\n");
+        static const char *const labels[] = { "won", "beaten", "failed", "suspended", "not in force",
+                                              "alternative", "passed", "not evaluated" };
+        for (size_t i = 0; i < o.trail_length; i++) {
+            vfy_rules_step st;
+            if (vfy_rules_decision_step(dec, (vfy_rules_dimension)dim, i, &st) != VFY_OK)
+                continue;
+            if (st.result == VFY_STEP_NOT_IN_FORCE)
+                continue;
+            printf("    %-13s %s/%s %s [%s]", labels[st.result], st.ruleset ? st.ruleset : "-",
+                   st.rule ? st.rule : "-", st.legal_ref ? st.legal_ref : "", st.confidence ? st.confidence : "-");
+            if (st.beat != NULL)
+                printf(" beat %s", st.beat);
+            if (st.explanation != NULL && st.explanation[0] != '\0')
+                printf("\n                  %s", st.explanation);
+            printf("\n");
+        }
+    }
+}
+
+/* Evaluates one case text; prints the decision; returns an exit code. */
+static int eval_one(const vfy_rules_engine *e, const char *text, size_t len, bool json, bool pii,
+                    bool line_mode, size_t line_no)
+{
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_rules_case *c = NULL;
+    vfy_status s = vfy_rules_case_parse(text, len, &c, &d);
+    vfy_rules_decision *dec = NULL;
+    vfy_rules_eval_options opt = { .include_pii = pii };
+    if (s == VFY_OK)
+        s = vfy_rules_evaluate(e, c, &opt, &dec, &d);
+    vfy_rules_case_free(c);
+    if (s != VFY_OK) {
+        if (line_mode) {
+            json_t *err = cli_error_json(s, &d);
+            json_object_set_new(err, "line", json_integer((json_int_t)line_no));
+            char *t = json_dumps(err, JSON_COMPACT);
+            puts(t != NULL ? t : "{}");
+            free(t);
+            json_decref(err);
+        } else {
+            cli_report("rules eval", s, &d);
+        }
+        return cli_exit_for_status(s);
+    }
+    if (line_mode) {
+        /* The case id (never personal data) ties an output line to its input line. */
+        json_t *in = json_loadb(text, len, 0, NULL);
+        char *out = vfy_rules_decision_json(dec, 0);
+        json_t *o = out != NULL ? json_loads(out, JSON_DECODE_ANY, NULL) : NULL;
+        if (o != NULL) {
+            json_t *id = json_object_get(in, "case_id");
+            json_object_set(o, "case_id", id != NULL ? id : json_null());
+            json_object_set_new(o, "line", json_integer((json_int_t)line_no));
+            char *t = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            puts(t != NULL ? t : "{}");
+            free(t);
+        }
+        json_decref(o);
+        json_decref(in);
+        free(out);
+    } else if (json) {
+        char *out = vfy_rules_decision_json(dec, 2);
+        if (out != NULL)
+            puts(out);
+        free(out);
+    } else {
+        print_text(dec);
+    }
+    vfy_rules_decision_free(dec);
+    return VFY_EXIT_OK;
+}
+
+static int run_batch(const vfy_rules_engine *e, const char *path, bool pii)
+{
+    FILE *f = path == NULL || strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (f == NULL) {
+        fprintf(stderr, "vfy rules eval: cannot open %s\n", path);
+        return VFY_EXIT_USAGE;
+    }
+    char *line = NULL;
+    size_t cap = 0, line_no = 0;
+    ssize_t n;
+    int rc = VFY_EXIT_OK;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        line_no++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (n == 0)
+            continue;
+        if ((size_t)n > VFY_RULES_MAX_CASE) {
+            printf("{\"error\":\"VFY_E_LIMIT\",\"message\":\"the case line is longer than %u bytes\",\"line\":%zu}\n",
+                   VFY_RULES_MAX_CASE, line_no);
+            rc = VFY_EXIT_USAGE;
+            continue;
+        }
+        if (eval_one(e, line, (size_t)n, true, pii, true, line_no) != VFY_EXIT_OK)
+            rc = VFY_EXIT_USAGE;
+    }
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
+static int cmd_eval(int argc, char **argv)
+{
+    const char *rules[64], *case_path = NULL, *trust_path = NULL, *batch_path = NULL;
+    int n_rules = 0;
+    bool json = false, test_mode = false, pii = false, batch = false;
+    for (int i = 1; i < argc;) {
+        if (strcmp(argv[i], "--rules") == 0) {
+            int before = n_rules;
+            i = collect(argc, argv, i + 1, rules, 64, &n_rules);
+            if (n_rules == before) {
+                rules_usage(stderr);
+                return VFY_EXIT_USAGE;
+            }
+            continue;
+        }
+        if (strcmp(argv[i], "--case") == 0 && i + 1 < argc)
+            case_path = argv[++i];
+        else if (strcmp(argv[i], "--trust") == 0 && i + 1 < argc)
+            trust_path = argv[++i];
+        else if (strcmp(argv[i], "--json") == 0)
+            json = true;
+        else if (strcmp(argv[i], "--test-mode") == 0)
+            test_mode = true;
+        else if (strcmp(argv[i], "--pii") == 0)
+            pii = true;
+        else if (strcmp(argv[i], "--batch") == 0) {
+            batch = true;
+            if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0)
+                batch_path = argv[++i];
+        } else {
+            rules_usage(stderr);
+            return VFY_EXIT_USAGE;
+        }
+        i++;
+    }
+    if (n_rules == 0 || (case_path == NULL) == !batch || (case_path != NULL && batch)) {
+        rules_usage(stderr);
+        return VFY_EXIT_USAGE;
+    }
+    vfy_rules_trust *trust = NULL;
+    vfy_rules_engine *e = NULL;
+    int rc = build_engine("rules eval", rules, n_rules, trust_path, test_mode, true, &trust, &e);
+    if (rc == VFY_EXIT_OK) {
+        for (size_t i = 0; i < vfy_rules_engine_rejected_count(e); i++) {
+            const char *label, *reason;
+            vfy_status st;
+            if (vfy_rules_engine_rejected(e, i, &label, &st, &reason) == VFY_OK && !json && !batch)
+                fprintf(stderr, "vfy rules eval: not used: %s: %s\n", label, reason);
+        }
+        if (batch) {
+            rc = run_batch(e, batch_path, pii);
+        } else {
+            char *text;
+            size_t len;
+            rc = read_or_report("rules eval", case_path, VFY_RULES_MAX_CASE, &text, &len);
+            if (rc == VFY_EXIT_OK) {
+                rc = eval_one(e, text, len, json, pii, false, 0);
+                free(text);
+            }
+        }
+    }
+    vfy_rules_engine_free(e);
+    vfy_rules_trust_free(trust);
+    return rc;
+}
+
+int cmd_rules(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        rules_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? VFY_EXIT_USAGE : VFY_EXIT_OK;
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "keygen") == 0)
+        return cmd_keygen(argc - 1, argv + 1);
+    if (strcmp(sub, "sign") == 0)
+        return cmd_sign(argc - 1, argv + 1);
+    if (strcmp(sub, "verify") == 0)
+        return cmd_verify_or_show(argc - 1, argv + 1, false);
+    if (strcmp(sub, "show") == 0)
+        return cmd_verify_or_show(argc - 1, argv + 1, true);
+    if (strcmp(sub, "eval") == 0)
+        return cmd_eval(argc - 1, argv + 1);
+    fprintf(stderr, "vfy rules: unknown subcommand '%s'\n", sub);
+    rules_usage(stderr);
+    return VFY_EXIT_USAGE;
+}

@@ -1,0 +1,330 @@
+/* Cases: the traveller, the application and the visa history (docs/rules.md, "Case"). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "core/fail.h"
+#include "rules/date.h"
+#include "rules/jsonload.h"
+#include "rules/model.h"
+
+#define MAX_CLAIMS 32
+#define MAX_HISTORY 64
+#define MAX_EVIDENCE 32
+
+static void case_init(struct vfy_rules_case *c)
+{
+    memset(c, 0, sizeof *c);
+    c->birth_date = c->issue_date = c->expiry_date = DATE_NONE;
+    c->biometric = -1;
+    c->blank_pages = -1;
+    for (int i = 0; i < VFY_ANCHOR_COUNT; i++)
+        c->dates[i] = DATE_NONE;
+}
+
+vfy_status vfy_rules_case_new(vfy_rules_case **out)
+{
+    if (out == NULL)
+        return VFY_E_INVALID_ARGUMENT;
+    *out = malloc(sizeof **out);
+    if (*out == NULL)
+        return VFY_E_NO_MEMORY;
+    case_init(*out);
+    return VFY_OK;
+}
+
+void vfy_rules_case_free(vfy_rules_case *c)
+{
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < c->n_claims; i++)
+        free(c->claims[i].evidence);
+    free(c->claims);
+    free(c->history);
+    free(c);
+}
+
+static vfy_status alpha3_member(rj_path *p, const json_t *o, const char *key, alpha3 out)
+{
+    char *s = NULL;
+    VFY_TRY(rj_string(p, o, key, false, 3, &s));
+    if (s == NULL)
+        return VFY_OK;
+    bool ok = rj_is_alpha3(s);
+    if (ok)
+        memcpy(out, s, 4);
+    free(s);
+    if (!ok) {
+        size_t m = rj_push_key(p, key);
+        vfy_status st = rj_fail(p, "three upper-case letters as in the MRZ are required (\"KAZ\", \"D\" is written \"D<<\" there but \"DEU\" here)");
+        rj_pop(p, m);
+        return st;
+    }
+    return VFY_OK;
+}
+
+static const json_t *sub_object(rj_path *p, const json_t *o, const char *key, vfy_status *s)
+{
+    const json_t *v = json_object_get(o, key);
+    if (v != NULL && !json_is_object(v)) {
+        size_t m = rj_push_key(p, key);
+        *s = rj_fail(p, "an object is required here");
+        rj_pop(p, m);
+        return NULL;
+    }
+    return v;
+}
+
+static vfy_status parse_traveller(rj_path *p, const json_t *t, struct vfy_rules_case *c)
+{
+    static const char *const keys[] = { "nationality", "birth_date", "document", NULL };
+    static const char *const doc_keys[] = { "type", "biometric", "issue_date", "expiry_date",
+                                            "issuing_state", "blank_pages", NULL };
+    VFY_TRY(rj_only_keys(p, t, keys));
+    VFY_TRY(alpha3_member(p, t, "nationality", c->nationality));
+    VFY_TRY(rj_date(p, t, "birth_date", false, &c->birth_date));
+    vfy_status s = VFY_OK;
+    const json_t *d = sub_object(p, t, "document", &s);
+    VFY_TRY(s);
+    if (d == NULL)
+        return VFY_OK;
+    size_t m = rj_push_key(p, "document");
+    VFY_TRY(rj_only_keys(p, d, doc_keys));
+    int e;
+    VFY_TRY(rj_enum(p, d, "type", false, rs_doc_type_names, DOC_COUNT, -1, &e));
+    if (e >= 0) {
+        c->doc_type = (enum doc_type)e;
+        c->doc_type_known = true;
+    }
+    if (json_object_get(d, "biometric") != NULL && !json_is_null(json_object_get(d, "biometric"))) {
+        bool b;
+        VFY_TRY(rj_bool(p, d, "biometric", true, false, &b));
+        c->biometric = b;
+    }
+    VFY_TRY(rj_date(p, d, "issue_date", false, &c->issue_date));
+    VFY_TRY(rj_date(p, d, "expiry_date", false, &c->expiry_date));
+    VFY_TRY(alpha3_member(p, d, "issuing_state", c->issuing_state));
+    long long v;
+    VFY_TRY(rj_int(p, d, "blank_pages", false, 0, 200, -1, &v));
+    c->blank_pages = (int)v;
+    if (c->issue_date != DATE_NONE && c->expiry_date != DATE_NONE && c->expiry_date <= c->issue_date)
+        return rj_fail(p, "expiry_date must be after issue_date");
+    rj_pop(p, m);
+    return VFY_OK;
+}
+
+static vfy_status parse_claim(rj_path *p, const json_t *o, struct claim *cl)
+{
+    static const char *const keys[] = { "category", "evidence", "verified", "status_end", NULL };
+    VFY_TRY(rj_object(p, o));
+    VFY_TRY(rj_only_keys(p, o, keys));
+    char *cat = NULL;
+    VFY_TRY(rj_string(p, o, "category", true, 32, &cat));
+    snprintf(cl->category, sizeof cl->category, "%s", cat);
+    free(cat);
+    char **ev;
+    size_t n;
+    VFY_TRY(rj_strings(p, o, "evidence", MAX_EVIDENCE, 48, &ev, &n));
+    if (n > 0 && (cl->evidence = calloc(n, sizeof *cl->evidence)) == NULL) {
+        rj_free_strings(ev, n);
+        return VFY_E_NO_MEMORY;
+    }
+    for (size_t i = 0; i < n; i++)
+        snprintf(cl->evidence[i], sizeof cl->evidence[i], "%s", ev[i]);
+    cl->n_evidence = n;
+    rj_free_strings(ev, n);
+    VFY_TRY(rj_bool(p, o, "verified", false, false, &cl->verified));
+    return rj_date(p, o, "status_end", false, &cl->status_end);
+}
+
+static vfy_status parse_history_item(rj_path *p, const json_t *o, struct history_item *h)
+{
+    static const char *const keys[] = { "type", "entries", "issue_date", "valid_from", "valid_to",
+                                        "lawful_use", "source", NULL };
+    static const char *const kinds[] = { "C", "LTV", "ATV" };
+    static const char *const entries[] = { "single", "double", "multiple" };
+    static const char *const lawful[] = { "yes", "no", "unknown" };
+    static const char *const sources[] = { "VIS", "EES", "sticker", "declared" };
+    VFY_TRY(rj_object(p, o));
+    VFY_TRY(rj_only_keys(p, o, keys));
+    int e;
+    VFY_TRY(rj_enum(p, o, "type", true, kinds, 3, 0, &e));
+    h->kind = (enum visa_kind)e;
+    VFY_TRY(rj_enum(p, o, "entries", true, entries, 3, 0, &e));
+    h->entries = (enum entries_kind)e;
+    VFY_TRY(rj_date(p, o, "issue_date", true, &h->dates[HF_ISSUE_DATE]));
+    VFY_TRY(rj_date(p, o, "valid_from", true, &h->dates[HF_VALID_FROM]));
+    VFY_TRY(rj_date(p, o, "valid_to", true, &h->dates[HF_VALID_TO]));
+    if (h->dates[HF_VALID_TO] < h->dates[HF_VALID_FROM])
+        return rj_fail(p, "valid_to is before valid_from");
+    VFY_TRY(rj_enum(p, o, "lawful_use", false, lawful, 3, LAW_UNKNOWN, &e));
+    h->lawful_use = (enum lawful)e;
+    return rj_enum(p, o, "source", false, sources, 4, 0, &e);
+}
+
+static vfy_status parse_list(rj_path *p, const json_t *parent, const char *key, size_t max,
+                             size_t elem, void **items, size_t *count,
+                             vfy_status (*one)(rj_path *, const json_t *, void *))
+{
+    const json_t *a = json_object_get(parent, key);
+    if (a == NULL || json_is_null(a))
+        return VFY_OK;
+    size_t m = rj_push_key(p, key);
+    if (!json_is_array(a) || json_array_size(a) > max)
+        return rj_fail(p, "an array of at most %zu entries is required", max);
+    *items = calloc(json_array_size(a) + 1, elem);
+    if (*items == NULL)
+        return VFY_E_NO_MEMORY;
+    size_t i;
+    json_t *x;
+    json_array_foreach(a, i, x) {
+        size_t mi = rj_push_index(p, i);
+        *count = i + 1;
+        VFY_TRY(one(p, x, (char *)*items + i * elem));
+        rj_pop(p, mi);
+    }
+    rj_pop(p, m);
+    return VFY_OK;
+}
+
+static vfy_status one_claim(rj_path *p, const json_t *x, void *item)
+{
+    ((struct claim *)item)->status_end = DATE_NONE;
+    return parse_claim(p, x, item);
+}
+static vfy_status one_history(rj_path *p, const json_t *x, void *item)
+{
+    return parse_history_item(p, x, item);
+}
+
+static vfy_status parse_application(rj_path *p, const json_t *a, struct vfy_rules_case *c)
+{
+    static const char *const keys[] = { "dates", "destination", "claims", NULL };
+    VFY_TRY(rj_only_keys(p, a, keys));
+    vfy_status s = VFY_OK;
+    const json_t *d = sub_object(p, a, "dates", &s);
+    VFY_TRY(s);
+    if (d != NULL) {
+        static const char *const date_keys[] = { "lodging", "decision", "intended_entry",
+                                                 "intended_exit", "border_crossing", NULL };
+        size_t m = rj_push_key(p, "dates");
+        VFY_TRY(rj_only_keys(p, d, date_keys));
+        for (int i = 0; i < VFY_ANCHOR_COUNT; i++)
+            VFY_TRY(rj_date(p, d, rs_anchor_names[i], false, &c->dates[i]));
+        if (c->dates[VFY_ANCHOR_INTENDED_ENTRY] != DATE_NONE &&
+            c->dates[VFY_ANCHOR_INTENDED_EXIT] != DATE_NONE &&
+            c->dates[VFY_ANCHOR_INTENDED_EXIT] < c->dates[VFY_ANCHOR_INTENDED_ENTRY])
+            return rj_fail(p, "intended_exit is before intended_entry");
+        rj_pop(p, m);
+    }
+    VFY_TRY(alpha3_member(p, a, "destination", c->destination));
+    return parse_list(p, a, "claims", MAX_CLAIMS, sizeof(struct claim), (void **)&c->claims,
+                      &c->n_claims, one_claim);
+}
+
+vfy_status vfy_rules_case_parse(const void *json, size_t len, vfy_rules_case **out, vfy_detail *detail)
+{
+    if (out == NULL)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "case", "no output pointer was given");
+    *out = NULL;
+    json_t *root;
+    VFY_TRY(rj_load(json, len, VFY_RULES_MAX_CASE, 8, "case", VFY_E_CASE_PARSE, &root, detail));
+    struct vfy_rules_case *c = malloc(sizeof *c);
+    if (c == NULL) {
+        json_decref(root);
+        return VFY_E_NO_MEMORY;
+    }
+    case_init(c);
+    rj_path p;
+    rj_path_init(&p, VFY_E_CASE_PARSE, detail);
+    static const char *const keys[] = { "case_id", "traveller", "application", "visa_history", NULL };
+    vfy_status s = rj_only_keys(&p, root, keys);
+    const json_t *t = s == VFY_OK ? sub_object(&p, root, "traveller", &s) : NULL;
+    if (s == VFY_OK && t != NULL) {
+        size_t m = rj_push_key(&p, "traveller");
+        s = parse_traveller(&p, t, c);
+        if (s == VFY_OK)
+            rj_pop(&p, m);
+    }
+    const json_t *a = s == VFY_OK ? sub_object(&p, root, "application", &s) : NULL;
+    if (s == VFY_OK && a != NULL) {
+        size_t m = rj_push_key(&p, "application");
+        s = parse_application(&p, a, c);
+        if (s == VFY_OK)
+            rj_pop(&p, m);
+    }
+    if (s == VFY_OK)
+        s = parse_list(&p, root, "visa_history", MAX_HISTORY, sizeof(struct history_item),
+                       (void **)&c->history, &c->n_history, one_history);
+    json_decref(root);
+    if (s != VFY_OK) {
+        vfy_rules_case_free(c);
+        return s;
+    }
+    *out = c;
+    return VFY_OK;
+}
+
+vfy_status vfy_rules_case_set_traveller_from_mrz(vfy_rules_case *c, const vfy_mrz *mrz,
+                                                 vfy_detail *detail)
+{
+    if (c == NULL || mrz == NULL)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "mrz", "a case and an MRZ are required");
+    if (!mrz->valid)
+        return vfy_fail(detail, VFY_E_MRZ_CHECK_DIGIT, "mrz",
+                        "the MRZ did not pass its checks; eligibility is not evaluated on unverified data");
+    int32_t birth, expiry;
+    if (!rd_from_vfy_date(mrz->birth_date, &birth) || !rd_from_vfy_date(mrz->expiry_date, &expiry))
+        return vfy_fail(detail, VFY_E_MRZ_DATE, "mrz",
+                        "the MRZ birth or expiry date is partly unknown; enter it in the case");
+    if (!rj_is_alpha3(mrz->nationality))
+        return vfy_fail(detail, VFY_E_MRZ_FIELD, "nationality",
+                        "the MRZ nationality is not a three-letter code; enter it in the case");
+    const char *code = mrz->document_code;
+    enum doc_type type;
+    if (code[0] != 'P')
+        return vfy_fail(detail, VFY_E_UNSUPPORTED, "document_code",
+                        "document code '%s' is not a passport; visa rules need a travel document type", code);
+    switch (code[1]) {
+    case '\0': case 'P': type = DOC_ORDINARY; break;
+    case 'D': type = DOC_DIPLOMATIC; break;
+    case 'S': type = DOC_SERVICE; break;
+    case 'O': type = DOC_OFFICIAL; break;
+    default:
+        return vfy_fail(detail, VFY_E_UNSUPPORTED, "document_code",
+                        "document code '%s' has no agreed passport type; set document.type in the case", code);
+    }
+    memcpy(c->nationality, mrz->nationality, 4);
+    c->birth_date = birth;
+    c->expiry_date = expiry;
+    c->doc_type = type;
+    c->doc_type_known = true;
+    if (rj_is_alpha3(mrz->issuing_state))
+        memcpy(c->issuing_state, mrz->issuing_state, 4);
+    return VFY_OK;
+}
+
+vfy_status vfy_rules_case_set_date(vfy_rules_case *c, vfy_rules_anchor anchor, vfy_date date)
+{
+    int32_t d;
+    if (c == NULL || (unsigned)anchor >= VFY_ANCHOR_COUNT || !rd_from_vfy_date(date, &d))
+        return VFY_E_INVALID_ARGUMENT;
+    c->dates[anchor] = d;
+    return VFY_OK;
+}
+
+vfy_status vfy_rules_case_set_document_issue_date(vfy_rules_case *c, vfy_date date)
+{
+    int32_t d;
+    if (c == NULL || !rd_from_vfy_date(date, &d))
+        return VFY_E_INVALID_ARGUMENT;
+    c->issue_date = d;
+    return VFY_OK;
+}
+
+void vfy_rules_case_set_biometric(vfy_rules_case *c, bool biometric)
+{
+    if (c != NULL)
+        c->biometric = biometric;
+}

@@ -1,0 +1,235 @@
+/* Decisions: the documented JSON, and C accessors that walk it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fail.h"
+#include "rules/decision.h"
+#include "rules/engine.h"
+
+struct vfy_rules_decision {
+    json_t *root;
+    bool test_mode;
+    char *values[VFY_DIM_COUNT];
+    char **pool;             /* strings handed out by the accessors */
+    size_t n_pool, cap_pool;
+};
+
+static const char *const dim_names[VFY_DIM_COUNT] = {
+    "visa_needed", "admissible", "fee", "service_fee_cap", "deadline", "entries", "validity", "evidence",
+};
+static const char *const modality_names[] = { "none", "entitled", "discretionary", "refused", "officer_review" };
+
+const char *vfy_rules_dimension_name(vfy_rules_dimension d)
+{
+    return (unsigned)d < VFY_DIM_COUNT ? dim_names[d] : "unknown";
+}
+
+const char *vfy_rules_modality_name(vfy_rules_modality m)
+{
+    return (unsigned)m <= VFY_MODALITY_OFFICER_REVIEW ? modality_names[m] : "unknown";
+}
+
+json_t *rd_rulesets_json(const vfy_rules_engine *e);
+json_t *rd_rulesets_json(const vfy_rules_engine *e)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < e->n_sets; i++) {
+        const struct ruleset *rs = &e->sets[i];
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", rs->id, "version",
+                                           rs->version, "digest", rs->digest_hex, "status",
+                                           rs_status_names[rs->status], "layer", rs_layer_names[rs->layer],
+                                           "signature", rs->signature_verified ? "verified" : "not_verified",
+                                           "key_id", rs->key_id[0] ? json_string(rs->key_id) : json_null()));
+    }
+    return a;
+}
+
+vfy_status rd_decision_new(const vfy_rules_engine *e, json_t *dims, vfy_rules_decision **out,
+                           vfy_detail *detail)
+{
+    vfy_rules_decision *d = calloc(1, sizeof *d);
+    json_t *rejected = json_array();
+    for (size_t i = 0; i < e->n_rejected; i++)
+        json_array_append_new(rejected, json_pack("{s:s, s:s, s:s}", "source", e->rejected[i].label, "error",
+                                                  vfy_status_name(e->rejected[i].status), "message",
+                                                  e->rejected[i].reason));
+    json_t *root = json_pack("{s:o, s:o, s:b, s:o}", "rulesets", rd_rulesets_json(e), "rejected", rejected,
+                             "test_mode", e->mode == VFY_RULES_TEST, "decision", dims);
+    if (d == NULL || root == NULL) {
+        free(d);
+        json_decref(root);
+        return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while building the decision");
+    }
+    if (e->mode == VFY_RULES_TEST)
+        json_object_set_new(root, "warning",
+                            json_string("TEST MODE: unsigned, draft or hypothetical rule sets may have "
+                                        "decided this; not for use at a border"));
+    d->root = root;
+    d->test_mode = e->mode == VFY_RULES_TEST;
+    for (int i = 0; i < VFY_DIM_COUNT; i++) {
+        json_t *dim = json_object_get(dims, dim_names[i]);
+        d->values[i] = json_dumps(json_object_get(dim, "value"), JSON_COMPACT | JSON_ENCODE_ANY);
+        if (d->values[i] == NULL) {
+            vfy_rules_decision_free(d);
+            return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while building the decision");
+        }
+    }
+    *out = d;
+    return VFY_OK;
+}
+
+void vfy_rules_decision_free(vfy_rules_decision *d)
+{
+    if (d == NULL)
+        return;
+    json_decref(d->root);
+    for (int i = 0; i < VFY_DIM_COUNT; i++)
+        free(d->values[i]);
+    for (size_t i = 0; i < d->n_pool; i++)
+        free(d->pool[i]);
+    free(d->pool);
+    free(d);
+}
+
+bool vfy_rules_decision_test_mode(const vfy_rules_decision *d)
+{
+    return d != NULL && d->test_mode;
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+static vfy_rules_modality modality_of(const char *s)
+{
+    for (int i = 1; s != NULL && i <= VFY_MODALITY_OFFICER_REVIEW; i++)
+        if (strcmp(s, modality_names[i]) == 0)
+            return (vfy_rules_modality)i;
+    return VFY_MODALITY_NONE;
+}
+
+static const json_t *dimension(const vfy_rules_decision *d, vfy_rules_dimension dim)
+{
+    return json_object_get(json_object_get(d->root, "decision"), dim_names[dim]);
+}
+
+vfy_status vfy_rules_decision_outcome(const vfy_rules_decision *d, vfy_rules_dimension dim,
+                                      vfy_rules_outcome *out)
+{
+    if (d == NULL || out == NULL || (unsigned)dim >= VFY_DIM_COUNT)
+        return VFY_E_INVALID_ARGUMENT;
+    const json_t *o = dimension(d, dim);
+    memset(out, 0, sizeof *out);
+    out->modality = modality_of(str(o, "modality"));
+    out->value_json = d->values[dim];
+    const json_t *trail = json_object_get(o, "trail");
+    out->trail_length = json_array_size(trail);
+    size_t i;
+    json_t *st;
+    json_array_foreach(trail, i, st) {
+        const char *res = str(st, "result");
+        if (res != NULL && strcmp(res, "won") == 0) {
+            out->winner_rule = str(st, "rule");
+            out->winner_ruleset = str(st, "ruleset");
+        }
+    }
+    return VFY_OK;
+}
+
+static const char *keep(vfy_rules_decision *d, char *s)
+{
+    if (s == NULL)
+        return NULL;
+    if (d->n_pool == d->cap_pool) {
+        size_t cap = d->cap_pool ? d->cap_pool * 2 : 16;
+        char **p = realloc(d->pool, cap * sizeof *p);
+        if (p == NULL) {
+            free(s);
+            return NULL;
+        }
+        d->pool = p;
+        d->cap_pool = cap;
+    }
+    d->pool[d->n_pool++] = s;
+    return s;
+}
+
+static char *join(const json_t *arr, const char *member, const char *prefix_held)
+{
+    size_t cap = 1, i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        const char *s = member ? str(v, member) : json_string_value(v);
+        cap += (s ? strlen(s) : 0) + 16;
+    }
+    char *out = malloc(cap);
+    if (out == NULL)
+        return NULL;
+    out[0] = '\0';
+    json_array_foreach(arr, i, v) {
+        const char *s = member ? str(v, member) : json_string_value(v);
+        if (s == NULL)
+            continue;
+        if (out[0] != '\0')
+            strcat(out, member ? "; " : ",");
+        if (prefix_held != NULL) {
+            const json_t *h = json_object_get(v, "held");
+            strcat(out, json_is_true(h) ? "held: " : json_is_false(h) ? "failed: " : "unknown: ");
+        }
+        strcat(out, s);
+    }
+    return out;
+}
+
+static const struct {
+    const char *name;
+    vfy_rules_step_result result;
+} results[] = {
+    { "won", VFY_STEP_WON }, { "beaten", VFY_STEP_BEATEN }, { "failed", VFY_STEP_FAILED },
+    { "suspended", VFY_STEP_SUSPENDED }, { "not_in_force", VFY_STEP_NOT_IN_FORCE },
+    { "alternative", VFY_STEP_ALTERNATIVE }, { "passed", VFY_STEP_PASSED },
+};
+
+vfy_status vfy_rules_decision_step(const vfy_rules_decision *cd, vfy_rules_dimension dim, size_t i,
+                                   vfy_rules_step *out)
+{
+    if (cd == NULL || out == NULL || (unsigned)dim >= VFY_DIM_COUNT)
+        return VFY_E_INVALID_ARGUMENT;
+    vfy_rules_decision *d = (vfy_rules_decision *)cd;
+    const json_t *st = json_array_get(json_object_get(dimension(d, dim), "trail"), i);
+    if (st == NULL)
+        return VFY_E_NOT_FOUND;
+    memset(out, 0, sizeof *out);
+    out->ruleset = str(st, "ruleset");
+    out->digest = str(st, "digest");
+    out->rule = str(st, "rule");
+    out->legal_ref = str(st, "legal_ref");
+    out->anchor = str(st, "anchor");
+    out->confidence = str(st, "confidence");
+    out->result = VFY_STEP_NOT_EVALUATED;
+    const char *res = str(st, "result");
+    for (size_t k = 0; res != NULL && k < sizeof results / sizeof results[0]; k++)
+        if (strcmp(res, results[k].name) == 0)
+            out->result = results[k].result;
+    const json_t *preds = json_object_get(st, "predicates");
+    if (preds != NULL)
+        out->explanation = keep(d, join(preds, "test", "held"));
+    else if (str(st, "explanation") != NULL)
+        out->explanation = str(st, "explanation");
+    const json_t *sb = json_object_get(st, "suspended_by");
+    if (sb != NULL)
+        out->explanation = keep(d, json_dumps(sb, JSON_COMPACT));
+    const json_t *beat = json_object_get(st, "beat");
+    if (beat != NULL)
+        out->beat = keep(d, join(beat, NULL, NULL));
+    return VFY_OK;
+}
+
+char *vfy_rules_decision_json(const vfy_rules_decision *d, int indent)
+{
+    if (d == NULL)
+        return NULL;
+    size_t flags = JSON_PRESERVE_ORDER | (indent > 0 ? JSON_INDENT(indent > 8 ? 8 : indent) : JSON_COMPACT);
+    return json_dumps(d->root, flags);
+}

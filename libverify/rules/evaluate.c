@@ -1,0 +1,876 @@
+/*
+ * Evaluating a case: select the sets in force at each rule's reference date, test the
+ * predicates, drop suspended rules, then combine per dimension with each set's policy.
+ * The law is in the data; this file only knows the mechanics (docs/rules.md,
+ * "Evaluation").
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "core/fail.h"
+#include "rules/date.h"
+#include "rules/decision.h"
+#include "rules/engine.h"
+
+#define MAX_CANDIDATES 64
+
+enum tri { T_HOLD, T_FAIL, T_UNKNOWN };
+
+struct ctx {
+    const struct vfy_rules_engine *e;
+    const struct vfy_rules_case *c;
+    bool pii;
+};
+
+struct cand {
+    const struct ruleset *rs;
+    const struct rule *r;
+    json_t *step;            /* borrowed from the trail */
+    bool unverified;         /* relies on a claim the officer has not verified */
+    int32_t status_end;      /* earliest status end of the categories it relied on */
+    json_t *categories;      /* ids of the categories that held (owned) */
+    /* computed for entries/validity */
+    int32_t ends;
+    const char *capped_by;
+};
+
+static const char *const kind_dim_names[VFY_DIM_COUNT] = {
+    "visa_needed", "admissible", "fee", "service_fee_cap", "deadline", "entries", "validity", "evidence",
+};
+
+static json_t *date_json(int32_t d)
+{
+    if (d == DATE_NONE)
+        return json_null();
+    char b[11];
+    rd_format(d, b);
+    return json_string(b);
+}
+
+static void add_test(json_t *preds, enum tri held, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void add_test(json_t *preds, enum tri held, const char *fmt, ...)
+{
+    char text[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    json_array_append_new(preds, json_pack("{s:s, s:o}", "test", text, "held",
+                                           held == T_UNKNOWN ? json_null() : json_boolean(held == T_HOLD)));
+}
+
+static enum tri and3(enum tri a, enum tri b)
+{
+    if (a == T_FAIL || b == T_FAIL)
+        return T_FAIL;
+    if (a == T_UNKNOWN || b == T_UNKNOWN)
+        return T_UNKNOWN;
+    return T_HOLD;
+}
+
+static bool in_list(const alpha3 *list, size_t n, const char *code)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], code) == 0)
+            return true;
+    return false;
+}
+
+static bool pattern_match(const char *pattern, const char *s)
+{
+    size_t n = strlen(pattern);
+    if (n > 0 && pattern[n - 1] == '*')
+        return strncmp(pattern, s, n - 1) == 0;
+    return strcmp(pattern, s) == 0;
+}
+
+static bool scope_applies(const struct ctx *x, const struct ruleset *rs)
+{
+    if (!rs_status_applies(x->e->mode, rs->status))
+        return false;
+    if (rs->nationalities != NULL && !in_list(rs->nationalities, rs->n_nationalities, x->c->nationality))
+        return false;
+    if (rs->destinations != NULL && !in_list(rs->destinations, rs->n_destinations, x->c->destination))
+        return false;
+    return true;
+}
+
+static bool in_force(const struct ruleset *rs, int32_t d)
+{
+    return d >= rs->effective_from && (rs->effective_to == DATE_NONE || d < rs->effective_to);
+}
+
+static const struct ruleset *superseded_by(const struct ctx *x, const struct ruleset *rs, int32_t d)
+{
+    for (size_t i = 0; i < x->e->n_sets; i++) {
+        const struct ruleset *t = &x->e->sets[i];
+        if (t->supersedes != NULL && strcmp(t->supersedes, rs->id) == 0 && scope_applies(x, t) &&
+            in_force(t, d))
+            return t;
+    }
+    return NULL;
+}
+
+/* Visa history: counts the visas meeting the condition inside [anchor - lookback, anchor]
+ * and says in the trail why each other visa did not count. */
+static enum tri history_test(const struct ctx *x, const struct history_cond *h, int32_t anchor,
+                             json_t *preds)
+{
+    int32_t from = rd_add_months(anchor, -h->lookback_months);
+    int counted = 0;
+    bool unknown = false;
+    for (size_t i = 0; i < x->c->n_history; i++) {
+        const struct history_item *v = &x->c->history[i];
+        const char *why = NULL;
+        int32_t when = v->dates[h->date_field];
+        if (h->kinds != 0 && !(h->kinds & (1u << v->kind)))
+            why = "its type does not count (airport-transit and limited-territorial visas do not)";
+        else if (h->entries != 0 && !(h->entries & (1u << v->entries)))
+            why = "it is not of the required number of entries";
+        else if (h->min_validity_months > 0 &&
+                 rd_add_months(v->dates[HF_VALID_FROM], h->min_validity_months) > v->dates[HF_VALID_TO] + 1)
+            why = "its validity is shorter than required";
+        else if (when < from || when > anchor)
+            why = "it falls outside the look-back window";
+        else if (v->lawful_use == LAW_NO)
+            why = "it was not lawfully used";
+        else if (v->lawful_use == LAW_UNKNOWN) {
+            why = "its lawful use is unknown (check VIS/EES)";
+            unknown = true;
+        }
+        if (why == NULL) {
+            counted++;
+            continue;
+        }
+        if (x->pii) {
+            char b[11];
+            rd_format(v->dates[HF_ISSUE_DATE], b);
+            add_test(preds, T_FAIL, "visa_history[%zu] (issued %s) does not count: %s", i, b, why);
+        } else {
+            add_test(preds, T_FAIL, "visa_history[%zu] does not count: %s", i, why);
+        }
+    }
+    char fromb[11], tob[11];
+    rd_format(from, fromb);
+    rd_format(anchor, tob);
+    enum tri r = counted >= h->count ? T_HOLD : unknown ? T_UNKNOWN : T_FAIL;
+    add_test(preds, r, "at least %d qualifying visa(s) by %s in [%s, %s]: %d found", h->count,
+             (const char *[]){ "issue_date", "valid_from", "valid_to" }[h->date_field], fromb, tob, counted);
+    return r;
+}
+
+static enum tri category_test(const struct ctx *x, const struct ruleset *rs, int idx, int32_t anchor,
+                              json_t *preds, struct cand *cd);
+
+static enum tri predicate_test(const struct ctx *x, const struct ruleset *rs, const struct predicate *w,
+                               int32_t anchor, json_t *preds, struct cand *cd)
+{
+    const struct vfy_rules_case *c = x->c;
+    enum tri all = T_HOLD;
+    char b1[11], b2[11];
+    if (w->effective_from != DATE_NONE || w->effective_to != DATE_NONE) {
+        bool ok = (w->effective_from == DATE_NONE || anchor >= w->effective_from) &&
+                  (w->effective_to == DATE_NONE || anchor < w->effective_to);
+        rd_format(w->effective_from != DATE_NONE ? w->effective_from : anchor, b1);
+        if (w->effective_to != DATE_NONE)
+            rd_format(w->effective_to, b2);
+        else
+            strcpy(b2, "open");
+        add_test(preds, ok ? T_HOLD : T_FAIL, "rule effective [%s, %s)", b1, b2);
+        all = and3(all, ok ? T_HOLD : T_FAIL);
+    }
+    if (w->age_from >= 0 || w->age_below >= 0) {
+        enum tri r;
+        char range[48];
+        if (w->age_below < 0)
+            snprintf(range, sizeof range, "%d or older", w->age_from);
+        else if (w->age_from < 0)
+            snprintf(range, sizeof range, "under %d", w->age_below);
+        else
+            snprintf(range, sizeof range, "from %d to under %d", w->age_from, w->age_below);
+        if (c->birth_date == DATE_NONE) {
+            r = T_UNKNOWN;
+            add_test(preds, r, "age %s: birth date not given", range);
+        } else {
+            int age = rd_age(c->birth_date, anchor, rs->feb29_to_mar1);
+            r = (w->age_from < 0 || age >= w->age_from) && (w->age_below < 0 || age < w->age_below)
+                    ? T_HOLD : T_FAIL;
+            if (x->pii)
+                add_test(preds, r, "age %s in completed years (age %d)", range, age);
+            else
+                add_test(preds, r, "age %s in completed years", range);
+        }
+        all = and3(all, r);
+    }
+    if (w->doc_types != 0) {
+        enum tri r = !c->doc_type_known ? T_UNKNOWN : (w->doc_types & (1u << c->doc_type)) ? T_HOLD : T_FAIL;
+        char list[64] = "";
+        for (int i = 0; i < DOC_COUNT; i++)
+            if (w->doc_types & (1u << i)) {
+                strcat(list, list[0] ? "|" : "");
+                strcat(list, rs_doc_type_names[i]);
+            }
+        add_test(preds, r, "document type %s", list);
+        all = and3(all, r);
+    }
+    if (w->biometric >= 0) {
+        enum tri r = c->biometric < 0 ? T_UNKNOWN : c->biometric == w->biometric ? T_HOLD : T_FAIL;
+        add_test(preds, r, "document %sbiometric", w->biometric ? "" : "not ");
+        all = and3(all, r);
+    }
+    if (w->nationalities != NULL) {
+        enum tri r = c->nationality[0] == '\0' ? T_UNKNOWN
+                     : in_list(w->nationalities, w->n_nationalities, c->nationality) ? T_HOLD : T_FAIL;
+        add_test(preds, r, "nationality in the rule's list");
+        all = and3(all, r);
+    }
+    if (w->destinations != NULL) {
+        enum tri r = c->destination[0] == '\0' ? T_UNKNOWN
+                     : in_list(w->destinations, w->n_destinations, c->destination) ? T_HOLD : T_FAIL;
+        add_test(preds, r, "destination %s in the rule's list", c->destination);
+        all = and3(all, r);
+    }
+    if (w->n_categories > 0) {
+        enum tri any = T_FAIL;
+        for (size_t i = 0; i < w->n_categories; i++) {
+            enum tri r = category_test(x, rs, w->categories[i], anchor, preds, cd);
+            if (r == T_HOLD)
+                any = T_HOLD;
+            else if (r == T_UNKNOWN && any == T_FAIL)
+                any = T_UNKNOWN;
+        }
+        all = and3(all, any);
+    }
+    if (w->history != NULL)
+        all = and3(all, history_test(x, w->history, anchor, preds));
+    return all;
+}
+
+static enum tri category_test(const struct ctx *x, const struct ruleset *rs, int idx, int32_t anchor,
+                              json_t *preds, struct cand *cd)
+{
+    const struct category *cat = &rs->categories[idx];
+    const struct claim *cl = NULL;
+    for (size_t i = 0; i < x->c->n_claims && cl == NULL; i++)
+        if (strcmp(x->c->claims[i].category, cat->id) == 0)
+            cl = &x->c->claims[i];
+    if (cl == NULL) {
+        add_test(preds, T_FAIL, "category %s claimed", cat->id);
+        return T_FAIL;
+    }
+    /* Evidence: one complete alternative group is enough. */
+    bool complete = cat->n_groups == 0;
+    char missing[160] = "";
+    for (size_t g = 0; g < cat->n_groups && !complete; g++) {
+        bool all = true;
+        for (size_t k = 0; k < cat->group_len[g]; k++) {
+            bool have = false;
+            for (size_t e = 0; e < cl->n_evidence && !have; e++)
+                have = strcmp(cl->evidence[e], cat->groups[g][k]) == 0;
+            if (!have) {
+                if (all && g == 0 && strlen(missing) + strlen(cat->groups[g][k]) + 2 < sizeof missing) {
+                    strcat(missing, missing[0] ? ", " : "");
+                    strcat(missing, cat->groups[g][k]);
+                }
+                all = false;
+            }
+        }
+        complete = all;
+    }
+    if (!complete) {
+        add_test(preds, T_FAIL, "category %s: evidence incomplete (missing %s)", cat->id, missing);
+        return T_FAIL;
+    }
+    json_t *sub = json_array();
+    enum tri r = predicate_test(x, rs, &cat->when, anchor, sub, NULL);
+    size_t i;
+    json_t *v;
+    json_array_foreach(sub, i, v) {
+        char text[300];
+        snprintf(text, sizeof text, "category %s: %s", cat->id, json_string_value(json_object_get(v, "test")));
+        json_array_append_new(preds, json_pack("{s:s, s:O}", "test", text, "held", json_object_get(v, "held")));
+    }
+    json_decref(sub);
+    if (r != T_HOLD)
+        return r;
+    add_test(preds, T_HOLD, "category %s claimed with complete evidence (%s)", cat->id,
+             cl->verified ? "verified by an officer" : "not yet verified by an officer");
+    if (cd != NULL) {
+        if (!cl->verified)
+            cd->unverified = true;
+        if (cl->status_end != DATE_NONE && (cd->status_end == DATE_NONE || cl->status_end < cd->status_end))
+            cd->status_end = cl->status_end;
+        if (cd->categories == NULL)
+            cd->categories = json_array();
+        json_array_append_new(cd->categories, json_string(cat->id));
+    }
+    return T_HOLD;
+}
+
+static const struct suspension *suspended(const struct ctx *x, const struct ruleset *rs,
+                                          const struct rule *r, const struct ruleset **by)
+{
+    for (size_t i = 0; i < x->e->n_sets; i++) {
+        const struct ruleset *s = &x->e->sets[i];
+        if (!scope_applies(x, s))
+            continue;
+        for (size_t j = 0; j < s->n_suspensions; j++) {
+            const struct suspension *sp = &s->suspensions[j];
+            int32_t d = x->c->dates[sp->anchor];
+            if (d == DATE_NONE || d < sp->from || (sp->to != DATE_NONE && d >= sp->to) || !in_force(s, d))
+                continue;
+            bool set_hit = false, rule_hit = false;
+            for (size_t k = 0; k < sp->n_sets && !set_hit; k++)
+                set_hit = pattern_match(sp->sets[k], rs->id);
+            for (size_t k = 0; k < sp->n_rules && !rule_hit; k++)
+                rule_hit = pattern_match(sp->rules[k], r->id);
+            if (!set_hit || !rule_hit)
+                continue;
+            json_t *scratch = json_array();
+            enum tri t = predicate_test(x, s, &sp->when, d, scratch, NULL);
+            json_decref(scratch);
+            if (t == T_HOLD) {
+                *by = s;
+                return sp;
+            }
+        }
+    }
+    return NULL;
+}
+
+static json_t *new_step(const struct ruleset *rs, const struct rule *r, int32_t anchor_date)
+{
+    json_t *st = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "ruleset", rs->id, "version",
+                           rs->version, "digest", rs->digest_hex, "rule", r->id, "legal_ref",
+                           r->legal_ref, "anchor", rs_anchor_names[r->anchor], "anchor_date",
+                           date_json(anchor_date), "confidence", r->confidence);
+    if (st != NULL && r->note != NULL)
+        json_object_set_new(st, "note", json_string(r->note));
+    return st;
+}
+
+static void set_result(json_t *step, const char *result)
+{
+    json_object_set_new(step, "result", json_string(result));
+}
+
+/* Applicability shared by every dimension: anchor given, set in force and not
+ * superseded at it, rule not suspended. Returns the anchor date or DATE_NONE (the step
+ * then says why). */
+static int32_t gate(const struct ctx *x, const struct ruleset *rs, const struct rule *r, json_t *step)
+{
+    int32_t d = x->c->dates[r->anchor];
+    char b1[11], b2[11] = "open", b3[11];
+    if (d == DATE_NONE) {
+        set_result(step, "not_evaluated");
+        json_object_set_new(step, "explanation",
+                            json_sprintf("the case gives no %s date", rs_anchor_names[r->anchor]));
+        return DATE_NONE;
+    }
+    if (!in_force(rs, d)) {
+        rd_format(rs->effective_from, b1);
+        if (rs->effective_to != DATE_NONE)
+            rd_format(rs->effective_to, b2);
+        rd_format(d, b3);
+        set_result(step, "not_in_force");
+        json_object_set_new(step, "explanation",
+                            json_sprintf("%s is in force [%s, %s); %s is %s", rs->id, b1, b2,
+                                         rs_anchor_names[r->anchor], b3));
+        return DATE_NONE;
+    }
+    const struct ruleset *t = superseded_by(x, rs, d);
+    if (t != NULL) {
+        set_result(step, "not_in_force");
+        json_object_set_new(step, "explanation", json_sprintf("superseded by %s %s", t->id, t->version));
+        return DATE_NONE;
+    }
+    const struct ruleset *by = NULL;
+    const struct suspension *sp = suspended(x, rs, r, &by);
+    if (sp != NULL) {
+        set_result(step, "suspended");
+        json_object_set_new(step, "suspended_by",
+                            json_pack("{s:s, s:s, s:s}", "ruleset", by->id, "suspension", sp->id,
+                                      "legal_ref", sp->legal_ref));
+        return DATE_NONE;
+    }
+    return d;
+}
+
+/* ---- values and their order ----------------------------------------------- */
+
+static bool is_discretionary(const struct rule *r)
+{
+    switch (r->kind) {
+    case RK_FEE:
+        return r->u.fee.modality == FM_WAIVED_OPTIONAL || r->u.fee.modality == FM_REDUCIBLE;
+    case RK_ENTRY_VALIDITY:
+        return r->u.grant.modality == VFY_MODALITY_DISCRETIONARY;
+    case RK_EVIDENCE:
+        return r->u.evidence.modality == VFY_MODALITY_DISCRETIONARY;
+    default:
+        return false;
+    }
+}
+
+static int64_t fee_of(const struct rule *r) { return r->u.fee.amount_cents; }
+
+static int64_t sfc_of(const struct ruleset *rs, const struct rule *r)
+{
+    if (r->u.sfc.of_rule < 0)
+        return r->u.sfc.amount_cents;
+    return fee_of(&rs->rules[r->u.sfc.of_rule]) * r->u.sfc.num / r->u.sfc.den;
+}
+
+static void compute_grant(const struct ctx *x, struct cand *cd)
+{
+    const struct rule *r = cd->r;
+    cd->ends = DATE_NONE;
+    cd->capped_by = NULL;
+    if (r->u.grant.entries == EN_SINGLE && r->u.grant.validity_months == 0) {
+        int32_t exit = x->c->dates[VFY_ANCHOR_INTENDED_EXIT];
+        if (exit != DATE_NONE)
+            cd->ends = exit + r->u.grant.grace_days;
+        return;
+    }
+    int32_t start = x->c->dates[r->u.grant.start_anchor];
+    if (start == DATE_NONE)
+        return;
+    cd->ends = rd_add_months(start, r->u.grant.validity_months) - 1 + r->u.grant.grace_days;
+    if (r->u.grant.cap_document && x->c->expiry_date != DATE_NONE && x->c->expiry_date < cd->ends) {
+        cd->ends = x->c->expiry_date;
+        cd->capped_by = "document_expiry";
+    }
+    if (r->u.grant.cap_status && cd->status_end != DATE_NONE && cd->status_end < cd->ends) {
+        cd->ends = cd->status_end;
+        cd->capped_by = "status_end";
+    }
+}
+
+/* > 0 when a is more favourable to the applicant than b. */
+static int favour(int dim, const struct cand *a, const struct cand *b)
+{
+    const struct rule *ra = a->r, *rb = b->r;
+    switch (dim) {
+    case VFY_DIM_VISA_NEEDED:
+        return (int)rb->u.visa_needed - (int)ra->u.visa_needed;
+    case VFY_DIM_FEE:
+        return fee_of(rb) > fee_of(ra) ? 1 : fee_of(rb) < fee_of(ra) ? -1 : 0;
+    case VFY_DIM_SERVICE_FEE_CAP: {
+        int64_t va = sfc_of(a->rs, ra), vb = sfc_of(b->rs, rb);
+        return vb > va ? 1 : vb < va ? -1 : 0;
+    }
+    case VFY_DIM_DEADLINE:
+        return rb->u.deadline.days - ra->u.deadline.days;
+    case VFY_DIM_ENTRIES:
+        return (int)ra->u.grant.entries - (int)rb->u.grant.entries;
+    case VFY_DIM_VALIDITY:
+        /* The date the visa really ends decides; nominal months only when neither is known. */
+        if (a->ends != DATE_NONE && b->ends != DATE_NONE)
+            return a->ends > b->ends ? 1 : a->ends < b->ends ? -1 : 0;
+        if (a->ends != b->ends)
+            return a->ends == DATE_NONE ? -1 : 1;
+        return ra->u.grant.validity_months - rb->u.grant.validity_months;
+    case VFY_DIM_EVIDENCE:
+        return ((int)ra->u.evidence.simplified + (int)ra->u.evidence.n_waives) -
+               ((int)rb->u.evidence.simplified + (int)rb->u.evidence.n_waives);
+    default:
+        return 0;
+    }
+}
+
+/* Which of two candidates the policy keeps; `later` is from the set being combined on top. */
+static struct cand *choose(int dim, enum rs_policy pol, struct cand *earlier, struct cand *later,
+                           bool same_set)
+{
+    switch (pol) {
+    case POL_MOST_FAVOURABLE:
+    case POL_MOST_RESTRICTIVE: {
+        int f = favour(dim, later, earlier);
+        if (pol == POL_MOST_RESTRICTIVE)
+            f = -f;
+        if (f != 0)
+            return f > 0 ? later : earlier;
+        break;
+    }
+    default:
+        break;
+    }
+    if (!same_set)
+        return later;
+    return later->r->priority > earlier->r->priority ? later : earlier;
+}
+
+static void add_beat(struct cand *winner, struct cand *loser)
+{
+    json_t *beat = json_object_get(winner->step, "beat");
+    if (beat == NULL) {
+        beat = json_array();
+        json_object_set_new(winner->step, "beat", beat);
+    }
+    json_array_append_new(beat, json_sprintf("%s/%s", loser->rs->id, loser->r->id));
+    set_result(loser->step, "beaten");
+}
+
+static json_t *value_of(const struct ctx *x, int dim, const struct cand *cd)
+{
+    const struct rule *r = cd->r;
+    switch (dim) {
+    case VFY_DIM_VISA_NEEDED:
+        return json_boolean(r->u.visa_needed);
+    case VFY_DIM_FEE:
+        return fee_of(r) % 100 == 0 ? json_integer(fee_of(r) / 100) : json_real((double)fee_of(r) / 100.0);
+    case VFY_DIM_SERVICE_FEE_CAP: {
+        int64_t v = sfc_of(cd->rs, r);
+        return v % 100 == 0 ? json_integer(v / 100) : json_real((double)v / 100.0);
+    }
+    case VFY_DIM_DEADLINE: {
+        json_t *o = json_pack("{s:i}", "days", r->u.deadline.days);
+        json_object_set_new(o, "extendable_to", r->u.deadline.extendable_to > 0 ? json_integer(r->u.deadline.extendable_to) : json_null());
+        json_object_set_new(o, "urgent_days", r->u.deadline.urgent_days >= 0 ? json_integer(r->u.deadline.urgent_days) : json_null());
+        json_object_set_new(o, "day_kind", json_string(r->u.deadline.working ? "working" : "calendar"));
+        if (r->u.deadline.urgent_days >= 0)
+            json_object_set_new(o, "urgent_day_kind", json_string(r->u.deadline.urgent_working ? "working" : "calendar"));
+        json_object_set_new(o, "consultation_days", r->u.deadline.consultation_days >= 0 ? json_integer(r->u.deadline.consultation_days) : json_null());
+        return o;
+    }
+    case VFY_DIM_ENTRIES:
+        return json_string((const char *[]){ "single", "double", "multiple" }[r->u.grant.entries]);
+    case VFY_DIM_VALIDITY: {
+        json_t *o = json_object();
+        json_object_set_new(o, "months", r->u.grant.validity_months > 0 ? json_integer(r->u.grant.validity_months) : json_null());
+        json_object_set_new(o, "until", cd->capped_by != NULL ? date_json(cd->ends) : json_null());
+        json_object_set_new(o, "ends", date_json(cd->ends));
+        json_object_set_new(o, "capped_by", cd->capped_by != NULL ? json_string(cd->capped_by) : json_null());
+        json_object_set_new(o, "grace_days", json_integer(r->u.grant.grace_days));
+        (void)x;
+        return o;
+    }
+    default:
+        return json_null();
+    }
+}
+
+static const char *winner_modality(const struct cand *w)
+{
+    if (w->unverified)
+        return "officer_review";
+    return is_discretionary(w->r) ? "discretionary" : "entitled";
+}
+
+static json_t *dimension_json(json_t *value, const char *modality, json_t *trail)
+{
+    return json_pack("{s:o, s:s, s:o}", "value", value, "modality", modality, "trail", trail);
+}
+
+static void free_cands(struct cand *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        json_decref(c[i].categories);
+}
+
+/* One dimension decided by rules of one kind (everything but admissibility). */
+static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
+{
+    json_t *trail = json_array();
+    struct cand cands[MAX_CANDIDATES], alts[MAX_CANDIDATES];
+    size_t n_cands = 0, n_alts = 0;
+    struct cand *acc = NULL;
+    for (size_t si = 0; si < x->e->n_sets; si++) {
+        const struct ruleset *rs = &x->e->sets[si];
+        if (!scope_applies(x, rs))
+            continue;
+        struct cand *local = NULL;
+        for (size_t ri = 0; ri < rs->n_rules; ri++) {
+            const struct rule *r = &rs->rules[ri];
+            if (r->kind != kind)
+                continue;
+            json_t *step = new_step(rs, r, x->c->dates[r->anchor]);
+            json_array_append_new(trail, step);
+            int32_t d = gate(x, rs, r, step);
+            if (d == DATE_NONE)
+                continue;
+            struct cand cd = { .rs = rs, .r = r, .step = step, .status_end = DATE_NONE };
+            json_t *preds = json_array();
+            json_object_set_new(step, "predicates", preds);
+            enum tri t = predicate_test(x, rs, &r->when, d, preds, &cd);
+            if (t != T_HOLD) {
+                set_result(step, t == T_FAIL ? "failed" : "not_evaluated");
+                json_decref(cd.categories);
+                continue;
+            }
+            if (cd.categories != NULL)
+                json_object_set(step, "categories", cd.categories);
+            if (kind == RK_ENTRY_VALIDITY)
+                compute_grant(x, &cd);
+            bool alt = is_discretionary(r);
+            if ((alt ? n_alts : n_cands) >= MAX_CANDIDATES) {
+                set_result(step, "not_evaluated");
+                json_decref(cd.categories);
+                continue;
+            }
+            set_result(step, alt ? "alternative" : "applies");
+            if (alt) {
+                alts[n_alts++] = cd;
+                continue;
+            }
+            cands[n_cands] = cd;
+            struct cand *now = &cands[n_cands++];
+            if (local == NULL) {
+                local = now;
+            } else if (dim == VFY_DIM_EVIDENCE && rs->combine[dim] == POL_ACCUMULATE) {
+                continue;
+            } else {
+                struct cand *keep = choose(dim, rs->combine[dim], local, now, true);
+                add_beat(keep, keep == local ? now : local);
+                local = keep;
+            }
+        }
+        if (local == NULL || (dim == VFY_DIM_EVIDENCE && rs->combine[dim] == POL_ACCUMULATE))
+            continue;
+        if (acc == NULL) {
+            acc = local;
+        } else {
+            struct cand *keep = choose(dim, rs->combine[dim], acc, local, false);
+            add_beat(keep, keep == acc ? local : acc);
+            acc = keep;
+        }
+    }
+
+    json_t *out;
+    if (dim == VFY_DIM_EVIDENCE) {
+        json_t *cats = json_array(), *waived = json_array();
+        bool simplified = false, unverified = false, discretionary_better = false;
+        for (size_t i = 0; i < n_cands; i++) {
+            const char *res = json_string_value(json_object_get(cands[i].step, "result"));
+            if (res == NULL || strcmp(res, "applies") != 0)
+                continue;
+            set_result(cands[i].step, "won");
+            simplified |= cands[i].r->u.evidence.simplified;
+            unverified |= cands[i].unverified;
+            for (size_t k = 0; k < cands[i].r->u.evidence.n_waives; k++)
+                json_array_append_new(waived, json_string(cands[i].r->u.evidence.waives[k]));
+            size_t j;
+            json_t *v;
+            json_array_foreach(cands[i].categories, j, v)
+                json_array_append(cats, v);
+        }
+        json_t *alternatives = json_array();
+        for (size_t i = 0; i < n_alts; i++) {
+            discretionary_better = true;
+            json_t *w = json_array();
+            for (size_t k = 0; k < alts[i].r->u.evidence.n_waives; k++)
+                json_array_append_new(w, json_string(alts[i].r->u.evidence.waives[k]));
+            json_array_append_new(alternatives, json_pack("{s:s, s:s, s:s, s:b, s:o}", "ruleset", alts[i].rs->id,
+                                                          "rule", alts[i].r->id, "legal_ref", alts[i].r->legal_ref,
+                                                          "simplified", alts[i].r->u.evidence.simplified,
+                                                          "waives", w));
+        }
+        json_t *value = json_pack("{s:b, s:o, s:o}", "simplified", simplified, "categories", cats,
+                                  "waived", waived);
+        out = dimension_json(value, unverified ? "officer_review" : discretionary_better && !simplified ? "discretionary" : "entitled", trail);
+        json_object_set_new(out, "alternatives", alternatives);
+    } else if (acc == NULL && n_alts == 0) {
+        json_array_append_new(trail, json_pack("{s:s, s:s}", "result", "no_rule", "explanation",
+                                               "no rule of the loaded rule sets decides this for the case"));
+        out = dimension_json(json_null(), "officer_review", trail);
+    } else {
+        if (acc != NULL)
+            set_result(acc->step, "won");
+        struct cand *best_alt = NULL;
+        json_t *alternatives = json_array();
+        for (size_t i = 0; i < n_alts; i++) {
+            if (acc != NULL && favour(dim, &alts[i], acc) <= 0) {
+                set_result(alts[i].step, "beaten");
+                continue;
+            }
+            if (best_alt == NULL || favour(dim, &alts[i], best_alt) > 0)
+                best_alt = &alts[i];
+            json_array_append_new(alternatives,
+                                  json_pack("{s:o, s:s, s:s, s:s, s:s}", "value", value_of(x, dim, &alts[i]),
+                                            "modality", "discretionary", "ruleset", alts[i].rs->id,
+                                            "rule", alts[i].r->id, "legal_ref", alts[i].r->legal_ref));
+        }
+        const struct cand *shown = acc != NULL ? acc : best_alt;
+        const char *modality = acc != NULL ? winner_modality(acc) : "discretionary";
+        if (acc != NULL && best_alt != NULL && strcmp(modality, "entitled") == 0)
+            modality = "discretionary";
+        out = dimension_json(value_of(x, dim, shown), modality, trail);
+        json_object_set_new(out, "alternatives", alternatives);
+    }
+    free_cands(cands, n_cands);
+    free_cands(alts, n_alts);
+    return out;
+}
+
+/* ---- admissibility: every check of every set in force must hold --------------- */
+
+static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, json_t *preds)
+{
+    const struct vfy_rules_case *c = x->c;
+    char need[11], have[11];
+    switch (r->u.check.kind) {
+    case CK_VALID_ON:
+    case CK_VALID_AFTER: {
+        int32_t required = r->u.check.kind == CK_VALID_ON ? d : rd_add_months(d, r->u.check.amount);
+        rd_format(required, need);
+        if (c->expiry_date == DATE_NONE) {
+            add_test(preds, T_UNKNOWN, "document valid until at least %s: expiry date not given", need);
+            return T_UNKNOWN;
+        }
+        enum tri t = c->expiry_date >= required ? T_HOLD : T_FAIL;
+        rd_format(c->expiry_date, have);
+        if (x->pii)
+            add_test(preds, t, "document valid until at least %s (expires %s)", need, have);
+        else
+            add_test(preds, t, "document valid until at least %s", need);
+        return t;
+    }
+    case CK_MAX_ISSUE_AGE: {
+        int32_t oldest = rd_add_months(d, -12 * r->u.check.amount);
+        rd_format(oldest, need);
+        if (c->issue_date == DATE_NONE) {
+            add_test(preds, T_UNKNOWN, "document issued on or after %s: issue date not given", need);
+            return T_UNKNOWN;
+        }
+        enum tri t = c->issue_date >= oldest ? T_HOLD : T_FAIL;
+        rd_format(c->issue_date, have);
+        if (x->pii)
+            add_test(preds, t, "document issued on or after %s, at most %d years before (issued %s)", need, r->u.check.amount, have);
+        else
+            add_test(preds, t, "document issued on or after %s, at most %d years before", need, r->u.check.amount);
+        return t;
+    }
+    case CK_BLANK_PAGES: {
+        if (c->blank_pages < 0) {
+            add_test(preds, T_UNKNOWN, "at least %d blank pages: not given", r->u.check.amount);
+            return T_UNKNOWN;
+        }
+        enum tri t = c->blank_pages >= r->u.check.amount ? T_HOLD : T_FAIL;
+        add_test(preds, t, "at least %d blank pages", r->u.check.amount);
+        return t;
+    }
+    case CK_LODGING_NOT_BEFORE:
+    case CK_LODGING_NOT_AFTER: {
+        int32_t rel = c->dates[r->u.check.relative_to];
+        if (rel == DATE_NONE) {
+            add_test(preds, T_UNKNOWN, "the case gives no %s date", rs_anchor_names[r->u.check.relative_to]);
+            return T_UNKNOWN;
+        }
+        enum tri t;
+        if (r->u.check.kind == CK_LODGING_NOT_BEFORE) {
+            int32_t earliest = rd_add_months(rel, -r->u.check.amount);
+            rd_format(earliest, need);
+            t = d >= earliest ? T_HOLD : T_FAIL;
+            add_test(preds, t, "%s on or after %s (%d months before %s)", rs_anchor_names[r->anchor], need,
+                     r->u.check.amount, rs_anchor_names[r->u.check.relative_to]);
+        } else {
+            int32_t latest = rel - r->u.check.amount;
+            rd_format(latest, need);
+            t = d <= latest ? T_HOLD : T_FAIL;
+            add_test(preds, t, "%s on or before %s (%d days before %s)", rs_anchor_names[r->anchor], need,
+                     r->u.check.amount, rs_anchor_names[r->u.check.relative_to]);
+        }
+        return t;
+    }
+    default:
+        return T_UNKNOWN;
+    }
+}
+
+static json_t *admissibility(const struct ctx *x, bool *refused)
+{
+    json_t *trail = json_array();
+    bool any_check = false, failed = false, review = false;
+    *refused = false;
+    for (size_t si = 0; si < x->e->n_sets; si++) {
+        const struct ruleset *rs = &x->e->sets[si];
+        if (!scope_applies(x, rs))
+            continue;
+        for (size_t ri = 0; ri < rs->n_rules; ri++) {
+            const struct rule *r = &rs->rules[ri];
+            if (r->kind != RK_CHECK)
+                continue;
+            json_t *step = new_step(rs, r, x->c->dates[r->anchor]);
+            json_array_append_new(trail, step);
+            int32_t d = gate(x, rs, r, step);
+            if (d == DATE_NONE)
+                continue;
+            json_t *preds = json_array();
+            json_object_set_new(step, "predicates", preds);
+            struct cand scratch = { .status_end = DATE_NONE };
+            enum tri t = predicate_test(x, rs, &r->when, d, preds, &scratch);
+            json_decref(scratch.categories);
+            if (t != T_HOLD) {
+                set_result(step, "not_applicable");
+                continue;
+            }
+            any_check = true;
+            t = run_check(x, r, d, preds);
+            if (t == T_HOLD) {
+                set_result(step, "passed");
+                continue;
+            }
+            failed = true;
+            if (t == T_UNKNOWN) {
+                set_result(step, "not_evaluated");
+                review = true;
+                json_object_set_new(step, "on_fail", json_string("officer_review"));
+                continue;
+            }
+            set_result(step, "failed");
+            json_object_set_new(step, "on_fail", json_string(vfy_rules_modality_name(r->u.check.on_fail)));
+            if (r->u.check.consequence != NULL)
+                json_object_set_new(step, "consequence", json_string(r->u.check.consequence));
+            if (r->u.check.on_fail == VFY_MODALITY_REFUSED)
+                *refused = true;
+            else
+                review = true;
+        }
+    }
+    if (!any_check) {
+        json_array_append_new(trail, json_pack("{s:s, s:s}", "result", "no_rule", "explanation",
+                                               "no admissibility check of the loaded rule sets applies"));
+        return dimension_json(json_false(), "officer_review", trail);
+    }
+    const char *modality = *refused ? "refused" : review ? "officer_review" : "entitled";
+    return dimension_json(json_boolean(!failed), modality, trail);
+}
+
+static json_t *not_evaluated(void)
+{
+    return dimension_json(json_null(), "refused",
+                          json_pack("[{s:s, s:s}]", "result", "not_evaluated", "explanation",
+                                    "the application is inadmissible (see admissible): no entitlement "
+                                    "is evaluated"));
+}
+
+vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
+                              const vfy_rules_eval_options *options, vfy_rules_decision **out,
+                              vfy_detail *detail)
+{
+    if (engine == NULL || c == NULL || out == NULL)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "evaluate", "an engine, a case and an output are required");
+    *out = NULL;
+    struct ctx x = { engine, c, options != NULL && options->include_pii };
+    json_t *dims = json_object();
+    bool refused;
+    json_t *adm = admissibility(&x, &refused);
+    json_object_set_new(dims, "visa_needed", resolve(&x, VFY_DIM_VISA_NEEDED, RK_VISA));
+    json_object_set_new(dims, "admissible", adm);
+    static const enum rule_kind kinds[VFY_DIM_COUNT] = {
+        RK_VISA, RK_CHECK, RK_FEE, RK_SERVICE_FEE_CAP, RK_DEADLINE, RK_ENTRY_VALIDITY,
+        RK_ENTRY_VALIDITY, RK_EVIDENCE,
+    };
+    for (int d = VFY_DIM_FEE; d < VFY_DIM_COUNT; d++) {
+        json_t *v = refused ? not_evaluated() : resolve(&x, d, kinds[d]);
+        if (refused && d == VFY_DIM_FEE)
+            json_object_set_new(v, "refund", json_true());
+        json_object_set_new(dims, kind_dim_names[d], v);
+    }
+    return rd_decision_new(engine, dims, out, detail);
+}

@@ -1,0 +1,350 @@
+/* Canonical form, digest, Ed25519 keys, trust files, signing and verification. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/fail.h"
+#include "rules/jsonload.h"
+#include "rules/signature.h"
+
+#define DOMAIN_PREFIX "vfy-rules/1\n"
+#define KEY_FORMAT "vfy-rules-key/1"
+#define MAX_KEY_FILE (64u << 10)
+#define MAX_TRUSTED_KEYS 64
+
+static vfy_status sodium_ready(vfy_detail *detail)
+{
+    if (sodium_init() < 0)
+        return vfy_fail(detail, VFY_E_CRYPTO, "libsodium", "libsodium could not be initialised");
+    return VFY_OK;
+}
+
+/* The signed message: domain prefix plus the compact canonical dump without signature. */
+static vfy_status canonical_message(const json_t *root, char **msg, size_t *len)
+{
+    json_t *copy = json_copy((json_t *)root);
+    if (copy == NULL)
+        return VFY_E_NO_MEMORY;
+    json_object_del(copy, "signature");
+    char *body = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+    json_decref(copy);
+    if (body == NULL)
+        return VFY_E_NO_MEMORY;
+    size_t n = strlen(DOMAIN_PREFIX) + strlen(body);
+    char *m = malloc(n + 1);
+    if (m == NULL) {
+        free(body);
+        return VFY_E_NO_MEMORY;
+    }
+    strcpy(m, DOMAIN_PREFIX);
+    strcat(m, body);
+    free(body);
+    *msg = m;
+    *len = n;
+    return VFY_OK;
+}
+
+static char *file_form(const json_t *root)
+{
+    char *s = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+    if (s == NULL)
+        return NULL;
+    size_t n = strlen(s);
+    char *t = realloc(s, n + 2);
+    if (t == NULL) {
+        free(s);
+        return NULL;
+    }
+    t[n] = '\n';
+    t[n + 1] = '\0';
+    return t;
+}
+
+vfy_status rs_digest(const json_t *root, char digest_hex[65], vfy_detail *detail)
+{
+    VFY_TRY(sodium_ready(detail));
+    char *msg;
+    size_t len;
+    VFY_TRY(canonical_message(root, &msg, &len));
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)msg, len, NULL, 0);
+    free(msg);
+    sodium_bin2hex(digest_hex, 65, h, sizeof h);
+    return VFY_OK;
+}
+
+static void key_id_of(const unsigned char pk[32], char out[RS_KEY_ID_HEX + 1])
+{
+    unsigned char h[16];
+    crypto_generichash(h, sizeof h, pk, 32, NULL, 0);
+    sodium_bin2hex(out, RS_KEY_ID_HEX + 1, h, sizeof h);
+}
+
+static vfy_status hex_member(rj_path *p, const json_t *o, const char *key, unsigned char *out,
+                             size_t n)
+{
+    char *hex = NULL;
+    VFY_TRY(rj_string(p, o, key, true, 2 * n, &hex));
+    size_t got = 0;
+    int rc = sodium_hex2bin(out, n, hex, strlen(hex), NULL, &got, NULL);
+    sodium_memzero(hex, strlen(hex));
+    free(hex);
+    if (rc != 0 || got != n) {
+        size_t m = rj_push_key(p, key);
+        vfy_status s = rj_fail(p, "%zu bytes in hexadecimal are required", n);
+        rj_pop(p, m);
+        return s;
+    }
+    return VFY_OK;
+}
+
+/* One public-key object: its key id must match the key, so a typo cannot trust a
+ * different key than the one named. */
+static vfy_status parse_public_key(rj_path *p, const json_t *o, struct trusted_key *k)
+{
+    static const char *const keys[] = { "format", "algorithm", "key_id", "publisher", "public_key",
+                                        "note", NULL };
+    VFY_TRY(rj_object(p, o));
+    VFY_TRY(rj_only_keys(p, o, keys));
+    static const char *const algs[] = { "Ed25519" };
+    int e;
+    VFY_TRY(rj_enum(p, o, "algorithm", true, algs, 1, 0, &e));
+    char *kid = NULL;
+    VFY_TRY(rj_string(p, o, "key_id", true, RS_KEY_ID_HEX, &kid));
+    VFY_TRY(rj_string(p, o, "publisher", true, 256, &k->publisher));
+    vfy_status s = hex_member(p, o, "public_key", k->public_key, 32);
+    if (s == VFY_OK) {
+        key_id_of(k->public_key, k->key_id);
+        if (strcmp(kid, k->key_id) != 0)
+            s = rj_fail(p, "key_id %s does not match the public key (its id is %s)", kid, k->key_id);
+    }
+    free(kid);
+    return s;
+}
+
+vfy_status vfy_rules_trust_load(const void *json, size_t len, vfy_rules_trust **out,
+                                vfy_detail *detail)
+{
+    if (out == NULL)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "trust", "no output pointer was given");
+    *out = NULL;
+    VFY_TRY(sodium_ready(detail));
+    json_t *root;
+    VFY_TRY(rj_load(json, len, MAX_KEY_FILE, 8, "trust file", VFY_E_TRUST_STORE, &root, detail));
+    vfy_rules_trust *t = calloc(1, sizeof *t);
+    if (t == NULL) {
+        json_decref(root);
+        return VFY_E_NO_MEMORY;
+    }
+    rj_path p;
+    rj_path_init(&p, VFY_E_TRUST_STORE, detail);
+    vfy_status s = VFY_OK;
+    const json_t *keys = json_object_get(root, "keys");
+    size_t n = keys != NULL ? json_array_size(keys) : 1;
+    if (keys != NULL && (!json_is_array(keys) || n == 0 || n > MAX_TRUSTED_KEYS)) {
+        rj_push_key(&p, "keys");
+        s = rj_fail(&p, "an array of 1 to %d public keys is required", MAX_TRUSTED_KEYS);
+    } else if ((t->keys = calloc(n, sizeof *t->keys)) == NULL) {
+        s = VFY_E_NO_MEMORY;
+    }
+    for (size_t i = 0; s == VFY_OK && i < n; i++) {
+        size_t m = p.len;
+        if (keys != NULL) {
+            rj_push_key(&p, "keys");
+            rj_push_index(&p, i);
+        }
+        t->n_keys = i + 1;
+        s = parse_public_key(&p, keys != NULL ? json_array_get(keys, i) : root, &t->keys[i]);
+        rj_pop(&p, m);
+    }
+    json_decref(root);
+    if (s != VFY_OK) {
+        vfy_rules_trust_free(t);
+        return s;
+    }
+    *out = t;
+    return VFY_OK;
+}
+
+void vfy_rules_trust_free(vfy_rules_trust *trust)
+{
+    if (trust == NULL)
+        return;
+    for (size_t i = 0; i < trust->n_keys; i++)
+        free(trust->keys[i].publisher);
+    free(trust->keys);
+    free(trust);
+}
+
+static char *dump_key(const char *publisher, const char *kid, const char *member, const char *hex,
+                      const char *note)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "format", KEY_FORMAT, "algorithm",
+                          "Ed25519", "key_id", kid, "publisher", publisher, member, hex, "note", note);
+    if (o == NULL)
+        return NULL;
+    char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return s;
+}
+
+vfy_status vfy_rules_keygen(const char *publisher, char **secret_json, char **public_json,
+                            vfy_detail *detail)
+{
+    if (publisher == NULL || publisher[0] == '\0' || strlen(publisher) > 256 || secret_json == NULL ||
+        public_json == NULL)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "publisher",
+                        "a publisher name of 1 to 256 bytes and two output pointers are required");
+    *secret_json = *public_json = NULL;
+    VFY_TRY(sodium_ready(detail));
+    unsigned char pk[32];
+    unsigned char *sk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
+    char *sk_hex = sodium_malloc(2 * crypto_sign_SECRETKEYBYTES + 1);
+    if (sk == NULL || sk_hex == NULL) {
+        sodium_free(sk);
+        sodium_free(sk_hex);
+        return VFY_E_NO_MEMORY;
+    }
+    crypto_sign_keypair(pk, sk);
+    char kid[RS_KEY_ID_HEX + 1], pk_hex[65];
+    key_id_of(pk, kid);
+    sodium_bin2hex(pk_hex, sizeof pk_hex, pk, sizeof pk);
+    sodium_bin2hex(sk_hex, 2 * crypto_sign_SECRETKEYBYTES + 1, sk, crypto_sign_SECRETKEYBYTES);
+    *secret_json = dump_key(publisher, kid, "secret_key", sk_hex,
+                            "SECRET: whoever holds this file can sign rule sets for this publisher");
+    *public_json = dump_key(publisher, kid, "public_key", pk_hex,
+                            "public key: add it to the trust file of every engine that accepts this publisher");
+    sodium_free(sk);
+    sodium_free(sk_hex);
+    if (*secret_json == NULL || *public_json == NULL) {
+        free(*secret_json);
+        free(*public_json);
+        *secret_json = *public_json = NULL;
+        return VFY_E_NO_MEMORY;
+    }
+    return VFY_OK;
+}
+
+vfy_status vfy_rules_sign(const void *ruleset, size_t len, const void *secret_json,
+                          size_t secret_len, char **signed_out, size_t *signed_len,
+                          vfy_detail *detail)
+{
+    if (signed_out == NULL || signed_len == NULL)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "output", "no output pointer was given");
+    *signed_out = NULL;
+    *signed_len = 0;
+    VFY_TRY(sodium_ready(detail));
+    json_t *key;
+    VFY_TRY(rj_load(secret_json, secret_len, MAX_KEY_FILE, 4, "key file", VFY_E_CONFIG, &key, detail));
+    rj_path p;
+    rj_path_init(&p, VFY_E_CONFIG, detail);
+    unsigned char *sk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
+    if (sk == NULL) {
+        json_decref(key);
+        return VFY_E_NO_MEMORY;
+    }
+    char *kid = NULL;
+    vfy_status s = rj_string(&p, key, "key_id", true, RS_KEY_ID_HEX, &kid);
+    if (s == VFY_OK)
+        s = hex_member(&p, key, "secret_key", sk, crypto_sign_SECRETKEYBYTES);
+    json_decref(key);
+    char real_kid[RS_KEY_ID_HEX + 1];
+    if (s == VFY_OK) {
+        unsigned char pk[32];
+        crypto_sign_ed25519_sk_to_pk(pk, sk);
+        key_id_of(pk, real_kid);
+        if (strcmp(real_kid, kid) != 0)
+            s = vfy_fail(detail, VFY_E_CONFIG, "key_id", "the key file's key_id does not match its key");
+    }
+    free(kid);
+    json_t *root = NULL;
+    if (s == VFY_OK)
+        s = rj_load(ruleset, len, VFY_RULES_MAX_FILE, VFY_RULES_MAX_DEPTH, "rule set",
+                    VFY_E_RULES_PARSE, &root, detail);
+    char *msg = NULL;
+    size_t msg_len = 0;
+    if (s == VFY_OK)
+        s = canonical_message(root, &msg, &msg_len);
+    if (s == VFY_OK) {
+        unsigned char sig[crypto_sign_BYTES];
+        crypto_sign_detached(sig, NULL, (const unsigned char *)msg, msg_len, sk);
+        char b64[sodium_base64_ENCODED_LEN(crypto_sign_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+        sodium_bin2base64(b64, sizeof b64, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
+        json_object_set_new(root, "signature",
+                            json_pack("{s:s, s:s, s:s}", "algorithm", "Ed25519", "key_id", real_kid,
+                                      "value", b64));
+        *signed_out = file_form(root);
+        if (*signed_out == NULL)
+            s = VFY_E_NO_MEMORY;
+        else
+            *signed_len = strlen(*signed_out);
+    }
+    free(msg);
+    json_decref(root);
+    sodium_free(sk);
+    return s;
+}
+
+vfy_status rs_verify(const json_t *root, const void *bytes, size_t len,
+                     const struct vfy_rules_trust *trust, char key_id[RS_KEY_ID_HEX + 1],
+                     vfy_detail *detail)
+{
+    VFY_TRY(sodium_ready(detail));
+    key_id[0] = '\0';
+    const json_t *sig = json_object_get(root, "signature");
+    if (sig == NULL)
+        return vfy_fail(detail, VFY_E_RULES_SIGNATURE, "$.signature",
+                        "the rule set is not signed; production mode loads signed sets only "
+                        "(sign it with 'vfy rules sign', or use test mode)");
+    rj_path p;
+    rj_path_init(&p, VFY_E_RULES_SIGNATURE, detail);
+    rj_push_key(&p, "signature");
+    static const char *const keys[] = { "algorithm", "key_id", "value", NULL };
+    static const char *const algs[] = { "Ed25519" };
+    VFY_TRY(rj_object(&p, sig));
+    VFY_TRY(rj_only_keys(&p, sig, keys));
+    int e;
+    VFY_TRY(rj_enum(&p, sig, "algorithm", true, algs, 1, 0, &e));
+    char *kid = NULL, *value = NULL;
+    VFY_TRY(rj_string(&p, sig, "key_id", true, RS_KEY_ID_HEX, &kid));
+    snprintf(key_id, RS_KEY_ID_HEX + 1, "%s", kid);
+    const struct trusted_key *k = NULL;
+    for (size_t i = 0; trust != NULL && i < trust->n_keys && k == NULL; i++)
+        if (strcmp(trust->keys[i].key_id, kid) == 0)
+            k = &trust->keys[i];
+    free(kid);
+    if (k == NULL)
+        return vfy_fail(detail, VFY_E_RULES_UNTRUSTED, "$.signature.key_id",
+                        "key %s is not in the trust file; add its public key only if you trust "
+                        "its publisher", key_id);
+    VFY_TRY(rj_string(&p, sig, "value", true, 128, &value));
+    unsigned char raw[crypto_sign_BYTES];
+    size_t got = 0;
+    int rc = sodium_base642bin(raw, sizeof raw, value, strlen(value), NULL, &got, NULL,
+                               sodium_base64_VARIANT_ORIGINAL);
+    free(value);
+    if (rc != 0 || got != sizeof raw)
+        return vfy_fail(detail, VFY_E_RULES_SIGNATURE, "$.signature.value",
+                        "the signature value is not 64 bytes of base64");
+    /* The file itself must be the canonical dump: whitespace and key order included. */
+    char *form = file_form(root);
+    if (form == NULL)
+        return VFY_E_NO_MEMORY;
+    bool canonical = strlen(form) == len && memcmp(form, bytes, len) == 0;
+    free(form);
+    if (!canonical)
+        return vfy_fail(detail, VFY_E_RULES_SIGNATURE, "$",
+                        "the signed file is not byte for byte the canonical form 'vfy rules sign' "
+                        "wrote: it was altered after signing");
+    char *msg;
+    size_t msg_len;
+    VFY_TRY(canonical_message(root, &msg, &msg_len));
+    rc = crypto_sign_verify_detached(raw, (const unsigned char *)msg, msg_len, k->public_key);
+    free(msg);
+    if (rc != 0)
+        return vfy_fail(detail, VFY_E_RULES_SIGNATURE, "$.signature.value",
+                        "the Ed25519 signature by key %s does not verify: the rule set was "
+                        "altered or signed by another key", key_id);
+    return VFY_OK;
+}

@@ -1,0 +1,39 @@
+/*
+ * Internal: the canonical byte form of a rule set, its BLAKE2b-256 digest, and its
+ * Ed25519 signature with a key id (docs/rules.md, "Signatures").
+ *
+ * Signed message = "vfy-rules/1\n" || compact JSON of the set without its "signature"
+ * member, keys sorted, non-ASCII escaped, integers only. A signed file must be exactly
+ * the indented canonical dump `vfy rules sign` writes, so that no byte of it can
+ * change without the change being refused.
+ */
+#ifndef VFY_RULES_SIGNATURE_H
+#define VFY_RULES_SIGNATURE_H
+
+#include <jansson.h>
+
+#include "verify/rules.h"
+
+#define RS_KEY_ID_HEX 32
+
+struct trusted_key {
+    char key_id[RS_KEY_ID_HEX + 1];
+    unsigned char public_key[32];
+    char *publisher;
+};
+
+struct vfy_rules_trust {
+    struct trusted_key *keys;
+    size_t n_keys;
+};
+
+/* Digest (hex) of the canonical form of `root` (its signature member ignored). */
+vfy_status rs_digest(const json_t *root, char digest_hex[65], vfy_detail *detail);
+
+/* Checks the embedded signature of `root` (parsed from `bytes`). A set without a
+ * signature gives VFY_E_RULES_SIGNATURE. */
+vfy_status rs_verify(const json_t *root, const void *bytes, size_t len,
+                     const struct vfy_rules_trust *trust, char key_id[RS_KEY_ID_HEX + 1],
+                     vfy_detail *detail);
+
+#endif

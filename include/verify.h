@@ -12,6 +12,7 @@
 #include "verify/mrz.h"
 #include "verify/trust.h"
 #include "verify/document.h"
+#include "verify/chip.h"
 #include "verify/lds.h"
 #include "verify/verdict.h"
 #include "verify/rules.h"

@@ -310,11 +310,14 @@ static vfy_status emit(const struct sim_resp *r, uint8_t *resp, size_t cap, size
 static void process(vfy_sim_chip *c, const struct sim_apdu *outer, struct sim_resp *r)
 {
     sim_resp_set(r, NULL, 0, SW_UNKNOWN);
+    bool protected_cmd = (outer->cla & 0x0C) == 0x0C;
     if (outer->extended && !c->p.extended) {
-        r->sw = SW_WRONG_LENGTH;   /* refused before any secure messaging: SSC unchanged */
+        /* refused in plain; the counter still moves as for any protected exchange */
+        if (protected_cmd && c->sm.cipher != SIM_SM_NONE)
+            sim_sm_skip(&c->sm, 2);
+        r->sw = SW_WRONG_LENGTH;
         return;
     }
-    bool protected_cmd = (outer->cla & 0x0C) == 0x0C;
     struct sim_apdu inner = *outer;
     if (protected_cmd) {
         uint16_t sw = sim_sm_unwrap(&c->sm, outer, &inner, c->cmd_buf, SIM_RESP_MAX);
@@ -358,11 +361,7 @@ vfy_status sim_session_start(vfy_sim_chip *c, enum sim_sm_cipher cipher, const u
                              const uint8_t *kmac, size_t key_len, const uint8_t *ssc)
 {
     VFY_TRY(sim_sm_open(&c->sm, cipher, kenc, kmac, key_len, ssc));
-    size_t n = cipher == SIM_SM_3DES ? 8 : 16;
-    for (unsigned k = 0; k < c->p.ssc_skew; k++)
-        for (size_t i = n; i-- > 0;)
-            if (++c->sm.ssc[i] != 0)
-                break;
+    sim_sm_skip(&c->sm, c->p.ssc_skew);
     c->access_granted = true;
     return VFY_OK;
 }
@@ -413,7 +412,7 @@ vfy_status vfy_sim_chip_transceive(vfy_sim_chip *c, const uint8_t *cmd, size_t l
         r.len = c->p.silent_truncate;
     vfy_status s = emit(&r, resp, cap, rlen);
     if (s == VFY_OK && c->p.truncate_at != 0 && c->apdus == c->p.truncate_at)
-        *rlen = (*rlen + 1) / 2;   /* the link drops the second half, status word included */
+        *rlen = 1;   /* the link breaks: one byte arrives, not even a status word */
     return s;
 }
 

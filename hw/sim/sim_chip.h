@@ -21,12 +21,13 @@
  * counter in step with:
  *   - a protected command whose MAC verifies advances the SSC once, its protected
  *     response once more, even when the response carries an error status word;
- *   - a command the chip cannot parse as an APDU (6700) is answered in plain and does
- *     not advance the SSC; the session stays open;
+ *   - an extended-length protected command on a chip without extended length is
+ *     refused in plain with 6700, and the SSC still advances twice (as the terminal's
+ *     wrap and unwrap do); the session stays open;
  *   - a protected command with a wrong MAC or missing data objects is answered in plain
  *     (6987/6988) and ends the session, as would an unprotected command while the
  *     session is open (6882);
- *   - a response the link truncates (profile quirk) was still counted by the chip.
+ *   - a response the link truncates or empties (profile quirks) was still counted twice.
  */
 #ifndef VFY_HW_SIM_CHIP_H
 #define VFY_HW_SIM_CHIP_H

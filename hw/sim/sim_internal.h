@@ -139,6 +139,8 @@ void sim_resp_set(struct sim_resp *r, const uint8_t *data, size_t len, uint16_t 
 
 /* sim_sm.c: chip-side secure messaging. */
 void sim_sm_close(struct sim_sm *sm);
+/* Advances the SSC n times. */
+void sim_sm_skip(struct sim_sm *sm, unsigned n);
 /* Opens a session with fresh keys and the initial SSC. */
 VFY_NODISCARD vfy_status sim_sm_open(struct sim_sm *sm, enum sim_sm_cipher cipher,
                                      const uint8_t *kenc, const uint8_t *kmac, size_t key_len,

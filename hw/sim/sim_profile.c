@@ -21,7 +21,7 @@ const char *const sim_profile_help[] = {
     "  kbps=N turnaround_us=N  link speed model for the simulated time",
     "  bad_mac=N               the Nth response carries a wrong secure-messaging MAC",
     "  ssc_skew=N              the chip's send sequence counter runs N ahead",
-    "  truncate=N              the Nth response is cut short",
+    "  truncate=N              the Nth response is cut short (one byte arrives)",
     "  sw=XXXX sw_at=N         answer the Nth command (default 1st) with status word XXXX",
     "  remove_after=N          the document leaves the field after N APDUs",
     "  bad_tlv=FILE            FILE (EF.COM, DG1 ...) claims a length of 16 MB in its TLV header",

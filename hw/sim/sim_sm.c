@@ -41,6 +41,12 @@ static void ssc_increment(struct sim_sm *sm)
             break;
 }
 
+void sim_sm_skip(struct sim_sm *sm, unsigned n)
+{
+    while (n-- > 0)
+        ssc_increment(sm);
+}
+
 void sim_sm_close(struct sim_sm *sm)
 {
     vfy_secret s = { .bytes = sm->keys, .len = 2 * sm->key_len };

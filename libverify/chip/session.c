@@ -1,0 +1,307 @@
+/* A chip session: open the reader, access control (PACE first, then BAC), read the files. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chip/bac.h"
+#include "chip/session.h"
+#include "core/fail.h"
+#include "core/tlv.h"
+
+static const uint8_t emrtd_aid[] = { 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01 };
+
+const char *vfy_access_protocol_name(vfy_access_protocol p)
+{
+    switch (p) {
+    case VFY_ACCESS_PACE:
+        return "PACE";
+    case VFY_ACCESS_BAC:
+        return "BAC";
+    default:
+        return "none";
+    }
+}
+
+vfy_status vfy_access_key_from_mrz(const vfy_mrz *mrz, vfy_access_key *out, vfy_detail *detail)
+{
+    if (out == NULL)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "key", "no output key");
+    memset(out, 0, sizeof *out);
+    out->kind = VFY_PASSWORD_MRZ;
+    return vfy_mrz_key_input(mrz, out->value, detail);
+}
+
+vfy_status vfy_access_key_from_values(const char *document_number, const char *birth_yymmdd,
+                                      const char *expiry_yymmdd, vfy_access_key *out,
+                                      vfy_detail *detail)
+{
+    if (out == NULL)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "key", "no output key");
+    memset(out, 0, sizeof *out);
+    out->kind = VFY_PASSWORD_MRZ;
+    return vfy_mrz_key_input_from(document_number, birth_yymmdd, expiry_yymmdd, out->value,
+                                  detail);
+}
+
+vfy_status vfy_access_key_from_can(const char *can, vfy_access_key *out, vfy_detail *detail)
+{
+    if (out == NULL)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "key", "no output key");
+    memset(out, 0, sizeof *out);
+    size_t n = can != NULL ? strlen(can) : 0;
+    if (n == 0 || n >= sizeof out->value || strspn(can, "0123456789") != n)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "can",
+                        "the card access number must be digits only (usually six)");
+    out->kind = VFY_PASSWORD_CAN;
+    memcpy(out->value, can, n);
+    return VFY_OK;
+}
+
+vfy_status vfy_session_open(const char *reader, vfy_session **out, vfy_detail *detail)
+{
+    if (out == NULL)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "reader", "no output session");
+    *out = NULL;
+    vfy_session *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return vfy_fail(detail, VFY_E_NO_MEMORY, "reader", "no memory for a session");
+    vfy_status st = vfy_transport_open(reader, &s->transport, detail);
+    if (st == VFY_OK)
+        st = s->transport->ops->wait_card(s->transport, 2000, detail);
+    if (st == VFY_E_TIMEOUT)
+        st = vfy_fail(detail, VFY_E_NO_CARD, "reader", "no document on the reader");
+    if (st == VFY_OK)
+        st = vfy_channel_init(&s->ch, s->transport, detail);
+    if (st != VFY_OK) {
+        vfy_transport_close(s->transport);
+        free(s);
+        return st;
+    }
+    vfy_file_reader_init(&s->reader, &s->ch);
+    *out = s;
+    return VFY_OK;
+}
+
+void vfy_session_close(vfy_session *s)
+{
+    if (s == NULL)
+        return;
+    vfy_channel_free(&s->ch);
+    vfy_transport_close(s->transport);
+    free(s);
+}
+
+vfy_channel *vfy_session_channel(vfy_session *s)
+{
+    return &s->ch;
+}
+
+void vfy_session_access(const vfy_session *s, vfy_access_info *out)
+{
+    *out = s->access;
+}
+
+void vfy_session_stats(const vfy_session *s, vfy_read_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    out->apdus = s->transport->stats.apdus;
+    out->bytes_sent = s->transport->stats.bytes_sent;
+    out->bytes_received = s->transport->stats.bytes_received;
+    out->simulated_us = s->transport->stats.simulated_us;
+    out->files_read = s->files_read;
+    out->files_denied = s->files_denied;
+    out->fallbacks = s->reader.fallbacks;
+}
+
+static void logf_(const vfy_read_options *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void logf_(const vfy_read_options *o, const char *fmt, ...)
+{
+    if (o == NULL || o->log == NULL)
+        return;
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    o->log(o->log_ctx, line);
+}
+
+static vfy_status select_application(vfy_session *s, vfy_detail *detail)
+{
+    vfy_apdu a = { .ins = 0xA4, .p1 = 0x04, .p2 = 0x0C, .data = emrtd_aid,
+                   .data_len = sizeof emrtd_aid };
+    uint8_t none[4];
+    size_t n;
+    uint16_t sw;
+    VFY_TRY(vfy_channel_transmit(&s->ch, &a, none, sizeof none, &n, &sw, detail));
+    if (sw == 0x6A82)
+        return vfy_fail(detail, VFY_E_FILE_NOT_FOUND, "application",
+                        "the chip has no eMRTD application (A0000002471001)");
+    if (sw != 0x9000)
+        return vfy_fail(detail, VFY_E_STATUS_WORD, "application",
+                        "the chip answered %s to SELECT of the eMRTD application",
+                        vfy_sw_name(sw));
+    return VFY_OK;
+}
+
+static vfy_status read_file(vfy_session *s, vfy_file_id id, uint8_t **data, size_t *len,
+                            vfy_detail *detail)
+{
+    vfy_status st = vfy_file_read(&s->reader, vfy_file_fid(id), vfy_file_sfi(id),
+                                  vfy_file_name(id), data, len, detail);
+    if (st == VFY_OK)
+        s->files_read++;
+    return st;
+}
+
+/* EF.CardAccess from the master file; absent (or refused, as some chips do) is not an error. */
+static vfy_status read_card_access(vfy_session *s, const vfy_read_options *o, vfy_document *doc,
+                                   bool *present, vfy_detail *detail)
+{
+    *present = false;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    bool sfi_refused = s->reader.sfi_refused;
+    vfy_detail inner = { 0 };
+    vfy_status st = read_file(s, VFY_FILE_CARD_ACCESS, &data, &len, &inner);
+    if (st == VFY_E_FILE_NOT_FOUND || st == VFY_E_STATUS_WORD || st == VFY_E_ACCESS_DENIED) {
+        s->reader.sfi_refused = sfi_refused;   /* a refusal of this file says nothing of SFIs */
+        logf_(o, "EF.CardAccess is not available (%s): PACE is not offered", inner.message);
+        return VFY_OK;
+    }
+    if (st != VFY_OK) {
+        if (detail != NULL)
+            *detail = inner;
+        return st;
+    }
+    st = vfy_document_set_file(doc, VFY_FILE_CARD_ACCESS, data, len);
+    free(data);
+    if (st != VFY_OK)
+        return vfy_fail(detail, st, "EF.CardAccess", "EF.CardAccess could not be stored");
+    *present = true;
+    return VFY_OK;
+}
+
+/* BAC, after selecting the application in plain. */
+static vfy_status open_with_bac(vfy_session *s, const vfy_access_key *key, vfy_detail *detail)
+{
+    VFY_TRY(select_application(s, detail));
+    if (key->kind != VFY_PASSWORD_MRZ)
+        return vfy_fail(detail, VFY_E_NO_ACCESS_PROTOCOL, "access",
+                        "the chip offers only BAC, which needs the MRZ: the card access number "
+                        "works with PACE only");
+    VFY_TRY(vfy_bac_run(&s->ch, key->value, detail));
+    s->access.protocol = VFY_ACCESS_BAC;
+    snprintf(s->access.cipher, sizeof s->access.cipher, "3DES");
+    return VFY_OK;
+}
+
+/* The data groups EF.COM lists (tag list 5C). */
+static vfy_status com_data_groups(const uint8_t *com, size_t len, bool dgs[17],
+                                  vfy_detail *detail)
+{
+    static const uint32_t path[] = { 0x60, 0x5C };
+    vfy_tlv t;
+    VFY_TRY(vfy_tlv_find_path(com, len, path, 2, 0, "EF.COM", detail, &t));
+    for (size_t i = 0; i < t.value.len; i++) {
+        unsigned dg = vfy_file_dg_from_tag(t.value.data[i]);
+        if (dg >= 1 && dg <= 16)
+            dgs[dg] = true;
+    }
+    return VFY_OK;
+}
+
+/* Reads one file into doc; a file the chip protects further or lacks is skipped. */
+static vfy_status read_into(vfy_session *s, const vfy_read_options *o, vfy_document *doc,
+                            vfy_file_id id, bool optional, vfy_detail *detail)
+{
+    uint8_t *data = NULL;
+    size_t len = 0;
+    vfy_status st = read_file(s, id, &data, &len, detail);
+    if (optional && (st == VFY_E_ACCESS_DENIED || st == VFY_E_FILE_NOT_FOUND)) {
+        if (st == VFY_E_ACCESS_DENIED)
+            s->files_denied++;
+        logf_(o, "%s skipped: %s", vfy_file_name(id),
+              st == VFY_E_ACCESS_DENIED ? "the chip protects it further" : "not on the chip");
+        if (detail != NULL)
+            vfy_detail_clear(detail);
+        return VFY_OK;
+    }
+    VFY_TRY(st);
+    st = vfy_document_set_file(doc, id, data, len);
+    free(data);
+    if (st != VFY_OK)
+        return vfy_fail(detail, st, vfy_file_name(id), "%s could not be stored", vfy_file_name(id));
+    return VFY_OK;
+}
+
+static vfy_status read_files(vfy_session *s, const vfy_read_options *o, vfy_document *doc,
+                             vfy_detail *detail)
+{
+    bool dgs[17] = { false };
+    VFY_TRY(read_into(s, o, doc, VFY_FILE_COM, true, detail));
+    const uint8_t *com;
+    size_t com_len;
+    if (vfy_document_get_file(doc, VFY_FILE_COM, &com, &com_len) == VFY_OK) {
+        VFY_TRY(com_data_groups(com, com_len, dgs, detail));
+    } else {
+        logf_(o, "no EF.COM: trying every data group");
+        for (unsigned i = 1; i <= 16; i++)
+            dgs[i] = true;
+    }
+    VFY_TRY(read_into(s, o, doc, VFY_FILE_SOD, true, detail));
+    for (unsigned i = 1; i <= 16; i++)
+        if (dgs[i])
+            VFY_TRY(read_into(s, o, doc, (vfy_file_id)i, i != 1, detail));
+    return VFY_OK;
+}
+
+/* Whether EF.CardAccess holds a PACEInfo (OID under id-PACE, 0.4.0.127.0.7.2.2.4). */
+static bool offers_pace(const vfy_document *doc)
+{
+    static const uint8_t id_pace[] = { 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04 };
+    const uint8_t *data;
+    size_t len;
+    vfy_tlv set;
+    if (vfy_document_get_file(doc, VFY_FILE_CARD_ACCESS, &data, &len) != VFY_OK ||
+        vfy_tlv_parse_one(data, len, 0, "EF.CardAccess", NULL, &set) != VFY_OK || set.tag != 0x31)
+        return false;
+    vfy_cursor cur = set.value;
+    vfy_tlv info, oid;
+    while (vfy_tlv_next(&cur, 0, &info) == VFY_OK)
+        if (info.tag == 0x30 && vfy_tlv_expect(&info.value, 0x06, 0, &oid) == VFY_OK &&
+            oid.value.len == sizeof id_pace + 2 &&
+            memcmp(oid.value.data, id_pace, sizeof id_pace) == 0)
+            return true;
+    return false;
+}
+
+vfy_status vfy_session_read_document(vfy_session *s, const vfy_access_key *key,
+                                     const vfy_read_options *options, vfy_document *doc,
+                                     vfy_detail *detail)
+{
+    if (s == NULL || key == NULL || doc == NULL ||
+        (key->kind != VFY_PASSWORD_MRZ && key->kind != VFY_PASSWORD_CAN) ||
+        key->value[0] == '\0')
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "session",
+                        "a session, an access key and a document are required");
+    memset(&s->access, 0, sizeof s->access);
+    s->reader.progress = options != NULL ? options->progress : NULL;
+    s->reader.progress_ctx = options != NULL ? options->progress_ctx : NULL;
+    vfy_channel_end_sm(&s->ch);
+    bool card_access;
+    VFY_TRY(read_card_access(s, options, doc, &card_access, detail));
+    if (card_access && offers_pace(doc)) {
+        if (options == NULL || !options->allow_bac_fallback)
+            return vfy_fail(detail, VFY_E_UNSUPPORTED, "access",
+                            "the chip offers PACE, which this build cannot run yet; refusing "
+                            "to fall back to BAC unless the policy allows it");
+        logf_(options, "PACE offered but not available: falling back to BAC as the policy "
+                       "allows");
+        s->access.fell_back_to_bac = true;
+    }
+    VFY_TRY(open_with_bac(s, key, detail));
+    return read_files(s, options, doc, detail);
+}

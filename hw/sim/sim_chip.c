@@ -312,10 +312,7 @@ static void process(vfy_sim_chip *c, const struct sim_apdu *outer, struct sim_re
     sim_resp_set(r, NULL, 0, SW_UNKNOWN);
     bool protected_cmd = (outer->cla & 0x0C) == 0x0C;
     if (outer->extended && !c->p.extended) {
-        /* refused in plain; the counter still moves as for any protected exchange */
-        if (protected_cmd && c->sm.cipher != SIM_SM_NONE)
-            sim_sm_skip(&c->sm, 2);
-        r->sw = SW_WRONG_LENGTH;
+        r->sw = SW_WRONG_LENGTH;   /* refused before any secure messaging: SSC unchanged */
         return;
     }
     struct sim_apdu inner = *outer;

@@ -21,9 +21,8 @@
  * counter in step with:
  *   - a protected command whose MAC verifies advances the SSC once, its protected
  *     response once more, even when the response carries an error status word;
- *   - an extended-length protected command on a chip without extended length is
- *     refused in plain with 6700, and the SSC still advances twice (as the terminal's
- *     wrap and unwrap do); the session stays open;
+ *   - an extended-length command on a chip without extended length is refused in plain
+ *     with 6700 before any secure messaging: the SSC does not move, the session stays;
  *   - a protected command with a wrong MAC or missing data objects is answered in plain
  *     (6987/6988) and ends the session, as would an unprotected command while the
  *     session is open (6882);

@@ -42,9 +42,20 @@ struct cli_command {
     const char *summary;
 };
 
+/* Verdicts (cli/verdict_out.c): JSON keys "verdict", "summary", "checks", "signer" added
+ * to obj; a text table; the exit code (0 genuine, 1 invalid, 4 unverified). */
+void cli_verdict_add_json(json_t *obj, const vfy_verdict *v);
+void cli_verdict_print(FILE *f, const vfy_verdict *v);
+int cli_verdict_exit(const vfy_verdict *v);
+/* A trust store from --trust paths (NULL when count is 0); failures are reported. */
+vfy_status cli_load_trust(const char *cmd, char **paths, size_t count, vfy_trust **out);
+
 /* One function per command, each in cli/cmd_NAME.c. */
 int cmd_version(int argc, char **argv);
 int cmd_mrz(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_trust(int argc, char **argv);
+int cmd_specimen(int argc, char **argv);
 
 #endif

@@ -8,6 +8,9 @@ static const struct cli_command commands[] = {
     { "version", cmd_version, "print the library version" },
     { "mrz", cmd_mrz, "parse and check a machine-readable zone (TD1, TD2, TD3, MRV-A, MRV-B)" },
     { "rules", cmd_rules, "facilitated-visa eligibility: sign, verify, show and evaluate rule sets" },
+    { "verify", cmd_verify, "prove a dump folder genuine: Passive Authentication against CSCAs" },
+    { "trust", cmd_trust, "show what a trust store holds and why anything was rejected" },
+    { "specimen", cmd_specimen, "make a validly signed specimen passport dump folder" },
 };
 
 static void usage(FILE *f)

@@ -16,5 +16,6 @@
 #include "verify/lds.h"
 #include "verify/verdict.h"
 #include "verify/rules.h"
+#include "verify/specimen.h"
 
 #endif

@@ -1,0 +1,148 @@
+/* vfy verify: Passive Authentication of a dump folder, offline. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+#define MAX_TRUST 32
+
+static void verify_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: vfy verify DIR --trust PATH... [--mrz LINES] [--at YYYY-MM-DD] [--json]\n"
+            "\n"
+            "Proves the chip files of a dump folder (EF_SOD.bin, DG1.bin ...) genuine:\n"
+            "the EF.SOD signature, the document signer chained to a CSCA of the trust\n"
+            "store, its validity and revocation, every data-group hash, the issuing\n"
+            "state against the certificates' country. Offline, the chip cannot prove\n"
+            "itself (Active/Chip Authentication), and the verdict says so.\n"
+            "\n"
+            "options:\n"
+            "  --trust PATH     CSCA certificate (PEM/DER), master list (.ml), CRL, or a\n"
+            "                   folder of them; repeatable\n"
+            "  --mrz LINES      the MRZ the chip was opened with (lines joined by a newline\n"
+            "                   or given as one string): DG1 must match it\n"
+            "  --at DATE        check certificate validity at DATE instead of now\n"
+            "  --refuse-sha1    refuse SHA-1 in the security object\n"
+            "  --json           print one JSON object\n"
+            "  -h, --help       show this help\n"
+            "\n"
+            "exit codes:\n"
+            "  0  genuine\n"
+            "  1  invalid: a check failed\n"
+            "  2  usage error or unreadable folder\n"
+            "  4  unverified: a needed trust anchor is missing\n");
+}
+
+static bool parse_date(const char *s, time_t *out)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    int used = 0;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &used) != 3 ||
+        used != 10)
+        return false;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_hour = 12;
+    *out = timegm(&tm);
+    return *out != (time_t)-1;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "trust", required_argument, NULL, 't' }, { "mrz", required_argument, NULL, 'm' },
+        { "at", required_argument, NULL, 'a' },    { "refuse-sha1", no_argument, NULL, 's' },
+        { "json", no_argument, NULL, 'j' },        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    char *trust_paths[MAX_TRUST];
+    size_t trust_count = 0;
+    const char *mrz_text = NULL;
+    bool json = false;
+    vfy_verify_options options = { 0 };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 't':
+            if (trust_count == MAX_TRUST) {
+                fprintf(stderr, "vfy verify: at most %d --trust paths\n", MAX_TRUST);
+                return VFY_EXIT_USAGE;
+            }
+            trust_paths[trust_count++] = optarg;
+            break;
+        case 'm': mrz_text = optarg; break;
+        case 'a':
+            if (!parse_date(optarg, &options.at)) {
+                fprintf(stderr, "vfy verify: --at wants YYYY-MM-DD, not '%s'\n", optarg);
+                return VFY_EXIT_USAGE;
+            }
+            break;
+        case 's': options.refuse_sha1 = true; break;
+        case 'j': json = true; break;
+        case 'h': verify_usage(stdout); return VFY_EXIT_OK;
+        default: verify_usage(stderr); return VFY_EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        verify_usage(stderr);
+        return VFY_EXIT_USAGE;
+    }
+    const char *dir = argv[optind];
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_mrz mrz;
+    if (mrz_text != NULL) {
+        vfy_status s = vfy_mrz_parse(mrz_text, strlen(mrz_text), NULL, &mrz, &d);
+        if (s != VFY_OK) {
+            cli_report("verify", s, &d);
+            return VFY_EXIT_USAGE;
+        }
+        options.mrz = &mrz;
+    }
+    vfy_document *doc;
+    vfy_status s = vfy_document_new(&doc);
+    if (s == VFY_OK)
+        s = vfy_document_load_dir(doc, dir, &d);
+    if (s != VFY_OK) {
+        if (json)
+            cli_print_json(cli_error_json(s, &d));
+        else
+            cli_report("verify", s, &d);
+        vfy_document_free(doc);
+        return VFY_EXIT_USAGE;
+    }
+    vfy_trust *trust = NULL;
+    s = cli_load_trust("verify", trust_paths, trust_count, &trust);
+    if (s != VFY_OK) {
+        vfy_document_free(doc);
+        return VFY_EXIT_CONFIG;
+    }
+    if (trust == NULL)
+        fprintf(stderr, "vfy verify: no --trust given: the document cannot be more than unverified\n");
+    vfy_verdict v;
+    s = vfy_verify_document(doc, trust, &options, &v, &d);
+    int rc;
+    if (s != VFY_OK) {
+        cli_report("verify", s, &d);
+        rc = cli_exit_for_status(s);
+    } else {
+        if (json) {
+            json_t *o = json_object();
+            json_object_set_new(o, "folder", json_string(dir));
+            cli_verdict_add_json(o, &v);
+            cli_print_json(o);
+        } else {
+            cli_verdict_print(stdout, &v);
+        }
+        rc = cli_verdict_exit(&v);
+    }
+    vfy_trust_free(trust);
+    vfy_document_free(doc);
+    return rc;
+}

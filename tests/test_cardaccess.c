@@ -76,7 +76,8 @@ Test(cardaccess, openpace_sample_files)
 {
     const char *files[] = { "bsi_worked_example_dh_EF_CardAccess.bin",
                             "bsi_worked_example_ecdh_EF_CardAccess.bin", "ca3_EF_CardAccess.bin",
-                            "de_eid_dan_EF_CardAccess.bin", "de_eid_new_testcard_EF_CardAccess.bin" };
+                            "de_eid_dan_EF_CardAccess.bin",
+                            "de_eid_new_testcard_EF_CardAccess.bin" };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char rel[128], buf[1024], why[300];
         snprintf(rel, sizeof rel, "vectors/emrtd/samples/openpace/%s", files[i]);

@@ -313,3 +313,77 @@ Test(crypto, every_standard_group_makes_keys_that_agree)
     vfy_ka_group *g = NULL;
     cr_assert_eq(vfy_ka_group_standard(5, &g, NULL), VFY_E_UNSUPPORTED);
 }
+
+/* H.2: DH integrated mapping. The terminal's private key of the appendix is longer than q,
+ * so the key agreement is checked from it directly rather than through keygen. */
+Test(crypto, pace_im_dh_appendix_h2)
+{
+    json_t *v = vec_load("pace_im_dh_appendix_h2.json");
+    size_t sn, tn, n, zn;
+    uint8_t kpi[16];
+    const char *pw = vec_str(v, "password");
+    cr_assert_eq(vfy_kdf(VFY_CIPHER_AES128, (const uint8_t *)pw, strlen(pw), VFY_KDF_PI, kpi,
+                         NULL), VFY_OK);
+    vec_expect(v, "K_pi", kpi, 16);
+    uint8_t *z = vec_hex(v, "encrypted_nonce_z", &zn), s_dec[16];
+    cr_assert_eq(vfy_cbc_decrypt(VFY_CIPHER_AES128, kpi, NULL, z, zn, s_dec, NULL), VFY_OK);
+    vec_expect(v, "nonce_s", s_dec, 16);
+    uint8_t *s = vec_hex(v, "nonce_s", &sn), *t = vec_hex(v, "nonce_t", &tn);
+    vfy_ka_group *g = NULL, *mapped = NULL;
+    cr_assert_eq(vfy_ka_group_standard(0, &g, NULL), VFY_OK);
+    uint8_t r[256], gen[VFY_KA_MAX_PUBLIC];
+    size_t r_len, gen_len;
+    cr_assert_eq(vfy_ka_im_prf(g, VFY_CIPHER_AES128, s, sn, t, tn, r, sizeof r, &r_len, NULL),
+                 VFY_OK);
+    vec_expect(v, "R_p_s_t", r, r_len);
+    cr_assert_eq(vfy_ka_map_integrated(g, VFY_CIPHER_AES128, s, sn, t, tn, &mapped, NULL),
+                 VFY_OK);
+    cr_assert_eq(vfy_ka_generator(mapped, gen, sizeof gen, &gen_len, NULL), VFY_OK);
+    vec_expect(v, "mapped_generator", gen, gen_len);
+    uint8_t *priv_bytes = vec_hex(v, "terminal_ephemeral_private", &n);
+    vfy_secret priv = { 0 };
+    cr_assert_eq(vfy_secret_set(&priv, priv_bytes, n, NULL), VFY_OK);
+    uint8_t *chip = vec_hex(v, "chip_ephemeral_public", &n);
+    uint8_t k[VFY_KA_MAX_SECRET], ks[16], tok[8];
+    size_t kl;
+    cr_assert_eq(vfy_ka_shared_secret(mapped, &priv, chip, n, k, sizeof k, &kl, NULL), VFY_OK);
+    vec_expect(v, "shared_secret_K", k, kl);
+    cr_assert_eq(vfy_kdf(VFY_CIPHER_AES128, k, kl, VFY_KDF_ENC, ks, NULL), VFY_OK);
+    vec_expect(v, "ks_enc", ks, 16);
+    cr_assert_eq(vfy_kdf(VFY_CIPHER_AES128, k, kl, VFY_KDF_MAC, ks, NULL), VFY_OK);
+    vec_expect(v, "ks_mac", ks, 16);
+    uint8_t *tin = vec_hex(v, "t_ifd_input", &n);
+    cr_assert_eq(vfy_mac8(VFY_CIPHER_AES128, ks, tin, n, tok, NULL), VFY_OK);
+    vec_expect(v, "t_ifd", tok, 8);
+    free(tin);
+    free(chip);
+    free(priv_bytes);
+    vfy_secret_free(&priv);
+    free(z);
+    free(s);
+    free(t);
+    vfy_ka_group_free(mapped);
+    vfy_ka_group_free(g);
+    json_decref(v);
+}
+
+/* The pseudo-random mapping accepts the nonce sizes of 9303-11 only: l = 128 bits for 3DES
+ * and AES-128, 256 bits for AES-192/256; t = the key size. */
+Test(crypto, im_nonce_sizes)
+{
+    vfy_ka_group *g = NULL, *m = NULL;
+    cr_assert_eq(vfy_ka_group_standard(13, &g, NULL), VFY_OK);
+    uint8_t s[32] = { 1 }, t[32] = { 2 };
+    const struct { vfy_cipher c; size_t s, t; vfy_status want; } cases[] = {
+        { VFY_CIPHER_3DES, 16, 16, VFY_OK },     { VFY_CIPHER_3DES, 8, 16, VFY_E_BAD_VALUE },
+        { VFY_CIPHER_AES192, 32, 24, VFY_OK },   { VFY_CIPHER_AES192, 16, 24, VFY_E_BAD_VALUE },
+        { VFY_CIPHER_AES256, 32, 32, VFY_OK },   { VFY_CIPHER_AES256, 32, 16, VFY_E_BAD_VALUE },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cr_assert_eq(vfy_ka_map_integrated(g, cases[i].c, s, cases[i].s, t, cases[i].t, &m, NULL),
+                     cases[i].want, "case %zu", i);
+        vfy_ka_group_free(m);
+        m = NULL;
+    }
+    vfy_ka_group_free(g);
+}

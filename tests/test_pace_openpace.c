@@ -138,7 +138,8 @@ static void sm_command(op_chip *c, const uint8_t *cmd, size_t cmd_len, uint8_t *
     }
     memcpy(tmp + n, "\x99\x02\x90\x00", 4);
     n += 4;
-    BUF_MEM *r = buf_of(tmp, n), *pr = EAC_add_iso_pad(c->ctx, r), *rm = EAC_authenticate(c->ctx, pr);
+    BUF_MEM *r = buf_of(tmp, n), *pr = EAC_add_iso_pad(c->ctx, r);
+    BUF_MEM *rm = EAC_authenticate(c->ctx, pr);
     memcpy(resp, tmp, n);
     resp[n++] = 0x8E;
     resp[n++] = 0x08;

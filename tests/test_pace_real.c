@@ -47,7 +47,8 @@ Test(pace_real, nz_passport_gm_3des)
     vfy_pace_info info;
     load_trace(v, "nz_pace_gm_ecdh_3des", &f, &rs, &ch, &info);
     cr_assert_eq(info.cipher, VFY_CIPHER_3DES);
-    vfy_pace_password pw = { VFY_PACE_PASSWORD_MRZ, vec_str(v, "nz_pace_gm_ecdh_3des.mrz_information") };
+    vfy_pace_password pw = { VFY_PACE_PASSWORD_MRZ,
+                             vec_str(v, "nz_pace_gm_ecdh_3des.mrz_information") };
     vfy_pace_result r;
     vfy_detail d;
     vfy_detail_clear(&d);
@@ -84,7 +85,8 @@ Test(pace_real, de_passport_cam_and_card_security_read)
     vfy_pace_info info;
     load_trace(v, T, &f, &rs, &ch, &info);
     cr_assert_eq(info.mapping, VFY_PACE_CAM, "the strongest PACEInfo of this chip is CAM");
-    vfy_pace_password pw = { VFY_PACE_PASSWORD_MRZ, vec_str(v, "de_pace_cam_ecdh_aes128.mrz_information") };
+    vfy_pace_password pw = { VFY_PACE_PASSWORD_MRZ,
+                             vec_str(v, "de_pace_cam_ecdh_aes128.mrz_information") };
     vfy_pace_result r;
     vfy_detail d;
     vfy_detail_clear(&d);

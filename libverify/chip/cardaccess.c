@@ -30,12 +30,12 @@ vfy_status vfy_pace_info_from_oid(const uint8_t *oid, size_t oid_len, vfy_pace_i
     switch (family) {
     case 1: out->ka = VFY_KA_DH; out->mapping = VFY_PACE_GM; break;
     case 2: out->ka = VFY_KA_ECDH; out->mapping = VFY_PACE_GM; break;
+    case 3: out->ka = VFY_KA_DH; out->mapping = VFY_PACE_IM; break;
     case 4: out->ka = VFY_KA_ECDH; out->mapping = VFY_PACE_IM; break;
     case 6: out->ka = VFY_KA_ECDH; out->mapping = VFY_PACE_CAM; break;
     default:
         return vfy_fail(detail, VFY_E_UNSUPPORTED, FIELD,
-                        "PACE protocol family %u is not supported (DH integrated mapping and "
-                        "unknown families are not)", family);
+                        "PACE protocol family %u is not supported", family);
     }
     switch (cipher) {
     case 1: out->cipher = VFY_CIPHER_3DES; break;

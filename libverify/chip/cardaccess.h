@@ -2,12 +2,12 @@
  * Internal: EF.CardAccess (ICAO 9303-11 §9.2), the SecurityInfos a chip offers before
  * access control.
  *
- * Accepted: a SET OF SecurityInfo (bytes after it are ignored); each PACEInfo (id-PACE-{DH,ECDH}-{GM,IM},
- * id-PACE-ECDH-CAM, with 3DES or AES-128/192/256, version 2, with a standardized domain
- * parameter id) becomes a vfy_pace_info. PACEDomainParameterInfos (proprietary domain
- * parameters) and other SecurityInfos (chip authentication, terminal authentication, ...)
- * are counted and skipped. Non-goals: proprietary domain parameters (a PACEInfo that needs
- * them is not offered as supported), DH integrated mapping.
+ * Accepted: a SET OF SecurityInfo (bytes after it are ignored). Each PACEInfo of
+ * id-PACE-{DH,ECDH}-{GM,IM} or id-PACE-ECDH-CAM, with 3DES or AES-128/192/256, version 2
+ * and a standardized domain parameter id becomes a vfy_pace_info. PACEDomainParameterInfos
+ * (proprietary domain parameters) and other SecurityInfos (chip authentication, terminal
+ * authentication, ...) are counted and skipped. Non-goals: proprietary domain parameters
+ * (a PACEInfo that needs them is not offered as supported).
  *
  * The strongest supported PACEInfo is chosen by: chip authentication mapping first (it also
  * authenticates the chip), then the cipher (AES-256 > 192 > 128 > 3DES), then ECDH over DH,

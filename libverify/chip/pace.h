@@ -2,8 +2,8 @@
  * Internal: PACE, the terminal side (ICAO 9303-11 §4.4).
  *
  * Runs MSE:Set AT and the GENERAL AUTHENTICATE chain for one PACEInfo (from
- * EF.CardAccess): the nonce decrypted with K_pi = KDF_pi(password), the mapping (generic on
- * ECDH and DH, integrated on ECDH, chip authentication mapping on ECDH), the ephemeral key
+ * EF.CardAccess): the nonce decrypted with K_pi = KDF_pi(password), the mapping (generic
+ * and integrated on ECDH and DH, chip authentication mapping on ECDH), the ephemeral key
  * agreement, the session keys (SHA-1 or SHA-256 KDF for 3DES and AES-128/192/256) and the
  * mutual check of the authentication tokens; on success secure messaging is active on the
  * channel with SSC = 0. The password is the MRZ_information (K = SHA-1 of it) or the CAN.

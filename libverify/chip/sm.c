@@ -392,7 +392,8 @@ vfy_status vfy_sm_wrap_response(vfy_sm *sm, uint8_t ins, const uint8_t *data, si
     size_t ct_cap = len > 0 ? padded_len(len, block) : 0;
     size_t need = (len > 0 ? 4 + 1 + ct_cap : 0) + 4 + 10 + 2;
     if (need > cap)
-        return vfy_fail(detail, VFY_E_LIMIT, FIELD, "a protected response of %zu bytes does not fit",
+        return vfy_fail(detail, VFY_E_LIMIT, FIELD,
+                        "a protected response of %zu bytes does not fit",
                         need);
     size_t n = 0;
     if (len > 0) {

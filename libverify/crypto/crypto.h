@@ -11,7 +11,7 @@
  * AES-CMAC, SHA-1/SHA-256, the 9303-11 KDF, and key agreement on the 9303-11 standardized
  * domain parameters (RFC 5114 DH groups, NIST and Brainpool curves) with the PACE generic
  * and integrated mappings. Non-goals: anything else (no RSA/ECDSA signatures here, no
- * explicit-parameter curves, no DH integrated mapping).
+ * explicit-parameter curves).
  *
  * All functions fail with VFY_E_CRYPTO (OpenSSL failure), VFY_E_INVALID_ARGUMENT (caller
  * misuse) or VFY_E_BAD_VALUE (a value received from outside is not acceptable).
@@ -194,8 +194,10 @@ VFY_NODISCARD vfy_status vfy_ka_ec_mul(const vfy_ka_group *g, const uint8_t *k, 
 VFY_NODISCARD vfy_status vfy_ka_map_generic(const vfy_ka_group *g, const uint8_t *s,
                                             size_t s_len, const uint8_t *h, size_t h_len,
                                             vfy_ka_group **mapped, vfy_detail *detail);
-/* PACE integrated mapping on ECDH (9303-11 §4.4.3.3.2): generator = f_G(R_p(s, t)), with
- * the pseudo-random function of cipher c (AES-128/192/256) over the nonces s and t. */
+/* PACE integrated mapping (9303-11 §4.4.3.3.2): generator = f_G(R_p(s, t)) on ECDH, or
+ * R_p(s, t)^((p-1)/q) mod p on DH, with the pseudo-random function of cipher c (3DES,
+ * AES-128/192/256) over the nonces s (l bits: the smallest multiple of the block size not
+ * below the key size) and t (the key size). */
 VFY_NODISCARD vfy_status vfy_ka_map_integrated(const vfy_ka_group *g, vfy_cipher c,
                                                const uint8_t *s, size_t s_len,
                                                const uint8_t *t, size_t t_len,

@@ -421,7 +421,8 @@ vfy_status vfy_ka_ec_mul(const vfy_ka_group *g, const uint8_t *k, size_t k_len,
         goto out;
     }
     if (EC_POINT_is_at_infinity(g->ec, R)) {
-        s = vfy_fail(detail, VFY_E_BAD_VALUE, "key agreement", "the product is the point at infinity");
+        s = vfy_fail(detail, VFY_E_BAD_VALUE, "key agreement",
+                     "the product is the point at infinity");
         goto out;
     }
     s = vfy_ka_point_encode(g, R, out, cap, out_len, ctx, detail);
@@ -487,4 +488,10 @@ vfy_status vfy_ka_with_generator_point(const vfy_ka_group *g, const EC_POINT *ge
                                        vfy_ka_group **out, vfy_detail *detail)
 {
     return group_with_generator(g, gen, NULL, out, detail);
+}
+
+vfy_status vfy_ka_with_generator_bn(const vfy_ka_group *g, const BIGNUM *gen,
+                                    vfy_ka_group **out, vfy_detail *detail)
+{
+    return group_with_generator(g, NULL, gen, out, detail);
 }

@@ -1,6 +1,7 @@
-/* PACE integrated mapping on ECDH (9303-11 §4.4.3.3.2): the pseudo-random number mapping
- * R_p(s, t) built from the block cipher in CBC mode with a zero IV, and the point encoding
- * f_G of [BCIMRT2010] (9303-11 appendix B) for curves with p = 3 mod 4. */
+/* PACE integrated mapping (9303-11 §4.4.3.3.2): the pseudo-random number mapping R_p(s, t)
+ * built from the block cipher in CBC mode with a zero IV, then for ECDH the point encoding
+ * f_G of [BCIMRT2010] (9303-11 appendix B) for curves with p = 3 mod 4, for DH
+ * f_g(x) = x^((p-1)/q) mod p. */
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <stdlib.h>
@@ -25,9 +26,10 @@ static const uint8_t C1_256[32] = { 0x54, 0xbd, 0x72, 0x55, 0xf0, 0xaa, 0xf8, 0x
 static vfy_status field_prime(const vfy_ka_group *g, BIGNUM *p, BIGNUM *a, BIGNUM *b,
                               BN_CTX *ctx, vfy_detail *detail)
 {
-    if (g->kind != VFY_KA_ECDH)
-        return vfy_fail(detail, VFY_E_UNSUPPORTED, "mapping",
-                        "integrated mapping is implemented for ECDH only");
+    if (g->kind == VFY_KA_DH)
+        return BN_copy(p, g->p) != NULL ? VFY_OK
+                                         : vfy_fail(detail, VFY_E_NO_MEMORY, "mapping",
+                                                    "no memory for the mapping");
     if (EC_GROUP_get_curve(g->ec, p, a, b, ctx) != 1)
         return vfy_fail(detail, VFY_E_CRYPTO, "mapping", "OpenSSL could not read the curve");
     return VFY_OK;
@@ -151,6 +153,26 @@ static vfy_status encode_point(const vfy_ka_group *g, const BIGNUM *p, const BIG
     return st;
 }
 
+/* f_g(u) = u^((p-1)/q) mod p, which must not be 1. */
+static vfy_status map_dh(const vfy_ka_group *g, const BIGNUM *u, vfy_ka_group **mapped,
+                         BN_CTX *ctx, vfy_detail *detail)
+{
+    BIGNUM *a = BN_new(), *gen = BN_new(), *pm1 = BN_dup(g->p);
+    bool ok = a != NULL && gen != NULL && pm1 != NULL && BN_sub_word(pm1, 1) == 1 &&
+              BN_div(a, NULL, pm1, g->q, ctx) == 1 && BN_mod_exp(gen, u, a, g->p, ctx) == 1;
+    vfy_status st;
+    if (!ok)
+        st = vfy_fail(detail, VFY_E_CRYPTO, "mapping", "OpenSSL failed in the DH mapping");
+    else if (BN_is_one(gen) || BN_is_zero(gen))
+        st = vfy_fail(detail, VFY_E_BAD_VALUE, "mapping", "the mapped generator is trivial");
+    else
+        st = vfy_ka_with_generator_bn(g, gen, mapped, detail);
+    BN_free(a);
+    BN_clear_free(gen);
+    BN_free(pm1);
+    return st;
+}
+
 vfy_status vfy_ka_map_integrated(const vfy_ka_group *g, vfy_cipher c, const uint8_t *s,
                                  size_t s_len, const uint8_t *t, size_t t_len,
                                  vfy_ka_group **mapped, vfy_detail *detail)
@@ -164,6 +186,10 @@ vfy_status vfy_ka_map_integrated(const vfy_ka_group *g, vfy_cipher c, const uint
                                                          "no memory for the mapping");
     if (st == VFY_OK)
         st = prf(p, c, s, s_len, t, t_len, u, ctx, detail);
+    if (st == VFY_OK && g->kind == VFY_KA_DH) {
+        st = map_dh(g, u, mapped, ctx, detail);
+        goto out;
+    }
     if (st == VFY_OK) {
         G = EC_POINT_new(g->ec);
         st = G != NULL ? encode_point(g, p, a, b, u, G, ctx, detail)
@@ -171,6 +197,7 @@ vfy_status vfy_ka_map_integrated(const vfy_ka_group *g, vfy_cipher c, const uint
     }
     if (st == VFY_OK)
         st = vfy_ka_with_generator_point(g, G, mapped, detail);
+out:
     EC_POINT_clear_free(G);
     BN_clear_free(u);
     BN_free(a);

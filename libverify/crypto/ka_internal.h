@@ -26,5 +26,7 @@ vfy_status vfy_ka_point_encode(const vfy_ka_group *g, const EC_POINT *p, uint8_t
                                size_t cap, size_t *out_len, BN_CTX *ctx, vfy_detail *detail);
 vfy_status vfy_ka_with_generator_point(const vfy_ka_group *g, const EC_POINT *gen,
                                        vfy_ka_group **out, vfy_detail *detail);
+vfy_status vfy_ka_with_generator_bn(const vfy_ka_group *g, const BIGNUM *gen,
+                                    vfy_ka_group **out, vfy_detail *detail);
 
 #endif

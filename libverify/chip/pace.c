@@ -252,9 +252,16 @@ vfy_status vfy_pace_run(vfy_channel *ch, const vfy_pace_password *pw, const vfy_
         vfy_wipe(h, sizeof h);
     }
 
-    /* 3: ephemeral key agreement on the mapped group */
-    if ((s = vfy_ka_keygen(mapped, &ch->rng, &priv, pub, sizeof pub, &pub_len, detail)) !=
-            VFY_OK ||
+    /* 3: ephemeral key agreement on the mapped group. A DH public value with a leading
+     * zero byte has two encodings (full length, as sent, or minimal, as some chips
+     * re-encode it for their token); such keys are redrawn so both sides MAC the same. */
+    for (int attempt = 0; attempt < 8; attempt++) {
+        if ((s = vfy_ka_keygen(mapped, &ch->rng, &priv, pub, sizeof pub, &pub_len, detail)) !=
+                VFY_OK ||
+            info->ka != VFY_KA_DH || pub[0] != 0)
+            break;
+    }
+    if (s != VFY_OK ||
         (s = general_authenticate(ch, false, "key agreement", 0x83, pub, pub_len, resp,
                                   sizeof resp, &resp_len, detail)) != VFY_OK ||
         (s = find_do(resp, resp_len, 0x84, "key agreement", &v, &vlen, true, detail)) != VFY_OK ||
@@ -265,6 +272,11 @@ vfy_status vfy_pace_run(vfy_channel *ch, const vfy_pace_password *pw, const vfy_
                      "the chip echoed the terminal's ephemeral key");
         goto out;
     }
+    /* The token covers the chip's key as received (9303-11 §4.4.3.4): a chip that drops
+     * leading zero bytes of a DH value MACs that shorter encoding. */
+    uint8_t chip_pub_received[VFY_KA_MAX_PUBLIC];
+    size_t chip_pub_received_len = vlen;
+    memcpy(chip_pub_received, v, vlen);
     if ((s = vfy_ka_shared_secret(mapped, &priv, chip_pub, chip_pub_len, k + S_SECRET,
                                   VFY_KA_MAX_SECRET, &n, detail)) != VFY_OK ||
         (s = vfy_kdf(info->cipher, k + S_SECRET, n, VFY_KDF_ENC, k + S_KSENC, detail)) != VFY_OK ||
@@ -274,7 +286,8 @@ vfy_status vfy_pace_run(vfy_channel *ch, const vfy_pace_password *pw, const vfy_
     result->chip_ephemeral_public_len = chip_pub_len;
 
     /* 4: tokens */
-    if ((s = vfy_pace_token(info, k + S_KSMAC, chip_pub, chip_pub_len, t_ifd, detail)) != VFY_OK)
+    if ((s = vfy_pace_token(info, k + S_KSMAC, chip_pub_received, chip_pub_received_len, t_ifd,
+                            detail)) != VFY_OK)
         goto out;
     s = general_authenticate(ch, true, "mutual authentication", 0x85, t_ifd, VFY_MAC_LEN, resp,
                              sizeof resp, &resp_len, detail);

@@ -85,40 +85,37 @@ static void run_and_check(pace_case *c, json_t *v, const vfy_pace_password *pw)
                c->result.chip_ephemeral_public_len);
 }
 
-Test(pace, gm_ecdh_appendix_g1)
+/* Replays one appendix; returns the group the terminal used. */
+static void replay(const char *file, vfy_pace_password_kind kind, const char *pw_field,
+                   bool im, const char *group)
 {
-    json_t *v = vec_load("pace_gm_ecdh_appendix_g1.json");
+    json_t *v = vec_load(file);
     pace_case c;
-    setup(&c, v, 1, false);
-    vfy_pace_password pw = { VFY_PACE_PASSWORD_MRZ, vec_str(v, "mrz_information") };
+    setup(&c, v, kind == VFY_PACE_PASSWORD_CAN ? 2 : 1, im);
+    vfy_pace_password pw = { kind, vec_str(v, pw_field) };
     run_and_check(&c, v, &pw);
-    cr_assert_str_eq(c.result.group, "brainpoolP256r1");
+    cr_assert_str_eq(c.result.group, group);
     cr_assert(!c.result.has_chip_auth_data);
     teardown(&c);
     json_decref(v);
 }
 
+Test(pace, gm_ecdh_appendix_g1)
+{
+    replay("pace_gm_ecdh_appendix_g1.json", VFY_PACE_PASSWORD_MRZ, "mrz_information", false,
+           "brainpoolP256r1");
+}
+
 Test(pace, gm_dh_appendix_g2)
 {
-    json_t *v = vec_load("pace_gm_dh_appendix_g2.json");
-    pace_case c;
-    setup(&c, v, 1, false);
-    vfy_pace_password pw = { VFY_PACE_PASSWORD_MRZ, vec_str(v, "mrz_information") };
-    run_and_check(&c, v, &pw);
-    cr_assert_str_eq(c.result.group, "modp1024_160");
-    teardown(&c);
-    json_decref(v);
+    replay("pace_gm_dh_appendix_g2.json", VFY_PACE_PASSWORD_MRZ, "mrz_information", false,
+           "modp1024_160");
 }
 
 Test(pace, im_ecdh_appendix_h1_with_can)
 {
-    json_t *v = vec_load("pace_im_ecdh_appendix_h1.json");
-    pace_case c;
-    setup(&c, v, 2, true);
-    vfy_pace_password pw = { VFY_PACE_PASSWORD_CAN, vec_str(v, "password") };
-    run_and_check(&c, v, &pw);
-    teardown(&c);
-    json_decref(v);
+    replay("pace_im_ecdh_appendix_h1.json", VFY_PACE_PASSWORD_CAN, "password", true,
+           "brainpoolP256r1");
 }
 
 Test(pace, cam_appendix_i_then_sm_read_of_card_security)

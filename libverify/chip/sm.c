@@ -141,6 +141,28 @@ static vfy_status decrypt_data(const vfy_sm *sm, const uint8_t *ct, size_t ct_le
     return s;
 }
 
+/* Appends DO'87' (01 || cryptogram) or, for an odd instruction, DO'85' (cryptogram) of
+ * the padded and encrypted data at out + *n; out has room for padded_len(len) + 5. */
+static vfy_status put_crypto_do(const vfy_sm *sm, bool odd, const uint8_t *data, size_t len,
+                                uint8_t *out, size_t *n, vfy_detail *detail)
+{
+    size_t ct_cap = padded_len(len, sm->ssc_len), ct_len = 0;
+    uint8_t *ct = malloc(ct_cap);
+    if (ct == NULL)
+        return vfy_fail(detail, VFY_E_NO_MEMORY, FIELD, "no memory to encrypt");
+    vfy_status s = encrypt_data(sm, data, len, ct, ct_cap, &ct_len, detail);
+    if (s == VFY_OK) {
+        *n += vfy_ber_put_tl(out + *n, odd ? 0x85 : 0x87, ct_len + (odd ? 0 : 1));
+        if (!odd)
+            out[(*n)++] = 0x01;
+        memcpy(out + *n, ct, ct_len);
+        *n += ct_len;
+    }
+    vfy_wipe(ct, ct_cap);
+    free(ct);
+    return s;
+}
+
 /* ---- terminal ------------------------------------------------------------------------ */
 
 vfy_status vfy_sm_wrap_command(vfy_sm *sm, const vfy_apdu *plain, uint8_t *out, size_t cap,
@@ -163,23 +185,8 @@ vfy_status vfy_sm_wrap_command(vfy_sm *sm, const vfy_apdu *plain, uint8_t *out, 
         return vfy_fail(detail, VFY_E_NO_MEMORY, FIELD, "no memory to protect a command");
     size_t n = 0;
     vfy_status s = VFY_OK;
-    if (plain->data_len > 0) {
-        uint8_t *ct = malloc(ct_cap);
-        size_t ct_len = 0;
-        s = ct != NULL ? encrypt_data(sm, plain->data, plain->data_len, ct, ct_cap, &ct_len,
-                                      detail)
-                       : vfy_fail(detail, VFY_E_NO_MEMORY, FIELD, "no memory to encrypt");
-        if (s == VFY_OK) {
-            n += vfy_ber_put_tl(body + n, odd ? 0x85 : 0x87, ct_len + (odd ? 0 : 1));
-            if (!odd)
-                body[n++] = 0x01;
-            memcpy(body + n, ct, ct_len);
-            n += ct_len;
-        }
-        if (ct != NULL)
-            vfy_wipe(ct, ct_cap);
-        free(ct);
-    }
+    if (plain->data_len > 0)
+        s = put_crypto_do(sm, odd, plain->data, plain->data_len, body, &n, detail);
     if (s == VFY_OK && plain->le != VFY_APDU_LE_NONE) {
         if (ext_le) {
             uint32_t le = plain->le == VFY_APDU_LE_EXT_MAX ? 0 : plain->le;
@@ -396,21 +403,8 @@ vfy_status vfy_sm_wrap_response(vfy_sm *sm, uint8_t ins, const uint8_t *data, si
                         "a protected response of %zu bytes does not fit",
                         need);
     size_t n = 0;
-    if (len > 0) {
-        uint8_t *ct = malloc(ct_cap);
-        size_t ct_len = 0;
-        vfy_status s = ct != NULL ? encrypt_data(sm, data, len, ct, ct_cap, &ct_len, detail)
-                                  : vfy_fail(detail, VFY_E_NO_MEMORY, FIELD, "no memory");
-        if (s == VFY_OK) {
-            n += vfy_ber_put_tl(out + n, odd ? 0x85 : 0x87, ct_len + (odd ? 0 : 1));
-            if (!odd)
-                out[n++] = 0x01;
-            memcpy(out + n, ct, ct_len);
-            n += ct_len;
-        }
-        free(ct);
-        VFY_TRY(s);
-    }
+    if (len > 0)
+        VFY_TRY(put_crypto_do(sm, odd, data, len, out, &n, detail));
     out[n++] = 0x99;
     out[n++] = 0x02;
     out[n++] = (uint8_t)(sw >> 8);

@@ -1,0 +1,156 @@
+/* Decisions per second of the rules engine over generated cases, on one thread and on
+ * all cores sharing one immutable engine. Rule sets: the signed ones in data/rules. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "verify.h"
+
+#define N_CASES 1000
+#define SECONDS 2.0
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *buf = malloc(VFY_RULES_MAX_FILE + 1);
+    *len = buf != NULL ? fread(buf, 1, VFY_RULES_MAX_FILE, f) : 0;
+    fclose(f);
+    return buf;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A varied case: nationality, age, document dates, claims and visa history. */
+static vfy_rules_case *generate(unsigned i)
+{
+    static const char *const nat[] = { "KAZ", "ARM", "BLR" };
+    static const char *const types[] = { "ordinary", "ordinary", "ordinary", "diplomatic", "service" };
+    static const char *const cats[] = { "business", "close_relative", "student", "tourist", "official_delegation" };
+    char text[2048];
+    unsigned by = 1950 + i % 70, lodge_m = 1 + i % 12, hist = i % 5;
+    int n = snprintf(text, sizeof text,
+                     "{\"traveller\":{\"nationality\":\"%s\",\"birth_date\":\"%u-%02u-%02u\",\"document\":{"
+                     "\"type\":\"%s\",\"biometric\":%s,\"issue_date\":\"20%02u-03-01\",\"expiry_date\":\"20%02u-02-28\","
+                     "\"blank_pages\":%u}},\"application\":{\"dates\":{\"lodging\":\"2025-%02u-10\","
+                     "\"intended_entry\":\"2026-%02u-01\",\"intended_exit\":\"2026-%02u-20\"},\"destination\":\"DEU\","
+                     "\"claims\":[{\"category\":\"%s\",\"evidence\":[\"host_request\",\"student_card\"],\"verified\":%s,"
+                     "\"status_end\":\"2028-01-31\"}]},\"visa_history\":[",
+                     nat[i % 3], by, 1 + i % 12, 1 + i % 28, types[i % 5], i % 7 ? "true" : "false", 15 + i % 10,
+                     26 + i % 10, i % 4, lodge_m, lodge_m, lodge_m, cats[i % 5], i % 2 ? "true" : "false");
+    for (unsigned h = 0; h < hist; h++)
+        n += snprintf(text + n, sizeof text - (size_t)n,
+                      "%s{\"type\":\"C\",\"entries\":\"%s\",\"issue_date\":\"202%u-0%u-01\",\"valid_from\":\"202%u-0%u-01\","
+                      "\"valid_to\":\"202%u-0%u-28\",\"lawful_use\":\"%s\"}",
+                      h ? "," : "", h % 2 ? "multiple" : "single", 2 + h, 1 + h, 2 + h, 1 + h, 3 + h, 1 + h,
+                      (i + h) % 6 ? "yes" : "no");
+    snprintf(text + n, sizeof text - (size_t)n, "]}");
+    vfy_rules_case *c = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    if (vfy_rules_case_parse(text, strlen(text), &c, &d) != VFY_OK) {
+        fprintf(stderr, "bench: generated case %u does not parse: %s\n", i, d.message);
+        exit(1);
+    }
+    return c;
+}
+
+struct job {
+    const vfy_rules_engine *engine;
+    vfy_rules_case **cases;
+    unsigned long decisions;
+    double until;
+};
+
+static void *run(void *arg)
+{
+    struct job *j = arg;
+    unsigned i = 0;
+    while ((j->decisions & 63) != 0 || now() < j->until) {
+        vfy_rules_decision *dec;
+        if (vfy_rules_evaluate(j->engine, j->cases[i], NULL, &dec, NULL) != VFY_OK) {
+            fprintf(stderr, "bench: evaluation failed\n");
+            exit(1);
+        }
+        vfy_rules_decision_free(dec);
+        j->decisions++;
+        i = (i + 1) % N_CASES;
+    }
+    return NULL;
+}
+
+int main(void)
+{
+    static const char *const files[] = { "data/rules/eu-2018-1806.json", "data/rules/eu-vc-2020.json",
+                                         "data/rules/eu-vc-2024.json", "data/rules/eu-am-vfa.json",
+                                         "data/rules/eu-by-vfa.json" };
+    size_t len;
+    char *text = slurp("data/rules/keys/DEVELOPMENT-ONLY-rules-signing.pub", &len);
+    vfy_rules_trust *trust = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    if (text == NULL || vfy_rules_trust_load(text, len, &trust, &d) != VFY_OK) {
+        fprintf(stderr, "bench: run from the repository root (data/rules): %s\n", d.message);
+        return 1;
+    }
+    free(text);
+    vfy_rules_builder *b;
+    if (vfy_rules_builder_new(VFY_RULES_PRODUCTION, trust, &b) != VFY_OK)
+        return 1;
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        text = slurp(files[i], &len);
+        if (text == NULL || vfy_rules_builder_add(b, text, len, files[i], &d) != VFY_OK) {
+            fprintf(stderr, "bench: %s: %s\n", files[i], d.message);
+            return 1;
+        }
+        free(text);
+    }
+    vfy_rules_engine *e;
+    if (vfy_rules_build(b, &e, &d) != VFY_OK)
+        return 1;
+    vfy_rules_case **cases = malloc(N_CASES * sizeof *cases);
+    for (unsigned i = 0; i < N_CASES; i++)
+        cases[i] = generate(i);
+
+    struct job one = { e, cases, 0, now() + SECONDS };
+    double t0 = now();
+    run(&one);
+    double single = (double)one.decisions / (now() - t0);
+    printf("rules: %.0f decisions/s on 1 thread (%u generated cases, 5 signed rule sets)\n", single, N_CASES);
+
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores < 1)
+        cores = 1;
+    if (cores > 64)
+        cores = 64;
+    pthread_t threads[64];
+    struct job jobs[64];
+    t0 = now();
+    for (long i = 0; i < cores; i++) {
+        jobs[i] = (struct job){ e, cases, 0, t0 + SECONDS };
+        pthread_create(&threads[i], NULL, run, &jobs[i]);
+    }
+    unsigned long total = 0;
+    for (long i = 0; i < cores; i++) {
+        pthread_join(threads[i], NULL);
+        total += jobs[i].decisions;
+    }
+    double all = (double)total / (now() - t0);
+    printf("rules: %.0f decisions/s on %ld threads (one shared engine), %.2fx\n", all, cores, all / single);
+
+    for (unsigned i = 0; i < N_CASES; i++)
+        vfy_rules_case_free(cases[i]);
+    free(cases);
+    vfy_rules_engine_free(e);
+    vfy_rules_trust_free(trust);
+    return 0;
+}

@@ -1,0 +1,254 @@
+/*
+ * Signed rule sets: every byte of a signed file is covered, unknown keys and
+ * hypothetical sets are refused in production, test mode says so, and the
+ * keygen/sign/verify round trip works through the API and the CLI.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "support.h"
+#include "test_rules_support.h"
+
+static uint8_t *repo_file(const char *rel, size_t *len)
+{
+    char path[4096];
+    return read_file_or_fail(repo_path(rel, path, sizeof path), len);
+}
+
+static vfy_status add_one(vfy_rules_mode mode, const vfy_rules_trust *trust, const void *data,
+                          size_t len, vfy_detail *d)
+{
+    vfy_rules_builder *b;
+    cr_assert_eq(vfy_rules_builder_new(mode, trust, &b), VFY_OK);
+    vfy_detail_clear(d);
+    vfy_status s = vfy_rules_builder_add(b, data, len, "test", d);
+    vfy_rules_builder_free(b);
+    return s;
+}
+
+Test(rules_signature, shipped_sets_verify_with_the_development_key)
+{
+    vfy_rules_trust *trust = rules_dev_trust();
+    const char *files[] = { "data/rules/eu-2018-1806.json", "data/rules/eu-vc-2020.json",
+                            "data/rules/eu-vc-2024.json", "data/rules/eu-am-vfa.json",
+                            "data/rules/eu-by-vfa.json" };
+    for (size_t i = 0; i < 5; i++) {
+        size_t len;
+        uint8_t *buf = repo_file(files[i], &len);
+        vfy_detail d;
+        cr_assert_eq(add_one(VFY_RULES_PRODUCTION, trust, buf, len, &d), VFY_OK, "%s: %s", files[i], d.message);
+        free(buf);
+    }
+    vfy_rules_trust_free(trust);
+}
+
+/* Every single byte of a signed set, changed, makes it refused. */
+Test(rules_signature, one_byte_change_anywhere_is_refused, .timeout = 120)
+{
+    vfy_rules_trust *trust = rules_dev_trust();
+    size_t len;
+    uint8_t *buf = repo_file("data/rules/eu-2018-1806.json", &len);
+    for (size_t i = 0; i < len; i++) {
+        uint8_t saved = buf[i];
+        /* A change that keeps JSON valid where it can (digits, letters, spaces). */
+        buf[i] = saved == ' ' ? '\t' : saved == '0' ? '1' : (uint8_t)(saved ^ 0x01);
+        vfy_detail d;
+        vfy_status s = add_one(VFY_RULES_PRODUCTION, trust, buf, len, &d);
+        cr_assert_neq(s, VFY_OK, "a change of byte %zu ('%c' -> '%c') was accepted", i, saved, buf[i]);
+        buf[i] = saved;
+    }
+    vfy_detail d;
+    cr_assert_eq(add_one(VFY_RULES_PRODUCTION, trust, buf, len, &d), VFY_OK, "the restored file verifies");
+    free(buf);
+    vfy_rules_trust_free(trust);
+}
+
+/* On a large set, a sample of positions; each change that still parses is caught by
+ * the signature, not by luck of the parser. */
+Test(rules_signature, value_change_fails_the_signature_not_the_parser)
+{
+    vfy_rules_trust *trust = rules_dev_trust();
+    size_t len;
+    uint8_t *buf = repo_file("data/rules/eu-vc-2024.json", &len);
+    char *at = strstr((char *)buf, "\"amount_cents\": 9000");
+    cr_assert_not_null(at);
+    at[strlen("\"amount_cents\": ")] = '8';
+    vfy_detail d;
+    cr_assert_eq(add_one(VFY_RULES_PRODUCTION, trust, buf, len, &d), VFY_E_RULES_SIGNATURE);
+    cr_assert(strstr(d.message, "does not verify") != NULL, "%s", d.message);
+    /* The same edit, written in canonical form, still fails the signature. */
+    at[strlen("\"amount_cents\": ")] = '9';
+    uint8_t *ws = malloc(len + 1);
+    memcpy(ws, buf, len);
+    ws[len] = '\n';
+    cr_assert_eq(add_one(VFY_RULES_PRODUCTION, trust, ws, len + 1, &d), VFY_E_RULES_SIGNATURE,
+                 "a trailing byte is a change too");
+    free(ws);
+    free(buf);
+    vfy_rules_trust_free(trust);
+}
+
+static char *fresh_trust(char **secret)
+{
+    char *pub = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_rules_keygen("another publisher", secret, &pub, &d), VFY_OK, "%s", d.message);
+    return pub;
+}
+
+Test(rules_signature, unknown_key_is_refused)
+{
+    size_t len;
+    uint8_t *buf = repo_file("data/rules/eu-2018-1806.json", &len);
+    char *secret;
+    char *pub = fresh_trust(&secret);
+    vfy_rules_trust *other;
+    vfy_detail d;
+    cr_assert_eq(vfy_rules_trust_load(pub, strlen(pub), &other, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(add_one(VFY_RULES_PRODUCTION, other, buf, len, &d), VFY_E_RULES_UNTRUSTED);
+    cr_assert_str_eq(d.field, "$.signature.key_id");
+    /* Even in test mode a signature that is present is checked. */
+    cr_assert_eq(add_one(VFY_RULES_TEST, other, buf, len, &d), VFY_E_RULES_UNTRUSTED);
+    vfy_rules_trust_free(other);
+    free(pub);
+    free(secret);
+    free(buf);
+}
+
+Test(rules_signature, hypothetical_refused_in_production_accepted_in_test_mode)
+{
+    vfy_rules_trust *trust = rules_dev_trust();
+    size_t len;
+    uint8_t *buf = repo_file("data/rules/eu-kz-vfa-hypothetical.json", &len);
+    vfy_detail d;
+    cr_assert_eq(add_one(VFY_RULES_PRODUCTION, trust, buf, len, &d), VFY_E_RULES_STATUS,
+                 "signed by a trusted key, still refused: %s", d.message);
+    cr_assert_str_eq(d.field, "$.status");
+    cr_assert_eq(add_one(VFY_RULES_TEST, trust, buf, len, &d), VFY_OK, "%s", d.message);
+    free(buf);
+    vfy_rules_trust_free(trust);
+}
+
+Test(rules_signature, unsigned_refused_in_production)
+{
+    vfy_rules_trust *trust = rules_dev_trust();
+    size_t len;
+    uint8_t *buf = repo_file(RULES_UTO_OVERLAY, &len);
+    vfy_detail d;
+    cr_assert_eq(add_one(VFY_RULES_PRODUCTION, trust, buf, len, &d), VFY_E_RULES_SIGNATURE);
+    cr_assert(strstr(d.message, "not signed") != NULL, "%s", d.message);
+    cr_assert_eq(add_one(VFY_RULES_TEST, NULL, buf, len, &d), VFY_OK, "%s", d.message);
+    vfy_rules_builder *b;
+    cr_assert_eq(vfy_rules_builder_new(VFY_RULES_PRODUCTION, NULL, &b), VFY_E_CONFIG,
+                 "production mode without a trust store is a configuration error");
+    free(buf);
+    vfy_rules_trust_free(trust);
+}
+
+Test(rules_signature, sign_then_verify_round_trip_and_digest_ignores_formatting)
+{
+    size_t len;
+    uint8_t *buf = repo_file(RULES_UTO_OVERLAY, &len);
+    char *secret;
+    char *pub = fresh_trust(&secret);
+    char *signed_text;
+    size_t signed_len;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_rules_sign(buf, len, secret, strlen(secret), &signed_text, &signed_len, &d), VFY_OK,
+                 "%s", d.message);
+    vfy_rules_trust *trust;
+    cr_assert_eq(vfy_rules_trust_load(pub, strlen(pub), &trust, &d), VFY_OK);
+    /* Hypothetical: test mode loads it, verifying the signature that is present. */
+    vfy_rules_builder *b;
+    cr_assert_eq(vfy_rules_builder_new(VFY_RULES_TEST, trust, &b), VFY_OK);
+    cr_assert_eq(vfy_rules_builder_add(b, signed_text, signed_len, "signed", &d), VFY_OK, "%s", d.message);
+    vfy_rules_engine *e;
+    cr_assert_eq(vfy_rules_build(b, &e, &d), VFY_OK);
+    vfy_rules_set_info info;
+    cr_assert_eq(vfy_rules_engine_set(e, 0, &info), VFY_OK);
+    cr_assert(info.signature_verified);
+    cr_assert_not_null(info.key_id);
+    cr_assert_eq(strlen(info.digest), 64);
+    char digest_signed[65];
+    strcpy(digest_signed, info.digest);
+    vfy_rules_engine_free(e);
+    /* The unsigned original has the same digest: it covers content, not layout. */
+    cr_assert_eq(vfy_rules_builder_new(VFY_RULES_TEST, NULL, &b), VFY_OK);
+    cr_assert_eq(vfy_rules_builder_add(b, buf, len, "unsigned", &d), VFY_OK);
+    cr_assert_eq(vfy_rules_build(b, &e, &d), VFY_OK);
+    cr_assert_eq(vfy_rules_engine_set(e, 0, &info), VFY_OK);
+    cr_assert_str_eq(info.digest, digest_signed);
+    cr_assert_not(info.signature_verified);
+    vfy_rules_engine_free(e);
+    vfy_rules_trust_free(trust);
+    free(signed_text);
+    free(pub);
+    free(secret);
+    free(buf);
+}
+
+Test(rules_signature, trust_file_key_id_must_match_its_key)
+{
+    char *secret;
+    char *pub = fresh_trust(&secret);
+    char *kid = strstr(pub, "\"key_id\": \"");
+    cr_assert_not_null(kid);
+    kid += strlen("\"key_id\": \"");
+    kid[0] = kid[0] == '0' ? '1' : '0';
+    vfy_rules_trust *t = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_rules_trust_load(pub, strlen(pub), &t, &d), VFY_E_TRUST_STORE);
+    cr_assert_null(t);
+    cr_assert(strstr(d.message, "does not match") != NULL, "%s", d.message);
+    free(pub);
+    free(secret);
+}
+
+/* The CLI: keygen, sign, verify; a tampered copy exits 4. */
+Test(rules_signature, cli_keygen_sign_verify_and_tamper)
+{
+    char dir[] = "/tmp/vfy-rules-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cmd[8192], in[4096], *out = NULL;
+    snprintf(cmd, sizeof cmd, "%s rules keygen --publisher 'test publisher' --out %s/k", vfy_bin(), dir);
+    cr_assert_eq(run_capture(cmd, &out), 0, "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s rules sign --key %s/k.key --out %s/s.json %s", vfy_bin(), dir, dir,
+             repo_path("data/rules/eu-2018-1806.json", in, sizeof in));
+    cr_assert_eq(run_capture(cmd, &out), 0, "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s rules verify --trust %s/k.pub %s/s.json", vfy_bin(), dir, dir);
+    cr_assert_eq(run_capture(cmd, &out), 0);
+    cr_assert(strstr(out, "EU-2018-1806 2018.1.0: signature verified") != NULL, "%s", out);
+    free(out);
+    /* The development key does not vouch for this publisher's signature. */
+    char dev[4096];
+    snprintf(cmd, sizeof cmd, "%s rules verify --trust %s %s/s.json 2>&1", vfy_bin(),
+             repo_path(RULES_DEV_PUB, dev, sizeof dev), dir);
+    cr_assert_eq(run_capture(cmd, &out), 4);
+    cr_assert(strstr(out, "not in the trust file") != NULL, "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "sed -i 's/\"KAZ\"/\"KAX\"/' %s/s.json && %s rules verify --trust %s/k.pub %s/s.json 2>&1",
+             dir, vfy_bin(), dir, dir);
+    cr_assert_eq(run_capture(cmd, &out), 4, "%s", out);
+    cr_assert(strstr(out, "does not verify") != NULL, "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(run_capture(cmd, NULL), 0);
+}
+
+Test(rules_signature, cli_production_needs_a_trust_file)
+{
+    char cmd[8192], r[4096], c[4096], *out = NULL;
+    snprintf(cmd, sizeof cmd, "%s rules eval --rules %s --case %s 2>&1", vfy_bin(),
+             repo_path("data/rules", r, sizeof r), repo_path("tests/data/rules/cases/e01-adult-tourist.json", c, sizeof c));
+    cr_assert_eq(run_capture(cmd, &out), 4);
+    cr_assert(strstr(out, "--trust") != NULL, "%s", out);
+    free(out);
+}

@@ -174,6 +174,7 @@ Test(chip_read, faults_are_typed_errors)
         { "sim?pace=off&sw=6A82&sw_at=2", VFY_E_FILE_NOT_FOUND },
         { "sim?pace=off&sw=6982&sw_at=7", VFY_E_ACCESS_DENIED },
         { "sim?bac=off&pace=off", VFY_E_BAC_FAILED },
+        { "sim?bac=off&pace=off&cardaccess=absent", VFY_E_BAC_FAILED },
         { "nosuchreader", VFY_E_BAD_CONNECTION },
         { "sim?pace=maybe", VFY_E_BAD_CONNECTION },
     };
@@ -230,11 +231,156 @@ Test(chip_read, large_file_uses_odd_read_binary)
     free(dg2);
 }
 
+Test(chip_read, pace_reads_the_specimen)
+{
+    struct outcome o = read_specimen("sim");
+    assert_specimen(&o, "sim");
+    cr_assert_eq(o.access.protocol, VFY_ACCESS_PACE);
+    cr_assert_str_eq(o.access.mapping, "GM");
+    cr_assert_str_eq(o.access.cipher, "AES-128");
+    cr_assert_str_eq(o.access.curve, "brainpoolP256r1");
+    cr_assert_str_eq(o.access.group, "");
+    cr_assert(!o.access.fell_back_to_bac);
+    const uint8_t *ca;
+    size_t n;
+    cr_assert_eq(vfy_document_get_file(o.doc, VFY_FILE_CARD_ACCESS, &ca, &n), VFY_OK);
+    const struct vfy_embedded_file *e = vfy_embedded_find("specimen/EF_CardAccess.bin");
+    cr_assert_eq(n, e->len);
+    cr_assert_eq(memcmp(ca, e->data, n), 0);
+    vfy_document_free(o.doc);
+}
+
+Test(chip_read, pace_with_the_can)
+{
+    vfy_access_key k;
+    cr_assert_eq(vfy_access_key_from_can("123456", &k, NULL), VFY_OK);
+    struct outcome o = read_with("sim", &k);
+    assert_specimen(&o, "sim with CAN");
+    cr_assert_eq(o.access.protocol, VFY_ACCESS_PACE);
+    vfy_document_free(o.doc);
+    cr_assert_eq(vfy_access_key_from_can("654321", &k, NULL), VFY_OK);
+    o = read_with("sim", &k);
+    cr_assert_eq(o.status, VFY_E_PACE_FAILED, "%s", vfy_status_name(o.status));
+    vfy_document_free(o.doc);
+    o = read_with("sim?can=654321", &k);
+    assert_specimen(&o, "sim?can=654321");
+    vfy_document_free(o.doc);
+}
+
+/* Every mapping, curve, group and cipher the chip can be asked to offer. */
+Test(chip_read, pace_every_mapping_curve_and_cipher)
+{
+    static const char *ciphers[] = { "3des", "aes128", "aes192", "aes256" };
+    static const char *cipher_names[] = { "3DES", "AES-128", "AES-192", "AES-256" };
+    static const unsigned params[] = { 0, 1, 2, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18 };
+    static const char *mappings[] = { "gm", "im" };
+    unsigned runs = 0;
+    for (size_t m = 0; m < 2; m++)
+        for (size_t p = 0; p < sizeof params / sizeof params[0]; p++)
+            for (size_t c = 0; c < 4; c++) {
+                if (m == 1 && (params[p] < 8 || params[p] == 10 || c == 0))
+                    continue;   /* integrated mapping: ECDH (p = 3 mod 4) with AES */
+                char conn[128];
+                snprintf(conn, sizeof conn, "sim?mapping=%s&param=%u&cipher=%s", mappings[m],
+                         params[p], ciphers[c]);
+                struct outcome o = read_specimen(conn);
+                assert_specimen(&o, conn);
+                cr_assert_eq(o.access.protocol, VFY_ACCESS_PACE, "%s", conn);
+                cr_assert_str_eq(o.access.mapping, m == 0 ? "GM" : "IM", "%s", conn);
+                cr_assert_str_eq(o.access.cipher, cipher_names[c], "%s", conn);
+                cr_assert(params[p] < 8 ? o.access.group[0] != '\0' && o.access.curve[0] == '\0'
+                                        : o.access.curve[0] != '\0' && o.access.group[0] == '\0',
+                          "%s: curve '%s' group '%s'", conn, o.access.curve, o.access.group);
+                vfy_document_free(o.doc);
+                runs++;
+            }
+    cr_assert_eq(runs, 14 * 4 + 10 * 3);
+}
+
+Test(chip_read, pace_only_chip)
+{
+    struct outcome o = read_specimen("sim?bac=off");
+    assert_specimen(&o, "sim?bac=off");
+    cr_assert_eq(o.access.protocol, VFY_ACCESS_PACE);
+    vfy_document_free(o.doc);
+}
+
+static void count_lines(void *ctx, const char *line)
+{
+    (void)line;
+    (*(unsigned *)ctx)++;
+}
+
+/* A PACE failure is reported; BAC comes only when the policy allows it, and it is logged. */
 Test(chip_read, no_silent_downgrade_from_pace)
 {
     vfy_access_key k = mrz_key();
-    struct outcome o = read_with("sim", &k);
-    cr_assert_neq(o.status, VFY_OK);
-    cr_assert_neq(o.access.protocol, VFY_ACCESS_BAC, "a PACE chip was opened with BAC silently");
+    const char *conn = "sim?sw=6A80&sw_at=3";   /* the chip breaks PACE at its nonce step */
+    struct outcome o = read_with(conn, &k);
+    cr_assert_eq(o.status, VFY_E_PACE_FAILED, "%s", vfy_status_name(o.status));
+    cr_assert_neq(o.access.protocol, VFY_ACCESS_BAC);
     vfy_document_free(o.doc);
+
+    unsigned lines = 0;
+    vfy_read_options opt = { .allow_bac_fallback = true, .log = count_lines, .log_ctx = &lines };
+    vfy_session *s = NULL;
+    cr_assert_eq(vfy_session_open(conn, &s, NULL), VFY_OK);
+    vfy_document *doc;
+    cr_assert_eq(vfy_document_new(&doc), VFY_OK);
+    vfy_detail d = { 0 };
+    cr_assert_eq(vfy_session_read_document(s, &k, &opt, doc, &d), VFY_OK, "%s", d.message);
+    vfy_access_info a;
+    vfy_session_access(s, &a);
+    cr_assert_eq(a.protocol, VFY_ACCESS_BAC);
+    cr_assert(a.fell_back_to_bac);
+    cr_assert_geq(lines, 1, "the fallback was not logged");
+    vfy_session_close(s);
+    vfy_document_free(doc);
+}
+
+/* Faults during and after PACE. */
+Test(chip_read, pace_faults_are_typed_errors)
+{
+    static const struct {
+        const char *conn;
+        vfy_status want;
+    } f[] = {
+        { "sim?bad_mac=9", VFY_E_SM_MAC },
+        { "sim?ssc_skew=1", VFY_E_SM_MAC },
+        { "sim?truncate=4", VFY_E_APDU },
+        { "sim?remove_after=3", VFY_E_CARD_REMOVED },
+        { "sim?bad_tlv=DG1", VFY_E_LIMIT },
+        { "sim?bad_tlv=EF.CardAccess", VFY_E_LIMIT },
+        { "sim?sw=6300&sw_at=6", VFY_E_PACE_FAILED },
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        struct outcome o = read_specimen(f[i].conn);
+        cr_assert_eq(o.status, f[i].want, "%s: %s (%s), want %s", f[i].conn,
+                     vfy_status_name(o.status), o.detail.message, vfy_status_name(f[i].want));
+        vfy_document_free(o.doc);
+    }
+}
+
+static bool stop_at_half(void *ctx, const char *file, size_t done, size_t total)
+{
+    unsigned *calls = ctx;
+    (*calls)++;
+    return !(strcmp(file, "DG2") == 0 && done < total && done * 2 >= total / 2);
+}
+
+Test(chip_read, progress_and_cancel)
+{
+    vfy_access_key k = mrz_key();
+    unsigned calls = 0;
+    vfy_read_options opt = { .progress = stop_at_half, .progress_ctx = &calls };
+    vfy_session *s = NULL;
+    cr_assert_eq(vfy_session_open("sim?reader=short", &s, NULL), VFY_OK);
+    vfy_document *doc;
+    cr_assert_eq(vfy_document_new(&doc), VFY_OK);
+    vfy_detail d = { 0 };
+    cr_assert_eq(vfy_session_read_document(s, &k, &opt, doc, &d), VFY_E_CANCELLED);
+    cr_assert_gt(calls, 3);
+    cr_assert(!vfy_document_has_file(doc, 2));
+    vfy_session_close(s);
+    vfy_document_free(doc);
 }

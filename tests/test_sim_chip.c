@@ -185,7 +185,7 @@ Test(sim_chip, status_word_of_choice_and_truncation)
 Test(sim_chip, bad_options_are_refused)
 {
     static const char *bad[] = { "?pace=maybe", "?nosuch=1", "?max_le=9", "?sw=9000", "?sw=61ff",
-                                 "?bad_tlv=DG17", "?param=5", "?mapping=im&param=0", "x",
+                                 "?bad_tlv=DG17", "?param=5", "?mapping=im&param=0", "?mapping=im&param=10", "x",
                                  "?pace", "?&", ":", "?can=12345" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         vfy_sim_chip *c = NULL;

@@ -245,8 +245,11 @@ static void answer(struct sim_resp *r, uint8_t tag, const uint8_t *v, size_t len
 
 static uint16_t step_nonce(vfy_sim_chip *c, struct sim_pace_state *p, struct sim_resp *r)
 {
+    /* one block; integrated mapping keys its pseudo-random function with s: 16 or 32 bytes */
     size_t b = vfy_cipher_block_len(p->cipher);
-    uint8_t s[16], z[16];
+    if (p->mapping == 4)
+        b = vfy_cipher_key_len(p->cipher) == 16 ? 16 : 32;
+    uint8_t s[32], z[32];
     sim_random(c, s, b);
     if (vfy_secret_set(&p->s, s, b, NULL) != VFY_OK ||
         vfy_cbc_encrypt(p->cipher, p->k_pi.bytes, NULL, s, b, z, NULL) != VFY_OK)

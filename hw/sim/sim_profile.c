@@ -263,9 +263,9 @@ check:
         return vfy_fail(d, VFY_E_BAD_CONNECTION, "reader",
                         "simulated chip: the chip authentication mapping needs an elliptic curve "
                         "(param 8 to 18)");
-    if (p->mapping == SIM_MAP_IM && p->param_id < 8)
+    if (p->mapping == SIM_MAP_IM && (p->param_id < 8 || p->param_id == 10))
         return vfy_fail(d, VFY_E_BAD_CONNECTION, "reader",
-                        "simulated chip: integrated mapping is simulated on elliptic curves only "
-                        "(param 8 to 18)");
+                        "simulated chip: integrated mapping is simulated on elliptic curves whose "
+                        "prime is 3 mod 4 (param 8, 9 and 11 to 18)");
     return VFY_OK;
 }

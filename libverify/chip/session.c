@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "chip/bac.h"
+#include "chip/pace.h"
 #include "chip/session.h"
 #include "core/fail.h"
 #include "core/tlv.h"
@@ -139,6 +140,10 @@ static vfy_status select_application(vfy_session *s, vfy_detail *detail)
     if (sw == 0x6A82)
         return vfy_fail(detail, VFY_E_FILE_NOT_FOUND, "application",
                         "the chip has no eMRTD application (A0000002471001)");
+    if (sw == 0x6987 || sw == 0x6988)
+        return vfy_fail(detail, VFY_E_SM_MAC, "application",
+                        "the chip rejected the protected SELECT (%04X): the secure messaging "
+                        "counters are out of step or the keys differ", sw);
     if (sw != 0x9000)
         return vfy_fail(detail, VFY_E_STATUS_WORD, "application",
                         "the chip answered %s to SELECT of the eMRTD application",
@@ -258,24 +263,61 @@ static vfy_status read_files(vfy_session *s, const vfy_read_options *o, vfy_docu
     return VFY_OK;
 }
 
-/* Whether EF.CardAccess holds a PACEInfo (OID under id-PACE, 0.4.0.127.0.7.2.2.4). */
-static bool offers_pace(const vfy_document *doc)
+/* PACE with the strongest PACEInfo of EF.CardAccess, then the application under SM. */
+static vfy_status open_with_pace(vfy_session *s, const vfy_access_key *key,
+                                 const vfy_pace_info *info, vfy_detail *detail)
 {
-    static const uint8_t id_pace[] = { 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04 };
+    vfy_pace_password pw = { .kind = key->kind == VFY_PASSWORD_CAN ? VFY_PACE_PASSWORD_CAN
+                                                                  : VFY_PACE_PASSWORD_MRZ,
+                             .value = key->value };
+    vfy_pace_result res;
+    memset(&res, 0, sizeof res);
+    vfy_status st = vfy_pace_run(&s->ch, &pw, info, &res, detail);
+    if (st == VFY_OK) {
+        s->access.protocol = VFY_ACCESS_PACE;
+        snprintf(s->access.mapping, sizeof s->access.mapping, "%s",
+                 vfy_pace_mapping_name(info->mapping));
+        snprintf(s->access.cipher, sizeof s->access.cipher, "%s", vfy_cipher_name(info->cipher));
+        if (info->ka == VFY_KA_ECDH)
+            snprintf(s->access.curve, sizeof s->access.curve, "%s", res.group);
+        else
+            snprintf(s->access.group, sizeof s->access.group, "%s", res.group);
+        st = select_application(s, detail);
+    }
+    vfy_wipe(&res, sizeof res);
+    return st;
+}
+
+/* Access control: PACE when EF.CardAccess offers it, else BAC. A PACE failure is the
+ * answer unless the caller's policy allows BAC, and then it is logged. */
+static vfy_status open_chip(vfy_session *s, const vfy_access_key *key, const vfy_read_options *o,
+                            const vfy_document *doc, vfy_detail *detail)
+{
     const uint8_t *data;
     size_t len;
-    vfy_tlv set;
-    if (vfy_document_get_file(doc, VFY_FILE_CARD_ACCESS, &data, &len) != VFY_OK ||
-        vfy_tlv_parse_one(data, len, 0, "EF.CardAccess", NULL, &set) != VFY_OK || set.tag != 0x31)
-        return false;
-    vfy_cursor cur = set.value;
-    vfy_tlv info, oid;
-    while (vfy_tlv_next(&cur, 0, &info) == VFY_OK)
-        if (info.tag == 0x30 && vfy_tlv_expect(&info.value, 0x06, 0, &oid) == VFY_OK &&
-            oid.value.len == sizeof id_pace + 2 &&
-            memcmp(oid.value.data, id_pace, sizeof id_pace) == 0)
-            return true;
-    return false;
+    if (vfy_document_get_file(doc, VFY_FILE_CARD_ACCESS, &data, &len) != VFY_OK)
+        return open_with_bac(s, key, detail);
+    vfy_card_access ca;
+    vfy_status st = vfy_card_access_parse(data, len, &ca, detail);
+    if (st == VFY_OK && ca.n_pace_total == 0)
+        return open_with_bac(s, key, detail);   /* EF.CardAccess without PACE (CA only) */
+    const vfy_pace_info *best = st == VFY_OK ? vfy_card_access_best(&ca) : NULL;
+    if (st == VFY_OK && best == NULL)
+        st = vfy_fail(detail, VFY_E_NO_ACCESS_PROTOCOL, "EF.CardAccess",
+                      "the chip offers PACE only with parameters this library does not support");
+    if (st == VFY_OK)
+        st = open_with_pace(s, key, best, detail);
+    if (st == VFY_OK || (o == NULL || !o->allow_bac_fallback) || key->kind != VFY_PASSWORD_MRZ ||
+        st == VFY_E_CARD_REMOVED)
+        return st;
+    logf_(o, "PACE failed (%s: %s); falling back to BAC as the policy allows",
+          vfy_status_name(st), detail != NULL ? detail->message : "");
+    vfy_channel_end_sm(&s->ch);
+    memset(&s->access, 0, sizeof s->access);
+    s->access.fell_back_to_bac = true;
+    if (detail != NULL)
+        vfy_detail_clear(detail);
+    return open_with_bac(s, key, detail);
 }
 
 vfy_status vfy_session_read_document(vfy_session *s, const vfy_access_key *key,
@@ -293,15 +335,6 @@ vfy_status vfy_session_read_document(vfy_session *s, const vfy_access_key *key,
     vfy_channel_end_sm(&s->ch);
     bool card_access;
     VFY_TRY(read_card_access(s, options, doc, &card_access, detail));
-    if (card_access && offers_pace(doc)) {
-        if (options == NULL || !options->allow_bac_fallback)
-            return vfy_fail(detail, VFY_E_UNSUPPORTED, "access",
-                            "the chip offers PACE, which this build cannot run yet; refusing "
-                            "to fall back to BAC unless the policy allows it");
-        logf_(options, "PACE offered but not available: falling back to BAC as the policy "
-                       "allows");
-        s->access.fell_back_to_bac = true;
-    }
-    VFY_TRY(open_with_bac(s, key, detail));
+    VFY_TRY(open_chip(s, key, options, doc, detail));
     return read_files(s, options, doc, detail);
 }

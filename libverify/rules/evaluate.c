@@ -16,8 +16,6 @@
 #include "rules/decision.h"
 #include "rules/engine.h"
 
-#define MAX_CANDIDATES 64
-
 enum tri { T_HOLD, T_FAIL, T_UNKNOWN };
 
 struct ctx {
@@ -576,8 +574,18 @@ static void free_cands(struct cand *c, size_t n)
 /* One dimension decided by rules of one kind (everything but admissibility). */
 static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
 {
+    /* Room for every rule of this kind: no candidate is ever dropped for lack of space. */
+    size_t room = 1;
+    for (size_t si = 0; si < x->e->n_sets; si++)
+        for (size_t ri = 0; ri < x->e->sets[si].n_rules; ri++)
+            room += x->e->sets[si].rules[ri].kind == kind;
+    struct cand *cands = calloc(room, sizeof *cands), *alts = calloc(room, sizeof *alts);
+    if (cands == NULL || alts == NULL) {
+        free(cands);
+        free(alts);
+        return NULL;
+    }
     json_t *trail = json_array();
-    struct cand cands[MAX_CANDIDATES], alts[MAX_CANDIDATES];
     size_t n_cands = 0, n_alts = 0;
     struct cand *acc = NULL;
     for (size_t si = 0; si < x->e->n_sets; si++) {
@@ -608,11 +616,6 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
             if (kind == RK_ENTRY_VALIDITY)
                 compute_grant(x, &cd);
             bool alt = is_discretionary(r);
-            if ((alt ? n_alts : n_cands) >= MAX_CANDIDATES) {
-                set_result(step, "not_evaluated");
-                json_decref(cd.categories);
-                continue;
-            }
             set_result(step, alt ? "alternative" : "applies");
             if (alt) {
                 alts[n_alts++] = cd;
@@ -704,6 +707,8 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
     }
     free_cands(cands, n_cands);
     free_cands(alts, n_alts);
+    free(cands);
+    free(alts);
     return out;
 }
 
@@ -860,7 +865,10 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
     json_t *dims = json_object();
     bool refused;
     json_t *adm = admissibility(&x, &refused);
-    json_object_set_new(dims, "visa_needed", resolve(&x, VFY_DIM_VISA_NEEDED, RK_VISA));
+    bool complete = dims != NULL && adm != NULL;
+    json_t *visa = resolve(&x, VFY_DIM_VISA_NEEDED, RK_VISA);
+    complete &= visa != NULL;
+    json_object_set_new(dims, "visa_needed", visa);
     json_object_set_new(dims, "admissible", adm);
     static const enum rule_kind kinds[VFY_DIM_COUNT] = {
         RK_VISA, RK_CHECK, RK_FEE, RK_SERVICE_FEE_CAP, RK_DEADLINE, RK_ENTRY_VALIDITY,
@@ -868,9 +876,15 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
     };
     for (int d = VFY_DIM_FEE; d < VFY_DIM_COUNT; d++) {
         json_t *v = refused ? not_evaluated() : resolve(&x, d, kinds[d]);
+        complete &= v != NULL;
         if (refused && d == VFY_DIM_FEE)
             json_object_set_new(v, "refund", json_true());
         json_object_set_new(dims, kind_dim_names[d], v);
+    }
+    /* A decision missing a dimension is never returned. */
+    if (!complete) {
+        json_decref(dims);
+        return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while evaluating the case");
     }
     return rd_decision_new(engine, dims, out, detail);
 }

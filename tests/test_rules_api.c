@@ -9,24 +9,10 @@
 #include "support.h"
 #include "test_rules_support.h"
 
-static vfy_rules_case *load_case(const char *name)
-{
-    char rel[256], path[4096];
-    snprintf(rel, sizeof rel, "tests/data/rules/cases/%s.json", name);
-    size_t len;
-    uint8_t *buf = read_file_or_fail(repo_path(rel, path, sizeof path), &len);
-    vfy_rules_case *c;
-    vfy_detail d;
-    vfy_detail_clear(&d);
-    cr_assert_eq(vfy_rules_case_parse(buf, len, &c, &d), VFY_OK, "%s", d.message);
-    free(buf);
-    return c;
-}
-
 Test(rules_api, walk_the_trail_of_a_fee)
 {
     vfy_rules_engine *e = rules_engine(VFY_RULES_PRODUCTION, NULL);
-    vfy_rules_case *c = load_case("e02-child-6th-birthday");
+    vfy_rules_case *c = rules_case("e02-child-6th-birthday");
     vfy_rules_decision *dec;
     vfy_detail d;
     vfy_detail_clear(&d);
@@ -63,7 +49,7 @@ Test(rules_api, walk_the_trail_of_a_fee)
 Test(rules_api, pii_only_when_asked)
 {
     vfy_rules_engine *e = rules_engine(VFY_RULES_PRODUCTION, NULL);
-    vfy_rules_case *c = load_case("e12-second-visa-overstayed");
+    vfy_rules_case *c = rules_case("e12-second-visa-overstayed");
     vfy_rules_decision *dec;
     cr_assert_eq(vfy_rules_evaluate(e, c, NULL, &dec, NULL), VFY_OK);
     char *text = vfy_rules_decision_json(dec, 0);
@@ -146,7 +132,7 @@ static void *work(void *arg)
 Test(rules_api, one_engine_many_threads)
 {
     vfy_rules_engine *e = rules_engine(VFY_RULES_PRODUCTION, NULL);
-    vfy_rules_case *c = load_case("e11-business-three-lawful-visas");
+    vfy_rules_case *c = rules_case("e11-business-three-lawful-visas");
     pthread_t t[4];
     struct worker w[4];
     for (int i = 0; i < 4; i++) {

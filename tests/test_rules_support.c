@@ -54,9 +54,8 @@ vfy_rules_engine *rules_engine(vfy_rules_mode mode, const char *const *extra)
     return e;
 }
 
-json_t *rules_api(vfy_rules_mode mode, const char *const *extra, const char *name)
+vfy_rules_case *rules_case(const char *name)
 {
-    vfy_rules_engine *e = rules_engine(mode, extra);
     char rel[256], path[4096];
     snprintf(rel, sizeof rel, "tests/data/rules/cases/%s.json", name);
     size_t len;
@@ -66,6 +65,15 @@ json_t *rules_api(vfy_rules_mode mode, const char *const *extra, const char *nam
     vfy_detail_clear(&d);
     cr_assert_eq(vfy_rules_case_parse(buf, len, &c, &d), VFY_OK, "%s: %s", name, d.message);
     free(buf);
+    return c;
+}
+
+json_t *rules_api(vfy_rules_mode mode, const char *const *extra, const char *name)
+{
+    vfy_rules_engine *e = rules_engine(mode, extra);
+    vfy_rules_case *c = rules_case(name);
+    vfy_detail d;
+    vfy_detail_clear(&d);
     vfy_rules_decision *dec;
     cr_assert_eq(vfy_rules_evaluate(e, c, NULL, &dec, &d), VFY_OK, "%s", d.message);
     char *text = vfy_rules_decision_json(dec, 0);

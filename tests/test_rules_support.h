@@ -18,6 +18,8 @@ vfy_rules_trust *rules_dev_trust(void);
  * paths, may be NULL), in `mode`, trusting the development key. Status refusals are
  * allowed (they are listed by the engine); any other failure fails the test. */
 vfy_rules_engine *rules_engine(vfy_rules_mode mode, const char *const *extra);
+/* tests/data/rules/cases/NAME.json parsed. */
+vfy_rules_case *rules_case(const char *name);
 /* The decision JSON for tests/data/rules/cases/NAME.json through the C API. */
 json_t *rules_api(vfy_rules_mode mode, const char *const *extra, const char *name);
 /* The same through `vfy rules eval --json`. */

@@ -163,38 +163,15 @@ static vfy_status parse_history_item(rj_path *p, const json_t *o, struct history
     return rj_enum(p, o, "source", false, sources, 4, 0, &e);
 }
 
-static vfy_status parse_list(rj_path *p, const json_t *parent, const char *key, size_t max,
-                             size_t elem, void **items, size_t *count,
-                             vfy_status (*one)(rj_path *, const json_t *, void *))
+static vfy_status one_claim(rj_path *p, const json_t *x, void *ctx, void *item)
 {
-    const json_t *a = json_object_get(parent, key);
-    if (a == NULL || json_is_null(a))
-        return VFY_OK;
-    size_t m = rj_push_key(p, key);
-    if (!json_is_array(a) || json_array_size(a) > max)
-        return rj_fail(p, "an array of at most %zu entries is required", max);
-    *items = calloc(json_array_size(a) + 1, elem);
-    if (*items == NULL)
-        return VFY_E_NO_MEMORY;
-    size_t i;
-    json_t *x;
-    json_array_foreach(a, i, x) {
-        size_t mi = rj_push_index(p, i);
-        *count = i + 1;
-        VFY_TRY(one(p, x, (char *)*items + i * elem));
-        rj_pop(p, mi);
-    }
-    rj_pop(p, m);
-    return VFY_OK;
-}
-
-static vfy_status one_claim(rj_path *p, const json_t *x, void *item)
-{
+    (void)ctx;
     ((struct claim *)item)->status_end = DATE_NONE;
     return parse_claim(p, x, item);
 }
-static vfy_status one_history(rj_path *p, const json_t *x, void *item)
+static vfy_status one_history(rj_path *p, const json_t *x, void *ctx, void *item)
 {
+    (void)ctx;
     return parse_history_item(p, x, item);
 }
 
@@ -219,8 +196,8 @@ static vfy_status parse_application(rj_path *p, const json_t *a, struct vfy_rule
         rj_pop(p, m);
     }
     VFY_TRY(alpha3_member(p, a, "destination", c->destination));
-    return parse_list(p, a, "claims", MAX_CLAIMS, sizeof(struct claim), (void **)&c->claims,
-                      &c->n_claims, one_claim);
+    return rj_array(p, a, "claims", MAX_CLAIMS, sizeof(struct claim), (void **)&c->claims,
+                    &c->n_claims, NULL, one_claim);
 }
 
 vfy_status vfy_rules_case_parse(const void *json, size_t len, vfy_rules_case **out, vfy_detail *detail)
@@ -255,8 +232,8 @@ vfy_status vfy_rules_case_parse(const void *json, size_t len, vfy_rules_case **o
             rj_pop(&p, m);
     }
     if (s == VFY_OK)
-        s = parse_list(&p, root, "visa_history", MAX_HISTORY, sizeof(struct history_item),
-                       (void **)&c->history, &c->n_history, one_history);
+        s = rj_array(&p, root, "visa_history", MAX_HISTORY, sizeof(struct history_item),
+                     (void **)&c->history, &c->n_history, NULL, one_history);
     json_decref(root);
     if (s != VFY_OK) {
         vfy_rules_case_free(c);

@@ -399,6 +399,21 @@ static int32_t gate(const struct ctx *x, const struct ruleset *rs, const struct 
     return d;
 }
 
+/* Opens a rule's trail step and gates it: returns the anchor date, or DATE_NONE when
+ * the rule does not apply (the step says why). `preds` receives the predicate list. */
+static int32_t open_step(const struct ctx *x, const struct ruleset *rs, const struct rule *r,
+                         json_t *trail, json_t **step, json_t **preds)
+{
+    *step = new_step(rs, r, x->c->dates[r->anchor]);
+    json_array_append_new(trail, *step);
+    int32_t d = gate(x, rs, r, *step);
+    if (d != DATE_NONE) {
+        *preds = json_array();
+        json_object_set_new(*step, "predicates", *preds);
+    }
+    return d;
+}
+
 /* ---- values and their order ----------------------------------------------- */
 
 static bool is_discretionary(const struct rule *r)
@@ -597,14 +612,11 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
             const struct rule *r = &rs->rules[ri];
             if (r->kind != kind)
                 continue;
-            json_t *step = new_step(rs, r, x->c->dates[r->anchor]);
-            json_array_append_new(trail, step);
-            int32_t d = gate(x, rs, r, step);
+            json_t *step, *preds;
+            int32_t d = open_step(x, rs, r, trail, &step, &preds);
             if (d == DATE_NONE)
                 continue;
             struct cand cd = { .rs = rs, .r = r, .step = step, .status_end = DATE_NONE };
-            json_t *preds = json_array();
-            json_object_set_new(step, "predicates", preds);
             enum tri t = predicate_test(x, rs, &r->when, d, preds, &cd);
             if (t != T_HOLD) {
                 set_result(step, t == T_FAIL ? "failed" : "not_evaluated");
@@ -800,13 +812,10 @@ static json_t *admissibility(const struct ctx *x, bool *refused)
             const struct rule *r = &rs->rules[ri];
             if (r->kind != RK_CHECK)
                 continue;
-            json_t *step = new_step(rs, r, x->c->dates[r->anchor]);
-            json_array_append_new(trail, step);
-            int32_t d = gate(x, rs, r, step);
+            json_t *step, *preds;
+            int32_t d = open_step(x, rs, r, trail, &step, &preds);
             if (d == DATE_NONE)
                 continue;
-            json_t *preds = json_array();
-            json_object_set_new(step, "predicates", preds);
             struct cand scratch = { .status_end = DATE_NONE };
             enum tri t = predicate_test(x, rs, &r->when, d, preds, &scratch);
             json_decref(scratch.categories);

@@ -372,3 +372,30 @@ vfy_status rj_alpha3s(rj_path *p, const json_t *obj, const char *key, char (**ou
     *n = json_array_size(v);
     return VFY_OK;
 }
+
+vfy_status rj_array(rj_path *p, const json_t *parent, const char *key, size_t max, size_t elem_size,
+                    void **items, size_t *count, void *ctx,
+                    vfy_status (*one)(rj_path *p, const json_t *v, void *ctx, void *item))
+{
+    const json_t *a = json_object_get(parent, key);
+    if (a == NULL || json_is_null(a))
+        return VFY_OK;
+    size_t m = rj_push_key(p, key);
+    if (!json_is_array(a) || json_array_size(a) > max)
+        return rj_fail(p, "an array of at most %zu entries is required", max);
+    *items = calloc(json_array_size(a) + 1, elem_size);
+    if (*items == NULL)
+        return VFY_E_NO_MEMORY;
+    size_t i;
+    json_t *x;
+    json_array_foreach(a, i, x) {
+        size_t mi = rj_push_index(p, i);
+        p->rule_id = NULL;
+        *count = i + 1;
+        VFY_TRY(one(p, x, ctx, (char *)*items + i * elem_size));
+        p->rule_id = NULL;
+        rj_pop(p, mi);
+    }
+    rj_pop(p, m);
+    return VFY_OK;
+}

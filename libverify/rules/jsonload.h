@@ -51,6 +51,12 @@ vfy_status rj_strings(rj_path *p, const json_t *obj, const char *key, size_t max
 /* "all" (out NULL) or an array of three-letter upper-case codes. */
 vfy_status rj_alpha3s(rj_path *p, const json_t *obj, const char *key, char (**out)[4], size_t *n);
 bool rj_is_alpha3(const char *s);
+/* An optional array of at most max objects, each compiled by `one` into consecutive
+ * elem_size-byte items of a new array (*count counts an item before it is compiled, so
+ * that the caller frees half-built items on failure). */
+vfy_status rj_array(rj_path *p, const json_t *parent, const char *key, size_t max, size_t elem_size,
+                    void **items, size_t *count, void *ctx,
+                    vfy_status (*one)(rj_path *p, const json_t *v, void *ctx, void *item));
 void rj_free_strings(char **v, size_t n);
 
 #endif

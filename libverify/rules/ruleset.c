@@ -476,41 +476,9 @@ static vfy_status compile_suspension(rj_path *p, const json_t *o, struct ruleset
     return VFY_OK;
 }
 
-static vfy_status compile_array(rj_path *p, const json_t *root, const char *key, size_t max,
-                                size_t elem_size, void **items, size_t *count, struct ruleset *rs,
-                                vfy_status (*one)(rj_path *, const json_t *, struct ruleset *, void *))
+static vfy_status one_category(rj_path *p, const json_t *x, void *ctx, void *item)
 {
-    const json_t *a = json_object_get(root, key);
-    if (a == NULL)
-        return VFY_OK;
-    size_t m = rj_push_key(p, key);
-    if (!json_is_array(a) || json_array_size(a) > max) {
-        vfy_status s = rj_fail(p, "an array of at most %zu entries is required", max);
-        rj_pop(p, m);
-        return s;
-    }
-    *items = calloc(json_array_size(a) + 1, elem_size);
-    if (*items == NULL)
-        return VFY_E_NO_MEMORY;
-    size_t i;
-    json_t *x;
-    json_array_foreach(a, i, x) {
-        size_t mi = rj_push_index(p, i);
-        p->rule_id = NULL;
-        /* Counted before compiling so that a half-built entry is freed on failure. */
-        *count = i + 1;
-        vfy_status s = one(p, x, rs, (char *)*items + i * elem_size);
-        if (s != VFY_OK)
-            return s;
-        p->rule_id = NULL;
-        rj_pop(p, mi);
-    }
-    rj_pop(p, m);
-    return VFY_OK;
-}
-
-static vfy_status one_category(rj_path *p, const json_t *x, struct ruleset *rs, void *item)
-{
+    struct ruleset *rs = ctx;
     /* Categories are visible to later entries only once complete. */
     size_t n = rs->n_categories;
     rs->n_categories = n - 1;
@@ -519,8 +487,9 @@ static vfy_status one_category(rj_path *p, const json_t *x, struct ruleset *rs, 
     return s;
 }
 
-static vfy_status one_rule(rj_path *p, const json_t *x, struct ruleset *rs, void *item)
+static vfy_status one_rule(rj_path *p, const json_t *x, void *ctx, void *item)
 {
+    struct ruleset *rs = ctx;
     size_t n = rs->n_rules;
     rs->n_rules = n - 1;
     ((struct rule *)item)->index = n - 1;
@@ -529,9 +498,9 @@ static vfy_status one_rule(rj_path *p, const json_t *x, struct ruleset *rs, void
     return s;
 }
 
-static vfy_status one_suspension(rj_path *p, const json_t *x, struct ruleset *rs, void *item)
+static vfy_status one_suspension(rj_path *p, const json_t *x, void *ctx, void *item)
 {
-    return compile_suspension(p, x, rs, item);
+    return compile_suspension(p, x, ctx, item);
 }
 
 static vfy_status compile_header(rj_path *p, const json_t *root, struct ruleset *rs)
@@ -643,14 +612,14 @@ vfy_status rs_compile(const json_t *root, struct ruleset *rs, vfy_detail *detail
     rj_path_init(&p, VFY_E_RULES_SCHEMA, detail);
     vfy_status s = compile_header(&p, root, rs);
     if (s == VFY_OK)
-        s = compile_array(&p, root, "categories", MAX_CATEGORIES, sizeof(struct category),
-                          (void **)&rs->categories, &rs->n_categories, rs, one_category);
+        s = rj_array(&p, root, "categories", MAX_CATEGORIES, sizeof(struct category),
+                     (void **)&rs->categories, &rs->n_categories, rs, one_category);
     if (s == VFY_OK)
-        s = compile_array(&p, root, "rules", MAX_RULES, sizeof(struct rule), (void **)&rs->rules,
-                          &rs->n_rules, rs, one_rule);
+        s = rj_array(&p, root, "rules", MAX_RULES, sizeof(struct rule), (void **)&rs->rules,
+                     &rs->n_rules, rs, one_rule);
     if (s == VFY_OK)
-        s = compile_array(&p, root, "suspensions", MAX_SUSPENSIONS, sizeof(struct suspension),
-                          (void **)&rs->suspensions, &rs->n_suspensions, rs, one_suspension);
+        s = rj_array(&p, root, "suspensions", MAX_SUSPENSIONS, sizeof(struct suspension),
+                     (void **)&rs->suspensions, &rs->n_suspensions, rs, one_suspension);
     if (s == VFY_OK && rs->n_rules == 0 && rs->n_suspensions == 0) {
         rj_path_init(&p, VFY_E_RULES_SCHEMA, detail);
         s = rj_fail(&p, "a rule set has at least one rule or suspension");

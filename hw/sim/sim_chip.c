@@ -242,8 +242,11 @@ static const struct sim_command commands[] = {
     { INS_READ_BINARY_ODD, 0, 0, false, read_binary_odd },
     { 0x84, 0, 0, false, sim_get_challenge },
     { 0x82, 0, 0, false, sim_mutual_authenticate },
+    { 0x88, 0, 0, false, sim_internal_authenticate },
+    { 0x22, 0x41A6, 0xFFFF, false, sim_mse_set_kat },
+    { 0x22, 0x41A4, 0xFFFF, false, sim_mse_set_at_ca },
     { 0x22, 0xC1A4, 0xFFFF, false, sim_mse },
-    { 0x86, 0, 0, false, sim_general_authenticate },
+    { 0x86, 0, 0, false, sim_general_authenticate_any },
 };
 
 static void dispatch(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_resp *r)
@@ -350,6 +353,7 @@ static void process(vfy_sim_chip *c, const struct sim_apdu *outer, struct sim_re
             sim_resp_set(r, NULL, 0, SW_UNKNOWN);
         }
     }
+    sim_auth_after_response(c);
     if (outer->le == 65536 && c->p.le65536_empty)
         sim_resp_set(r, NULL, 0, SW_OK);
 }
@@ -421,6 +425,7 @@ void vfy_sim_chip_reset(vfy_sim_chip *c)
     c->access_granted = false;
     sim_sm_close(&c->sm);
     sim_pace_reset(c);
+    sim_auth_reset(c);
     free(c->pending);
     c->pending = NULL;
     c->pending_len = c->pending_pos = 0;
@@ -454,6 +459,7 @@ void vfy_sim_chip_free(vfy_sim_chip *c)
     if (c == NULL)
         return;
     vfy_sim_chip_reset(c);
+    sim_auth_free(c);
     sim_files_free(c);
     free(c->resp_buf);
     free(c->cmd_buf);

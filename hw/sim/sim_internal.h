@@ -167,4 +167,14 @@ void sim_mse(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_resp *r);
 void sim_general_authenticate(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_resp *r);
 void sim_pace_reset(vfy_sim_chip *c);
 
+/* sim_auth.c: Active Authentication and Chip Authentication v1. */
+void sim_internal_authenticate(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_resp *r);
+void sim_mse_set_kat(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_resp *r);
+void sim_mse_set_at_ca(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_resp *r);
+void sim_general_authenticate_any(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_resp *r);
+/* Switches to the CA session keys once the answer that completed CA was wrapped. */
+void sim_auth_after_response(vfy_sim_chip *c);
+void sim_auth_reset(vfy_sim_chip *c);
+void sim_auth_free(vfy_sim_chip *c);
+
 #endif

@@ -24,6 +24,7 @@
 
 #include <time.h>
 
+#include "verify/chip.h"
 #include "verify/common.h"
 #include "verify/document.h"
 #include "verify/mrz.h"
@@ -75,11 +76,19 @@ typedef struct vfy_verdict {
     char quirks[256];                 /* field quirks met, comma-separated */
 } vfy_verdict;
 
+/* What the chip itself proved during a read (vfy_session_authenticate). */
+typedef struct vfy_chip_checks {
+    vfy_check_result access_control;
+    vfy_check_result active_auth;
+    vfy_check_result chip_auth;
+} vfy_chip_checks;
+
 typedef struct vfy_verify_options {
     time_t at;                  /* validity time; 0 means now */
     const vfy_mrz *mrz;         /* the MRZ used to open the chip, or NULL */
     unsigned min_rsa_bits;      /* 0 means 1024 */
     bool refuse_sha1;           /* refuse SHA-1 anywhere in the SOD signature or hashes */
+    const vfy_chip_checks *chip;/* results of the chip's own proof, or NULL (offline) */
 } vfy_verify_options;
 
 /*
@@ -93,6 +102,18 @@ typedef struct vfy_verify_options {
 VFY_API VFY_NODISCARD vfy_status vfy_verify_document(const vfy_document *doc, const vfy_trust *trust,
                                                      const vfy_verify_options *options,
                                                      vfy_verdict *out, vfy_detail *detail);
+
+/*
+ * On a session that has read `doc` (vfy_session_read_document): records how access
+ * control went, reads DG14/DG15 when the SOD lists them but EF.COM did not (added to
+ * doc, so Passive Authentication hashes them), then runs Chip Authentication (DG14;
+ * done already when PACE-CAM opened the chip) and Active Authentication (DG15) with a
+ * fresh challenge. Each outcome goes to `out` (FAILED with its reason when the chip
+ * does not prove itself; NOT_SUPPORTED when it offers no such key). Returns VFY_OK
+ * whenever the checks were recorded; pass `out` as vfy_verify_options.chip.
+ */
+VFY_API VFY_NODISCARD vfy_status vfy_session_authenticate(vfy_session *s, vfy_document *doc,
+                                                          vfy_chip_checks *out, vfy_detail *detail);
 
 /* Records a check result (for access_control, active_auth, chip_auth). */
 VFY_API void vfy_verdict_set_check(vfy_check_result *check, vfy_outcome outcome, vfy_status status,

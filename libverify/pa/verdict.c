@@ -318,6 +318,11 @@ vfy_status vfy_verify_document(const vfy_document *doc, const vfy_trust *trust,
     for (unsigned dg = 1; dg <= 16; dg++)
         set(&v->dg_hashes[dg], VFY_OUTCOME_NOT_CHECKED, VFY_OK, "%s", nc);
     init_chip_checks(doc, v);
+    if (opt->chip != NULL) {
+        v->access_control = opt->chip->access_control;
+        v->active_auth = opt->chip->active_auth;
+        v->chip_auth = opt->chip->chip_auth;
+    }
     check_dg1_against_mrz(doc, opt->mrz, v);
 
     const uint8_t *sod_bytes;

@@ -5,7 +5,9 @@
 #include <eac/eac.h>
 #include <eac/objects.h>
 #include <eac/pace.h>
+#include <openssl/asn1.h>
 #include <openssl/buffer.h>
+#include <openssl/objects.h>
 #include <string.h>
 
 #include "chip/apdu.h"
@@ -153,6 +155,37 @@ static void sm_command(op_chip *c, const uint8_t *cmd, size_t cmd_len, uint8_t *
     BUF_MEM_free(rm);
 }
 
+/* MSE:Set AT as a chip with several PACEInfos handles it: the protocol of 80 with the
+ * domain parameters of 84, or, without 84, the chip's first PACEInfo (EF.CardAccess order). */
+static bool mse_set_at(op_chip *c, const vfy_apdu *a)
+{
+    vfy_cursor cur;
+    vfy_cur_init(&cur, a->data, a->data_len, "MSE", NULL);
+    const uint8_t *oid = NULL;
+    size_t oid_len = 0;
+    int param = -1;
+    while (!vfy_cur_at_end(&cur)) {
+        vfy_tlv t;
+        if (vfy_tlv_next(&cur, 0, &t) != VFY_OK)
+            return false;
+        if (t.tag == 0x80) {
+            oid = t.value.data;
+            oid_len = t.value.len;
+        } else if (t.tag == 0x84 && t.value.len == 1) {
+            param = t.value.data[0];
+        }
+    }
+    if (param < 0 || oid == NULL || oid_len > 100)
+        return true; /* keeps the PACE context EF.CardAccess gave first */
+    uint8_t der[128] = { 0x06, (uint8_t)oid_len };
+    memcpy(der + 2, oid, oid_len);
+    const unsigned char *p = der;
+    ASN1_OBJECT *obj = d2i_ASN1_OBJECT(NULL, &p, (long)oid_len + 2);
+    int nid = obj != NULL ? OBJ_obj2nid(obj) : NID_undef;
+    ASN1_OBJECT_free(obj);
+    return nid != NID_undef && EAC_CTX_init_pace(c->ctx, nid, param) == 1;
+}
+
 static vfy_status op_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd_len,
                               uint8_t *resp, size_t cap, size_t *len, vfy_detail *detail)
 {
@@ -168,7 +201,7 @@ static vfy_status op_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd_l
     cr_assert_eq(vfy_apdu_decode(cmd, cmd_len, &a, NULL), VFY_OK);
     BUF_MEM *in = NULL;
     if (a.ins == 0x22) {
-        put(resp, len, 0x9000);
+        put(resp, len, mse_set_at(c, &a) ? 0x9000 : 0x6A80);
     } else if (a.ins == 0x86 && c->step == 0) {
         c->step++;
         answer_7c(resp, len, 0x80, PACE_STEP1_enc_nonce(c->ctx, c->pi));
@@ -211,13 +244,9 @@ static const char *MRZ_INFO = "L898902C<369080619406236";
 
 /* One PACE run: OpenPACE chip configured from a one-PACEInfo EF.CardAccess. *secret_len
  * receives the length of OpenPACE's shared secret K. */
-static vfy_status run_once(const uint8_t oid_last[2], unsigned param_id, bool can,
-                           enum eac_tr_version tr, const char *terminal_password,
-                           size_t *secret_len, vfy_detail *d)
+static vfy_status run_with(const uint8_t *ca, size_t ca_len, bool can, enum eac_tr_version tr,
+                           const char *terminal_password, size_t *secret_len, vfy_detail *d)
 {
-    uint8_t ca[] = { 0x31, 0x14, 0x30, 0x12, 0x06, 0x0A, 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02,
-                     0x02, 0x04, oid_last[0], oid_last[1], 0x02, 0x01, 0x02, 0x02, 0x01,
-                     (uint8_t)param_id };
     EAC_init();
     op_chip c;
     memset(&c, 0, sizeof c);
@@ -226,7 +255,7 @@ static vfy_status run_once(const uint8_t oid_last[2], unsigned param_id, bool ca
     c.t.caps.max_response = 65538;
     c.ctx = EAC_CTX_new();
     c.ctx->tr_version = tr;
-    cr_assert_eq(EAC_CTX_init_ef_cardaccess(ca, sizeof ca, c.ctx), 1);
+    cr_assert_eq(EAC_CTX_init_ef_cardaccess(ca, ca_len, c.ctx), 1);
     if (can) {
         c.pi = PACE_SEC_new("123456", 6, PACE_CAN);
     } else {
@@ -235,7 +264,7 @@ static vfy_status run_once(const uint8_t oid_last[2], unsigned param_id, bool ca
         c.pi = PACE_SEC_new((const char *)k, sizeof k, PACE_RAW);
     }
     vfy_card_access parsed;
-    cr_assert_eq(vfy_card_access_parse(ca, sizeof ca, &parsed, NULL), VFY_OK);
+    cr_assert_eq(vfy_card_access_parse(ca, ca_len, &parsed, NULL), VFY_OK);
     const vfy_pace_info *info = vfy_card_access_best(&parsed);
     cr_assert_not_null(info);
 
@@ -267,6 +296,16 @@ static vfy_status run_once(const uint8_t oid_last[2], unsigned param_id, bool ca
     EAC_CTX_clear_free(c.ctx);
     EAC_cleanup();
     return s;
+}
+
+static vfy_status run_once(const uint8_t oid_last[2], unsigned param_id, bool can,
+                           enum eac_tr_version tr, const char *terminal_password,
+                           size_t *secret_len, vfy_detail *d)
+{
+    uint8_t ca[] = { 0x31, 0x14, 0x30, 0x12, 0x06, 0x0A, 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02,
+                     0x02, 0x04, oid_last[0], oid_last[1], 0x02, 0x01, 0x02, 0x02, 0x01,
+                     (uint8_t)param_id };
+    return run_with(ca, sizeof ca, can, tr, terminal_password, secret_len, d);
 }
 
 /* OpenPACE keeps a DH shared secret without its leading zero bytes (OpenSSL's unpadded
@@ -341,3 +380,26 @@ Test(openpace, im_of_tr03110_v2_01_is_not_icao_im_and_fails_closed)
     cr_assert(strstr(d.message, "6300") != NULL, "%s", d.message);
 }
 
+
+/* A chip with two PACEInfos (GM 3DES on P-256 first, GM AES-128 on brainpoolP256r1 second):
+ * the terminal picks AES-128 and names its parameters in MSE:Set AT (84), and the chip
+ * switches to them; without 84 the chip would run its first set and the session fails. */
+Test(openpace, several_pace_infos_parameter_id_selects_the_set)
+{
+    static const uint8_t ca[] = {
+        0x31, 0x28,
+        0x30, 0x12, 0x06, 0x0A, 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x02, 0x01,
+        0x02, 0x01, 0x02, 0x02, 0x01, 0x0C,
+        0x30, 0x12, 0x06, 0x0A, 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x02, 0x02,
+        0x02, 0x01, 0x02, 0x02, 0x01, 0x0D,
+    };
+    vfy_card_access parsed;
+    cr_assert_eq(vfy_card_access_parse(ca, sizeof ca, &parsed, NULL), VFY_OK);
+    cr_assert_eq(vfy_card_access_best(&parsed)->cipher, VFY_CIPHER_AES128);
+    cr_assert_eq(vfy_card_access_best(&parsed)->parameter_id, 13);
+    size_t secret_len;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(run_with(ca, sizeof ca, false, EAC_TR_VERSION_2_02, MRZ_INFO, &secret_len, &d),
+                 VFY_OK, "%s: %s", d.field, d.message);
+}

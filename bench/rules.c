@@ -145,7 +145,10 @@ int main(void)
         total += jobs[i].decisions;
     }
     double all = (double)total / (now() - t0);
-    printf("rules: %.0f decisions/s on %ld threads (one shared engine), %.2fx\n", all, cores, all / single);
+    double load[1] = { 0 };
+    getloadavg(load, 1);
+    printf("rules: %.0f decisions/s on %ld threads (one shared engine), %.2fx; load average %.1f "
+           "(other processes share these cores)\n", all, cores, all / single, load[0]);
 
     for (unsigned i = 0; i < N_CASES; i++)
         vfy_rules_case_free(cases[i]);

@@ -177,16 +177,25 @@ void vfy_rules_trust_free(vfy_rules_trust *trust)
     free(trust);
 }
 
+/* A key document, written without jansson so that no copy of a secret is left in
+ * memory we cannot wipe: only the publisher name goes through jansson, for escaping. */
 static char *dump_key(const char *publisher, const char *kid, const char *member, const char *hex,
                       const char *note)
 {
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "format", KEY_FORMAT, "algorithm",
-                          "Ed25519", "key_id", kid, "publisher", publisher, member, hex, "note", note);
-    if (o == NULL)
+    json_t *pub = json_string(publisher);
+    char *quoted = pub != NULL ? json_dumps(pub, JSON_ENCODE_ANY | JSON_ENSURE_ASCII) : NULL;
+    json_decref(pub);
+    if (quoted == NULL)
         return NULL;
-    char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    return s;
+    static const char fmt[] = "{\n  \"format\": \"" KEY_FORMAT "\",\n  \"algorithm\": \"Ed25519\",\n"
+                              "  \"key_id\": \"%s\",\n  \"publisher\": %s,\n  \"%s\": \"%s\",\n"
+                              "  \"note\": \"%s\"\n}";
+    size_t n = sizeof fmt + strlen(kid) + strlen(quoted) + strlen(member) + strlen(hex) + strlen(note);
+    char *out = malloc(n);
+    if (out != NULL)
+        snprintf(out, n, fmt, kid, quoted, member, hex, note);
+    free(quoted);
+    return out;
 }
 
 vfy_status vfy_rules_keygen(const char *publisher, char **secret_json, char **public_json,
@@ -248,6 +257,10 @@ vfy_status vfy_rules_sign(const void *ruleset, size_t len, const void *secret_js
     vfy_status s = rj_string(&p, key, "key_id", true, RS_KEY_ID_HEX, &kid);
     if (s == VFY_OK)
         s = hex_member(&p, key, "secret_key", sk, crypto_sign_SECRETKEYBYTES);
+    /* jansson's own copy of the secret, wiped before it is freed. */
+    json_t *secret_member = json_object_get(key, "secret_key");
+    if (json_is_string(secret_member))
+        sodium_memzero((char *)json_string_value(secret_member), json_string_length(secret_member));
     json_decref(key);
     char real_kid[RS_KEY_ID_HEX + 1];
     if (s == VFY_OK) {

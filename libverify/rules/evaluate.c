@@ -400,18 +400,36 @@ static int32_t gate(const struct ctx *x, const struct ruleset *rs, const struct 
 }
 
 /* Opens a rule's trail step and gates it: returns the anchor date, or DATE_NONE when
- * the rule does not apply (the step says why). `preds` receives the predicate list. */
+ * the rule does not apply (the step says why). `preds` receives the predicate list.
+ * Consecutive rules of one set out of force for the same reason share one step (its
+ * "rules" lists them), so that a superseded version does not double the trail. */
 static int32_t open_step(const struct ctx *x, const struct ruleset *rs, const struct rule *r,
-                         json_t *trail, json_t **step, json_t **preds)
+                         json_t *trail, json_t **step, json_t **preds, json_t **out_of_force)
 {
     *step = new_step(rs, r, x->c->dates[r->anchor]);
-    json_array_append_new(trail, *step);
     int32_t d = gate(x, rs, r, *step);
     if (d != DATE_NONE) {
+        json_array_append_new(trail, *step);
         *preds = json_array();
         json_object_set_new(*step, "predicates", *preds);
+        return d;
     }
-    return d;
+    const char *res = json_string_value(json_object_get(*step, "result"));
+    if (res == NULL || strcmp(res, "not_in_force") != 0) {
+        json_array_append_new(trail, *step);
+        return DATE_NONE;
+    }
+    if (*out_of_force != NULL && json_equal(json_object_get(*out_of_force, "explanation"),
+                                            json_object_get(*step, "explanation"))) {
+        json_array_append_new(json_object_get(*out_of_force, "rules"), json_string(r->id));
+        json_decref(*step);
+        *step = NULL;
+        return DATE_NONE;
+    }
+    json_object_set_new(*step, "rules", json_pack("[s]", r->id));
+    json_array_append_new(trail, *step);
+    *out_of_force = *step;
+    return DATE_NONE;
 }
 
 /* ---- values and their order ----------------------------------------------- */
@@ -608,12 +626,13 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
         if (!scope_applies(x, rs))
             continue;
         struct cand *local = NULL;
+        json_t *out_of_force = NULL;
         for (size_t ri = 0; ri < rs->n_rules; ri++) {
             const struct rule *r = &rs->rules[ri];
             if (r->kind != kind)
                 continue;
             json_t *step, *preds;
-            int32_t d = open_step(x, rs, r, trail, &step, &preds);
+            int32_t d = open_step(x, rs, r, trail, &step, &preds, &out_of_force);
             if (d == DATE_NONE)
                 continue;
             struct cand cd = { .rs = rs, .r = r, .step = step, .status_end = DATE_NONE };
@@ -808,12 +827,13 @@ static json_t *admissibility(const struct ctx *x, bool *refused)
         const struct ruleset *rs = &x->e->sets[si];
         if (!scope_applies(x, rs))
             continue;
+        json_t *out_of_force = NULL;
         for (size_t ri = 0; ri < rs->n_rules; ri++) {
             const struct rule *r = &rs->rules[ri];
             if (r->kind != RK_CHECK)
                 continue;
             json_t *step, *preds;
-            int32_t d = open_step(x, rs, r, trail, &step, &preds);
+            int32_t d = open_step(x, rs, r, trail, &step, &preds, &out_of_force);
             if (d == DATE_NONE)
                 continue;
             struct cand scratch = { .status_end = DATE_NONE };

@@ -252,3 +252,22 @@ Test(rules_signature, cli_production_needs_a_trust_file)
     cr_assert(strstr(out, "--trust") != NULL, "%s", out);
     free(out);
 }
+
+/* Found by fuzz/rules: a key object without its publisher leaked the key id. */
+Test(rules_signature, trust_file_missing_members_are_refused_without_leaks)
+{
+    static const char *const bad[] = {
+        "{\"algorithm\":\"Ed25519\",\"key_id\":\"d0985364f581e088f90e409a5ba20c\"}",
+        "{\"algorithm\":\"Ed25519\",\"publisher\":\"p\",\"key_id\":\"00\",\"public_key\":\"zz\"}",
+        "{\"keys\":[]}",
+        "{\"keys\":[{\"algorithm\":\"RSA\"}]}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        vfy_rules_trust *t = NULL;
+        vfy_detail d;
+        vfy_detail_clear(&d);
+        cr_assert_eq(vfy_rules_trust_load(bad[i], strlen(bad[i]), &t, &d), VFY_E_TRUST_STORE, "%s", bad[i]);
+        cr_assert_null(t);
+        cr_assert_neq(d.message[0], '\0');
+    }
+}

@@ -110,9 +110,9 @@ static vfy_status parse_public_key(rj_path *p, const json_t *o, struct trusted_k
     static const char *const algs[] = { "Ed25519" };
     int e;
     VFY_TRY(rj_enum(p, o, "algorithm", true, algs, 1, 0, &e));
+    VFY_TRY(rj_string(p, o, "publisher", true, 256, &k->publisher));
     char *kid = NULL;
     VFY_TRY(rj_string(p, o, "key_id", true, RS_KEY_ID_HEX, &kid));
-    VFY_TRY(rj_string(p, o, "publisher", true, 256, &k->publisher));
     vfy_status s = hex_member(p, o, "public_key", k->public_key, 32);
     if (s == VFY_OK) {
         key_id_of(k->public_key, k->key_id);

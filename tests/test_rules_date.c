@@ -49,3 +49,12 @@ Test(rules_date, months_clamp_to_the_end_of_the_month)
     rd_format(rd_add_months(D("2024-02-29"), -12), b);
     cr_assert_str_eq(b, "2023-02-28");
 }
+
+Test(rules_date, month_arithmetic_far_back_stays_a_calendar_date)
+{
+    int y, m, d;
+    rd_to_ymd(rd_add_months(D("1900-01-31"), -12 * 2000 - 1), &y, &m, &d);
+    cr_assert_eq(y, -101);
+    cr_assert_eq(m, 12);
+    cr_assert_eq(d, 31);
+}

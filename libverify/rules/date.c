@@ -79,9 +79,12 @@ int32_t rd_add_months(int32_t days, int months)
 {
     int y, m, d;
     rd_to_ymd(days, &y, &m, &d);
-    int total = y * 12 + (m - 1) + months;
-    y = total / 12;
-    m = total % 12 + 1;
+    /* Floor division: correct for totals below year 0 too (never reached with the
+     * bounded dates and amounts rule sets may carry, but cheap to get right). */
+    long total = (long)y * 12 + (m - 1) + months;
+    long q = total >= 0 ? total / 12 : -((-total + 11) / 12);
+    y = (int)q;
+    m = (int)(total - q * 12) + 1;
     if (d > month_days(y, m))
         d = month_days(y, m);
     return rd_from_ymd(y, m, d);

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = size - 1;
     vfy_detail d;
     vfy_detail_clear(&d);
-    switch (data[0] % 13) {
+    switch (data[0] % 14) {
     case 0: { vfy_lds_com o; (void)vfy_lds_parse_com(in, n, &o, &d); break; }
     case 1: { vfy_bytes o; (void)vfy_lds_dg1_mrz(in, n, &o, &d); break; }
     case 2: { vfy_lds_dg2 o; (void)vfy_lds_parse_dg2(in, n, &o, &d); break; }
@@ -41,6 +41,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             pa_signature_free(&sig);
             lds_sod_close(&sod);
         }
+        break;
+    }
+    case 12: {
+        /* Active Authentication: a DG15 whose length is the next byte, then the signature. */
+        static const uint8_t challenge[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+        if (n < 1)
+            break;
+        size_t k = in[0] < n - 1 ? in[0] : n - 1;
+        (void)vfy_aa_verify(in + 1, k, NULL, 0, challenge, 8, in + 1 + k, n - 1 - k, &d);
         break;
     }
     default: {

@@ -57,5 +57,6 @@ int cmd_rules(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
 int cmd_specimen(int argc, char **argv);
+int cmd_seal(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@ static const struct cli_command commands[] = {
     { "verify", cmd_verify, "prove a dump folder genuine: Passive Authentication against CSCAs" },
     { "trust", cmd_trust, "show what a trust store holds and why anything was rejected" },
     { "specimen", cmd_specimen, "make a validly signed specimen passport dump folder" },
+    { "seal", cmd_seal, "decode and verify a visa seal (VDS, IDB, VDS-NC)" },
 };
 
 static void usage(FILE *f)

@@ -17,5 +17,6 @@
 #include "verify/verdict.h"
 #include "verify/rules.h"
 #include "verify/specimen.h"
+#include "verify/seal.h"
 
 #endif

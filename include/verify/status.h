@@ -87,6 +87,7 @@
     X(VFY_E_SEAL_UNSIGNED,       602, "the seal carries no signature") \
     X(VFY_E_INFLATE,             603, "the compressed data is corrupt") \
     X(VFY_E_DECOMPRESSION_BOMB,  604, "the compressed data expands beyond the allowed size") \
+    X(VFY_E_SEAL_SIGNER_UNKNOWN, 605, "no barcode-signer certificate matches the seal's signer and reference") \
     /* rule sets and eligibility: 700-799 */ \
     X(VFY_E_RULES_PARSE,         700, "the rule set is not valid JSON") \
     X(VFY_E_RULES_SCHEMA,        701, "the rule set does not follow the rule-set format") \

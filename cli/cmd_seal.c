@@ -1,0 +1,467 @@
+/* vfy seal: decode and verify a visa seal (VDS, IDB, VDS-NC). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define SEAL_FILE_MAX (2u * VFY_SEAL_MAX_INPUT + 16u)
+#define SEAL_MAX_PATHS 16
+
+static void seal_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: vfy seal [--json] [--trust PATH]... [--signers PATH]... [--hex]\n"
+            "                [--mrz LINES] [FILE|-]\n"
+            "\n"
+            "Decodes and verifies a visa seal: an ICAO Visible Digital Seal (binary VDS, as\n"
+            "the DataMatrix decoder returns it, or as hex with --hex), an ICAO IDB barcode\n"
+            "(RDB1/NDB1 text) or a VDS-NC (JSON). The kind is recognised from the input.\n"
+            "\n"
+            "options:\n"
+            "  --json           print one JSON object\n"
+            "  --trust PATH     trust anchors: CSCA certificates, master lists, CRLs, or\n"
+            "                   barcode-signer certificates trusted directly (repeatable)\n"
+            "  --signers PATH   barcode-signer certificates (DER or PEM), not trusted by\n"
+            "                   themselves: they must chain to a --trust CSCA (repeatable)\n"
+            "  --hex            the input is a VDS written as hexadecimal text\n"
+            "  --mrz LINES      the passport's MRZ (lines separated by newlines, or joined):\n"
+            "                   the seal's MRZ and passport number are compared with it\n"
+            "  -h, --help       show this help\n"
+            "\n"
+            "exit codes:\n"
+            "  0  valid: signed by a trusted signer, the signature verifies\n"
+            "  1  invalid: bad signature, malformed seal, untrusted chain, or a mismatch\n"
+            "     with the passport\n"
+            "  2  usage error or unreadable input\n"
+            "  4  unverified: the seal is unsigned or no trust anchor is known for it\n");
+}
+
+static int hex_digit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Hex text (whitespace ignored) to bytes, in place. */
+static bool unhex(char *text, size_t len, size_t *out_len)
+{
+    size_t o = 0;
+    int hi = -1;
+    for (size_t i = 0; i < len; i++) {
+        int c = (unsigned char)text[i];
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+            continue;
+        int v = hex_digit(c);
+        if (v < 0)
+            return false;
+        if (hi < 0) {
+            hi = v;
+        } else {
+            text[o++] = (char)(hi << 4 | v);
+            hi = -1;
+        }
+    }
+    *out_len = o;
+    return hi < 0;
+}
+
+static const char *coding_name(vfy_seal_coding c)
+{
+    switch (c) {
+    case VFY_SEAL_BINARY: return "binary";
+    case VFY_SEAL_C40: return "c40";
+    case VFY_SEAL_MRZ: return "mrz";
+    case VFY_SEAL_UINT: return "integer";
+    case VFY_SEAL_DATE: return "date";
+    case VFY_SEAL_DURATION: return "duration";
+    case VFY_SEAL_UTF8: return "utf8";
+    case VFY_SEAL_GROUP: return "group";
+    case VFY_SEAL_JSON: return "json";
+    }
+    return "binary";
+}
+
+static char *hex_of(const uint8_t *p, size_t n)
+{
+    char *s = malloc(2 * n + 1);
+    if (s == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        snprintf(s + 2 * i, 3, "%02x", p[i]);
+    s[2 * n] = '\0';
+    return s;
+}
+
+static const char *date_str(vfy_date d, char buf[16])
+{
+    snprintf(buf, 16, "%04d-%02d-%02d", d.year % 10000, d.month % 100, d.day % 100);
+    return buf;
+}
+
+static const char *time_str(time_t t, char buf[16])
+{
+    struct tm tm;
+    if (t == 0 || gmtime_r(&t, &tm) == NULL)
+        snprintf(buf, 16, "?");
+    else
+        strftime(buf, 16, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+/* ---- JSON -------------------------------------------------------------------- */
+static json_t *message_value_json(const vfy_seal_message *m)
+{
+    if (m->coding == VFY_SEAL_MRZ && m->text != NULL) {
+        json_t *lines = json_array();
+        const char *p = m->text;
+        for (;;) {
+            const char *nl = strchr(p, '\n');
+            size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+            json_array_append_new(lines, json_stringn(p, n));
+            if (nl == NULL)
+                break;
+            p = nl + 1;
+        }
+        return lines;
+    }
+    if (m->coding == VFY_SEAL_JSON && m->text != NULL) {
+        json_t *v = json_loads(m->text, JSON_DECODE_ANY, NULL);
+        return v != NULL ? v : json_string(m->text);
+    }
+    if (m->text != NULL)
+        return json_string(m->text);
+    if (m->conforms && m->coding == VFY_SEAL_UINT)
+        return json_integer((json_int_t)m->number);
+    if (m->conforms && m->coding == VFY_SEAL_DURATION)
+        return json_pack("{s:i,s:i,s:i}", "days", (int)m->days, "months", (int)m->months, "years", (int)m->years);
+    if (m->coding == VFY_SEAL_GROUP)
+        return json_null();
+    char *hex = hex_of(m->value, m->value_len);
+    json_t *v = hex != NULL ? json_string(hex) : json_null();
+    free(hex);
+    return v;
+}
+
+static json_t *messages_json(const vfy_seal_result *r, int parent)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < r->message_count; i++) {
+        const vfy_seal_message *m = &r->messages[i];
+        if (m->parent != parent)
+            continue;
+        json_t *o = json_object();
+        json_object_set_new(o, "tag", json_integer(m->tag));
+        json_object_set_new(o, "name", json_string(m->name));
+        json_object_set_new(o, "coding", json_string(coding_name(m->coding)));
+        json_object_set_new(o, "length", json_integer((json_int_t)m->value_len));
+        json_object_set_new(o, "conforms", json_boolean(m->conforms));
+        if (m->coding == VFY_SEAL_GROUP)
+            json_object_set_new(o, "messages", messages_json(r, (int)i));
+        else
+            json_object_set_new(o, "value", message_value_json(m));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+static json_t *header_json(const vfy_seal_result *r)
+{
+    const vfy_seal_header *h = &r->header;
+    char buf[16], hex[8];
+    json_t *o = json_object();
+    json_object_set_new(o, "issuing_country", json_string(h->country));
+    json_object_set_new(o, "issuing_country_c40", json_string(h->country_c40));
+    if (h->document_type != NULL)
+        json_object_set_new(o, "document_type", json_string(h->document_type));
+    if (r->kind == VFY_SEAL_KIND_VDS) {
+        snprintf(hex, sizeof hex, "0x%02x", h->version_byte);
+        json_object_set_new(o, "version_byte", json_string(hex));
+        json_object_set_new(o, "layout", json_string(h->layout == VFY_SEAL_LAYOUT_FIXED ? "fixed" : "variable"));
+        json_object_set_new(o, "signer_identifier", json_string(h->signer_id));
+        json_object_set_new(o, "certificate_reference", json_string(h->cert_ref));
+        json_object_set_new(o, "document_issue_date", json_string(date_str(h->issue_date, buf)));
+        json_object_set_new(o, "signature_creation_date", json_string(date_str(h->signature_date, buf)));
+        snprintf(hex, sizeof hex, "0x%02x", h->feature_ref);
+        json_object_set_new(o, "doc_feature_def_ref", json_string(hex));
+        snprintf(hex, sizeof hex, "0x%02x", h->type_category);
+        json_object_set_new(o, "doc_type_category", json_string(hex));
+        json_object_set_new(o, "header_length", json_integer((json_int_t)h->header_length));
+    } else if (r->kind == VFY_SEAL_KIND_IDB) {
+        char flag[2] = { h->flag, 0 };
+        json_object_set_new(o, "identifier", json_string(h->identifier));
+        json_object_set_new(o, "flag", json_string(flag));
+        json_object_set_new(o, "signed", json_boolean(h->is_signed));
+        json_object_set_new(o, "compressed", json_boolean(h->compressed));
+        json_object_set_new(o, "payload_length", json_integer((json_int_t)h->payload_length));
+        if (h->is_signed) {
+            json_object_set_new(o, "signature_algorithm", json_integer(h->signature_algorithm));
+            json_object_set_new(o, "certificate_reference", json_string(h->cert_ref));
+            json_object_set_new(o, "signature_creation_date", json_string(date_str(h->signature_date, buf)));
+            json_object_set_new(o, "has_signer_certificate", json_boolean(h->has_certificate));
+        }
+    } else if (r->kind == VFY_SEAL_KIND_VDSNC) {
+        json_object_set_new(o, "type", json_string(h->type));
+        json_object_set_new(o, "version", json_integer(h->nc_version));
+        json_object_set_new(o, "algorithm", json_string(h->algorithm));
+    }
+    return o;
+}
+
+static json_t *signer_json(const vfy_seal_result *r)
+{
+    const vfy_seal_signer *s = &r->signer;
+    if (!s->found)
+        return json_null();
+    char a[16], b[16];
+    json_t *o = json_object();
+    json_object_set_new(o, "subject", json_string(s->subject));
+    json_object_set_new(o, "issuer", json_string(s->issuer));
+    json_object_set_new(o, "serial", json_string(s->serial));
+    json_object_set_new(o, "not_before", json_string(time_str(s->not_before, a)));
+    json_object_set_new(o, "not_after", json_string(time_str(s->not_after, b)));
+    json_object_set_new(o, "embedded", json_boolean(s->embedded));
+    json_object_set_new(o, "direct_anchor", json_boolean(s->direct_anchor));
+    json_object_set_new(o, "chained", json_boolean(s->chained));
+    json_object_set_new(o, "valid_at_signing", s->has_signing_time ? json_boolean(s->valid_at_signing) : json_null());
+    json_object_set_new(o, "valid_now", json_boolean(s->valid_now));
+    json_object_set_new(o, "key", json_string(s->key));
+    json_object_set_new(o, "hash", json_string(s->hash));
+    return o;
+}
+
+static void print_result_json(const vfy_seal_result *r)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "kind", json_string(vfy_seal_kind_name(r->kind)));
+    json_object_set_new(o, "verdict", json_string(vfy_seal_verdict_name(r->verdict)));
+    json_object_set_new(o, "header", header_json(r));
+    json_object_set_new(o, "messages", messages_json(r, -1));
+    json_object_set_new(o, "signer", signer_json(r));
+    json_t *sig = json_object();
+    json_object_set_new(sig, "length", json_integer((json_int_t)r->signature_length));
+    json_object_set_new(sig, "signed_length", json_integer((json_int_t)r->signed_length));
+    json_object_set_new(sig, "checked", json_boolean(r->signature_checked));
+    json_object_set_new(sig, "ok", json_boolean(r->signature_ok));
+    json_object_set_new(o, "signature", sig);
+    json_t *choices = json_array();
+    for (unsigned i = 0; i < r->choice_count; i++)
+        json_array_append_new(choices, json_string(r->choices[i]));
+    json_object_set_new(o, "choices", choices);
+    if (r->mrz_checked) {
+        json_t *mm = json_array();
+        for (unsigned i = 0; i < r->mismatch_count; i++)
+            json_array_append_new(mm, json_pack("{s:s,s:s,s:s}", "field", r->mismatches[i].field, "seal",
+                                                r->mismatches[i].seal, "passport", r->mismatches[i].passport));
+        json_object_set_new(o, "passport_mismatches", mm);
+    }
+    if (r->status != VFY_OK) {
+        json_t *e = cli_error_json(r->status, &r->detail);
+        json_object_update(o, e);
+        json_decref(e);
+    }
+    cli_print_json(o);
+}
+
+/* ---- text -------------------------------------------------------------------- */
+static void print_messages(const vfy_seal_result *r, int parent, int indent)
+{
+    for (size_t i = 0; i < r->message_count; i++) {
+        const vfy_seal_message *m = &r->messages[i];
+        if (m->parent != parent)
+            continue;
+        printf("%*s0x%02X %-24s", indent, "", m->tag, m->name);
+        if (m->coding == VFY_SEAL_GROUP) {
+            printf("\n");
+            print_messages(r, (int)i, indent + 2);
+            continue;
+        }
+        if (m->text != NULL) {
+            for (const char *p = m->text; *p != '\0'; p++) {
+                if (*p == '\n')
+                    printf("\n%*s", indent + 30, "");
+                else
+                    putchar(*p);
+            }
+        } else if (m->conforms && m->coding == VFY_SEAL_UINT) {
+            printf("%llu", (unsigned long long)m->number);
+        } else if (m->conforms && m->coding == VFY_SEAL_DURATION) {
+            printf("%u days, %u months, %u years", m->days, m->months, m->years);
+        } else {
+            char *hex = hex_of(m->value, m->value_len > 32 ? 32 : m->value_len);
+            printf("%s%s (%zu bytes)", hex != NULL ? hex : "", m->value_len > 32 ? "..." : "", m->value_len);
+            free(hex);
+        }
+        printf("%s\n", m->conforms ? "" : "  [does not fit its profile]");
+    }
+}
+
+static void print_result_text(const vfy_seal_result *r)
+{
+    const vfy_seal_header *h = &r->header;
+    char a[16], b[16];
+    printf("kind:       %s\n", vfy_seal_kind_name(r->kind));
+    if (r->kind == VFY_SEAL_KIND_VDS && h->signer_id[0] != '\0') {
+        printf("document:   %s (0x%02X/0x%02X)\n", h->document_type ? h->document_type : "unknown type",
+               h->feature_ref, h->type_category);
+        printf("header:     version byte 0x%02X, %s layout, country %s, signer %s, reference %s\n",
+               h->version_byte, h->layout == VFY_SEAL_LAYOUT_FIXED ? "fixed" : "variable", h->country,
+               h->signer_id, h->cert_ref);
+        printf("dates:      issued %s, signed %s\n", date_str(h->issue_date, a), date_str(h->signature_date, b));
+    } else if (r->kind == VFY_SEAL_KIND_IDB && h->identifier[0] != '\0') {
+        printf("header:     %s flag %c (%s, %s), country %s", h->identifier, h->flag,
+               h->is_signed ? "signed" : "unsigned", h->compressed ? "compressed" : "not compressed", h->country);
+        if (h->is_signed)
+            printf(", algorithm %u, certificate reference %s, signed %s", h->signature_algorithm, h->cert_ref,
+                   date_str(h->signature_date, a));
+        printf("\n");
+    } else if (r->kind == VFY_SEAL_KIND_VDSNC && h->type[0] != '\0') {
+        printf("document:   %s (%s), version %d, issuer %s, %s\n", h->document_type ? h->document_type : "unknown type",
+               h->type, h->nc_version, h->country, h->algorithm);
+    }
+    if (r->message_count > 0) {
+        printf("messages:\n");
+        print_messages(r, -1, 2);
+    }
+    if (r->signer.found) {
+        const vfy_seal_signer *s = &r->signer;
+        printf("signer:     %s, serial %s, issued by %s\n", s->subject, s->serial, s->issuer);
+        printf("            valid %s to %s; at signing: %s; now: %s; %s\n", time_str(s->not_before, a),
+               time_str(s->not_after, b), s->has_signing_time ? (s->valid_at_signing ? "yes" : "no") : "n/a",
+               s->valid_now ? "yes" : "no",
+               s->direct_anchor ? "trusted directly" : s->chained ? "chains to a CSCA" : "not trusted");
+    }
+    if (r->signature_checked)
+        printf("signature:  %s (%s, %s)\n", r->signature_ok ? "verifies" : "DOES NOT VERIFY", r->signer.hash,
+               r->signer.key);
+    for (unsigned i = 0; i < r->choice_count; i++)
+        printf("%s%s", i == 0 ? "choices:    " : ", ", r->choices[i]);
+    if (r->choice_count > 0)
+        printf("   (see docs/seals.md)\n");
+    if (r->mrz_checked) {
+        if (r->mismatch_count == 0)
+            printf("passport:   matches the seal\n");
+        for (unsigned i = 0; i < r->mismatch_count; i++)
+            printf("passport:   %s differs: seal \"%s\", passport \"%s\"\n", r->mismatches[i].field,
+                   r->mismatches[i].seal, r->mismatches[i].passport);
+    }
+    printf("verdict:    %s\n", vfy_seal_verdict_name(r->verdict));
+    if (r->status != VFY_OK)
+        printf("reason:     %s: %s\n", vfy_status_name(r->status),
+               r->detail.message[0] ? r->detail.message : vfy_strerror(r->status));
+}
+
+static int exit_for_verdict(vfy_seal_verdict v)
+{
+    return v == VFY_SEAL_VALID ? VFY_EXIT_OK : v == VFY_SEAL_INVALID ? VFY_EXIT_INVALID : VFY_EXIT_CONFIG;
+}
+
+static int fail(bool json, vfy_status s, const vfy_detail *d, int code)
+{
+    if (json)
+        cli_print_json(cli_error_json(s, d));
+    else
+        cli_report("seal", s, d);
+    return code;
+}
+
+int cmd_seal(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "json", no_argument, NULL, 'j' },         { "trust", required_argument, NULL, 't' },
+        { "signers", required_argument, NULL, 's' }, { "hex", no_argument, NULL, 'x' },
+        { "mrz", required_argument, NULL, 'm' },     { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    bool json = false, hex = false;
+    const char *trust_paths[SEAL_MAX_PATHS], *signer_paths[SEAL_MAX_PATHS], *mrz_text = NULL;
+    size_t ntrust = 0, nsigners = 0;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = true; break;
+        case 'x': hex = true; break;
+        case 'm': mrz_text = optarg; break;
+        case 't':
+        case 's':
+            if ((c == 't' ? ntrust : nsigners) >= SEAL_MAX_PATHS) {
+                fprintf(stderr, "vfy seal: at most %d --trust and %d --signers paths\n", SEAL_MAX_PATHS,
+                        SEAL_MAX_PATHS);
+                return VFY_EXIT_USAGE;
+            }
+            if (c == 't')
+                trust_paths[ntrust++] = optarg;
+            else
+                signer_paths[nsigners++] = optarg;
+            break;
+        case 'h': seal_usage(stdout); return VFY_EXIT_OK;
+        default: seal_usage(stderr); return VFY_EXIT_USAGE;
+        }
+    }
+    if (argc - optind > 1) {
+        seal_usage(stderr);
+        return VFY_EXIT_USAGE;
+    }
+    const char *path = optind < argc ? argv[optind] : "-";
+    vfy_detail d;
+    vfy_detail_clear(&d);
+
+    vfy_mrz passport;
+    if (mrz_text != NULL) {
+        vfy_status s = vfy_mrz_parse(mrz_text, strlen(mrz_text), NULL, &passport, &d);
+        if (s != VFY_OK)
+            return fail(json, s, &d, VFY_EXIT_USAGE);
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    vfy_status s = cli_read_file(path, SEAL_FILE_MAX, &buf, &len);
+    if (s != VFY_OK) {
+        snprintf(d.message, sizeof d.message, "cannot read %s", path);
+        return fail(json, s, &d, VFY_EXIT_USAGE);
+    }
+    if (hex && !unhex(buf, len, &len)) {
+        free(buf);
+        snprintf(d.message, sizeof d.message, "%s is not hexadecimal text", path);
+        return fail(json, VFY_E_BAD_ENCODING, &d, VFY_EXIT_USAGE);
+    }
+    vfy_trust *trust = NULL;
+    vfy_seal_signers *signers = NULL;
+    int rc = VFY_EXIT_OK;
+    if (ntrust > 0 && (s = vfy_trust_new(&trust)) != VFY_OK)
+        rc = fail(json, s, NULL, VFY_EXIT_CONFIG);
+    for (size_t i = 0; rc == VFY_EXIT_OK && i < ntrust; i++)
+        if ((s = vfy_trust_add_path(trust, trust_paths[i], &d)) != VFY_OK)
+            rc = fail(json, s, &d, VFY_EXIT_CONFIG);
+    if (rc == VFY_EXIT_OK && nsigners > 0 && (s = vfy_seal_signers_new(&signers)) != VFY_OK)
+        rc = fail(json, s, NULL, VFY_EXIT_CONFIG);
+    for (size_t i = 0; rc == VFY_EXIT_OK && i < nsigners; i++)
+        if ((s = vfy_seal_signers_add_path(signers, signer_paths[i], &d)) != VFY_OK)
+            rc = fail(json, s, &d, VFY_EXIT_CONFIG);
+    if (rc == VFY_EXIT_OK) {
+        vfy_seal_options opts = { .trust = trust, .signers = signers,
+                                  .passport = mrz_text != NULL ? &passport : NULL };
+        vfy_seal_result *r = NULL;
+        s = vfy_seal_verify((const uint8_t *)buf, len, &opts, &r, &d);
+        if (r == NULL) {
+            rc = fail(json, s, &d, cli_exit_for_status(s));
+        } else {
+            if (json)
+                print_result_json(r);
+            else
+                print_result_text(r);
+            rc = exit_for_verdict(r->verdict);
+            vfy_seal_result_free(r);
+        }
+    }
+    vfy_seal_signers_free(signers);
+    vfy_trust_free(trust);
+    free(buf);
+    return rc;
+}

@@ -1,0 +1,227 @@
+/* RFC 8785 canonical JSON. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "seal/jcs.h"
+#include "seal/utf8.h"
+
+typedef struct jcs_buf {
+    char *data;
+    size_t len, cap, max;
+    vfy_status status;
+} jcs_buf;
+
+static void put(jcs_buf *b, const char *s, size_t n)
+{
+    if (b->status != VFY_OK)
+        return;
+    if (n > b->max - b->len) {
+        b->status = VFY_E_LIMIT;
+        return;
+    }
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *nd = realloc(b->data, cap);
+        if (nd == NULL) {
+            b->status = VFY_E_NO_MEMORY;
+            return;
+        }
+        b->data = nd;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static void puts_(jcs_buf *b, const char *s) { put(b, s, strlen(s)); }
+
+void seal_jcs_number(double x, char buf[64])
+{
+    if (x == 0) { /* also -0 */
+        snprintf(buf, 64, "0");
+        return;
+    }
+    const char *sign = x < 0 ? "-" : "";
+    double a = fabs(x);
+    /* Shortest digit string that reads back as the same double. */
+    char e_form[40];
+    for (int p = 1; p <= 17; p++) {
+        snprintf(e_form, sizeof e_form, "%.*e", p - 1, a);
+        if (strtod(e_form, NULL) == a)
+            break;
+    }
+    char digits[24];
+    size_t k = 0;
+    const char *q = e_form;
+    for (; *q != 'e'; q++)
+        if (*q >= '0' && *q <= '9')
+            digits[k++] = *q;
+    while (k > 1 && digits[k - 1] == '0')
+        k--;
+    digits[k] = '\0';
+    int n = atoi(q + 1) + 1; /* value = 0.digits x 10^n */
+    if ((int)k <= n && n <= 21) {
+        snprintf(buf, 64, "%s%s%.*s", sign, digits, n - (int)k, "000000000000000000000");
+    } else if (0 < n && n <= 21) {
+        snprintf(buf, 64, "%s%.*s.%s", sign, n, digits, digits + n);
+    } else if (-6 < n && n <= 0) {
+        snprintf(buf, 64, "%s0.%.*s%s", sign, -n, "000000", digits);
+    } else {
+        int e = n - 1;
+        if (k == 1)
+            snprintf(buf, 64, "%s%se%c%d", sign, digits, e < 0 ? '-' : '+', abs(e));
+        else
+            snprintf(buf, 64, "%s%c.%se%c%d", sign, digits[0], digits + 1, e < 0 ? '-' : '+', abs(e));
+    }
+}
+
+static void put_string(jcs_buf *b, const char *s, size_t n)
+{
+    puts_(b, "\"");
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        const char *esc = NULL;
+        char u[8];
+        switch (ch) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        default:
+            if (ch < 0x20) {
+                snprintf(u, sizeof u, "\\u%04x", ch);
+                esc = u;
+            }
+        }
+        if (esc != NULL) {
+            put(b, s + run, i - run);
+            puts_(b, esc);
+            run = i + 1;
+        }
+    }
+    put(b, s + run, n - run);
+    puts_(b, "\"");
+}
+
+/* The next UTF-16 code unit of a UTF-8 name; 0 at the end. */
+typedef struct u16_reader {
+    vfy_cursor c;
+    uint16_t pending;
+} u16_reader;
+
+static uint32_t next_unit(u16_reader *r)
+{
+    if (r->pending != 0) {
+        uint16_t u = r->pending;
+        r->pending = 0;
+        return u;
+    }
+    uint32_t cp;
+    if (vfy_cur_at_end(&r->c) || seal_utf8_next(&r->c, &cp) != VFY_OK)
+        return 0x110000; /* end (jansson has validated the UTF-8) */
+    if (cp < 0x10000)
+        return cp;
+    cp -= 0x10000;
+    r->pending = (uint16_t)(0xDC00 | (cp & 0x3FF));
+    return 0xD800 | (cp >> 10);
+}
+
+static int compare_names(const void *pa, const void *pb)
+{
+    const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+    u16_reader ra = { .pending = 0 }, rb = { .pending = 0 };
+    vfy_cur_init(&ra.c, a, strlen(a), NULL, NULL);
+    vfy_cur_init(&rb.c, b, strlen(b), NULL, NULL);
+    for (;;) {
+        uint32_t ua = next_unit(&ra), ub = next_unit(&rb);
+        if (ua != ub) /* a name that is a prefix of the other sorts first */
+            return ua == 0x110000 ? -1 : ub == 0x110000 ? 1 : (ua < ub ? -1 : 1);
+        if (ua == 0x110000)
+            return 0;
+    }
+}
+
+static void put_value(jcs_buf *b, const json_t *v, unsigned depth)
+{
+    if (depth > 64) {
+        b->status = VFY_E_TOO_DEEP;
+        return;
+    }
+    switch (json_typeof(v)) {
+    case JSON_NULL: puts_(b, "null"); break;
+    case JSON_TRUE: puts_(b, "true"); break;
+    case JSON_FALSE: puts_(b, "false"); break;
+    case JSON_STRING: put_string(b, json_string_value(v), json_string_length(v)); break;
+    case JSON_INTEGER:
+    case JSON_REAL: {
+        double x = json_number_value(v);
+        if (!isfinite(x)) {
+            b->status = VFY_E_BAD_VALUE;
+            return;
+        }
+        char num[64];
+        seal_jcs_number(x, num);
+        puts_(b, num);
+        break;
+    }
+    case JSON_ARRAY: {
+        puts_(b, "[");
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            if (i > 0)
+                puts_(b, ",");
+            put_value(b, json_array_get(v, i), depth + 1);
+        }
+        puts_(b, "]");
+        break;
+    }
+    case JSON_OBJECT: {
+        size_t n = json_object_size(v);
+        const char **names = calloc(n ? n : 1, sizeof *names);
+        if (names == NULL) {
+            b->status = VFY_E_NO_MEMORY;
+            return;
+        }
+        size_t i = 0;
+        const char *key;
+        json_t *member;
+        json_object_foreach((json_t *)v, key, member)
+            names[i++] = key;
+        qsort(names, n, sizeof *names, compare_names);
+        puts_(b, "{");
+        for (i = 0; i < n; i++) {
+            if (i > 0)
+                puts_(b, ",");
+            put_string(b, names[i], strlen(names[i]));
+            puts_(b, ":");
+            put_value(b, json_object_get(v, names[i]), depth + 1);
+        }
+        puts_(b, "}");
+        free(names);
+        break;
+    }
+    }
+}
+
+vfy_status seal_jcs_serialize(const json_t *v, size_t max, char **out, size_t *len)
+{
+    jcs_buf b = { .max = max, .status = VFY_OK };
+    put_value(&b, v, 0);
+    if (b.status == VFY_OK && b.data == NULL)
+        b.status = VFY_E_BAD_VALUE;
+    if (b.status != VFY_OK) {
+        free(b.data);
+        return b.status;
+    }
+    *out = b.data;
+    *len = b.len;
+    return VFY_OK;
+}

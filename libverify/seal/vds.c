@@ -1,0 +1,231 @@
+/*
+ * ICAO Visible Digital Seal (Doc 9303-13, BSI TR-03137): header, message zone,
+ * signature zone. The header layout of version byte 0x03 is tried as "version 4"
+ * first and, when that does not parse cleanly to the end of the seal, as the
+ * legacy fixed layout (docs/seals.md, "vds-legacy-fixed-layout").
+ */
+#include <string.h>
+
+#include "core/fail.h"
+#include "seal/c40.h"
+#include "seal/seal_date.h"
+#include "seal/seal_internal.h"
+
+#define VDS_MAGIC 0xDC
+#define VDS_VERSION_3 0x02
+#define VDS_VERSION_4 0x03
+#define VDS_SIGNATURE_TAG 0xFF
+
+/* Where the parts of a seal lie, once its structure has been read. */
+typedef struct vds_parts {
+    vfy_seal_header header;
+    bool dezv_decimal;
+    size_t zone_start, zone_len;   /* message zone */
+    size_t signature_tlv;          /* offset of the 0xFF tag; == len when unsigned */
+    const uint8_t *signature;
+    size_t signature_len;
+} vds_parts;
+
+static bool is_hex_upper(const char *s)
+{
+    for (; *s != '\0'; s++)
+        if (!((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'F')))
+            return false;
+    return true;
+}
+
+static bool is_signer_id(const char *s)
+{
+    for (int i = 0; i < 4; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z')))
+            return false;
+    return s[4] == '\0';
+}
+
+static vfy_status read_c40(vfy_cursor *c, size_t nbytes, char *out, size_t cap, size_t *n)
+{
+    return seal_c40_decode(c, nbytes, out, cap, n);
+}
+
+static vfy_status read_signer_fixed(vfy_cursor *c, vfy_seal_header *h)
+{
+    char text[SEAL_C40_TEXT_CAP(6)];
+    size_t n;
+    VFY_TRY(read_c40(c, 6, text, sizeof text, &n));
+    if (n != 9)
+        return vfy_cur_fail(c, VFY_E_SEAL_FORMAT, "signer and certificate reference hold %zu characters, not 9", n);
+    memcpy(h->signer_id, text, 4);
+    h->signer_id[4] = '\0';
+    memcpy(h->cert_ref, text + 4, 5);
+    h->cert_ref[5] = '\0';
+    return VFY_OK;
+}
+
+static vfy_status read_signer_variable(vfy_cursor *c, vfy_seal_header *h, bool *dezv_decimal)
+{
+    char text[SEAL_C40_TEXT_CAP(4)];
+    size_t n;
+    VFY_TRY(read_c40(c, 4, text, sizeof text, &n));
+    if (n != 6)
+        return vfy_cur_fail(c, VFY_E_SEAL_FORMAT, "signer and reference length hold %zu characters, not 6", n);
+    memcpy(h->signer_id, text, 4);
+    h->signer_id[4] = '\0';
+    /* TR-03171 seals of signer DEZV write the length in decimal (vdstools). */
+    *dezv_decimal = strcmp(h->signer_id, "DEZV") == 0;
+    unsigned radix = *dezv_decimal ? 10 : 16, len = 0;
+    for (int i = 4; i < 6; i++) {
+        char ch = text[i];
+        int v = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+        if (v < 0 || (unsigned)v >= radix)
+            return vfy_cur_fail(c, VFY_E_SEAL_FORMAT, "certificate reference length \"%c%c\" is not a number",
+                                text[4], text[5]);
+        len = len * radix + (unsigned)v;
+    }
+    if (len == 0 || len > VFY_SEAL_CERT_REF_MAX)
+        return vfy_cur_fail(c, VFY_E_SEAL_FORMAT, "certificate reference length %u is out of range 1..%d",
+                            len, VFY_SEAL_CERT_REF_MAX);
+    size_t nbytes = 2 * ((len + 2) / 3);
+    char ref[SEAL_C40_TEXT_CAP(2 * ((VFY_SEAL_CERT_REF_MAX + 2) / 3))];
+    VFY_TRY(read_c40(c, nbytes, ref, sizeof ref, &n));
+    if (n != len)
+        return vfy_cur_fail(c, VFY_E_SEAL_FORMAT, "certificate reference holds %zu characters, its length says %u",
+                            n, len);
+    memcpy(h->cert_ref, ref, n + 1);
+    return VFY_OK;
+}
+
+/* Reads header, message zone and signature zone with one layout; succeeds only
+ * when everything up to the last byte is accounted for. */
+static vfy_status vds_structure(const uint8_t *data, size_t len, vfy_seal_layout layout, vds_parts *p,
+                                vfy_detail *detail)
+{
+    memset(p, 0, sizeof *p);
+    vfy_seal_header *h = &p->header;
+    vfy_cursor c;
+    vfy_cur_init(&c, data, len, "VDS header", detail);
+    VFY_TRY(vfy_cur_expect_u8(&c, VDS_MAGIC, "the VDS magic constant"));
+    VFY_TRY(vfy_cur_u8(&c, &h->version_byte));
+    h->layout = layout;
+    char country[SEAL_C40_TEXT_CAP(2)];
+    size_t n;
+    vfy_cur_set_field(&c, "issuing country");
+    VFY_TRY(read_c40(&c, 2, country, sizeof country, &n));
+    if (n == 0)
+        return vfy_cur_fail(&c, VFY_E_SEAL_FORMAT, "the issuing country is empty");
+    memcpy(h->country_c40, country, n + 1);
+    memcpy(h->country, "<<<", 4);
+    for (size_t i = 0; i < n; i++)
+        h->country[i] = country[i] == ' ' ? '<' : country[i];
+    vfy_cur_set_field(&c, "signer");
+    if (layout == VFY_SEAL_LAYOUT_FIXED)
+        VFY_TRY(read_signer_fixed(&c, h));
+    else
+        VFY_TRY(read_signer_variable(&c, h, &p->dezv_decimal));
+    if (!is_signer_id(h->signer_id))
+        return vfy_cur_fail(&c, VFY_E_SEAL_FORMAT, "signer identifier \"%s\" is not four letters or digits",
+                            h->signer_id);
+    if (!is_hex_upper(h->cert_ref))
+        return vfy_cur_fail(&c, VFY_E_SEAL_FORMAT, "certificate reference \"%s\" is not hexadecimal",
+                            h->cert_ref);
+    vfy_cur_set_field(&c, "document issue date");
+    VFY_TRY(seal_date3_read(&c, &h->issue_date));
+    vfy_cur_set_field(&c, "signature creation date");
+    VFY_TRY(seal_date3_read(&c, &h->signature_date));
+    vfy_cur_set_field(&c, "document type");
+    VFY_TRY(vfy_cur_u8(&c, &h->feature_ref));
+    VFY_TRY(vfy_cur_u8(&c, &h->type_category));
+    if (h->feature_ref == 0x00 || h->feature_ref == 0xFF || h->type_category == 0x00 ||
+        h->type_category == 0xFF)
+        return vfy_cur_fail(&c, VFY_E_SEAL_FORMAT, "document type 0x%02X/0x%02X uses a reserved value",
+                            h->feature_ref, h->type_category);
+    h->header_length = c.pos;
+
+    /* Message zone up to the signature tag; the signature must be the last TLV. */
+    vfy_cur_set_field(&c, "message zone");
+    p->zone_start = c.pos;
+    p->signature_tlv = len;
+    while (!vfy_cur_at_end(&c)) {
+        uint8_t tag;
+        VFY_TRY(vfy_cur_peek(&c, 0, &tag));
+        if (tag == VDS_SIGNATURE_TAG) {
+            p->signature_tlv = c.pos;
+            vfy_cur_set_field(&c, "signature zone");
+            seal_tlv sig;
+            VFY_TRY(seal_tlv_next(&c, &sig));
+            if (sig.value.len == 0 || sig.value.len % 2 != 0)
+                return vfy_fail_at(detail, VFY_E_SEAL_FORMAT, "signature zone", sig.offset,
+                                   "signature of %zu bytes cannot be r||s", sig.value.len);
+            p->signature = sig.value.data;
+            p->signature_len = sig.value.len;
+            VFY_TRY(vfy_cur_expect_end(&c));
+            break;
+        }
+        seal_tlv t;
+        VFY_TRY(seal_tlv_next(&c, &t));
+    }
+    p->zone_len = p->signature_tlv - p->zone_start;
+    return VFY_OK;
+}
+
+static bool zone_has_uuid(const uint8_t *zone, size_t len, const uint8_t uuid[16])
+{
+    vfy_cursor c;
+    vfy_cur_init(&c, zone, len, NULL, NULL);
+    seal_tlv t;
+    while (!vfy_cur_at_end(&c) && seal_tlv_next(&c, &t) == VFY_OK)
+        if (t.tag == 0x00)
+            return t.value.len == 16 && memcmp(t.value.data, uuid, 16) == 0;
+    return false;
+}
+
+vfy_status seal_vds_parse(vfy_seal_result *r, const uint8_t *data, size_t len, vfy_detail *detail)
+{
+    vds_parts p;
+    if (len >= 2 && data != NULL) {
+        vfy_cursor c;
+        vfy_cur_init(&c, data, len, "VDS header", detail);
+        uint8_t magic = 0, version = 0;
+        VFY_TRY(vfy_cur_u8(&c, &magic));
+        VFY_TRY(vfy_cur_u8(&c, &version));
+        if (magic == VDS_MAGIC && version != VDS_VERSION_3 && version != VDS_VERSION_4)
+            return vfy_fail_at(detail, VFY_E_SEAL_VERSION, "VDS header", 1,
+                               "unsupported header version 0x%02X (ICAO defines 0x02 and 0x03)", version);
+    }
+    vfy_seal_layout first = len >= 2 && data[1] == VDS_VERSION_3 ? VFY_SEAL_LAYOUT_FIXED
+                                                                  : VFY_SEAL_LAYOUT_VARIABLE;
+    vfy_status s = vds_structure(data, len, first, &p, detail);
+    if (s != VFY_OK && first == VFY_SEAL_LAYOUT_VARIABLE) {
+        /* Version byte 0x03 written with the fixed layout (before ICAO TR v1.6). */
+        vfy_detail legacy_detail;
+        vfy_detail_clear(&legacy_detail);
+        if (vds_structure(data, len, VFY_SEAL_LAYOUT_FIXED, &p, &legacy_detail) == VFY_OK) {
+            s = VFY_OK;
+            if (detail != NULL)
+                vfy_detail_clear(detail);
+            seal_choice(r, "vds-legacy-fixed-layout");
+        }
+    }
+    if (s != VFY_OK)
+        return s;
+    if (p.dezv_decimal)
+        seal_choice(r, "vds-dezv-decimal-length");
+    r->header = p.header;
+    r->signed_bytes = data;
+    r->signed_length = p.signature_tlv;
+    r->signature = p.signature;
+    r->signature_length = p.signature_len;
+
+    const seal_profile *prof = seal_vds_profile(p.header.feature_ref, p.header.type_category);
+    while (prof != NULL && prof->uuid != NULL && !zone_has_uuid(data + p.zone_start, p.zone_len, prof->uuid))
+        prof = seal_vds_profile_next(prof, p.header.feature_ref, p.header.type_category);
+    r->header.document_type = prof != NULL ? prof->name : NULL;
+    vfy_cursor zone;
+    vfy_cur_init(&zone, data + p.zone_start, p.zone_len, "message zone", detail);
+    zone.base = p.zone_start;
+    VFY_TRY(seal_decode_run(r, &zone, prof != NULL ? prof->features : NULL, prof != NULL ? prof->count : 0,
+                            -1, detail));
+    if (p.signature == NULL)
+        return vfy_fail(detail, VFY_E_SEAL_UNSIGNED, "signature zone",
+                        "the seal ends without a signature zone (tag 0xFF)");
+    return VFY_OK;
+}

@@ -18,7 +18,12 @@ vfy_status seal_tlv_next(vfy_cursor *c, seal_tlv *out)
     uint8_t tag, first;
     VFY_TRY(vfy_cur_u8(c, &tag));
     vfy_status s = vfy_cur_peek(c, 0, &first);
-    if (s == VFY_OK && first > 0x82)
+    if (s == VFY_OK && first == 0x80)
+        s = vfy_cur_fail(c, VFY_E_INDEFINITE_LENGTH,
+                         "length byte 0x80 of tag 0x%02X at offset %zu is the BER indefinite form; seals "
+                         "allow only definite DER lengths (docs/seals.md, vds-der-lengths)",
+                         tag, offset);
+    else if (s == VFY_OK && first > 0x82)
         s = vfy_cur_fail(c, VFY_E_BAD_LENGTH,
                          "length of tag 0x%02X at offset %zu uses %u length bytes; a seal allows at most 2",
                          tag, offset, first & 0x7Fu);

@@ -65,7 +65,9 @@ vfy_status seal_idb_parse(vfy_seal_result *r, const uint8_t *text, size_t len, v
     vfy_cursor c;
     vfy_cur_init(&c, text, len, "IDB barcode", detail);
     /* A scanner may hand over a trailing line end. */
-    while (c.len > 0 && (text[c.len - 1] == '\n' || text[c.len - 1] == '\r' || text[c.len - 1] == ' '))
+    uint8_t last;
+    while (c.len > 0 && vfy_cur_peek(&c, c.len - 1, &last) == VFY_OK &&
+           (last == '\n' || last == '\r' || last == ' '))
         c.len--;
     VFY_TRY(vfy_cur_copy(&c, h->identifier, 4));
     h->identifier[4] = '\0';

@@ -119,17 +119,25 @@ static bool name_entry_is(const X509_NAME *name, int nid, const char *want)
     return v != NULL && (size_t)ASN1_STRING_length(v) == n && memcmp(ASN1_STRING_get0_data(v), want, n) == 0;
 }
 
-/* A 40-character reference (TR-03171, signer DEZV) is read as the SHA-1
- * fingerprint of the certificate (docs/seals.md "vds-sha1-reference"). */
-static bool sha1_hex_matches(X509 *cert, const char *ref)
+/* SHA-1 over the certificate's DER encoding. */
+static bool cert_sha1(X509 *cert, uint8_t md[SHA_DIGEST_LENGTH])
 {
     unsigned char *der = NULL;
     int n = i2d_X509(cert, &der);
     if (n <= 0)
         return false;
-    uint8_t md[SHA_DIGEST_LENGTH];
     SHA1(der, (size_t)n, md);
     OPENSSL_free(der);
+    return true;
+}
+
+/* A 40-character reference (TR-03171, signer DEZV) is read as the SHA-1
+ * fingerprint of the certificate (docs/seals.md "vds-sha1-reference"). */
+static bool sha1_hex_matches(X509 *cert, const char *ref)
+{
+    uint8_t md[SHA_DIGEST_LENGTH];
+    if (!cert_sha1(cert, md))
+        return false;
     char hex[2 * SHA_DIGEST_LENGTH + 1];
     for (int i = 0; i < SHA_DIGEST_LENGTH; i++)
         snprintf(hex + 2 * i, 3, "%02X", md[i]);
@@ -152,14 +160,8 @@ static bool vds_matches(X509 *cert, const char *signer_id, const char *ref, cons
 
 static bool sha1_tail_matches(X509 *cert, const uint8_t ref[5])
 {
-    unsigned char *der = NULL;
-    int n = i2d_X509(cert, &der);
-    if (n <= 0)
-        return false;
     uint8_t md[SHA_DIGEST_LENGTH];
-    SHA1(der, (size_t)n, md);
-    OPENSSL_free(der);
-    return memcmp(md + SHA_DIGEST_LENGTH - 5, ref, 5) == 0;
+    return cert_sha1(cert, md) && memcmp(md + SHA_DIGEST_LENGTH - 5, ref, 5) == 0;
 }
 
 typedef struct signer_key {

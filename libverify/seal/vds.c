@@ -181,18 +181,15 @@ static bool zone_has_uuid(const uint8_t *zone, size_t len, const uint8_t uuid[16
 vfy_status seal_vds_parse(vfy_seal_result *r, const uint8_t *data, size_t len, vfy_detail *detail)
 {
     vds_parts p;
-    if (len >= 2 && data != NULL) {
-        vfy_cursor c;
-        vfy_cur_init(&c, data, len, "VDS header", detail);
-        uint8_t magic = 0, version = 0;
-        VFY_TRY(vfy_cur_u8(&c, &magic));
-        VFY_TRY(vfy_cur_u8(&c, &version));
-        if (magic == VDS_MAGIC && version != VDS_VERSION_3 && version != VDS_VERSION_4)
-            return vfy_fail_at(detail, VFY_E_SEAL_VERSION, "VDS header", 1,
-                               "unsupported header version 0x%02X (ICAO defines 0x02 and 0x03)", version);
-    }
-    vfy_seal_layout first = len >= 2 && data[1] == VDS_VERSION_3 ? VFY_SEAL_LAYOUT_FIXED
-                                                                  : VFY_SEAL_LAYOUT_VARIABLE;
+    vfy_cursor c;
+    vfy_cur_init(&c, data, len, "VDS header", detail);
+    uint8_t version = 0;
+    VFY_TRY(vfy_cur_expect_u8(&c, VDS_MAGIC, "the VDS magic constant"));
+    VFY_TRY(vfy_cur_u8(&c, &version));
+    if (version != VDS_VERSION_3 && version != VDS_VERSION_4)
+        return vfy_fail_at(detail, VFY_E_SEAL_VERSION, "VDS header", 1,
+                           "unsupported header version 0x%02X (ICAO defines 0x02 and 0x03)", version);
+    vfy_seal_layout first = version == VDS_VERSION_3 ? VFY_SEAL_LAYOUT_FIXED : VFY_SEAL_LAYOUT_VARIABLE;
     vfy_status s = vds_structure(data, len, first, &p, detail);
     if (s != VFY_OK && first == VFY_SEAL_LAYOUT_VARIABLE) {
         /* Version byte 0x03 written with the fixed layout (before ICAO TR v1.6). */
@@ -224,8 +221,9 @@ vfy_status seal_vds_parse(vfy_seal_result *r, const uint8_t *data, size_t len, v
     zone.base = p.zone_start;
     VFY_TRY(seal_decode_run(r, &zone, prof != NULL ? prof->features : NULL, prof != NULL ? prof->count : 0,
                             -1, detail));
+    /* Doc 9303-13 has no unsigned VDS: a seal without its signature zone is cut. */
     if (p.signature == NULL)
-        return vfy_fail(detail, VFY_E_SEAL_UNSIGNED, "signature zone",
-                        "the seal ends without a signature zone (tag 0xFF)");
+        return vfy_fail(detail, VFY_E_SEAL_FORMAT, "signature zone",
+                        "the seal ends without its signature zone (tag 0xFF): it is cut short or not a VDS");
     return VFY_OK;
 }

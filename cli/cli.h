@@ -50,6 +50,12 @@ int cli_verdict_exit(const vfy_verdict *v);
 /* A trust store from --trust paths (NULL when count is 0); failures are reported. */
 vfy_status cli_load_trust(const char *cmd, char **paths, size_t count, vfy_trust **out);
 
+/* An MRZ as the JSON object of `vfy mrz --json` (cli/mrz_json.c); repair adds the
+ * proposed repairs and the lines. */
+json_t *cli_mrz_json(const vfy_mrz *m, bool repair);
+/* ISO 8601 of a date, reduced to its known leading parts; NULL when the year is unknown. */
+const char *cli_mrz_date_text(vfy_date d, char buf[11]);
+
 /* One function per command, each in cli/cmd_NAME.c. */
 int cmd_version(int argc, char **argv);
 int cmd_mrz(int argc, char **argv);
@@ -58,5 +64,6 @@ int cmd_verify(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
 int cmd_specimen(int argc, char **argv);
 int cmd_seal(int argc, char **argv);
+int cmd_read(int argc, char **argv);
 
 #endif

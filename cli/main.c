@@ -10,6 +10,7 @@ static const struct cli_command commands[] = {
     { "rules", cmd_rules, "facilitated-visa eligibility: sign, verify, show and evaluate rule sets" },
     { "verify", cmd_verify, "prove a dump folder genuine: Passive Authentication against CSCAs" },
     { "trust", cmd_trust, "show what a trust store holds and why anything was rejected" },
+    { "read", cmd_read, "read a document's chip (PACE or BAC) through a reader or the simulated chip" },
     { "specimen", cmd_specimen, "make a validly signed specimen passport dump folder" },
     { "seal", cmd_seal, "decode and verify a visa seal (VDS, IDB, VDS-NC)" },
 };
@@ -21,6 +22,10 @@ static void usage(FILE *f)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f,
             "\n'vfy COMMAND --help' describes a command.\n"
+            "\nreaders (--reader CONN), the simulated chip:\n");
+    for (size_t i = 0; vfy_sim_help_line(i) != NULL; i++)
+        fprintf(f, "  %s\n", vfy_sim_help_line(i));
+    fprintf(f,
             "\nexit codes:\n"
             "  0  success, or the document is valid / genuine\n"
             "  1  the document was examined and found invalid\n"

@@ -23,3 +23,14 @@ mrz_demo "MRV-A visa (9303-7)" \
   'V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' 'L8988901C4XXX4009078F96121096ZE184226B<<<<<<'
 mrz_demo "MRV-B visa (9303-7)" \
   'V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<' 'L8988901C4XXX4009078F9612109<<<<<<<<'
+
+# vfy read: the built-in specimen passport on the simulated chip, through PACE and BAC.
+L1='P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<'
+L2='L898902C36UTO7408122F3404159ZE184226B<<<<<16'
+echo
+echo "== vfy read: the built-in specimen through PACE (simulated chip)"
+$vfy read --reader sim --mrz "$L1" "$L2"
+echo "-- vfy read --json: the same through BAC (sim?pace=off)"
+$vfy read --reader 'sim?pace=off' --json --doc L898902C3 --dob 740812 --expiry 340415
+echo "-- vfy read: a short-APDU reader and a chip that cuts long answers at 231 bytes"
+$vfy read --reader 'sim?reader=short&trunc_at=231' --can 123456

@@ -5,6 +5,7 @@
 
 #include "core/fail.h"
 #include "sim/sim_profile.h"
+#include "verify/chip.h"
 
 const char *const sim_profile_help[] = {
     "sim                     the built-in ICAO specimen passport (PACE ECDH-GM brainpoolP256r1 AES-128, and BAC)",
@@ -33,6 +34,14 @@ const char *const sim_profile_help[] = {
     "  cardaccess=absent|6a86|6d00   SELECT EF.CardAccess answers 6A82, 6A86 or 6D00",
     NULL,
 };
+
+const char *vfy_sim_help_line(size_t i)
+{
+    size_t n = 0;
+    while (sim_profile_help[n] != NULL)
+        n++;
+    return i < n ? sim_profile_help[i] : NULL;
+}
 
 static void defaults(struct sim_profile *p)
 {

@@ -53,6 +53,9 @@ VFY_API VFY_NODISCARD vfy_status vfy_access_key_from_values(const char *document
 VFY_API VFY_NODISCARD vfy_status vfy_access_key_from_can(const char *can, vfy_access_key *out,
                                                          vfy_detail *detail);
 
+/* Wipes the password from memory once it is no longer needed. */
+VFY_API void vfy_access_key_wipe(vfy_access_key *key);
+
 /* Progress of a file read: return false to cancel the read (VFY_E_CANCELLED). */
 typedef bool (*vfy_progress_fn)(void *ctx, const char *file, size_t done, size_t total);
 /* One line about a policy decision or a skipped file; never personal data. */
@@ -102,6 +105,10 @@ VFY_API void vfy_session_access(const vfy_session *s, vfy_access_info *out);
 VFY_API void vfy_session_stats(const vfy_session *s, vfy_read_stats *out);
 
 VFY_API void vfy_session_close(vfy_session *s);
+
+/* Line i (from 0) of the help on the simulated reader's connection strings ("sim",
+ * "sim:DIR" and every "?option"); NULL past the last line. */
+VFY_API const char *vfy_sim_help_line(size_t i);
 
 /* "PACE", "BAC", "none". */
 VFY_API const char *vfy_access_protocol_name(vfy_access_protocol p);

@@ -51,10 +51,19 @@ size_t vfy_file_reader_block(const vfy_file_reader *r)
     return b;
 }
 
-/* After a refusal of `tried` bytes: a smaller block, remembered for the session. */
-static bool step_down(vfy_file_reader *r, size_t tried)
+/* After a refusal of `tried` bytes: a smaller block, remembered for the session. A
+ * protected answer cut short on the way (`cut` bytes arrived, 0 if unknown) tells how
+ * much the link carries. */
+static bool step_down(vfy_file_reader *r, size_t tried, size_t cut)
 {
     r->fallbacks++;
+    if (cut > 2 + SMALLEST_BLOCK && vfy_channel_sm_active(r->ch)) {
+        size_t fits = fit_plain(r, cut - 2);
+        if (fits >= SMALLEST_BLOCK && fits < tried) {
+            r->chip_limit = fits;
+            return true;
+        }
+    }
     if (tried > short_block(r)) {
         r->ext_refused = true;
         return true;
@@ -106,9 +115,25 @@ struct read_req {
     size_t want;   /* plain data bytes asked for */
 };
 
-/* One READ BINARY; the data goes to dst (room for req->want bytes). */
+static vfy_status read_raw(vfy_file_reader *r, const struct read_req *q, uint8_t *dst,
+                           size_t *got, uint16_t *sw, vfy_detail *detail);
+
+/* One READ BINARY; the data goes to dst (room for req->want bytes). *cut is the size of
+ * a single answer that secure messaging could not parse (a truncation), else 0. */
 static vfy_status read_once(vfy_file_reader *r, const struct read_req *q, uint8_t *dst,
-                            size_t *got, uint16_t *sw, vfy_detail *detail)
+                            size_t *got, uint16_t *sw, size_t *cut, vfy_detail *detail)
+{
+    const vfy_transport_stats before = r->ch->transport->stats;
+    vfy_status s = read_raw(r, q, dst, got, sw, detail);
+    const vfy_transport_stats *after = &r->ch->transport->stats;
+    *cut = 0;
+    if ((s == VFY_E_SM_FORMAT || s == VFY_E_SM_REQUIRED) && after->apdus == before.apdus + 1)
+        *cut = (size_t)(after->bytes_received - before.bytes_received);
+    return s;
+}
+
+static vfy_status read_raw(vfy_file_reader *r, const struct read_req *q, uint8_t *dst,
+                           size_t *got, uint16_t *sw, vfy_detail *detail)
 {
     *got = 0;
     *sw = 0;
@@ -214,7 +239,8 @@ static vfy_status read_first(vfy_file_reader *r, struct read_req *q, uint16_t fi
             return vfy_fail(detail, VFY_E_NO_MEMORY, name, "no memory to read %s", name);
         *buf = b;
         uint16_t sw;
-        vfy_status s = read_once(r, q, *buf, got, &sw, detail);
+        size_t cut;
+        vfy_status s = read_once(r, q, *buf, got, &sw, &cut, detail);
         if (s == VFY_OK && q->by_sfi && (sw == 0x6A86 || sw == 0x6A81 || sw == 0x6D00 ||
                                          sw == 0x6986 || sw == 0x6E00)) {
             /* no short EF identifiers on this chip: select by file identifier */
@@ -224,10 +250,9 @@ static vfy_status read_first(vfy_file_reader *r, struct read_req *q, uint16_t fi
             continue;
         }
         if (is_refusal(s, sw, *got)) {
-            if (!header_only && q->want > short_block(r)) {
-                step_down(r, q->want);
+            if (!header_only && (q->want > short_block(r) || cut != 0) &&
+                step_down(r, q->want, cut))
                 continue;
-            }
             if (!header_only) {
                 r->fallbacks++;
                 header_only = true;   /* the chip wants no read past the end */
@@ -288,11 +313,11 @@ vfy_status vfy_file_read(vfy_file_reader *r, uint16_t fid, uint8_t sfi, const ch
         if (got > B0_MAX_OFFSET)
             block = block > 5 + SMALLEST_BLOCK ? block - 5 : SMALLEST_BLOCK;   /* DO'53' */
         q.want = total - got < block ? total - got : block;
-        size_t n;
+        size_t n, cut;
         uint16_t sw;
-        s = read_once(r, &q, file + got, &n, &sw, detail);
+        s = read_once(r, &q, file + got, &n, &sw, &cut, detail);
         if (is_refusal(s, sw, n)) {
-            if (!step_down(r, q.want)) {
+            if (!step_down(r, q.want, cut)) {
                 s = vfy_fail(detail, VFY_E_CHIP_PROTOCOL, name,
                              "the chip refuses every block size while reading %s at %zu", name,
                              got);

@@ -59,6 +59,12 @@ vfy_status vfy_access_key_from_can(const char *can, vfy_access_key *out, vfy_det
     return VFY_OK;
 }
 
+void vfy_access_key_wipe(vfy_access_key *key)
+{
+    if (key != NULL)
+        vfy_wipe(key, sizeof *key);
+}
+
 vfy_status vfy_session_open(const char *reader, vfy_session **out, vfy_detail *detail)
 {
     if (out == NULL)

@@ -1,0 +1,194 @@
+/* vfy read against the simulated chip: the built-in specimen through PACE and BAC, the
+ * JSON contract, --save, failures as JSON with exit 3, and every simulated-reader option
+ * documented in vfy --help and vfy(1). */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/embedded.h"
+#include "support.h"
+#include "verify.h"
+
+#define L1 "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+#define L2 "L898902C36UTO7408122F3404159ZE184226B<<<<<16"
+
+static int vfy_read(const char *args, char **out)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s read %s 2>/dev/null", vfy_bin(), args);
+    return run_capture(cmd, out);
+}
+
+static json_t *parse_json(const char *text)
+{
+    json_error_t err;
+    json_t *j = json_loads(text, 0, &err);
+    cr_assert_not_null(j, "not JSON (%s): %s", err.text, text);
+    return j;
+}
+
+static const char *str_at(json_t *o, const char *a, const char *b)
+{
+    json_t *v = json_object_get(o, a);
+    if (b != NULL)
+        v = json_object_get(v, b);
+    cr_assert(json_is_string(v), "%s.%s is not a string", a, b != NULL ? b : "");
+    return json_string_value(v);
+}
+
+static json_int_t file_bytes(json_t *o, const char *file)
+{
+    json_t *v = json_object_get(json_object_get(json_object_get(o, "files"), file), "bytes");
+    cr_assert(json_is_integer(v), "files.%s.bytes missing", file);
+    return json_integer_value(v);
+}
+
+Test(cli_read, pace_json_on_the_specimen)
+{
+    char *out;
+    int rc = vfy_read("--reader sim --json --mrz '" L1 "' '" L2 "'", &out);
+    cr_assert_eq(rc, 0, "%s", out);
+    json_t *j = parse_json(out);
+    cr_expect_str_eq(str_at(j, "access", "protocol"), "PACE");
+    cr_expect_str_eq(str_at(j, "access", "mapping"), "GM");
+    cr_expect_str_eq(str_at(j, "access", "cipher"), "AES-128");
+    cr_expect_str_eq(str_at(j, "access", "curve"), "brainpoolP256r1");
+    cr_expect_str_eq(str_at(j, "mrz", "document_number"), "L898902C3");
+    cr_expect_str_eq(str_at(j, "mrz", "surname"), "ERIKSSON");
+    cr_expect_str_eq(str_at(j, "mrz", "expiry_date"), "2034-04-15");
+    cr_expect_eq(json_object_get(json_object_get(j, "mrz"), "valid"), json_true());
+    const struct vfy_embedded_file *dg2 = vfy_embedded_find("specimen/DG2.bin");
+    cr_expect_eq(file_bytes(j, "DG2"), (json_int_t)dg2->len);
+    cr_expect_eq(file_bytes(j, "DG1"), 93);
+    cr_expect_eq(file_bytes(j, "EF.COM"), (json_int_t)vfy_embedded_find("specimen/EF_COM.bin")->len);
+    cr_expect_eq(file_bytes(j, "EF.CardAccess"), 22);
+    json_int_t apdus = json_integer_value(json_object_get(j, "apdus"));
+    json_int_t bytes = json_integer_value(json_object_get(j, "bytes_exchanged"));
+    cr_expect_gt(apdus, 5);
+    cr_expect_gt(bytes, (json_int_t)dg2->len);
+    json_decref(j);
+    free(out);
+}
+
+Test(cli_read, bac_with_typed_values_and_joined_mrz)
+{
+    char *out;
+    int rc = vfy_read("--reader 'sim?pace=off' --json --doc L898902C3 --dob 740812 "
+                      "--expiry 340415", &out);
+    cr_assert_eq(rc, 0, "%s", out);
+    json_t *j = parse_json(out);
+    cr_expect_str_eq(str_at(j, "access", "protocol"), "BAC");
+    cr_expect_null(json_object_get(json_object_get(j, "access"), "mapping"));
+    json_decref(j);
+    free(out);
+    rc = vfy_read("--reader 'sim?pace=off' --mrz \"$(printf '%s\\n%s' '" L1 "' '" L2 "')\"", &out);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "Access            BAC") != NULL, "%s", out);
+    cr_expect(strstr(out, L2) != NULL, "%s", out);
+    free(out);
+}
+
+Test(cli_read, can_and_save)
+{
+    char dir[] = "/tmp/vfy_cli_readXXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char args[512], *out;
+    snprintf(args, sizeof args, "--reader sim --can 123456 --save %s/dump", dir);
+    cr_assert_eq(vfy_read(args, &out), 0, "%s", out);
+    cr_expect(strstr(out, "PACE GM AES-128 brainpoolP256r1") != NULL, "%s", out);
+    free(out);
+    /* the saved folder is the specimen, byte for byte */
+    static const char *names[] = { "EF_COM.bin", "DG1.bin", "DG2.bin", "EF_CardAccess.bin" };
+    for (size_t i = 0; i < 4; i++) {
+        char path[600], emb[64];
+        snprintf(path, sizeof path, "%s/dump/%s", dir, names[i]);
+        snprintf(emb, sizeof emb, "specimen/%s", names[i]);
+        size_t n;
+        uint8_t *got = read_file_or_fail(path, &n);
+        const struct vfy_embedded_file *e = vfy_embedded_find(emb);
+        cr_assert_eq(n, e->len, "%s", names[i]);
+        cr_assert_eq(memcmp(got, e->data, n), 0, "%s", names[i]);
+        free(got);
+    }
+    /* and the simulated chip serves it back */
+    snprintf(args, sizeof args, "--reader 'sim:%s/dump?pace=off' --json --mrz '" L1 "' '" L2 "'",
+             dir);
+    cr_assert_eq(vfy_read(args, &out), 0, "%s", out);
+    free(out);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+Test(cli_read, failures_print_json_and_exit_3)
+{
+    static const struct {
+        const char *reader;
+        const char *error;
+    } f[] = {
+        { "sim?bad_mac=9", "VFY_E_SM_MAC" },
+        { "sim?remove_after=4", "VFY_E_CARD_REMOVED" },
+        { "sim?bad_tlv=DG2", "VFY_E_LIMIT" },
+        { "sim?nosuch=1", "VFY_E_BAD_CONNECTION" },
+        { "sim?can=000000&bac=off", "VFY_E_PACE_FAILED" },
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        char args[512], *out;
+        snprintf(args, sizeof args, "--reader '%s' --json --can 123456", f[i].reader);
+        int rc = vfy_read(args, &out);
+        cr_expect_eq(rc, 3, "%s: rc %d: %s", f[i].reader, rc, out);
+        json_t *j = parse_json(out);
+        cr_expect_str_eq(str_at(j, "error", NULL), f[i].error, "%s", f[i].reader);
+        cr_expect_gt(strlen(str_at(j, "message", NULL)), 10);
+        json_decref(j);
+        free(out);
+    }
+}
+
+Test(cli_read, usage_errors)
+{
+    static const char *bad[] = { "--reader sim", "--mrz x", "--reader sim --can 12 --doc X",
+                                 "--reader sim --doc L898902C3 --dob 740812" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *out;
+        cr_expect_eq(vfy_read(bad[i], &out), 2, "%s", bad[i]);
+        free(out);
+    }
+}
+
+/* Every option of the simulated reader appears in vfy --help, vfy read --help and vfy(1). */
+Test(cli_read, every_sim_option_is_documented)
+{
+    char man_path[512], cmd[512];
+    size_t n;
+    char *man = (char *)read_file_or_fail(repo_path("docs/vfy.1", man_path, sizeof man_path), &n);
+    man = realloc(man, n + 1);
+    man[n] = '\0';
+    char *help, *read_help;
+    snprintf(cmd, sizeof cmd, "%s --help", vfy_bin());
+    cr_assert_eq(run_capture(cmd, &help), 0);
+    snprintf(cmd, sizeof cmd, "%s read --help", vfy_bin());
+    cr_assert_eq(run_capture(cmd, &read_help), 0);
+    unsigned keys = 0;
+    for (size_t i = 0; vfy_sim_help_line(i) != NULL; i++) {
+        const char *line = vfy_sim_help_line(i);
+        while (*line == ' ')
+            line++;
+        const char *eq = strchr(line, '='), *sp = strchr(line, ' ');
+        if (eq == NULL || (sp != NULL && sp < eq))
+            continue;
+        char key[32];
+        snprintf(key, sizeof key, "%.*s=", (int)(eq - line), line);
+        cr_expect(strstr(man, key) != NULL, "vfy(1) lacks %s", key);
+        cr_expect(strstr(help, key) != NULL, "vfy --help lacks %s", key);
+        cr_expect(strstr(read_help, key) != NULL, "vfy read --help lacks %s", key);
+        keys++;
+    }
+    cr_expect_geq(keys, 18, "only %u options found", keys);
+    free(man);
+    free(help);
+    free(read_help);
+}

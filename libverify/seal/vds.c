@@ -42,34 +42,35 @@ static bool is_signer_id(const char *s)
     return s[4] == '\0';
 }
 
-static vfy_status read_c40(vfy_cursor *c, size_t nbytes, char *out, size_t cap, size_t *n)
+/* Reads nbytes of C40 that must hold exactly `chars` characters; the first four
+ * are the signer identifier. */
+static vfy_status read_signer_text(vfy_cursor *c, size_t nbytes, size_t chars, vfy_seal_header *h, char *text,
+                                   size_t cap)
 {
-    return seal_c40_decode(c, nbytes, out, cap, n);
-}
-
-static vfy_status read_signer_fixed(vfy_cursor *c, vfy_seal_header *h)
-{
-    char text[SEAL_C40_TEXT_CAP(6)];
     size_t n;
-    VFY_TRY(read_c40(c, 6, text, sizeof text, &n));
-    if (n != 9)
-        return vfy_cur_fail(c, VFY_E_SEAL_FORMAT, "signer and certificate reference hold %zu characters, not 9", n);
+    VFY_TRY(seal_c40_decode(c, nbytes, text, cap, &n));
+    if (n != chars)
+        return vfy_cur_fail(c, VFY_E_SEAL_FORMAT, "the signer field holds %zu characters, not %zu", n, chars);
     memcpy(h->signer_id, text, 4);
     h->signer_id[4] = '\0';
-    memcpy(h->cert_ref, text + 4, 5);
-    h->cert_ref[5] = '\0';
     return VFY_OK;
 }
 
+/* "Version 3": 9 characters, signer identifier + 5-character reference. */
+static vfy_status read_signer_fixed(vfy_cursor *c, vfy_seal_header *h)
+{
+    char text[SEAL_C40_TEXT_CAP(6)];
+    VFY_TRY(read_signer_text(c, 6, 9, h, text, sizeof text));
+    memcpy(h->cert_ref, text + 4, 6);
+    return VFY_OK;
+}
+
+/* "Version 4": signer identifier + 2-character reference length, then the reference. */
 static vfy_status read_signer_variable(vfy_cursor *c, vfy_seal_header *h, bool *dezv_decimal)
 {
     char text[SEAL_C40_TEXT_CAP(4)];
     size_t n;
-    VFY_TRY(read_c40(c, 4, text, sizeof text, &n));
-    if (n != 6)
-        return vfy_cur_fail(c, VFY_E_SEAL_FORMAT, "signer and reference length hold %zu characters, not 6", n);
-    memcpy(h->signer_id, text, 4);
-    h->signer_id[4] = '\0';
+    VFY_TRY(read_signer_text(c, 4, 6, h, text, sizeof text));
     /* TR-03171 seals of signer DEZV write the length in decimal (vdstools). */
     *dezv_decimal = strcmp(h->signer_id, "DEZV") == 0;
     unsigned radix = *dezv_decimal ? 10 : 16, len = 0;
@@ -86,7 +87,7 @@ static vfy_status read_signer_variable(vfy_cursor *c, vfy_seal_header *h, bool *
                             len, VFY_SEAL_CERT_REF_MAX);
     size_t nbytes = 2 * ((len + 2) / 3);
     char ref[SEAL_C40_TEXT_CAP(2 * ((VFY_SEAL_CERT_REF_MAX + 2) / 3))];
-    VFY_TRY(read_c40(c, nbytes, ref, sizeof ref, &n));
+    VFY_TRY(seal_c40_decode(c, nbytes, ref, sizeof ref, &n));
     if (n != len)
         return vfy_cur_fail(c, VFY_E_SEAL_FORMAT, "certificate reference holds %zu characters, its length says %u",
                             n, len);
@@ -109,7 +110,7 @@ static vfy_status vds_structure(const uint8_t *data, size_t len, vfy_seal_layout
     char country[SEAL_C40_TEXT_CAP(2)];
     size_t n;
     vfy_cur_set_field(&c, "issuing country");
-    VFY_TRY(read_c40(&c, 2, country, sizeof country, &n));
+    VFY_TRY(seal_c40_decode(&c, 2, country, sizeof country, &n));
     if (n == 0)
         return vfy_cur_fail(&c, VFY_E_SEAL_FORMAT, "the issuing country is empty");
     memcpy(h->country_c40, country, n + 1);

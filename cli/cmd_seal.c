@@ -236,7 +236,7 @@ static json_t *signer_json(const vfy_seal_result *r)
     return o;
 }
 
-static void print_result_json(const vfy_seal_result *r)
+static void print_result_json(const vfy_seal_result *r, bool passport_given)
 {
     json_t *o = json_object();
     json_object_set_new(o, "kind", json_string(vfy_seal_kind_name(r->kind)));
@@ -254,11 +254,12 @@ static void print_result_json(const vfy_seal_result *r)
     for (unsigned i = 0; i < r->choice_count; i++)
         json_array_append_new(choices, json_string(r->choices[i]));
     json_object_set_new(o, "choices", choices);
-    if (r->mrz_checked) {
+    if (r->mrz_checked || passport_given) {
         json_t *mm = json_array();
         for (unsigned i = 0; i < r->mismatch_count; i++)
             json_array_append_new(mm, json_pack("{s:s,s:s,s:s}", "field", r->mismatches[i].field, "seal",
                                                 r->mismatches[i].seal, "passport", r->mismatches[i].passport));
+        json_object_set_new(o, "passport_checked", json_boolean(r->mrz_checked));
         json_object_set_new(o, "passport_mismatches", mm);
     }
     if (r->status != VFY_OK) {
@@ -302,7 +303,7 @@ static void print_messages(const vfy_seal_result *r, int parent, int indent)
     }
 }
 
-static void print_result_text(const vfy_seal_result *r)
+static void print_result_text(const vfy_seal_result *r, bool passport_given)
 {
     const vfy_seal_header *h = &r->header;
     char a[16], b[16];
@@ -344,6 +345,8 @@ static void print_result_text(const vfy_seal_result *r)
         printf("%s%s", i == 0 ? "choices:    " : ", ", r->choices[i]);
     if (r->choice_count > 0)
         printf("   (see docs/seals.md)\n");
+    if (passport_given && !r->mrz_checked)
+        printf("passport:   not compared: the seal carries no visa MRZ (MRV-A or MRV-B)\n");
     if (r->mrz_checked) {
         if (r->mismatch_count == 0)
             printf("passport:   matches the seal\n");
@@ -453,9 +456,9 @@ int cmd_seal(int argc, char **argv)
             rc = fail(json, s, &d, cli_exit_for_status(s));
         } else {
             if (json)
-                print_result_json(r);
+                print_result_json(r, mrz_text != NULL);
             else
-                print_result_text(r);
+                print_result_text(r, mrz_text != NULL);
             rc = exit_for_verdict(r->verdict);
             vfy_seal_result_free(r);
         }

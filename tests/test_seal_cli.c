@@ -122,3 +122,23 @@ Test(seal_cli, usage_and_unreadable_input)
     cr_assert(strstr(out, "--trust PATH") != NULL);
     free(out);
 }
+
+Test(seal_cli, mrz_given_but_seal_has_no_visa_mrz)
+{
+    char cert[1024], file[1024], args[4096];
+    SHARED_PATH(V "certs/DETS27.pem", cert);
+    SHARED_PATH(V "vds/bsi_annexD_social_insurance.hex", file);
+    snprintf(args, sizeof args,
+             "--json --hex --trust %s --mrz 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+             "L898902C36UTO7408122F1204159ZE184226B<<<<<10' %s",
+             cert, file);
+    char *out;
+    cr_assert_eq(seal(args, &out), 0, "%s", out);
+    json_t *o = json_loads(out, 0, NULL);
+    cr_assert_not_null(o, "%s", out);
+    cr_assert(json_is_false(json_object_get(o, "passport_checked")), "%s", out);
+    cr_assert_eq(json_array_size(json_object_get(o, "passport_mismatches")), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(o, "verdict")), "valid");
+    json_decref(o);
+    free(out);
+}

@@ -49,6 +49,25 @@ static bool file_readable(const vfy_sim_chip *c, int file)
     return !access_controlled(c) || c->access_granted;
 }
 
+/* Makes `file` (0: not on the chip) the current EF, or answers why not. */
+static bool make_current(vfy_sim_chip *c, int file, struct sim_resp *r)
+{
+    static const uint16_t card_access_refusal[] = { [SIM_CA_ABSENT] = SW_NOT_FOUND,
+                                                    [SIM_CA_6A86] = SW_WRONG_P1P2,
+                                                    [SIM_CA_6D00] = SW_INS_UNKNOWN };
+    if (file == SIM_FILE_CARD_ACCESS && c->p.card_access != SIM_CA_PRESENT) {
+        sim_resp_set(r, NULL, 0, card_access_refusal[c->p.card_access]);
+        return false;
+    }
+    if (file == 0 || c->files[file].data == NULL || !file_readable(c, file)) {
+        sim_resp_set(r, NULL, 0,
+                     file == 0 || c->files[file].data == NULL ? SW_NOT_FOUND : SW_SECURITY_STATUS);
+        return false;
+    }
+    c->current_ef = file;
+    return true;
+}
+
 static void select_file(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_resp *r)
 {
     if (a->p2 != 0x0C && a->p2 != 0x00 && a->p2 != 0x04) {
@@ -84,23 +103,11 @@ static void select_file(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_re
         return;
     }
     uint16_t fid = (uint16_t)(a->data[0] << 8 | a->data[1]);
-    if (fid == 0x011C && c->df == SIM_DF_MF && c->p.card_access != SIM_CA_PRESENT) {
-        static const uint16_t refusal[] = { [SIM_CA_ABSENT] = SW_NOT_FOUND,
-                                            [SIM_CA_6A86] = SW_WRONG_P1P2,
-                                            [SIM_CA_6D00] = SW_INS_UNKNOWN };
-        sim_resp_set(r, NULL, 0, refusal[c->p.card_access]);
-        return;
-    }
     int file = sim_file_by_fid(c, fid);
-    if (file == 0) {
-        sim_resp_set(r, NULL, 0, SW_NOT_FOUND);
+    if (fid == 0x011C && c->df == SIM_DF_MF)
+        file = SIM_FILE_CARD_ACCESS;   /* so that a quirk answers even when the file is absent */
+    if (!make_current(c, file, r))
         return;
-    }
-    if (!file_readable(c, file)) {
-        sim_resp_set(r, NULL, 0, SW_SECURITY_STATUS);
-        return;
-    }
-    c->current_ef = file;
     if (a->p2 == 0x0C) {
         sim_resp_set(r, NULL, 0, SW_OK);
         return;
@@ -175,16 +182,8 @@ static void read_binary(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_re
             sim_resp_set(r, NULL, 0, SW_WRONG_P1P2);
             return;
         }
-        int file = sim_file_by_sfi(c, a->p1 & 0x1F);
-        if (file == 0) {
-            sim_resp_set(r, NULL, 0, SW_NOT_FOUND);
+        if (!make_current(c, sim_file_by_sfi(c, a->p1 & 0x1F), r))
             return;
-        }
-        if (!file_readable(c, file)) {
-            sim_resp_set(r, NULL, 0, SW_SECURITY_STATUS);
-            return;
-        }
-        c->current_ef = file;
         offset = a->p2;
     } else {
         offset = (size_t)(a->p1 << 8 | a->p2);
@@ -205,15 +204,8 @@ static void read_binary_odd(vfy_sim_chip *c, const struct sim_apdu *a, struct si
     uint16_t p1p2 = (uint16_t)(a->p1 << 8 | a->p2);
     if (p1p2 != 0) {
         int file = p1p2 <= 0x1F ? sim_file_by_sfi(c, (uint8_t)p1p2) : sim_file_by_fid(c, p1p2);
-        if (file == 0) {
-            sim_resp_set(r, NULL, 0, SW_NOT_FOUND);
+        if (!make_current(c, file, r))
             return;
-        }
-        if (!file_readable(c, file)) {
-            sim_resp_set(r, NULL, 0, SW_SECURITY_STATUS);
-            return;
-        }
-        c->current_ef = file;
     }
     if (c->current_ef == 0) {
         sim_resp_set(r, NULL, 0, SW_NO_CURRENT_EF);

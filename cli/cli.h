@@ -25,6 +25,13 @@ int cli_exit_for_status(vfy_status status);
 /* Prints "vfy CMD: <sentence>: <detail message>" to stderr. */
 void cli_report(const char *cmd, vfy_status status, const vfy_detail *detail);
 
+/* Fills a detail for a failure the CLI itself found (a file it could not read ...). */
+void cli_detail(vfy_detail *d, vfy_status status, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* DG1's MRZ of a document, parsed; false when there is none that parses. */
+bool cli_dg1_mrz(const vfy_document *doc, vfy_mrz *mrz);
+
 /* Prints a JSON value to stdout, indented, with a newline; takes ownership. */
 void cli_print_json(json_t *value);
 
@@ -55,6 +62,38 @@ vfy_status cli_load_trust(const char *cmd, char **paths, size_t count, vfy_trust
 json_t *cli_mrz_json(const vfy_mrz *m, bool repair);
 /* ISO 8601 of a date, reduced to its known leading parts; NULL when the year is unknown. */
 const char *cli_mrz_date_text(vfy_date d, char buf[11]);
+
+/* Seals (cli/cmd_seal.c): the JSON object of `vfy seal --json`, the text, the exit code
+ * of a verdict; hex text decoded in place. */
+json_t *cli_seal_json(const vfy_seal_result *r, bool passport_given);
+void cli_seal_print(const vfy_seal_result *r, bool passport_given);
+int cli_seal_exit(vfy_seal_verdict v);
+bool cli_unhex(char *text, size_t len, size_t *out_len);
+
+/* Rules (cli/cmd_rules.c): an engine from rule-set files (production mode needs the
+ * publisher keys in trust_path); a decision as text. Returns an exit code. */
+int cli_rules_engine(const char *cmd, const char **paths, int n, const char *trust_path,
+                     bool test_mode, bool quiet, vfy_rules_trust **trust, vfy_rules_engine **engine);
+void cli_rules_print(const vfy_rules_decision *dec);
+
+/* The parts of `vfy read` beyond the read itself (cli/read_checks.c). */
+struct read_checks {
+    char **trust_paths;         /* --trust */
+    size_t trust_count;
+    const char *photo;          /* --photo FILE */
+    const char *case_path;      /* --case CASE.json */
+    const char **rules;         /* --rules FILE... */
+    int rules_count;
+    const char *rules_trust;    /* --rules-trust KEYS.json */
+    bool test_mode;             /* --test-mode (rule sets) */
+    const char *seal;           /* --seal FILE */
+    bool seal_hex;              /* --seal-hex */
+};
+/* Runs what the options ask for on a document just read, adds its JSON to `out` (or
+ * prints text when out is NULL), and returns the exit code. The session is still open,
+ * for Active and Chip Authentication. */
+int cli_read_checks(const struct read_checks *rc, vfy_session *session, vfy_document *doc,
+                    const vfy_mrz *opened_with, json_t *out);
 
 /* One function per command, each in cli/cmd_NAME.c. */
 int cmd_version(int argc, char **argv);

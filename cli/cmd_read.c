@@ -6,15 +6,21 @@
 
 #include "cli.h"
 
+#define READ_MAX_PATHS 16
+
 static void read_usage(FILE *f)
 {
     fprintf(f,
             "usage: vfy read --reader CONN (--mrz LINE [LINE...] | --doc N --dob YYMMDD --expiry YYMMDD\n"
             "                | --can CAN) [--json] [--save DIR] [--progress] [--allow-bac-fallback]\n"
+            "                [--trust PATH...] [--photo FILE] [--seal FILE [--seal-hex]]\n"
+            "                [--case CASE.json --rules FILE... (--rules-trust KEYS.json | --test-mode)]\n"
             "\n"
             "Opens the chip (PACE when EF.CardAccess offers it, else BAC), reads EF.COM, EF.SOD\n"
             "and every data group the chip lets it read, and prints DG1's MRZ, the access\n"
-            "protocol and the APDUs and bytes exchanged. Nothing is verified here: see vfy verify.\n"
+            "protocol and the APDUs and bytes exchanged. With --trust it also proves the\n"
+            "document genuine: Passive Authentication against the CSCAs, and Active and Chip\n"
+            "Authentication with the chip while it is on the reader.\n"
             "\n"
             "options:\n"
             "  --reader CONN        the reader: sim, sim:DIR?options, pcsc, pcsc:NAME, nfc, ...\n"
@@ -25,6 +31,17 @@ static void read_usage(FILE *f)
             "  --save DIR           write the files read as a dump folder\n"
             "  --progress           report each block on standard error\n"
             "  --allow-bac-fallback after a PACE failure, try BAC (logged); off by default\n"
+            "  --trust PATH         CSCA certificates, master lists, CRLs (files or folders);\n"
+            "                       repeatable. Adds the verdict and each check\n"
+            "  --photo FILE         save the DG2 face image as stored (JPEG or JPEG 2000)\n"
+            "  --seal FILE          verify a visa seal (VDS, IDB or VDS-NC) against the chip's MRZ\n"
+            "  --seal-hex           the seal file holds a binary VDS as hexadecimal text\n"
+            "  --case CASE.json     evaluate facilitated-visa eligibility; the traveller comes from\n"
+            "                       the chip's DG1\n"
+            "  --rules FILE         a rule set for --case; repeatable\n"
+            "  --rules-trust KEYS   the trusted rule-set publishers (production mode)\n"
+            "  --test-mode          accept unsigned, draft or hypothetical rule sets (said in the\n"
+            "                       decision)\n"
             "  -h, --help           show this help\n"
             "\n"
             "simulated reader:\n");
@@ -32,10 +49,13 @@ static void read_usage(FILE *f)
         fprintf(f, "  %s\n", vfy_sim_help_line(i));
     fprintf(f, "\n"
                "exit codes:\n"
-               "  0  the chip was read\n"
+               "  0  the chip was read (and, as asked, the document is genuine, the seal valid)\n"
+               "  1  the document or the seal was found invalid\n"
                "  2  usage error\n"
                "  3  reader, card or access-control failure (a JSON object with error and message\n"
-               "     with --json)\n");
+               "     with --json)\n"
+               "  4  the document or seal could not be verified (no trust anchor), or a trust\n"
+               "     store or rule set could not be loaded\n");
 }
 
 static bool show_progress(void *ctx, const char *file, size_t done, size_t total)
@@ -49,18 +69,6 @@ static void log_line(void *ctx, const char *line)
 {
     (void)ctx;
     fprintf(stderr, "vfy read: %s\n", line);
-}
-
-/* DG1's MRZ, parsed; false if the chip gave none that parses. */
-static bool dg1_mrz(const vfy_document *doc, vfy_mrz *mrz)
-{
-    const uint8_t *data;
-    size_t len;
-    vfy_bytes text;
-    if (vfy_document_get_file(doc, VFY_FILE_DG1, &data, &len) != VFY_OK ||
-        vfy_lds_dg1_mrz(data, len, &text, NULL) != VFY_OK)
-        return false;
-    return vfy_mrz_parse((const char *)text.data, text.len, NULL, mrz, NULL) == VFY_OK;
 }
 
 /* Files in reading order, for i = -3 .. 16 (0 is none): EF.CardAccess, EF.COM, EF.SOD, DGs. */
@@ -88,13 +96,13 @@ static json_t *access_json(const vfy_access_info *a)
     return o;
 }
 
-static void print_result_json(const vfy_document *doc, const vfy_access_info *a,
-                              const vfy_read_stats *st)
+static json_t *result_json(const vfy_document *doc, const vfy_access_info *a,
+                           const vfy_read_stats *st)
 {
     json_t *o = json_object();
     json_object_set_new(o, "access", access_json(a));
     vfy_mrz *mrz = malloc(sizeof *mrz);
-    if (mrz != NULL && dg1_mrz(doc, mrz))
+    if (mrz != NULL && cli_dg1_mrz(doc, mrz))
         json_object_set_new(o, "mrz", cli_mrz_json(mrz, false));
     else
         json_object_set_new(o, "mrz", json_null());
@@ -115,7 +123,7 @@ static void print_result_json(const vfy_document *doc, const vfy_access_info *a,
                         json_integer((json_int_t)(st->bytes_sent + st->bytes_received)));
     if (st->simulated_us != 0)
         json_object_set_new(o, "simulated_ms", json_real((double)st->simulated_us / 1000.0));
-    cli_print_json(o);
+    return o;
 }
 
 static void print_result_text(const vfy_document *doc, const vfy_access_info *a,
@@ -128,7 +136,7 @@ static void print_result_text(const vfy_document *doc, const vfy_access_info *a,
         printf("%-17s %s%s\n", "Access", vfy_access_protocol_name(a->protocol),
                a->fell_back_to_bac ? " (fallback after a PACE failure, as the policy allows)" : "");
     vfy_mrz *mrz = malloc(sizeof *mrz);
-    if (mrz != NULL && dg1_mrz(doc, mrz)) {
+    if (mrz != NULL && cli_dg1_mrz(doc, mrz)) {
         for (unsigned i = 0; i < mrz->line_count; i++)
             printf("%-17s %s\n", i == 0 ? "MRZ (DG1)" : "", mrz->lines[i]);
         char buf[11];
@@ -181,6 +189,14 @@ int cmd_read(int argc, char **argv)
         { "save", required_argument, NULL, 's' },
         { "progress", no_argument, NULL, 'p' },
         { "allow-bac-fallback", no_argument, NULL, 'f' },
+        { "trust", required_argument, NULL, 't' },
+        { "photo", required_argument, NULL, 'P' },
+        { "seal", required_argument, NULL, 'S' },
+        { "seal-hex", no_argument, NULL, 'X' },
+        { "case", required_argument, NULL, 'C' },
+        { "rules", required_argument, NULL, 'R' },
+        { "rules-trust", required_argument, NULL, 'K' },
+        { "test-mode", no_argument, NULL, 'T' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -189,6 +205,9 @@ int cmd_read(int argc, char **argv)
     const char *mrz_lines[3];
     size_t mrz_count = 0;
     bool json = false, progress = false, fallback = false;
+    char *trust_paths[READ_MAX_PATHS];
+    const char *rules[READ_MAX_PATHS];
+    struct read_checks checks = { .trust_paths = trust_paths, .rules = rules };
     optind = 1;
     int ch;
     /* "+" stops at the first non-option, so that --mrz takes the lines that follow it */
@@ -209,6 +228,24 @@ int cmd_read(int argc, char **argv)
         case 's': save = optarg; break;
         case 'p': progress = true; break;
         case 'f': fallback = true; break;
+        case 't':
+        case 'R':
+            if ((ch == 't' ? checks.trust_count : (size_t)checks.rules_count) >= READ_MAX_PATHS) {
+                fprintf(stderr, "vfy read: at most %d --trust and %d --rules\n", READ_MAX_PATHS,
+                        READ_MAX_PATHS);
+                return VFY_EXIT_USAGE;
+            }
+            if (ch == 't')
+                trust_paths[checks.trust_count++] = optarg;
+            else
+                rules[checks.rules_count++] = optarg;
+            break;
+        case 'P': checks.photo = optarg; break;
+        case 'S': checks.seal = optarg; break;
+        case 'X': checks.seal_hex = true; break;
+        case 'C': checks.case_path = optarg; break;
+        case 'K': checks.rules_trust = optarg; break;
+        case 'T': checks.test_mode = true; break;
         case 'h': read_usage(stdout); return VFY_EXIT_OK;
         default: read_usage(stderr); return VFY_EXIT_USAGE;
         }
@@ -221,19 +258,24 @@ int cmd_read(int argc, char **argv)
         read_usage(stderr);
         return VFY_EXIT_USAGE;
     }
+    if ((checks.case_path != NULL) != (checks.rules_count > 0)) {
+        fprintf(stderr, "vfy read: --case and --rules go together\n");
+        return VFY_EXIT_USAGE;
+    }
     vfy_detail d;
     vfy_detail_clear(&d);
     vfy_access_key key;
     vfy_status s;
+    /* The MRZ that opens the chip is kept: DG1 must agree with it. */
+    vfy_mrz *mrz = NULL;
     if (mrz_count > 0) {
-        vfy_mrz *mrz = malloc(sizeof *mrz);
+        mrz = malloc(sizeof *mrz);
         if (mrz == NULL)
             return fail(json, VFY_E_NO_MEMORY, NULL);
         s = mrz_count == 1 ? vfy_mrz_parse(mrz_lines[0], strlen(mrz_lines[0]), NULL, mrz, &d)
                            : vfy_mrz_parse_lines(mrz_lines, mrz_count, NULL, mrz, &d);
         if (s == VFY_OK)
             s = vfy_access_key_from_mrz(mrz, &key, &d);
-        free(mrz);
     } else if (can != NULL) {
         s = vfy_access_key_from_can(can, &key, &d);
     } else {
@@ -244,6 +286,7 @@ int cmd_read(int argc, char **argv)
             cli_print_json(cli_error_json(s, &d));
         else
             cli_report("read", s, &d);
+        free(mrz);
         return VFY_EXIT_USAGE;
     }
 
@@ -273,11 +316,16 @@ int cmd_read(int argc, char **argv)
         vfy_read_stats st;
         vfy_session_access(session, &a);
         vfy_session_stats(session, &st);
-        if (json)
-            print_result_json(doc, &a, &st);
-        else
+        if (json) {
+            json_t *o = result_json(doc, &a, &st);
+            rc = cli_read_checks(&checks, session, doc, mrz, o);
+            cli_print_json(o);
+        } else {
             print_result_text(doc, &a, &st);
+            rc = cli_read_checks(&checks, session, doc, mrz, NULL);
+        }
     }
+    free(mrz);
     vfy_session_close(session);
     vfy_document_free(doc);
     return rc;

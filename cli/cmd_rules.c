@@ -231,7 +231,7 @@ static int add_path(const char *cmd, vfy_rules_builder *b, const char *path, boo
     return VFY_EXIT_OK;
 }
 
-static int build_engine(const char *cmd, const char **paths, int n, const char *trust_path,
+int cli_rules_engine(const char *cmd, const char **paths, int n, const char *trust_path,
                         bool test_mode, bool quiet, vfy_rules_trust **trust, vfy_rules_engine **engine)
 {
     *engine = NULL;
@@ -284,7 +284,7 @@ static int cmd_verify_or_show(int argc, char **argv, bool show)
     }
     vfy_rules_trust *trust = NULL;
     vfy_rules_engine *e = NULL;
-    int rc = build_engine(cmd, files, n, trust_path, test_mode, false, &trust, &e);
+    int rc = cli_rules_engine(cmd, files, n, trust_path, test_mode, false, &trust, &e);
     if (rc == VFY_EXIT_OK && vfy_rules_engine_rejected_count(e) > 0)
         rc = VFY_EXIT_CONFIG;
     if (e != NULL && show) {
@@ -305,7 +305,7 @@ static int cmd_verify_or_show(int argc, char **argv, bool show)
     return rc;
 }
 
-static void print_text(const vfy_rules_decision *dec)
+void cli_rules_print(const vfy_rules_decision *dec)
 {
     if (vfy_rules_decision_test_mode(dec))
         printf("TEST MODE: unsigned or hypothetical rule sets may have decided this\n");
@@ -385,7 +385,7 @@ static int eval_one(const vfy_rules_engine *e, const char *text, size_t len, boo
             puts(out);
         free(out);
     } else {
-        print_text(dec);
+        cli_rules_print(dec);
     }
     vfy_rules_decision_free(dec);
     return VFY_EXIT_OK;
@@ -464,7 +464,7 @@ static int cmd_eval(int argc, char **argv)
     }
     vfy_rules_trust *trust = NULL;
     vfy_rules_engine *e = NULL;
-    int rc = build_engine("rules eval", rules, n_rules, trust_path, test_mode, true, &trust, &e);
+    int rc = cli_rules_engine("rules eval", rules, n_rules, trust_path, test_mode, true, &trust, &e);
     if (rc == VFY_EXIT_OK) {
         for (size_t i = 0; i < vfy_rules_engine_rejected_count(e); i++) {
             const char *label, *reason;

@@ -50,7 +50,7 @@ static int hex_digit(int c)
 }
 
 /* Hex text (whitespace ignored) to bytes, in place. */
-static bool unhex(char *text, size_t len, size_t *out_len)
+bool cli_unhex(char *text, size_t len, size_t *out_len)
 {
     size_t o = 0;
     int hi = -1;
@@ -236,7 +236,7 @@ static json_t *signer_json(const vfy_seal_result *r)
     return o;
 }
 
-static void print_result_json(const vfy_seal_result *r, bool passport_given)
+json_t *cli_seal_json(const vfy_seal_result *r, bool passport_given)
 {
     json_t *o = json_object();
     json_object_set_new(o, "kind", json_string(vfy_seal_kind_name(r->kind)));
@@ -267,7 +267,7 @@ static void print_result_json(const vfy_seal_result *r, bool passport_given)
         json_object_update(o, e);
         json_decref(e);
     }
-    cli_print_json(o);
+    return o;
 }
 
 /* ---- text -------------------------------------------------------------------- */
@@ -303,7 +303,7 @@ static void print_messages(const vfy_seal_result *r, int parent, int indent)
     }
 }
 
-static void print_result_text(const vfy_seal_result *r, bool passport_given)
+void cli_seal_print(const vfy_seal_result *r, bool passport_given)
 {
     const vfy_seal_header *h = &r->header;
     char a[16], b[16];
@@ -360,7 +360,7 @@ static void print_result_text(const vfy_seal_result *r, bool passport_given)
                r->detail.message[0] ? r->detail.message : vfy_strerror(r->status));
 }
 
-static int exit_for_verdict(vfy_seal_verdict v)
+int cli_seal_exit(vfy_seal_verdict v)
 {
     return v == VFY_SEAL_VALID ? VFY_EXIT_OK : v == VFY_SEAL_INVALID ? VFY_EXIT_INVALID : VFY_EXIT_CONFIG;
 }
@@ -429,7 +429,7 @@ int cmd_seal(int argc, char **argv)
         snprintf(d.message, sizeof d.message, "cannot read %s", path);
         return fail(json, s, &d, VFY_EXIT_USAGE);
     }
-    if (hex && !unhex(buf, len, &len)) {
+    if (hex && !cli_unhex(buf, len, &len)) {
         free(buf);
         snprintf(d.message, sizeof d.message, "%s is not hexadecimal text", path);
         return fail(json, VFY_E_BAD_ENCODING, &d, VFY_EXIT_USAGE);
@@ -456,10 +456,10 @@ int cmd_seal(int argc, char **argv)
             rc = fail(json, s, &d, cli_exit_for_status(s));
         } else {
             if (json)
-                print_result_json(r, mrz_text != NULL);
+                cli_print_json(cli_seal_json(r, mrz_text != NULL));
             else
-                print_result_text(r, mrz_text != NULL);
-            rc = exit_for_verdict(r->verdict);
+                cli_seal_print(r, mrz_text != NULL);
+            rc = cli_seal_exit(r->verdict);
             vfy_seal_result_free(r);
         }
     }

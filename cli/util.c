@@ -1,5 +1,6 @@
 /* Shared printing and input helpers of the CLI. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,4 +120,15 @@ vfy_status cli_read_file(const char *path, size_t max, char **out, size_t *len)
     vfy_status s = cli_read_stream(f, max, out, len);
     fclose(f);
     return s;
+}
+
+void cli_detail(vfy_detail *d, vfy_status status, const char *field, const char *fmt, ...)
+{
+    vfy_detail_clear(d);
+    d->status = status;
+    snprintf(d->field, sizeof d->field, "%s", field);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->message, sizeof d->message, fmt, ap);
+    va_end(ap);
 }

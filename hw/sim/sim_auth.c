@@ -340,3 +340,9 @@ void sim_general_authenticate_any(vfy_sim_chip *c, const struct sim_apdu *a, str
     static const uint8_t empty_dynamic[] = { 0x7C, 0x00 };
     sim_resp_set(r, empty_dynamic, sizeof empty_dynamic, SW_OK);
 }
+
+struct evp_pkey_st *sim_auth_ca_key(vfy_sim_chip *c)
+{
+    struct sim_auth_state *s = auth(c);
+    return s != NULL ? s->ca_key : NULL;
+}

@@ -175,6 +175,9 @@ void sim_general_authenticate_any(vfy_sim_chip *c, const struct sim_apdu *a, str
 /* Switches to the CA session keys once the answer that completed CA was wrapped. */
 void sim_auth_after_response(vfy_sim_chip *c);
 void sim_auth_reset(vfy_sim_chip *c);
+/* The chip's static Chip Authentication private key (an OpenSSL EVP_PKEY), or NULL; used
+ * by PACE with the chip authentication mapping. */
+struct evp_pkey_st *sim_auth_ca_key(vfy_sim_chip *c);
 void sim_auth_free(vfy_sim_chip *c);
 
 #endif

@@ -6,6 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+
 #include "core/tlv.h"
 #include "core/fail.h"
 #include "crypto/crypto.h"
@@ -132,8 +138,10 @@ void sim_mse(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_resp *r)
     p->mapping = oid[8];
     p->cipher = (vfy_cipher)oid[9];
     bool dh = p->mapping == 1 || p->mapping == 3;
+    bool cam_ready = p->mapping == 6 && p->cipher != VFY_CIPHER_3DES && sim_auth_ca_key(c) != NULL;
     if (p->cipher < VFY_CIPHER_3DES || p->cipher > VFY_CIPHER_AES256 || p->mapping == 3 ||
-        p->mapping >= 5 || p->mapping == 0 || dh != (param_id < 8) ||
+        p->mapping == 5 || p->mapping > 6 || (p->mapping == 6 && !cam_ready) ||
+        p->mapping == 0 || dh != (param_id < 8) ||
         vfy_ka_group_standard(param_id, &p->group, NULL) != VFY_OK) {
         sim_pace_reset(c);
         r->sw = SW_REF_NOT_FOUND;
@@ -321,6 +329,48 @@ static uint16_t step_key(vfy_sim_chip *c, struct sim_pace_state *p, const vfy_tl
     return SW_OK;
 }
 
+/* PACE-CAM (9303-11 §4.4.3.5): CA_IC = SK_Map,IC * SK_IC^-1 mod n, sent encrypted with
+ * KS_enc and the IV E(KS_enc, -1). Out: the encrypted data, padded to the block. */
+static bool cam_data(vfy_sim_chip *c, const struct sim_pace_state *p, uint8_t *out,
+                     size_t *out_len)
+{
+    EVP_PKEY *key = sim_auth_ca_key(c);
+    char curve[64];
+    BIGNUM *sk = NULL, *map = NULL, *ca = NULL;
+    BN_CTX *ctx = BN_CTX_new();
+    EC_GROUP *g = NULL;
+    bool ok = false;
+    uint8_t plain[80], iv[16], minus_one[16];
+    size_t n_len, padded;
+    if (ctx == NULL || key == NULL ||
+        EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, curve, sizeof curve,
+                                       NULL) != 1 ||
+        strcmp(curve, vfy_ka_group_name(p->group)) != 0 ||
+        (g = EC_GROUP_new_by_curve_name(OBJ_sn2nid(curve))) == NULL ||
+        EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &sk) != 1)
+        goto out;
+    const BIGNUM *order = EC_GROUP_get0_order(g);
+    n_len = (size_t)BN_num_bytes(order);
+    map = BN_bin2bn(p->map_priv.bytes, (int)p->map_priv.len, NULL);
+    ca = BN_new();
+    if (map == NULL || ca == NULL || n_len > 64 || BN_mod_inverse(ca, sk, order, ctx) == NULL ||
+        BN_mod_mul(ca, ca, map, order, ctx) != 1 || BN_bn2binpad(ca, plain, (int)n_len) < 0)
+        goto out;
+    memset(minus_one, 0xFF, sizeof minus_one);
+    ok = vfy_pad(plain, n_len, sizeof plain, 16, &padded, NULL) == VFY_OK &&
+         vfy_ecb_encrypt(p->cipher, p->ks_enc.bytes, minus_one, 16, iv, NULL) == VFY_OK &&
+         vfy_cbc_encrypt(p->cipher, p->ks_enc.bytes, iv, plain, padded, out, NULL) == VFY_OK;
+    *out_len = padded;
+out:
+    vfy_wipe(plain, sizeof plain);
+    BN_clear_free(sk);
+    BN_clear_free(map);
+    BN_clear_free(ca);
+    EC_GROUP_free(g);
+    BN_CTX_free(ctx);
+    return ok;
+}
+
 static uint16_t step_token(vfy_sim_chip *c, struct sim_pace_state *p, const vfy_tlv *in,
                            struct sim_resp *r)
 {
@@ -331,11 +381,24 @@ static uint16_t step_token(vfy_sim_chip *c, struct sim_pace_state *p, const vfy_
         return SW_AUTH_FAILED;
     if (token(p, p->pk_ifd, p->pk_ifd_len, t_ic) != VFY_OK)
         return SW_UNKNOWN;
+    uint8_t ecad[80];
+    size_t ecad_len = 0;
+    if (p->mapping == 6 && !cam_data(c, p, ecad, &ecad_len))
+        return SW_UNKNOWN;
     uint8_t ssc[16] = { 0 };
     enum sim_sm_cipher sm = p->cipher == VFY_CIPHER_3DES ? SIM_SM_3DES : SIM_SM_AES;
     if (sim_session_start(c, sm, p->ks_enc.bytes, p->ks_mac.bytes, p->ks_enc.len, ssc) != VFY_OK)
         return SW_UNKNOWN;
     answer(r, 0x86, t_ic, VFY_MAC_LEN);
+    if (ecad_len > 0) {
+        /* 7C { 86 T_IC, 8A encrypted chip authentication data } */
+        uint8_t *o = r->data;
+        o[1] = (uint8_t)(o[1] + 2 + ecad_len);
+        o[r->len++] = 0x8A;
+        o[r->len++] = (uint8_t)ecad_len;
+        memcpy(o + r->len, ecad, ecad_len);
+        r->len += ecad_len;
+    }
     return SW_OK;
 }
 

@@ -12,7 +12,7 @@ const char *const sim_profile_help[] = {
     "sim:DIR                 a passport from a dump folder (EF_COM.bin, EF_SOD.bin, DG1.bin ... EF_CardAccess.bin)",
     "options, after '?' joined by '&':",
     "  pace=off | bac=off      offer BAC only | PACE only",
-    "  mapping=gm|im           PACE mapping (EF.CardAccess is then generated)",
+    "  mapping=gm|im|cam       PACE mapping (EF.CardAccess is then generated)",
     "  cipher=3des|aes128|aes192|aes256   PACE cipher",
     "  param=N                 PACE standardized domain parameters (0-2 DH, 8-18 ECDH; default 13)",
     "  can=NNNNNN              the card access number (default 123456)",
@@ -122,8 +122,10 @@ static vfy_status option(struct sim_profile *p, const char *key, const char *v, 
             p->mapping = SIM_MAP_GM;
         else if (strcmp(v, "im") == 0)
             p->mapping = SIM_MAP_IM;
+        else if (strcmp(v, "cam") == 0)
+            p->mapping = SIM_MAP_CAM;
         else
-            return bad(d, key, v, "gm or im");
+            return bad(d, key, v, "gm, im or cam");
         p->pace_overridden = true;
     } else if (strcmp(key, "cipher") == 0) {
         static const char *const names[] = { "3des", "aes128", "aes192", "aes256" };
@@ -272,6 +274,9 @@ check:
         return vfy_fail(d, VFY_E_BAD_CONNECTION, "reader",
                         "simulated chip: the chip authentication mapping needs an elliptic curve "
                         "(param 8 to 18)");
+    if (p->mapping == SIM_MAP_CAM && p->cipher == SIM_CIPHER_3DES)
+        return vfy_fail(d, VFY_E_BAD_CONNECTION, "reader",
+                        "simulated chip: the chip authentication mapping is defined with AES only");
     if (p->mapping == SIM_MAP_IM && (p->param_id < 8 || p->param_id == 10))
         return vfy_fail(d, VFY_E_BAD_CONNECTION, "reader",
                         "simulated chip: integrated mapping is simulated on elliptic curves whose "

@@ -9,6 +9,7 @@
 #include "chip/session.h"
 #include "core/fail.h"
 #include "core/tlv.h"
+#include "verify/lds.h"
 
 static const uint8_t emrtd_aid[] = { 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01 };
 
@@ -263,6 +264,20 @@ static vfy_status read_files(vfy_session *s, const vfy_read_options *o, vfy_docu
             dgs[i] = true;
     }
     VFY_TRY(read_into(s, o, doc, VFY_FILE_SOD, true, detail));
+    /* data groups that EF.SOD vouches for but EF.COM forgot are read too */
+    const uint8_t *sod;
+    size_t sod_len;
+    vfy_lds_sod *parsed = malloc(sizeof *parsed);
+    if (parsed != NULL && vfy_document_get_file(doc, VFY_FILE_SOD, &sod, &sod_len) == VFY_OK &&
+        vfy_lds_parse_sod(sod, sod_len, parsed, NULL) == VFY_OK)
+        for (unsigned i = 0; i < parsed->hash_count && i < VFY_SOD_MAX_HASHES; i++)
+            if (parsed->hashes[i].dg >= 1 && parsed->hashes[i].dg <= 16 &&
+                !dgs[parsed->hashes[i].dg]) {
+                logf_(o, "DG%u is in EF.SOD but not in EF.COM: reading it too",
+                      parsed->hashes[i].dg);
+                dgs[parsed->hashes[i].dg] = true;
+            }
+    free(parsed);
     for (unsigned i = 1; i <= 16; i++)
         if (dgs[i])
             VFY_TRY(read_into(s, o, doc, (vfy_file_id)i, i != 1, detail));

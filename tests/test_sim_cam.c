@@ -1,0 +1,90 @@
+/* PACE with the chip authentication mapping against the simulated chip: the terminal's
+ * check CA_IC * PK_IC == PK_Map,IC holds for the chip's static key (its public half
+ * computed here by OpenSSL from chipauth_private.pem) and fails for any other key. */
+#include <criterion/criterion.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <string.h>
+
+#include "chip/pace.h"
+#include "core/embedded.h"
+#include "support.h"
+#include "transport.h"
+#include "verify.h"
+#include <stdio.h>
+#include <unistd.h>
+
+static size_t public_of(const char *pem_name, uint8_t *out, size_t cap)
+{
+    const struct vfy_embedded_file *f = vfy_embedded_find(pem_name);
+    cr_assert_not_null(f, "%s", pem_name);
+    BIO *bio = BIO_new_mem_buf(f->data, (int)f->len);
+    EVP_PKEY *key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+    BIO_free(bio);
+    cr_assert_not_null(key);
+    size_t n = 0;
+    cr_assert_eq(EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, out, cap, &n), 1);
+    EVP_PKEY_free(key);
+    return n;
+}
+
+Test(sim_cam, chip_authentication_mapping_verifies)
+{
+    static const char *ciphers[] = { "aes128", "aes192", "aes256" };
+    for (size_t i = 0; i < 3; i++) {
+        char conn[64];
+        snprintf(conn, sizeof conn, "sim?mapping=cam&cipher=%s", ciphers[i]);
+        vfy_transport *t = NULL;
+        cr_assert_eq(vfy_transport_open(conn, &t, NULL), VFY_OK);
+        vfy_channel ch;
+        cr_assert_eq(vfy_channel_init(&ch, t, NULL), VFY_OK);
+        uint8_t oid[10] = { 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x06,
+                            (uint8_t)(2 + i) };
+        vfy_pace_info info;
+        cr_assert_eq(vfy_pace_info_from_oid(oid, sizeof oid, &info, NULL), VFY_OK);
+        info.has_parameter_id = true;
+        info.parameter_id = 13;
+        vfy_pace_password pw = { VFY_PACE_PASSWORD_CAN, "123456" };
+        vfy_pace_result res;
+        vfy_detail d = { 0 };
+        cr_assert_eq(vfy_pace_run(&ch, &pw, &info, &res, &d), VFY_OK, "%s: %s", conn, d.message);
+        cr_assert(res.has_chip_auth_data, "%s", conn);
+        uint8_t pk[200];
+        size_t n = public_of("specimen/chipauth_private.pem", pk, sizeof pk);
+        cr_assert_eq(vfy_pace_cam_verify(&res, pk, n, &d), VFY_OK, "%s: %s", conn, d.message);
+        /* another key on the same curve must not pass: the mapping key of the session */
+        cr_assert_eq(vfy_pace_cam_verify(&res, res.chip_ephemeral_public,
+                                         res.chip_ephemeral_public_len, NULL),
+                     VFY_E_CA_FAILED);
+        vfy_channel_free(&ch);
+        vfy_transport_close(t);
+    }
+}
+
+Test(sim_cam, no_cam_without_a_chip_authentication_key)
+{
+    char dir[] = "/tmp/vfy_camXXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    const struct vfy_embedded_file *dg1 = vfy_embedded_find("specimen/DG1.bin");
+    char path[512];
+    snprintf(path, sizeof path, "%s/DG1.bin", dir);
+    FILE *f = fopen(path, "wb");
+    fwrite(dg1->data, 1, dg1->len, f);
+    fclose(f);
+    char conn[600];
+    snprintf(conn, sizeof conn, "sim:%s?mapping=cam&bac=off", dir);
+    vfy_session *s = NULL;
+    cr_assert_eq(vfy_session_open(conn, &s, NULL), VFY_OK);
+    vfy_document *doc;
+    cr_assert_eq(vfy_document_new(&doc), VFY_OK);
+    vfy_access_key k;
+    cr_assert_eq(vfy_access_key_from_can("123456", &k, NULL), VFY_OK);
+    vfy_detail d = { 0 };
+    cr_assert_eq(vfy_session_read_document(s, &k, NULL, doc, &d), VFY_E_PACE_FAILED, "%s",
+                 d.message);
+    vfy_session_close(s);
+    vfy_document_free(doc);
+    remove(path);
+    rmdir(dir);
+}

@@ -293,7 +293,9 @@ Test(seal_tlv, der_length_forms)
     cr_assert_eq(n, 0);
     cr_assert_eq(tlv("027F" "00", &n), VFY_E_TRUNCATED);
     cr_assert_eq(tlv("1F0100", &n), VFY_OK, "tag bytes are single even when BER would continue");
-    cr_assert_eq(tlv("0280", &n), VFY_E_INDEFINITE_LENGTH);
+    n = 99;
+    cr_assert_eq(tlv("0280" "41", &n), VFY_OK, "0x80: long form with no length bytes");
+    cr_assert_eq(n, 0, "0x80 is an empty value, never 128");
     cr_assert_eq(tlv("028105" "0000000000", &n), VFY_E_BAD_LENGTH, "non-minimal 0x81 form");
     cr_assert_eq(tlv("02820005" "0000000000", &n), VFY_E_BAD_LENGTH, "non-minimal 0x82 form");
     cr_assert_eq(tlv("0283000001" "00", &n), VFY_E_BAD_LENGTH, "three length bytes");

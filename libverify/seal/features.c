@@ -18,12 +18,21 @@ vfy_status seal_tlv_next(vfy_cursor *c, seal_tlv *out)
     uint8_t tag, first;
     VFY_TRY(vfy_cur_u8(c, &tag));
     vfy_status s = vfy_cur_peek(c, 0, &first);
-    if (s == VFY_OK && first == 0x80)
-        s = vfy_cur_fail(c, VFY_E_INDEFINITE_LENGTH,
-                         "length byte 0x80 of tag 0x%02X at offset %zu is the BER indefinite form; seals "
-                         "allow only definite DER lengths (docs/seals.md, vds-der-lengths)",
-                         tag, offset);
-    else if (s == VFY_OK && first > 0x82)
+    out->empty_0x80 = false;
+    if (s == VFY_OK && first == 0x80) {
+        /* Long form with no length bytes: an empty value, as vdstools reads it and as
+         * the utoVisa sample needs (docs/seals.md, seal-length-0x80-empty). Never 128. */
+        c->pos++;
+        s = vfy_cur_sub(c, 0, NULL, &out->value);
+        if (s == VFY_OK) {
+            out->empty_0x80 = true;
+            out->tag = tag;
+            out->offset = offset;
+            out->raw = c->data + start;
+            out->raw_len = c->pos - start;
+            return VFY_OK;
+        }
+    } else if (s == VFY_OK && first > 0x82)
         s = vfy_cur_fail(c, VFY_E_BAD_LENGTH,
                          "length of tag 0x%02X at offset %zu uses %u length bytes; a seal allows at most 2",
                          tag, offset, first & 0x7Fu);
@@ -149,6 +158,8 @@ vfy_status seal_decode_run(vfy_seal_result *r, vfy_cursor *run, const seal_featu
     while (!vfy_cur_at_end(run)) {
         seal_tlv t;
         VFY_TRY(seal_tlv_next(run, &t));
+        if (t.empty_0x80)
+            seal_choice(r, "seal-length-0x80-empty");
         if (seen[t.tag / 8] & (1u << (t.tag % 8)))
             return vfy_fail_at(detail, VFY_E_SEAL_FORMAT, run->field, t.offset,
                                "tag 0x%02X at offset %zu appears twice", t.tag, t.offset);

@@ -69,6 +69,7 @@ typedef struct seal_tlv {
     const uint8_t *raw;       /* tag + length + value */
     size_t raw_len;
     vfy_cursor value;
+    bool empty_0x80;          /* the length byte was 0x80, read as an empty value */
 } seal_tlv;
 
 VFY_NODISCARD vfy_status seal_tlv_next(vfy_cursor *c, seal_tlv *out);

@@ -145,6 +145,8 @@ static vfy_status vds_structure(const uint8_t *data, size_t len, vfy_seal_layout
     vfy_cur_set_field(&c, "message zone");
     p->zone_start = c.pos;
     p->signature_tlv = len;
+    size_t empty_0x80_at = SIZE_MAX;
+    uint8_t empty_0x80_tag = 0;
     while (!vfy_cur_at_end(&c)) {
         uint8_t tag;
         VFY_TRY(vfy_cur_peek(&c, 0, &tag));
@@ -162,7 +164,19 @@ static vfy_status vds_structure(const uint8_t *data, size_t len, vfy_seal_layout
             break;
         }
         seal_tlv t;
-        VFY_TRY(seal_tlv_next(&c, &t));
+        vfy_status s = seal_tlv_next(&c, &t);
+        if (s != VFY_OK && empty_0x80_at != SIZE_MAX)
+            /* A Kurz-style raw 0x80 meaning 128: as an empty value the zone breaks apart. */
+            return vfy_fail_at(detail, VFY_E_INDEFINITE_LENGTH, "message zone", empty_0x80_at,
+                               "length byte 0x80 of tag 0x%02X at offset %zu is not a DER length: "
+                               "read as an empty value the rest of the message zone does not parse, "
+                               "and a raw 0x80 meaning 128 is refused (docs/seals.md)",
+                               empty_0x80_tag, empty_0x80_at);
+        VFY_TRY(s);
+        if (t.empty_0x80 && empty_0x80_at == SIZE_MAX) {
+            empty_0x80_at = t.offset;
+            empty_0x80_tag = t.tag;
+        }
     }
     p->zone_len = p->signature_tlv - p->zone_start;
     return VFY_OK;

@@ -18,5 +18,9 @@ done
 # The installed shared library runs.
 "$dest/mrz_check" 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' \
                   'L898902C36UTO7408122F1204159ZE184226B<<<<<10' >/dev/null
+# ... and reads and verifies the built-in specimen through the installed library.
+"$dest/verify_passport" sim data/specimen/csca.pem \
+    'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' 'L898902C36UTO7408122F3404159ZE184226B<<<<<16' |
+    grep -q '^genuine'
 test -f "$dest/usr/share/man/man1/vfy.1"
 echo "check-install: installed, $n examples built against the installed API"

@@ -89,6 +89,8 @@ static json_t *access_json(const vfy_access_info *a)
             json_object_set_new(o, "curve", json_string(a->curve));
         if (a->group[0] != '\0')
             json_object_set_new(o, "group", json_string(a->group));
+        if (strcmp(a->mapping, "CAM") == 0)
+            json_object_set_new(o, "cam_verified", json_boolean(a->cam_verified));
     } else if (a->protocol == VFY_ACCESS_BAC) {
         json_object_set_new(o, "cipher", json_string(a->cipher));
     }

@@ -5,6 +5,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chip/pace.h"
@@ -87,4 +88,64 @@ Test(sim_cam, no_cam_without_a_chip_authentication_key)
     vfy_document_free(doc);
     remove(path);
     rmdir(dir);
+}
+
+static void write_embedded(const char *dir, const char *name)
+{
+    char emb[64], path[512];
+    snprintf(emb, sizeof emb, "specimen/%s", name);
+    const struct vfy_embedded_file *e = vfy_embedded_find(emb);
+    if (e == NULL)
+        return;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    cr_assert_eq(fwrite(e->data, 1, e->len, f), e->len);
+    fclose(f);
+}
+
+static vfy_status read_cam(const char *conn, vfy_access_info *a)
+{
+    vfy_session *s = NULL;
+    cr_assert_eq(vfy_session_open(conn, &s, NULL), VFY_OK);
+    vfy_document *doc;
+    cr_assert_eq(vfy_document_new(&doc), VFY_OK);
+    vfy_access_key k;
+    cr_assert_eq(vfy_access_key_from_can("123456", &k, NULL), VFY_OK);
+    vfy_detail d = { 0 };
+    vfy_status st = vfy_session_read_document(s, &k, NULL, doc, &d);
+    vfy_session_access(s, a);
+    vfy_session_close(s);
+    vfy_document_free(doc);
+    return st;
+}
+
+/* The session checks CAM against DG14's key: the specimen passes; a chip whose CA key
+ * is not DG14's fails the read. */
+Test(sim_cam, session_checks_cam_against_dg14)
+{
+    vfy_access_info a;
+    cr_assert_eq(read_cam("sim?mapping=cam", &a), VFY_OK);
+    cr_assert_str_eq(a.mapping, "CAM");
+    cr_assert(a.cam_verified);
+
+    char dir[] = "/tmp/vfy_cam_badXXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    static const char *names[] = { "EF_COM.bin", "EF_SOD.bin", "DG1.bin", "DG2.bin", "DG14.bin" };
+    for (size_t i = 0; i < 5; i++)
+        write_embedded(dir, names[i]);
+    EVP_PKEY *other = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "brainpoolP256r1");
+    cr_assert_not_null(other);
+    char path[512];
+    snprintf(path, sizeof path, "%s/chipauth_private.pem", dir);
+    FILE *f = fopen(path, "wb");
+    cr_assert_eq(PEM_write_PrivateKey(f, other, NULL, NULL, 0, NULL, NULL), 1);
+    fclose(f);
+    EVP_PKEY_free(other);
+    char conn[600];
+    snprintf(conn, sizeof conn, "sim:%s?mapping=cam", dir);
+    cr_assert_eq(read_cam(conn, &a), VFY_E_CA_FAILED);
+    cr_assert(!a.cam_verified);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
 }

@@ -77,6 +77,8 @@ typedef struct vfy_access_info {
     char curve[32];      /* PACE on ECDH: "brainpoolP256r1", ...; else "" */
     char group[32];      /* PACE on DH: "modp1024_160", ...; else "" */
     bool fell_back_to_bac;   /* PACE failed and the caller's policy allowed BAC */
+    bool cam_verified;       /* PACE-CAM: the chip proved it holds DG14's Chip Authentication
+                              * key (checked after reading DG14; a failed check fails the read) */
 } vfy_access_info;
 
 typedef struct vfy_read_stats {

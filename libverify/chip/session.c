@@ -11,6 +11,10 @@
 #include "core/tlv.h"
 #include "verify/lds.h"
 
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 static const uint8_t emrtd_aid[] = { 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01 };
 
 const char *vfy_access_protocol_name(vfy_access_protocol p)
@@ -97,6 +101,7 @@ void vfy_session_close(vfy_session *s)
         return;
     vfy_channel_free(&s->ch);
     vfy_transport_close(s->transport);
+    vfy_wipe(&s->pace, sizeof s->pace);
     free(s);
 }
 
@@ -291,21 +296,22 @@ static vfy_status open_with_pace(vfy_session *s, const vfy_access_key *key,
     vfy_pace_password pw = { .kind = key->kind == VFY_PASSWORD_CAN ? VFY_PACE_PASSWORD_CAN
                                                                   : VFY_PACE_PASSWORD_MRZ,
                              .value = key->value };
-    vfy_pace_result res;
-    memset(&res, 0, sizeof res);
-    vfy_status st = vfy_pace_run(&s->ch, &pw, info, &res, detail);
+    vfy_pace_result *res = &s->pace;
+    memset(res, 0, sizeof *res);
+    vfy_status st = vfy_pace_run(&s->ch, &pw, info, res, detail);
     if (st == VFY_OK) {
         s->access.protocol = VFY_ACCESS_PACE;
         snprintf(s->access.mapping, sizeof s->access.mapping, "%s",
                  vfy_pace_mapping_name(info->mapping));
         snprintf(s->access.cipher, sizeof s->access.cipher, "%s", vfy_cipher_name(info->cipher));
         if (info->ka == VFY_KA_ECDH)
-            snprintf(s->access.curve, sizeof s->access.curve, "%s", res.group);
+            snprintf(s->access.curve, sizeof s->access.curve, "%s", res->group);
         else
-            snprintf(s->access.group, sizeof s->access.group, "%s", res.group);
+            snprintf(s->access.group, sizeof s->access.group, "%s", res->group);
         st = select_application(s, detail);
     }
-    vfy_wipe(&res, sizeof res);
+    if (st != VFY_OK)
+        vfy_wipe(res, sizeof *res);
     return st;
 }
 
@@ -341,6 +347,42 @@ static vfy_status open_chip(vfy_session *s, const vfy_access_key *key, const vfy
     return open_with_bac(s, key, detail);
 }
 
+/* PACE-CAM: CA_IC * PK_IC == PK_Map,IC for DG14's Chip Authentication key. Without
+ * DG14 the check waits (cam_verified stays false); a failed check fails the read. */
+static vfy_status check_cam(vfy_session *s, const vfy_read_options *o, const vfy_document *doc,
+                            vfy_detail *detail)
+{
+    const uint8_t *dg14;
+    size_t len;
+    vfy_security_infos infos;
+    if (!s->pace.has_chip_auth_data)
+        return VFY_OK;
+    if (vfy_document_get_file(doc, (vfy_file_id)14, &dg14, &len) != VFY_OK ||
+        vfy_lds_parse_dg14(dg14, len, &infos, NULL) != VFY_OK) {
+        logf_(o, "PACE-CAM: no readable DG14, the chip's key is not checked yet");
+        return VFY_OK;
+    }
+    const vfy_security_info *key = vfy_security_infos_find(&infos, VFY_SI_CHIP_AUTH_PUBLIC_KEY,
+                                                           NULL);
+    vfy_status st = vfy_fail(detail, VFY_E_CA_FAILED, "PACE-CAM",
+                             "DG14 holds no Chip Authentication key on the PACE curve");
+    const unsigned char *der = key != NULL ? key->public_key.data : NULL;
+    EVP_PKEY *pk = der != NULL ? d2i_PUBKEY(NULL, &der, (long)key->public_key.len) : NULL;
+    uint8_t point[VFY_KA_MAX_PUBLIC];
+    size_t n = 0;
+    if (pk != NULL &&
+        EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point, &n) == 1) {
+        if (detail != NULL)
+            vfy_detail_clear(detail);
+        st = vfy_pace_cam_verify(&s->pace, point, n, detail);
+    }
+    EVP_PKEY_free(pk);
+    vfy_security_infos_free(&infos);
+    if (st == VFY_OK)
+        s->access.cam_verified = true;
+    return st;
+}
+
 vfy_status vfy_session_read_document(vfy_session *s, const vfy_access_key *key,
                                      const vfy_read_options *options, vfy_document *doc,
                                      vfy_detail *detail)
@@ -357,5 +399,6 @@ vfy_status vfy_session_read_document(vfy_session *s, const vfy_access_key *key,
     bool card_access;
     VFY_TRY(read_card_access(s, options, doc, &card_access, detail));
     VFY_TRY(open_chip(s, key, options, doc, detail));
-    return read_files(s, options, doc, detail);
+    VFY_TRY(read_files(s, options, doc, detail));
+    return check_cam(s, options, doc, detail);
 }

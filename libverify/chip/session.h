@@ -9,6 +9,7 @@
 
 #include "chip/channel.h"
 #include "chip/file_read.h"
+#include "chip/pace.h"
 #include "verify/chip.h"
 
 struct vfy_session {
@@ -17,6 +18,7 @@ struct vfy_session {
     vfy_file_reader reader;
     vfy_access_info access;
     unsigned files_read, files_denied;
+    vfy_pace_result pace;   /* the last PACE run (CAM data), wiped on close */
 };
 
 /* The channel of an open session (secure messaging active after a read). */

@@ -20,6 +20,6 @@ failing=$(echo "$line" | sed -n 's/.*Failing: \([0-9]*\).*/\1/p')
 crashing=$(echo "$line" | sed -n 's/.*Crashing: \([0-9]*\).*/\1/p')
 skipped=$(( ${tested:-0} - ${passing:-0} - ${failing:-0} ))
 [ "$skipped" -lt 0 ] && skipped=0
-echo "tests: ${passing:-0} passed, ${failing:-0} failed"
+echo "tests: ${passing:-0} passed, ${failing:-0} failed" | tee "$(dirname "$bin")/../test-summary.txt"
 if [ -z "$line" ] || [ "${failing:-1}" != 0 ] || [ "${crashing:-1}" != 0 ]; then rc=1; fi
 exit $rc

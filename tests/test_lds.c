@@ -85,6 +85,10 @@ Test(lds, dg1_mrz_of_every_format)
         const char *want = json_string_value(json_object_get(json_object_get(j, keys[k]), "mrz"));
         if (want != NULL)
             cr_assert(view_is(&mrz, want));
+        vfy_mrz parsed;
+        cr_assert_eq(vfy_lds_parse_dg1(b, n, &parsed, NULL), VFY_OK);
+        cr_assert_eq(parsed.format, k == 0 ? VFY_MRZ_TD2 : k == 1 ? VFY_MRZ_TD1 : VFY_MRZ_TD3);
+        cr_assert_str_eq(parsed.issuing_state, k == 1 ? "NLD" : "UTO");
         free(b);
     }
     json_decref(j);

@@ -19,6 +19,7 @@
 #define VERIFY_LDS_H
 
 #include "verify/common.h"
+#include "verify/mrz.h"
 #include "verify/status.h"
 
 /* A zero-copy view of bytes inside a parsed file; present == false when absent. */
@@ -53,6 +54,10 @@ VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_com(const uint8_t *data, size_t l
 /* The MRZ characters of DG1 (tag 5F1F), not parsed: pass them to vfy_mrz_parse. */
 VFY_API VFY_NODISCARD vfy_status vfy_lds_dg1_mrz(const uint8_t *data, size_t len,
                                                  vfy_bytes *mrz, vfy_detail *detail);
+/* DG1 parsed by the MRZ engine (vfy_mrz_parse, today's date, no repair). As for
+ * vfy_mrz_parse, check-digit failures leave VFY_OK with mrz->valid false. */
+VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_dg1(const uint8_t *data, size_t len,
+                                                   vfy_mrz *mrz, vfy_detail *detail);
 
 /* ---- DG2 (and DG5-DG7 displayed images) -------------------------------------- */
 typedef enum vfy_image_type {

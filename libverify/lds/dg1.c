@@ -3,6 +3,7 @@
 
 #include "core/fail.h"
 #include "lds/lds_internal.h"
+#include "verify/mrz.h"
 
 vfy_status vfy_lds_dg1_mrz(const uint8_t *data, size_t len, vfy_bytes *mrz, vfy_detail *detail)
 {
@@ -20,4 +21,14 @@ vfy_status vfy_lds_dg1_mrz(const uint8_t *data, size_t len, vfy_bytes *mrz, vfy_
                            "the MRZ in DG1 has %zu characters; 72, 88 or 90 expected", t.value.len);
     *mrz = der_view(&t);
     return VFY_OK;
+}
+
+vfy_status vfy_lds_parse_dg1(const uint8_t *data, size_t len, vfy_mrz *mrz, vfy_detail *detail)
+{
+    vfy_bytes text;
+    VFY_TRY(vfy_lds_dg1_mrz(data, len, &text, detail));
+    vfy_status s = vfy_mrz_parse((const char *)text.data, text.len, NULL, mrz, detail);
+    if (s != VFY_OK)
+        vfy_detail_prefix_field(detail, "DG1");
+    return s;
 }

@@ -137,3 +137,41 @@ Test(sim_cam, no_cam_without_a_chip_authentication_key)
     remove(path);
     rmdir(dir);
 }
+
+/* After a CAM read, Chip Authentication counts as done only when the CAM data verified
+ * against DG14's key; a CAM chip without DG14 has proved nothing that can be checked. */
+static vfy_outcome chip_auth_after_cam(const char *conn)
+{
+    vfy_session *s = NULL;
+    cr_assert_eq(vfy_session_open(conn, &s, NULL), VFY_OK);
+    vfy_document *doc;
+    cr_assert_eq(vfy_document_new(&doc), VFY_OK);
+    vfy_access_key k;
+    cr_assert_eq(vfy_access_key_from_can("123456", &k, NULL), VFY_OK);
+    vfy_detail d = { 0 };
+    cr_assert_eq(vfy_session_read_document(s, &k, NULL, doc, &d), VFY_OK, "%s", d.message);
+    vfy_chip_checks chip;
+    cr_assert_eq(vfy_session_authenticate(s, doc, &chip, &d), VFY_OK, "%s", d.message);
+    vfy_session_close(s);
+    vfy_document_free(doc);
+    return chip.chip_auth.outcome;
+}
+
+Test(sim_cam, chip_authentication_by_cam_needs_the_dg14_check)
+{
+    cr_assert_eq(chip_auth_after_cam("sim?mapping=cam"), VFY_OUTCOME_OK);
+
+    char dir[] = "/tmp/vfy_cam_nodg14XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    static const char *names[] = { "EF_COM.bin", "EF_SOD.bin", "DG1.bin", "DG2.bin",
+                                   "chipauth_private.pem" };
+    for (size_t i = 0; i < 5; i++)
+        write_embedded(dir, names[i]);
+    char conn[600];
+    snprintf(conn, sizeof conn, "sim:%s?mapping=cam", dir);
+    cr_assert_eq(chip_auth_after_cam(conn), VFY_OUTCOME_FAILED,
+                 "CAM without DG14 must not count as Chip Authentication");
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}

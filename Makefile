@@ -99,11 +99,19 @@ $(BUILD)/asan/vfy: $(CLI_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libverify.a
 $(BUILD)/asan/run_tests: $(TEST_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libverify.a
 	$(CC) $(SAN) -o $@ $(filter %.o,$^) $(BUILD)/asan/libverify.a $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
-test-build: $(BUILD)/asan/run_tests $(BUILD)/asan/vfy $(VFY) $(SHARED_LIB)
+# Test rigs (emulated readers the tests start): tests/rigs/NAME.c + tests/rigs/lib/*.c.
+RIG_LIB_SRCS := $(sort $(wildcard tests/rigs/lib/*.c))
+RIGS := $(patsubst tests/rigs/%.c,$(BUILD)/rigs/%,$(sort $(wildcard tests/rigs/*.c)))
+$(BUILD)/rigs/%: tests/rigs/%.c $(RIG_LIB_SRCS) $(wildcard tests/rigs/lib/*.h) $(BUILD)/asan/libverify.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) -Itests/rigs -O1 $(SAN) -o $@ $< $(RIG_LIB_SRCS) $(BUILD)/asan/libverify.a $(PKG_LIBS)
+
+test-build: $(BUILD)/asan/run_tests $(BUILD)/asan/vfy $(VFY) $(SHARED_LIB) $(RIGS)
 
 test: deps
 	@$(MAKE) --no-print-directory test-build
 	@VFY_SHARED="$(abspath $(SHARED))" VFY_BIN="$(abspath $(BUILD)/asan/vfy)" VFY_ROOT="$(CURDIR)" VFY_BUILD="$(abspath $(BUILD))" \
+	  VFY_RIGS="$(abspath $(BUILD)/rigs)" \
 	  sh mk/run-tests.sh $(BUILD)/asan/run_tests
 
 # ---- fuzzing ---------------------------------------------------------------

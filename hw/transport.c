@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "core/fail.h"
+#include "nfc/nfc_transport.h"
+#include "pcsc/pcsc_transport.h"
 #include "sim/sim_transport.h"
 #include "transport.h"
 
@@ -14,6 +16,16 @@ struct backend {
 
 static const struct backend backends[] = {
     { "sim", true, vfy_sim_transport_open },
+    { "pcsc", true, vfy_pcsc_open },
+    /* libnfc: its default device, or one of the drivers Debian's libnfc 1.8 is built with */
+    { "nfc", true, vfy_nfc_open },
+    { "pn532_uart", true, vfy_nfc_open },
+    { "pn532_spi", true, vfy_nfc_open },
+    { "pn532_i2c", true, vfy_nfc_open },
+    { "pn53x_usb", true, vfy_nfc_open },
+    { "acr122_usb", true, vfy_nfc_open },
+    { "acr122s", true, vfy_nfc_open },
+    { "arygon", true, vfy_nfc_open },
     { NULL, false, NULL },
 };
 

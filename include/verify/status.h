@@ -52,6 +52,8 @@
     X(VFY_E_READER_LIMIT,        304, "the command or response is larger than the reader can carry") \
     X(VFY_E_TRANSPORT,           305, "the link to the card failed") \
     X(VFY_E_BAD_CONNECTION,      306, "the reader connection string is invalid") \
+    X(VFY_E_CARD_RESET,          307, "the document was reset by another application; read it again") \
+    X(VFY_E_READER_GONE,         308, "the card reader was disconnected") \
     /* APDUs, secure messaging, access control: 400-499 */ \
     X(VFY_E_APDU,                400, "an APDU is malformed") \
     X(VFY_E_STATUS_WORD,         401, "the chip answered with an error status word") \

@@ -1,0 +1,36 @@
+/*
+ * Internal: the libnfc transport, for PN532/PN533/ACR122-class readers.
+ *
+ * Accepts "nfc" (libnfc's default device: LIBNFC_DEVICE, libnfc.conf or the first device
+ * found) and any libnfc connection string ("pn532_uart:/dev/ttyUSB0", "acr122_usb", ...),
+ * each optionally followed by "?timeout=MS" (the per-APDU timeout, default 3000 ms).
+ * It works as initiator, selects an ISO 14443-4 target of type A or else type B (many
+ * passports are type B), exchanges APDUs with explicit timeouts, checks presence and
+ * releases the target on close.
+ *
+ * libnfc 1.8 carries commands of at most 262 bytes (a longer one overflows libnfc's stack:
+ * refused here), responses of at most 263 bytes with the status word (no extended
+ * length), and abort()s the process when the reader's status byte has bit 8 set. libnfc
+ * therefore runs in a child process of its own: an abort, a hang past the timeout or a
+ * crash in it ends only that child and the call returns a typed error. Non-goals: target
+ * mode, MIFARE, FeliCa, several targets in the field.
+ */
+#ifndef VFY_HW_NFC_H
+#define VFY_HW_NFC_H
+
+#include "transport.h"
+
+#define VFY_NFC_MAX_COMMAND 262   /* libnfc 1.8's abtCmd[264] less InDataExchange and Tg */
+#define VFY_NFC_MAX_RESPONSE 263  /* libnfc 1.8's abtRx[264] less the status byte */
+
+vfy_status vfy_nfc_open(const char *conn, vfy_transport **out, vfy_detail *detail);
+
+/* Called once per device by vfy_nfc_list. */
+typedef void (*vfy_nfc_list_fn)(void *ctx, const char *connstring, const char *name,
+                                bool card_present);
+
+/* Lists the libnfc devices (opening each briefly to look for a card); VFY_E_NO_READER when
+ * libnfc finds none. */
+vfy_status vfy_nfc_list(vfy_nfc_list_fn fn, void *ctx, vfy_detail *detail);
+
+#endif

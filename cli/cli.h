@@ -104,5 +104,7 @@ int cmd_trust(int argc, char **argv);
 int cmd_specimen(int argc, char **argv);
 int cmd_seal(int argc, char **argv);
 int cmd_read(int argc, char **argv);
+int cmd_readers(int argc, char **argv);
+int cmd_kiosk(int argc, char **argv);
 
 #endif

@@ -13,6 +13,8 @@ static const struct cli_command commands[] = {
     { "read", cmd_read, "read a document's chip (PACE or BAC) through a reader or the simulated chip" },
     { "specimen", cmd_specimen, "make a validly signed specimen passport dump folder" },
     { "seal", cmd_seal, "decode and verify a visa seal (VDS, IDB, VDS-NC)" },
+    { "readers", cmd_readers, "list card readers and whether a document is on each" },
+    { "kiosk", cmd_kiosk, "serve travellers on one reader: wait, read, verify, print, repeat" },
 };
 
 static void usage(FILE *f)

@@ -18,5 +18,6 @@
 #include "verify/rules.h"
 #include "verify/specimen.h"
 #include "verify/seal.h"
+#include "verify/reader.h"
 
 #endif

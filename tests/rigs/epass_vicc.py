@@ -18,12 +18,15 @@ Further rig behaviour:
   * re-arms TCP_QUICKACK before each recv (Debian's vpcd sends the length and
     the APDU in two writes without TCP_NODELAY: ~43 ms per APDU otherwise) and
     reads whole messages (vicc's single recv() may return part of one);
-  * --icao-sm: DO'99' in every SM response and every status word MACed, as
-    ICAO 9303-11 requires; without it, vicc's stock behaviour (no DO'99',
-    errors unprotected) is kept, which libverify must tolerate;
+  * --sm icao (or --icao-sm): DO'99' in every SM response and every status
+    word MACed, as ICAO 9303-11 requires; --sm no-do99: every response MACed
+    but without DO'99' (what some chips send, which a terminal should accept);
+    --sm stock (default): vicc as shipped — no DO'99', and status words other
+    than 9000 unprotected, even 6282 with DO'87' data past the end of a file
+    (unauthenticated data, which a terminal must refuse);
   * vicc's internal exceptions answer 6F00 instead of killing the card.
 
-Usage: epass_vicc.py [--mrz MRZ88] [--dir DIR] [--port P] [--icao-sm]
+Usage: epass_vicc.py [--mrz MRZ88] [--dir DIR] [--port P] [--sm stock|no-do99|icao]
 DIR may hold raw LDS files COM, SOD, DG1..DG16 (or EF_COM.bin, EF_SOD.bin,
 DG1.bin ... as libverify dumps them); BAC keys always come from --mrz.
 """
@@ -146,25 +149,28 @@ def build_files(mrz, directory):
     return files
 
 
-def icao_protect_response(self, sw, result):
-    """ICAO 9303-11 SM response: DO'87' (when data), DO'99' always, DO'8E' over
-    both, whatever the status word."""
-    from virtualsmartcard.utils import inttostring
-    import virtualsmartcard.CryptoUtils as vsCrypto
-    out = b""
-    if result:
-        enc = b"\x01" + self.encipher(0x82, 0x80, result)
-        out += pack([(0x87, len(enc), enc)])
-    out += pack([(0x99, 2, inttostring(sw, 2))])
-    mac = self.compute_cryptographic_checksum(
-        0x8E, 0x80, vsCrypto.append_padding(self.cct.blocklength, out))
-    return sw, out + pack([(0x8E, len(mac), mac)])
+def protected_response(with_do99):
+    """An SM response builder for vicc's ePass: DO'87' (when data), DO'99'
+    (when with_do99), DO'8E' over them, whatever the status word."""
+    def protect(self, sw, result):
+        from virtualsmartcard.utils import inttostring
+        import virtualsmartcard.CryptoUtils as vsCrypto
+        out = b""
+        if result:
+            enc = b"\x01" + self.encipher(0x82, 0x80, result)
+            out += pack([(0x87, len(enc), enc)])
+        if with_do99:
+            out += pack([(0x99, 2, inttostring(sw, 2))])
+        mac = self.compute_cryptographic_checksum(
+            0x8E, 0x80, vsCrypto.append_padding(self.cct.blocklength, out))
+        return sw, out + pack([(0x8E, len(mac), mac)])
+    return protect
 
 
-def make_card(files, mrz, icao_sm):
-    if icao_sm:
+def make_card(files, mrz, sm_mode):
+    if sm_mode != "stock":
         from virtualsmartcard.cards.ePass import ePass_SE
-        ePass_SE.protect_response = icao_protect_response
+        ePass_SE.protect_response = protected_response(sm_mode == "icao")
     mf = MF()
     df = DF(parent=mf, fid=4, dfname=b"\xa0\x00\x00\x02\x47\x10\x01", bertlv_data=[])
     for name, data in files.items():
@@ -224,13 +230,14 @@ def main():
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=35963)
     ap.add_argument("--connect-timeout", type=float, default=10.0)
-    ap.add_argument("--icao-sm", action="store_true")
+    ap.add_argument("--sm", choices=["stock", "no-do99", "icao"], default="stock")
+    ap.add_argument("--icao-sm", dest="sm", action="store_const", const="icao")
     ap.add_argument("-v", "--verbose", action="count", default=0)
     a = ap.parse_args()
     if len(a.mrz) != 88:
         sys.exit("epass_vicc: --mrz takes the 88 characters of a TD3 MRZ")
     files = build_files(a.mrz, a.dir)
-    mf, sam = make_card(files, a.mrz, a.icao_sm)
+    mf, sam = make_card(files, a.mrz, a.sm)
     CardGenerator.getCard = lambda self: (mf, sam)
     timeout = a.connect_timeout
     VirtualICC.connectToPort = staticmethod(lambda h, p: connect_with_retry(h, p, timeout))

@@ -198,6 +198,13 @@ static void in_data_exchange(struct emu *e, const uint8_t *d, size_t n, uint8_t 
     e->apdus++;
     log_hex(e, "   C-APDU ", d + 1, n - 1);
     log_hex(e, "   R-APDU ", resp, rn);
+    if (rig_card_removed(e->card)) {   /* the card's own profile left the field */
+        e->present = false;
+        out[0] = 0x01;
+        *on = 1;
+        logf_(e, "card left the field by itself after APDU %ld\n", e->apdus);
+        return;
+    }
     if (rn == 0) {
         resp[0] = 0x6F;
         resp[1] = 0x00;

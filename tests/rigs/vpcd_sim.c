@@ -202,6 +202,10 @@ int main(int argc, char **argv)
             }
             size_t rn = rig_card_transceive(card, cmd, n, resp, sizeof resp);
             apdus++;
+            if (rig_card_removed(card)) {   /* the card's own profile pulled it */
+                inserted = false;
+                break;
+            }
             if (rn == 0) {
                 resp[0] = 0x6F;
                 resp[1] = 0x00;

@@ -4,9 +4,13 @@
 #include <string.h>
 
 #include "rig_card.h"
+#include "sim/sim_chip.h"
 
 struct rig_card {
-    uint32_t counter;   /* feeds GET CHALLENGE: distinct answers, reproducible runs */
+    uint32_t counter;   /* probe: feeds GET CHALLENGE, distinct answers, reproducible runs */
+    vfy_sim_chip *chip; /* sim: libverify's simulated chip */
+    char *sim_spec;     /* what follows "sim", to make the chip again */
+    bool removed;
 };
 
 static const uint8_t emrtd_aid[] = { 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01 };
@@ -65,8 +69,8 @@ static bool split_apdu(const uint8_t *cmd, size_t len, const uint8_t **data, siz
     return false;
 }
 
-size_t rig_card_transceive(rig_card *card, const uint8_t *cmd, size_t len, uint8_t *resp,
-                           size_t cap)
+static size_t probe_transceive(rig_card *card, const uint8_t *cmd, size_t len, uint8_t *resp,
+                               size_t cap)
 {
     const uint8_t *data;
     size_t lc, le;
@@ -105,24 +109,82 @@ size_t rig_card_transceive(rig_card *card, const uint8_t *cmd, size_t len, uint8
     return sw(resp, 0, 0x6D00);
 }
 
+size_t rig_card_transceive(rig_card *card, const uint8_t *cmd, size_t len, uint8_t *resp,
+                           size_t cap)
+{
+    if (card->chip == NULL)
+        return probe_transceive(card, cmd, len, resp, cap);
+    if (card->removed)
+        return 0;
+    size_t n = 0;
+    vfy_status s = vfy_sim_chip_transceive(card->chip, cmd, len, resp, cap, &n);
+    if (s == VFY_E_CARD_REMOVED || vfy_sim_chip_removed(card->chip)) {
+        card->removed = true;   /* the chip's own profile took it out of the field */
+        return s == VFY_OK ? n : 0;
+    }
+    return s == VFY_OK ? n : 0;
+}
+
+bool rig_card_removed(const rig_card *card)
+{
+    return card->removed;
+}
+
+static vfy_sim_chip *make_chip(const char *sim_spec)
+{
+    vfy_sim_chip *chip = NULL;
+    vfy_detail d = { 0 };
+    if (vfy_sim_chip_new(sim_spec, &chip, &d) != VFY_OK) {
+        fprintf(stderr, "rig: simulated chip 'sim%s': %s\n", sim_spec, d.message);
+        return NULL;
+    }
+    return chip;
+}
+
 void rig_card_reset(rig_card *card)
 {
-    (void)card;
+    if (card->chip == NULL)
+        return;
+    if (card->removed) {   /* put back after its profile removed it: a fresh chip */
+        vfy_sim_chip *chip = make_chip(card->sim_spec);
+        if (chip == NULL)
+            return;
+        vfy_sim_chip_free(card->chip);
+        card->chip = chip;
+        card->removed = false;
+        return;
+    }
+    vfy_sim_chip_reset(card->chip);
 }
 
 rig_card *rig_card_new(const char *spec)
 {
-    if (strcmp(spec, "probe") != 0) {
-        fprintf(stderr, "rig: unknown card '%s' (known: probe)\n", spec);
+    bool sim = strncmp(spec, "sim", 3) == 0 &&
+               (spec[3] == '\0' || spec[3] == ':' || spec[3] == '?');
+    if (strcmp(spec, "probe") != 0 && !sim) {
+        fprintf(stderr, "rig: unknown card '%s' (known: probe, sim[:DIR][?OPTIONS])\n", spec);
         return NULL;
     }
     rig_card *card = calloc(1, sizeof *card);
-    if (card != NULL)
-        card->counter = 0x5EED;
+    if (card == NULL)
+        return NULL;
+    card->counter = 0x5EED;
+    if (sim) {
+        card->sim_spec = strdup(spec + 3);
+        card->chip = card->sim_spec != NULL ? make_chip(card->sim_spec) : NULL;
+        if (card->chip == NULL) {
+            rig_card_free(card);
+            return NULL;
+        }
+    }
     return card;
 }
 
 void rig_card_free(rig_card *card)
 {
+    if (card == NULL)
+        return;
+    vfy_sim_chip_free(card->chip);
+    free(card->sim_spec);
     free(card);
 }

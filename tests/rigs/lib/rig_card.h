@@ -24,6 +24,8 @@ rig_card *rig_card_new(const char *spec);
 /* Answers one command APDU; returns the response length (with SW), 0 when cap is too small. */
 size_t rig_card_transceive(rig_card *card, const uint8_t *cmd, size_t len, uint8_t *resp,
                            size_t cap);
+/* Whether the card left the field by itself (the simulated chip's remove_after). */
+bool rig_card_removed(const rig_card *card);
 /* Power cycle: a new selection ends every session state. */
 void rig_card_reset(rig_card *card);
 void rig_card_free(rig_card *card);

@@ -1,0 +1,224 @@
+/* vfy kiosk: the border-kiosk loop on one reader — wait for a document, read and verify
+ * it, print the outcome, wait for its removal, repeat. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define MAX_TRUST 16
+
+static void kiosk_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: vfy kiosk --reader CONN (--mrz LINES | --can CAN) [--trust PATH]...\n"
+            "                 [--count N] [--wait SECONDS] [--json]\n"
+            "\n"
+            "Serves travellers one after another on one reader: waits for a document, opens\n"
+            "its chip (PACE or BAC), reads every file, verifies it when --trust is given,\n"
+            "prints one result, waits until the document is taken away, and starts again.\n"
+            "A document pulled away mid-read gives that read a typed error (exit code of the\n"
+            "run is not affected); nothing of one traveller is kept for the next.\n"
+            "\n"
+            "  --reader CONN   sim, sim:DIR?opts, pcsc, pcsc:NAME, nfc, pn532_uart:/dev/ttyUSB0 ...\n"
+            "                  ('vfy readers' lists them)\n"
+            "  --mrz LINES     the MRZ of the documents expected (lines joined by a newline);\n"
+            "                  a real kiosk takes each traveller's MRZ from its scanner\n"
+            "  --can CAN       a card access number instead (PACE documents)\n"
+            "  --trust PATH    CSCA certificates, master lists, CRLs (repeatable)\n"
+            "  --count N       stop after N documents (default: serve until interrupted)\n"
+            "  --wait SECONDS  give up when no document comes within SECONDS (default: wait)\n"
+            "  --json          one JSON object per document, one per line\n"
+            "\n"
+            "exit codes:\n"
+            "  0  the loop ended after --count documents\n"
+            "  2  usage error\n"
+            "  3  the reader failed, or no document came within --wait\n"
+            "  4  the trust store could not be loaded\n");
+}
+
+struct kiosk {
+    vfy_session *session;
+    vfy_access_key key;
+    vfy_mrz mrz;
+    bool have_mrz;
+    vfy_trust *trust;
+    bool json;
+};
+
+static void print_failure(const struct kiosk *k, long n, const char *stage, vfy_status s,
+                          const vfy_detail *d, const vfy_read_stats *stats)
+{
+    if (k->json) {
+        json_t *o = cli_error_json(s, d);
+        json_object_set_new(o, "document", json_integer(n));
+        json_object_set_new(o, "stage", json_string(stage));
+        json_object_set_new(o, "apdus", json_integer((json_int_t)stats->apdus));
+        json_dumpf(o, stdout, JSON_COMPACT);
+        putchar('\n');
+        json_decref(o);
+    } else {
+        printf("document %ld: %s failed: %s: %s\n", n, stage, vfy_status_name(s),
+               d->message[0] ? d->message : vfy_strerror(s));
+    }
+}
+
+/* One traveller. Returns nothing: every outcome is printed, and the document freed. */
+static void serve(struct kiosk *k, long n)
+{
+    vfy_detail d = { 0 };
+    vfy_document *doc = NULL;
+    vfy_read_stats stats = { 0 };
+    vfy_status s = vfy_document_new(&doc);
+    if (s == VFY_OK)
+        s = vfy_session_read_document(k->session, &k->key, NULL, doc, &d);
+    vfy_session_stats(k->session, &stats);
+    if (s != VFY_OK) {
+        print_failure(k, n, "read", s, &d, &stats);
+        vfy_document_free(doc);
+        return;
+    }
+    vfy_access_info access;
+    vfy_session_access(k->session, &access);
+    vfy_verify_options options = { .mrz = k->have_mrz ? &k->mrz : NULL };
+    vfy_verdict v;
+    s = vfy_verify_document(doc, k->trust, &options, &v, &d);
+    if (s != VFY_OK) {
+        print_failure(k, n, "verify", s, &d, &stats);
+    } else if (k->json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "document", json_integer(n));
+        json_object_set_new(o, "access", json_string(vfy_access_protocol_name(access.protocol)));
+        json_object_set_new(o, "files", json_integer(stats.files_read));
+        json_object_set_new(o, "apdus", json_integer((json_int_t)stats.apdus));
+        json_object_set_new(o, "bytes_exchanged",
+                            json_integer((json_int_t)(stats.bytes_sent + stats.bytes_received)));
+        cli_verdict_add_json(o, &v);
+        json_dumpf(o, stdout, JSON_COMPACT);
+        putchar('\n');
+        json_decref(o);
+    } else {
+        printf("document %ld: %s (%s, %u files, %llu APDUs): %s\n", n,
+               vfy_verdict_name(v.verdict), vfy_access_protocol_name(access.protocol),
+               stats.files_read, (unsigned long long)stats.apdus, v.summary);
+    }
+    vfy_document_free(doc);
+}
+
+static int parse_key(struct kiosk *k, const char *mrz_text, const char *can)
+{
+    vfy_detail d = { 0 };
+    vfy_status s;
+    if ((mrz_text == NULL) == (can == NULL)) {
+        fprintf(stderr, "vfy kiosk: give exactly one of --mrz and --can\n");
+        return VFY_EXIT_USAGE;
+    }
+    if (mrz_text != NULL) {
+        s = vfy_mrz_parse(mrz_text, strlen(mrz_text), NULL, &k->mrz, &d);
+        if (s == VFY_OK)
+            s = vfy_access_key_from_mrz(&k->mrz, &k->key, &d);
+        k->have_mrz = s == VFY_OK;
+    } else {
+        s = vfy_access_key_from_can(can, &k->key, &d);
+    }
+    if (s != VFY_OK) {
+        cli_report("kiosk", s, &d);
+        return VFY_EXIT_USAGE;
+    }
+    return VFY_EXIT_OK;
+}
+
+int cmd_kiosk(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "reader", required_argument, NULL, 'r' }, { "mrz", required_argument, NULL, 'm' },
+        { "can", required_argument, NULL, 'c' },    { "trust", required_argument, NULL, 't' },
+        { "count", required_argument, NULL, 'n' },  { "wait", required_argument, NULL, 'w' },
+        { "json", no_argument, NULL, 'j' },         { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct kiosk k = { 0 };
+    const char *reader = NULL, *mrz_text = NULL, *can = NULL;
+    char *trust_paths[MAX_TRUST];
+    size_t trust_count = 0;
+    long count = 0, wait_s = 0;
+    char *end;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'r': reader = optarg; break;
+        case 'm': mrz_text = optarg; break;
+        case 'c': can = optarg; break;
+        case 't':
+            if (trust_count == MAX_TRUST) {
+                fprintf(stderr, "vfy kiosk: at most %d --trust paths\n", MAX_TRUST);
+                return VFY_EXIT_USAGE;
+            }
+            trust_paths[trust_count++] = optarg;
+            break;
+        case 'n':
+            count = strtol(optarg, &end, 10);
+            if (*end != '\0' || count <= 0) {
+                fprintf(stderr, "vfy kiosk: --count takes a positive number\n");
+                return VFY_EXIT_USAGE;
+            }
+            break;
+        case 'w':
+            wait_s = strtol(optarg, &end, 10);
+            if (*end != '\0' || wait_s <= 0 || wait_s > 86400) {
+                fprintf(stderr, "vfy kiosk: --wait takes seconds from 1 to 86400\n");
+                return VFY_EXIT_USAGE;
+            }
+            break;
+        case 'j': k.json = true; break;
+        case 'h': kiosk_usage(stdout); return VFY_EXIT_OK;
+        default: kiosk_usage(stderr); return VFY_EXIT_USAGE;
+        }
+    }
+    if (reader == NULL || optind != argc) {
+        kiosk_usage(stderr);
+        return VFY_EXIT_USAGE;
+    }
+    int rc = parse_key(&k, mrz_text, can);
+    if (rc != VFY_EXIT_OK)
+        return rc;
+    if (trust_count > 0 && cli_load_trust("kiosk", trust_paths, trust_count, &k.trust) != VFY_OK)
+        return VFY_EXIT_CONFIG;
+    vfy_detail d = { 0 };
+    vfy_status s = vfy_session_open_reader(reader, &k.session, &d);
+    if (s != VFY_OK) {
+        cli_report("kiosk", s, &d);
+        vfy_trust_free(k.trust);
+        return cli_exit_for_status(s);
+    }
+    /* Without --wait, wait in slices of an hour: the loop never gives up. */
+    unsigned slice_ms = wait_s > 0 ? (unsigned)wait_s * 1000u : 3600u * 1000u;
+    for (long n = 1; count == 0 || n <= count; n++) {
+        if (!k.json) {
+            printf("waiting for document %ld\n", n);
+            fflush(stdout);
+        }
+        while ((s = vfy_session_wait_document(k.session, slice_ms, &d)) == VFY_E_TIMEOUT &&
+               wait_s == 0) {
+        }
+        if (s == VFY_OK) {
+            serve(&k, n);
+            fflush(stdout);
+            if (count != 0 && n == count)
+                break;   /* the last traveller may keep the document on the reader */
+            while ((s = vfy_session_wait_removal(k.session, slice_ms, &d)) == VFY_E_TIMEOUT &&
+                   wait_s == 0) {
+            }
+        }
+        if (s != VFY_OK) {
+            cli_report("kiosk", s, &d);
+            rc = VFY_EXIT_READER;
+            break;
+        }
+    }
+    vfy_session_close(k.session);
+    vfy_trust_free(k.trust);
+    return rc;
+}

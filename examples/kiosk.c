@@ -1,0 +1,123 @@
+/*
+ * A border-control kiosk loop over the public API: wait for a passport on the reader,
+ * open its chip with the MRZ, read it, verify it, print the outcome, wait until the
+ * traveller takes the passport away, and start again. A passport pulled away mid-read
+ * ends that read with a typed error and the loop goes on; nothing of one traveller is
+ * kept for the next (the session forgets keys and chip state at each new document, the
+ * document with its files is freed after each read).
+ *
+ *   cc kiosk.c $(pkg-config --cflags --libs libverify) -o kiosk
+ *   ./kiosk READER MRZ_LINE1 MRZ_LINE2 [TRUST_PATH] [DOCUMENTS]
+ *   ./kiosk pcsc 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' \
+ *               'L898902C36UTO7408122F3404159ZE184226B<<<<<16' csca.pem 3
+ *
+ * A real kiosk takes each traveller's MRZ from its document scanner; this example uses
+ * one MRZ for every document.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <verify.h>
+
+#define WAIT_MS 30000u
+
+static void report(const char *what, vfy_status s, const vfy_detail *d)
+{
+    printf("%s: %s: %s\n", what, vfy_status_name(s), d->message[0] ? d->message : vfy_strerror(s));
+}
+
+/* One traveller: read, verify, print. The document is freed whatever happens. */
+static void serve(vfy_session *session, const vfy_access_key *key, const vfy_mrz *mrz,
+                  const vfy_trust *trust)
+{
+    vfy_detail d = { 0 };
+    vfy_document *doc = NULL;
+    vfy_status s = vfy_document_new(&doc);
+    if (s == VFY_OK)
+        s = vfy_session_read_document(session, key, NULL, doc, &d);
+    vfy_read_stats stats;
+    vfy_session_stats(session, &stats);
+    if (s != VFY_OK) {
+        report("read failed", s, &d);
+    } else {
+        vfy_access_info access;
+        vfy_session_access(session, &access);
+        vfy_verify_options options = { .mrz = mrz };
+        vfy_verdict verdict;
+        s = vfy_verify_document(doc, trust, &options, &verdict, &d);
+        if (s != VFY_OK)
+            report("verification failed", s, &d);
+        else
+            printf("%s via %s, %u files: %s\n", vfy_verdict_name(verdict.verdict),
+                   vfy_access_protocol_name(access.protocol), stats.files_read, verdict.summary);
+    }
+    printf("  %llu APDUs, %llu bytes\n", (unsigned long long)stats.apdus,
+           (unsigned long long)(stats.bytes_sent + stats.bytes_received));
+    vfy_document_free(doc);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 4 || argc > 6) {
+        fprintf(stderr, "usage: %s READER MRZ_LINE1 MRZ_LINE2 [TRUST_PATH] [DOCUMENTS]\n", argv[0]);
+        return 2;
+    }
+    vfy_detail d = { 0 };
+    vfy_mrz mrz;
+    vfy_mrz_options mrz_options = { .repair = false };
+    vfy_access_key key;
+    vfy_status s = vfy_mrz_parse_lines((const char *const *)argv + 2, 2, &mrz_options, &mrz, &d);
+    if (s == VFY_OK)
+        s = vfy_access_key_from_mrz(&mrz, &key, &d);
+    if (s != VFY_OK) {
+        report("MRZ", s, &d);
+        return 2;
+    }
+    vfy_trust *trust = NULL;
+    if (argc >= 5 && argv[4][0] != '\0') {
+        s = vfy_trust_new(&trust);
+        if (s == VFY_OK)
+            s = vfy_trust_add_path(trust, argv[4], &d);
+        if (s != VFY_OK) {
+            report("trust store", s, &d);
+            vfy_trust_free(trust);
+            return 4;
+        }
+    }
+    long documents = argc == 6 ? atol(argv[5]) : 0;   /* 0: serve forever */
+    vfy_session *session = NULL;
+    s = vfy_session_open_reader(argv[1], &session, &d);
+    if (s != VFY_OK) {
+        report("reader", s, &d);
+        vfy_trust_free(trust);
+        return 3;
+    }
+    int rc = 0;
+    for (long served = 0; documents == 0 || served < documents;) {
+        printf("waiting for a document\n");
+        fflush(stdout);
+        s = vfy_session_wait_document(session, WAIT_MS, &d);
+        if (s == VFY_E_TIMEOUT)
+            continue;
+        if (s != VFY_OK) {
+            report("reader", s, &d);
+            rc = 3;
+            break;
+        }
+        served++;
+        serve(session, &key, &mrz, trust);
+        if (documents != 0 && served == documents)
+            break;
+        printf("take the document away\n");
+        fflush(stdout);
+        while ((s = vfy_session_wait_removal(session, WAIT_MS, &d)) == VFY_E_TIMEOUT) {
+        }
+        if (s != VFY_OK) {
+            report("reader", s, &d);
+            rc = 3;
+            break;
+        }
+    }
+    vfy_session_close(session);
+    vfy_trust_free(trust);
+    return rc;
+}

@@ -1,0 +1,68 @@
+/*
+ * libverify — card readers: which readers there are, and documents coming and going.
+ *
+ * Connection strings name a reader:
+ *   "sim", "sim:DIR?options"          the simulated chip (chip.h, vfy(1))
+ *   "pcsc"                            the first PC/SC reader holding a document, or, when
+ *                                     none does, any PC/SC reader
+ *   "pcsc:NAME"                       the PC/SC readers whose name contains NAME
+ *   "nfc"                             libnfc's default device (LIBNFC_DEVICE, libnfc.conf)
+ *   "pn532_uart:/dev/ttyUSB0", "acr122_usb", "pn53x_usb", ... any libnfc connection
+ *                                     string; libnfc strings may end in "?timeout=MS"
+ *                                     (the per-APDU timeout, default 3000)
+ *
+ * vfy_readers_list() lists the readers of every backend with whether a document is on
+ * each. A kiosk keeps one session open on its reader and loops over travellers:
+ * vfy_session_wait_document(), vfy_session_read_document() (chip.h), then
+ * vfy_session_wait_removal(). Waiting for a new document forgets everything about the
+ * previous one: secure-messaging keys are wiped and what the chip accepted is relearned.
+ * A document pulled away mid-read ends that read with VFY_E_CARD_REMOVED (or
+ * VFY_E_TRANSPORT / VFY_E_TIMEOUT when the reader cannot tell) and the session stays
+ * usable; an unplugged reader gives VFY_E_READER_GONE until it is back.
+ *
+ * Through libnfc no APDU exceeds 262 bytes and no answer 263 (libnfc 1.8): reads use
+ * short APDUs. PC/SC readers carry extended length unless they announce otherwise.
+ */
+#ifndef VERIFY_READER_H
+#define VERIFY_READER_H
+
+#include "verify/chip.h"
+#include "verify/common.h"
+#include "verify/status.h"
+
+#define VFY_READER_CONNECTION_MAX 288
+
+typedef struct vfy_reader_info {
+    char backend[8];                            /* "pcsc", "nfc" or "sim" */
+    char connection[VFY_READER_CONNECTION_MAX]; /* opens this reader, e.g. "pcsc:ACS ACR122U 00 00" */
+    char name[160];                             /* the reader's own name */
+    bool card_present;                          /* a document is on it now */
+} vfy_reader_info;
+
+/* Lists every reader found; *count may be 0. A backend that is not available (pcscd not
+ * running, no libnfc device) contributes nothing. Free with vfy_readers_free. */
+VFY_API VFY_NODISCARD vfy_status vfy_readers_list(vfy_reader_info **out, size_t *count,
+                                                  vfy_detail *detail);
+VFY_API void vfy_readers_free(vfy_reader_info *list);
+
+/* Opens a session on a reader without waiting for a document (vfy_session_open waits
+ * briefly and fails without one). */
+VFY_API VFY_NODISCARD vfy_status vfy_session_open_reader(const char *reader, vfy_session **out,
+                                                         vfy_detail *detail);
+
+/* Waits up to timeout_ms for a document (VFY_E_TIMEOUT if none came), after forgetting
+ * the previous one: keys wiped, read statistics restarted. A document still on the
+ * reader counts: wait for its removal first to get a new one. */
+VFY_API VFY_NODISCARD vfy_status vfy_session_wait_document(vfy_session *s, unsigned timeout_ms,
+                                                           vfy_detail *detail);
+
+/* Waits up to timeout_ms for the document to leave the reader (VFY_E_TIMEOUT if it
+ * stays). */
+VFY_API VFY_NODISCARD vfy_status vfy_session_wait_removal(vfy_session *s, unsigned timeout_ms,
+                                                          vfy_detail *detail);
+
+/* Whether a document is on the reader now. */
+VFY_API VFY_NODISCARD vfy_status vfy_session_document_present(vfy_session *s, bool *present,
+                                                              vfy_detail *detail);
+
+#endif

@@ -1,0 +1,82 @@
+/* Listing the readers of every backend (verify/reader.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fail.h"
+#include "nfc/nfc_transport.h"
+#include "pcsc/pcsc_transport.h"
+#include "transport.h"
+#include "verify/reader.h"
+
+#define READERS_MAX 64
+
+struct listing {
+    vfy_reader_info *items;
+    size_t count;
+};
+
+static vfy_reader_info *next_slot(struct listing *l)
+{
+    if (l->count == READERS_MAX)
+        return NULL;
+    vfy_reader_info *r = &l->items[l->count++];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+static void add_pcsc(void *ctx, const char *name, bool present)
+{
+    vfy_reader_info *r = next_slot(ctx);
+    if (r == NULL)
+        return;
+    snprintf(r->backend, sizeof r->backend, "pcsc");
+    snprintf(r->connection, sizeof r->connection, "pcsc:%.200s", name);
+    snprintf(r->name, sizeof r->name, "%s", name);
+    r->card_present = present;
+}
+
+static void add_nfc(void *ctx, const char *connstring, const char *name, bool present)
+{
+    vfy_reader_info *r = next_slot(ctx);
+    if (r == NULL)
+        return;
+    snprintf(r->backend, sizeof r->backend, "nfc");
+    snprintf(r->connection, sizeof r->connection, "%.250s", connstring);
+    snprintf(r->name, sizeof r->name, "%s", name);
+    r->card_present = present;
+}
+
+vfy_status vfy_readers_list(vfy_reader_info **out, size_t *count, vfy_detail *detail)
+{
+    if (out == NULL || count == NULL)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "readers", "no output list");
+    *out = NULL;
+    *count = 0;
+    struct listing l = { .items = calloc(READERS_MAX, sizeof(vfy_reader_info)) };
+    if (l.items == NULL)
+        return vfy_fail(detail, VFY_E_NO_MEMORY, "readers", "out of memory listing readers");
+    /* A backend that is absent (no pcscd, no NFC device) simply lists nothing. */
+    vfy_detail ignored = { 0 };
+    (void)vfy_pcsc_list(add_pcsc, &l, &ignored);
+    (void)vfy_nfc_list(add_nfc, &l, &ignored);
+    vfy_transport *sim = NULL;
+    if (vfy_transport_open("sim", &sim, &ignored) == VFY_OK) {
+        vfy_reader_info *r = next_slot(&l);
+        if (r != NULL) {
+            snprintf(r->backend, sizeof r->backend, "sim");
+            snprintf(r->connection, sizeof r->connection, "sim");
+            snprintf(r->name, sizeof r->name, "simulated chip (built-in specimen passport)");
+            r->card_present = true;
+        }
+        vfy_transport_close(sim);
+    }
+    *out = l.items;
+    *count = l.count;
+    return VFY_OK;
+}
+
+void vfy_readers_free(vfy_reader_info *list)
+{
+    free(list);
+}

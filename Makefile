@@ -106,6 +106,9 @@ $(BUILD)/rigs/%: tests/rigs/%.c $(RIG_LIB_SRCS) $(wildcard tests/rigs/lib/*.h) $
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) -Itests/rigs -O1 $(SAN) -o $@ $< $(RIG_LIB_SRCS) $(BUILD)/asan/libverify.a $(PKG_LIBS)
 
+# bench/read_rigs starts the rig programs.
+$(BUILD)/bench/read_rigs: | $(RIGS)
+
 test-build: $(BUILD)/asan/run_tests $(BUILD)/asan/vfy $(VFY) $(SHARED_LIB) $(RIGS)
 
 test: deps

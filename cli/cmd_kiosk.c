@@ -184,13 +184,16 @@ int cmd_kiosk(int argc, char **argv)
     int rc = parse_key(&k, mrz_text, can);
     if (rc != VFY_EXIT_OK)
         return rc;
-    if (trust_count > 0 && cli_load_trust("kiosk", trust_paths, trust_count, &k.trust) != VFY_OK)
+    if (trust_count > 0 && cli_load_trust("kiosk", trust_paths, trust_count, &k.trust) != VFY_OK) {
+        vfy_access_key_wipe(&k.key);
         return VFY_EXIT_CONFIG;
+    }
     vfy_detail d = { 0 };
     vfy_status s = vfy_session_open_reader(reader, &k.session, &d);
     if (s != VFY_OK) {
         cli_report("kiosk", s, &d);
         vfy_trust_free(k.trust);
+        vfy_access_key_wipe(&k.key);
         return cli_exit_for_status(s);
     }
     /* Without --wait, wait in slices of an hour: the loop never gives up. */
@@ -220,5 +223,6 @@ int cmd_kiosk(int argc, char **argv)
     }
     vfy_session_close(k.session);
     vfy_trust_free(k.trust);
+    vfy_access_key_wipe(&k.key);
     return rc;
 }

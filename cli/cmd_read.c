@@ -13,6 +13,7 @@ static void read_usage(FILE *f)
     fprintf(f,
             "usage: vfy read --reader CONN (--mrz LINE [LINE...] | --doc N --dob YYMMDD --expiry YYMMDD\n"
             "                | --can CAN) [--json] [--save DIR] [--progress] [--allow-bac-fallback]\n"
+            "                [--wait SECONDS]\n"
             "                [--trust PATH...] [--photo FILE] [--seal FILE [--seal-hex]]\n"
             "                [--case CASE.json --rules FILE... (--rules-trust KEYS.json | --test-mode)]\n"
             "\n"
@@ -31,6 +32,7 @@ static void read_usage(FILE *f)
             "  --save DIR           write the files read as a dump folder\n"
             "  --progress           report each block on standard error\n"
             "  --allow-bac-fallback after a PACE failure, try BAC (logged); off by default\n"
+            "  --wait SECONDS       wait up to SECONDS for a document to be placed on the reader\n"
             "  --trust PATH         CSCA certificates, master lists, CRLs (files or folders);\n"
             "                       repeatable. Adds the verdict and each check\n"
             "  --photo FILE         save the DG2 face image as stored (JPEG or JPEG 2000)\n"
@@ -191,6 +193,7 @@ int cmd_read(int argc, char **argv)
         { "save", required_argument, NULL, 's' },
         { "progress", no_argument, NULL, 'p' },
         { "allow-bac-fallback", no_argument, NULL, 'f' },
+        { "wait", required_argument, NULL, 'w' },
         { "trust", required_argument, NULL, 't' },
         { "photo", required_argument, NULL, 'P' },
         { "seal", required_argument, NULL, 'S' },
@@ -207,6 +210,8 @@ int cmd_read(int argc, char **argv)
     const char *mrz_lines[3];
     size_t mrz_count = 0;
     bool json = false, progress = false, fallback = false;
+    long wait_s = 0;
+    char *wait_end = NULL;
     char *trust_paths[READ_MAX_PATHS];
     const char *rules[READ_MAX_PATHS];
     struct read_checks checks = { .trust_paths = trust_paths, .rules = rules };
@@ -230,6 +235,13 @@ int cmd_read(int argc, char **argv)
         case 's': save = optarg; break;
         case 'p': progress = true; break;
         case 'f': fallback = true; break;
+        case 'w':
+            wait_s = strtol(optarg, &wait_end, 10);
+            if (*wait_end != '\0' || wait_s <= 0 || wait_s > 86400) {
+                fprintf(stderr, "vfy read: --wait takes seconds from 1 to 86400\n");
+                return VFY_EXIT_USAGE;
+            }
+            break;
         case 't':
         case 'R':
             if ((ch == 't' ? checks.trust_count : (size_t)checks.rules_count) >= READ_MAX_PATHS) {
@@ -298,8 +310,13 @@ int cmd_read(int argc, char **argv)
     vfy_session *session = NULL;
     vfy_document *doc = NULL;
     s = vfy_document_new(&doc);
-    if (s == VFY_OK)
+    if (s == VFY_OK && wait_s > 0) {   /* reader.h: open idle, then wait for the document */
+        s = vfy_session_open_reader(reader, &session, &d);
+        if (s == VFY_OK)
+            s = vfy_session_wait_document(session, (unsigned)wait_s * 1000u, &d);
+    } else if (s == VFY_OK) {
         s = vfy_session_open(reader, &session, &d);
+    }
     if (s == VFY_OK)
         s = vfy_session_read_document(session, &key, &opt, doc, &d);
     vfy_access_key_wipe(&key);

@@ -89,6 +89,7 @@ int main(int argc, char **argv)
     if (s != VFY_OK) {
         report("reader", s, &d);
         vfy_trust_free(trust);
+        vfy_access_key_wipe(&key);
         return 3;
     }
     int rc = 0;
@@ -119,5 +120,6 @@ int main(int argc, char **argv)
     }
     vfy_session_close(session);
     vfy_trust_free(trust);
+    vfy_access_key_wipe(&key);
     return rc;
 }

@@ -381,3 +381,38 @@ Test(rigs_read, readers_of_every_backend)
     pn532_rig_stop(&nrig);
     pcsc_rig_stop(&prig);
 }
+
+/* vfy read --wait: the passport is placed after the command started; without one, the
+ * wait ends in a reader failure (exit 3) after the time given. */
+Test(rigs_read, read_waits_for_the_document)
+{
+    struct pn532_rig rig;
+    const char *const args[] = { "--card", "sim", "--absent", NULL };
+    pn532_rig_start(&rig, args);
+    char *const argv[] = { (char *)vfy_bin(), "read", "--reader", rig.conn, "--wait", "20",
+                           "--json", "--mrz", SPECIMEN_L1, SPECIMEN_L2, NULL };
+    int out;
+    pid_t pid = rig_spawn(argv, &out);
+    char line[256];
+    cr_assert_not(rig_read_line(out, line, sizeof line, 300), "vfy read did not wait: %s", line);
+    pn532_rig_toggle(&rig);
+    char *text = slurp(out, 20000);
+    int status = rig_stop(pid);
+    close(out);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status 0x%x: %s", status, text);
+    cr_assert(strstr(text, "\"apdus\"") != NULL && strstr(text, "ERIKSSON") != NULL, "%s", text);
+    free(text);
+
+    pn532_rig_toggle(&rig);   /* the passport is gone again */
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "%s read --reader %s --wait 1 --mrz '%s' '%s' 2>&1", vfy_bin(),
+             rig.conn, SPECIMEN_L1, SPECIMEN_L2);
+    double t0 = rig_now_ms();
+    char *err = NULL;
+    int rc = run_capture(cmd, &err);
+    double took = rig_now_ms() - t0;
+    cr_assert_eq(rc, 3, "exit %d: %s", rc, err);
+    cr_assert(took >= 900 && took < 8000, "gave up after %.0f ms", took);
+    free(err);
+    pn532_rig_stop(&rig);
+}

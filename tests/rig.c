@@ -134,6 +134,15 @@ int rig_stop(pid_t pid)
     return status;
 }
 
+/* argv for a rig program: the fixed head, then the test's arguments (NULL-terminated). */
+static void rig_argv(char **argv, size_t cap, size_t head, const char *const args[])
+{
+    size_t n = head;
+    for (size_t i = 0; args != NULL && args[i] != NULL && n + 1 < cap; i++)
+        argv[n++] = (char *)args[i];
+    argv[n] = NULL;
+}
+
 /* ---- PN532 -------------------------------------------------------------------------- */
 
 void pn532_rig_start(struct pn532_rig *r, const char *const args[])
@@ -141,10 +150,7 @@ void pn532_rig_start(struct pn532_rig *r, const char *const args[])
     char bin[512];
     rig_bin("pn532_emu", bin, sizeof bin);
     char *argv[24] = { bin };
-    size_t n = 1;
-    for (size_t i = 0; args != NULL && args[i] != NULL && n + 1 < 24; i++)
-        argv[n++] = (char *)args[i];
-    argv[n] = NULL;
+    rig_argv(argv, 24, 1, args);
     memset(r, 0, sizeof *r);
     r->pid = rig_spawn(argv, &r->out);
     char line[160];
@@ -260,10 +266,7 @@ void pcsc_rig_insert_vicc(struct pcsc_rig *r, const char *const args[])
     char script[512];
     repo_path("tests/rigs/epass_vicc.py", script, sizeof script);
     char *argv[24] = { SYSTEM_PYTHON, script };
-    size_t n = 2;
-    for (size_t i = 0; args != NULL && args[i] != NULL && n + 1 < 24; i++)
-        argv[n++] = (char *)args[i];
-    argv[n] = NULL;
+    rig_argv(argv, 24, 2, args);
     insert(r, argv);
 }
 
@@ -272,10 +275,7 @@ void pcsc_rig_insert_sim(struct pcsc_rig *r, const char *const args[])
     char bin[512];
     rig_bin("vpcd_sim", bin, sizeof bin);
     char *argv[24] = { bin };
-    size_t n = 1;
-    for (size_t i = 0; args != NULL && args[i] != NULL && n + 1 < 24; i++)
-        argv[n++] = (char *)args[i];
-    argv[n] = NULL;
+    rig_argv(argv, 24, 1, args);
     insert(r, argv);
 }
 

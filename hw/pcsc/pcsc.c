@@ -134,6 +134,18 @@ static vfy_status list_matching(SCARDCONTEXT ctx, const char *pattern, char **na
     return VFY_OK;
 }
 
+/* Asks pcscd for the current state of each matching reader, without waiting. */
+static LONG current_states(SCARDCONTEXT ctx, const char *const *match, size_t n,
+                           SCARD_READERSTATE *st)
+{
+    memset(st, 0, n * sizeof *st);
+    for (size_t i = 0; i < n; i++) {
+        st[i].szReader = match[i];
+        st[i].dwCurrentState = SCARD_STATE_UNAWARE;
+    }
+    return SCardGetStatusChange(ctx, 0, st, (DWORD)n);
+}
+
 static bool usable_card(DWORD state)
 {
     return (state & SCARD_STATE_PRESENT) != 0 && (state & SCARD_STATE_MUTE) == 0 &&
@@ -335,12 +347,7 @@ static vfy_status pcsc_card_present(vfy_transport *t, bool *present, vfy_detail 
     if (s != VFY_OK)
         return s;
     SCARD_READERSTATE st[PCSC_MAX_READERS];
-    memset(st, 0, sizeof st);
-    for (size_t i = 0; i < n; i++) {
-        st[i].szReader = match[i];
-        st[i].dwCurrentState = SCARD_STATE_UNAWARE;
-    }
-    LONG rv = SCardGetStatusChange(p->context, 0, st, (DWORD)n);
+    LONG rv = current_states(p->context, match, n, st);
     if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT) {
         free(names);
         return pcsc_fail(detail, rv, "asking the reader for a document");
@@ -416,12 +423,7 @@ vfy_status vfy_pcsc_open(const char *conn, vfy_transport **out, vfy_detail *deta
         return s;
     }
     SCARD_READERSTATE st[PCSC_MAX_READERS];
-    memset(st, 0, sizeof st);
-    for (size_t i = 0; i < n; i++) {
-        st[i].szReader = match[i];
-        st[i].dwCurrentState = SCARD_STATE_UNAWARE;
-    }
-    rv = SCardGetStatusChange(p->context, 0, st, (DWORD)n);
+    rv = current_states(p->context, match, n, st);
     if (rv == SCARD_S_SUCCESS) {
         for (size_t i = 0; i < n && !p->connected; i++) {
             if (!usable_card(st[i].dwEventState))
@@ -452,12 +454,7 @@ vfy_status vfy_pcsc_list(vfy_pcsc_list_fn fn, void *ctx, vfy_detail *detail)
     vfy_status s = list_matching(context, NULL, &names, match, &n, detail);
     if (s == VFY_OK) {
         SCARD_READERSTATE st[PCSC_MAX_READERS];
-        memset(st, 0, sizeof st);
-        for (size_t i = 0; i < n; i++) {
-            st[i].szReader = match[i];
-            st[i].dwCurrentState = SCARD_STATE_UNAWARE;
-        }
-        rv = SCardGetStatusChange(context, 0, st, (DWORD)n);
+        rv = current_states(context, match, n, st);
         if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT)
             s = pcsc_fail(detail, rv, "asking the readers for documents");
         for (size_t i = 0; s == VFY_OK && i < n; i++)

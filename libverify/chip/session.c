@@ -7,6 +7,7 @@
 #include "chip/bac.h"
 #include "chip/pace.h"
 #include "chip/session.h"
+#include "verify/reader.h"
 #include "core/fail.h"
 #include "core/tlv.h"
 #include "verify/lds.h"
@@ -72,27 +73,17 @@ void vfy_access_key_wipe(vfy_access_key *key)
 
 vfy_status vfy_session_open(const char *reader, vfy_session **out, vfy_detail *detail)
 {
-    if (out == NULL)
-        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "reader", "no output session");
-    *out = NULL;
-    vfy_session *s = calloc(1, sizeof *s);
-    if (s == NULL)
-        return vfy_fail(detail, VFY_E_NO_MEMORY, "reader", "no memory for a session");
-    vfy_status st = vfy_transport_open(reader, &s->transport, detail);
-    if (st == VFY_OK)
-        st = s->transport->ops->wait_card(s->transport, 2000, detail);
+    /* The reader first (vfy_session_open_reader), then a short wait for the document
+     * that is expected to be on it already. */
+    VFY_TRY(vfy_session_open_reader(reader, out, detail));
+    vfy_status st = (*out)->transport->ops->wait_card((*out)->transport, 2000, detail);
     if (st == VFY_E_TIMEOUT)
         st = vfy_fail(detail, VFY_E_NO_CARD, "reader", "no document on the reader");
-    if (st == VFY_OK)
-        st = vfy_channel_init(&s->ch, s->transport, detail);
     if (st != VFY_OK) {
-        vfy_transport_close(s->transport);
-        free(s);
-        return st;
+        vfy_session_close(*out);
+        *out = NULL;
     }
-    vfy_file_reader_init(&s->reader, &s->ch);
-    *out = s;
-    return VFY_OK;
+    return st;
 }
 
 void vfy_session_close(vfy_session *s)

@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "support.h"
 
 static const char *shared_root(void)
@@ -120,4 +122,12 @@ const char *vfy_bin(void)
 {
     const char *b = getenv("VFY_BIN");
     return b != NULL ? b : "build/asan/vfy";
+}
+
+json_t *json_parse_or_fail(const char *text)
+{
+    json_error_t err;
+    json_t *j = json_loads(text, 0, &err);
+    cr_assert_not_null(j, "not JSON (%s): %s", err.text, text);
+    return j;
 }

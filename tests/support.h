@@ -25,6 +25,10 @@ char *hex_encode(const uint8_t *data, size_t len);
 /* Runs a shell command (the CLI under test), capturing stdout; returns the exit code. */
 int run_capture(const char *cmd, char **out);
 
+/* Parses JSON text (the CLI's --json output); aborts the test, quoting it, if it is not JSON. */
+struct json_t;
+struct json_t *json_parse_or_fail(const char *text);
+
 /* Path of the vfy binary under test (built with sanitizers). */
 const char *vfy_bin(void);
 

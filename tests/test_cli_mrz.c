@@ -16,14 +16,6 @@ static int vfy_mrz(const char *args, char **out)
     return run_capture(cmd, out);
 }
 
-static json_t *parse_json(const char *text)
-{
-    json_error_t err;
-    json_t *j = json_loads(text, 0, &err);
-    cr_assert_not_null(j, "not JSON (%s): %s", err.text, text);
-    return j;
-}
-
 static const char *jstr(json_t *o, const char *k)
 {
     json_t *v = json_object_get(o, k);
@@ -36,7 +28,7 @@ Test(cli_mrz, json_of_the_td3_specimen)
     char *out;
     int rc = vfy_mrz("--json --today 2026-11-28 '" TD3_L1 "' '" TD3_L2 "'", &out);
     cr_assert_eq(rc, 0, "%s", out);
-    json_t *j = parse_json(out);
+    json_t *j = json_parse_or_fail(out);
     cr_expect_str_eq(jstr(j, "format"), "TD3");
     cr_expect_str_eq(jstr(j, "document_code"), "P");
     cr_expect_str_eq(jstr(j, "issuing_state"), "UTO");
@@ -67,7 +59,7 @@ Test(cli_mrz, td1_and_visa_json_shapes)
     int rc = vfy_mrz("--json --today 2026-11-28 I\\<UTOD231458907\\<\\<\\<\\<\\<\\<\\<\\<\\<\\<\\<\\<\\<\\<\\< "
                      "'7408122F1204159UTO<<<<<<<<<<<6' 'ERIKSSON<<ANNA<MARIA<<<<<<<<<<'", &out);
     cr_assert_eq(rc, 0, "%s", out);
-    json_t *j = parse_json(out);
+    json_t *j = json_parse_or_fail(out);
     cr_expect_str_eq(jstr(j, "format"), "TD1");
     cr_expect_str_eq(jstr(j, "optional_data_2"), "");
     cr_expect(json_is_null(json_object_get(json_object_get(j, "checks"), "optional_data")));
@@ -77,7 +69,7 @@ Test(cli_mrz, td1_and_visa_json_shapes)
     rc = vfy_mrz("--json --today 2026-11-28 'V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<' "
                  "'L8988901C4XXX4009078F9612109<<<<<<<<'", &out);
     cr_assert_eq(rc, 0, "%s", out);
-    j = parse_json(out);
+    j = json_parse_or_fail(out);
     cr_expect_str_eq(jstr(j, "format"), "MRVB");
     cr_expect_str_eq(jstr(j, "birth_date"), "1940-09-07");
     cr_expect_str_eq(jstr(j, "expiry_date"), "1996-12-10");
@@ -92,7 +84,7 @@ Test(cli_mrz, broken_check_digit_exits_1_with_located_error)
     int rc = vfy_mrz("--json --today 2026-11-28 '" TD3_L1 "' "
                      "'L898902C36UTO7408123F1204159ZE184226B<<<<<10'", &out);
     cr_assert_eq(rc, 1, "%s", out);
-    json_t *j = parse_json(out);
+    json_t *j = json_parse_or_fail(out);
     cr_expect(json_is_false(json_object_get(j, "valid")));
     cr_expect(json_is_false(json_object_get(json_object_get(j, "checks"), "birth_date")));
     cr_expect(json_is_false(json_object_get(json_object_get(j, "checks"), "composite")));
@@ -112,7 +104,7 @@ Test(cli_mrz, unknown_date_is_null_or_reduced_iso)
     /* Birth date 74<<<< (check digit 1), expiry <<<<<< (check digit 0). */
     int rc = vfy_mrz("--json --today 2026-11-28 '" TD3_L1 "' "
                      "'L898902C36UTO74<<<<1F<<<<<<0ZE184226B<<<<<18'", &out);
-    json_t *j = parse_json(out);
+    json_t *j = json_parse_or_fail(out);
     cr_expect_eq(rc, 0, "%s", out);
     cr_expect_str_eq(jstr(j, "birth_date"), "1974");
     cr_expect(json_is_null(json_object_get(j, "expiry_date")));
@@ -148,7 +140,7 @@ Test(cli_mrz, stdin_human_table_and_repair)
     free(out);
     rc = vfy_mrz_stdin("\\n", "--json --repair", &out);
     cr_assert_eq(rc, 0, "%s", out);
-    json_t *j = parse_json(out);
+    json_t *j = json_parse_or_fail(out);
     json_t *repairs = json_object_get(j, "repairs");
     cr_assert_eq(json_array_size(repairs), 2);
     json_t *r = json_array_get(repairs, 0);
@@ -162,7 +154,7 @@ Test(cli_mrz, unreadable_input_and_usage_exit_2)
 {
     char *out;
     cr_expect_eq(vfy_mrz("--json 'P<UTOeRIKSSON' 'X'", &out), 2);
-    json_t *j = parse_json(out);
+    json_t *j = json_parse_or_fail(out);
     cr_expect_str_eq(jstr(j, "error"), "VFY_E_MRZ_CHARACTER");
     cr_expect_eq(json_integer_value(json_object_get(j, "line")), 1);
     cr_expect_eq(json_integer_value(json_object_get(j, "column")), 6);

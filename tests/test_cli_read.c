@@ -22,14 +22,6 @@ static int vfy_read(const char *args, char **out)
     return run_capture(cmd, out);
 }
 
-static json_t *parse_json(const char *text)
-{
-    json_error_t err;
-    json_t *j = json_loads(text, 0, &err);
-    cr_assert_not_null(j, "not JSON (%s): %s", err.text, text);
-    return j;
-}
-
 static const char *str_at(json_t *o, const char *a, const char *b)
 {
     json_t *v = json_object_get(o, a);
@@ -51,7 +43,7 @@ Test(cli_read, pace_json_on_the_specimen)
     char *out;
     int rc = vfy_read("--reader sim --json --mrz '" L1 "' '" L2 "'", &out);
     cr_assert_eq(rc, 0, "%s", out);
-    json_t *j = parse_json(out);
+    json_t *j = json_parse_or_fail(out);
     cr_expect_str_eq(str_at(j, "access", "protocol"), "PACE");
     cr_expect_str_eq(str_at(j, "access", "mapping"), "GM");
     cr_expect_str_eq(str_at(j, "access", "cipher"), "AES-128");
@@ -79,7 +71,7 @@ Test(cli_read, bac_with_typed_values_and_joined_mrz)
     int rc = vfy_read("--reader 'sim?pace=off' --json --doc L898902C3 --dob 740812 "
                       "--expiry 340415", &out);
     cr_assert_eq(rc, 0, "%s", out);
-    json_t *j = parse_json(out);
+    json_t *j = json_parse_or_fail(out);
     cr_expect_str_eq(str_at(j, "access", "protocol"), "BAC");
     cr_expect_null(json_object_get(json_object_get(j, "access"), "mapping"));
     json_decref(j);
@@ -140,7 +132,7 @@ Test(cli_read, failures_print_json_and_exit_3)
         snprintf(args, sizeof args, "--reader '%s' --json --can 123456", f[i].reader);
         int rc = vfy_read(args, &out);
         cr_expect_eq(rc, 3, "%s: rc %d: %s", f[i].reader, rc, out);
-        json_t *j = parse_json(out);
+        json_t *j = json_parse_or_fail(out);
         cr_expect_str_eq(str_at(j, "error", NULL), f[i].error, "%s", f[i].reader);
         cr_expect_gt(strlen(str_at(j, "message", NULL)), 10);
         json_decref(j);

@@ -23,7 +23,7 @@ const char *const sim_profile_help[] = {
     "  bad_mac=N               the Nth response carries a wrong secure-messaging MAC",
     "  ssc_skew=N              the chip's send sequence counter runs N ahead",
     "  truncate=N              the Nth response is cut short (one byte arrives)",
-    "  sw=XXXX sw_at=N         answer the Nth command (default 1st) with status word XXXX",
+    "  sw=HHHH sw_at=N         answer the Nth command (default 1st) with hex status word HHHH",
     "  remove_after=N          the document leaves the field after N APDUs",
     "  bad_tlv=FILE            FILE (EF.COM, DG1 ...) claims a length of 16 MB in its TLV header",
     "  slow_us=N               each answer takes N more simulated microseconds (no real sleep)",

@@ -58,7 +58,7 @@ struct sim_profile {
     unsigned bad_mac_at;        /* bad_mac=N: the Nth response carries a wrong MAC */
     unsigned ssc_skew;          /* ssc_skew=N: the chip's SSC starts N ahead */
     unsigned truncate_at;       /* truncate=N: the Nth response loses its last bytes */
-    uint16_t sw;                /* sw=XXXX: status word to answer ... */
+    uint16_t sw;                /* sw=HHHH: status word (hex) to answer ... */
     unsigned sw_at;             /* sw_at=N: ... to the Nth command (default 1st after access) */
     unsigned remove_after;      /* remove_after=N: the card leaves the field after N APDUs */
     int bad_tlv_file;           /* bad_tlv=DG2: that file's length field claims 16 MB */

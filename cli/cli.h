@@ -49,11 +49,13 @@ struct cli_command {
     const char *summary;
 };
 
-/* Verdicts (cli/verdict_out.c): JSON keys "verdict", "summary", "checks", "signer" added
- * to obj; a text table; the exit code (0 genuine, 1 invalid, 4 unverified). */
-void cli_verdict_add_json(json_t *obj, const vfy_verdict *v);
-void cli_verdict_print(FILE *f, const vfy_verdict *v);
-int cli_verdict_exit(const vfy_verdict *v);
+/* Inspections (cli/inspection_out.c): the JSON keys "verdict" (the overall outcome),
+ * "document_verdict", "gate", "summary", "live", "time", "time_source", "checks" (an
+ * array of {id, status, code, reason}), "warnings", "signer", and "seal_verdict"/"seal",
+ * "eligibility", "face_match" when present, added to obj; or a text table. The exit
+ * code is the library's (vfy_inspection_exit_code). */
+void cli_inspection_add_json(json_t *obj, const vfy_inspection *r);
+void cli_inspection_print(FILE *f, const vfy_inspection *r);
 /* A trust store from --trust paths (NULL when count is 0); failures are reported. */
 vfy_status cli_load_trust(const char *cmd, char **paths, size_t count, vfy_trust **out);
 
@@ -89,11 +91,25 @@ struct read_checks {
     const char *seal;           /* --seal FILE */
     bool seal_hex;              /* --seal-hex */
 };
-/* Runs what the options ask for on a document just read, adds its JSON to `out` (or
- * prints text when out is NULL), and returns the exit code. The session is still open,
- * for Active and Chip Authentication. */
-int cli_read_checks(const struct read_checks *rc, vfy_session *session, vfy_document *doc,
-                    const vfy_mrz *opened_with, json_t *out);
+/* What the inspection needs besides the chip, loaded before any reader is touched. */
+struct read_inputs {
+    vfy_trust *trust;
+    char *seal;
+    size_t seal_len;
+    vfy_rules_trust *rules_keys;
+    vfy_rules_engine *engine;
+    vfy_rules_case *eligibility_case;
+};
+/* Loads the trust store, the seal and the case with its rule sets; returns an exit code
+ * (2 for unreadable input, 4 for a trust store or rule set that cannot be loaded). */
+int cli_read_prepare(const struct read_checks *rc, struct read_inputs *in);
+/* Points the inspection options at the loaded inputs. */
+void cli_read_options(const struct read_inputs *in, const vfy_mrz *opened_with,
+                      vfy_inspect_options *o);
+void cli_read_inputs_free(struct read_inputs *in);
+/* Writes DG2's first face image as stored; adds "photo" (or "photo_error") to out, or
+ * prints a line. Returns an exit code. */
+int cli_save_photo(const char *path, const vfy_document *doc, json_t *out);
 
 /* One function per command, each in cli/cmd_NAME.c. */
 int cmd_version(int argc, char **argv);

@@ -32,10 +32,12 @@ static void kiosk_usage(FILE *f)
             "  --json          one JSON object per document, one per line\n"
             "\n"
             "exit codes:\n"
-            "  0  the loop ended after --count documents\n"
+            "  0  the loop ended after --count documents, each genuine or data_authentic\n"
+            "     (or read, without --trust)\n"
+            "  1  at least one document was invalid (its failing checks are printed)\n"
             "  2  usage error\n"
             "  3  the reader failed, or no document came within --wait\n"
-            "  4  the trust store could not be loaded\n");
+            "  4  the trust store could not be loaded, or a document was unverified\n");
 }
 
 struct kiosk {
@@ -64,46 +66,59 @@ static void print_failure(const struct kiosk *k, long n, const char *stage, vfy_
     }
 }
 
-/* One traveller. Returns nothing: every outcome is printed, and the document freed. */
-static void serve(struct kiosk *k, long n)
+/* One traveller: the inspection, printed. Returns the inspection's exit code, or
+ * VFY_EXIT_OK when the read itself failed (that traveller's error is printed; the run
+ * goes on). Nothing of one traveller is kept for the next. */
+static int serve(struct kiosk *k, long n)
 {
     vfy_detail d = { 0 };
-    vfy_document *doc = NULL;
-    vfy_read_stats stats = { 0 };
-    vfy_status s = vfy_document_new(&doc);
-    if (s == VFY_OK)
-        s = vfy_session_read_document(k->session, &k->key, NULL, doc, &d);
-    vfy_session_stats(k->session, &stats);
+    vfy_inspection *r = NULL;
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = k->trust;
+    o.mrz = k->have_mrz ? &k->mrz : NULL;
+    vfy_status s = vfy_inspect_session(k->session, &k->key, &o, &r, &d);
     if (s != VFY_OK) {
+        vfy_read_stats stats = { 0 };
+        vfy_session_stats(k->session, &stats);
         print_failure(k, n, "read", s, &d, &stats);
-        vfy_document_free(doc);
-        return;
+        return VFY_EXIT_OK;
     }
     vfy_access_info access;
-    vfy_session_access(k->session, &access);
-    vfy_verify_options options = { .mrz = k->have_mrz ? &k->mrz : NULL };
-    vfy_verdict v;
-    s = vfy_verify_document(doc, k->trust, &options, &v, &d);
-    if (s != VFY_OK) {
-        print_failure(k, n, "verify", s, &d, &stats);
-    } else if (k->json) {
-        json_t *o = json_object();
-        json_object_set_new(o, "document", json_integer(n));
-        json_object_set_new(o, "access", json_string(vfy_access_protocol_name(access.protocol)));
-        json_object_set_new(o, "files", json_integer(stats.files_read));
-        json_object_set_new(o, "apdus", json_integer((json_int_t)stats.apdus));
-        json_object_set_new(o, "bytes_exchanged",
+    vfy_read_stats stats;
+    vfy_inspection_access(r, &access);
+    vfy_inspection_stats(r, &stats);
+    if (k->json) {
+        json_t *j = json_object();
+        json_object_set_new(j, "document", json_integer(n));
+        json_object_set_new(j, "access", json_string(vfy_access_protocol_name(access.protocol)));
+        json_object_set_new(j, "files", json_integer(stats.files_read));
+        json_object_set_new(j, "apdus", json_integer((json_int_t)stats.apdus));
+        json_object_set_new(j, "bytes_exchanged",
                             json_integer((json_int_t)(stats.bytes_sent + stats.bytes_received)));
-        cli_verdict_add_json(o, &v);
-        json_dumpf(o, stdout, JSON_COMPACT);
+        cli_inspection_add_json(j, r);
+        json_dumpf(j, stdout, JSON_COMPACT);
         putchar('\n');
-        json_decref(o);
+        json_decref(j);
     } else {
-        printf("document %ld: %s (%s, %u files, %llu APDUs): %s\n", n,
-               vfy_verdict_name(v.verdict), vfy_access_protocol_name(access.protocol),
-               stats.files_read, (unsigned long long)stats.apdus, v.summary);
+        printf("document %ld: %s, gate %s (%s, %u files, %llu APDUs): %s\n", n,
+               vfy_inspection_outcome_name(vfy_inspection_get_outcome(r)),
+               vfy_gate_name(vfy_inspection_gate(r)), vfy_access_protocol_name(access.protocol),
+               stats.files_read, (unsigned long long)stats.apdus, vfy_inspection_summary(r));
+        vfy_inspection_check c;
+        for (size_t i = 0; vfy_inspection_check_at(r, i, &c); i++)
+            if (c.status == VFY_OUTCOME_FAILED)
+                printf("  failed %-22s %s (%s)\n", c.id, c.reason, vfy_status_name(c.code));
     }
-    vfy_document_free(doc);
+    int rc = k->trust != NULL ? vfy_inspection_exit_code(r) : VFY_EXIT_OK;
+    vfy_inspection_free(r);
+    return rc;
+}
+
+/* The worse of two exit codes: invalid beats unverified beats success. */
+static int worse(int a, int b)
+{
+    static const int rank[5] = { 0, 2, 4, 3, 1 }; /* by exit code 0..4 */
+    return rank[a] >= rank[b] ? a : b;
 }
 
 static int parse_key(struct kiosk *k, const char *mrz_text, const char *can)
@@ -207,7 +222,7 @@ int cmd_kiosk(int argc, char **argv)
                wait_s == 0) {
         }
         if (s == VFY_OK) {
-            serve(&k, n);
+            rc = worse(rc, serve(&k, n));
             fflush(stdout);
             if (count != 0 && n == count)
                 break;   /* the last traveller may keep the document on the reader */

@@ -276,6 +276,14 @@ int cmd_read(int argc, char **argv)
         fprintf(stderr, "vfy read: --case and --rules go together\n");
         return VFY_EXIT_USAGE;
     }
+    /* Everything the inspection needs besides the chip is loaded first: a trust store,
+     * seal or case that cannot be used is reported before any reader is touched. */
+    struct read_inputs in;
+    int rc = cli_read_prepare(&checks, &in);
+    if (rc != VFY_EXIT_OK) {
+        cli_read_inputs_free(&in);
+        return rc;
+    }
     vfy_detail d;
     vfy_detail_clear(&d);
     vfy_access_key key;
@@ -284,8 +292,10 @@ int cmd_read(int argc, char **argv)
     vfy_mrz *mrz = NULL;
     if (mrz_count > 0) {
         mrz = malloc(sizeof *mrz);
-        if (mrz == NULL)
+        if (mrz == NULL) {
+            cli_read_inputs_free(&in);
             return fail(json, VFY_E_NO_MEMORY, NULL);
+        }
         s = mrz_count == 1 ? vfy_mrz_parse(mrz_lines[0], strlen(mrz_lines[0]), NULL, mrz, &d)
                            : vfy_mrz_parse_lines(mrz_lines, mrz_count, NULL, mrz, &d);
         if (s == VFY_OK)
@@ -301,51 +311,69 @@ int cmd_read(int argc, char **argv)
         else
             cli_report("read", s, &d);
         free(mrz);
+        cli_read_inputs_free(&in);
         return VFY_EXIT_USAGE;
     }
 
     vfy_read_options opt = { .allow_bac_fallback = fallback, .log = log_line };
     if (progress)
         opt.progress = show_progress;
+    vfy_inspect_options io = VFY_INSPECT_OPTIONS_INIT;
+    cli_read_options(&in, mrz, &io);
+    io.read = &opt;
     vfy_session *session = NULL;
-    vfy_document *doc = NULL;
-    s = vfy_document_new(&doc);
-    if (s == VFY_OK && wait_s > 0) {   /* reader.h: open idle, then wait for the document */
+    vfy_inspection *r = NULL;
+    if (wait_s > 0) {   /* reader.h: open idle, then wait for the document */
         s = vfy_session_open_reader(reader, &session, &d);
         if (s == VFY_OK)
             s = vfy_session_wait_document(session, (unsigned)wait_s * 1000u, &d);
-    } else if (s == VFY_OK) {
+    } else {
         s = vfy_session_open(reader, &session, &d);
     }
+    /* The one procedure: access control, the read, the chip's proof, Passive
+     * Authentication, the seal and eligibility. */
     if (s == VFY_OK)
-        s = vfy_session_read_document(session, &key, &opt, doc, &d);
+        s = vfy_inspect_session(session, &key, &io, &r, &d);
     vfy_access_key_wipe(&key);
-    int rc = VFY_EXIT_OK;
-    if (s == VFY_OK && save != NULL) {
-        s = vfy_document_save_dir(doc, save, &d);
-        if (s != VFY_OK) {
-            cli_report("read", s, &d);
-            rc = VFY_EXIT_USAGE;
-        }
-    }
-    if (rc == VFY_EXIT_OK && s != VFY_OK) {
+    if (s != VFY_OK) {
         rc = fail(json, s, &d);
-    } else if (rc == VFY_EXIT_OK) {
+    } else {
+        const vfy_document *doc = vfy_inspection_document(r);
+        if (save != NULL) {
+            s = vfy_document_save_dir(doc, save, &d);
+            if (s != VFY_OK) {
+                cli_report("read", s, &d);
+                rc = VFY_EXIT_USAGE;
+            }
+        }
         vfy_access_info a;
         vfy_read_stats st;
-        vfy_session_access(session, &a);
-        vfy_session_stats(session, &st);
-        if (json) {
-            json_t *o = result_json(doc, &a, &st);
-            rc = cli_read_checks(&checks, session, doc, mrz, o);
-            cli_print_json(o);
-        } else {
+        vfy_inspection_access(r, &a);
+        vfy_inspection_stats(r, &st);
+        /* The exit code follows the inspection when a verdict was asked for. */
+        bool judged = checks.trust_count > 0 || checks.seal != NULL;
+        json_t *o = json ? result_json(doc, &a, &st) : NULL;
+        if (o == NULL)
             print_result_text(doc, &a, &st);
-            rc = cli_read_checks(&checks, session, doc, mrz, NULL);
+        int photo_rc = checks.photo != NULL ? cli_save_photo(checks.photo, doc, o) : VFY_EXIT_OK;
+        if (judged || checks.case_path != NULL) {
+            if (o != NULL)
+                cli_inspection_add_json(o, r);
+            else {
+                printf("\n");
+                cli_inspection_print(stdout, r);
+            }
         }
+        if (o != NULL)
+            cli_print_json(o);
+        if (rc == VFY_EXIT_OK && judged)
+            rc = vfy_inspection_exit_code(r);
+        if (rc == VFY_EXIT_OK)
+            rc = photo_rc;
     }
+    vfy_inspection_free(r);
     free(mrz);
     vfy_session_close(session);
-    vfy_document_free(doc);
+    cli_read_inputs_free(&in);
     return rc;
 }

@@ -18,7 +18,7 @@ static void verify_usage(FILE *f)
             "the EF.SOD signature, the document signer chained to a CSCA of the trust\n"
             "store, its validity and revocation, every data-group hash, the issuing\n"
             "state against the certificates' country. Offline, the chip cannot prove\n"
-            "itself (Active/Chip Authentication), and the verdict says so.\n"
+            "itself (Active/Chip Authentication): the best verdict is data_authentic.\n"
             "\n"
             "options:\n"
             "  --trust PATH     CSCA certificate (PEM/DER), master list (.ml), CRL, or a\n"
@@ -31,7 +31,8 @@ static void verify_usage(FILE *f)
             "  -h, --help       show this help\n"
             "\n"
             "exit codes:\n"
-            "  0  genuine\n"
+            "  0  data_authentic: Passive Authentication holds (saved files never show that a\n"
+            "     chip proved itself)\n"
             "  1  invalid: a check failed\n"
             "  2  usage error or unreadable folder\n"
             "  4  unverified: a needed trust anchor is missing\n");
@@ -64,7 +65,7 @@ int cmd_verify(int argc, char **argv)
     size_t trust_count = 0;
     const char *mrz_text = NULL;
     bool json = false;
-    vfy_verify_options options = { 0 };
+    vfy_inspect_options options = VFY_INSPECT_OPTIONS_INIT;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -125,8 +126,9 @@ int cmd_verify(int argc, char **argv)
     }
     if (trust == NULL)
         fprintf(stderr, "vfy verify: no --trust given: the document cannot be more than unverified\n");
-    vfy_verdict v;
-    s = vfy_verify_document(doc, trust, &options, &v, &d);
+    options.trust = trust;
+    vfy_inspection *r = NULL;
+    s = vfy_inspect_files(doc, &options, &r, &d);
     int rc;
     if (s != VFY_OK) {
         cli_report("verify", s, &d);
@@ -135,13 +137,14 @@ int cmd_verify(int argc, char **argv)
         if (json) {
             json_t *o = json_object();
             json_object_set_new(o, "folder", json_string(dir));
-            cli_verdict_add_json(o, &v);
+            cli_inspection_add_json(o, r);
             cli_print_json(o);
         } else {
-            cli_verdict_print(stdout, &v);
+            cli_inspection_print(stdout, r);
         }
-        rc = cli_verdict_exit(&v);
+        rc = vfy_inspection_exit_code(r);
     }
+    vfy_inspection_free(r);
     vfy_trust_free(trust);
     vfy_document_free(doc);
     return rc;

@@ -25,34 +25,37 @@ static void report(const char *what, vfy_status s, const vfy_detail *d)
     printf("%s: %s: %s\n", what, vfy_status_name(s), d->message[0] ? d->message : vfy_strerror(s));
 }
 
-/* One traveller: read, verify, print. The document is freed whatever happens. */
+/* One traveller: the whole inspection in one call (access control, read, the chip's
+ * proof, Passive Authentication), then the outcome, the gate decision and any failing
+ * check. The result, with every file read, is wiped and freed whatever happens. */
 static void serve(vfy_session *session, const vfy_access_key *key, const vfy_mrz *mrz,
                   const vfy_trust *trust)
 {
     vfy_detail d = { 0 };
-    vfy_document *doc = NULL;
-    vfy_status s = vfy_document_new(&doc);
-    if (s == VFY_OK)
-        s = vfy_session_read_document(session, key, NULL, doc, &d);
-    vfy_read_stats stats;
-    vfy_session_stats(session, &stats);
+    vfy_inspection *result = NULL;
+    vfy_inspect_options options = VFY_INSPECT_OPTIONS_INIT;
+    options.trust = trust;
+    options.mrz = mrz;
+    vfy_status s = vfy_inspect_session(session, key, &options, &result, &d);
     if (s != VFY_OK) {
-        report("read failed", s, &d);
-    } else {
-        vfy_access_info access;
-        vfy_session_access(session, &access);
-        vfy_verify_options options = { .mrz = mrz };
-        vfy_verdict verdict;
-        s = vfy_verify_document(doc, trust, &options, &verdict, &d);
-        if (s != VFY_OK)
-            report("verification failed", s, &d);
-        else
-            printf("%s via %s, %u files: %s\n", vfy_verdict_name(verdict.verdict),
-                   vfy_access_protocol_name(access.protocol), stats.files_read, verdict.summary);
+        report("read failed", s, &d);   /* reader, card or access control: no result */
+        return;
     }
+    vfy_access_info access;
+    vfy_read_stats stats;
+    vfy_inspection_access(result, &access);
+    vfy_inspection_stats(result, &stats);
+    printf("%s, gate %s, via %s, %u files: %s\n",
+           vfy_inspection_outcome_name(vfy_inspection_get_outcome(result)),
+           vfy_gate_name(vfy_inspection_gate(result)), vfy_access_protocol_name(access.protocol),
+           stats.files_read, vfy_inspection_summary(result));
+    vfy_inspection_check c;
+    for (size_t i = 0; vfy_inspection_check_at(result, i, &c); i++)
+        if (c.status == VFY_OUTCOME_FAILED)
+            printf("  failed %s: %s (%s)\n", c.id, c.reason, vfy_status_name(c.code));
     printf("  %llu APDUs, %llu bytes\n", (unsigned long long)stats.apdus,
            (unsigned long long)(stats.bytes_sent + stats.bytes_received));
-    vfy_document_free(doc);
+    vfy_inspection_free(result);
 }
 
 int main(int argc, char **argv)

@@ -1,7 +1,8 @@
 /*
- * Read the passport on a reader and say whether it is genuine: PACE or BAC with the
- * MRZ, every file the chip allows, Passive Authentication against the CSCAs, and Active
- * and Chip Authentication while the chip is still on the reader.
+ * Read the passport on a reader and say whether it is genuine. One call does the whole
+ * inspection: PACE or BAC with the MRZ, every file the chip allows, Chip and Active
+ * Authentication while the chip is on the reader, Passive Authentication against the
+ * CSCAs — and returns one outcome, each check with its id, and a gate decision.
  *
  *   cc verify_passport.c $(pkg-config --cflags --libs libverify) -o verify_passport
  *   ./verify_passport sim data/specimen/csca.pem \
@@ -19,43 +20,41 @@ int main(int argc, char **argv)
     }
     vfy_detail d = { 0 };
     vfy_mrz *mrz = malloc(sizeof *mrz);
-    vfy_verdict *verdict = malloc(sizeof *verdict);
     vfy_access_key key;
     vfy_session *s = NULL;
-    vfy_document *doc = NULL;
     vfy_trust *trust = NULL;
-    vfy_chip_checks chip;
-    vfy_status st = mrz != NULL && verdict != NULL ? VFY_OK : VFY_E_NO_MEMORY;
+    vfy_inspection *result = NULL;
+    vfy_status st = mrz != NULL ? VFY_OK : VFY_E_NO_MEMORY;
 
     if (st == VFY_OK) st = vfy_mrz_parse_lines((const char *const *)argv + 3, 2, NULL, mrz, &d);
     if (st == VFY_OK) st = vfy_access_key_from_mrz(mrz, &key, &d);
-    if (st == VFY_OK) st = vfy_document_new(&doc);
     if (st == VFY_OK) st = vfy_trust_new(&trust);
     if (st == VFY_OK) st = vfy_trust_add_path(trust, argv[2], &d);
     if (st == VFY_OK) st = vfy_session_open(argv[1], &s, &d);
-    if (st == VFY_OK) st = vfy_session_read_document(s, &key, NULL, doc, &d);
-    vfy_access_key_wipe(&key); /* the access key is a secret: wipe it as soon as it is used */
-    if (st == VFY_OK) st = vfy_session_authenticate(s, doc, &chip, &d);
     if (st == VFY_OK) {
-        vfy_verify_options opt = { .mrz = mrz, .chip = &chip };
-        st = vfy_verify_document(doc, trust, &opt, verdict, &d);
+        vfy_inspect_options opt = VFY_INSPECT_OPTIONS_INIT;
+        opt.trust = trust;
+        opt.mrz = mrz;          /* DG1 must hold the MRZ the chip was opened with */
+        st = vfy_inspect_session(s, &key, &opt, &result, &d);
     }
+    vfy_access_key_wipe(&key); /* the access key is a secret: wipe it as soon as it is used */
     int rc;
     if (st != VFY_OK) {
+        /* No result at all: the reader, the card or access control failed. */
         fprintf(stderr, "%s: %s\n", vfy_status_name(st), d.message[0] ? d.message : vfy_strerror(st));
         rc = 3;
     } else {
-        printf("%s: %s\n", vfy_verdict_name(verdict->verdict), verdict->summary);
-        printf("  sod_signature: %s (%s)\n", vfy_outcome_name(verdict->sod_signature.outcome),
-               verdict->sod_signature.reason);
-        printf("  chip_auth:     %s (%s)\n", vfy_outcome_name(verdict->chip_auth.outcome),
-               verdict->chip_auth.reason);
-        rc = verdict->verdict == VFY_VERDICT_GENUINE ? 0 : verdict->verdict == VFY_VERDICT_INVALID ? 1 : 4;
+        printf("%s (gate: %s): %s\n",
+               vfy_inspection_outcome_name(vfy_inspection_get_outcome(result)),
+               vfy_gate_name(vfy_inspection_gate(result)), vfy_inspection_summary(result));
+        vfy_inspection_check c;
+        for (size_t i = 0; vfy_inspection_check_at(result, i, &c); i++)
+            printf("  %-20s %-13s %s\n", c.id, vfy_outcome_name(c.status), c.reason);
+        rc = vfy_inspection_exit_code(result);
     }
+    vfy_inspection_free(result);
     vfy_session_close(s);
-    vfy_document_free(doc);
     vfy_trust_free(trust);
-    free(verdict);
     free(mrz);
     return rc;
 }

@@ -59,8 +59,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         if (vfy_document_set_file(doc, VFY_FILE_SOD, in, n) == VFY_OK &&
             vfy_document_set_file(doc, (vfy_file_id)14, in, n) == VFY_OK) {
-            vfy_verdict v;
-            (void)vfy_verify_document(doc, NULL, NULL, &v, &d);
+            vfy_inspection *r = NULL;
+            (void)vfy_inspect_files(doc, NULL, &r, &d);
+            vfy_inspection_free(r);
         }
         vfy_document_free(doc);
     }

@@ -15,6 +15,7 @@
 #include "verify/chip.h"
 #include "verify/lds.h"
 #include "verify/verdict.h"
+#include "verify/inspection.h"
 #include "verify/rules.h"
 #include "verify/specimen.h"
 #include "verify/seal.h"

@@ -131,3 +131,27 @@ json_t *json_parse_or_fail(const char *text)
     cr_assert_not_null(j, "not JSON (%s): %s", err.text, text);
     return j;
 }
+
+json_t *json_check(json_t *inspection, const char *id)
+{
+    json_t *checks = json_object_get(inspection, "checks");
+    for (size_t i = 0; i < json_array_size(checks); i++) {
+        json_t *c = json_array_get(checks, i);
+        const char *cid = json_string_value(json_object_get(c, "id"));
+        if (cid != NULL && strcmp(cid, id) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+const char *json_check_status(json_t *inspection, const char *id)
+{
+    const char *s = json_string_value(json_object_get(json_check(inspection, id), "status"));
+    return s != NULL ? s : "";
+}
+
+const char *json_check_code(json_t *inspection, const char *id)
+{
+    const char *s = json_string_value(json_object_get(json_check(inspection, id), "code"));
+    return s != NULL ? s : "";
+}

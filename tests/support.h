@@ -28,6 +28,11 @@ int run_capture(const char *cmd, char **out);
 /* Parses JSON text (the CLI's --json output); aborts the test, quoting it, if it is not JSON. */
 struct json_t;
 struct json_t *json_parse_or_fail(const char *text);
+/* The check with this id in an inspection's JSON "checks" array, or NULL; its "status"
+ * and "code" strings ("" when absent). */
+struct json_t *json_check(struct json_t *inspection, const char *id);
+const char *json_check_status(struct json_t *inspection, const char *id);
+const char *json_check_code(struct json_t *inspection, const char *id);
 
 /* Path of the vfy binary under test (built with sanitizers). */
 const char *vfy_bin(void);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "support.h"
+#include "pa/verdict_internal.h"
 #include "verify.h"
 
 static const char utopia_mrz[] = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"

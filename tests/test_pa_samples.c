@@ -10,6 +10,7 @@
 
 #include "lds/sod.h"
 #include "support.h"
+#include "pa/verdict_internal.h"
 #include "verify.h"
 #include "verify/lds.h"
 #include "verify/verdict.h"

@@ -10,6 +10,7 @@
 #include "pki.h"
 #include "specimen/specimen_internal.h"
 #include "support.h"
+#include "pa/verdict_internal.h"
 #include "verify.h"
 
 static const char utopia_mrz[] = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"

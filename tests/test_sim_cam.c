@@ -11,6 +11,7 @@
 #include "chip/pace.h"
 #include "core/embedded.h"
 #include "support.h"
+#include "pa/verdict_internal.h"
 #include "transport.h"
 #include "verify.h"
 #include <stdio.h>

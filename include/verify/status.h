@@ -83,6 +83,7 @@
     X(VFY_E_AA_FAILED,           511, "Active Authentication failed") \
     X(VFY_E_CA_FAILED,           512, "Chip Authentication failed") \
     X(VFY_E_MISMATCH,            513, "two sources of the same data disagree") \
+    X(VFY_E_CLOCK,               520, "the clock is earlier than data the trust store already holds") \
     /* visible digital seals and barcodes: 600-699 */ \
     X(VFY_E_SEAL_FORMAT,         600, "the seal is malformed") \
     X(VFY_E_SEAL_VERSION,        601, "the seal version is not supported") \

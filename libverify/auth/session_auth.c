@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "chip/session.h"
 #include "core/fail.h"
+#include "pa/verdict_internal.h"
 
 static void record(vfy_check_result *c, vfy_outcome o, vfy_status s, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

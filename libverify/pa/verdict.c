@@ -14,6 +14,7 @@
 #include "core/fail.h"
 #include "lds/lds_internal.h"
 #include "pa/pa.h"
+#include "pa/verdict_internal.h"
 #include "trust/trust_internal.h"
 
 static void set(vfy_check_result *c, vfy_outcome o, vfy_status s, const char *fmt, ...)

@@ -6,7 +6,8 @@
  * issuing state (UTO becomes C=UT), EF.COM, EF.SOD, DG1 (the MRZ), DG2 (a JPEG face
  * image in an ISO/IEC 19794-5 record), DG11, DG12, DG14 (Chip Authentication, and
  * ActiveAuthenticationInfo for ECDSA), DG15 (the Active Authentication key) and the
- * chip's private keys as aa_private.pem and chipauth_private.pem. Every key is fresh
+ * chip's private keys as aa_private.pem and chipauth_private.pem, and the CSCA's key as
+ * csca_private.pem (so that tests can issue CRLs). Every key is fresh
  * from OpenSSL; nothing is reused between calls. The private keys are written for
  * the simulated chip: a specimen is test material, never a document.
  */
@@ -44,6 +45,8 @@ typedef struct vfy_specimen_options {
     bool ca_3des;                 /* Chip Authentication with 3DES instead of AES-128 */
     const char *digest;           /* data-group and signature hash: "SHA-256" (default),
                                      "SHA-1", "SHA-224", "SHA-384", "SHA-512" */
+    bool pace_in_dg14;            /* DG14 (signed) also lists a PACEInfo, as a chip that
+                                     supports PACE may: reading it over BAC is a downgrade */
 } vfy_specimen_options;
 
 /* Writes a specimen dump folder (created if missing). options may be NULL (defaults). */

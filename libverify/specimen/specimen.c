@@ -297,6 +297,13 @@ static vfy_status build_dg14_dg15(specimen *s, const vfy_specimen_options *o, vf
         put_small_int(&seq, 1);
         wrap(&set, DER_SEQUENCE, &seq);
     }
+    if (o->pace_in_dg14) {
+        /* PACEInfo: id-PACE-ECDH-GM-AES-CBC-CMAC-128, version 2, brainpoolP256r1 (13) */
+        put_oid(&seq, "0.4.0.127.0.7.2.2.4.2.2");
+        put_small_int(&seq, 2);
+        put_small_int(&seq, 13);
+        wrap(&set, DER_SEQUENCE, &seq);
+    }
     if (o->aa == VFY_SPECIMEN_AA_EC) {
         put_oid(&seq, "2.23.136.1.1.5");
         put_small_int(&seq, 1);
@@ -597,6 +604,9 @@ vfy_status vfy_specimen_write(const char *dir, const vfy_specimen_options *optio
         st = specimen_write_pem(dir, "csca.pem", s.csca, NULL, detail);
     if (st == VFY_OK)
         st = specimen_write_pem(dir, "ds.pem", s.ds, NULL, detail);
+    /* The CSCA's key, so that tests can issue CRLs (and revoke the DS) for a specimen. */
+    if (st == VFY_OK)
+        st = specimen_write_pem(dir, "csca_private.pem", NULL, s.csca_key, detail);
     if (st == VFY_OK && s.aa_key != NULL)
         st = specimen_write_pem(dir, "aa_private.pem", NULL, s.aa_key, detail);
     if (st == VFY_OK && s.ca_key != NULL)

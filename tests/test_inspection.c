@@ -1,0 +1,578 @@
+/* The inspection attacked as a forger, a cloner and a kiosk integrator would: every
+ * outcome the library can give — genuine, data_authentic, invalid, unverified — and
+ * the input that must (and must not) produce it, through the simulated chip (live) and
+ * on saved files (offline), each asserting the outcome, the check and its status code.
+ * The rules under test are docs/verdict.md's. */
+#include <criterion/criterion.h>
+#include <openssl/pem.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pki.h"
+#include "support.h"
+#include "verify.h"
+
+static const char utopia_mrz[] = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+                                 "L898902C36UTO7408122F3404159ZE184226B<<<<<16";
+static const char other_mrz[] = "P<UTOMUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<\n"
+                                "C01X00T478UTO6408125F3404159<<<<<<<<<<<<<<06";
+
+/* A fresh specimen dump folder. */
+static void specimen(char *dir, size_t cap, const vfy_specimen_options *o)
+{
+    snprintf(dir, cap, "/tmp/vfy-inspect-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_specimen_write(dir, o, &d), VFY_OK, "%s", d.message);
+}
+
+static void remove_tree(const char *dir)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static void copy_file(const char *from_dir, const char *from, const char *to_dir, const char *to)
+{
+    char src[300], dst[300];
+    snprintf(src, sizeof src, "%s/%s", from_dir, from);
+    snprintf(dst, sizeof dst, "%s/%s", to_dir, to);
+    size_t n;
+    uint8_t *data = read_file_or_fail(src, &n);
+    FILE *f = fopen(dst, "wb");
+    cr_assert_not_null(f, "%s", dst);
+    cr_assert_eq(fwrite(data, 1, n, f), n);
+    cr_assert_eq(fclose(f), 0);
+    free(data);
+}
+
+static void remove_file(const char *dir, const char *name)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    cr_assert_eq(unlink(path), 0, "%s", path);
+}
+
+static void *load_pem(const char *dir, const char *name, bool key)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s", path);
+    void *p = key ? (void *)PEM_read_PrivateKey(f, NULL, NULL, NULL)
+                  : (void *)PEM_read_X509(f, NULL, NULL, NULL);
+    fclose(f);
+    cr_assert_not_null(p, "%s", path);
+    return p;
+}
+
+/* A CRL of the specimen's CSCA, revoking its DS or nothing, written as DIR/csca.crl. */
+static void specimen_crl(const char *dir, bool revoke_ds, long next_days)
+{
+    X509 *csca = load_pem(dir, "csca.pem", false);
+    EVP_PKEY *key = load_pem(dir, "csca_private.pem", true);
+    X509 *ds = revoke_ds ? load_pem(dir, "ds.pem", false) : NULL;
+    X509_CRL *crl = pki_crl(csca, key, ds, next_days);
+    char path[300];
+    snprintf(path, sizeof path, "%s/csca.crl", dir);
+    pki_write_crl_der(path, crl);
+    X509_CRL_free(crl);
+    X509_free(ds);
+    EVP_PKEY_free(key);
+    X509_free(csca);
+}
+
+static vfy_trust *trust_of(const char *dir, bool with_crl)
+{
+    vfy_trust *t;
+    char path[300];
+    cr_assert_eq(vfy_trust_new(&t), VFY_OK);
+    snprintf(path, sizeof path, "%s/csca.pem", dir);
+    cr_assert_eq(vfy_trust_add_path(t, path, NULL), VFY_OK);
+    if (with_crl) {
+        snprintf(path, sizeof path, "%s/csca.crl", dir);
+        cr_assert_eq(vfy_trust_add_path(t, path, NULL), VFY_OK);
+    }
+    return t;
+}
+
+/* A live inspection of the chip behind `reader`, opened with `mrz_text`. */
+static vfy_inspection *inspect_live(const char *reader, const char *mrz_text,
+                                    const vfy_inspect_options *base)
+{
+    vfy_mrz mrz;
+    cr_assert_eq(vfy_mrz_parse(mrz_text, strlen(mrz_text), NULL, &mrz, NULL), VFY_OK);
+    vfy_access_key key;
+    cr_assert_eq(vfy_access_key_from_mrz(&mrz, &key, NULL), VFY_OK);
+    vfy_session *s;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_session_open(reader, &s, &d), VFY_OK, "%s", d.message);
+    vfy_inspect_options o = *base;
+    o.mrz = &mrz;
+    vfy_inspection *r = NULL;
+    cr_assert_eq(vfy_inspect_session(s, &key, &o, &r, &d), VFY_OK, "%s: %s",
+                 vfy_status_name(d.status), d.message);
+    vfy_access_key_wipe(&key);
+    vfy_session_close(s);
+    cr_assert_not_null(r);
+    return r;
+}
+
+static vfy_inspection *inspect_dir_live(const char *dir, const char *options, const char *mrz,
+                                        const vfy_inspect_options *base)
+{
+    char reader[400];
+    snprintf(reader, sizeof reader, "sim:%s%s%s", dir, options[0] ? "?" : "", options);
+    return inspect_live(reader, mrz, base);
+}
+
+static vfy_inspection *inspect_dir_offline(const char *dir, const vfy_inspect_options *o)
+{
+    vfy_document *doc;
+    cr_assert_eq(vfy_document_new(&doc), VFY_OK);
+    cr_assert_eq(vfy_document_load_dir(doc, dir, NULL), VFY_OK);
+    vfy_inspection *r = NULL;
+    cr_assert_eq(vfy_inspect_files(doc, o, &r, NULL), VFY_OK);
+    vfy_document_free(doc);
+    return r;
+}
+
+static void expect_check(const vfy_inspection *r, const char *id, vfy_outcome status,
+                         vfy_status code)
+{
+    vfy_inspection_check c;
+    cr_assert(vfy_inspection_check_get(r, id, &c), "no check %s", id);
+    cr_expect_eq(c.status, status, "%s: %s, want %s (%s)", id, vfy_outcome_name(c.status),
+                 vfy_outcome_name(status), c.reason);
+    cr_expect_eq(c.code, code, "%s: %s, want %s (%s)", id, vfy_status_name(c.code),
+                 vfy_status_name(code), c.reason);
+}
+
+static bool has_warning(const vfy_inspection *r, const char *id)
+{
+    vfy_inspection_warning w;
+    for (size_t i = 0; vfy_inspection_warning_at(r, i, &w); i++)
+        if (strcmp(w.id, id) == 0)
+            return true;
+    return false;
+}
+
+static void expect_outcome(const vfy_inspection *r, vfy_inspection_outcome want, vfy_gate gate,
+                           int exit_code)
+{
+    cr_assert_eq(vfy_inspection_get_outcome(r), want, "%s, want %s: %s",
+                 vfy_inspection_outcome_name(vfy_inspection_get_outcome(r)),
+                 vfy_inspection_outcome_name(want), vfy_inspection_summary(r));
+    cr_assert_eq(vfy_inspection_gate(r), gate, "gate %s, want %s",
+                 vfy_gate_name(vfy_inspection_gate(r)), vfy_gate_name(gate));
+    cr_assert_eq(vfy_inspection_exit_code(r), exit_code);
+}
+
+/* ---- genuine, and what keeps it from being accepted --------------------------- */
+
+Test(inspection, genuine_chip_with_a_fresh_crl_is_accepted, .timeout = 60)
+{
+    char dir[64];
+    specimen(dir, sizeof dir, NULL);
+    specimen_crl(dir, false, 30);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(dir, true);
+    vfy_inspection *r = inspect_dir_live(dir, "", utopia_mrz, &o);
+    expect_outcome(r, VFY_INSPECTION_GENUINE, VFY_GATE_ACCEPT, 0);
+    expect_check(r, "pa.crl", VFY_OUTCOME_OK, VFY_OK);
+    expect_check(r, "chip.ca", VFY_OUTCOME_OK, VFY_OK);
+    expect_check(r, "chip.aa", VFY_OUTCOME_OK, VFY_OK);
+    expect_check(r, "read.files", VFY_OUTCOME_OK, VFY_OK);
+    expect_check(r, "pa.dg1_mrz", VFY_OUTCOME_OK, VFY_OK);
+    cr_assert_eq(vfy_inspection_warning_count(r), 0);
+    cr_assert(vfy_inspection_is_live(r));
+    vfy_time_source src;
+    time_t at = vfy_inspection_time(r, &src);
+    cr_assert_eq(src, VFY_TIME_SYSTEM_CLOCK);
+    cr_assert(at > 0 && at <= time(NULL));
+    /* The files read stay with the result. */
+    cr_assert(vfy_document_has_file(vfy_inspection_document(r), VFY_FILE_DG1));
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(dir);
+}
+
+Test(inspection, csca_without_crl_is_genuine_but_referred, .timeout = 60)
+{
+    char dir[64];
+    specimen(dir, sizeof dir, NULL);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(dir, false);
+    vfy_inspection *r = inspect_dir_live(dir, "", utopia_mrz, &o);
+    expect_outcome(r, VFY_INSPECTION_GENUINE, VFY_GATE_REFER, 0);
+    cr_assert(has_warning(r, "pa.crl_not_fresh"));
+    vfy_inspection_free(r);
+    /* Under the `fail` policy the same store cannot decide: unverified, exit 4. */
+    o.crl_policy = VFY_CRL_FAIL;
+    r = inspect_dir_live(dir, "", utopia_mrz, &o);
+    expect_outcome(r, VFY_INSPECTION_UNVERIFIED, VFY_GATE_REFER, 4);
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(dir);
+}
+
+Test(inspection, revoked_document_signer_is_invalid, .timeout = 60)
+{
+    char dir[64];
+    specimen(dir, sizeof dir, NULL);
+    specimen_crl(dir, true, 30);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(dir, true);
+    vfy_inspection *r = inspect_dir_live(dir, "", utopia_mrz, &o);
+    expect_outcome(r, VFY_INSPECTION_INVALID, VFY_GATE_REJECT, 1);
+    expect_check(r, "pa.crl", VFY_OUTCOME_FAILED, VFY_E_CERT_REVOKED);
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(dir);
+}
+
+/* ---- clones ------------------------------------------------------------------ */
+
+/* The data of one passport on a chip holding another passport's keys. */
+Test(inspection, clone_with_its_own_keys_is_invalid, .timeout = 60)
+{
+    char a[64], b[64];
+    specimen(a, sizeof a, NULL);
+    specimen(b, sizeof b, NULL);
+    copy_file(b, "aa_private.pem", a, "aa_private.pem");
+    copy_file(b, "chipauth_private.pem", a, "chipauth_private.pem");
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(a, false);
+    vfy_inspection *r = inspect_dir_live(a, "", utopia_mrz, &o);
+    expect_outcome(r, VFY_INSPECTION_INVALID, VFY_GATE_REJECT, 1);
+    expect_check(r, "pa.sod_signature", VFY_OUTCOME_OK, VFY_OK); /* the copied data is genuine */
+    expect_check(r, "chip.ca", VFY_OUTCOME_FAILED, VFY_E_CA_FAILED);
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(a);
+    remove_tree(b);
+}
+
+/* A chip that proves itself by Active Authentication only, with another key. */
+Test(inspection, aa_clone_with_its_own_key_is_invalid, .timeout = 60)
+{
+    char a[64], b[64];
+    vfy_specimen_options so = { .ca = VFY_SPECIMEN_CA_NONE };
+    specimen(a, sizeof a, &so);
+    specimen(b, sizeof b, &so);
+    copy_file(b, "aa_private.pem", a, "aa_private.pem");
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(a, false);
+    vfy_inspection *r = inspect_dir_live(a, "", utopia_mrz, &o);
+    expect_outcome(r, VFY_INSPECTION_INVALID, VFY_GATE_REJECT, 1);
+    expect_check(r, "chip.aa", VFY_OUTCOME_FAILED, VFY_E_AA_FAILED);
+    expect_check(r, "chip.ca", VFY_OUTCOME_NOT_SUPPORTED, VFY_OK);
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(a);
+    remove_tree(b);
+}
+
+/* A clone that hides DG14 and DG15 (answering 6A82) so that nothing is asked of it. */
+Test(inspection, clone_hiding_dg14_and_dg15_is_a_downgrade, .timeout = 60)
+{
+    char dir[64];
+    specimen(dir, sizeof dir, NULL);
+    remove_file(dir, "DG14.bin");
+    remove_file(dir, "DG15.bin");
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(dir, false);
+    vfy_inspection *r = inspect_dir_live(dir, "", utopia_mrz, &o);
+    expect_outcome(r, VFY_INSPECTION_INVALID, VFY_GATE_REJECT, 1);
+    expect_check(r, "read.files", VFY_OUTCOME_FAILED, VFY_E_DOWNGRADE);
+    vfy_inspection_check c;
+    cr_assert(vfy_inspection_check_get(r, "read.files", &c));
+    cr_assert_not_null(strstr(c.reason, "DG14, DG15"), "%s", c.reason);
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(dir);
+}
+
+/* Signed DG14 says the chip supports PACE; a chip that offers only BAC is not it. */
+Test(inspection, bac_only_chip_with_pace_in_signed_data_is_a_downgrade, .timeout = 60)
+{
+    char dir[64];
+    vfy_specimen_options so = { .pace_in_dg14 = true };
+    specimen(dir, sizeof dir, &so);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(dir, false);
+    /* The same files on a chip offering PACE: genuine. */
+    vfy_inspection *r = inspect_dir_live(dir, "mapping=gm", utopia_mrz, &o);
+    expect_outcome(r, VFY_INSPECTION_GENUINE, VFY_GATE_REFER, 0);
+    expect_check(r, "access.downgrade", VFY_OUTCOME_OK, VFY_OK);
+    vfy_inspection_free(r);
+    /* Without EF.CardAccess the simulated chip offers BAC only. */
+    r = inspect_dir_live(dir, "", utopia_mrz, &o);
+    expect_outcome(r, VFY_INSPECTION_INVALID, VFY_GATE_REJECT, 1);
+    expect_check(r, "access.downgrade", VFY_OUTCOME_FAILED, VFY_E_DOWNGRADE);
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(dir);
+}
+
+/* A chip whose signed data offers neither AA nor CA cannot rule out a clone. */
+Test(inspection, chip_without_aa_or_ca_is_data_authentic, .timeout = 60)
+{
+    char dir[64];
+    vfy_specimen_options so = { .aa = VFY_SPECIMEN_AA_NONE, .ca = VFY_SPECIMEN_CA_NONE };
+    specimen(dir, sizeof dir, &so);
+    specimen_crl(dir, false, 30);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(dir, true);
+    vfy_inspection *r = inspect_dir_live(dir, "", utopia_mrz, &o);
+    expect_outcome(r, VFY_INSPECTION_DATA_AUTHENTIC, VFY_GATE_REFER, 0);
+    expect_check(r, "chip.aa", VFY_OUTCOME_NOT_SUPPORTED, VFY_OK);
+    expect_check(r, "chip.ca", VFY_OUTCOME_NOT_SUPPORTED, VFY_OK);
+    cr_assert(has_warning(r, "chip.no_proof"));
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(dir);
+}
+
+/* ---- forged data ------------------------------------------------------------- */
+
+/* Another traveller's DG1 on the chip (the chip opens with that traveller's MRZ). */
+Test(inspection, swapped_dg1_is_invalid, .timeout = 60)
+{
+    char a[64], b[64];
+    specimen(a, sizeof a, NULL);
+    vfy_specimen_options so = { .mrz = other_mrz };
+    specimen(b, sizeof b, &so);
+    copy_file(b, "DG1.bin", a, "DG1.bin");
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(a, false);
+    vfy_inspection *r = inspect_dir_live(a, "", other_mrz, &o);
+    expect_outcome(r, VFY_INSPECTION_INVALID, VFY_GATE_REJECT, 1);
+    expect_check(r, "pa.hash.dg1", VFY_OUTCOME_FAILED, VFY_E_HASH_MISMATCH);
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(a);
+    remove_tree(b);
+}
+
+/* A CSCA with the same name as the real one but another key (an impostor). */
+Test(inspection, same_name_impostor_csca_does_not_anchor, .timeout = 60)
+{
+    char a[64], b[64];
+    specimen(a, sizeof a, NULL);
+    specimen(b, sizeof b, NULL);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(b, false);
+    vfy_inspection *r = inspect_dir_live(a, "", utopia_mrz, &o);
+    cr_assert_neq(vfy_inspection_get_outcome(r), VFY_INSPECTION_GENUINE);
+    cr_assert_neq(vfy_inspection_get_outcome(r), VFY_INSPECTION_DATA_AUTHENTIC);
+    expect_outcome(r, VFY_INSPECTION_INVALID, VFY_GATE_REJECT, 1);
+    expect_check(r, "pa.ds_chain", VFY_OUTCOME_FAILED, VFY_E_CERT_CHAIN);
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(a);
+    remove_tree(b);
+}
+
+Test(inspection, no_trust_store_is_unverified, .timeout = 60)
+{
+    char dir[64];
+    specimen(dir, sizeof dir, NULL);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    vfy_inspection *r = inspect_dir_live(dir, "", utopia_mrz, &o);
+    expect_outcome(r, VFY_INSPECTION_UNVERIFIED, VFY_GATE_REFER, 4);
+    expect_check(r, "pa.ds_chain", VFY_OUTCOME_NOT_CHECKED, VFY_E_NO_TRUST_ANCHOR);
+    vfy_inspection_free(r);
+    remove_tree(dir);
+}
+
+/* ---- saved files --------------------------------------------------------------- */
+
+Test(inspection, saved_files_are_data_authentic_at_best, .timeout = 60)
+{
+    char dir[64];
+    specimen(dir, sizeof dir, NULL);
+    specimen_crl(dir, false, 30);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(dir, true);
+    vfy_inspection *r = inspect_dir_offline(dir, &o);
+    expect_outcome(r, VFY_INSPECTION_DATA_AUTHENTIC, VFY_GATE_REFER, 0);
+    cr_assert(!vfy_inspection_is_live(r));
+    expect_check(r, "chip.aa", VFY_OUTCOME_NOT_CHECKED, VFY_OK);
+    expect_check(r, "chip.ca", VFY_OUTCOME_NOT_CHECKED, VFY_OK);
+    expect_check(r, "access.control", VFY_OUTCOME_NOT_CHECKED, VFY_OK);
+    cr_assert(!vfy_inspection_check_get(r, "read.files", &(vfy_inspection_check){ 0 }),
+              "saved files say nothing of what a chip delivered");
+    cr_assert(has_warning(r, "chip.no_proof"));
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(dir);
+}
+
+Test(inspection, saved_file_not_in_the_security_object_is_invalid, .timeout = 60)
+{
+    char dir[64];
+    specimen(dir, sizeof dir, NULL);
+    copy_file(dir, "DG12.bin", dir, "DG13.bin");
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(dir, false);
+    vfy_inspection *r = inspect_dir_offline(dir, &o);
+    expect_outcome(r, VFY_INSPECTION_INVALID, VFY_GATE_REJECT, 1);
+    expect_check(r, "pa.hash.dg13", VFY_OUTCOME_FAILED, VFY_E_HASH_MISMATCH);
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(dir);
+}
+
+Test(inspection, flipped_sod_signature_is_invalid, .timeout = 60)
+{
+    char dir[64], path[128];
+    specimen(dir, sizeof dir, NULL);
+    snprintf(path, sizeof path, "%s/EF_SOD.bin", dir);
+    size_t n;
+    uint8_t *sod = read_file_or_fail(path, &n);
+    sod[n - 3] ^= 0x01;   /* inside the signature value, the last element of the SignerInfo */
+    FILE *f = fopen(path, "wb");
+    cr_assert_eq(fwrite(sod, 1, n, f), n);
+    fclose(f);
+    free(sod);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(dir, false);
+    vfy_inspection *r = inspect_dir_offline(dir, &o);
+    expect_outcome(r, VFY_INSPECTION_INVALID, VFY_GATE_REJECT, 1);
+    vfy_inspection_check c;
+    cr_assert(vfy_inspection_check_get(r, "pa.sod_signature", &c));
+    cr_assert_eq(c.status, VFY_OUTCOME_FAILED, "%s", c.reason);
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(dir);
+}
+
+Test(inspection, expired_document_signer_is_invalid, .timeout = 60)
+{
+    char dir[64];
+    specimen(dir, sizeof dir, NULL);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(dir, false);
+    o.at = time(NULL) + 20L * 365 * 86400;   /* long after the DS expired */
+    vfy_inspection *r = inspect_dir_offline(dir, &o);
+    expect_outcome(r, VFY_INSPECTION_INVALID, VFY_GATE_REJECT, 1);
+    expect_check(r, "pa.ds_validity", VFY_OUTCOME_FAILED, VFY_E_CERT_EXPIRED);
+    vfy_time_source src;
+    cr_assert_eq(vfy_inspection_time(r, &src), o.at);
+    cr_assert_eq(src, VFY_TIME_CALLER);
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(dir);
+}
+
+/* ---- the gate -------------------------------------------------------------------- */
+
+static vfy_gate always_accept(void *ctx, const vfy_inspection *r)
+{
+    (void)ctx;
+    (void)r;
+    return VFY_GATE_ACCEPT;
+}
+
+Test(inspection, no_gate_policy_can_accept_an_invalid_document, .timeout = 60)
+{
+    char dir[64];
+    specimen(dir, sizeof dir, NULL);
+    copy_file(dir, "DG12.bin", dir, "DG13.bin");
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(dir, false);
+    o.gate_policy = always_accept;
+    vfy_inspection *r = inspect_dir_offline(dir, &o);
+    expect_outcome(r, VFY_INSPECTION_INVALID, VFY_GATE_REJECT, 1);
+    vfy_inspection_free(r);
+    remove_file(dir, "DG13.bin");
+    /* On a document that is only data_authentic the caller's policy decides. */
+    r = inspect_dir_offline(dir, &o);
+    expect_outcome(r, VFY_INSPECTION_DATA_AUTHENTIC, VFY_GATE_ACCEPT, 0);
+    vfy_inspection_free(r);
+    /* ... but an unverified one is never accepted. */
+    vfy_inspect_options none = VFY_INSPECT_OPTIONS_INIT;
+    none.gate_policy = always_accept;
+    r = inspect_dir_offline(dir, &none);
+    expect_outcome(r, VFY_INSPECTION_UNVERIFIED, VFY_GATE_REFER, 4);
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(dir);
+}
+
+Test(inspection, face_comparison_is_recorded_and_a_mismatch_refers, .timeout = 60)
+{
+    char dir[64];
+    specimen(dir, sizeof dir, NULL);
+    specimen_crl(dir, false, 30);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(dir, true);
+    vfy_inspection *r = inspect_dir_live(dir, "", utopia_mrz, &o);
+    expect_outcome(r, VFY_INSPECTION_GENUINE, VFY_GATE_ACCEPT, 0);
+    cr_assert_null(vfy_inspection_face_match(r));
+    vfy_face_match m = { .score = 0.31, .threshold = 0.6, .matched = false };
+    snprintf(m.method, sizeof m.method, "test-matcher 1.0");
+    cr_assert_eq(vfy_inspection_set_face_match(r, &m), VFY_OK);
+    expect_outcome(r, VFY_INSPECTION_GENUINE, VFY_GATE_REFER, 0);
+    const vfy_face_match *got = vfy_inspection_face_match(r);
+    cr_assert_not_null(got);
+    cr_assert_str_eq(got->method, "test-matcher 1.0");
+    m.score = 0.9;
+    m.matched = true;
+    cr_assert_eq(vfy_inspection_set_face_match(r, &m), VFY_OK);
+    expect_outcome(r, VFY_INSPECTION_GENUINE, VFY_GATE_ACCEPT, 0);
+    m.score = 0.0 / 0.0;
+    cr_assert_eq(vfy_inspection_set_face_match(r, &m), VFY_E_INVALID_ARGUMENT);
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(dir);
+}
+
+Test(inspection, options_from_another_version_are_refused)
+{
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.size = sizeof o - 8;
+    vfy_document *doc;
+    cr_assert_eq(vfy_document_new(&doc), VFY_OK);
+    vfy_inspection *r = (vfy_inspection *)1;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_inspect_files(doc, &o, &r, &d), VFY_E_INVALID_ARGUMENT);
+    cr_assert_null(r);
+    cr_assert_not_null(strstr(d.message, "VFY_INSPECT_OPTIONS_INIT"));
+    vfy_rules_case *c = NULL;
+    o = (vfy_inspect_options)VFY_INSPECT_OPTIONS_INIT;
+    cr_assert_eq(vfy_rules_case_new(&c), VFY_OK);
+    o.eligibility_case = c;   /* a case without an engine */
+    cr_assert_eq(vfy_inspect_files(doc, &o, &r, NULL), VFY_E_INVALID_ARGUMENT);
+    vfy_rules_case_free(c);
+    vfy_document_free(doc);
+}
+
+/* ---- through vfy kiosk ------------------------------------------------------------ */
+
+Test(inspection, kiosk_refuses_a_clone_and_names_the_checks, .timeout = 60)
+{
+    char a[64], b[64], cmd[1024];
+    specimen(a, sizeof a, NULL);
+    specimen(b, sizeof b, NULL);
+    copy_file(b, "aa_private.pem", a, "aa_private.pem");
+    copy_file(b, "chipauth_private.pem", a, "chipauth_private.pem");
+    snprintf(cmd, sizeof cmd,
+             "%s kiosk --reader 'sim:%s' --mrz '%s' --trust %s/csca.pem --count 1 --wait 10",
+             vfy_bin(), a, utopia_mrz, a);
+    char *out;
+    cr_assert_eq(run_capture(cmd, &out), 1, "%s", out);
+    cr_assert_not_null(strstr(out, "document 1: invalid, gate reject"), "%s", out);
+    cr_assert_not_null(strstr(out, "failed chip.ca"), "%s", out);
+    cr_assert_not_null(strstr(out, "VFY_E_CA_FAILED"), "%s", out);
+    free(out);
+    remove_tree(a);
+    remove_tree(b);
+}

@@ -19,6 +19,9 @@ enum vfy_exit {
     VFY_EXIT_CONFIG = 4,      /* configuration or trust-store problem; unverified */
 };
 
+/* --crl-policy warn|fail; false (with a message) for anything else. */
+bool cli_parse_crl_policy(const char *cmd, const char *text, vfy_crl_policy *out);
+
 /* The exit code a failure status maps to. */
 int cli_exit_for_status(vfy_status status);
 

@@ -13,7 +13,7 @@ static void kiosk_usage(FILE *f)
 {
     fprintf(f,
             "usage: vfy kiosk --reader CONN (--mrz LINES | --can CAN) [--trust PATH]...\n"
-            "                 [--count N] [--wait SECONDS] [--json]\n"
+            "                 [--count N] [--wait SECONDS] [--crl-policy warn|fail] [--json]\n"
             "\n"
             "Serves travellers one after another on one reader: waits for a document, opens\n"
             "its chip (PACE or BAC), reads every file, verifies it when --trust is given,\n"
@@ -29,6 +29,8 @@ static void kiosk_usage(FILE *f)
             "  --trust PATH    CSCA certificates, master lists, CRLs (repeatable)\n"
             "  --count N       stop after N documents (default: serve until interrupted)\n"
             "  --wait SECONDS  give up when no document comes within SECONDS (default: wait)\n"
+            "  --crl-policy P  when revocation cannot be confirmed: warn (default; the gate\n"
+            "                  refers) or fail (the document is unverified)\n"
             "  --json          one JSON object per document, one per line\n"
             "\n"
             "exit codes:\n"
@@ -46,6 +48,7 @@ struct kiosk {
     vfy_mrz mrz;
     bool have_mrz;
     vfy_trust *trust;
+    vfy_crl_policy crl_policy;
     bool json;
 };
 
@@ -76,6 +79,7 @@ static int serve(struct kiosk *k, long n)
     vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
     o.trust = k->trust;
     o.mrz = k->have_mrz ? &k->mrz : NULL;
+    o.crl_policy = k->crl_policy;
     vfy_status s = vfy_inspect_session(k->session, &k->key, &o, &r, &d);
     if (s != VFY_OK) {
         vfy_read_stats stats = { 0 };
@@ -151,6 +155,7 @@ int cmd_kiosk(int argc, char **argv)
         { "can", required_argument, NULL, 'c' },    { "trust", required_argument, NULL, 't' },
         { "count", required_argument, NULL, 'n' },  { "wait", required_argument, NULL, 'w' },
         { "json", no_argument, NULL, 'j' },         { "help", no_argument, NULL, 'h' },
+        { "crl-policy", required_argument, NULL, 'P' },
         { NULL, 0, NULL, 0 },
     };
     struct kiosk k = { 0 };
@@ -188,6 +193,10 @@ int cmd_kiosk(int argc, char **argv)
             }
             break;
         case 'j': k.json = true; break;
+        case 'P':
+            if (!cli_parse_crl_policy("kiosk", optarg, &k.crl_policy))
+                return VFY_EXIT_USAGE;
+            break;
         case 'h': kiosk_usage(stdout); return VFY_EXIT_OK;
         default: kiosk_usage(stderr); return VFY_EXIT_USAGE;
         }

@@ -14,7 +14,8 @@ static void read_usage(FILE *f)
             "usage: vfy read --reader CONN (--mrz LINE [LINE...] | --doc N --dob YYMMDD --expiry YYMMDD\n"
             "                | --can CAN) [--json] [--save DIR] [--progress] [--allow-bac-fallback]\n"
             "                [--wait SECONDS]\n"
-            "                [--trust PATH...] [--photo FILE] [--seal FILE [--seal-hex]]\n"
+            "                [--trust PATH... [--crl-policy warn|fail]] [--photo FILE]\n"
+            "                [--seal FILE [--seal-hex]]\n"
             "                [--case CASE.json --rules FILE... (--rules-trust KEYS.json | --test-mode)]\n"
             "\n"
             "Opens the chip (PACE when EF.CardAccess offers it, else BAC), reads EF.COM, EF.SOD\n"
@@ -35,6 +36,8 @@ static void read_usage(FILE *f)
             "  --wait SECONDS       wait up to SECONDS for a document to be placed on the reader\n"
             "  --trust PATH         CSCA certificates, master lists, CRLs (files or folders);\n"
             "                       repeatable. Adds the verdict and each check\n"
+            "  --crl-policy P       when revocation cannot be confirmed (stale or no CRL): warn\n"
+            "                       (default; the gate refers) or fail (unverified, exit 4)\n"
             "  --photo FILE         save the DG2 face image as stored (JPEG or JPEG 2000)\n"
             "  --seal FILE          verify a visa seal (VDS, IDB or VDS-NC) against the chip's MRZ\n"
             "  --seal-hex           the seal file holds a binary VDS as hexadecimal text\n"
@@ -202,6 +205,7 @@ int cmd_read(int argc, char **argv)
         { "rules", required_argument, NULL, 'R' },
         { "rules-trust", required_argument, NULL, 'K' },
         { "test-mode", no_argument, NULL, 'T' },
+        { "crl-policy", required_argument, NULL, 'L' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -210,6 +214,7 @@ int cmd_read(int argc, char **argv)
     const char *mrz_lines[3];
     size_t mrz_count = 0;
     bool json = false, progress = false, fallback = false;
+    vfy_crl_policy crl_policy = VFY_CRL_WARN;
     long wait_s = 0;
     char *wait_end = NULL;
     char *trust_paths[READ_MAX_PATHS];
@@ -260,6 +265,10 @@ int cmd_read(int argc, char **argv)
         case 'C': checks.case_path = optarg; break;
         case 'K': checks.rules_trust = optarg; break;
         case 'T': checks.test_mode = true; break;
+        case 'L':
+            if (!cli_parse_crl_policy("read", optarg, &crl_policy))
+                return VFY_EXIT_USAGE;
+            break;
         case 'h': read_usage(stdout); return VFY_EXIT_OK;
         default: read_usage(stderr); return VFY_EXIT_USAGE;
         }
@@ -321,6 +330,7 @@ int cmd_read(int argc, char **argv)
     vfy_inspect_options io = VFY_INSPECT_OPTIONS_INIT;
     cli_read_options(&in, mrz, &io);
     io.read = &opt;
+    io.crl_policy = crl_policy;
     vfy_session *session = NULL;
     vfy_inspection *r = NULL;
     if (wait_s > 0) {   /* reader.h: open idle, then wait for the document */

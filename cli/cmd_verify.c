@@ -12,7 +12,8 @@
 static void verify_usage(FILE *f)
 {
     fprintf(f,
-            "usage: vfy verify DIR --trust PATH... [--mrz LINES] [--at YYYY-MM-DD] [--json]\n"
+            "usage: vfy verify DIR --trust PATH... [--mrz LINES] [--at YYYY-MM-DD]\n"
+            "                  [--crl-policy warn|fail] [--json]\n"
             "\n"
             "Proves the chip files of a dump folder (EF_SOD.bin, DG1.bin ...) genuine:\n"
             "the EF.SOD signature, the document signer chained to a CSCA of the trust\n"
@@ -27,6 +28,8 @@ static void verify_usage(FILE *f)
             "                   or given as one string): DG1 must match it\n"
             "  --at DATE        check certificate validity at DATE instead of now\n"
             "  --refuse-sha1    refuse SHA-1 in the security object\n"
+            "  --crl-policy P   when revocation cannot be confirmed (stale or no CRL): warn\n"
+            "                   (default: the gate refers) or fail (unverified, exit 4)\n"
             "  --json           print one JSON object\n"
             "  -h, --help       show this help\n"
             "\n"
@@ -59,6 +62,7 @@ int cmd_verify(int argc, char **argv)
         { "trust", required_argument, NULL, 't' }, { "mrz", required_argument, NULL, 'm' },
         { "at", required_argument, NULL, 'a' },    { "refuse-sha1", no_argument, NULL, 's' },
         { "json", no_argument, NULL, 'j' },        { "help", no_argument, NULL, 'h' },
+        { "crl-policy", required_argument, NULL, 'P' },
         { NULL, 0, NULL, 0 },
     };
     char *trust_paths[MAX_TRUST];
@@ -85,6 +89,10 @@ int cmd_verify(int argc, char **argv)
             }
             break;
         case 's': options.refuse_sha1 = true; break;
+        case 'P':
+            if (!cli_parse_crl_policy("verify", optarg, &options.crl_policy))
+                return VFY_EXIT_USAGE;
+            break;
         case 'j': json = true; break;
         case 'h': verify_usage(stdout); return VFY_EXIT_OK;
         default: verify_usage(stderr); return VFY_EXIT_USAGE;

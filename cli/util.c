@@ -132,3 +132,16 @@ void cli_detail(vfy_detail *d, vfy_status status, const char *field, const char 
     vsnprintf(d->message, sizeof d->message, fmt, ap);
     va_end(ap);
 }
+
+bool cli_parse_crl_policy(const char *cmd, const char *text, vfy_crl_policy *out)
+{
+    if (strcmp(text, "warn") == 0)
+        *out = VFY_CRL_WARN;
+    else if (strcmp(text, "fail") == 0)
+        *out = VFY_CRL_FAIL;
+    else {
+        fprintf(stderr, "vfy %s: --crl-policy takes warn or fail, not '%s'\n", cmd, text);
+        return false;
+    }
+    return true;
+}

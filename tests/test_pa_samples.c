@@ -182,6 +182,16 @@ Test(pa_samples, every_sod_verifies_or_fails_as_recorded)
                          "%s: %s", s.dir, v.summary);
             checked++;
         }
+        /* The inspection, the one public way to a verdict, agrees on every sample. */
+        vfy_inspect_options io = VFY_INSPECT_OPTIONS_INIT;
+        io.trust = trust;
+        io.at = opt.at;
+        vfy_inspection *r = NULL;
+        cr_assert_eq(vfy_inspect_files(doc, &io, &r, NULL), VFY_OK);
+        vfy_inspection_outcome want = v.verdict == VFY_VERDICT_INVALID ? VFY_INSPECTION_INVALID
+                                                                       : VFY_INSPECTION_UNVERIFIED;
+        cr_assert_eq(vfy_inspection_get_outcome(r), want, "%s: %s", s.dir, vfy_inspection_summary(r));
+        vfy_inspection_free(r);
         vfy_trust_free(trust);
         vfy_document_free(doc);
         free(sod);

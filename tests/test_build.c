@@ -53,3 +53,19 @@ Test(build, cli_is_hardened)
     snprintf(cmd, sizeof cmd, "nm %s | grep -q __stack_chk_fail", bin);
     cr_assert_eq(run_capture(cmd, NULL), 0, "stack protector");
 }
+
+/* A front end prints what the library decided: nothing in cli/ or examples/ reaches the
+ * internal functions that set checks or combine them into a verdict. */
+Test(build, front_ends_do_not_decide)
+{
+    char root[512], cmd[1024];
+    repo_path("", root, sizeof root);
+    snprintf(cmd, sizeof cmd,
+             "cd %s && grep -rlE 'verdict_internal|inspect_internal|vfy_verify_document|"
+             "vfy_verdict_finish|vfy_verdict_set_check|vfy_session_authenticate' cli examples",
+             root);
+    char *out = NULL;
+    int rc = run_capture(cmd, &out);
+    cr_assert_eq(rc, 1, "front ends that decide a verdict themselves:\n%s", out);
+    free(out);
+}

@@ -8,74 +8,19 @@
 
 #include "cli.h"
 
-static json_t *code_json(vfy_status code)
-{
-    return code == VFY_OK ? json_null() : json_string(vfy_status_name(code));
-}
-
-static json_t *time_json(time_t t)
-{
-    struct tm tm;
-    char buf[32];
-    if (gmtime_r(&t, &tm) == NULL || strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        return json_null();
-    return json_string(buf);
-}
-
 void cli_inspection_add_json(json_t *obj, const vfy_inspection *r)
 {
-    vfy_inspection_outcome outcome = vfy_inspection_get_outcome(r);
-    json_object_set_new(obj, "verdict", json_string(vfy_inspection_outcome_name(outcome)));
-    json_object_set_new(obj, "document_verdict",
-                        json_string(vfy_inspection_outcome_name(vfy_inspection_document_outcome(r))));
-    json_object_set_new(obj, "gate", json_string(vfy_gate_name(vfy_inspection_gate(r))));
-    json_object_set_new(obj, "summary", json_string(vfy_inspection_summary(r)));
-    json_object_set_new(obj, "live", json_boolean(vfy_inspection_is_live(r)));
-    vfy_time_source src;
-    time_t at = vfy_inspection_time(r, &src);
-    json_object_set_new(obj, "time", time_json(at));
-    json_object_set_new(obj, "time_source", json_string(vfy_time_source_name(src)));
-
-    json_t *checks = json_array();
-    vfy_inspection_check c;
-    for (size_t i = 0; vfy_inspection_check_at(r, i, &c); i++)
-        json_array_append_new(checks, json_pack("{s:s,s:s,s:o,s:s}", "id", c.id, "status",
-                                                vfy_outcome_name(c.status), "code",
-                                                code_json(c.code), "reason", c.reason));
-    json_object_set_new(obj, "checks", checks);
-    json_t *warnings = json_array();
-    vfy_inspection_warning w;
-    for (size_t i = 0; vfy_inspection_warning_at(r, i, &w); i++)
-        json_array_append_new(warnings, json_pack("{s:s,s:o,s:s}", "id", w.id, "code",
-                                                  code_json(w.code), "message", w.message));
-    json_object_set_new(obj, "warnings", warnings);
-
-    vfy_inspection_signer s;
-    vfy_inspection_signer_info(r, &s);
-    json_object_set_new(obj, "signer",
-                        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "digest_algorithm",
-                                  s.digest_algorithm, "signature_algorithm", s.signature_algorithm,
-                                  "ds_subject", s.ds_subject, "ds_country", s.ds_country,
-                                  "csca_subject", s.csca_subject, "quirks", s.quirks));
-    if (vfy_inspection_has_seal(r)) {
-        json_object_set_new(obj, "seal_verdict",
-                            json_string(vfy_seal_verdict_name(vfy_inspection_seal_verdict(r))));
-        const vfy_seal_result *seal = vfy_inspection_seal(r);
-        json_object_set_new(obj, "seal", seal != NULL ? cli_seal_json(seal, true) : json_null());
-    }
-    const vfy_rules_decision *dec = vfy_inspection_decision(r);
-    if (dec != NULL) {
-        char *text = vfy_rules_decision_json(dec, 0);
-        json_t *o = text != NULL ? json_loads(text, 0, NULL) : NULL;
-        json_object_set_new(obj, "eligibility", o != NULL ? o : json_null());
-        free(text);
-    }
-    const vfy_face_match *face = vfy_inspection_face_match(r);
-    if (face != NULL)
-        json_object_set_new(obj, "face_match",
-                            json_pack("{s:f,s:f,s:b,s:s}", "score", face->score, "threshold",
-                                      face->threshold, "matched", face->matched, "method",
-                                      face->method));
+    /* The library's serializer decides every key; the CLI adds only the seal's decoded
+     * contents, which `vfy seal --json` prints the same way. */
+    char *text = vfy_inspection_to_json(r, 0);
+    json_t *lib = text != NULL ? json_loads(text, 0, NULL) : NULL;
+    vfy_free(text);
+    if (lib != NULL)
+        json_object_update(obj, lib);
+    json_decref(lib);
+    const vfy_seal_result *seal = vfy_inspection_seal(r);
+    if (seal != NULL)
+        json_object_set_new(obj, "seal", cli_seal_json(seal, true));
 }
 
 void cli_inspection_print(FILE *f, const vfy_inspection *r)

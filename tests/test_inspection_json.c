@@ -36,7 +36,7 @@ static int validate_output(const char *cmd, bool lines, int *cmd_rc)
     return rc;
 }
 
-Test(inspection_json, read_verify_and_kiosk_follow_the_schema, .timeout = 120)
+Test(inspection_json, read_verify_and_kiosk_follow_the_schema, .timeout = 60)
 {
     char cmd[2048];
     int rc;

@@ -19,6 +19,12 @@ enum vfy_exit {
     VFY_EXIT_CONFIG = 4,      /* configuration or trust-store problem; unverified */
 };
 
+/* `--mrz L1 L2 [L3]`: the lines given as separate arguments are joined (with newlines,
+ * into `joined`) into the one argument every command's --mrz takes, so that every
+ * command accepts both forms. Only arguments that can only be MRZ lines are joined.
+ * Returns the new argc. */
+int cli_join_mrz_args(int argc, char **argv, char *joined, size_t cap);
+
 /* --crl-policy warn|fail; false (with a message) for anything else. */
 bool cli_parse_crl_policy(const char *cmd, const char *text, vfy_crl_policy *out);
 

@@ -150,6 +150,8 @@ static int parse_key(struct kiosk *k, const char *mrz_text, const char *can)
 
 int cmd_kiosk(int argc, char **argv)
 {
+    char mrz_joined[3 * 45];
+    argc = cli_join_mrz_args(argc, argv, mrz_joined, sizeof mrz_joined);
     static const struct option opts[] = {
         { "reader", required_argument, NULL, 'r' }, { "mrz", required_argument, NULL, 'm' },
         { "can", required_argument, NULL, 'c' },    { "trust", required_argument, NULL, 't' },

@@ -376,6 +376,8 @@ static int fail(bool json, vfy_status s, const vfy_detail *d, int code)
 
 int cmd_seal(int argc, char **argv)
 {
+    char mrz_joined[3 * 45];
+    argc = cli_join_mrz_args(argc, argv, mrz_joined, sizeof mrz_joined);
     static const struct option longopts[] = {
         { "json", no_argument, NULL, 'j' },         { "trust", required_argument, NULL, 't' },
         { "signers", required_argument, NULL, 's' }, { "hex", no_argument, NULL, 'x' },

@@ -43,6 +43,8 @@ static bool pick(const char *arg, const char *const *names, size_t n, int *out)
 
 int cmd_specimen(int argc, char **argv)
 {
+    char mrz_joined[3 * 45];
+    argc = cli_join_mrz_args(argc, argv, mrz_joined, sizeof mrz_joined);
     static const struct option opts[] = {
         { "out", required_argument, NULL, 'o' },   { "mrz", required_argument, NULL, 'm' },
         { "photo", required_argument, NULL, 'p' }, { "sig", required_argument, NULL, 's' },

@@ -58,6 +58,8 @@ static bool parse_date(const char *s, time_t *out)
 
 int cmd_verify(int argc, char **argv)
 {
+    char mrz_joined[3 * 45];
+    argc = cli_join_mrz_args(argc, argv, mrz_joined, sizeof mrz_joined);
     static const struct option opts[] = {
         { "trust", required_argument, NULL, 't' }, { "mrz", required_argument, NULL, 'm' },
         { "at", required_argument, NULL, 'a' },    { "refuse-sha1", no_argument, NULL, 's' },

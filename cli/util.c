@@ -145,3 +145,39 @@ bool cli_parse_crl_policy(const char *cmd, const char *text, vfy_crl_policy *out
     }
     return true;
 }
+
+/* An argument that can only be an MRZ line: the MRZ alphabet, at a format's length. */
+static bool mrz_line_like(const char *a)
+{
+    size_t n = strlen(a);
+    if (n != 30 && n != 36 && n != 44)
+        return false;
+    return strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<") == n;
+}
+
+int cli_join_mrz_args(int argc, char **argv, char *joined, size_t cap)
+{
+    for (int i = 1; i + 1 < argc; i++) {
+        if (strcmp(argv[i], "--mrz") != 0 || !mrz_line_like(argv[i + 1]))
+            continue;
+        int n = 1;
+        while (n < 3 && i + 1 + n < argc && mrz_line_like(argv[i + 1 + n]))
+            n++;
+        if (n == 1)
+            return argc;
+        size_t used = 0;
+        for (int k = 0; k < n; k++) {
+            int w = snprintf(joined + used, cap - used, "%s%s", k ? "\n" : "", argv[i + 1 + k]);
+            if (w < 0 || (size_t)w >= cap - used)
+                return argc;
+            used += (size_t)w;
+        }
+        argv[i + 1] = joined;
+        for (int k = i + 2; k + n - 1 < argc; k++)
+            argv[k] = argv[k + n - 1];
+        argc -= n - 1;
+        argv[argc] = NULL;
+        return argc;
+    }
+    return argc;
+}

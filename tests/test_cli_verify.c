@@ -160,3 +160,31 @@ Test(cli_verify, usage_errors)
     cr_assert_eq(run("verify /nonexistent-folder --json", &out), 2);
     free(out);
 }
+
+/* --mrz takes the lines as separate arguments or as one argument with newlines, in
+ * every command; DG1 is compared with them either way. */
+Test(cli_verify, mrz_lines_as_separate_arguments)
+{
+    char specimen[512], csca[512], args[2048];
+    repo_path("data/embed/specimen", specimen, sizeof specimen);
+    repo_path("data/specimen/csca.pem", csca, sizeof csca);
+    int rc;
+    snprintf(args, sizeof args,
+             "verify --mrz 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' "
+             "'L898902C36UTO7408122F3404159ZE184226B<<<<<16' %s --trust %s --json",
+             specimen, csca);
+    json_t *j = run_json(args, &rc);
+    cr_assert_eq(rc, 0);
+    cr_assert_str_eq(check_status(j, "pa.dg1_mrz"), "ok");
+    json_decref(j);
+    /* Another traveller's MRZ: DG1 does not hold it, so the document is not this one. */
+    snprintf(args, sizeof args,
+             "verify %s --trust %s --json --mrz 'P<UTOMUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<' "
+             "'C01X00T478UTO6408125F3404159<<<<<<<<<<<<<<06'",
+             specimen, csca);
+    j = run_json(args, &rc);
+    cr_assert_eq(rc, 1);
+    cr_assert_str_eq(check_status(j, "pa.dg1_mrz"), "failed");
+    cr_assert_str_eq(json_check_code(j, "pa.dg1_mrz"), "VFY_E_MISMATCH");
+    json_decref(j);
+}

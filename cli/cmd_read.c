@@ -322,7 +322,7 @@ int cmd_read(int argc, char **argv)
     vfy_access_key_wipe(&key);
     int rc = VFY_EXIT_OK;
     if (s == VFY_OK && save != NULL) {
-        s = vfy_document_save_dir(doc, save, &d);
+        s = vfy_document_save_dir(doc, save, 0, &d);
         if (s != VFY_OK) {
             cli_report("read", s, &d);
             rc = VFY_EXIT_USAGE;

@@ -19,5 +19,6 @@
 #include "verify/specimen.h"
 #include "verify/seal.h"
 #include "verify/reader.h"
+#include "verify/files.h"
 
 #endif

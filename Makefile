@@ -45,7 +45,7 @@ SHARED_LIB := $(BUILD)/lib/libverify.so.$(VERSION)
 VFY := $(BUILD)/bin/vfy
 
 .SECONDARY:
-.PHONY: all deps demo test test-build fuzz fuzz-smoke bench examples install install-check clean
+.PHONY: all deps demo test test-one coverage test-build fuzz fuzz-smoke bench examples install install-check clean
 all: $(STATIC) $(SHARED_LIB) $(VFY)
 
 deps:
@@ -116,6 +116,44 @@ test: deps
 	@VFY_SHARED="$(abspath $(SHARED))" VFY_BIN="$(abspath $(BUILD)/asan/vfy)" VFY_ROOT="$(CURDIR)" VFY_BUILD="$(abspath $(BUILD))" \
 	  VFY_RIGS="$(abspath $(BUILD)/rigs)" \
 	  sh mk/run-tests.sh $(BUILD)/asan/run_tests
+
+# One test file on its own, in seconds: make test-one T=test_inspection
+TEST_SUPPORT_SRCS := $(filter-out tests/test_%.c,$(TEST_SRCS))
+$(BUILD)/asan/one/%: tests/%.c $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libverify.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) -fPIC -O1 $(SAN) -o $@ $< $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/asan/%.o) \
+	  $(BUILD)/asan/libverify.a $(PKG_LIBS) $(TEST_LIBS) -lpthread
+
+test-one:
+	@test -n "$(T)" || { echo "make test-one T=test_NAME (a file of tests/)"; exit 2; }
+	@$(MAKE) --no-print-directory $(BUILD)/asan/one/$(T) $(BUILD)/asan/vfy $(RIGS)
+	@VFY_SHARED="$(abspath $(SHARED))" VFY_BIN="$(abspath $(BUILD)/asan/vfy)" VFY_ROOT="$(CURDIR)" VFY_BUILD="$(abspath $(BUILD))" \
+	  VFY_RIGS="$(abspath $(BUILD)/rigs)" \
+	  sh mk/run-tests.sh $(BUILD)/asan/one/$(T)
+
+# ---- coverage: line and branch coverage per module (gcovr), outside the per-commit path
+COV_OBJS := $(LIB_SRCS:%.c=$(BUILD)/cov/%.o) $(BUILD)/cov/gen/embedded.o
+COVFLAGS := -O0 --coverage -fprofile-update=atomic
+$(BUILD)/cov/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) -fPIC $(COVFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/cov/gen/embedded.o: $(BUILD)/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) -fPIC -O0 -c $< -o $@
+$(BUILD)/cov/libverify.a: $(COV_OBJS)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/cov/vfy: $(CLI_SRCS:%.c=$(BUILD)/cov/%.o) $(BUILD)/cov/libverify.a
+	$(CC) --coverage -o $@ $(filter %.o,$^) $(BUILD)/cov/libverify.a $(PKG_LIBS)
+$(BUILD)/cov/run_tests: $(TEST_SRCS:%.c=$(BUILD)/cov/%.o) $(BUILD)/cov/libverify.a
+	$(CC) --coverage -o $@ $(filter %.o,$^) $(BUILD)/cov/libverify.a $(PKG_LIBS) $(TEST_LIBS) -lpthread
+
+coverage: deps
+	@$(MAKE) --no-print-directory $(BUILD)/cov/run_tests $(BUILD)/cov/vfy $(RIGS)
+	@find $(BUILD)/cov -name '*.gcda' -delete
+	@VFY_SHARED="$(abspath $(SHARED))" VFY_BIN="$(abspath $(BUILD)/cov/vfy)" VFY_ROOT="$(CURDIR)" VFY_BUILD="$(abspath $(BUILD))" \
+	  VFY_RIGS="$(abspath $(BUILD)/rigs)" $(BUILD)/cov/run_tests --jobs 2 --timeout 300 >$(BUILD)/cov/tests.log 2>&1; \
+	  grep -E 'Synthesis' $(BUILD)/cov/tests.log
+	@sh mk/coverage.sh $(BUILD)/cov
 
 # ---- fuzzing ---------------------------------------------------------------
 $(BUILD)/fuzzobj/%.o: %.c

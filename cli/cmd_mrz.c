@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "cli.h"
 
 #define MRZ_STDIN_MAX (64u * 1024u)
@@ -170,6 +172,7 @@ int cmd_mrz(int argc, char **argv)
             return VFY_EXIT_USAGE;
         }
         s = vfy_mrz_parse(text, len, &options, m, &detail);
+        sodium_memzero(text, len);
         free(text);
     }
     int rc;
@@ -182,6 +185,7 @@ int cmd_mrz(int argc, char **argv)
             print_table(m, options.repair);
         rc = m->valid ? VFY_EXIT_OK : VFY_EXIT_INVALID;
     }
+    sodium_memzero(m, sizeof *m); /* the MRZ is the chip's access password */
     free(m);
     return rc;
 }

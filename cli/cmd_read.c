@@ -350,7 +350,7 @@ int cmd_read(int argc, char **argv)
     } else {
         const vfy_document *doc = vfy_inspection_document(r);
         if (save != NULL) {
-            s = vfy_document_save_dir(doc, save, &d);
+            s = vfy_document_save_dir(doc, save, 0, &d);
             if (s != VFY_OK) {
                 cli_report("read", s, &d);
                 rc = VFY_EXIT_USAGE;

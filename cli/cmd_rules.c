@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cli.h"
 
 static void rules_usage(FILE *f)
@@ -39,18 +41,22 @@ static int fail(const char *cmd, vfy_status s, const vfy_detail *d)
     return cli_exit_for_status(s);
 }
 
-static int write_file(const char *path, const char *text, mode_t mode)
+/* A new file only (verify/files.h: 0600, no link, no overwrite), the text and a newline. */
+static int write_file(const char *path, const char *text)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
-    if (fd < 0) {
-        fprintf(stderr, "vfy rules: cannot create %s (it must not exist yet)\n", path);
-        return VFY_EXIT_USAGE;
-    }
     size_t n = strlen(text);
-    bool ok = write(fd, text, n) == (ssize_t)n && write(fd, "\n", 1) == 1;
-    ok = close(fd) == 0 && ok;
-    if (!ok) {
-        fprintf(stderr, "vfy rules: writing %s failed\n", path);
+    char *line = malloc(n + 1);
+    if (line == NULL)
+        return VFY_EXIT_USAGE;
+    memcpy(line, text, n);
+    line[n] = '\n';
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_status s = vfy_write_new_file(path, (const uint8_t *)line, n + 1, &d);
+    sodium_memzero(line, n + 1); /* the secret key's text */
+    free(line);
+    if (s != VFY_OK) {
+        cli_report("rules", s, &d);
         return VFY_EXIT_USAGE;
     }
     return VFY_EXIT_OK;
@@ -81,10 +87,10 @@ static int cmd_keygen(int argc, char **argv)
         return fail("rules keygen", s, &d);
     char path[4096 + 8];
     snprintf(path, sizeof path, "%s.key", prefix);
-    int rc = write_file(path, sec, 0600);
+    int rc = write_file(path, sec);
     if (rc == VFY_EXIT_OK) {
         snprintf(path, sizeof path, "%s.pub", prefix);
-        rc = write_file(path, pub, 0644);
+        rc = write_file(path, pub);
     }
     if (rc == VFY_EXIT_OK)
         printf("wrote %s.key (secret: keep it offline) and %s.pub (for trust files)\n", prefix, prefix);
@@ -138,13 +144,12 @@ static int cmd_sign(int argc, char **argv)
         } else if (out == NULL) {
             fwrite(signed_text, 1, slen, stdout);
         } else {
-            FILE *f = fopen(out, "wb");
-            if (f == NULL || fwrite(signed_text, 1, slen, f) != slen) {
-                fprintf(stderr, "vfy rules sign: cannot write %s\n", out);
+            vfy_detail_clear(&d);
+            s = vfy_write_new_file(out, (const uint8_t *)signed_text, slen, &d);
+            if (s != VFY_OK) {
+                cli_report("rules sign", s, &d);
                 rc = VFY_EXIT_USAGE;
             }
-            if (f != NULL && fclose(f) != 0)
-                rc = VFY_EXIT_USAGE;
         }
     }
     if (kbuf != NULL)

@@ -126,20 +126,15 @@ int cli_save_photo(const char *path, const vfy_document *doc, json_t *out)
     int code = VFY_EXIT_OK;
     if (s == VFY_OK) {
         const vfy_face_image *face = &dg2->faces[0];
-        FILE *f = fopen(path, "wb");
-        bool ok = f != NULL && fwrite(face->image.data, 1, face->image.len, f) == face->image.len;
-        ok = (f != NULL && fclose(f) == 0) && ok;
-        if (!ok) {
-            s = VFY_E_IO;
-            cli_detail(&d, s, "--photo", "cannot write the face image to %s", path);
-        } else if (out != NULL) {
+        s = vfy_write_new_file(path, face->image.data, face->image.len, &d);
+        if (s == VFY_OK && out != NULL) {
             json_object_set_new(out, "photo",
                                 json_pack("{s:s,s:s,s:I,s:i,s:i}", "file", path, "type",
                                           face->image_type == VFY_IMAGE_JPEG2000 ? "jpeg2000"
                                                                                  : "jpeg",
                                           "bytes", (json_int_t)face->image.len, "width",
                                           (int)face->width, "height", (int)face->height));
-        } else {
+        } else if (s == VFY_OK) {
             printf("%-17s %s (%zu bytes, %ux%u)\n", "Photo", path, face->image.len,
                    (unsigned)face->width, (unsigned)face->height);
         }

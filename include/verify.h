@@ -20,5 +20,6 @@
 #include "verify/specimen.h"
 #include "verify/seal.h"
 #include "verify/reader.h"
+#include "verify/files.h"
 
 #endif

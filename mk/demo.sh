@@ -5,8 +5,9 @@ set -eu
 vfy=$1
 L1='P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<'
 L2='L898902C36UTO7408122F3404159ZE184226B<<<<<16'
-photo=$(mktemp /tmp/vfy-demo-face-XXXXXX.jpg)
-trap 'rm -f "$photo"' EXIT
+photos=$(mktemp -d /tmp/vfy-demo-face-XXXXXX)
+photo=$photos/face.jpg   # --photo writes a new file only
+trap 'rm -rf "$photos"' EXIT
 echo "== libverify demo: $($vfy version)"
 
 echo
@@ -24,7 +25,7 @@ $vfy read --reader 'sim?pace=off&reader=short' --json --doc L898902C3 --dob 7408
 echo
 echo "-- a clone: the same data on a chip without the document's keys is refused"
 clone=$(mktemp -d /tmp/vfy-demo-clone-XXXXXX)
-trap 'rm -f "$photo"; rm -rf "$clone"' EXIT
+trap 'rm -rf "$photos" "$clone"' EXIT
 $vfy read --reader sim --mrz "$L1" "$L2" --save "$clone" >/dev/null
 $vfy specimen --out "$clone.keys" >/dev/null 2>&1 && cp "$clone.keys/aa_private.pem" "$clone.keys/chipauth_private.pem" "$clone/" && rm -rf "$clone.keys"
 if $vfy read --reader "sim:$clone" --mrz "$L1" "$L2" --trust data/specimen/csca.pem --json >"$clone/out.json" 2>/dev/null; then

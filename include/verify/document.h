@@ -12,6 +12,7 @@
 #define VERIFY_DOCUMENT_H
 
 #include "verify/common.h"
+#include "verify/files.h"
 #include "verify/status.h"
 
 typedef enum vfy_file_id {
@@ -30,6 +31,7 @@ typedef enum vfy_file_id {
 typedef struct vfy_document vfy_document;
 
 VFY_API VFY_NODISCARD vfy_status vfy_document_new(vfy_document **out);
+/* Wipes every file's bytes (DG1 holds the MRZ, the chip's access password) and frees. */
 VFY_API void vfy_document_free(vfy_document *doc);
 
 /* Stores a copy of the file's bytes (replacing any earlier copy). */
@@ -55,8 +57,14 @@ VFY_API vfy_file_id vfy_file_from_tag(uint8_t tag);
 /* Loads every known file present in a dump folder (unknown files are ignored). */
 VFY_API VFY_NODISCARD vfy_status vfy_document_load_dir(vfy_document *doc, const char *dir,
                                                        vfy_detail *detail);
-/* Writes every file present to a dump folder (created if missing). */
+/*
+ * Writes every file present to a dump folder as new files of mode 0600 (verify/files.h):
+ * the folder is created with mode 0700, or may exist empty; an existing folder holding
+ * files is refused (VFY_E_EXISTS) unless flags has VFY_SAVE_ALLOW_EXISTING_DIR, and even
+ * then no file is replaced (VFY_E_EXISTS, nothing written). A symbolic link as the folder
+ * or on its path is refused (VFY_E_SYMLINK), never followed.
+ */
 VFY_API VFY_NODISCARD vfy_status vfy_document_save_dir(const vfy_document *doc, const char *dir,
-                                                       vfy_detail *detail);
+                                                       unsigned flags, vfy_detail *detail);
 
 #endif

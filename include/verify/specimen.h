@@ -49,7 +49,8 @@ typedef struct vfy_specimen_options {
                                      supports PACE may: reading it over BAC is a downgrade */
 } vfy_specimen_options;
 
-/* Writes a specimen dump folder (created if missing). options may be NULL (defaults). */
+/* Writes a specimen dump folder: a new (or empty) folder, new 0600 files as
+ * vfy_document_save_dir writes them. options may be NULL (defaults). */
 VFY_API VFY_NODISCARD vfy_status vfy_specimen_write(const char *dir,
                                                     const vfy_specimen_options *options,
                                                     vfy_detail *detail);

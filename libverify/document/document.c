@@ -5,8 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "core/fail.h"
+#include "core/safe_file.h"
+#include "document/document_internal.h"
 #include "verify/document.h"
 
 struct vfy_document {
@@ -57,12 +62,32 @@ vfy_status vfy_document_new(vfy_document **out)
     return *out != NULL ? VFY_OK : VFY_E_NO_MEMORY;
 }
 
-void vfy_document_free(vfy_document *doc)
+/* DG1 is the MRZ — the chip's access password — DG2 the face, DG11 the personal
+ * details: no file's bytes outlive the document in freed memory. */
+static void wipe_free(uint8_t *data, size_t len)
+{
+    if (data != NULL)
+        sodium_memzero(data, len);
+    free(data);
+}
+
+void document_wipe(vfy_document *doc)
 {
     if (doc == NULL)
         return;
     for (size_t i = 0; i < VFY_FILE_COUNT; i++)
+        if (doc->data[i] != NULL)
+            sodium_memzero(doc->data[i], doc->len[i]);
+}
+
+void vfy_document_free(vfy_document *doc)
+{
+    if (doc == NULL)
+        return;
+    document_wipe(doc);
+    for (size_t i = 0; i < VFY_FILE_COUNT; i++)
         free(doc->data[i]);
+    sodium_memzero(doc, sizeof *doc);
     free(doc);
 }
 
@@ -77,7 +102,7 @@ vfy_status vfy_document_set_file(vfy_document *doc, vfy_file_id id, const uint8_
         return VFY_E_NO_MEMORY;
     if (len > 0)
         memcpy(copy, data, len);
-    free(doc->data[id]);
+    wipe_free(doc->data[id], doc->len[id]);
     doc->data[id] = copy;
     doc->len[id] = len;
     doc->present[id] = true;
@@ -155,11 +180,11 @@ static vfy_status read_whole(const char *path, const char *field, uint8_t **out,
     bool err = ferror(f) != 0;
     fclose(f);
     if (err) {
-        free(buf);
+        wipe_free(buf, n);
         return vfy_fail(detail, VFY_E_IO, field, "cannot read %s", path);
     }
     if (n > VFY_FILE_MAX_BYTES) {
-        free(buf);
+        wipe_free(buf, n);
         return vfy_fail(detail, VFY_E_LIMIT, field, "%s is larger than %u bytes", path,
                         VFY_FILE_MAX_BYTES);
     }
@@ -187,7 +212,7 @@ vfy_status vfy_document_load_dir(vfy_document *doc, const char *dir, vfy_detail 
         size_t len = 0;
         VFY_TRY(read_whole(path, files[id].name, &buf, &len, detail));
         vfy_status s = vfy_document_set_file(doc, (vfy_file_id)id, buf, len);
-        free(buf);
+        wipe_free(buf, len);
         VFY_TRY(s);
         loaded++;
     }
@@ -197,29 +222,28 @@ vfy_status vfy_document_load_dir(vfy_document *doc, const char *dir, vfy_detail 
     return VFY_OK;
 }
 
-vfy_status vfy_document_save_dir(const vfy_document *doc, const char *dir, vfy_detail *detail)
+vfy_status vfy_document_save_dir(const vfy_document *doc, const char *dir, unsigned flags,
+                                 vfy_detail *detail)
 {
     if (doc == NULL || dir == NULL)
-        return VFY_E_INVALID_ARGUMENT;
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-        return vfy_fail(detail, VFY_E_IO, "dump folder", "cannot create %s: %s", dir,
-                        strerror(errno));
-    for (int id = VFY_FILE_DG1; id < VFY_FILE_COUNT; id++) {
-        if (!doc->present[id])
-            continue;
-        char path[4096];
-        int n = snprintf(path, sizeof path, "%s/%s", dir, files[id].dump_name);
-        if (n < 0 || (size_t)n >= sizeof path)
-            return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "dump folder", "path too long");
-        FILE *f = fopen(path, "wb");
-        if (f == NULL)
-            return vfy_fail(detail, VFY_E_IO, files[id].name, "cannot write %s: %s", path,
-                            strerror(errno));
-        size_t w = doc->len[id] > 0 ? fwrite(doc->data[id], 1, doc->len[id], f) : 0;
-        bool ok = w == doc->len[id];
-        ok = (fclose(f) == 0) && ok;
-        if (!ok)
-            return vfy_fail(detail, VFY_E_IO, files[id].name, "cannot write %s", path);
-    }
-    return VFY_OK;
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "dump folder", "no document or no folder");
+    int fd;
+    VFY_TRY(safe_dir_open(dir, true, flags, &fd, detail));
+    char path[4096];
+    vfy_status s = VFY_OK;
+    /* Every name is checked before anything is written, so a refused save leaves no
+     * partial dump behind; O_EXCL still refuses a name that appears in between. */
+    for (int pass = 0; pass < 2 && s == VFY_OK; pass++)
+        for (int id = VFY_FILE_DG1; id < VFY_FILE_COUNT && s == VFY_OK; id++) {
+            if (!doc->present[id])
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dir, files[id].dump_name);
+            s = pass == 0 ? safe_file_absent_at(fd, files[id].dump_name, path, detail)
+                          : safe_file_create_at(fd, files[id].dump_name, path, doc->data[id],
+                                                doc->len[id], detail);
+        }
+    if (s == VFY_OK)
+        safe_dir_sync(fd);
+    close(fd);
+    return s;
 }

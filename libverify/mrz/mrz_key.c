@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "core/cursor.h"
 #include "core/fail.h"
 #include "mrz/mrz_internal.h"
@@ -28,6 +30,7 @@ static vfy_status compose(const char *number, size_t number_len, char number_cd,
     padded[number_len] = '\0';
     int n = snprintf(out, VFY_MRZ_KEY_INPUT_MAX, "%s%c%.6s%c%.6s%c", padded, number_cd, birth,
                      birth_cd, expiry, expiry_cd);
+    sodium_memzero(padded, sizeof padded);
     if (n < 0 || n >= VFY_MRZ_KEY_INPUT_MAX)
         return vfy_fail(detail, VFY_E_INTERNAL, "mrz", "the MRZ information does not fit");
     return VFY_OK;
@@ -108,17 +111,18 @@ static vfy_status read_typed_date(const char *text, const char *field, char dst[
     return VFY_OK;
 }
 
-vfy_status vfy_mrz_key_input_from(const char *document_number, const char *birth_yymmdd,
-                                  const char *expiry_yymmdd, char out[VFY_MRZ_KEY_INPUT_MAX],
-                                  vfy_detail *detail)
-{
-    if (out == NULL)
-        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "mrz", "the output is NULL");
-    out[0] = '\0';
+typedef struct typed_key {
     char number[DOCUMENT_NUMBER_MAX + 2], birth[7], expiry[7];
+} typed_key;
+
+static vfy_status key_input_from(const char *document_number, const char *birth_yymmdd,
+                                 const char *expiry_yymmdd, typed_key *k,
+                                 char out[VFY_MRZ_KEY_INPUT_MAX], vfy_detail *detail)
+{
+    char *number = k->number, *birth = k->birth, *expiry = k->expiry;
     size_t number_len;
-    VFY_TRY(read_typed(document_number, "document_number", number, sizeof number, &number_len,
-                       detail));
+    VFY_TRY(read_typed(document_number, "document_number", number, sizeof k->number,
+                       &number_len, detail));
     /* Fill typed by the officer carries no information: pad it back below. */
     while (number_len > 0 && number[number_len - 1] == '<')
         number[--number_len] = '\0';
@@ -132,4 +136,17 @@ vfy_status vfy_mrz_key_input_from(const char *document_number, const char *birth
         return vfy_fail(detail, VFY_E_INTERNAL, "mrz", "a checked value has no check digit");
     return compose(number, number_len, (char)('0' + number_cd), birth, (char)('0' + birth_cd),
                    expiry, (char)('0' + expiry_cd), out, detail);
+}
+
+vfy_status vfy_mrz_key_input_from(const char *document_number, const char *birth_yymmdd,
+                                  const char *expiry_yymmdd, char out[VFY_MRZ_KEY_INPUT_MAX],
+                                  vfy_detail *detail)
+{
+    if (out == NULL)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "mrz", "the output is NULL");
+    out[0] = '\0';
+    typed_key k; /* the access password's parts, wiped whatever the outcome */
+    vfy_status s = key_input_from(document_number, birth_yymmdd, expiry_yymmdd, &k, out, detail);
+    sodium_memzero(&k, sizeof k);
+    return s;
 }

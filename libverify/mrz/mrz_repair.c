@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "mrz/mrz_internal.h"
 
 static const struct {
@@ -94,7 +96,12 @@ static bool composite_holds(const vfy_mrz *m, const mrz_layout *l, const mrz_gua
     unsigned count = mrz_guards(&trial, l, guards);
     char v[MRZ_GUARD_MAX + 1], stated;
     mrz_guard_value(&trial, &guards[count - 1], v, &stated);
-    return guards[count - 1].id == MRZ_GUARD_COMPOSITE && mrz_check_matches(v, guards[count - 1].n, stated);
+    bool holds = guards[count - 1].id == MRZ_GUARD_COMPOSITE &&
+                 mrz_check_matches(v, guards[count - 1].n, stated);
+    /* the trial is a whole MRZ, the chip's access password among it */
+    sodium_memzero(&trial, sizeof trial);
+    sodium_memzero(v, sizeof v);
+    return holds;
 }
 
 /* Tries every single confusable substitution of an alphanumeric value; applies the

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "core/cursor.h"
 #include "core/fail.h"
 #include "mrz/mrz_internal.h"
@@ -70,6 +72,7 @@ static void split_joined(raw_lines *raw)
         raw->len[i] = width;
     }
     raw->count = lines;
+    sodium_memzero(joined, sizeof joined);
 }
 
 static vfy_status check_characters(const raw_lines *raw, vfy_detail *detail)
@@ -135,12 +138,17 @@ static vfy_status finish(raw_lines *raw, vfy_mrz *out, vfy_detail *detail)
     return check_shape(raw, out, detail);
 }
 
-vfy_status mrz_text_split(const char *text, size_t len, vfy_mrz *out, vfy_detail *detail)
+/* The copies of the MRZ text (the chip's access password) are wiped on every return. */
+static vfy_status finish_wiped(raw_lines *raw, vfy_status s, vfy_mrz *out, vfy_detail *detail)
 {
-    if (text == NULL && len > 0)
-        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "mrz", "the MRZ text is NULL");
-    static const raw_lines zero;
-    raw_lines raw = zero;
+    if (s == VFY_OK)
+        s = finish(raw, out, detail);
+    sodium_memzero(raw, sizeof *raw);
+    return s;
+}
+
+static vfy_status split_text(const char *text, size_t len, raw_lines *raw, vfy_detail *detail)
+{
     vfy_cursor c;
     vfy_cur_init(&c, text, len, "mrz", detail);
     while (!vfy_cur_at_end(&c)) {
@@ -150,7 +158,7 @@ vfy_status mrz_text_split(const char *text, size_t len, vfy_mrz *out, vfy_detail
             n++;
         vfy_cursor line;
         VFY_TRY(vfy_cur_sub(&c, n, "mrz", &line));
-        VFY_TRY(take_line(&line, &raw, detail));
+        VFY_TRY(take_line(&line, raw, detail));
         /* One separator: LF, CR LF, or a lone CR. */
         if (vfy_cur_peek(&c, 0, &b) == VFY_OK && b == '\r') {
             VFY_TRY(vfy_cur_skip(&c, 1));
@@ -160,19 +168,24 @@ vfy_status mrz_text_split(const char *text, size_t len, vfy_mrz *out, vfy_detail
             VFY_TRY(vfy_cur_skip(&c, 1));
         }
     }
-    return finish(&raw, out, detail);
+    return VFY_OK;
+}
+
+vfy_status mrz_text_split(const char *text, size_t len, vfy_mrz *out, vfy_detail *detail)
+{
+    if (text == NULL && len > 0)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "mrz", "the MRZ text is NULL");
+    static const raw_lines zero;
+    raw_lines raw = zero;
+    return finish_wiped(&raw, split_text(text, len, &raw, detail), out, detail);
 }
 
 /* Longer than any MRZ line by far; beyond this a "line" is not worth measuring. */
 #define MRZ_LINE_SCAN_MAX 4096
 
-vfy_status mrz_text_take_lines(const char *const *lines, size_t count, vfy_mrz *out,
-                               vfy_detail *detail)
+static vfy_status take_lines(const char *const *lines, size_t count, raw_lines *raw,
+                             vfy_detail *detail)
 {
-    if (lines == NULL && count > 0)
-        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "mrz", "the line array is NULL");
-    static const raw_lines zero;
-    raw_lines raw = zero;
     for (size_t i = 0; i < count; i++) {
         if (lines[i] == NULL)
             return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "mrz", "line %zu is NULL", i + 1);
@@ -185,9 +198,19 @@ vfy_status mrz_text_take_lines(const char *const *lines, size_t count, vfy_mrz *
             n--;
         vfy_cursor body;
         VFY_TRY(vfy_cur_sub(&line, n, "mrz", &body));
-        VFY_TRY(take_line(&body, &raw, detail));
+        VFY_TRY(take_line(&body, raw, detail));
     }
-    return finish(&raw, out, detail);
+    return VFY_OK;
+}
+
+vfy_status mrz_text_take_lines(const char *const *lines, size_t count, vfy_mrz *out,
+                               vfy_detail *detail)
+{
+    if (lines == NULL && count > 0)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "mrz", "the line array is NULL");
+    static const raw_lines zero;
+    raw_lines raw = zero;
+    return finish_wiped(&raw, take_lines(lines, count, &raw, detail), out, detail);
 }
 
 void mrz_span_copy(const vfy_mrz *m, mrz_span s, char *dst)

@@ -583,14 +583,17 @@ vfy_status specimen_write_pem(const char *dir, const char *name, X509 *cert, EVP
     int n = snprintf(path, sizeof path, "%s/%s", dir, name);
     if (n < 0 || (size_t)n >= sizeof path)
         return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, FIELD, "path too long");
-    FILE *f = fopen(path, "wb");
-    if (f == NULL)
-        return vfy_fail(detail, VFY_E_IO, FIELD, "cannot write %s: %s", path, strerror(errno));
-    if (key != NULL)
-        (void)fchmod(fileno(f), 0600);
-    int ok = cert != NULL ? PEM_write_X509(f, cert) : PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL);
-    ok = (fclose(f) == 0) && ok == 1;
-    return ok ? VFY_OK : vfy_fail(detail, VFY_E_IO, FIELD, "cannot write %s", path);
+    /* PEM into memory, then one new 0600 file (core/safe_file: no link, no overwrite). */
+    BIO *mem = BIO_new(BIO_s_secmem());
+    int ok = mem != NULL && (cert != NULL ? PEM_write_bio_X509(mem, cert)
+                                          : PEM_write_bio_PrivateKey(mem, key, NULL, NULL, 0,
+                                                                     NULL, NULL)) == 1;
+    char *pem = NULL;
+    long len = ok ? BIO_get_mem_data(mem, &pem) : 0;
+    vfy_status st = ok && len > 0 ? vfy_write_new_file(path, (const uint8_t *)pem, (size_t)len, detail)
+                                  : vfy_fail(detail, VFY_E_CRYPTO, FIELD, "cannot encode %s", name);
+    BIO_free(mem); /* a secure-memory BIO wipes the private key's PEM */
+    return st;
 }
 
 vfy_status vfy_specimen_write(const char *dir, const vfy_specimen_options *options, vfy_detail *detail)
@@ -599,7 +602,7 @@ vfy_status vfy_specimen_write(const char *dir, const vfy_specimen_options *optio
         return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, FIELD, "no output folder");
     specimen s;
     VFY_TRY(specimen_build(options, NULL, &s, detail));
-    vfy_status st = vfy_document_save_dir(s.doc, dir, detail);
+    vfy_status st = vfy_document_save_dir(s.doc, dir, 0, detail);
     if (st == VFY_OK)
         st = specimen_write_pem(dir, "csca.pem", s.csca, NULL, detail);
     if (st == VFY_OK)

@@ -25,6 +25,9 @@ enum vfy_exit {
  * Returns the new argc. */
 int cli_join_mrz_args(int argc, char **argv, char *joined, size_t cap);
 
+/* Wipes (the MRZ holds the chip's access password) and frees a parsed MRZ. */
+void cli_free_mrz(vfy_mrz *mrz);
+
 /* --crl-policy warn|fail; false (with a message) for anything else. */
 bool cli_parse_crl_policy(const char *cmd, const char *text, vfy_crl_policy *out);
 

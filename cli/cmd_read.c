@@ -113,7 +113,7 @@ static json_t *result_json(const vfy_document *doc, const vfy_access_info *a,
         json_object_set_new(o, "mrz", cli_mrz_json(mrz, false));
     else
         json_object_set_new(o, "mrz", json_null());
-    free(mrz);
+    cli_free_mrz(mrz);
     json_t *files = json_object();
     for (int i = -3; i <= 16; i++) {
         vfy_file_id id = file_in_order(i);
@@ -154,7 +154,7 @@ static void print_result_text(const vfy_document *doc, const vfy_access_info *a,
     } else {
         printf("%-17s (none readable)\n", "MRZ (DG1)");
     }
-    free(mrz);
+    cli_free_mrz(mrz);
     printf("%-17s", "Files");
     for (int i = -3; i <= 16; i++) {
         vfy_file_id id = file_in_order(i);
@@ -319,7 +319,7 @@ int cmd_read(int argc, char **argv)
             cli_print_json(cli_error_json(s, &d));
         else
             cli_report("read", s, &d);
-        free(mrz);
+        cli_free_mrz(mrz);
         cli_read_inputs_free(&in);
         return VFY_EXIT_USAGE;
     }
@@ -382,7 +382,7 @@ int cmd_read(int argc, char **argv)
             rc = photo_rc;
     }
     vfy_inspection_free(r);
-    free(mrz);
+    cli_free_mrz(mrz);
     vfy_session_close(session);
     cli_read_inputs_free(&in);
     return rc;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "cli.h"
 
 int cli_exit_for_status(vfy_status status)
@@ -180,4 +182,11 @@ int cli_join_mrz_args(int argc, char **argv, char *joined, size_t cap)
         return argc;
     }
     return argc;
+}
+
+void cli_free_mrz(vfy_mrz *mrz)
+{
+    if (mrz != NULL)
+        sodium_memzero(mrz, sizeof *mrz);
+    free(mrz);
 }

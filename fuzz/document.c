@@ -5,8 +5,9 @@
  * EF.CardSecurity, the DS certificate or the LDSSecurityObject inside EF.SOD, or a CRL
  * added to the trust store — and runs the offline verification.
  *
- * The property: the library never calls a document genuine unless an independent check
- * agrees, made here without any of the library's code:
+ * The property: the library never calls saved files data_authentic (and never genuine:
+ * no chip proved itself) unless an independent check agrees, made here without any of
+ * the library's code:
  *   - OpenSSL's CMS_verify of EF.SOD against an X509_STORE holding only the same CSCA,
  *     purpose any, at the same time, with eContentType id-icao-ldsSecurityObject;
  *   - every data-group hash listed in the signed LDSSecurityObject, recomputed with
@@ -16,12 +17,9 @@
  *
  * Input: up to 8 records [slot][op][offset:2][length:2][bytes...]; see apply().
  *
- * A data group that EF.SOD lists and the document lacks is unproven. Today's
- * vfy_verify_document reports it not_checked and still says genuine (issue 10, item 2:
- * the seeds dg2_removed and dg14_dg15_removed show it at once), so until the inspection
- * API makes that a failure the harness tolerates it for groups other than DG1:
- * TOLERATE_ABSENT_DG below is the one switch to turn off then. VFY_FUZZ_STRICT=1 checks
- * the full rule now; VFY_FUZZ_VERBOSE=1 prints each verdict beside the independent check.
+ * A data group that EF.SOD lists and the document lacks is unproven: the inspection
+ * makes such files unverified (the seeds dg2_removed and dg14_dg15_removed hold it).
+ * VFY_FUZZ_VERBOSE=1 prints each outcome beside the independent check.
  */
 #include <openssl/cms.h>
 #include <openssl/err.h>
@@ -39,8 +37,9 @@
 #include "verify.h"
 
 #define MAX_FILE (256u * 1024u)
-/* issue 10, item 2 — set to false when the verdict refuses a listed, absent data group */
-#define TOLERATE_ABSENT_DG true
+/* The inspection refuses a listed, absent data group (unverified), so nothing is tolerated;
+ * set to true only to study an older verdict. */
+#define TOLERATE_ABSENT_DG false
 #define MAX_RECORDS 8
 
 /* ---- a minimal DER walk (no library parser) --------------------------------------- */
@@ -543,20 +542,29 @@ static void run(file *slots)
         X509_CRL_free(x);
         ERR_clear_error();
     }
-    vfy_verify_options opt = { .at = at };
-    vfy_verdict v;
+    vfy_inspect_options opt = VFY_INSPECT_OPTIONS_INIT;
+    opt.trust = trust;
+    opt.at = at;
+    vfy_inspection *r = NULL;
     vfy_detail d;
     vfy_detail_clear(&d);
-    vfy_status st = vfy_verify_document(doc, trust, &opt, &v, &d);
+    vfy_status st = vfy_inspect_files(doc, &opt, &r, &d);
     if (verbose)
         fprintf(stderr, "fuzz/document: %s, %s; independent check: %s\n", vfy_status_name(st),
-                st == VFY_OK ? v.summary : d.message,
+                st == VFY_OK ? vfy_inspection_summary(r) : d.message,
                 independently_authentic(slots, crl) ? "authentic" : "not authentic");
-    if (st == VFY_OK && v.verdict == VFY_VERDICT_GENUINE && !independently_authentic(slots, crl)) {
-        fprintf(stderr, "fuzz/document: the library says genuine (%s), the independent check "
-                        "does not agree\n", v.summary);
+    vfy_inspection_outcome o = vfy_inspection_get_outcome(r);
+    if (st == VFY_OK && (o == VFY_INSPECTION_GENUINE || o == VFY_INSPECTION_DATA_AUTHENTIC) &&
+        !independently_authentic(slots, crl)) {
+        fprintf(stderr, "fuzz/document: the library says %s (%s), the independent check "
+                        "does not agree\n", vfy_inspection_outcome_name(o),
+                vfy_inspection_summary(r));
         abort();
     }
+    /* Saved files never show that a chip proved itself. */
+    if (o == VFY_INSPECTION_GENUINE)
+        abort();
+    vfy_inspection_free(r);
 done:
     vfy_trust_free(trust);
     vfy_document_free(doc);

@@ -101,9 +101,10 @@ static void signed_promises(vfy_inspection *r, bool *pace_promised)
     vfy_security_infos_free(&infos);
 }
 
-/* Live reads: every file EF.SOD lists was delivered, and the chip was opened with the
- * protocol its signed data promises. Anything less is a downgrade. */
-static void check_downgrade(vfy_inspection *r, bool pace_promised)
+/* Every file EF.SOD lists is there: on a live read, anything less is a downgrade (a
+ * genuine chip serves every file its security object lists); in saved files, the data
+ * that is missing cannot be authenticated, so nothing better than unverified follows. */
+static void check_files_complete(vfy_inspection *r)
 {
     char missing[96] = "";
     size_t n = 0;
@@ -116,22 +117,37 @@ static void check_downgrade(vfy_inspection *r, bool pace_promised)
         if (n >= sizeof missing)
             n = sizeof missing - 1;
     }
-    if (missing[0] != '\0')
+    bool no_sod = !vfy_document_has_file(r->doc, VFY_FILE_SOD);
+    if (r->live && missing[0] != '\0')
         inspect_add_check(r, "read.files", INSPECT_PART_DOCUMENT, VFY_OUTCOME_FAILED,
                           VFY_E_DOWNGRADE,
                           "EF.SOD lists %s but the chip did not deliver it: a genuine chip "
                           "serves every file its security object lists",
                           missing);
-    else if (r->pa.sod_signature.status == VFY_E_NOT_FOUND)
+    else if (r->live && no_sod)
         inspect_add_check(r, "read.files", INSPECT_PART_DOCUMENT, VFY_OUTCOME_FAILED,
                           VFY_E_DOWNGRADE, "the chip delivered no EF.SOD");
+    else if (missing[0] != '\0')
+        inspect_add_check(r, "read.files", INSPECT_PART_DOCUMENT, VFY_OUTCOME_NOT_CHECKED,
+                          VFY_E_NOT_FOUND,
+                          "EF.SOD lists %s but the saved files lack it: that data cannot be "
+                          "authenticated",
+                          missing);
+    else if (no_sod)
+        inspect_add_check(r, "read.files", INSPECT_PART_DOCUMENT, VFY_OUTCOME_NOT_CHECKED,
+                          VFY_E_NOT_FOUND, "the saved files hold no EF.SOD");
     else
         inspect_add_check(r, "read.files", INSPECT_PART_DOCUMENT, VFY_OUTCOME_OK, VFY_OK,
-                          "the chip delivered every file EF.SOD lists%s",
+                          "%s every file EF.SOD lists%s",
+                          r->live ? "the chip delivered" : "the saved files hold",
                           r->pa.dg_listed[3] || r->pa.dg_listed[4]
                               ? " (DG3/DG4 need Extended Access Control)"
                               : "");
+}
 
+/* Live reads: the chip was opened with the protocol its signed data promises. */
+static void check_downgrade(vfy_inspection *r, bool pace_promised)
+{
     if (pace_promised && r->access.protocol == VFY_ACCESS_BAC && !r->access.fell_back_to_bac) {
         inspect_add_check(r, "access.downgrade", INSPECT_PART_DOCUMENT, VFY_OUTCOME_FAILED,
                           VFY_E_DOWNGRADE,
@@ -322,6 +338,7 @@ static vfy_status judge(vfy_inspection *r, const vfy_inspect_options *o,
     bool pace_promised;
     signed_promises(r, &pace_promised);
     add_chip_checks(r);
+    check_files_complete(r);
     if (r->live)
         check_downgrade(r, pace_promised);
     add_pa_checks(r);

@@ -26,6 +26,7 @@
 /* Passive Authentication is complete only when each of these holds. */
 static const char *const pa_required[] = {
     "pa.sod_signature", "pa.ds_chain", "pa.ds_validity", "pa.issuer_country", "pa.hash.dg1",
+    "read.files",
 };
 
 static const inspect_check *first_failed(const vfy_inspection *r, inspect_part part)

@@ -4,7 +4,8 @@
  * Active Authentication (§6.1): INTERNAL AUTHENTICATE with a fresh 8-byte challenge;
  * RSA signatures with ISO/IEC 9796-2 digital signature scheme 1 (message recovery,
  * SHA-1 or SHA-2 named by the trailer), ECDSA with the hash of DG14's
- * ActiveAuthenticationInfo, plain r||s (and, as some chips send, DER).
+ * ActiveAuthenticationInfo (BSI TR-03111 ecdsa-plain or X9.62 OIDs), plain r||s (and,
+ * as some chips send, DER). The tables are in auth/aa_algorithms.h.
  *
  * Chip Authentication version 1 (§6.2): the chip's static key from DG14, an ephemeral
  * terminal key on the same group, ECDH or DH; MSE:Set KAT (3DES) or MSE:Set AT +
@@ -21,6 +22,25 @@
 #include "chip/channel.h"
 #include "verify/lds.h"
 #include "verify/verdict.h"
+
+/* Keys below these sizes prove nothing: a 512-bit RSA key is factored in hours. */
+#define AA_MIN_RSA_BITS 1024u
+#define AA_MIN_EC_BITS 192u
+
+/* What an AA check used, for the report: "rsa-iso9796-2-SHA-256",
+ * "ecdsa-plain-SHA256 (r||s)", "ecdsa-with-SHA384 (DER)", "SHA-256 (r||s)" (no DG14). */
+typedef struct aa_result {
+    char algorithm[48];
+} aa_result;
+
+/* vfy_aa_verify, also saying which algorithm verified (used may be NULL). Statuses:
+ * VFY_E_AA_FAILED (not a signature over this challenge by DG15's key),
+ * VFY_E_ALGORITHM (DG14 names no ECDSA algorithm of 9303-11; DG15 neither RSA nor EC),
+ * VFY_E_WEAK_KEY, VFY_E_INVALID_ARGUMENT, or DG15's/DG14's parse error. */
+VFY_NODISCARD vfy_status auth_aa_verify(const uint8_t *dg15, size_t dg15_len, const uint8_t *dg14,
+                                        size_t dg14_len, const uint8_t *challenge, size_t challenge_len,
+                                        const uint8_t *signature, size_t signature_len, aa_result *used,
+                                        vfy_detail *detail);
 
 /* Runs AA over the channel with the DG15 key (and DG14 for ECDSA, may be NULL). */
 VFY_NODISCARD vfy_status auth_active(vfy_channel *ch, const uint8_t *dg15, size_t dg15_len,

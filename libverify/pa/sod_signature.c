@@ -1,5 +1,6 @@
 /*
- * The CMS signature of EF.SOD. OpenSSL does the cryptography (CMS_SignerInfo_verify
+ * The CMS signature of the chip's signed files: EF.SOD (LDSSecurityObject) and
+ * EF.CardSecurity (SecurityInfos), one path for both. OpenSSL does the cryptography (CMS_SignerInfo_verify
  * over the DER signed attributes; EVP for the content digest). What is done here is
  * what OpenSSL's CMS_verify gets wrong for real passports (docs/quirks.md): finding
  * the signer when its issuer name is in another RDN order (MY) or named by subject
@@ -20,7 +21,12 @@
 #include "lds/pubkey.h"
 #include "pa/pa.h"
 
-#define FIELD "EF.SOD/signerInfo"
+/* "EF.SOD/signerInfo", "EF.CardSecurity/signerInfo": where a failure was found. */
+typedef struct sd_ctx {
+    CMS_ContentInfo *cms;
+    const char *file;
+    char field[40];
+} sd_ctx;
 
 void pa_signature_free(pa_signature *sig)
 {
@@ -94,8 +100,9 @@ static X509 *find_signer(CMS_SignerInfo *si, STACK_OF(X509) *certs, unsigned *qu
 }
 
 /* The digest a signatureAlgorithm names (NID_undef for the bare key OIDs and PSS). */
-static vfy_status check_algorithms(CMS_SignerInfo *si, const EVP_PKEY *key, const pa_policy *policy,
-                                   pa_signature *out, int *digest_nid, vfy_detail *detail)
+static vfy_status check_algorithms(const sd_ctx *sd, CMS_SignerInfo *si, const EVP_PKEY *key,
+                                   const pa_policy *policy, pa_signature *out, int *digest_nid,
+                                   vfy_detail *detail)
 {
     X509_ALGOR *dig = NULL, *sig = NULL;
     CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, &sig);
@@ -106,13 +113,13 @@ static vfy_status check_algorithms(CMS_SignerInfo *si, const EVP_PKEY *key, cons
     *digest_nid = dnid;
     if (dnid != NID_sha1 && dnid != NID_sha224 && dnid != NID_sha256 && dnid != NID_sha384 &&
         dnid != NID_sha512)
-        return vfy_fail(detail, VFY_E_ALGORITHM, FIELD,
+        return vfy_fail(detail, VFY_E_ALGORITHM, sd->field,
                         "the signer's digest algorithm is not SHA-1/224/256/384/512");
     if (dnid == NID_sha1) {
         out->quirks |= PA_QUIRK_SHA1;
         if (policy->refuse_sha1)
-            return vfy_fail(detail, VFY_E_ALGORITHM, FIELD,
-                            "the SOD is signed over SHA-1, which this policy refuses");
+            return vfy_fail(detail, VFY_E_ALGORITHM, sd->field,
+                            "%s is signed over SHA-1, which this policy refuses", sd->file);
     }
     bool is_rsa = EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_is_a(key, "RSA-PSS");
     bool is_ec = EVP_PKEY_is_a(key, "EC");
@@ -129,27 +136,27 @@ static vfy_status check_algorithms(CMS_SignerInfo *si, const EVP_PKEY *key, cons
     } else if (OBJ_find_sigid_algs(snid, &md_nid, &pk_nid) == 1) {
         family = pk_nid == NID_rsaEncryption ? "rsa" : pk_nid == NID_X9_62_id_ecPublicKey ? "ecdsa" : NULL;
         if (family == NULL)
-            return vfy_fail(detail, VFY_E_ALGORITHM, FIELD,
+            return vfy_fail(detail, VFY_E_ALGORITHM, sd->field,
                             "the signature algorithm %s is not RSA, RSASSA-PSS or ECDSA",
                             OBJ_nid2sn(snid));
         if (md_nid != dnid)
-            return vfy_fail(detail, VFY_E_ALGORITHM, FIELD,
+            return vfy_fail(detail, VFY_E_ALGORITHM, sd->field,
                             "the digest algorithm (%s) disagrees with the signature algorithm (%s)",
                             OBJ_nid2sn(dnid), OBJ_nid2sn(snid));
     } else {
         char text[64];
         OBJ_obj2txt(text, sizeof text, sobj, 1);
-        return vfy_fail(detail, VFY_E_ALGORITHM, FIELD, "unknown signature algorithm %s", text);
+        return vfy_fail(detail, VFY_E_ALGORITHM, sd->field, "unknown signature algorithm %s", text);
     }
     bool wants_rsa = strcmp(family, "ecdsa") != 0;
     if (wants_rsa ? !is_rsa : !is_ec)
-        return vfy_fail(detail, VFY_E_ALGORITHM, FIELD,
+        return vfy_fail(detail, VFY_E_ALGORITHM, sd->field,
                         "the signature algorithm (%s) does not fit the document signer's %s key",
                         family, is_rsa ? "RSA" : is_ec ? "EC" : "unknown");
     snprintf(out->algorithm, sizeof out->algorithm, "%s-%s", family, OBJ_nid2sn(dnid));
     unsigned bits = (unsigned)EVP_PKEY_get_bits(key);
     if (is_rsa && bits < policy->min_rsa_bits)
-        return vfy_fail(detail, VFY_E_WEAK_KEY, FIELD,
+        return vfy_fail(detail, VFY_E_WEAK_KEY, sd->field,
                         "the document signer's RSA key has %u bits; policy asks for at least %u",
                         bits, policy->min_rsa_bits);
     if (is_ec) {
@@ -162,7 +169,7 @@ static vfy_status check_algorithms(CMS_SignerInfo *si, const EVP_PKEY *key, cons
             strcmp(enc, "explicit") == 0)
             out->quirks |= PA_QUIRK_EXPLICIT_EC;
         if (ec_bits < 192)
-            return vfy_fail(detail, VFY_E_WEAK_KEY, FIELD,
+            return vfy_fail(detail, VFY_E_WEAK_KEY, sd->field,
                             "the document signer's EC key has %u bits", ec_bits);
         int hash_bits = EVP_MD_get_size(EVP_get_digestbynid(dnid)) * 8;
         if ((unsigned)hash_bits != ec_bits && !(ec_bits == 521 && hash_bits == 512))
@@ -172,12 +179,12 @@ static vfy_status check_algorithms(CMS_SignerInfo *si, const EVP_PKEY *key, cons
 }
 
 /* RFC 6211: when the signer protects its algorithms, they must be the ones used. */
-static vfy_status check_algorithm_protection(CMS_SignerInfo *si, pa_signature *out,
-                                             vfy_detail *detail)
+static vfy_status check_algorithm_protection(const sd_ctx *sd, CMS_SignerInfo *si,
+                                             pa_signature *out, vfy_detail *detail)
 {
     ASN1_OBJECT *oid = OBJ_txt2obj("1.2.840.113549.1.9.52", 1);
     if (oid == NULL)
-        return vfy_fail(detail, VFY_E_NO_MEMORY, FIELD, "out of memory");
+        return vfy_fail(detail, VFY_E_NO_MEMORY, sd->field, "out of memory");
     int idx = CMS_signed_get_attr_by_OBJ(si, oid, -1);
     ASN1_OBJECT_free(oid);
     if (idx < 0)
@@ -185,12 +192,13 @@ static vfy_status check_algorithm_protection(CMS_SignerInfo *si, pa_signature *o
     X509_ATTRIBUTE *attr = CMS_signed_get_attr(si, idx);
     ASN1_TYPE *value = X509_ATTRIBUTE_get0_type(attr, 0);
     if (X509_ATTRIBUTE_count(attr) != 1 || value == NULL || value->type != V_ASN1_SEQUENCE)
-        return vfy_fail(detail, VFY_E_BAD_VALUE, FIELD,
+        return vfy_fail(detail, VFY_E_BAD_VALUE, sd->field,
                         "the CMS algorithm-protection attribute is malformed");
     const ASN1_STRING *seq = value->value.sequence;
     vfy_cursor c;
-    vfy_cur_init(&c, ASN1_STRING_get0_data(seq), (size_t)ASN1_STRING_length(seq),
-                 "EF.SOD/cmsAlgorithmProtection", detail);
+    char field[64];
+    snprintf(field, sizeof field, "%s/cmsAlgorithmProtection", sd->file);
+    vfy_cur_init(&c, ASN1_STRING_get0_data(seq), (size_t)ASN1_STRING_length(seq), field, detail);
     vfy_tlv top, dalg, salg;
     VFY_TRY(vfy_tlv_expect(&c, DER_SEQUENCE, 0, &top));
     vfy_cursor tc = top.value;
@@ -214,7 +222,7 @@ static vfy_status check_algorithm_protection(CMS_SignerInfo *si, pa_signature *o
             continue;
         size_t n = (size_t)OBJ_length(pairs[i]);
         if (n != protected_oids[i]->len || memcmp(OBJ_get0_data(pairs[i]), protected_oids[i]->data, n) != 0)
-            return vfy_fail(detail, VFY_E_ALGORITHM, FIELD,
+            return vfy_fail(detail, VFY_E_ALGORITHM, sd->field,
                             "the RFC 6211 algorithm-protection attribute names another %s algorithm "
                             "than the signer uses", i == 0 ? "digest" : "signature");
     }
@@ -222,31 +230,83 @@ static vfy_status check_algorithm_protection(CMS_SignerInfo *si, pa_signature *o
     return VFY_OK;
 }
 
-static vfy_status check_signed_attributes(const lds_sod *sod, CMS_SignerInfo *si, int digest_nid,
+static vfy_status check_signed_attributes(const sd_ctx *sd, CMS_SignerInfo *si, int digest_nid,
                                           vfy_detail *detail)
 {
     if (CMS_signed_get_attr_count(si) <= 0)
-        return vfy_fail(detail, VFY_E_SIGNATURE, FIELD,
-                        "the SOD signer has no signed attributes (9303-10 requires them)");
+        return vfy_fail(detail, VFY_E_SIGNATURE, sd->field,
+                        "the signer of %s has no signed attributes (9303-10 requires them)", sd->file);
     ASN1_OBJECT *ctype = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_contentType), -3,
                                                      V_ASN1_OBJECT);
-    if (ctype == NULL || OBJ_cmp(ctype, CMS_get0_eContentType(sod->cms)) != 0)
-        return vfy_fail(detail, VFY_E_SIGNATURE, FIELD,
+    if (ctype == NULL || OBJ_cmp(ctype, CMS_get0_eContentType(sd->cms)) != 0)
+        return vfy_fail(detail, VFY_E_SIGNATURE, sd->field,
                         "the signed content-type attribute does not match the content");
     ASN1_OCTET_STRING *md = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_messageDigest), -3,
                                                         V_ASN1_OCTET_STRING);
     if (md == NULL)
-        return vfy_fail(detail, VFY_E_SIGNATURE, FIELD, "the signer has no message-digest attribute");
-    ASN1_OCTET_STRING **content = CMS_get0_content(sod->cms);
+        return vfy_fail(detail, VFY_E_SIGNATURE, sd->field, "the signer has no message-digest attribute");
+    ASN1_OCTET_STRING **content = CMS_get0_content(sd->cms);
+    if (content == NULL || *content == NULL)
+        return vfy_fail(detail, VFY_E_SIGNATURE, sd->field, "%s has no signed content", sd->file);
     uint8_t digest[EVP_MAX_MD_SIZE];
     unsigned n = 0;
     if (EVP_Digest(ASN1_STRING_get0_data(*content), (size_t)ASN1_STRING_length(*content), digest,
                    &n, EVP_get_digestbynid(digest_nid), NULL) != 1)
-        return vfy_fail(detail, VFY_E_CRYPTO, FIELD, "cannot hash the security object");
+        return vfy_fail(detail, VFY_E_CRYPTO, sd->field, "cannot hash the signed content of %s", sd->file);
     if ((unsigned)ASN1_STRING_length(md) != n || CRYPTO_memcmp(ASN1_STRING_get0_data(md), digest, n) != 0)
-        return vfy_fail(detail, VFY_E_HASH_MISMATCH, FIELD,
-                        "the security object does not match the signed message digest");
+        return vfy_fail(detail, VFY_E_HASH_MISMATCH, sd->field,
+                        "the content of %s does not match the signed message digest", sd->file);
     return VFY_OK;
+}
+
+/* The one SignedData check of EF.SOD and EF.CardSecurity; `out` is zeroed by the caller. */
+static vfy_status check_signed_data(const sd_ctx *sd, const pa_policy *policy, pa_signature *out,
+                                    vfy_detail *detail)
+{
+    STACK_OF(CMS_SignerInfo) *infos = CMS_get0_SignerInfos(sd->cms);
+    if (sk_CMS_SignerInfo_num(infos) != 1)
+        return vfy_fail(detail, VFY_E_SIGNATURE, sd->field, "%s has %d signers; exactly one expected",
+                        sd->file, sk_CMS_SignerInfo_num(infos));
+    CMS_SignerInfo *si = sk_CMS_SignerInfo_value(infos, 0);
+    out->certs = CMS_get1_certs(sd->cms);
+    X509 *ds = out->certs != NULL ? find_signer(si, out->certs, &out->quirks) : NULL;
+    if (ds == NULL)
+        return vfy_fail(detail, VFY_E_NO_TRUST_ANCHOR, sd->field,
+                        "%s is signed by a document signer whose certificate it does not carry", sd->file);
+    X509_up_ref(ds);
+    out->ds = ds;
+    EVP_PKEY *key = X509_get0_pubkey(ds);
+    if (key == NULL)
+        return vfy_fail(detail, VFY_E_BAD_VALUE, sd->field, "the document signer's key cannot be decoded");
+    int digest_nid;
+    VFY_TRY(check_algorithms(sd, si, key, policy, out, &digest_nid, detail));
+    VFY_TRY(check_algorithm_protection(sd, si, out, detail));
+    VFY_TRY(check_signed_attributes(sd, si, digest_nid, detail));
+    CMS_SignerInfo_set1_signer_cert(si, ds);
+    int ok = CMS_SignerInfo_verify(si);
+    CMS_SignerInfo_set1_signer_cert(si, NULL);
+    if (ok != 1)
+        return vfy_fail(detail, VFY_E_SIGNATURE, sd->field,
+                        "the signature of %s does not verify with its document signer's key", sd->file);
+    return VFY_OK;
+}
+
+static void sd_init(sd_ctx *sd, CMS_ContentInfo *cms, const char *file)
+{
+    sd->cms = cms;
+    sd->file = file;
+    snprintf(sd->field, sizeof sd->field, "%s/signerInfo", file);
+}
+
+vfy_status pa_check_signed_data(CMS_ContentInfo *cms, const char *file, const pa_policy *policy,
+                                pa_signature *out, vfy_detail *detail)
+{
+    memset(out, 0, sizeof *out);
+    if (cms == NULL || file == NULL || policy == NULL)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "signedData", "no SignedData, file name or policy");
+    sd_ctx sd;
+    sd_init(&sd, cms, file);
+    return check_signed_data(&sd, policy, out, detail);
 }
 
 vfy_status pa_check_sod_signature(const lds_sod *sod, const pa_policy *policy, pa_signature *out,
@@ -263,32 +323,9 @@ vfy_status pa_check_sod_signature(const lds_sod *sod, const pa_policy *policy, p
             return vfy_fail(detail, VFY_E_ALGORITHM, "EF.SOD",
                             "the data groups are hashed with SHA-1, which this policy refuses");
     }
-    STACK_OF(CMS_SignerInfo) *infos = CMS_get0_SignerInfos(sod->cms);
-    if (sk_CMS_SignerInfo_num(infos) != 1)
-        return vfy_fail(detail, VFY_E_SIGNATURE, FIELD, "the SOD has %d signers; exactly one expected",
-                        sk_CMS_SignerInfo_num(infos));
-    CMS_SignerInfo *si = sk_CMS_SignerInfo_value(infos, 0);
-    out->certs = CMS_get1_certs(sod->cms);
-    X509 *ds = out->certs != NULL ? find_signer(si, out->certs, &out->quirks) : NULL;
-    if (ds == NULL)
-        return vfy_fail(detail, VFY_E_NO_TRUST_ANCHOR, FIELD,
-                        "the SOD is signed by a document signer whose certificate it does not carry");
-    X509_up_ref(ds);
-    out->ds = ds;
-    EVP_PKEY *key = X509_get0_pubkey(ds);
-    if (key == NULL)
-        return vfy_fail(detail, VFY_E_BAD_VALUE, FIELD, "the document signer's key cannot be decoded");
-    int digest_nid;
-    VFY_TRY(check_algorithms(si, key, policy, out, &digest_nid, detail));
-    VFY_TRY(check_algorithm_protection(si, out, detail));
-    VFY_TRY(check_signed_attributes(sod, si, digest_nid, detail));
-    CMS_SignerInfo_set1_signer_cert(si, ds);
-    int ok = CMS_SignerInfo_verify(si);
-    CMS_SignerInfo_set1_signer_cert(si, NULL);
-    if (ok != 1)
-        return vfy_fail(detail, VFY_E_SIGNATURE, FIELD,
-                        "the SOD signature does not verify with its document signer's key");
-    return VFY_OK;
+    sd_ctx sd;
+    sd_init(&sd, sod->cms, "EF.SOD");
+    return check_signed_data(&sd, policy, out, detail);
 }
 
 void pa_quirks_text(unsigned quirks, char *buf, size_t cap)

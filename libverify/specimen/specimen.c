@@ -381,10 +381,13 @@ static vfy_status build_security_object(specimen *s, const digest_alg *alg, sbuf
     return out->failed ? vfy_fail(detail, VFY_E_NO_MEMORY, FIELD, "out of memory") : VFY_OK;
 }
 
-static vfy_status sign_sod(specimen *s, const vfy_specimen_options *o, const specimen_faults *f,
-                           const digest_alg *alg, const sbuf *content, vfy_detail *detail)
+/* A SignedData over `content` of type `ctype` by the DS, carrying the DS certificate:
+ * EF.SOD (wrapped in tag 0x77) and EF.CardSecurity (bare ContentInfo, wrap_tag 0). */
+static vfy_status sign_content(specimen *s, const vfy_specimen_options *o, const specimen_faults *f,
+                               const digest_alg *alg, const sbuf *content, const char *ctype_oid,
+                               uint32_t wrap_tag, vfy_file_id file, vfy_detail *detail)
 {
-    vfy_status st = vfy_fail(detail, VFY_E_CRYPTO, FIELD, "OpenSSL could not sign the EF.SOD");
+    vfy_status st = vfy_fail(detail, VFY_E_CRYPTO, FIELD, "OpenSSL could not sign %s", vfy_file_name(file));
     EVP_PKEY *signing_key = s->ds_key, *stranger = NULL;
     if (f->sod_signed_by_stranger) {
         stranger = o->sig == VFY_SPECIMEN_SIG_ECDSA ? ec_key("prime256v1") : rsa_key(2048);
@@ -392,7 +395,7 @@ static vfy_status sign_sod(specimen *s, const vfy_specimen_options *o, const spe
     }
     BIO *in = BIO_new_mem_buf(content->p, (int)content->n);
     CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL, CMS_PARTIAL | CMS_BINARY);
-    ASN1_OBJECT *ctype = OBJ_txt2obj("2.23.136.1.1.1", 1);
+    ASN1_OBJECT *ctype = OBJ_txt2obj(ctype_oid, 1);
     unsigned char *der = NULL;
     int der_len = 0;
     if (in == NULL || cms == NULL || ctype == NULL || CMS_set1_eContentType(cms, ctype) != 1)
@@ -437,14 +440,47 @@ static vfy_status sign_sod(specimen *s, const vfy_specimen_options *o, const spe
     if (der_len <= 0)
         goto out;
     sbuf outer = { 0 };
-    put_tlv(&outer, 0x77, der, (size_t)der_len);
-    st = set_file(s, VFY_FILE_SOD, &outer, detail);
+    if (wrap_tag != 0)
+        put_tlv(&outer, wrap_tag, der, (size_t)der_len);
+    else
+        put(&outer, der, (size_t)der_len);
+    st = set_file(s, file, &outer, detail);
 out:
     OPENSSL_free(der);
     ASN1_OBJECT_free(ctype);
     CMS_ContentInfo_free(cms);
     BIO_free(in);
     EVP_PKEY_free(stranger);
+    return st;
+}
+
+/* EF.CardSecurity (BSI TR-03110-3 §A.1.2.2): SignedData of id-SecurityObject over the
+ * SecurityInfos of EF.CardAccess (the built-in PACEInfo) and of DG14 (the Chip
+ * Authentication key PACE-CAM is proved against), signed by the same document signer. */
+static vfy_status build_card_security(specimen *s, const vfy_specimen_options *o, const digest_alg *alg,
+                                      vfy_detail *detail)
+{
+    const uint8_t *dg14;
+    size_t dg14_len;
+    if (s->ca_key == NULL || vfy_document_get_file(s->doc, (vfy_file_id)14, &dg14, &dg14_len) != VFY_OK)
+        return VFY_OK;
+    sbuf set = { 0 }, content = { 0 };
+    const struct vfy_embedded_file *ca = vfy_embedded_find("specimen/EF_CardAccess.bin");
+    vfy_tlv t;
+    if (ca != NULL && vfy_tlv_parse_one(ca->data, ca->len, 0, "EF.CardAccess", NULL, &t) == VFY_OK &&
+        t.tag == DER_SET)
+        put(&set, t.value.data, t.value.len);
+    vfy_tlv outer, inner;
+    VFY_TRY(vfy_tlv_parse_one(dg14, dg14_len, 0, "DG14", detail, &outer));
+    vfy_cursor c = outer.value;
+    VFY_TRY(vfy_tlv_expect(&c, DER_SET, 0, &inner));
+    put(&set, inner.value.data, inner.value.len);
+    wrap(&content, DER_SET, &set);
+    specimen_faults none = { 0 };
+    vfy_status st = content.failed ? vfy_fail(detail, VFY_E_NO_MEMORY, FIELD, "out of memory")
+                                   : sign_content(s, o, &none, alg, &content, "0.4.0.127.0.7.3.2.1", 0,
+                                                  VFY_FILE_CARD_SECURITY, detail);
+    free(content.p);
     return st;
 }
 
@@ -569,7 +605,9 @@ vfy_status specimen_build(const vfy_specimen_options *options, const specimen_fa
     if (st == VFY_OK)
         st = build_security_object(s, alg, &content, detail);
     if (st == VFY_OK)
-        st = sign_sod(s, o, f, alg, &content, detail);
+        st = sign_content(s, o, f, alg, &content, "2.23.136.1.1.1", 0x77, VFY_FILE_SOD, detail);
+    if (st == VFY_OK)
+        st = build_card_security(s, o, alg, detail);
     free(content.p);
     if (st != VFY_OK)
         specimen_free(s);

@@ -488,6 +488,49 @@ Test(inspection, expired_document_signer_is_invalid, .timeout = 60)
     remove_tree(dir);
 }
 
+/* EF.CardSecurity is verified like EF.SOD: tampered, or from another document, it fails. */
+Test(inspection, card_security_is_verified_like_the_sod, .timeout = 60)
+{
+    char a[64], b[64], path[128];
+    specimen(a, sizeof a, NULL);
+    specimen(b, sizeof b, NULL);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(a, false);
+    vfy_inspection *r = inspect_dir_offline(a, &o);
+    expect_check(r, "chip.card_security", VFY_OUTCOME_OK, VFY_OK);
+    expect_outcome(r, VFY_INSPECTION_DATA_AUTHENTIC, VFY_GATE_REFER, 0);
+    vfy_inspection_free(r);
+    /* Another document's EF.CardSecurity: its signer does not chain to this CSCA. */
+    copy_file(b, "EF_CardSecurity.bin", a, "EF_CardSecurity.bin");
+    r = inspect_dir_offline(a, &o);
+    expect_check(r, "chip.card_security", VFY_OUTCOME_FAILED, VFY_E_CERT_CHAIN);
+    expect_outcome(r, VFY_INSPECTION_INVALID, VFY_GATE_REJECT, 1);
+    vfy_inspection_free(r);
+    /* One bit of its own content flipped. */
+    remove_tree(a);
+    specimen(a, sizeof a, NULL);
+    vfy_trust_free((vfy_trust *)o.trust);
+    o.trust = trust_of(a, false);
+    snprintf(path, sizeof path, "%s/EF_CardSecurity.bin", a);
+    size_t n;
+    uint8_t *cs = read_file_or_fail(path, &n);
+    cs[n / 3] ^= 0x01;
+    remove_file(a, "EF_CardSecurity.bin");
+    FILE *f = fopen(path, "wb");
+    cr_assert_eq(fwrite(cs, 1, n, f), n);
+    fclose(f);
+    free(cs);
+    r = inspect_dir_offline(a, &o);
+    vfy_inspection_check c;
+    cr_assert(vfy_inspection_check_get(r, "chip.card_security", &c));
+    cr_assert_eq(c.status, VFY_OUTCOME_FAILED, "%s", c.reason);
+    expect_outcome(r, VFY_INSPECTION_INVALID, VFY_GATE_REJECT, 1);
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(a);
+    remove_tree(b);
+}
+
 /* ---- the gate -------------------------------------------------------------------- */
 
 static vfy_gate always_accept(void *ctx, const vfy_inspection *r)

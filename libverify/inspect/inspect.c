@@ -14,6 +14,7 @@
 
 #include "core/fail.h"
 #include "inspect/inspect_internal.h"
+#include "pa/pa.h"
 #include "verify/lds.h"
 
 void inspect_add_check(vfy_inspection *r, const char *id, inspect_part part, vfy_outcome status,
@@ -200,6 +201,93 @@ static void add_pa_checks(vfy_inspection *r)
     add_from(r, "pa.issuer_country", &r->pa.issuer_country);
 }
 
+/* The first check of EF.CardSecurity's verification that did not hold, or NULL. */
+static const vfy_check_result *cs_failure(const pa_cs_result *cs)
+{
+    const vfy_check_result *all[] = { &cs->signature, &cs->content, &cs->ds_chain,
+                                      &cs->ds_validity, &cs->crl };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (all[i]->outcome == VFY_OUTCOME_FAILED)
+            return all[i];
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (all[i]->outcome != VFY_OUTCOME_OK && all[i] != &cs->crl)
+            return all[i];
+    return NULL;
+}
+
+/* Overrides a check already added (the chip's CAM result once CardSecurity is judged). */
+static void demote(vfy_inspection *r, const char *id, vfy_outcome status, vfy_status code,
+                   const char *reason)
+{
+    for (size_t i = 0; i < r->n_checks; i++)
+        if (strcmp(r->checks[i].id, id) == 0 && r->checks[i].status == VFY_OUTCOME_OK) {
+            r->checks[i].status = status;
+            r->checks[i].code = code;
+            snprintf(r->checks[i].reason, sizeof r->checks[i].reason, "%s", reason);
+        }
+}
+
+/* EF.CardSecurity (TR-03110): its SignedData verified like EF.SOD against the same trust
+ * store, by a document signer of the same state. The Chip Authentication key it vouches
+ * for is a promise of the chip (CA offered), and PACE-CAM counts only when it verifies. */
+static void check_card_security(vfy_inspection *r, const vfy_inspect_options *o)
+{
+    bool cam = r->live && r->access.protocol == VFY_ACCESS_PACE &&
+               strcmp(r->access.mapping, "CAM") == 0;
+    const uint8_t *data;
+    size_t len;
+    if (vfy_document_get_file(r->doc, VFY_FILE_CARD_SECURITY, &data, &len) != VFY_OK) {
+        if (cam) {
+            inspect_add_check(r, "chip.card_security", INSPECT_PART_DOCUMENT,
+                              VFY_OUTCOME_NOT_CHECKED, VFY_E_NOT_FOUND,
+                              "the chip was opened with PACE-CAM but gave no EF.CardSecurity "
+                              "to prove its chip authentication key");
+            demote(r, "chip.ca", VFY_OUTCOME_NOT_CHECKED, VFY_E_NOT_FOUND,
+                   "PACE-CAM counts only when EF.CardSecurity verifies, and the chip gave none");
+        } else {
+            inspect_add_check(r, "chip.card_security", INSPECT_PART_DOCUMENT,
+                              VFY_OUTCOME_NOT_SUPPORTED, VFY_OK, "no EF.CardSecurity");
+        }
+        return;
+    }
+    pa_policy policy = { o->min_rsa_bits ? o->min_rsa_bits : 1024, o->refuse_sha1 };
+    pa_cs_result cs;
+    memset(&cs, 0, sizeof cs);
+    if (pa_verify_card_security(data, len, o->trust, r->at, &policy, &cs) != VFY_OK) {
+        inspect_add_check(r, "chip.card_security", INSPECT_PART_DOCUMENT, VFY_OUTCOME_FAILED,
+                          VFY_E_INTERNAL, "EF.CardSecurity could not be checked");
+        pa_cs_result_free(&cs);
+        return;
+    }
+    const vfy_check_result *bad = cs_failure(&cs);
+    if (bad != NULL) {
+        inspect_add_check(r, "chip.card_security", INSPECT_PART_DOCUMENT, bad->outcome,
+                          bad->status, "EF.CardSecurity: %s", bad->reason);
+    } else if (cs.ds_country[0] != '\0' && r->pa.ds_country[0] != '\0' &&
+               strcmp(cs.ds_country, r->pa.ds_country) != 0) {
+        inspect_add_check(r, "chip.card_security", INSPECT_PART_DOCUMENT, VFY_OUTCOME_FAILED,
+                          VFY_E_MISMATCH,
+                          "EF.CardSecurity is signed by a document signer of %s, EF.SOD by one "
+                          "of %s",
+                          cs.ds_country, r->pa.ds_country);
+    } else {
+        inspect_add_check(r, "chip.card_security", INSPECT_PART_DOCUMENT, VFY_OUTCOME_OK, VFY_OK,
+                          "EF.CardSecurity's %s signature verifies with a document signer of "
+                          "the trust store%s",
+                          cs.signature_algorithm,
+                          cs.crl.outcome == VFY_OUTCOME_OK ? "" : " (revocation not confirmed)");
+        const vfy_security_infos *vouched = pa_cs_vouched(&cs);
+        if (vouched != NULL && vfy_security_infos_find(vouched, VFY_SI_CHIP_AUTH_PUBLIC_KEY, NULL))
+            r->ca_offered = true;
+    }
+    const inspect_check *c = inspect_find(r, "chip.card_security");
+    if (cam && (c == NULL || c->status != VFY_OUTCOME_OK))
+        demote(r, "chip.ca", VFY_OUTCOME_NOT_CHECKED,
+               c != NULL ? c->code : VFY_E_INTERNAL,
+               "PACE-CAM counts only when EF.CardSecurity verifies, and it did not");
+    pa_cs_result_free(&cs);
+}
+
 /* The traveller's MRZ as the chip's DG1 holds it. */
 static bool dg1_mrz(const vfy_document *doc, vfy_mrz *out)
 {
@@ -338,6 +426,7 @@ static vfy_status judge(vfy_inspection *r, const vfy_inspect_options *o,
     bool pace_promised;
     signed_promises(r, &pace_promised);
     add_chip_checks(r);
+    check_card_security(r, o);
     check_files_complete(r);
     if (r->live)
         check_downgrade(r, pace_promised);

@@ -26,6 +26,7 @@ static const char *kind_name(vfy_trust_kind k)
     case VFY_TRUST_MASTER_LIST_CERT: return "master-list certificate";
     case VFY_TRUST_MASTER_LIST: return "master list";
     case VFY_TRUST_CRL: return "crl";
+    case VFY_TRUST_HINT: return "hint (not an anchor)";
     default: return "unknown";
     }
 }

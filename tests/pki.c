@@ -1,5 +1,7 @@
 #include <criterion/criterion.h>
+#include <openssl/cms.h>
 #include <openssl/pem.h>
+#include <stdlib.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +32,47 @@ static void add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
     X509_EXTENSION_free(ext);
 }
 
+static void add_raw_ext(X509 *cert, const char *oid, bool critical, const unsigned char *der, int len)
+{
+    ASN1_OBJECT *obj = OBJ_txt2obj(oid, 1);
+    ASN1_OCTET_STRING *v = ASN1_OCTET_STRING_new();
+    cr_assert(obj != NULL && v != NULL && ASN1_OCTET_STRING_set(v, der, len) == 1);
+    X509_EXTENSION *ext = X509_EXTENSION_create_by_OBJ(NULL, obj, critical ? 1 : 0, v);
+    cr_assert_not_null(ext);
+    cr_assert(X509_add_ext(cert, ext, -1) == 1);
+    X509_EXTENSION_free(ext);
+    ASN1_OCTET_STRING_free(v);
+    ASN1_OBJECT_free(obj);
+}
+
+/* DocumentTypeListSyntax ::= SEQUENCE { version INTEGER (0), SET OF PrintableString },
+ * short lengths only (test lists are small). */
+static void add_doc_types(X509 *cert, const char *list)
+{
+    unsigned char set[128], der[160];
+    size_t n = 0;
+    for (const char *p = list; *p;) {
+        size_t l = strcspn(p, ",");
+        cr_assert(l >= 1 && l <= 2 && n + 2 + l < sizeof set);
+        set[n++] = 0x13;
+        set[n++] = (unsigned char)l;
+        memcpy(set + n, p, l);
+        n += l;
+        p += l + (p[l] == ',');
+    }
+    size_t m = 0;
+    der[m++] = 0x30;
+    der[m++] = (unsigned char)(3 + 2 + n);
+    der[m++] = 0x02;
+    der[m++] = 0x01;
+    der[m++] = 0x00;
+    der[m++] = 0x31;
+    der[m++] = (unsigned char)n;
+    memcpy(der + m, set, n);
+    m += n;
+    add_raw_ext(cert, "2.23.136.1.1.6.2", false, der, (int)m);
+}
+
 X509 *pki_cert(const pki_cert_spec *s)
 {
     X509 *x = X509_new();
@@ -49,6 +92,14 @@ X509 *pki_cert(const pki_cert_spec *s)
         add_ext(x, issuer, NID_authority_key_identifier, "keyid:always");
     if (s->ca)
         add_ext(x, issuer, NID_basic_constraints, "critical,CA:TRUE,pathlen:0");
+    else if (s->ca_false)
+        add_ext(x, issuer, NID_basic_constraints, "critical,CA:FALSE");
+    if (s->eku != NULL)
+        add_ext(x, issuer, NID_ext_key_usage, s->eku);
+    if (s->unknown_critical)
+        add_raw_ext(x, "1.3.6.1.4.1.99999.1", true, (const unsigned char *)"\x05\x00", 2);
+    if (s->doc_types != NULL)
+        add_doc_types(x, s->doc_types);
     if (s->usage == PKI_KU_SIGN)
         add_ext(x, issuer, NID_key_usage, "critical,digitalSignature");
     else if (s->usage == PKI_KU_CERT_SIGN)
@@ -63,11 +114,17 @@ X509 *pki_cert(const pki_cert_spec *s)
 
 X509_CRL *pki_crl(X509 *issuer, EVP_PKEY *issuer_key, X509 *revoked, long next_days)
 {
+    return pki_crl_at(issuer, issuer_key, revoked, 0, next_days);
+}
+
+X509_CRL *pki_crl_at(X509 *issuer, EVP_PKEY *issuer_key, X509 *revoked, long this_days,
+                     long next_days)
+{
     X509_CRL *crl = X509_CRL_new();
     cr_assert_not_null(crl);
     X509_CRL_set_version(crl, 1);
     X509_CRL_set_issuer_name(crl, X509_get_subject_name(issuer));
-    ASN1_TIME *now = X509_gmtime_adj(NULL, -3600);
+    ASN1_TIME *now = X509_gmtime_adj(NULL, this_days * 86400L - 3600);
     ASN1_TIME *next = X509_gmtime_adj(NULL, next_days * 86400L);
     X509_CRL_set1_lastUpdate(crl, now);
     X509_CRL_set1_nextUpdate(crl, next);
@@ -114,4 +171,90 @@ void pki_write_key_pem(const char *path, EVP_PKEY *key)
     cr_assert_not_null(f, "%s", path);
     cr_assert(PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL) == 1);
     fclose(f);
+}
+
+unsigned char *pki_der(X509 *cert, int *len)
+{
+    unsigned char *der = NULL;
+    *len = i2d_X509(cert, &der);
+    cr_assert_gt(*len, 0);
+    return der;
+}
+
+unsigned char *pki_crl_der(X509_CRL *crl, int *len)
+{
+    unsigned char *der = NULL;
+    *len = i2d_X509_CRL(crl, &der);
+    cr_assert_gt(*len, 0);
+    return der;
+}
+
+/* DER length octets of n into out; returns how many. */
+static size_t der_len(size_t n, unsigned char *out)
+{
+    if (n < 0x80) {
+        out[0] = (unsigned char)n;
+        return 1;
+    }
+    if (n < 0x10000) {
+        out[0] = 0x82;
+        out[1] = (unsigned char)(n >> 8);
+        out[2] = (unsigned char)n;
+        return 3;
+    }
+    out[0] = 0x83;
+    out[1] = (unsigned char)(n >> 16);
+    out[2] = (unsigned char)(n >> 8);
+    out[3] = (unsigned char)n;
+    return 4;
+}
+
+uint8_t *pki_master_list(X509 *signer, EVP_PKEY *signer_key, X509 **certs, size_t n,
+                         long signed_days, size_t *len)
+{
+    /* CscaMasterList ::= SEQUENCE { version INTEGER (0), certList SET OF Certificate } */
+    size_t body = 0;
+    for (size_t i = 0; i < n; i++)
+        body += (size_t)i2d_X509(certs[i], NULL);
+    unsigned char *list = malloc(body + 32);
+    cr_assert_not_null(list);
+    unsigned char hdr[8];
+    size_t set_hl = 1 + der_len(body, hdr);
+    size_t inner = 3 + set_hl + body;
+    size_t m = 0;
+    list[m++] = 0x30;
+    m += der_len(inner, list + m);
+    list[m++] = 0x02;
+    list[m++] = 0x01;
+    list[m++] = 0x00;
+    list[m++] = 0x31;
+    m += der_len(body, list + m);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char *p = list + m;
+        m += (size_t)i2d_X509(certs[i], &p);
+    }
+    BIO *content = BIO_new_mem_buf(list, (int)m);
+    CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL, CMS_PARTIAL | CMS_BINARY);
+    cr_assert(content != NULL && cms != NULL);
+    ASN1_OBJECT *type = OBJ_txt2obj("2.23.136.1.1.2", 1);
+    cr_assert(CMS_set1_eContentType(cms, type) == 1);
+    ASN1_OBJECT_free(type);
+    CMS_SignerInfo *si = CMS_add1_signer(cms, signer, signer_key, EVP_sha256(), CMS_PARTIAL | CMS_BINARY);
+    cr_assert_not_null(si);
+    ASN1_TIME *when = X509_gmtime_adj(NULL, signed_days * 86400L);
+    cr_assert(CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, when->type, when, -1) == 1);
+    ASN1_TIME_free(when);
+    cr_assert(CMS_final(cms, content, NULL, CMS_BINARY) == 1);
+    unsigned char *der = NULL;
+    int dl = i2d_CMS_ContentInfo(cms, &der);
+    cr_assert_gt(dl, 0);
+    uint8_t *out = malloc((size_t)dl);
+    cr_assert_not_null(out);
+    memcpy(out, der, (size_t)dl);
+    OPENSSL_free(der);
+    CMS_ContentInfo_free(cms);
+    BIO_free(content);
+    free(list);
+    *len = (size_t)dl;
+    return out;
 }

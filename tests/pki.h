@@ -6,6 +6,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* "ec:prime256v1", "ec:brainpoolP256r1", "ec:secp384r1", "rsa:2048", "ed25519" ... */
 EVP_PKEY *pki_key(const char *spec);
@@ -27,12 +29,31 @@ typedef struct pki_cert_spec {
     bool ca;                 /* basicConstraints CA:TRUE */
     long serial;
     const char *md;          /* "SHA256" by default */
+    /* Additions for the trust-store attacks (all default off): */
+    bool ca_false;           /* basicConstraints CA:FALSE (with `ca` unset) */
+    const char *eku;         /* extendedKeyUsage OID, e.g. "2.23.136.1.1.3" */
+    bool unknown_critical;   /* a critical extension with an unknown OID */
+    const char *doc_types;   /* ICAO documentTypeList, comma-separated ("V,NV"); NULL: none */
 } pki_cert_spec;
 
 X509 *pki_cert(const pki_cert_spec *spec);
 
 /* A CRL of `issuer` revoking `revoked` (may be NULL), next update in `next_days`. */
 X509_CRL *pki_crl(X509 *issuer, EVP_PKEY *issuer_key, X509 *revoked, long next_days);
+
+/* The same with thisUpdate `this_days` from now (negative: in the past). */
+X509_CRL *pki_crl_at(X509 *issuer, EVP_PKEY *issuer_key, X509 *revoked, long this_days,
+                     long next_days);
+
+/* A CSCA master list (ICAO 9303-12 §9: CMS SignedData, eContentType 2.23.136.1.1.2)
+ * of `certs`, signed by `signer`, with CMS signingTime now + signed_days. Returns the
+ * DER (free with free()). */
+uint8_t *pki_master_list(X509 *signer, EVP_PKEY *signer_key, X509 **certs, size_t n,
+                         long signed_days, size_t *len);
+
+/* DER of a certificate or CRL (free with OPENSSL_free). */
+unsigned char *pki_der(X509 *cert, int *len);
+unsigned char *pki_crl_der(X509_CRL *crl, int *len);
 
 /* DER or PEM into a file (path written into out, under a fresh temporary folder). */
 void pki_write_der(const char *path, X509 *cert);

@@ -339,9 +339,15 @@ static void check_vector(const json_t *v, vfy_trust *trust)
         cr_expect_eq(r->verdict, chain ? VFY_SEAL_VALID : VFY_SEAL_UNVERIFIED, "%s", id);
         cr_expect_eq(r->signer.chained, chain, "%s chained", id);
     } else if (strcmp(status, "valid") == 0) {
-        cr_expect_eq(s, VFY_OK, "%s: %s: %s", id, vfy_status_name(s), d.message);
-        cr_expect_eq(r->verdict, VFY_SEAL_VALID, "%s", id);
-        cr_expect(r->signer.direct_anchor && r->signer.valid_at_signing, "%s signer", id);
+        /* The manifest's "valid" is the ECDSA step (README: "not chain building"): the
+         * signers DETS27/DETS32/UTTS5B are CA:FALSE certificates whose CSCA is not
+         * published, so the store keeps them as hints and the seal stays unverified
+         * (docs/trust.md: a signer alone in the store is never an anchor). */
+        cr_expect_eq(s, VFY_E_NO_TRUST_ANCHOR, "%s: %s: %s", id, vfy_status_name(s), d.message);
+        cr_expect_eq(r->verdict, VFY_SEAL_UNVERIFIED, "%s", id);
+        cr_expect(r->signature_checked && r->signature_ok, "%s: signature", id);
+        cr_expect(!r->signer.direct_anchor && !r->signer.chained && r->signer.valid_at_signing,
+                  "%s signer", id);
     } else {
         cr_expect_eq(s, VFY_E_SIGNATURE, "%s: %s", id, vfy_status_name(s));
         cr_expect_eq(r->verdict, VFY_SEAL_INVALID, "%s", id);

@@ -126,15 +126,17 @@ static void sign_rs(EVP_PKEY *key, const EVP_MD *md, const uint8_t *data, size_t
 
 static const char *visa_mrz = "VCD<<DENT<<ARTHUR<PHILIP<<<<<<<<<<<<" "1234567XY7GBR5203116M2005250";
 
-/* A version-4 ICAO visa seal by signer UTTS with reference `ref`, signed at `signed_at`. */
-static void make_vds(buf *seal, EVP_PKEY *key, const char *ref, time_t signed_at)
+/* A version-4 ICAO visa seal issued by `state`, by signer `prefix` (C + CN, "UTTS") with
+ * reference `ref`, signed at `signed_at`. */
+static void make_vds_as(buf *seal, EVP_PKEY *key, const char *state, const char *prefix, const char *ref,
+                        time_t signed_at)
 {
     seal->n = 0;
     put8(seal, 0xDC);
     put8(seal, 0x03);
-    put_c40(seal, "UTO");
+    put_c40(seal, state);
     char signer[32];
-    snprintf(signer, sizeof signer, "UTTS%02zX", strlen(ref) & 0xFF);
+    snprintf(signer, sizeof signer, "%s%02zX", prefix, strlen(ref) & 0xFF);
     put_c40(seal, signer);
     put_c40(seal, ref);
     put_date3(seal, signed_at - 30 * DAY);
@@ -148,6 +150,12 @@ static void make_vds(buf *seal, EVP_PKEY *key, const char *ref, time_t signed_at
     buf rs;
     sign_rs(key, EVP_sha256(), seal->d, seal->n, 32, &rs);
     put_tlv(seal, 0xFF, rs.d, rs.n);
+}
+
+/* A version-4 ICAO visa seal of Utopia by signer UTTS. */
+static void make_vds(buf *seal, EVP_PKEY *key, const char *ref, time_t signed_at)
+{
+    make_vds_as(seal, key, "UTO", "UTTS", ref, signed_at);
 }
 
 /* ---- the test PKI -------------------------------------------------------------------- */
@@ -274,9 +282,17 @@ Test(seal_pki, signer_trusted_directly_and_untrusted_issuers)
     buf seal;
     make_vds(&seal, p.signer_key, "5C", time(NULL) - DAY);
     vfy_seal_result *r;
+    /* A barcode signer alone in the trust store is found (a hint) but anchors nothing. */
     vfy_trust *direct = trust_of(p.signer, NULL);
-    cr_assert_eq(verify(&seal, direct, NULL, &r), VFY_OK);
-    cr_assert(r->signer.direct_anchor && !r->signer.chained);
+    cr_assert_eq(verify(&seal, direct, NULL, &r), VFY_E_NO_TRUST_ANCHOR);
+    cr_assert_eq(r->verdict, VFY_SEAL_UNVERIFIED);
+    cr_assert(r->signature_ok && !r->signer.direct_anchor && !r->signer.chained);
+    vfy_seal_result_free(r);
+    vfy_trust_free(direct);
+    /* With its CSCA beside it, the hint chains. */
+    direct = trust_of(p.csca, p.signer);
+    cr_assert_eq(verify(&seal, direct, NULL, &r), VFY_OK, "%s", r->detail.message);
+    cr_assert(!r->signer.direct_anchor && r->signer.chained);
     vfy_seal_result_free(r);
     vfy_trust_free(direct);
 
@@ -487,7 +503,7 @@ Test(seal_pki, visa_against_passport)
     pki_make(&p);
     buf seal;
     make_vds(&seal, p.signer_key, "5C", time(NULL) - DAY);
-    vfy_trust *t = trust_of(p.signer, NULL);
+    vfy_trust *t = trust_of(p.csca, p.signer);
     char mrz[128];
     vfy_seal_result *r;
     td3(mrz, sizeof mrz, "47110815P", "GBR", "520311", 'M');
@@ -516,4 +532,195 @@ Test(seal_pki, visa_against_passport)
     vfy_seal_result_free(r);
     vfy_trust_free(t);
     pki_free(&p);
+}
+
+/* ---- binding the signer to the seal (issue 10, item 5) ------------------------------- */
+
+/* A German barcode signer under a German CSCA signs a seal that says France: invalid. */
+Test(seal_pki, issuing_state_must_be_the_signers_country)
+{
+    EVP_PKEY *csca_key = pki_key("ec:prime256v1"), *key = pki_key("ec:prime256v1");
+    X509 *csca = pki_cert(&(pki_cert_spec){ .cn = "CSCA Germany", .country = "DE", .key = csca_key,
+                                            .not_before_days = -3650, .not_after_days = 3650,
+                                            .usage = PKI_KU_CERT_SIGN, .ca = true, .serial = 1 });
+    X509 *signer = pki_cert(&(pki_cert_spec){ .cn = "TS", .country = "DE", .key = key, .issuer = csca,
+                                              .issuer_key = csca_key, .not_before_days = -100,
+                                              .not_after_days = 365, .usage = PKI_KU_SIGN, .serial = 0x5C });
+    vfy_trust *t = trust_of(csca, signer);
+    vfy_seal_result *r;
+    buf seal;
+    make_vds_as(&seal, key, "FRA", "DETS", "5C", time(NULL) - DAY);
+    cr_assert_eq(verify(&seal, t, NULL, &r), VFY_E_SEAL_COUNTRY, "%s", r->detail.message);
+    cr_assert_eq(r->verdict, VFY_SEAL_INVALID);
+    cr_assert(r->signature_ok && r->signer.chained);
+    cr_assert(strstr(r->detail.message, "FRA") != NULL, "%s", r->detail.message);
+    vfy_seal_result_free(r);
+    /* "D" is Germany, as on passports: valid. */
+    make_vds_as(&seal, key, "D", "DETS", "5C", time(NULL) - DAY);
+    cr_assert_eq(verify(&seal, t, NULL, &r), VFY_OK, "%s", r->detail.message);
+    cr_assert_eq(r->verdict, VFY_SEAL_VALID);
+    vfy_seal_result_free(r);
+    vfy_trust_free(t);
+
+    /* A German signer certified by a Utopian CSCA for a German seal: the CSCA disagrees. */
+    EVP_PKEY *ut_key = pki_key("ec:prime256v1");
+    X509 *ut = pki_cert(&(pki_cert_spec){ .cn = "CSCA Utopia", .country = "UT", .key = ut_key,
+                                          .not_before_days = -3650, .not_after_days = 3650,
+                                          .usage = PKI_KU_CERT_SIGN, .ca = true, .serial = 1 });
+    X509 *crossed = pki_cert(&(pki_cert_spec){ .cn = "TS", .country = "DE", .key = key, .issuer = ut,
+                                               .issuer_key = ut_key, .not_before_days = -100,
+                                               .not_after_days = 365, .usage = PKI_KU_SIGN, .serial = 0x5C });
+    t = trust_of(ut, crossed);
+    cr_assert_eq(verify(&seal, t, NULL, &r), VFY_E_SEAL_COUNTRY, "%s", r->detail.message);
+    cr_assert(strstr(r->detail.message, "CSCA is from UT") != NULL, "%s", r->detail.message);
+    vfy_seal_result_free(r);
+    vfy_trust_free(t);
+    X509_free(crossed);
+    X509_free(ut);
+    EVP_PKEY_free(ut_key);
+    X509_free(signer);
+    X509_free(csca);
+    EVP_PKEY_free(key);
+    EVP_PKEY_free(csca_key);
+}
+
+/* IDB: a certificate of another country embedded in a Utopian seal. */
+Test(seal_pki, idb_issuing_state_must_be_the_signers_country)
+{
+    pki p;
+    pki_make(&p);
+    X509_free(p.signer);
+    p.signer = pki_cert(&(pki_cert_spec){ .cn = "TS", .country = "DE", .key = p.signer_key, .issuer = p.csca,
+                                          .issuer_key = p.csca_key, .not_before_days = -100,
+                                          .not_after_days = 365, .usage = PKI_KU_SIGN, .serial = 0x5C });
+    buf text;
+    make_idb(&text, &p, p.signer, false, false);
+    vfy_trust *t = trust_of(p.csca, NULL);
+    vfy_seal_result *r;
+    cr_assert_eq(verify(&text, t, NULL, &r), VFY_E_SEAL_COUNTRY, "%s", r->detail.message);
+    cr_assert_eq(r->verdict, VFY_SEAL_INVALID);
+    vfy_seal_result_free(r);
+    vfy_trust_free(t);
+    pki_free(&p);
+}
+
+static X509 *typed_signer(pki *p, const char *types)
+{
+    return pki_cert(&(pki_cert_spec){ .cn = "TS", .country = "UT", .key = p->signer_key, .issuer = p->csca,
+                                      .issuer_key = p->csca_key, .not_before_days = -100,
+                                      .not_after_days = 365, .usage = PKI_KU_SIGN, .serial = 0x5C,
+                                      .doc_types = types });
+}
+
+/* The documentTypeList extension must allow the seal's document type (a visa: V). */
+Test(seal_pki, document_type_list_must_allow_the_seal)
+{
+    pki p;
+    pki_make(&p);
+    buf seal;
+    make_vds(&seal, p.signer_key, "5C", time(NULL) - DAY);
+    vfy_seal_result *r;
+    static const struct { const char *types; vfy_status want; } cases[] = {
+        { "NV,NT", VFY_E_SEAL_DOC_TYPE }, /* a health-proof signer signs a visa */
+        { "ST", VFY_E_SEAL_DOC_TYPE },
+        { "V", VFY_OK },
+        { "NV,VD", VFY_E_SEAL_DOC_TYPE }, /* the seal's code is "V": "VD" names another type */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        X509 *signer = typed_signer(&p, cases[i].types);
+        vfy_trust *t = trust_of(p.csca, signer);
+        vfy_status want = cases[i].want;
+        cr_assert_eq(verify(&seal, t, NULL, &r), want, "%s: %s", cases[i].types, r->detail.message);
+        cr_assert_eq(r->verdict, want == VFY_OK ? VFY_SEAL_VALID : VFY_SEAL_INVALID, "%s", cases[i].types);
+        vfy_seal_result_free(r);
+        vfy_trust_free(t);
+        X509_free(signer);
+    }
+    /* Without the extension: no restriction (docs/seals.md), and the result says so. */
+    vfy_trust *t = trust_of(p.csca, p.signer);
+    cr_assert_eq(verify(&seal, t, NULL, &r), VFY_OK, "%s", r->detail.message);
+    bool noted = false;
+    for (unsigned i = 0; i < r->choice_count; i++)
+        noted |= strcmp(r->choices[i], "signer-without-doc-type-list") == 0;
+    cr_assert(noted);
+    vfy_seal_result_free(r);
+    vfy_trust_free(t);
+    pki_free(&p);
+}
+
+/* ---- VDS-NC: the embedded signer bound to hdr.is and hdr.t ---------------------------- */
+static void b64url(const uint8_t *p, size_t n, char *out)
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    size_t o = 0;
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+        out[o++] = a[v >> 18 & 63];
+        out[o++] = a[v >> 12 & 63];
+        if (i + 1 < n)
+            out[o++] = a[v >> 6 & 63];
+        if (i + 2 < n)
+            out[o++] = a[v & 63];
+    }
+    out[o] = '\0';
+}
+
+/* A VDS-NC of type `type` issued by `state`, signed by `key`, carrying `cert`. The data
+ * is written in its RFC 8785 form, which is what the signature covers. */
+static void make_vdsnc(buf *out, EVP_PKEY *key, X509 *cert, const char *state, const char *type)
+{
+    char data[256];
+    snprintf(data, sizeof data, "{\"hdr\":{\"is\":\"%s\",\"t\":\"%s\",\"v\":1},\"msg\":{\"uvci\":\"U1\"}}", state,
+             type);
+    buf rs;
+    sign_rs(key, EVP_sha256(), (const uint8_t *)data, strlen(data), 32, &rs);
+    unsigned char *der = NULL;
+    int n = i2d_X509(cert, &der);
+    cr_assert_gt(n, 0);
+    char *cer = malloc((size_t)n * 2 + 4), sig[256];
+    cr_assert_not_null(cer);
+    b64url(der, (size_t)n, cer);
+    b64url(rs.d, rs.n, sig);
+    OPENSSL_free(der);
+    char *json = malloc(strlen(cer) + 512);
+    cr_assert_not_null(json);
+    sprintf(json, "{\"data\":%s,\"sig\":{\"alg\":\"ES256\",\"cer\":\"%s\",\"sigvl\":\"%s\"}}", data, cer, sig);
+    out->n = 0;
+    put(out, json, strlen(json));
+    free(json);
+    free(cer);
+}
+
+Test(seal_pki, vdsnc_issuing_state_and_type_bound_to_the_signer)
+{
+    EVP_PKEY *csca_key = pki_key("ec:prime256v1"), *key = pki_key("ec:prime256v1");
+    X509 *csca = pki_cert(&(pki_cert_spec){ .cn = "CSCA Germany", .country = "DE", .key = csca_key,
+                                            .not_before_days = -3650, .not_after_days = 3650,
+                                            .usage = PKI_KU_CERT_SIGN, .ca = true, .serial = 1 });
+    X509 *signer = pki_cert(&(pki_cert_spec){ .cn = "VDS-NC signer", .country = "DE", .key = key, .issuer = csca,
+                                              .issuer_key = csca_key, .not_before_days = -100,
+                                              .not_after_days = 365, .usage = PKI_KU_SIGN, .serial = 0x61,
+                                              .doc_types = "NV" });
+    vfy_trust *t = trust_of(csca, NULL);
+    vfy_seal_result *r;
+    buf seal;
+    make_vdsnc(&seal, key, signer, "DEU", "icao.vacc");
+    cr_assert_eq(verify(&seal, t, NULL, &r), VFY_OK, "%s", r->detail.message);
+    cr_assert(r->signer.embedded && r->signer.chained);
+    vfy_seal_result_free(r);
+    make_vdsnc(&seal, key, signer, "FRA", "icao.vacc");
+    cr_assert_eq(verify(&seal, t, NULL, &r), VFY_E_SEAL_COUNTRY, "%s", r->detail.message);
+    cr_assert_eq(r->verdict, VFY_SEAL_INVALID);
+    cr_assert(r->signature_ok);
+    vfy_seal_result_free(r);
+    make_vdsnc(&seal, key, signer, "DEU", "icao.test");
+    cr_assert_eq(verify(&seal, t, NULL, &r), VFY_E_SEAL_DOC_TYPE, "%s", r->detail.message);
+    cr_assert(strstr(r->detail.message, "type NT") != NULL, "%s", r->detail.message);
+    cr_assert_eq(r->verdict, VFY_SEAL_INVALID);
+    vfy_seal_result_free(r);
+    vfy_trust_free(t);
+    X509_free(signer);
+    X509_free(csca);
+    EVP_PKEY_free(key);
+    EVP_PKEY_free(csca_key);
 }

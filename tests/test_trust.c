@@ -100,7 +100,9 @@ Test(trust, chain_ok_in_pem_and_der)
         cr_assert_eq(vfy_trust_chain(t, p.ds, time(NULL), &r), VFY_OK);
         cr_assert_eq(r.chain, VFY_OK, "%s", r.chain_reason);
         cr_assert_eq(r.validity, VFY_OK, "%s", r.validity_reason);
-        cr_assert_eq(r.crl, VFY_E_NOT_FOUND, "no CRL loaded: revocation not checked");
+        cr_assert_eq(r.crl, VFY_E_CRL_MISSING, "no CRL loaded: revocation not checked");
+        cr_assert_eq(r.crl_count, 0);
+        cr_assert_eq(r.crl_this_update, 0);
         cr_assert(!r.direct_anchor);
         cr_assert_eq(X509_cmp(r.anchor, p.csca), 0);
         vfy_trust_entry e;
@@ -154,7 +156,7 @@ Test(trust, crl_revokes_and_clears)
     cr_assert_eq(r.crl, VFY_E_CERT_REVOKED, "%s", r.crl_reason);
     /* A CRL whose next update has passed at the verification time is reported as such. */
     cr_assert_eq(vfy_trust_chain(t, p.ds, time(NULL) + 60 * 86400, &r), VFY_OK);
-    cr_assert_eq(r.crl, VFY_E_CERT_EXPIRED, "%s", r.crl_reason);
+    cr_assert_eq(r.crl, VFY_E_CRL_STALE, "%s", r.crl_reason);
     /* A CRL signed by another key under the same name is ignored. */
     X509_CRL *forged = pki_crl(p.csca, p.evil_key, p.ds, 30);
     snprintf(path, sizeof path, "%s/forged.crl", p.dir);
@@ -185,11 +187,17 @@ Test(trust, issuer_without_cert_sign_usage)
     cr_assert_eq(vfy_trust_add_x509(t, not_ca, "test", NULL), VFY_OK);
     vfy_chain_result r;
     cr_assert_eq(vfy_trust_chain(t, ds, time(NULL), &r), VFY_OK);
-    cr_assert_eq(r.chain, VFY_E_KEY_USAGE, "%s", r.chain_reason);
-    /* A certificate given directly is its own anchor (barcode signers). */
+    /* The store keeps it only as a hint: it issues nothing and anchors nothing. */
+    cr_assert_eq(vfy_trust_anchor_count(t), 0);
+    cr_assert_eq(r.chain, VFY_E_NOT_A_CA, "%s", r.chain_reason);
+    cr_assert_null(r.anchor);
     cr_assert_eq(vfy_trust_chain(t, not_ca, time(NULL), &r), VFY_OK);
-    cr_assert_eq(r.chain, VFY_OK);
-    cr_assert(r.direct_anchor);
+    cr_assert_eq(r.chain, VFY_E_NO_TRUST_ANCHOR, "%s", r.chain_reason);
+    cr_assert(r.hinted && !r.direct_anchor);
+    vfy_trust_entry e;
+    cr_assert_eq(vfy_trust_entry_get(t, 0, &e), VFY_OK);
+    cr_assert_eq(e.kind, VFY_TRUST_HINT);
+    cr_assert(e.accepted);
     X509_free(ds);
     X509_free(not_ca);
     EVP_PKEY_free(k);

@@ -16,8 +16,10 @@
  * than two bytes in a seal. Non-goals: encoding seals, reading the barcode image.
  *
  * Verdicts fail closed: `VFY_SEAL_VALID` only when the seal parsed, its signer
- * certificate was found and is trusted, was valid at the signature creation date,
- * and the signature verifies over the bytes exactly as received.
+ * certificate was found and chains to a CSCA, was valid at the signature creation date,
+ * is not revoked, is bound to the seal (issuing state = signer's and CSCA's country;
+ * its documentTypeList, when present, allows the seal's type: docs/seals.md), and the
+ * signature verifies over the bytes exactly as received.
  */
 #ifndef VERIFY_SEAL_H
 #define VERIFY_SEAL_H
@@ -111,7 +113,8 @@ typedef struct vfy_seal_header {
 typedef struct vfy_seal_signer {
     bool found;                 /* a certificate for the seal's signer was found */
     bool embedded;              /* it came from the seal itself (IDB 0x7E, VDS-NC) */
-    bool direct_anchor;         /* it is itself a trust anchor in the store */
+    bool direct_anchor;         /* always false: a signer certificate in the store is a hint,
+                                   never its own anchor (docs/trust.md); kept for callers */
     bool chained;               /* it chains to a CSCA of the trust store */
     char subject[256];
     char issuer[256];
@@ -134,7 +137,7 @@ typedef struct vfy_seal_mismatch {
 } vfy_seal_mismatch;
 
 #define VFY_SEAL_MAX_MISMATCHES 8
-#define VFY_SEAL_MAX_CHOICES 6
+#define VFY_SEAL_MAX_CHOICES 8
 
 typedef struct vfy_seal_result {
     vfy_seal_kind kind;
@@ -174,7 +177,8 @@ typedef struct vfy_seal_result {
  * published by a state, like DS certificates in a PKD): a seal's signer is looked
  * up here by signer identifier + certificate reference (VDS) or certificate hash
  * (IDB), and must then chain to a CSCA of the trust store. A barcode-signer
- * certificate put directly into the trust store is found too and is its own anchor.
+ * certificate put directly into the trust store is found too (as a hint) and must
+ * chain the same way: it never anchors itself.
  */
 typedef struct vfy_seal_signers vfy_seal_signers;
 
@@ -189,8 +193,8 @@ VFY_API VFY_NODISCARD vfy_status vfy_seal_signers_add_memory(vfy_seal_signers *s
 VFY_API size_t vfy_seal_signers_count(const vfy_seal_signers *signers);
 
 typedef struct vfy_seal_options {
-    /* Trust anchors (CSCAs, or barcode-signer certificates trusted directly). NULL:
-     * decode only, the verdict is then at best "unverified". */
+    /* Trust anchors (CSCAs, their master lists and CRLs; signer certificates in it are
+     * hints). NULL: decode only, the verdict is then at best "unverified". */
     const vfy_trust *trust;
     /* Barcode-signer certificates to look the signer up in; may be NULL. */
     const vfy_seal_signers *signers;

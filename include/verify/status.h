@@ -85,7 +85,11 @@
     X(VFY_E_AA_FAILED,           511, "Active Authentication failed") \
     X(VFY_E_CA_FAILED,           512, "Chip Authentication failed") \
     X(VFY_E_MISMATCH,            513, "two sources of the same data disagree") \
-    X(VFY_E_CLOCK,               520, "the clock is earlier than data the trust store already holds") \
+    X(VFY_E_CRL_STALE,           520, "the newest CRL of the issuing CSCA is past its next update") \
+    X(VFY_E_CRL_MISSING,         521, "the trust store holds no CRL of the issuing CSCA") \
+    X(VFY_E_NOT_A_CA,            522, "the issuing certificate is not a CA (basicConstraints CA:TRUE) allowed to sign certificates") \
+    X(VFY_E_CRITICAL_EXTENSION,  523, "a certificate carries a critical extension that is not understood") \
+    X(VFY_E_CLOCK,               524, "the clock is earlier than data the trust store already holds") \
     /* visible digital seals and barcodes: 600-699 */ \
     X(VFY_E_SEAL_FORMAT,         600, "the seal is malformed") \
     X(VFY_E_SEAL_VERSION,        601, "the seal version is not supported") \
@@ -93,6 +97,8 @@
     X(VFY_E_INFLATE,             603, "the compressed data is corrupt") \
     X(VFY_E_DECOMPRESSION_BOMB,  604, "the compressed data expands beyond the allowed size") \
     X(VFY_E_SEAL_SIGNER_UNKNOWN, 605, "no barcode-signer certificate matches the seal's signer and reference") \
+    X(VFY_E_SEAL_COUNTRY,        620, "the seal's issuing state differs from its signer's or CSCA's country") \
+    X(VFY_E_SEAL_DOC_TYPE,       621, "the barcode signer is not allowed to sign this document type") \
     /* rule sets and eligibility: 700-799 */ \
     X(VFY_E_RULES_PARSE,         700, "the rule set is not valid JSON") \
     X(VFY_E_RULES_SCHEMA,        701, "the rule set does not follow the rule-set format") \

@@ -13,9 +13,18 @@
  * rejected whole. A certificate inside a list is never trusted because the same list
  * contains its issuer.
  *
+ * Anchors (ICAO 9303-12): only CSCA certificates anchor — self-signed CSCAs or CSCA
+ * link certificates with basicConstraints CA:TRUE and keyUsage keyCertSign. Any other
+ * certificate (a document signer, a barcode signer, as the PKD's downloads mix them
+ * in) is kept as a hint for finding a signer and is checked against its CSCA and that
+ * CSCA's CRLs like one carried in EF.SOD; it never anchors by itself. A master list's
+ * signer must carry the master-list-signer EKU (2.23.136.1.1.3), be valid when it
+ * signed, not be revoked (also by a CRL loaded after the list) and be issued by a CSCA
+ * of its own country in the store. See docs/trust.md.
+ *
  * Non-goals: no network fetching (PKD, LDAP), no delta CRLs, no policy or name
- * constraints. Every certificate in the store is an anchor (the ICAO model: a DS
- * certificate chains in one step to a CSCA or CSCA link certificate).
+ * constraints (the ICAO model: a DS certificate chains in one step to a CSCA or CSCA
+ * link certificate).
  *
  * Everything offered is recorded with the reason it was accepted or rejected, so
  * `vfy trust show` can explain the store. A store is immutable once loading is done
@@ -36,6 +45,7 @@ typedef enum vfy_trust_kind {
     VFY_TRUST_MASTER_LIST_CERT,  /* a CSCA that came from a master list */
     VFY_TRUST_MASTER_LIST,       /* the master list itself */
     VFY_TRUST_CRL,
+    VFY_TRUST_HINT,              /* a non-CA certificate (DS, barcode signer): a path hint, never an anchor */
 } vfy_trust_kind;
 
 typedef struct vfy_trust_entry {
@@ -64,7 +74,22 @@ VFY_API VFY_NODISCARD vfy_status vfy_trust_add_memory(vfy_trust *trust, const ui
 VFY_API size_t vfy_trust_entry_count(const vfy_trust *trust);
 VFY_API VFY_NODISCARD vfy_status vfy_trust_entry_get(const vfy_trust *trust, size_t index,
                                                      vfy_trust_entry *out);
-/* Number of accepted anchor certificates. */
+/* Number of accepted anchor certificates (CSCAs; hints are not counted). */
 VFY_API size_t vfy_trust_anchor_count(const vfy_trust *trust);
+
+/*
+ * A digest naming the store's content for audit records: SHA-256 over the DER of every
+ * accepted item (anchor and hint certificates, accepted master lists, CRLs), sorted
+ * bytewise and concatenated. Two stores with the same accepted items have the same
+ * digest whatever the load order. VFY_E_INVALID_ARGUMENT without a store.
+ */
+VFY_API VFY_NODISCARD vfy_status vfy_trust_digest(const vfy_trust *trust, uint8_t out[32]);
+
+/*
+ * The store's build time: the newest of the accepted CRLs' thisUpdate and the accepted
+ * certificates' notBefore (anchors and hints). A clock earlier than this is wrong. 0 for
+ * an empty store.
+ */
+VFY_API time_t vfy_trust_built_at(const vfy_trust *trust);
 
 #endif

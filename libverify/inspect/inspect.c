@@ -422,6 +422,10 @@ static vfy_status judge(vfy_inspection *r, const vfy_inspect_options *o,
     vfy_verify_options vo = { .at = r->at, .mrz = o->mrz, .min_rsa_bits = o->min_rsa_bits,
                               .refuse_sha1 = o->refuse_sha1, .chip = chip };
     VFY_TRY(vfy_verify_document(r->doc, o->trust, &vo, &r->pa, detail));
+    r->crl_this_update = r->pa.crl_this_update;
+    r->trust_built_at = o->trust != NULL ? vfy_trust_built_at(o->trust) : 0;
+    if (o->trust != NULL && vfy_trust_digest(o->trust, r->trust_digest) == VFY_OK)
+        r->has_trust_digest = true;
 
     bool pace_promised;
     signed_promises(r, &pace_promised);

@@ -42,6 +42,8 @@ struct vfy_inspection {
     vfy_crl_policy crl_policy;
     time_t crl_this_update;    /* newest CRL of the issuing CSCA, 0 when none */
     time_t trust_built_at;     /* the trust store's build time, 0 when unknown */
+    bool has_trust_digest;
+    uint8_t trust_digest[32];  /* SHA-256 of the trust store's accepted items */
 
     vfy_document *doc;         /* owned; wiped on free */
     vfy_access_info access;

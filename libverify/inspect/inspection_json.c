@@ -110,6 +110,14 @@ static json_t *inspection_object(const vfy_inspection *r)
     json_object_set_new(o, "access", r->live ? access_json(&r->access) : json_null());
     json_object_set_new(o, "read", r->live ? read_json(r) : json_null());
     json_object_set_new(o, "files", files_json(r->doc));
+    if (r->has_trust_digest) {
+        char hex[65];
+        for (size_t i = 0; i < 32; i++)
+            snprintf(hex + 2 * i, 3, "%02x", r->trust_digest[i]);
+        json_object_set_new(o, "trust_store", json_pack("{s:s}", "digest", hex));
+    } else {
+        json_object_set_new(o, "trust_store", json_null());
+    }
     if (r->decision != NULL) {
         char *text = vfy_rules_decision_json(r->decision, 0);
         json_t *d = text != NULL ? json_loads(text, 0, NULL) : NULL;

@@ -216,7 +216,7 @@ static X509 *check_chain(const vfy_trust *trust, X509 *ds, time_t at, vfy_verdic
     uint32_t ku = X509_get_key_usage(ds);
     bool ku_ok = ku == UINT32_MAX || (ku & KU_DIGITAL_SIGNATURE) != 0;
     bool valid_now = vfy_x509_valid_at(ds, at);
-    if (trust == NULL || vfy_trust_anchor_count(trust) == 0) {
+    if (trust == NULL || (vfy_trust_anchor_count(trust) == 0 && vfy_trust_hint_count(trust) == 0)) {
         set(&v->ds_chain, VFY_OUTCOME_NOT_CHECKED, VFY_E_NO_TRUST_ANCHOR,
             "no trust store was given: the document signer cannot be chained to a CSCA");
         set(&v->crl, VFY_OUTCOME_NOT_CHECKED, VFY_E_NO_TRUST_ANCHOR, "no trust store");
@@ -247,10 +247,12 @@ static X509 *check_chain(const vfy_trust *trust, X509 *ds, time_t at, vfy_verdic
                 valid_now = true;
             else
                 set(&v->ds_validity, VFY_OUTCOME_FAILED, r.validity, "%s", r.validity_reason);
+            /* Revoked by any CRL of the CSCA fails; a stale newest CRL or none at all
+             * leaves revocation unknown (VFY_E_CRL_STALE / VFY_E_CRL_MISSING), for the
+             * caller's policy to weigh. */
+            v->crl_this_update = r.crl_this_update;
             if (r.crl == VFY_OK)
                 set(&v->crl, VFY_OUTCOME_OK, VFY_OK, "%s", r.crl_reason);
-            else if (r.crl == VFY_E_NOT_FOUND)
-                set(&v->crl, VFY_OUTCOME_NOT_CHECKED, VFY_E_NOT_FOUND, "%s", r.crl_reason);
             else
                 set(&v->crl, r.crl == VFY_E_CERT_REVOKED ? VFY_OUTCOME_FAILED : VFY_OUTCOME_NOT_CHECKED,
                     r.crl, "%s", r.crl_reason);
@@ -415,7 +417,7 @@ void vfy_verdict_finish(vfy_verdict *v)
                      required[i].name, required[i].c->reason);
             return;
         }
-    if (v->crl.status == VFY_E_CERT_EXPIRED) {
+    if (v->crl.status == VFY_E_CERT_EXPIRED || v->crl.status == VFY_E_CRL_STALE) {
         v->verdict = VFY_VERDICT_UNVERIFIED;
         snprintf(v->summary, sizeof v->summary, "unverified: %s", v->crl.reason);
         return;

@@ -58,6 +58,7 @@ typedef struct vfy_verdict {
     char ds_country[3];
     char csca_subject[256];
     char quirks[256];                 /* field quirks met, comma-separated */
+    time_t crl_this_update;           /* newest CRL of the DS's CSCA, 0 when none */
 } vfy_verdict;
 
 /* What the chip itself proved during a read (vfy_session_authenticate). */

@@ -110,6 +110,7 @@ static vfy_seal_verdict verdict_for(vfy_status s)
     case VFY_OK: return VFY_SEAL_VALID;
     case VFY_E_SEAL_UNSIGNED:
     case VFY_E_SEAL_SIGNER_UNKNOWN:
+    case VFY_E_CRL_STALE:
     case VFY_E_NO_TRUST_ANCHOR: return VFY_SEAL_UNVERIFIED;
     default: return VFY_SEAL_INVALID;
     }

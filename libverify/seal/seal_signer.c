@@ -5,8 +5,12 @@
  * the seal-signer store and among the trust anchors (a barcode signer given directly
  * as anchor). IDB: by the last five bytes of SHA-1 over the certificate, or the
  * certificate embedded in the seal once its hash matches. VDS-NC: the embedded
- * certificate. The certificate must chain to the trust store (libverify/trust) and
- * be valid at the signature creation date; validity now is reported beside it.
+ * certificate. The certificate must chain to a CSCA of the trust store
+ * (libverify/trust; a signer certificate in the store is only a hint, never its own
+ * anchor), be valid at the signature creation date (validity now is reported beside
+ * it), not be revoked, and be bound to the seal: the seal's issuing state must be the
+ * signer's and the CSCA's country, and the signer's documentTypeList extension, when
+ * present, must allow the seal's document type (docs/seals.md "Signer binding").
  */
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -18,7 +22,9 @@
 #include <string.h>
 
 #include "core/fail.h"
+#include "seal/doc_type_list.h"
 #include "seal/seal_signer.h"
+#include "verify/verdict.h"
 #include "trust/trust_internal.h"
 
 struct vfy_seal_signers {
@@ -184,6 +190,12 @@ static X509 *lookup(const signer_key *k, const vfy_seal_options *o)
         for (int i = 0; i < sk_X509_num(o->signers->certs); i++)
             if (key_matches(k, sk_X509_value(o->signers->certs, i)))
                 return sk_X509_value(o->signers->certs, i);
+    /* Barcode signers given with --trust are kept by the store as hints. */
+    for (size_t i = 0; o->trust != NULL && i < vfy_trust_hint_count(o->trust); i++) {
+        X509 *a = vfy_trust_hint_get(o->trust, i);
+        if (a != NULL && key_matches(k, a))
+            return a;
+    }
     for (size_t i = 0; o->trust != NULL && i < vfy_trust_anchor_count(o->trust); i++) {
         X509 *a = vfy_trust_anchor_get(o->trust, i);
         if (a != NULL && key_matches(k, a))
@@ -258,6 +270,69 @@ void seal_describe_signer(vfy_seal_result *r, X509 *cert, time_t signing_time, b
     s->valid_now = vfy_x509_valid_at(cert, now);
 }
 
+/* The seal's document type as the 1-2 letter code a documentTypeList holds, or NULL
+ * when this library cannot name it (docs/seals.md "Signer binding"). */
+static const char *seal_doc_code(const vfy_seal_result *r)
+{
+    if (r->kind == VFY_SEAL_KIND_VDSNC) {
+        if (strcmp(r->header.type, "icao.vacc") == 0)
+            return "NV";
+        if (strcmp(r->header.type, "icao.test") == 0)
+            return "NT";
+        return NULL;
+    }
+    if (r->kind == VFY_SEAL_KIND_VDS) {
+        if (r->header.feature_ref == 0x5D)
+            return "V"; /* ICAO visa (9303-7: document code V) */
+        if (r->header.feature_ref == 0xF9 || r->header.feature_ref == 0xF8)
+            return "ST"; /* BSI TR-03137 address stickers */
+    }
+    return NULL;
+}
+
+static vfy_status bind_country(const vfy_seal_result *r, X509 *cert, X509 *csca, vfy_detail *detail)
+{
+    const char *want = vfy_country_alpha2(r->header.country);
+    char sc[3] = "", cc[3] = "";
+    if (want == NULL)
+        return vfy_fail(detail, VFY_E_SEAL_COUNTRY, "issuing country",
+                        "the seal's issuing state \"%s\" is not a known ICAO code", r->header.country);
+    if (!vfy_x509_name_country(X509_get_subject_name(cert), sc) || strcmp(sc, want) != 0)
+        return vfy_fail(detail, VFY_E_SEAL_COUNTRY, "issuing country",
+                        "the seal was issued by %s (%s) but its signer certificate is from %s",
+                        r->header.country, want, sc[0] ? sc : "no country");
+    if (!vfy_x509_name_country(X509_get_subject_name(csca), cc) || strcmp(cc, want) != 0)
+        return vfy_fail(detail, VFY_E_SEAL_COUNTRY, "issuing country",
+                        "the seal was issued by %s (%s) but its signer's CSCA is from %s",
+                        r->header.country, want, cc[0] ? cc : "no country");
+    return VFY_OK;
+}
+
+static vfy_status bind_doc_type(vfy_seal_result *r, X509 *cert, vfy_detail *detail)
+{
+    seal_doc_types list;
+    VFY_TRY(seal_doc_types_read(cert, &list, detail));
+    if (!list.present) {
+        seal_choice(r, "signer-without-doc-type-list");
+        return VFY_OK;
+    }
+    const char *code = seal_doc_code(r);
+    if (code == NULL)
+        return vfy_fail(detail, VFY_E_SEAL_DOC_TYPE, "documentTypeList",
+                        "the signer may sign only listed document types and this seal's type "
+                        "cannot be matched to one of them");
+    if (!seal_doc_types_allow(&list, code)) {
+        char have[SEAL_DOC_TYPES_MAX * 3 + 1] = "";
+        for (size_t i = 0; i < list.count; i++)
+            snprintf(have + strlen(have), sizeof have - strlen(have), "%s%s", i ? "," : "",
+                     list.types[i]);
+        return vfy_fail(detail, VFY_E_SEAL_DOC_TYPE, "documentTypeList",
+                        "the seal is a document of type %s but its signer may sign only %s", code,
+                        have[0] ? have : "(none)");
+    }
+    return VFY_OK;
+}
+
 vfy_status seal_trust_signer(vfy_seal_result *r, const vfy_trust *trust, X509 *cert, time_t at,
                              vfy_detail *detail)
 {
@@ -266,14 +341,19 @@ vfy_status seal_trust_signer(vfy_seal_result *r, const vfy_trust *trust, X509 *c
                         "no trust store was given: the signature verifies but its signer cannot be trusted");
     vfy_chain_result c;
     VFY_TRY(vfy_trust_chain(trust, cert, at, &c));
-    r->signer.direct_anchor = c.direct_anchor;
-    r->signer.chained = c.chain == VFY_OK && !c.direct_anchor;
+    r->signer.direct_anchor = false;
+    r->signer.chained = c.chain == VFY_OK;
     if (c.chain != VFY_OK)
         return vfy_fail(detail, c.chain, "signer certificate", "%s", c.chain_reason);
     if (c.validity != VFY_OK)
         return vfy_fail(detail, c.validity, "signer certificate", "at the signature creation date: %s",
                         c.validity_reason);
-    if (c.crl == VFY_E_CERT_REVOKED || c.crl == VFY_E_CERT_EXPIRED)
+    /* Revoked is invalid; a stale newest CRL leaves the seal unverified; no CRL at all is
+     * accepted for seals (reported in the result's choices). */
+    if (c.crl == VFY_E_CERT_REVOKED || c.crl == VFY_E_CRL_STALE)
         return vfy_fail(detail, c.crl, "signer certificate", "%s", c.crl_reason);
-    return VFY_OK;
+    if (c.crl == VFY_E_CRL_MISSING)
+        seal_choice(r, "signer-csca-without-crl");
+    VFY_TRY(bind_country(r, cert, c.anchor, detail));
+    return bind_doc_type(r, cert, detail);
 }

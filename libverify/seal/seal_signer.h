@@ -17,8 +17,10 @@ VFY_NODISCARD vfy_status seal_find_signer(vfy_seal_result *r, const vfy_seal_opt
 void seal_describe_signer(vfy_seal_result *r, X509 *cert, time_t signing_time, bool has_signing_time,
                           time_t now);
 
-/* Chains cert to the trust store at time `at`: VFY_OK, VFY_E_NO_TRUST_ANCHOR,
- * VFY_E_CERT_CHAIN, VFY_E_KEY_USAGE, VFY_E_CERT_EXPIRED, VFY_E_CERT_REVOKED. */
+/* Chains cert to a CSCA of the trust store at time `at` and binds it to the seal:
+ * VFY_OK, VFY_E_NO_TRUST_ANCHOR, VFY_E_CERT_CHAIN, VFY_E_KEY_USAGE, VFY_E_NOT_A_CA,
+ * VFY_E_CRITICAL_EXTENSION, VFY_E_CERT_EXPIRED, VFY_E_CERT_REVOKED, VFY_E_CRL_STALE,
+ * VFY_E_SEAL_COUNTRY, VFY_E_SEAL_DOC_TYPE. */
 VFY_NODISCARD vfy_status seal_trust_signer(vfy_seal_result *r, const vfy_trust *trust, X509 *cert,
                                            time_t at, vfy_detail *detail);
 

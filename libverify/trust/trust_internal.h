@@ -6,8 +6,8 @@
  * signer, master-list signer) is verified in one step against an anchor of the store,
  * found by authority/subject key identifier or by issuer name, and its signature is
  * checked with OpenSSL (X509_verify), which also handles explicit EC domain parameters.
- * A certificate that is itself in the store is its own anchor (a barcode signer given
- * directly with --trust).
+ * Only CSCAs anchor: a signer certificate that is itself in the store (as a hint) is
+ * still chained to its CSCA and checked against that CSCA's CRLs.
  */
 #ifndef VFY_TRUST_INTERNAL_H
 #define VFY_TRUST_INTERNAL_H
@@ -18,13 +18,19 @@
 #include "verify/trust.h"
 
 typedef struct vfy_chain_result {
-    X509 *anchor;          /* borrowed from the store; NULL when no anchor was found */
-    bool direct_anchor;    /* the certificate itself is in the store */
-    vfy_status chain;      /* VFY_OK, VFY_E_NO_TRUST_ANCHOR, VFY_E_CERT_CHAIN, VFY_E_KEY_USAGE */
+    X509 *anchor;          /* borrowed from the store: the issuing CSCA; NULL when none */
+    bool direct_anchor;    /* always false: kept for callers; a certificate never anchors itself */
+    bool hinted;           /* the certificate itself is in the store as a hint */
+    vfy_status chain;      /* VFY_OK, VFY_E_NO_TRUST_ANCHOR, VFY_E_CERT_CHAIN, VFY_E_KEY_USAGE,
+                              VFY_E_NOT_A_CA, VFY_E_CRITICAL_EXTENSION */
     vfy_status validity;   /* VFY_OK or VFY_E_CERT_EXPIRED (certificate or anchor at `at`) */
-    vfy_status crl;        /* VFY_OK (a CRL of the anchor was checked), VFY_E_NOT_FOUND (no
-                              CRL for this anchor), VFY_E_CERT_REVOKED, VFY_E_CERT_EXPIRED
-                              (the CRL is out of date at `at`) */
+    vfy_status crl;        /* VFY_OK (the newest CRL is current and none revokes),
+                              VFY_E_CERT_REVOKED (any CRL of the CSCA revokes),
+                              VFY_E_CRL_STALE (the newest is past nextUpdate at `at`),
+                              VFY_E_CRL_MISSING (the CSCA has no CRL in the store) */
+    size_t crl_count;      /* CRLs of the CSCA that verify under it */
+    time_t crl_this_update; /* the newest such CRL's thisUpdate; 0 if none */
+    time_t crl_next_update; /* its nextUpdate; 0 if none or absent */
     char chain_reason[192];
     char validity_reason[192];
     char crl_reason[192];
@@ -44,6 +50,10 @@ VFY_NODISCARD vfy_status vfy_trust_add_x509(vfy_trust *trust, X509 *cert, const 
 
 /* The accepted anchors, borrowed: index < vfy_trust_anchor_count(). */
 X509 *vfy_trust_anchor_get(const vfy_trust *trust, size_t index);
+
+/* The hint certificates (non-CA certificates of the store), borrowed. */
+size_t vfy_trust_hint_count(const vfy_trust *trust);
+X509 *vfy_trust_hint_get(const vfy_trust *trust, size_t index);
 
 /* The anchor with this subject key identifier, borrowed, or NULL. */
 X509 *vfy_trust_find_by_skid(const vfy_trust *trust, const uint8_t *skid, size_t len);

@@ -5,6 +5,7 @@
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +20,9 @@ vfy_status vfy_trust_new(vfy_trust **out)
     if (t == NULL)
         return VFY_E_NO_MEMORY;
     t->anchors = sk_X509_new_null();
+    t->hints = sk_X509_new_null();
     t->crls = sk_X509_CRL_new_null();
-    if (t->anchors == NULL || t->crls == NULL) {
+    if (t->anchors == NULL || t->hints == NULL || t->crls == NULL) {
         vfy_trust_free(t);
         return VFY_E_NO_MEMORY;
     }
@@ -33,7 +35,15 @@ void vfy_trust_free(vfy_trust *t)
     if (t == NULL)
         return;
     sk_X509_pop_free(t->anchors, X509_free);
+    sk_X509_pop_free(t->hints, X509_free);
     sk_X509_CRL_pop_free(t->crls, X509_CRL_free);
+    for (size_t i = 0; i < t->list_count; i++) {
+        X509_free(t->lists[i].signer);
+        X509_free(t->lists[i].signer_csca);
+        sk_X509_pop_free(t->lists[i].certs, X509_free);
+        free(t->lists[i].der);
+    }
+    free(t->lists);
     free(t->entries);
     free(t);
 }
@@ -121,24 +131,48 @@ vfy_status vfy_trust_record(vfy_trust *t, vfy_trust_kind kind, bool accepted, co
     return VFY_OK;
 }
 
-vfy_status vfy_trust_add_anchor(vfy_trust *t, X509 *cert, vfy_trust_kind kind, const char *source)
+static bool in_stack(STACK_OF(X509) *sk, X509 *cert)
 {
-    for (int i = 0; i < sk_X509_num(t->anchors); i++)
-        if (X509_cmp(sk_X509_value(t->anchors, i), cert) == 0)
-            return vfy_trust_record(t, kind, true, source, cert, NULL,
-                                    "duplicate of a certificate already in the store");
-    if ((size_t)sk_X509_num(t->anchors) >= VFY_TRUST_MAX_ENTRIES)
+    for (int i = 0; i < sk_X509_num(sk); i++)
+        if (X509_cmp(sk_X509_value(sk, i), cert) == 0)
+            return true;
+    return false;
+}
+
+static vfy_status push_cert(STACK_OF(X509) *sk, X509 *cert)
+{
+    if ((size_t)sk_X509_num(sk) >= VFY_TRUST_MAX_ENTRIES)
         return VFY_E_LIMIT;
-    EVP_PKEY *key = X509_get0_pubkey(cert);
-    if (key == NULL)
-        return vfy_trust_record(t, kind, false, source, cert, NULL,
-                                "the certificate's public key cannot be decoded");
     if (!X509_up_ref(cert))
         return VFY_E_NO_MEMORY;
-    if (sk_X509_push(t->anchors, cert) <= 0) {
+    if (sk_X509_push(sk, cert) <= 0) {
         X509_free(cert);
         return VFY_E_NO_MEMORY;
     }
+    return VFY_OK;
+}
+
+vfy_status vfy_trust_add_anchor(vfy_trust *t, X509 *cert, vfy_trust_kind kind, const char *source)
+{
+    const char *not_csca = vfy_trust_not_csca(cert);
+    bool hint = not_csca != NULL;
+    if (hint && kind == VFY_TRUST_MASTER_LIST_CERT)
+        /* A master list carries CSCAs only; anything else in it is refused, not kept. */
+        return vfy_trust_record(t, kind, false, source, cert, NULL, not_csca);
+    if (in_stack(t->anchors, cert) || in_stack(t->hints, cert))
+        return vfy_trust_record(t, hint ? VFY_TRUST_HINT : kind, true, source, cert, NULL,
+                                "duplicate of a certificate already in the store");
+    EVP_PKEY *key = X509_get0_pubkey(cert);
+    ERR_clear_error();
+    if (key == NULL)
+        return vfy_trust_record(t, kind, false, source, cert, NULL,
+                                "the certificate's public key cannot be decoded");
+    if (hint) {
+        VFY_TRY(push_cert(t->hints, cert));
+        return vfy_trust_record(t, VFY_TRUST_HINT, true, source, cert, NULL,
+                                "a hint for finding signers, not an anchor: it must chain to a CSCA");
+    }
+    VFY_TRY(push_cert(t->anchors, cert));
     return vfy_trust_record(t, kind, true, source, cert, NULL, NULL);
 }
 
@@ -153,13 +187,29 @@ static vfy_status add_crl(vfy_trust *t, X509_CRL *crl, const char *source)
 {
     if ((size_t)sk_X509_CRL_num(t->crls) >= VFY_TRUST_MAX_ENTRIES)
         return VFY_E_LIMIT;
+    /* A CRL that names a CSCA of the store but verifies under none of its keys is
+     * refused: it would say nothing about that CSCA's certificates. One whose issuer
+     * is not (yet) in the store is kept; it only counts once it verifies. */
+    bool named = false, verifies = false;
+    for (int i = 0; i < sk_X509_num(t->anchors) && !verifies; i++) {
+        X509 *a = sk_X509_value(t->anchors, i);
+        if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(a)) != 0)
+            continue;
+        named = true;
+        verifies = vfy_trust_crl_of(crl, a);
+    }
+    if (named && !verifies)
+        return vfy_trust_record(t, VFY_TRUST_CRL, false, source, NULL, crl,
+                                "the CRL's signature does not verify under the CSCA it names");
     if (!X509_CRL_up_ref(crl))
         return VFY_E_NO_MEMORY;
     if (sk_X509_CRL_push(t->crls, crl) <= 0) {
         X509_CRL_free(crl);
         return VFY_E_NO_MEMORY;
     }
-    return vfy_trust_record(t, VFY_TRUST_CRL, true, source, NULL, crl, NULL);
+    VFY_TRY(vfy_trust_record(t, VFY_TRUST_CRL, true, source, NULL, crl,
+                             named ? NULL : "no CSCA of this issuer in the store (yet)"));
+    return vfy_trust_recheck_lists(t);
 }
 
 static bool is_pem(const uint8_t *data, size_t len)
@@ -403,4 +453,101 @@ X509 *vfy_trust_anchor_get(const vfy_trust *t, size_t index)
     if (t == NULL || index >= (size_t)sk_X509_num(t->anchors))
         return NULL;
     return sk_X509_value(t->anchors, (int)index);
+}
+
+/* One accepted item's DER, for the digest: certificates and CRLs are encoded here
+ * (owned), lists are the bytes kept when they were loaded (borrowed). */
+typedef struct der_item {
+    unsigned char *der;
+    size_t len;
+    bool owned;
+} der_item;
+
+static int by_der(const void *a, const void *b)
+{
+    const der_item *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->der, y->der, n);
+    return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static bool add_item(der_item *it, int len)
+{
+    it->owned = true;
+    it->len = len > 0 ? (size_t)len : 0;
+    return len > 0;
+}
+
+vfy_status vfy_trust_digest(const vfy_trust *t, uint8_t out[32])
+{
+    if (t == NULL || out == NULL)
+        return VFY_E_INVALID_ARGUMENT;
+    size_t cap = (size_t)sk_X509_num(t->anchors) + (size_t)sk_X509_num(t->hints) +
+                 (size_t)sk_X509_CRL_num(t->crls) + t->list_count;
+    der_item *items = calloc(cap ? cap : 1, sizeof *items);
+    if (items == NULL)
+        return VFY_E_NO_MEMORY;
+    size_t n = 0;
+    bool ok = true;
+    for (int i = 0; ok && i < sk_X509_num(t->anchors); i++, n++)
+        ok = add_item(&items[n], i2d_X509(sk_X509_value(t->anchors, i), &items[n].der));
+    for (int i = 0; ok && i < sk_X509_num(t->hints); i++, n++)
+        ok = add_item(&items[n], i2d_X509(sk_X509_value(t->hints, i), &items[n].der));
+    for (int i = 0; ok && i < sk_X509_CRL_num(t->crls); i++, n++)
+        ok = add_item(&items[n], i2d_X509_CRL(sk_X509_CRL_value(t->crls, i), &items[n].der));
+    for (size_t i = 0; ok && i < t->list_count; i++)
+        if (!t->lists[i].withdrawn) {
+            items[n].der = t->lists[i].der;
+            items[n++].len = t->lists[i].der_len;
+        }
+    EVP_MD_CTX *ctx = ok ? EVP_MD_CTX_new() : NULL;
+    if (ctx == NULL) {
+        ok = false;
+    } else {
+        qsort(items, n, sizeof *items, by_der);
+        ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+        for (size_t i = 0; ok && i < n; i++)
+            ok = EVP_DigestUpdate(ctx, items[i].der, items[i].len) == 1;
+        ok = ok && EVP_DigestFinal_ex(ctx, out, NULL) == 1;
+        EVP_MD_CTX_free(ctx);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (items[i].owned)
+            OPENSSL_free(items[i].der);
+    free(items);
+    ERR_clear_error();
+    return ok ? VFY_OK : VFY_E_NO_MEMORY;
+}
+
+static void newer(time_t *best, const ASN1_TIME *a)
+{
+    time_t v = asn1_to_time(a);
+    if (v > *best)
+        *best = v;
+}
+
+time_t vfy_trust_built_at(const vfy_trust *t)
+{
+    time_t best = 0;
+    if (t == NULL)
+        return 0;
+    for (int i = 0; i < sk_X509_num(t->anchors); i++)
+        newer(&best, X509_get0_notBefore(sk_X509_value(t->anchors, i)));
+    for (int i = 0; i < sk_X509_num(t->hints); i++)
+        newer(&best, X509_get0_notBefore(sk_X509_value(t->hints, i)));
+    for (int i = 0; i < sk_X509_CRL_num(t->crls); i++)
+        newer(&best, X509_CRL_get0_lastUpdate(sk_X509_CRL_value(t->crls, i)));
+    return best;
+}
+
+size_t vfy_trust_hint_count(const vfy_trust *t)
+{
+    return t != NULL ? (size_t)sk_X509_num(t->hints) : 0;
+}
+
+X509 *vfy_trust_hint_get(const vfy_trust *t, size_t index)
+{
+    if (t == NULL || index >= (size_t)sk_X509_num(t->hints))
+        return NULL;
+    return sk_X509_value(t->hints, (int)index);
 }

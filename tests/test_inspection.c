@@ -4,6 +4,7 @@
  * on saved files (offline), each asserting the outcome, the check and its status code.
  * The rules under test are docs/verdict.md's. */
 #include <criterion/criterion.h>
+#include <openssl/cms.h>
 #include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -635,4 +636,266 @@ Test(inspection, kiosk_refuses_a_clone_and_names_the_checks, .timeout = 60)
     free(out);
     remove_tree(a);
     remove_tree(b);
+}
+
+/* ---- forged security objects (CMS made with OpenSSL, as a forger holding one DS key would) */
+
+typedef enum sod_forgery {
+    SOD_TWO_SIGNERS,        /* a second SignerInfo beside the genuine one */
+    SOD_TWO_DIGESTS,        /* two messageDigest attributes, one of them for other content */
+    SOD_UNTRUSTED_SIGNER,   /* the signer identifier names a certificate the forger made */
+    SOD_FOREIGN_DS,         /* a DS of another state, under that state's (trusted) CSCA */
+    SOD_RESIGNED,           /* no forgery: the attributes signed again by the genuine DS,
+                             * the control showing that resign_attributes() is sound */
+} sod_forgery;
+
+/* The LDSSecurityObject of DIR/EF_SOD.bin (the eContent, unchanged). */
+static BIO *security_object_of(const char *dir)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/EF_SOD.bin", dir);
+    size_t n;
+    uint8_t *sod = read_file_or_fail(path, &n);
+    /* EF.SOD is [APPLICATION 23] around the ContentInfo: skip its tag and length. */
+    const unsigned char *p = sod;
+    long len;
+    int tag, cls;
+    cr_assert_eq(ASN1_get_object(&p, &len, &tag, &cls, (long)n) & 0x80, 0);
+    CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, len);
+    cr_assert_not_null(cms);
+    ASN1_OCTET_STRING **content = CMS_get0_content(cms);
+    cr_assert(content != NULL && *content != NULL);
+    BIO *b = BIO_new(BIO_s_mem());
+    cr_assert_eq(BIO_write(b, ASN1_STRING_get0_data(*content), ASN1_STRING_length(*content)),
+                 ASN1_STRING_length(*content));
+    CMS_ContentInfo_free(cms);
+    free(sod);
+    return b;
+}
+
+typedef struct der_item {
+    unsigned char *p;
+    int n;
+} der_item;
+
+/* DER SET OF order: by encoding, compared as octet strings (X.690 11.6). */
+static int der_order(const void *a, const void *b)
+{
+    const der_item *x = a, *y = b;
+    int c = memcmp(x->p, y->p, (size_t)(x->n < y->n ? x->n : y->n));
+    return c != 0 ? c : x->n - y->n;
+}
+
+/* Signs the signer's signed attributes again (the DER SET OF, sorted) with `key`. */
+static void resign_attributes(CMS_SignerInfo *si, EVP_PKEY *key)
+{
+    int n = CMS_signed_get_attr_count(si), total = 0;
+    cr_assert(n > 0 && n <= 8);
+    der_item item[8];
+    for (int i = 0; i < n; i++) {
+        item[i].p = NULL;
+        item[i].n = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &item[i].p);
+        cr_assert_gt(item[i].n, 0);
+        total += item[i].n;
+    }
+    qsort(item, (size_t)n, sizeof item[0], der_order);
+    unsigned char *set = malloc((size_t)ASN1_object_size(1, total, V_ASN1_SET)), *p = set;
+    cr_assert_not_null(set);
+    ASN1_put_object(&p, 1, total, V_ASN1_SET, V_ASN1_UNIVERSAL);
+    for (int i = 0; i < n; i++) {
+        memcpy(p, item[i].p, (size_t)item[i].n);
+        p += item[i].n;
+        OPENSSL_free(item[i].p);
+    }
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    size_t sl = 0, len = (size_t)(p - set);
+    cr_assert_eq(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key), 1);
+    cr_assert_eq(EVP_DigestSign(md, NULL, &sl, set, len), 1);
+    unsigned char *sig = malloc(sl);
+    cr_assert_not_null(sig);
+    cr_assert_eq(EVP_DigestSign(md, sig, &sl, set, len), 1);
+    cr_assert_eq(ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), sig, (int)sl), 1);
+    free(sig);
+    free(set);
+    EVP_MD_CTX_free(md);
+}
+
+/* DIR/EF_SOD.bin replaced by the forgery; `extra_csca` receives the foreign CSCA when one
+ * is made (the caller trusts it: the attack is a DS of a trusted state). */
+static void forge_sod(const char *dir, sod_forgery how, X509 **extra_csca, EVP_PKEY **extra_csca_key)
+{
+    X509 *ds = load_pem(dir, "ds.pem", false);
+    EVP_PKEY *ds_key = load_pem(dir, "ds_private.pem", true);
+    X509 *csca = load_pem(dir, "csca.pem", false);
+    X509 *signer = ds, *forged = NULL;
+    EVP_PKEY *signer_key = ds_key, *forged_key = NULL;
+    if (how == SOD_UNTRUSTED_SIGNER || how == SOD_FOREIGN_DS || how == SOD_TWO_SIGNERS) {
+        forged_key = pki_key("ec:prime256v1");
+        X509 *issuer = csca;
+        EVP_PKEY *issuer_key = forged_key; /* the forger signs in the CSCA's name */
+        if (how == SOD_FOREIGN_DS) {
+            *extra_csca_key = pki_key("ec:prime256v1");
+            *extra_csca = pki_cert(&(pki_cert_spec){ .cn = "CSCA Germany test", .country = "DE",
+                                                     .key = *extra_csca_key, .not_before_days = -30,
+                                                     .not_after_days = 3650, .ca = true,
+                                                     .usage = PKI_KU_CERT_SIGN, .serial = 77 });
+            issuer = *extra_csca;
+            issuer_key = *extra_csca_key;
+        }
+        forged = pki_cert(&(pki_cert_spec){ .cn = "Document Signer", .country = how == SOD_FOREIGN_DS ? "DE" : "UT",
+                                            .key = forged_key, .issuer = issuer, .issuer_key = issuer_key,
+                                            .not_before_days = -10, .not_after_days = 365,
+                                            .usage = PKI_KU_SIGN, .serial = 4242 });
+        if (how != SOD_TWO_SIGNERS) {
+            signer = forged;
+            signer_key = forged_key;
+        }
+    }
+    BIO *content = security_object_of(dir);
+    CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL, CMS_PARTIAL | CMS_BINARY);
+    cr_assert_not_null(cms);
+    ASN1_OBJECT *type = OBJ_txt2obj("2.23.136.1.1.1", 1);
+    cr_assert_eq(CMS_set1_eContentType(cms, type), 1);
+    ASN1_OBJECT_free(type);
+    unsigned flags = CMS_PARTIAL | CMS_BINARY | CMS_NOSMIMECAP;
+    CMS_SignerInfo *si = CMS_add1_signer(cms, signer, signer_key, EVP_sha256(), flags);
+    cr_assert_not_null(si);
+    if (how == SOD_TWO_SIGNERS)
+        cr_assert_not_null(CMS_add1_signer(cms, forged, forged_key, EVP_sha256(), flags));
+    if (how == SOD_UNTRUSTED_SIGNER)
+        cr_assert_eq(CMS_add1_cert(cms, ds), 1); /* the genuine DS rides along, unused */
+    cr_assert_eq(CMS_final(cms, content, NULL, CMS_BINARY), 1);
+    if (how == SOD_RESIGNED)
+        resign_attributes(si, ds_key);
+    if (how == SOD_TWO_DIGESTS) {
+        /* OpenSSL will not make this itself: add a second messageDigest (for other
+         * content) after signing, then sign the attribute set again with the DS key, so
+         * that only the duplicate can give the forgery away. */
+        uint8_t other[32];
+        memset(other, 0x5a, sizeof other);
+        cr_assert_eq(CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING,
+                                                 other, sizeof other), 1);
+        resign_attributes(si, ds_key);
+        int first = CMS_signed_get_attr_by_NID(si, NID_pkcs9_messageDigest, -1);
+        cr_assert_geq(CMS_signed_get_attr_by_NID(si, NID_pkcs9_messageDigest, first), 0);
+    }
+    unsigned char *der = NULL;
+    int n = i2d_CMS_ContentInfo(cms, &der);
+    cr_assert_gt(n, 0);
+    /* [APPLICATION 23] around it, as EF.SOD holds it. */
+    int total = ASN1_object_size(1, n, 23);
+    unsigned char *file = malloc((size_t)total), *p = file;
+    cr_assert_not_null(file);
+    ASN1_put_object(&p, 1, n, 23, V_ASN1_APPLICATION);
+    memcpy(p, der, (size_t)n);
+    char path[300];
+    snprintf(path, sizeof path, "%s/EF_SOD.bin", dir);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(file, 1, (size_t)total, f), (size_t)total);
+    cr_assert_eq(fclose(f), 0);
+    free(file);
+    OPENSSL_free(der);
+    CMS_ContentInfo_free(cms);
+    BIO_free(content);
+    X509_free(forged);
+    EVP_PKEY_free(forged_key);
+    X509_free(csca);
+    EVP_PKEY_free(ds_key);
+    X509_free(ds);
+}
+
+/* The forgery inspected live (simulated chip) and offline, with fresh CRLs for every CSCA
+ * trusted, so that only the forgery can make it fail. */
+static void expect_forgery_refused(sod_forgery how, const char *check, vfy_status code,
+                                   vfy_inspection_outcome want)
+{
+    char dir[64];
+    specimen(dir, sizeof dir, NULL);
+    specimen_crl(dir, false, 30);
+    X509 *foreign = NULL;
+    EVP_PKEY *foreign_key = NULL;
+    forge_sod(dir, how, &foreign, &foreign_key);
+    vfy_trust *t = trust_of(dir, true);
+    if (foreign != NULL) {
+        int n;
+        unsigned char *der = pki_der(foreign, &n);
+        cr_assert_eq(vfy_trust_add_memory(t, der, (size_t)n, "foreign csca", NULL), VFY_OK);
+        OPENSSL_free(der);
+        X509_CRL *crl = pki_crl(foreign, foreign_key, NULL, 30);
+        der = pki_crl_der(crl, &n);
+        cr_assert_eq(vfy_trust_add_memory(t, der, (size_t)n, "foreign crl", NULL), VFY_OK);
+        OPENSSL_free(der);
+        X509_CRL_free(crl);
+    }
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = t;
+    vfy_inspection *live = inspect_dir_live(dir, "", utopia_mrz, &o);
+    expect_check(live, check, VFY_OUTCOME_FAILED, code);
+    expect_outcome(live, want, VFY_GATE_REJECT, want == VFY_INSPECTION_INVALID ? 1 : 4);
+    vfy_inspection_free(live);
+    vfy_inspection *offline = inspect_dir_offline(dir, &o);
+    expect_check(offline, check, VFY_OUTCOME_FAILED, code);
+    expect_outcome(offline, want, VFY_GATE_REJECT, want == VFY_INSPECTION_INVALID ? 1 : 4);
+    vfy_inspection_free(offline);
+    vfy_trust_free(t);
+    X509_free(foreign);
+    EVP_PKEY_free(foreign_key);
+    remove_tree(dir);
+}
+
+Test(inspection, sod_with_two_signer_infos_is_invalid, .timeout = 60)
+{
+    expect_forgery_refused(SOD_TWO_SIGNERS, "pa.sod_signature", VFY_E_SIGNATURE, VFY_INSPECTION_INVALID);
+}
+
+Test(inspection, sod_with_two_message_digests_is_invalid, .timeout = 60)
+{
+    expect_forgery_refused(SOD_TWO_DIGESTS, "pa.sod_signature", VFY_E_SIGNATURE, VFY_INSPECTION_INVALID);
+}
+
+Test(inspection, signer_identifier_naming_a_forged_certificate_is_invalid, .timeout = 60)
+{
+    expect_forgery_refused(SOD_UNTRUSTED_SIGNER, "pa.ds_chain", VFY_E_CERT_CHAIN, VFY_INSPECTION_INVALID);
+}
+
+Test(inspection, document_signer_of_another_trusted_state_is_invalid, .timeout = 60)
+{
+    expect_forgery_refused(SOD_FOREIGN_DS, "pa.issuer_country", VFY_E_MISMATCH, VFY_INSPECTION_INVALID);
+}
+
+Test(inspection, security_object_signed_again_by_its_own_ds_stays_genuine, .timeout = 60)
+{
+    char dir[64];
+    specimen(dir, sizeof dir, NULL);
+    specimen_crl(dir, false, 30);
+    forge_sod(dir, SOD_RESIGNED, NULL, NULL);
+    vfy_trust *t = trust_of(dir, true);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = t;
+    vfy_inspection *r = inspect_dir_live(dir, "", utopia_mrz, &o);
+    expect_check(r, "pa.sod_signature", VFY_OUTCOME_OK, VFY_OK);
+    expect_outcome(r, VFY_INSPECTION_GENUINE, VFY_GATE_ACCEPT, 0);
+    vfy_inspection_free(r);
+    vfy_trust_free(t);
+    remove_tree(dir);
+}
+
+Test(inspection, kiosk_refuses_a_forged_security_object_and_names_the_check, .timeout = 60)
+{
+    char dir[64], cmd[1024];
+    specimen(dir, sizeof dir, NULL);
+    specimen_crl(dir, false, 30);
+    forge_sod(dir, SOD_TWO_SIGNERS, NULL, NULL);
+    snprintf(cmd, sizeof cmd,
+             "%s kiosk --reader 'sim:%s' --mrz '%s' --trust %s/csca.pem --trust %s/csca.crl "
+             "--count 1 --wait 10",
+             vfy_bin(), dir, utopia_mrz, dir, dir);
+    char *out;
+    cr_assert_eq(run_capture(cmd, &out), 1, "%s", out);
+    cr_assert_not_null(strstr(out, "document 1: invalid, gate reject"), "%s", out);
+    cr_assert_not_null(strstr(out, "failed pa.sod_signature"), "%s", out);
+    cr_assert_not_null(strstr(out, "VFY_E_SIGNATURE"), "%s", out);
+    free(out);
+    remove_tree(dir);
 }

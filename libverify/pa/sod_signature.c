@@ -244,7 +244,9 @@ static vfy_status check_signed_attributes(const sd_ctx *sd, CMS_SignerInfo *si, 
     ASN1_OCTET_STRING *md = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_messageDigest), -3,
                                                         V_ASN1_OCTET_STRING);
     if (md == NULL)
-        return vfy_fail(detail, VFY_E_SIGNATURE, sd->field, "the signer has no message-digest attribute");
+        return vfy_fail(detail, VFY_E_SIGNATURE, sd->field,
+                        "the signer must carry exactly one message-digest attribute with one value "
+                        "(it has none, several, or one with several values)");
     ASN1_OCTET_STRING **content = CMS_get0_content(sd->cms);
     if (content == NULL || *content == NULL)
         return vfy_fail(detail, VFY_E_SIGNATURE, sd->field, "%s has no signed content", sd->file);

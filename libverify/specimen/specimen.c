@@ -648,6 +648,10 @@ vfy_status vfy_specimen_write(const char *dir, const vfy_specimen_options *optio
     /* The CSCA's key, so that tests can issue CRLs (and revoke the DS) for a specimen. */
     if (st == VFY_OK)
         st = specimen_write_pem(dir, "csca_private.pem", NULL, s.csca_key, detail);
+    /* The DS's key, so that tests can sign altered security objects as a forger holding
+     * one state's DS key would. */
+    if (st == VFY_OK)
+        st = specimen_write_pem(dir, "ds_private.pem", NULL, s.ds_key, detail);
     if (st == VFY_OK && s.aa_key != NULL)
         st = specimen_write_pem(dir, "aa_private.pem", NULL, s.aa_key, detail);
     if (st == VFY_OK && s.ca_key != NULL)

@@ -190,3 +190,19 @@ void cli_free_mrz(vfy_mrz *mrz)
         sodium_memzero(mrz, sizeof *mrz);
     free(mrz);
 }
+
+/* A date YYYY-MM-DD, taken at noon UTC (so that no time zone moves it a day). */
+bool cli_parse_date(const char *s, time_t *out)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    int used = 0;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &used) != 3 ||
+        used != 10)
+        return false;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_hour = 12;
+    *out = timegm(&tm);
+    return *out != (time_t)-1;
+}

@@ -20,4 +20,10 @@
 
 #define VFY_NODISCARD __attribute__((warn_unused_result))
 
+/* JSON serializers' flag: indented, one key a line; otherwise one line (JSON Lines). */
+#define VFY_JSON_PRETTY 1u
+
+/* Frees what the library allocated for the caller (JSON text ...). */
+VFY_API void vfy_free(void *p);
+
 #endif

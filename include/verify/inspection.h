@@ -231,8 +231,6 @@ VFY_API vfy_gate vfy_gate_default(const vfy_inspection *inspection);
 
 /* ---- JSON --------------------------------------------------------------------- */
 
-#define VFY_JSON_PRETTY 1u   /* indented, one key a line; otherwise one line (JSON Lines) */
-
 /*
  * The inspection as JSON, schema "libverify.inspection/1" (docs/schema/
  * inspection.schema.json): schema, library_version, time, time_source, live, verdict
@@ -241,9 +239,6 @@ VFY_API vfy_gate vfy_gate_default(const vfy_inspection *inspection);
  * face_match. NUL-terminated; release with vfy_free(). NULL when out of memory.
  */
 VFY_API char *vfy_inspection_to_json(const vfy_inspection *inspection, unsigned flags);
-
-/* Frees what the library allocated for the caller (JSON text ...). */
-VFY_API void vfy_free(void *p);
 
 /* "genuine", "data_authentic", "invalid", "unverified". */
 VFY_API const char *vfy_inspection_outcome_name(vfy_inspection_outcome outcome);

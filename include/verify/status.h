@@ -90,6 +90,8 @@
     X(VFY_E_NOT_A_CA,            522, "the issuing certificate is not a CA (basicConstraints CA:TRUE) allowed to sign certificates") \
     X(VFY_E_CRITICAL_EXTENSION,  523, "a certificate carries a critical extension that is not understood") \
     X(VFY_E_CLOCK,               524, "the clock is earlier than data the trust store already holds") \
+    X(VFY_E_LDIF,                525, "an LDIF download is malformed or outside the PKD layout") \
+    X(VFY_E_IMPORT_REJECTED,     526, "the trust-store import was refused: an entry did not verify") \
     /* visible digital seals and barcodes: 600-699 */ \
     X(VFY_E_SEAL_FORMAT,         600, "the seal is malformed") \
     X(VFY_E_SEAL_VERSION,        601, "the seal version is not supported") \

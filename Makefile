@@ -11,7 +11,7 @@ CC           ?= gcc
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 20
 
-PKGS := openssl libsodium zlib jansson libnfc libpcsclite ldap
+PKGS := openssl libsodium zlib jansson libnfc libpcsclite ldap sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null) $(shell pkg-config --libs libeac 2>/dev/null)

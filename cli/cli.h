@@ -126,6 +126,35 @@ void cli_read_inputs_free(struct read_inputs *in);
  * prints a line. Returns an exit code. */
 int cli_save_photo(const char *path, const vfy_document *doc, json_t *out);
 
+/* --audit LOG --audit-key KEY [--audit-lookup-key FILE] [--kiosk-id ID] on read, verify
+ * and kiosk (cli/cmd_audit.c): each inspection is appended to the log before it is
+ * reported, and a failed append is an error (the inspection is then not reported). */
+enum { CLI_OPT_AUDIT = 0x1000, CLI_OPT_AUDIT_KEY, CLI_OPT_AUDIT_LOOKUP, CLI_OPT_KIOSK_ID };
+#define CLI_AUDIT_LONGOPTS \
+    { "audit", required_argument, NULL, CLI_OPT_AUDIT }, \
+    { "audit-key", required_argument, NULL, CLI_OPT_AUDIT_KEY }, \
+    { "audit-lookup-key", required_argument, NULL, CLI_OPT_AUDIT_LOOKUP }, \
+    { "kiosk-id", required_argument, NULL, CLI_OPT_KIOSK_ID }
+#define CLI_AUDIT_HELP \
+    "  --audit LOG          record the inspection in the audit log LOG (created when missing)\n" \
+    "  --audit-key KEY      the kiosk's signing key ('vfy audit keygen')\n" \
+    "  --audit-lookup-key F the lookup key that hashes document number and birth date\n" \
+    "  --kiosk-id ID        the kiosk's name in the records (default: the host name)\n"
+struct cli_audit {
+    const char *log, *key, *lookup, *kiosk_id;
+    vfy_audit_key *signing;
+    vfy_audit_lookup_key *lookup_key;
+    vfy_audit_log *open;
+};
+/* True when `opt` was one of the audit options (then stored). */
+bool cli_audit_option(int opt, const char *arg, struct cli_audit *a);
+/* Loads the keys and opens the log when --audit was given; returns an exit code. */
+int cli_audit_open(const char *cmd, struct cli_audit *a, const char *reader);
+/* Appends the inspection (nothing without --audit); returns an exit code. */
+int cli_audit_record(const char *cmd, struct cli_audit *a, const vfy_inspection *r);
+/* Checkpoints, closes and frees; returns an exit code. */
+int cli_audit_close(const char *cmd, struct cli_audit *a);
+
 /* One function per command, each in cli/cmd_NAME.c. */
 int cmd_version(int argc, char **argv);
 int cmd_mrz(int argc, char **argv);
@@ -139,5 +168,6 @@ int cmd_seal(int argc, char **argv);
 int cmd_read(int argc, char **argv);
 int cmd_readers(int argc, char **argv);
 int cmd_kiosk(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

@@ -14,6 +14,7 @@ static void kiosk_usage(FILE *f)
     fprintf(f,
             "usage: vfy kiosk --reader CONN (--mrz LINES | --can CAN) [--trust PATH]...\n"
             "                 [--count N] [--wait SECONDS] [--crl-policy warn|fail] [--json]\n"
+            "                 [--audit LOG --audit-key KEY [--audit-lookup-key FILE] [--kiosk-id ID]]\n"
             "\n"
             "Serves travellers one after another on one reader: waits for a document, opens\n"
             "its chip (PACE or BAC), reads every file, verifies it when --trust is given,\n"
@@ -32,6 +33,7 @@ static void kiosk_usage(FILE *f)
             "  --crl-policy P  when revocation cannot be confirmed: warn (default; the gate\n"
             "                  refers) or fail (the document is unverified)\n"
             "  --json          one JSON object per document, one per line\n"
+            CLI_AUDIT_HELP
             "\n"
             "exit codes:\n"
             "  0  the loop ended after --count documents, each genuine or data_authentic\n"
@@ -39,7 +41,8 @@ static void kiosk_usage(FILE *f)
             "  1  at least one document was invalid (its failing checks are printed)\n"
             "  2  usage error\n"
             "  3  the reader failed, or no document came within --wait\n"
-            "  4  the trust store could not be loaded, or a document was unverified\n");
+            "  4  the trust store could not be loaded, or a document was unverified, or an\n"
+            "     inspection could not be recorded in the audit log (the kiosk stops)\n");
 }
 
 struct kiosk {
@@ -50,6 +53,8 @@ struct kiosk {
     vfy_trust *trust;
     vfy_crl_policy crl_policy;
     bool json;
+    struct cli_audit audit;
+    bool audit_failed;
 };
 
 static void print_failure(const struct kiosk *k, long n, const char *stage, vfy_status s,
@@ -86,6 +91,12 @@ static int serve(struct kiosk *k, long n)
         vfy_session_stats(k->session, &stats);
         print_failure(k, n, "read", s, &d, &stats);
         return VFY_EXIT_OK;
+    }
+    if (cli_audit_record("kiosk", &k->audit, r) != VFY_EXIT_OK) {
+        /* Not recorded, not reported: the kiosk stops (see cmd_kiosk). */
+        k->audit_failed = true;
+        vfy_inspection_free(r);
+        return VFY_EXIT_CONFIG;
     }
     vfy_access_info access;
     vfy_read_stats stats;
@@ -158,6 +169,7 @@ int cmd_kiosk(int argc, char **argv)
         { "count", required_argument, NULL, 'n' },  { "wait", required_argument, NULL, 'w' },
         { "json", no_argument, NULL, 'j' },         { "help", no_argument, NULL, 'h' },
         { "crl-policy", required_argument, NULL, 'P' },
+        CLI_AUDIT_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
     struct kiosk k = { 0 };
@@ -200,7 +212,11 @@ int cmd_kiosk(int argc, char **argv)
                 return VFY_EXIT_USAGE;
             break;
         case 'h': kiosk_usage(stdout); return VFY_EXIT_OK;
-        default: kiosk_usage(stderr); return VFY_EXIT_USAGE;
+        default:
+            if (cli_audit_option(c, optarg, &k.audit))
+                break;
+            kiosk_usage(stderr);
+            return VFY_EXIT_USAGE;
         }
     }
     if (reader == NULL || optind != argc) {
@@ -214,12 +230,18 @@ int cmd_kiosk(int argc, char **argv)
         vfy_access_key_wipe(&k.key);
         return VFY_EXIT_CONFIG;
     }
+    if ((rc = cli_audit_open("kiosk", &k.audit, reader)) != VFY_EXIT_OK) {
+        vfy_trust_free(k.trust);
+        vfy_access_key_wipe(&k.key);
+        return rc;
+    }
     vfy_detail d = { 0 };
     vfy_status s = vfy_session_open_reader(reader, &k.session, &d);
     if (s != VFY_OK) {
         cli_report("kiosk", s, &d);
         vfy_trust_free(k.trust);
         vfy_access_key_wipe(&k.key);
+        cli_audit_close("kiosk", &k.audit);
         return cli_exit_for_status(s);
     }
     /* Without --wait, wait in slices of an hour: the loop never gives up. */
@@ -235,6 +257,10 @@ int cmd_kiosk(int argc, char **argv)
         if (s == VFY_OK) {
             rc = worse(rc, serve(&k, n));
             fflush(stdout);
+            if (k.audit_failed) {
+                rc = VFY_EXIT_CONFIG;   /* no traveller is served without a record */
+                break;
+            }
             if (count != 0 && n == count)
                 break;   /* the last traveller may keep the document on the reader */
             while ((s = vfy_session_wait_removal(k.session, slice_ms, &d)) == VFY_E_TIMEOUT &&
@@ -250,5 +276,6 @@ int cmd_kiosk(int argc, char **argv)
     vfy_session_close(k.session);
     vfy_trust_free(k.trust);
     vfy_access_key_wipe(&k.key);
-    return rc;
+    int closed = cli_audit_close("kiosk", &k.audit);
+    return rc == VFY_EXIT_OK ? closed : rc;
 }

@@ -17,6 +17,7 @@ static void read_usage(FILE *f)
             "                [--trust PATH... [--crl-policy warn|fail]] [--photo FILE]\n"
             "                [--seal FILE [--seal-hex]]\n"
             "                [--case CASE.json --rules FILE... (--rules-trust KEYS.json | --test-mode)]\n"
+            "                [--audit LOG --audit-key KEY [--audit-lookup-key FILE] [--kiosk-id ID]]\n"
             "\n"
             "Opens the chip (PACE when EF.CardAccess offers it, else BAC), reads EF.COM, EF.SOD\n"
             "and every data group the chip lets it read, and prints DG1's MRZ, the access\n"
@@ -47,6 +48,7 @@ static void read_usage(FILE *f)
             "  --rules-trust KEYS   the trusted rule-set publishers (production mode)\n"
             "  --test-mode          accept unsigned, draft or hypothetical rule sets (said in the\n"
             "                       decision)\n"
+            CLI_AUDIT_HELP
             "  -h, --help           show this help\n"
             "\n"
             "simulated reader:\n");
@@ -207,6 +209,7 @@ int cmd_read(int argc, char **argv)
         { "test-mode", no_argument, NULL, 'T' },
         { "crl-policy", required_argument, NULL, 'L' },
         { "help", no_argument, NULL, 'h' },
+        CLI_AUDIT_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
     const char *reader = NULL, *doc_no = NULL, *dob = NULL, *expiry = NULL, *can = NULL,
@@ -220,6 +223,7 @@ int cmd_read(int argc, char **argv)
     char *trust_paths[READ_MAX_PATHS];
     const char *rules[READ_MAX_PATHS];
     struct read_checks checks = { .trust_paths = trust_paths, .rules = rules };
+    struct cli_audit audit = { 0 };
     optind = 1;
     int ch;
     /* "+" stops at the first non-option, so that --mrz takes the lines that follow it */
@@ -270,7 +274,11 @@ int cmd_read(int argc, char **argv)
                 return VFY_EXIT_USAGE;
             break;
         case 'h': read_usage(stdout); return VFY_EXIT_OK;
-        default: read_usage(stderr); return VFY_EXIT_USAGE;
+        default:
+            if (cli_audit_option(ch, optarg, &audit))
+                break;
+            read_usage(stderr);
+            return VFY_EXIT_USAGE;
         }
     }
     int keys = (mrz_count > 0) + (doc_no != NULL || dob != NULL || expiry != NULL) + (can != NULL);
@@ -289,6 +297,8 @@ int cmd_read(int argc, char **argv)
      * seal or case that cannot be used is reported before any reader is touched. */
     struct read_inputs in;
     int rc = cli_read_prepare(&checks, &in);
+    if (rc == VFY_EXIT_OK)
+        rc = cli_audit_open("read", &audit, reader);
     if (rc != VFY_EXIT_OK) {
         cli_read_inputs_free(&in);
         return rc;
@@ -303,6 +313,7 @@ int cmd_read(int argc, char **argv)
         mrz = malloc(sizeof *mrz);
         if (mrz == NULL) {
             cli_read_inputs_free(&in);
+            cli_audit_close("read", &audit);
             return fail(json, VFY_E_NO_MEMORY, NULL);
         }
         s = mrz_count == 1 ? vfy_mrz_parse(mrz_lines[0], strlen(mrz_lines[0]), NULL, mrz, &d)
@@ -321,6 +332,7 @@ int cmd_read(int argc, char **argv)
             cli_report("read", s, &d);
         cli_free_mrz(mrz);
         cli_read_inputs_free(&in);
+        cli_audit_close("read", &audit);
         return VFY_EXIT_USAGE;
     }
 
@@ -347,6 +359,8 @@ int cmd_read(int argc, char **argv)
     vfy_access_key_wipe(&key);
     if (s != VFY_OK) {
         rc = fail(json, s, &d);
+    } else if ((rc = cli_audit_record("read", &audit, r)) != VFY_EXIT_OK) {
+        /* not recorded: not reported */
     } else {
         const vfy_document *doc = vfy_inspection_document(r);
         if (save != NULL) {
@@ -385,5 +399,6 @@ int cmd_read(int argc, char **argv)
     cli_free_mrz(mrz);
     vfy_session_close(session);
     cli_read_inputs_free(&in);
-    return rc;
+    int closed = cli_audit_close("read", &audit);
+    return rc == VFY_EXIT_OK ? closed : rc;
 }

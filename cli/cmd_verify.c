@@ -14,6 +14,7 @@ static void verify_usage(FILE *f)
     fprintf(f,
             "usage: vfy verify DIR --trust PATH... [--mrz LINES] [--at YYYY-MM-DD]\n"
             "                  [--crl-policy warn|fail] [--json]\n"
+            "                  [--audit LOG --audit-key KEY [--audit-lookup-key FILE] [--kiosk-id ID]]\n"
             "\n"
             "Proves the chip files of a dump folder (EF_SOD.bin, DG1.bin ...) genuine:\n"
             "the EF.SOD signature, the document signer chained to a CSCA of the trust\n"
@@ -31,6 +32,7 @@ static void verify_usage(FILE *f)
             "  --crl-policy P   when revocation cannot be confirmed (stale or no CRL): warn\n"
             "                   (default: the gate refers) or fail (unverified, exit 4)\n"
             "  --json           print one JSON object\n"
+            CLI_AUDIT_HELP
             "  -h, --help       show this help\n"
             "\n"
             "exit codes:\n"
@@ -50,6 +52,7 @@ int cmd_verify(int argc, char **argv)
         { "at", required_argument, NULL, 'a' },    { "refuse-sha1", no_argument, NULL, 's' },
         { "json", no_argument, NULL, 'j' },        { "help", no_argument, NULL, 'h' },
         { "crl-policy", required_argument, NULL, 'P' },
+        CLI_AUDIT_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
     char *trust_paths[MAX_TRUST];
@@ -57,6 +60,7 @@ int cmd_verify(int argc, char **argv)
     const char *mrz_text = NULL;
     bool json = false;
     vfy_inspect_options options = VFY_INSPECT_OPTIONS_INIT;
+    struct cli_audit audit = { 0 };
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -82,7 +86,11 @@ int cmd_verify(int argc, char **argv)
             break;
         case 'j': json = true; break;
         case 'h': verify_usage(stdout); return VFY_EXIT_OK;
-        default: verify_usage(stderr); return VFY_EXIT_USAGE;
+        default:
+            if (cli_audit_option(c, optarg, &audit))
+                break;
+            verify_usage(stderr);
+            return VFY_EXIT_USAGE;
         }
     }
     if (optind != argc - 1) {
@@ -122,12 +130,19 @@ int cmd_verify(int argc, char **argv)
     if (trust == NULL)
         fprintf(stderr, "vfy verify: no --trust given: the document cannot be more than unverified\n");
     options.trust = trust;
+    int rc = cli_audit_open("verify", &audit, NULL);
+    if (rc != VFY_EXIT_OK) {
+        vfy_trust_free(trust);
+        vfy_document_free(doc);
+        return rc;
+    }
     vfy_inspection *r = NULL;
     s = vfy_inspect_files(doc, &options, &r, &d);
-    int rc;
     if (s != VFY_OK) {
         cli_report("verify", s, &d);
         rc = cli_exit_for_status(s);
+    } else if ((rc = cli_audit_record("verify", &audit, r)) != VFY_EXIT_OK) {
+        /* not recorded: not reported */
     } else {
         if (json) {
             json_t *o = json_object();
@@ -142,5 +157,6 @@ int cmd_verify(int argc, char **argv)
     vfy_inspection_free(r);
     vfy_trust_free(trust);
     vfy_document_free(doc);
-    return rc;
+    int closed = cli_audit_close("verify", &audit);
+    return rc == VFY_EXIT_OK ? closed : rc;
 }

@@ -22,5 +22,6 @@
 #include "verify/seal.h"
 #include "verify/reader.h"
 #include "verify/files.h"
+#include "verify/audit.h"
 
 #endif

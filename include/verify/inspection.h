@@ -182,6 +182,9 @@ VFY_API bool vfy_inspection_is_live(const vfy_inspection *inspection);
 
 /* When the inspection was judged, and where that time came from. */
 VFY_API time_t vfy_inspection_time(const vfy_inspection *inspection, vfy_time_source *source);
+/* The digest of the trust store the inspection was judged against (vfy_trust_digest);
+ * false when it had none. */
+VFY_API bool vfy_inspection_trust_digest(const vfy_inspection *inspection, uint8_t out[32]);
 
 VFY_API size_t vfy_inspection_check_count(const vfy_inspection *inspection);
 /* Check i (0 .. count-1) in inspection order; false past the end. */

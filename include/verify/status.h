@@ -108,7 +108,13 @@
     X(VFY_E_RULES_UNTRUSTED,     703, "the rule set is signed by a key that is not trusted") \
     X(VFY_E_RULES_STATUS,        704, "the rule set's status does not allow its use in production") \
     X(VFY_E_CASE_PARSE,          705, "the case is malformed") \
-    X(VFY_E_RULES_CONFLICT,      706, "rule sets conflict and no combine policy resolves it")
+    X(VFY_E_RULES_CONFLICT,      706, "rule sets conflict and no combine policy resolves it") \
+    /* audit trail: 800-819 */ \
+    X(VFY_E_AUDIT_FORMAT,        800, "the file is not a readable libverify audit log") \
+    X(VFY_E_AUDIT_TAMPERED,      801, "the audit log was changed: a record was modified, removed, inserted or reordered") \
+    X(VFY_E_AUDIT_WRITE,         802, "the audit record could not be written; the inspection is not recorded") \
+    X(VFY_E_AUDIT_KEY,           803, "the audit key is malformed, of the wrong kind, or not the key in force for this log") \
+    X(VFY_E_AUDIT_CHECKPOINT,    804, "the audit checkpoint is malformed")
 
 typedef enum vfy_status {
 #define VFY_STATUS_ENUM_(name, num, text) name = num,
@@ -126,6 +132,7 @@ typedef enum vfy_layer {
     VFY_LAYER_AUTHENTICITY = 5,
     VFY_LAYER_SEAL = 6,
     VFY_LAYER_RULES = 7,
+    VFY_LAYER_AUDIT = 8,
 } vfy_layer;
 
 #define VFY_DETAIL_FIELD_MAX 48

@@ -52,6 +52,14 @@ time_t vfy_inspection_time(const vfy_inspection *r, vfy_time_source *source)
     return r != NULL ? r->at : 0;
 }
 
+bool vfy_inspection_trust_digest(const vfy_inspection *r, uint8_t out[32])
+{
+    if (r == NULL || !r->has_trust_digest)
+        return false;
+    memcpy(out, r->trust_digest, sizeof r->trust_digest);
+    return true;
+}
+
 size_t vfy_inspection_check_count(const vfy_inspection *r)
 {
     return r != NULL ? r->n_checks : 0;

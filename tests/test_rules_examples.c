@@ -79,7 +79,7 @@ static void e1(json_t *r)
     cr_assert(json_is_true(value(r, "admissible")));
     expect_modality(r, "admissible", "entitled");
     cr_assert_eq(ivalue(r, "fee"), 90);
-    expect_modality(r, "fee", "entitled");
+    expect_modality(r, "fee", "shall"); /* VC 16(1): "Applicants shall pay a visa fee" */
     expect_won_by(r, "fee", "EU-VC-2024", "vc-16-1-standard");
     cr_assert_eq(member_int(r, "deadline", "days"), 15);
     cr_assert_eq(member_int(r, "deadline", "extendable_to"), 45);
@@ -114,7 +114,7 @@ static void e2_six(json_t *r)
     json_t *alt = rules_alternative(r, "fee", "vc-16-5-a-children-6-to-17");
     cr_assert_not_null(alt, "the optional waiver (MS policy) is offered");
     cr_assert_eq(json_integer_value(json_object_get(alt, "value")), 0);
-    expect_modality(r, "fee", "discretionary");
+    expect_modality(r, "fee", "may");
 }
 EXAMPLE(e02_child_aged_5, VFY_RULES_PRODUCTION, NULL, "e02-child-aged-5", e2_five)
 EXAMPLE(e02_child_6th_birthday, VFY_RULES_PRODUCTION, NULL, "e02-child-6th-birthday", e2_six)
@@ -179,7 +179,7 @@ static void e6_common(json_t *r)
     json_t *alt = rules_alternative(r, "fee", "vc-16-5-b-diplomatic-service");
     cr_assert_not_null(alt);
     cr_assert_eq(json_integer_value(json_object_get(alt, "value")), 0);
-    expect_modality(r, "fee", "discretionary");
+    expect_modality(r, "fee", "may");
     json_t *waived = json_object_get(value(r, "evidence"), "waived");
     cr_assert_str_eq(json_string_value(json_array_get(waived, 0)), "travel_medical_insurance");
 }
@@ -223,14 +223,14 @@ EXAMPLE(e07_belarus_biometric, VFY_RULES_PRODUCTION, NULL, "e07-blr-diplomatic-b
 static void e8(json_t *r)
 {
     cr_assert(json_is_false(value(r, "admissible")));
-    expect_modality(r, "admissible", "refused");
+    expect_modality(r, "admissible", "shall"); /* 19(3): the application shall be inadmissible */
     expect_result(r, "admissible", "vc-12-a-valid-at-lodging", "failed");
     expect_result(r, "admissible", "vc-12-a-three-months-after-exit", "failed");
     cr_assert(json_is_null(value(r, "fee")));
     cr_assert(json_is_true(json_object_get(rules_dim(r, "fee"), "refund")));
     const char *dims[] = { "fee", "deadline", "entries", "validity", "service_fee_cap", "evidence" };
     for (size_t i = 0; i < 6; i++)
-        expect_modality(r, dims[i], "refused");
+        expect_modality(r, dims[i], "not_applicable");
     cr_assert(json_is_true(value(r, "visa_needed")));
 }
 EXAMPLE(e08_expired_passport, VFY_RULES_PRODUCTION, NULL, "e08-expired-2025-11-30", e8)
@@ -290,7 +290,7 @@ static void e12(json_t *r)
     json_t *alt = rules_alternative(r, "entries", "vc-24-2c-discretionary-mev");
     cr_assert_not_null(alt);
     cr_assert_str_eq(json_string_value(json_object_get(alt, "value")), "multiple");
-    expect_modality(r, "entries", "discretionary");
+    expect_modality(r, "entries", "may");
 }
 EXAMPLE(e12_overstay_breaks_cascade, VFY_RULES_PRODUCTION, NULL, "e12-second-visa-overstayed", e12)
 

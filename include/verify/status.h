@@ -106,7 +106,8 @@
     X(VFY_E_RULES_UNTRUSTED,     703, "the rule set is signed by a key that is not trusted") \
     X(VFY_E_RULES_STATUS,        704, "the rule set's status does not allow its use in production") \
     X(VFY_E_CASE_PARSE,          705, "the case is malformed") \
-    X(VFY_E_RULES_CONFLICT,      706, "rule sets conflict and no combine policy resolves it")
+    X(VFY_E_RULES_CONFLICT,      706, "rule sets conflict and no combine policy resolves it") \
+    X(VFY_E_CASE_INCOMPLETE,     707, "the case lacks what every decision needs (a traveller)")
 
 typedef enum vfy_status {
 #define VFY_STATUS_ENUM_(name, num, text) name = num,

@@ -43,8 +43,9 @@ static const char *const fee_modality_names[FM_COUNT] = {
 static const char *const visa_kind_names[VK_COUNT] = { "C", "LTV", "ATV" };
 static const char *const entries_names[EN_COUNT] = { "single", "double", "multiple" };
 static const char *const hist_field_names[HF_COUNT] = { "issue_date", "valid_from", "valid_to" };
-static const char *const grant_modality_names[] = { NULL, "entitled", "discretionary" };
-static const char *const fail_modality_names[] = { NULL, NULL, NULL, "refused", "officer_review" };
+/* Indexed by vfy_rules_modality: a grant or an evidence rule is a right or a discretion. */
+static const char *const grant_modality_names[] = { NULL, NULL, "entitled", "may" };
+const char *const rs_check_fail_names[CF_COUNT] = { "inadmissible", "may_derogate", "officer_review" };
 static const char *const confidence_names[] = { "V", "S", "U" };
 
 int rs_lookup(const char *const *names, int n, const char *s)
@@ -312,8 +313,8 @@ static vfy_status compile_rule_payload(rj_path *p, const json_t *o, struct rules
         VFY_TRY(rj_enum(p, x, "relative_to", e == CK_LODGING_NOT_BEFORE || e == CK_LODGING_NOT_AFTER,
                         rs_anchor_names, VFY_ANCHOR_COUNT, VFY_ANCHOR_INTENDED_ENTRY, &e));
         r->u.check.relative_to = e;
-        VFY_TRY(rj_enum(p, x, "on_fail", true, fail_modality_names, 5, 0, &e));
-        r->u.check.on_fail = (vfy_rules_modality)e;
+        VFY_TRY(rj_enum(p, x, "on_fail", true, rs_check_fail_names, CF_COUNT, 0, &e));
+        r->u.check.on_fail = (enum check_fail)e;
         return rj_string(p, x, "consequence", false, MAX_TEXT, &r->u.check.consequence);
     }
     case RK_FEE: {
@@ -397,7 +398,7 @@ static vfy_status compile_rule_payload(rj_path *p, const json_t *o, struct rules
         r->u.grant.start_anchor = e;
         VFY_TRY(rj_bool(p, x, "cap_by_document_expiry", false, true, &r->u.grant.cap_document));
         VFY_TRY(rj_bool(p, x, "cap_by_status_end", false, false, &r->u.grant.cap_status));
-        VFY_TRY(rj_enum(p, x, "modality", true, grant_modality_names, 3, 1, &e));
+        VFY_TRY(rj_enum(p, x, "modality", true, grant_modality_names, 4, VFY_MODALITY_ENTITLED, &e));
         r->u.grant.modality = (vfy_rules_modality)e;
         return VFY_OK;
     }
@@ -406,7 +407,7 @@ static vfy_status compile_rule_payload(rj_path *p, const json_t *o, struct rules
         VFY_TRY(payload(p, o, "evidence", &x, keys));
         VFY_TRY(rj_bool(p, x, "simplified", false, false, &r->u.evidence.simplified));
         VFY_TRY(rj_strings(p, x, "waives", 16, 48, &r->u.evidence.waives, &r->u.evidence.n_waives));
-        VFY_TRY(rj_enum(p, x, "modality", true, grant_modality_names, 3, 1, &e));
+        VFY_TRY(rj_enum(p, x, "modality", true, grant_modality_names, 4, VFY_MODALITY_ENTITLED, &e));
         r->u.evidence.modality = (vfy_rules_modality)e;
         return VFY_OK;
     }

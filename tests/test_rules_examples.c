@@ -183,12 +183,21 @@ static void e6_common(json_t *r)
     json_t *waived = json_object_get(value(r, "evidence"), "waived");
     cr_assert_str_eq(json_string_value(json_array_get(waived, 0)), "travel_medical_insurance");
 }
+/* Exempt for DEU (a national measure under 2018/1806 Art. 6(1)(a)): there is no visa
+ * application, so fee, deadline, entries and the rest do not arise (issue 11, point 5). */
 static void e6_deu(json_t *r)
 {
     cr_assert(json_is_false(value(r, "visa_needed")));
+    expect_modality(r, "visa_needed", "entitled");
     expect_won_by(r, "visa_needed", "TEST-DEU-KAZ-DIPLOMATIC", "deu-kaz-diplomatic-exempt");
     expect_result(r, "visa_needed", "annex-i-visa-required", "beaten");
-    e6_common(r);
+    const char *dims[] = { "admissible", "fee", "service_fee_cap", "deadline", "entries", "validity", "evidence" };
+    for (size_t i = 0; i < 7; i++) {
+        expect_modality(r, dims[i], "not_applicable");
+        cr_assert(json_is_null(value(r, dims[i])));
+        const char *why = json_string_value(json_object_get(rules_dim(r, dims[i]), "reason"));
+        cr_assert(why != NULL && strstr(why, "deu-kaz-diplomatic-exempt") != NULL, "%s: %s", dims[i], why);
+    }
 }
 static void e6_fra(json_t *r)
 {
@@ -203,6 +212,7 @@ static void e7_arm(json_t *r)
 {
     cr_assert(json_is_false(value(r, "visa_needed")));
     expect_won_by(r, "visa_needed", "EU-AM-VFA", "am-10-diplomatic-exempt");
+    expect_modality(r, "fee", "not_applicable"); /* exempt: no fee arises */
 }
 static void e7_blr_plain(json_t *r)
 {

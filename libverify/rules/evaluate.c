@@ -23,6 +23,14 @@ struct ctx {
     const struct vfy_rules_case *c;
     bool pii;
     json_t *missing;         /* inputs the dimension being decided lacked (JSON paths) */
+    struct winner *won;      /* what decided the dimension, for applicability */
+};
+
+/* The rule that decided a dimension, when one did and nothing could change it. */
+struct winner {
+    const struct ruleset *rs;
+    const struct rule *r;
+    bool decided;
 };
 
 /* Records an input the case lacks; the dimension that needed it goes to an officer. */
@@ -70,6 +78,7 @@ struct cand {
     /* computed for entries/validity */
     int32_t ends;
     const char *capped_by;
+    bool short_of_stay;      /* the capped validity ends before the intended exit */
 };
 
 static const char *const kind_dim_names[VFY_DIM_COUNT] = {
@@ -339,6 +348,16 @@ static enum tri category_test(const struct ctx *x, const struct ruleset *rs, int
         add_test(preds, T_FAIL, "category %s: evidence incomplete (missing %s)", cat->id, missing);
         return T_FAIL;
     }
+    /* The status the claim rests on (a residence right, an office) must still hold
+     * when the stay begins; otherwise the category does not. */
+    int32_t start = x->c->dates[VFY_ANCHOR_INTENDED_ENTRY] != DATE_NONE ? x->c->dates[VFY_ANCHOR_INTENDED_ENTRY] : anchor;
+    if (cl->status_end != DATE_NONE && cl->status_end < start) {
+        char b[11];
+        rd_format(start, b);
+        add_test(preds, T_FAIL, "category %s: the status it rests on ends before %s, when the stay begins",
+                 cat->id, b);
+        return T_FAIL;
+    }
     json_t *sub = json_array();
     enum tri r = predicate_test(x, rs, &cat->when, anchor, sub, NULL);
     size_t i;
@@ -574,6 +593,11 @@ static void compute_grant(const struct ctx *x, struct cand *cd)
         cd->ends = cd->status_end;
         cd->capped_by = "status_end";
     }
+    /* A visa is issued for the intended stay: a grant whose cap ends before the
+     * intended exit (a residence right or a document that ends before or during the
+     * trip) cannot be issued as of right. */
+    int32_t exit = x->c->dates[VFY_ANCHOR_INTENDED_EXIT];
+    cd->short_of_stay = exit != DATE_NONE && cd->ends < exit;
 }
 
 /* > 0 when a is more favourable to the applicant than b. */
@@ -592,9 +616,12 @@ static int favour(int dim, const struct cand *a, const struct cand *b)
     case VFY_DIM_DEADLINE:
         return rb->u.deadline.days - ra->u.deadline.days;
     case VFY_DIM_ENTRIES:
-        return (int)ra->u.grant.entries - (int)rb->u.grant.entries;
     case VFY_DIM_VALIDITY:
-        /* The date the visa really ends decides; nominal months only when neither is known. */
+        /* Entries and validity are one grant, decided jointly so that they cannot
+         * contradict: more entries first, then the date the visa really ends, nominal
+         * months only when neither end is known. */
+        if (ra->u.grant.entries != rb->u.grant.entries)
+            return (int)ra->u.grant.entries - (int)rb->u.grant.entries;
         if (a->ends != DATE_NONE && b->ends != DATE_NONE)
             return a->ends > b->ends ? 1 : a->ends < b->ends ? -1 : 0;
         if (a->ends != b->ends)
@@ -796,8 +823,22 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
             }
             if (cd.categories != NULL)
                 json_object_set(step, "categories", cd.categories);
-            if (kind == RK_ENTRY_VALIDITY)
+            if (kind == RK_ENTRY_VALIDITY) {
                 compute_grant(x, &cd);
+                if (cd.short_of_stay) {
+                    char b1[11], b2[11];
+                    rd_format(cd.ends, b1);
+                    rd_format(x->c->dates[VFY_ANCHOR_INTENDED_EXIT], b2);
+                    add_test(preds, T_FAIL, "validity, capped by the %s, would end on %s, before the "
+                             "intended exit %s: it does not cover the stay",
+                             cd.capped_by != NULL && strcmp(cd.capped_by, "status_end") == 0
+                                 ? "end of the status the claim rests on" : "document expiry",
+                             b1, b2);
+                    set_result(step, "failed");
+                    json_decref(cd.categories);
+                    continue;
+                }
+            }
             bool alt = is_discretionary(r);
             set_result(step, alt ? "alternative" : "applies");
             if (alt) {
@@ -908,6 +949,8 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
             m = rule_modality(acc->r);
         out = blocked ? review_json(x, value_of(x, dim, shown), trail)
                       : dimension_json(value_of(x, dim, shown), m, trail);
+        if (x->won != NULL && acc != NULL && !blocked && m != VFY_MODALITY_OFFICER_REVIEW)
+            *x->won = (struct winner){ acc->rs, acc->r, true };
         json_object_set_new(out, "alternatives", alternatives);
     }
     free_cands(cands, n_cands);
@@ -1079,8 +1122,25 @@ static json_t *admissibility(const struct ctx *x, bool *inadmissible)
 
 static json_t *not_applicable(const char *why)
 {
-    return dimension_json(json_null(), VFY_MODALITY_NOT_APPLICABLE,
-                          json_pack("[{s:s, s:s}]", "result", "not_applicable", "explanation", why));
+    json_t *out = dimension_json(json_null(), VFY_MODALITY_NOT_APPLICABLE,
+                                 json_pack("[{s:s, s:s}]", "result", "not_applicable", "explanation", why));
+    if (out != NULL)
+        json_object_set_new(out, "reason", json_string(why));
+    return out;
+}
+
+/* Applicability first: when no visa is needed, or the traveller is not a
+ * third-country national, the dimensions of a visa application do not arise. */
+static const char *applicability_reason(const struct winner *w, char *buf, size_t cap)
+{
+    if (!w->decided || w->r->kind != RK_VISA || w->r->u.visa_needed)
+        return NULL;
+    snprintf(buf, cap, "%s (%s/%s, %s): there is no visa application to decide",
+             w->r->applicability == AP_NOT_THIRD_COUNTRY_NATIONAL
+                 ? "the traveller is not a third-country national"
+                 : "no visa is needed",
+             w->rs->id, w->r->id, w->r->legal_ref);
+    return buf;
 }
 
 vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
@@ -1096,18 +1156,34 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
         return vfy_fail(detail, VFY_E_CASE_INCOMPLETE, "traveller.nationality",
                         "the case names no traveller (traveller.nationality is required); "
                         "no decision is made for an unknown person");
-    struct ctx x = { engine, c, options != NULL && options->include_pii, NULL };
+    struct winner visa_won = { 0 };
+    struct ctx x = { engine, c, options != NULL && options->include_pii, NULL, NULL };
     json_t *dims = json_object();
     bool complete = dims != NULL;
+
     x.missing = json_array();
-    bool inadmissible;
-    json_t *adm = admissibility(&x, &inadmissible);
-    json_decref(x.missing);
-    complete &= adm != NULL;
-    x.missing = json_array();
+    x.won = &visa_won;
     json_t *visa = resolve(&x, VFY_DIM_VISA_NEEDED, RK_VISA);
+    x.won = NULL;
     json_decref(x.missing);
     complete &= visa != NULL;
+    char why[512];
+    const char *na = applicability_reason(&visa_won, why, sizeof why);
+    if (na != NULL && visa != NULL && visa_won.r->applicability == AP_NOT_THIRD_COUNTRY_NATIONAL)
+        json_object_set_new(visa, "modality", json_string("not_applicable"));
+    if (na != NULL && visa != NULL)
+        json_object_set_new(visa, "reason", json_string(na));
+
+    bool inadmissible = false;
+    json_t *adm;
+    if (na != NULL) {
+        adm = not_applicable(na);
+    } else {
+        x.missing = json_array();
+        adm = admissibility(&x, &inadmissible);
+        json_decref(x.missing);
+    }
+    complete &= adm != NULL;
     json_object_set_new(dims, "visa_needed", visa);
     json_object_set_new(dims, "admissible", adm);
     static const enum rule_kind kinds[VFY_DIM_COUNT] = {
@@ -1115,15 +1191,20 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
         RK_ENTRY_VALIDITY, RK_EVIDENCE,
     };
     for (int d = VFY_DIM_FEE; d < VFY_DIM_COUNT; d++) {
-        x.missing = json_array();
-        json_t *v = inadmissible
-                        ? not_applicable("the application is inadmissible (see admissible, Art. 19(3)): "
-                                         "it is returned and no entitlement is evaluated")
-                        : resolve(&x, d, kinds[d]);
-        json_decref(x.missing);
+        json_t *v;
+        if (na != NULL) {
+            v = not_applicable(na);
+        } else if (inadmissible) {
+            v = not_applicable("the application is inadmissible (see admissible, Art. 19(3)): "
+                               "it is returned and no entitlement is evaluated");
+            if (d == VFY_DIM_FEE && v != NULL)
+                json_object_set_new(v, "refund", json_true());
+        } else {
+            x.missing = json_array();
+            v = resolve(&x, d, kinds[d]);
+            json_decref(x.missing);
+        }
         complete &= v != NULL;
-        if (inadmissible && d == VFY_DIM_FEE && v != NULL)
-            json_object_set_new(v, "refund", json_true());
         json_object_set_new(dims, kind_dim_names[d], v);
     }
     /* A decision missing a dimension is never returned. */

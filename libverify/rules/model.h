@@ -69,11 +69,16 @@ struct category {
     char *confidence;
 };
 
+/* Why a visa_needed rule with value false makes the visa dimensions not applicable. */
+enum applicability { AP_VISA_EXEMPT, AP_NOT_THIRD_COUNTRY_NATIONAL, AP_COUNT };
+
 struct rule {
     char *id;
     char *legal_ref;
     char *confidence;      /* "V", "S", "U" */
     char *note;            /* why it is uncertain, or NULL */
+    char **open_points; size_t n_open_points; /* legal questions the decision must show */
+    enum applicability applicability;         /* visa_needed rules with value false */
     enum rule_kind kind;
     int anchor;            /* vfy_rules_anchor */
     int priority;
@@ -165,6 +170,7 @@ extern const char *const rs_layer_names[LY_COUNT];
 extern const char *const rs_anchor_names[VFY_ANCHOR_COUNT];
 extern const char *const rs_doc_type_names[DOC_COUNT];
 extern const char *const rs_check_fail_names[CF_COUNT];
+extern const char *const rs_applicability_names[AP_COUNT];
 
 /* Compiles a parsed, schema-checked rule-set object. */
 struct json_t;

@@ -118,7 +118,7 @@ test: deps
 	  sh mk/run-tests.sh $(BUILD)/asan/run_tests
 
 # One test file on its own, in seconds: make test-one T=test_inspection
-TEST_SUPPORT_SRCS := $(filter-out tests/test_%.c,$(TEST_SRCS))
+TEST_SUPPORT_SRCS := $(filter-out tests/test_%.c,$(TEST_SRCS)) $(filter tests/test_%_support.c,$(TEST_SRCS))
 $(BUILD)/asan/one/%: tests/%.c $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libverify.a
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) -fPIC -O1 $(SAN) -o $@ $< $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/asan/%.o) \

@@ -324,7 +324,8 @@ void cli_rules_print(const vfy_rules_decision *dec)
             printf(" by %s/%s", o.winner_ruleset, o.winner_rule);
         printf("\n");
         static const char *const labels[] = { "won", "beaten", "failed", "suspended", "not in force",
-                                              "alternative", "passed", "not evaluated" };
+                                              "alternative", "passed", "not evaluated",
+                                              "not applicable" };
         for (size_t i = 0; i < o.trail_length; i++) {
             vfy_rules_step st;
             if (vfy_rules_decision_step(dec, (vfy_rules_dimension)dim, i, &st) != VFY_OK)

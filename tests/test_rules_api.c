@@ -20,7 +20,7 @@ Test(rules_api, walk_the_trail_of_a_fee)
     vfy_rules_outcome o;
     cr_assert_eq(vfy_rules_decision_outcome(dec, VFY_DIM_FEE, &o), VFY_OK);
     cr_assert_str_eq(o.value_json, "45");
-    cr_assert_eq(o.modality, VFY_MODALITY_DISCRETIONARY);
+    cr_assert_eq(o.modality, VFY_MODALITY_MAY);
     cr_assert_str_eq(o.winner_rule, "vc-16-2-child-6-to-11");
     cr_assert_str_eq(o.winner_ruleset, "EU-VC-2024");
     bool saw_won = false, saw_alt = false, saw_failed = false;

@@ -48,15 +48,23 @@ typedef enum vfy_rules_dimension {
     VFY_DIM_COUNT
 } vfy_rules_dimension;
 
+/* The one vocabulary of decisions (docs/rules.md, "Modalities"). Zero is officer
+ * review, so that anything not positively decided sends the case to a person. A value
+ * is null only with OFFICER_REVIEW or NOT_APPLICABLE. */
 typedef enum vfy_rules_modality {
-    VFY_MODALITY_NONE = 0,      /* no rule decided this dimension */
-    VFY_MODALITY_ENTITLED,
-    VFY_MODALITY_DISCRETIONARY,
-    VFY_MODALITY_REFUSED,
-    VFY_MODALITY_OFFICER_REVIEW,
+    VFY_MODALITY_OFFICER_REVIEW = 0, /* an officer decides: an input is missing, a claim is
+                                        unverified, or no rule decides */
+    VFY_MODALITY_SHALL,              /* an obligation (a visa is required, the fee is due,
+                                        the application shall be declared inadmissible) */
+    VFY_MODALITY_ENTITLED,           /* a right of the traveller or applicant */
+    VFY_MODALITY_MAY,                /* the authority's discretion (optional waiver, MEV
+                                        under 24(2c), Art. 19(4) derogation) */
+    VFY_MODALITY_NOT_APPLICABLE,     /* the dimension does not arise (no visa needed,
+                                        inadmissible application, border check) */
+    VFY_MODALITY_COUNT
 } vfy_rules_modality;
 
-/* "visa_needed", "fee", ...; "entitled", "officer_review", ... */
+/* "visa_needed", "fee", ...; "shall", "entitled", "may", "not_applicable", "officer_review" */
 VFY_API const char *vfy_rules_dimension_name(vfy_rules_dimension dimension);
 VFY_API const char *vfy_rules_modality_name(vfy_rules_modality modality);
 
@@ -187,6 +195,8 @@ typedef struct vfy_rules_outcome {
     const char *winner_rule;     /* NULL when no rule won */
     const char *winner_ruleset;
     size_t trail_length;
+    const char *missing;         /* comma-separated JSON paths of the inputs the case lacked
+                                    for this dimension ("traveller.birth_date"), or NULL */
 } vfy_rules_outcome;
 VFY_API VFY_NODISCARD vfy_status vfy_rules_decision_outcome(const vfy_rules_decision *d,
                                                             vfy_rules_dimension dimension,
@@ -201,6 +211,7 @@ typedef enum vfy_rules_step_result {
     VFY_STEP_ALTERNATIVE,  /* a discretionary option the officer may grant */
     VFY_STEP_PASSED,       /* an admissibility check that held */
     VFY_STEP_NOT_EVALUATED,/* a reference date or an input was missing */
+    VFY_STEP_NOT_APPLICABLE,/* the rule's conditions do not hold for the case */
 } vfy_rules_step_result;
 
 typedef struct vfy_rules_step {

@@ -16,10 +16,14 @@
 #ifndef VERIFY_CHIP_H
 #define VERIFY_CHIP_H
 
-#include "verify/common.h"
-#include "verify/document.h"
-#include "verify/mrz.h"
-#include "verify/status.h"
+#include "common.h"
+#include "document.h"
+#include "mrz.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct vfy_session vfy_session;
 
@@ -114,5 +118,9 @@ VFY_API const char *vfy_sim_help_line(size_t i);
 
 /* "PACE", "BAC", "none". */
 VFY_API const char *vfy_access_protocol_name(vfy_access_protocol p);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -40,15 +40,15 @@
 
 #include <time.h>
 
-#include "verify/chip.h"
-#include "verify/common.h"
-#include "verify/document.h"
-#include "verify/mrz.h"
-#include "verify/rules.h"
-#include "verify/seal.h"
-#include "verify/status.h"
-#include "verify/trust.h"
-#include "verify/verdict.h"
+#include "chip.h"
+#include "common.h"
+#include "document.h"
+#include "mrz.h"
+#include "rules.h"
+#include "seal.h"
+#include "status.h"
+#include "trust.h"
+#include "verdict.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -138,7 +138,7 @@ typedef struct vfy_inspect_options {
     void *gate_policy_ctx;
 } vfy_inspect_options;
 
-#define VFY_INSPECT_OPTIONS_INIT { .size = sizeof(vfy_inspect_options) }
+#define VFY_INSPECT_OPTIONS_INIT VFY_SIZED_INIT_(vfy_inspect_options)
 
 /*
  * A live inspection: access control with `key`, the read, the chip's proof while the

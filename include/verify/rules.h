@@ -22,9 +22,13 @@
 #ifndef VERIFY_RULES_H
 #define VERIFY_RULES_H
 
-#include "verify/common.h"
-#include "verify/mrz.h"
-#include "verify/status.h"
+#include "common.h"
+#include "mrz.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* Limits applied to hostile input (bytes and JSON nesting). */
 #define VFY_RULES_MAX_FILE (1u << 20)
@@ -232,5 +236,9 @@ VFY_API VFY_NODISCARD vfy_status vfy_rules_decision_step(const vfy_rules_decisio
 /* The decision in the documented JSON format {rulesets, test_mode, decision}
  * (NUL-terminated, free()); `indent` 0 gives one line (JSON Lines). */
 VFY_API char *vfy_rules_decision_json(const vfy_rules_decision *d, int indent);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,7 +12,11 @@
 #ifndef VERIFY_STATUS_H
 #define VERIFY_STATUS_H
 
-#include "verify/common.h"
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* X(name, number, sentence) — the one list from which the enum and the tables come. */
 #define VFY_STATUS_LIST(X) \
@@ -157,5 +161,9 @@ VFY_API const char *vfy_strerror(vfy_status status);
 VFY_API vfy_layer vfy_status_layer(vfy_status status);
 /* Resets a detail to "no failure". */
 VFY_API void vfy_detail_clear(vfy_detail *detail);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -30,9 +30,9 @@
 
 #include <time.h>
 
-#include "verify/common.h"
-#include "verify/status.h"
-#include "verify/trust.h"
+#include "common.h"
+#include "status.h"
+#include "trust.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -63,7 +63,7 @@ typedef struct vfy_trust_import_options {
     bool strict;                 /* any rejected object refuses the whole import */
 } vfy_trust_import_options;
 
-#define VFY_TRUST_IMPORT_OPTIONS_INIT { .size = sizeof(vfy_trust_import_options) }
+#define VFY_TRUST_IMPORT_OPTIONS_INIT VFY_SIZED_INIT_(vfy_trust_import_options)
 
 typedef struct vfy_trust_import_report vfy_trust_import_report;
 

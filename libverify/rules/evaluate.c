@@ -1129,6 +1129,59 @@ static json_t *not_applicable(const char *why)
     return out;
 }
 
+/* Categories and evidence ids form a closed vocabulary: those of the rule sets that
+ * may apply in this mode. A misspelled category would otherwise lose its waiver
+ * silently, a misspelled evidence id its simplification. */
+static bool category_known(const vfy_rules_engine *e, const char *id)
+{
+    for (size_t i = 0; i < e->n_sets; i++) {
+        if (!rs_status_applies(e->mode, e->sets[i].status))
+            continue;
+        for (size_t k = 0; k < e->sets[i].n_categories; k++)
+            if (strcmp(e->sets[i].categories[k].id, id) == 0)
+                return true;
+    }
+    return false;
+}
+
+static bool evidence_known(const vfy_rules_engine *e, const char *id)
+{
+    for (size_t i = 0; i < e->n_sets; i++) {
+        if (!rs_status_applies(e->mode, e->sets[i].status))
+            continue;
+        for (size_t k = 0; k < e->sets[i].n_categories; k++) {
+            const struct category *cat = &e->sets[i].categories[k];
+            for (size_t g = 0; g < cat->n_groups; g++)
+                for (size_t j = 0; j < cat->group_len[g]; j++)
+                    if (strcmp(cat->groups[g][j], id) == 0)
+                        return true;
+        }
+    }
+    return false;
+}
+
+static vfy_status check_vocabulary(const vfy_rules_engine *e, const vfy_rules_case *c, vfy_detail *detail)
+{
+    char path[96];
+    for (size_t i = 0; i < c->n_claims; i++) {
+        const struct claim *cl = &c->claims[i];
+        if (!category_known(e, cl->category)) {
+            snprintf(path, sizeof path, "$.application.claims[%zu].category", i);
+            return vfy_fail(detail, VFY_E_CASE_VOCABULARY, path,
+                            "no loaded rule set in force defines the category '%s' (vfy rules show "
+                            "lists the categories and the evidence each needs)", cl->category);
+        }
+        for (size_t k = 0; k < cl->n_evidence; k++)
+            if (!evidence_known(e, cl->evidence[k])) {
+                snprintf(path, sizeof path, "$.application.claims[%zu].evidence[%zu]", i, k);
+                return vfy_fail(detail, VFY_E_CASE_VOCABULARY, path,
+                                "no loaded rule set in force knows the evidence '%s' (vfy rules show "
+                                "lists the evidence each category needs)", cl->evidence[k]);
+            }
+    }
+    return VFY_OK;
+}
+
 /* Applicability first: when no visa is needed, or the traveller is not a
  * third-country national, the dimensions of a visa application do not arise. */
 static const char *applicability_reason(const struct winner *w, char *buf, size_t cap)
@@ -1156,6 +1209,7 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
         return vfy_fail(detail, VFY_E_CASE_INCOMPLETE, "traveller.nationality",
                         "the case names no traveller (traveller.nationality is required); "
                         "no decision is made for an unknown person");
+    VFY_TRY(check_vocabulary(engine, c, detail));
     struct winner visa_won = { 0 };
     struct ctx x = { engine, c, options != NULL && options->include_pii, NULL, NULL };
     json_t *dims = json_object();

@@ -1,6 +1,7 @@
 /* Cases: the traveller, the application and the visa history (docs/rules.md, "Case"). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -290,6 +291,7 @@ vfy_status vfy_rules_case_parse(const void *json, size_t len, vfy_rules_case **o
         if (s == VFY_OK)
             rj_pop(&p, m);
     }
+    c->history_given = json_is_array(json_object_get(root, "visa_history"));
     if (s == VFY_OK)
         s = rj_array(&p, root, "visa_history", MAX_HISTORY, sizeof(struct history_item),
                      (void **)&c->history, &c->n_history, NULL, one_history);
@@ -344,6 +346,24 @@ vfy_status vfy_rules_case_set_traveller_from_mrz(vfy_rules_case *c, const vfy_mr
     const char *issuer = strcmp(mrz->issuing_state, "D") == 0 ? "DEU" : mrz->issuing_state;
     if (rv_icao_code(issuer))
         memcpy(c->issuing_state, issuer, 4);
+    return VFY_OK;
+}
+
+vfy_status vfy_rules_case_set_border_crossing_if_missing(vfy_rules_case *c, time_t at, bool *was_set)
+{
+    if (was_set != NULL)
+        *was_set = false;
+    struct tm tm;
+    if (c == NULL || gmtime_r(&at, &tm) == NULL)
+        return VFY_E_INVALID_ARGUMENT;
+    if (c->dates[VFY_ANCHOR_BORDER_CROSSING] != DATE_NONE)
+        return VFY_OK;
+    int y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
+    if (!rd_valid_ymd(y, m, d) || y < 1900 || y > 2199)
+        return VFY_E_INVALID_ARGUMENT;
+    c->dates[VFY_ANCHOR_BORDER_CROSSING] = rd_from_ymd(y, m, d);
+    if (was_set != NULL)
+        *was_set = true;
     return VFY_OK;
 }
 

@@ -253,10 +253,16 @@ static void e9_old(json_t *r)
     expect_result(r, "admissible", "vc-12-c-ten-years", "failed");
     cr_assert(step_mentions(r, "admissible", "vc-12-c-ten-years", "on or after 2015-12-10"));
 }
+/* Exactly 10 years at lodging: VC 12(c) holds (the domain reference's convention). But
+ * the consulate also verifies the entry conditions (VC 21(1)): at the intended entry,
+ * 2026-02-01, the passport is no longer "issued within the previous 10 years" (Borders
+ * Code Art. 6(1)(a)(ii)), so entry would be refused unless admitted under 6(5)(c). */
 static void e9_exact(json_t *r)
 {
-    cr_assert(json_is_true(value(r, "admissible")));
     expect_result(r, "admissible", "vc-12-c-ten-years", "passed");
+    expect_result(r, "admissible", "sbc-6-1-a-issued-within-10-years", "failed");
+    cr_assert(json_is_false(value(r, "admissible")));
+    expect_modality(r, "admissible", "may");
 }
 EXAMPLE(e09_issued_10_years_and_1_day, VFY_RULES_PRODUCTION, NULL, "e09-issued-2015-12-09", e9_old)
 EXAMPLE(e09_issued_exactly_10_years, VFY_RULES_PRODUCTION, NULL, "e09-issued-2015-12-10", e9_exact)

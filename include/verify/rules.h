@@ -22,6 +22,8 @@
 #ifndef VERIFY_RULES_H
 #define VERIFY_RULES_H
 
+#include <time.h>
+
 #include "common.h"
 #include "mrz.h"
 #include "status.h"
@@ -167,6 +169,13 @@ VFY_API void vfy_rules_case_free(vfy_rules_case *c);
 VFY_API VFY_NODISCARD vfy_status vfy_rules_case_set_traveller_from_mrz(vfy_rules_case *c,
                                                                        const vfy_mrz *mrz,
                                                                        vfy_detail *detail);
+/* At a border: the crossing is now. Sets application.dates.border_crossing to the UTC
+ * date of `at` unless the case already gives one; `was_set` (may be NULL) says whether
+ * it did. A case without a lodging date is then decided at the border (docs/rules.md,
+ * "Border check"). The library never reads the clock itself: the caller passes it. */
+VFY_API VFY_NODISCARD vfy_status vfy_rules_case_set_border_crossing_if_missing(vfy_rules_case *c,
+                                                                               time_t at,
+                                                                               bool *was_set);
 VFY_API VFY_NODISCARD vfy_status vfy_rules_case_set_date(vfy_rules_case *c, vfy_rules_anchor anchor,
                                                          vfy_date date);
 VFY_API VFY_NODISCARD vfy_status vfy_rules_case_set_document_issue_date(vfy_rules_case *c,

@@ -114,6 +114,7 @@ extern "C" {
     X(VFY_E_CASE_PARSE,          705, "the case is malformed") \
     X(VFY_E_RULES_CONFLICT,      706, "rule sets conflict and no combine policy resolves it") \
     X(VFY_E_CASE_INCOMPLETE,     707, "the case lacks what every decision needs (a traveller)") \
+    X(VFY_E_CASE_VOCABULARY,     708, "the case names a category or evidence that no rule set in force defines") \
     /* audit trail: 800-819 */ \
     X(VFY_E_AUDIT_FORMAT,        800, "the file is not a readable libverify audit log") \
     X(VFY_E_AUDIT_TAMPERED,      801, "the audit log was changed: a record was modified, removed, inserted or reordered") \

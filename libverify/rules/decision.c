@@ -46,8 +46,8 @@ json_t *rd_rulesets_json(const vfy_rules_engine *e)
     return a;
 }
 
-vfy_status rd_decision_new(const vfy_rules_engine *e, json_t *dims, vfy_rules_decision **out,
-                           vfy_detail *detail)
+vfy_status rd_decision_new(const vfy_rules_engine *e, json_t *dims, const char *mode,
+                           vfy_rules_decision **out, vfy_detail *detail)
 {
     vfy_rules_decision *d = calloc(1, sizeof *d);
     json_t *rejected = json_array();
@@ -55,8 +55,8 @@ vfy_status rd_decision_new(const vfy_rules_engine *e, json_t *dims, vfy_rules_de
         json_array_append_new(rejected, json_pack("{s:s, s:s, s:s}", "source", e->rejected[i].label, "error",
                                                   vfy_status_name(e->rejected[i].status), "message",
                                                   e->rejected[i].reason));
-    json_t *root = json_pack("{s:o, s:o, s:b, s:o}", "rulesets", rd_rulesets_json(e), "rejected", rejected,
-                             "test_mode", e->mode == VFY_RULES_TEST, "decision", dims);
+    json_t *root = json_pack("{s:o, s:o, s:b, s:s, s:o}", "rulesets", rd_rulesets_json(e), "rejected", rejected,
+                             "test_mode", e->mode == VFY_RULES_TEST, "mode", mode, "decision", dims);
     if (d == NULL || root == NULL) {
         free(d);
         json_decref(root);

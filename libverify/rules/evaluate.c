@@ -24,6 +24,8 @@ struct ctx {
     bool pii;
     json_t *missing;         /* inputs the dimension being decided lacked (JSON paths) */
     struct winner *won;      /* what decided the dimension, for applicability */
+    bool border;             /* decided at the border: a crossing date and no lodging */
+    int visa_required;       /* enum tri: the visa requirement as decided (for 6(1)(b)) */
 };
 
 /* The rule that decided a dimension, when one did and nothing could change it. */
@@ -56,6 +58,9 @@ static void miss(const struct ctx *x, const char *fmt, ...)
  * crossing; at a consulate that has no crossing date yet, at the intended entry. */
 static int32_t anchor_date(const struct ctx *x, int anchor, int *used)
 {
+    /* At the border the rules of the visa requirement are read at the crossing. */
+    if (x->border && anchor == VFY_ANCHOR_LODGING)
+        anchor = VFY_ANCHOR_BORDER_CROSSING;
     int32_t d = x->c->dates[anchor];
     if (used != NULL)
         *used = anchor;
@@ -971,7 +976,18 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
     switch (r->u.check.kind) {
     case CK_VALID_ON:
     case CK_VALID_AFTER: {
-        int32_t required = r->u.check.kind == CK_VALID_ON ? d : rd_add_months(d, r->u.check.amount);
+        int32_t from = d;
+        if (r->u.check.kind == CK_VALID_AFTER && r->u.check.relative_to >= 0) {
+            from = c->dates[r->u.check.relative_to];
+            if (from == DATE_NONE) {
+                miss(x, "application.dates.%s", rs_anchor_names[r->u.check.relative_to]);
+                add_test(preds, T_UNKNOWN, "document valid %d months after the %s: the case gives no %s date",
+                         r->u.check.amount, rs_anchor_names[r->u.check.relative_to],
+                         rs_anchor_names[r->u.check.relative_to]);
+                return T_UNKNOWN;
+            }
+        }
+        int32_t required = r->u.check.kind == CK_VALID_ON ? d : rd_add_months(from, r->u.check.amount);
         rd_format(required, need);
         if (c->expiry_date == DATE_NONE) {
             miss(x, "traveller.document.expiry_date");
@@ -1036,6 +1052,29 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
         }
         return t;
     }
+    case CK_VISA_HELD: {
+        /* Borders Code Art. 6(1)(b): a valid visa, if one is required. */
+        if (x->visa_required == T_UNKNOWN) {
+            add_test(preds, T_UNKNOWN, "a valid visa held, if one is required: the visa requirement is undecided");
+            return T_UNKNOWN;
+        }
+        if (!c->history_given) {
+            miss(x, "visa_history");
+            add_test(preds, T_UNKNOWN, "a visa valid on %s: the case gives no visa history", rs_anchor_names[r->anchor]);
+            return T_UNKNOWN;
+        }
+        for (size_t i = 0; i < c->n_history; i++) {
+            const struct history_item *v = &c->history[i];
+            if (v->kind != VK_ATV && v->dates[HF_VALID_FROM] <= d && d <= v->dates[HF_VALID_TO]) {
+                add_test(preds, T_HOLD, "visa_history[%zu] is a visa valid on the day of the %s", i,
+                         rs_anchor_names[r->anchor]);
+                return T_HOLD;
+            }
+        }
+        add_test(preds, T_FAIL, "a visa valid on the day of the %s (none of the %zu visa(s) of the history)",
+                 rs_anchor_names[r->anchor], c->n_history);
+        return T_FAIL;
+    }
     default:
         return T_UNKNOWN;
     }
@@ -1049,6 +1088,7 @@ static json_t *admissibility(const struct ctx *x, bool *inadmissible)
 {
     json_t *trail = json_array();
     bool any_check = false, derogable = false, review = false, unknown = false;
+    size_t consular_skipped = 0;
     *inadmissible = false;
     for (size_t si = 0; si < x->e->n_sets; si++) {
         const struct ruleset *rs = &x->e->sets[si];
@@ -1060,6 +1100,22 @@ static json_t *admissibility(const struct ctx *x, bool *inadmissible)
             const struct rule *r = &rs->rules[ri];
             if (r->kind != RK_CHECK)
                 continue;
+            /* At the border only the entry conditions (rules anchored on the crossing)
+             * are checked; the Visa Code's conditions of an application are not. */
+            if (x->border && r->anchor != VFY_ANCHOR_BORDER_CROSSING) {
+                consular_skipped++;
+                continue;
+            }
+            /* A visa held is a border condition, and only where a visa is required. */
+            if (r->u.check.kind == CK_VISA_HELD && (!x->border || x->visa_required == T_FAIL)) {
+                json_t *st = new_step(x, rs, r);
+                set_result(st, "not_applicable");
+                json_object_set_new(st, "explanation", json_string(
+                    !x->border ? "at a consulate the visa is being applied for: no visa is held yet"
+                               : "no visa is required (see visa_needed)"));
+                json_array_append_new(trail, st);
+                continue;
+            }
             if (sc == T_UNKNOWN) {
                 scope_unknown_step(x, rs, r, trail);
                 unknown = true;
@@ -1101,6 +1157,11 @@ static json_t *admissibility(const struct ctx *x, bool *inadmissible)
             }
         }
     }
+    if (consular_skipped > 0)
+        json_array_append_new(trail, json_pack("{s:s, s:s}", "result", "not_applicable", "explanation",
+                                               "border check: the Visa Code's admissibility conditions of an "
+                                               "application (Art. 9, 12, 19) are not entry conditions and were "
+                                               "not checked"));
     if (*inadmissible)
         return dimension_json(json_false(), VFY_MODALITY_SHALL, trail);
     if (derogable || review) {
@@ -1127,6 +1188,59 @@ static json_t *not_applicable(const char *why)
     if (out != NULL)
         json_object_set_new(out, "reason", json_string(why));
     return out;
+}
+
+/* Categories and evidence ids form a closed vocabulary: those of the rule sets that
+ * may apply in this mode. A misspelled category would otherwise lose its waiver
+ * silently, a misspelled evidence id its simplification. */
+static bool category_known(const vfy_rules_engine *e, const char *id)
+{
+    for (size_t i = 0; i < e->n_sets; i++) {
+        if (!rs_status_applies(e->mode, e->sets[i].status))
+            continue;
+        for (size_t k = 0; k < e->sets[i].n_categories; k++)
+            if (strcmp(e->sets[i].categories[k].id, id) == 0)
+                return true;
+    }
+    return false;
+}
+
+static bool evidence_known(const vfy_rules_engine *e, const char *id)
+{
+    for (size_t i = 0; i < e->n_sets; i++) {
+        if (!rs_status_applies(e->mode, e->sets[i].status))
+            continue;
+        for (size_t k = 0; k < e->sets[i].n_categories; k++) {
+            const struct category *cat = &e->sets[i].categories[k];
+            for (size_t g = 0; g < cat->n_groups; g++)
+                for (size_t j = 0; j < cat->group_len[g]; j++)
+                    if (strcmp(cat->groups[g][j], id) == 0)
+                        return true;
+        }
+    }
+    return false;
+}
+
+static vfy_status check_vocabulary(const vfy_rules_engine *e, const vfy_rules_case *c, vfy_detail *detail)
+{
+    char path[96];
+    for (size_t i = 0; i < c->n_claims; i++) {
+        const struct claim *cl = &c->claims[i];
+        if (!category_known(e, cl->category)) {
+            snprintf(path, sizeof path, "$.application.claims[%zu].category", i);
+            return vfy_fail(detail, VFY_E_CASE_VOCABULARY, path,
+                            "no loaded rule set in force defines the category '%s' (vfy rules show "
+                            "lists the categories and the evidence each needs)", cl->category);
+        }
+        for (size_t k = 0; k < cl->n_evidence; k++)
+            if (!evidence_known(e, cl->evidence[k])) {
+                snprintf(path, sizeof path, "$.application.claims[%zu].evidence[%zu]", i, k);
+                return vfy_fail(detail, VFY_E_CASE_VOCABULARY, path,
+                                "no loaded rule set in force knows the evidence '%s' (vfy rules show "
+                                "lists the evidence each category needs)", cl->evidence[k]);
+            }
+    }
+    return VFY_OK;
 }
 
 /* Applicability first: when no visa is needed, or the traveller is not a
@@ -1156,8 +1270,11 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
         return vfy_fail(detail, VFY_E_CASE_INCOMPLETE, "traveller.nationality",
                         "the case names no traveller (traveller.nationality is required); "
                         "no decision is made for an unknown person");
+    VFY_TRY(check_vocabulary(engine, c, detail));
     struct winner visa_won = { 0 };
-    struct ctx x = { engine, c, options != NULL && options->include_pii, NULL, NULL };
+    struct ctx x = { engine, c, options != NULL && options->include_pii, NULL, NULL, false, T_UNKNOWN };
+    /* Border check: a crossing date and no lodging date (docs/rules.md, "Border check"). */
+    x.border = c->dates[VFY_ANCHOR_LODGING] == DATE_NONE && c->dates[VFY_ANCHOR_BORDER_CROSSING] != DATE_NONE;
     json_t *dims = json_object();
     bool complete = dims != NULL;
 
@@ -1173,10 +1290,19 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
         json_object_set_new(visa, "modality", json_string("not_applicable"));
     if (na != NULL && visa != NULL)
         json_object_set_new(visa, "reason", json_string(na));
+    if (visa_won.decided)
+        x.visa_required = visa_won.r->u.visa_needed ? T_HOLD : T_FAIL;
+    bool not_tcn = na != NULL && visa_won.r->applicability == AP_NOT_THIRD_COUNTRY_NATIONAL;
+    static const char border_na[] =
+        "border check: fees, deadlines, entries and validity are decided at the consulate when a visa "
+        "is issued; at the border the visa requirement, the travel document (Borders Code Art. 6(1)(a)) "
+        "and a visa held (Art. 6(1)(b)) are checked";
+    if (x.border && !not_tcn)
+        na = border_na;
 
     bool inadmissible = false;
     json_t *adm;
-    if (na != NULL) {
+    if (na != NULL && !(x.border && !not_tcn)) {
         adm = not_applicable(na);
     } else {
         x.missing = json_array();
@@ -1212,5 +1338,5 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
         json_decref(dims);
         return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while evaluating the case");
     }
-    return rd_decision_new(engine, dims, out, detail);
+    return rd_decision_new(engine, dims, x.border ? "border" : "consulate", out, detail);
 }

@@ -31,8 +31,10 @@ enum hist_field { HF_ISSUE_DATE, HF_VALID_FROM, HF_VALID_TO, HF_COUNT };
 /* What a rule decides. ENTRY_VALIDITY rules feed both the entries and validity dimensions. */
 enum rule_kind { RK_VISA, RK_CHECK, RK_FEE, RK_SERVICE_FEE_CAP, RK_DEADLINE, RK_ENTRY_VALIDITY,
                  RK_EVIDENCE, RK_COUNT };
+/* CK_VISA_HELD: a visa of the history is valid on the anchor date (Borders Code Art.
+ * 6(1)(b)); it applies only at a border and only when a visa is required. */
 enum check_kind { CK_VALID_ON, CK_VALID_AFTER, CK_MAX_ISSUE_AGE, CK_BLANK_PAGES,
-                  CK_LODGING_NOT_BEFORE, CK_LODGING_NOT_AFTER, CK_COUNT };
+                  CK_LODGING_NOT_BEFORE, CK_LODGING_NOT_AFTER, CK_VISA_HELD, CK_COUNT };
 /* What a failed admissibility check means: inadmissible (Art. 19(3): "shall"), inadmissible
  * unless the consulate derogates (Art. 19(4): "may"), or an officer's judgement. */
 enum check_fail { CF_INADMISSIBLE, CF_DEROGATION, CF_OFFICER_REVIEW, CF_COUNT };
@@ -89,7 +91,8 @@ struct rule {
         struct {
             enum check_kind kind;
             int amount;             /* months, years, days or pages */
-            int relative_to;        /* anchor for lodging checks */
+            int relative_to;        /* anchor for lodging checks and (optionally) the date
+                                       document_valid_after counts from; -1: the rule's anchor */
             enum check_fail on_fail;
             char *consequence;
         } check;
@@ -163,6 +166,7 @@ struct vfy_rules_case {
     alpha3 destination;
     struct claim *claims; size_t n_claims;
     struct history_item *history; size_t n_history;
+    bool history_given;            /* "visa_history" present (an empty list says: none) */
 };
 
 extern const char *const rs_status_names[ST_COUNT];

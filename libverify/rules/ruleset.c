@@ -35,7 +35,7 @@ static const char *const kind_names[RK_COUNT] = {
 };
 static const char *const check_names[CK_COUNT] = {
     "document_valid_on", "document_valid_after", "document_max_issue_age", "blank_pages",
-    "lodging_not_before", "lodging_not_after",
+    "lodging_not_before", "lodging_not_after", "visa_valid_on",
 };
 static const char *const fee_modality_names[FM_COUNT] = {
     "charged", "waived_mandatory", "waived_optional", "reducible_case_by_case",
@@ -315,13 +315,16 @@ static vfy_status compile_rule_payload(rj_path *p, const json_t *o, struct rules
         VFY_TRY(payload(p, o, "check", &x, keys));
         VFY_TRY(rj_enum(p, x, "kind", true, check_names, CK_COUNT, 0, &e));
         r->u.check.kind = (enum check_kind)e;
-        static const char *const amount_key[CK_COUNT] = { NULL, "months", "years", "pages", "months", "days" };
+        static const char *const amount_key[CK_COUNT] = { NULL, "months", "years", "pages", "months", "days", NULL };
         if (amount_key[e] != NULL) {
             VFY_TRY(rj_int(p, x, amount_key[e], true, 0, 1200, 0, &v));
             r->u.check.amount = (int)v;
         }
-        VFY_TRY(rj_enum(p, x, "relative_to", e == CK_LODGING_NOT_BEFORE || e == CK_LODGING_NOT_AFTER,
-                        rs_anchor_names, VFY_ANCHOR_COUNT, VFY_ANCHOR_INTENDED_ENTRY, &e));
+        bool lodging_kind = e == CK_LODGING_NOT_BEFORE || e == CK_LODGING_NOT_AFTER;
+        if (!lodging_kind && e != CK_VALID_AFTER && json_object_get(x, "relative_to") != NULL)
+            return rj_fail(p, "relative_to is a member of lodging and document_valid_after checks only");
+        VFY_TRY(rj_enum(p, x, "relative_to", lodging_kind, rs_anchor_names, VFY_ANCHOR_COUNT,
+                        lodging_kind ? VFY_ANCHOR_INTENDED_ENTRY : -1, &e));
         r->u.check.relative_to = e;
         VFY_TRY(rj_enum(p, x, "on_fail", true, rs_check_fail_names, CF_COUNT, 0, &e));
         r->u.check.on_fail = (enum check_fail)e;

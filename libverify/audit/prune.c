@@ -1,8 +1,8 @@
 /* Pruning old records while the rest stays verifiable (docs/audit.md, "Pruning").
  * In one write transaction: verify the whole log from its first key (a prune must not
- * sign over tampering), append a "prune" record, delete the records before the first
- * one at or after the date (keeping the first record and every key rotation: the chain
- * of keys needs them), bridge each gap left with a checkpoint signed by the key in force
+ * sign over tampering), append a "prune" record, delete the records whose time is before
+ * the date (keeping the first record and every key rotation: the chain of keys needs
+ * them, and the prune record itself), bridge each gap left with a checkpoint signed by the key in force
  * over the record before the gap, and checkpoint the new tail. Deleted pages are
  * overwritten (secure_delete), so what was pruned does not linger in the file. */
 #include <sodium.h>
@@ -92,13 +92,9 @@ static vfy_status prune_in_tx(vfy_audit_log *log, time_t before, uint64_t *remov
     if (res.problem != VFY_AUDIT_INTACT)
         return vfy_fail(detail, VFY_E_AUDIT_TAMPERED, "audit log",
                         "the log is not intact, nothing was pruned: %s", res.message);
-    sqlite3_int64 limit = 0, count = 0;
-    VFY_TRY(step_sql(log, "SELECT COALESCE(MIN(seq), 0) FROM audit_records WHERE time >= ?1",
-                     (sqlite3_int64)before, &limit, detail));
-    if (limit == 0)   /* every record is older: all go but the key records (and the tail) */
-        limit = (sqlite3_int64)log->last_seq + 1;
-    VFY_TRY(step_sql(log, "SELECT COUNT(*) FROM audit_records WHERE seq < ?1 AND kind NOT IN " KEY_KINDS,
-                     limit, &count, detail));
+    sqlite3_int64 count = 0;
+    VFY_TRY(step_sql(log, "SELECT COUNT(*) FROM audit_records WHERE time < ?1 AND kind NOT IN " KEY_KINDS,
+                     (sqlite3_int64)before, &count, detail));
     *removed = (uint64_t)count;
     if (count == 0)
         return VFY_OK;
@@ -111,8 +107,9 @@ static vfy_status prune_in_tx(vfy_audit_log *log, time_t before, uint64_t *remov
     uint64_t seq;
     uint8_t hash[32];
     VFY_TRY(aud_log_insert_in_tx(log, r, NULL, &seq, hash, detail));
-    VFY_TRY(step_sql(log, "DELETE FROM audit_records WHERE seq < ?1 AND kind NOT IN " KEY_KINDS,
-                     limit, NULL, detail));
+    VFY_TRY(step_sql(log, "DELETE FROM audit_records WHERE time < ?1 AND kind NOT IN " KEY_KINDS
+                          " AND seq < (SELECT MAX(seq) FROM audit_records)",
+                     (sqlite3_int64)before, NULL, detail));
     /* Checkpoints over deleted records go; so do anchors of gaps that grew. */
     VFY_TRY(step_sql(log, "DELETE FROM audit_checkpoints WHERE kind = 'regular' AND seq NOT IN"
                           " (SELECT seq FROM audit_records)", 0, NULL, detail));

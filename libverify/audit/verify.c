@@ -275,6 +275,16 @@ static bool match_checkpoints(struct walk *w, const uint8_t hash[32])
         struct cp_row *c = &w->cps[i];
         if (c->cp.seq != w->rec.seq || c->cp.kind != AUD_CP_REGULAR)
             continue;
+        if (!w->have_log_id || sodium_memcmp(c->cp.log_id, w->log_id, AUD_LOG_ID_BYTES) != 0)
+            return problem(w, c->external ? VFY_AUDIT_WRONG_KEY : VFY_AUDIT_BAD_CHECKPOINT,
+                           c->cp.seq, "%s checkpoint belongs to another log: the log was replaced",
+                           c->external ? "the kept" : "a");
+        if (sodium_memcmp(c->cp.hash, hash, 32) != 0 &&
+            !aud_checkpoint_signature_ok(c->bytes, AUD_CP_BYTES))
+            return problem(w, VFY_AUDIT_BAD_CHECKPOINT, c->cp.seq,
+                           "%s checkpoint over record %llu was altered: its signature does not "
+                           "verify",
+                           c->external ? "the kept" : "the log's", (unsigned long long)c->cp.seq);
         if (sodium_memcmp(c->cp.hash, hash, 32) != 0)
             return problem(w, VFY_AUDIT_MODIFIED, w->rec.seq,
                            "record %llu was modified: it differs from the %s checkpoint signed "

@@ -22,6 +22,9 @@ void trust_import_usage(FILE *f)
             "  --store DIR   the managed trust folder (created 0700 when missing)\n"
             "  --strict      refuse the whole import when any object does not verify\n"
             "  --json        print the report as JSON (schema libverify.trust-import/1)\n"
+            "  --audit LOG --audit-key KEY [--audit-lookup-key F] [--kiosk-id ID]\n"
+            "                record the switch (counts and the new store's digest) in the\n"
+            "                kiosk's audit log\n"
             "\n"
             "exit codes:\n"
             "  0  imported (or nothing to change); nothing was rejected\n"
@@ -64,6 +67,7 @@ int cmd_trust_import(int argc, char **argv)
 {
     const char *store = NULL;
     bool json = false, strict = false;
+    struct cli_audit audit = { 0 };
     const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
     size_t n = 0;
     if (inputs == NULL)
@@ -75,6 +79,14 @@ int cmd_trust_import(int argc, char **argv)
             strict = true;
         else if (strcmp(argv[i], "--json") == 0)
             json = true;
+        else if (i + 1 < argc && strcmp(argv[i], "--audit") == 0)
+            cli_audit_option(CLI_OPT_AUDIT, argv[++i], &audit);
+        else if (i + 1 < argc && strcmp(argv[i], "--audit-key") == 0)
+            cli_audit_option(CLI_OPT_AUDIT_KEY, argv[++i], &audit);
+        else if (i + 1 < argc && strcmp(argv[i], "--audit-lookup-key") == 0)
+            cli_audit_option(CLI_OPT_AUDIT_LOOKUP, argv[++i], &audit);
+        else if (i + 1 < argc && strcmp(argv[i], "--kiosk-id") == 0)
+            cli_audit_option(CLI_OPT_KIOSK_ID, argv[++i], &audit);
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             trust_import_usage(stdout);
             free(inputs);
@@ -91,6 +103,12 @@ int cmd_trust_import(int argc, char **argv)
                 store == NULL ? "--store DIR is required" : "name at least one file to import");
         free(inputs);
         return VFY_EXIT_USAGE;
+    }
+    /* The audit log first: a configuration error shows before anything changes. */
+    int arc = cli_audit_open("trust import", &audit, NULL);
+    if (arc != VFY_EXIT_OK) {
+        free(inputs);
+        return arc;
     }
     vfy_trust_import_options o = VFY_TRUST_IMPORT_OPTIONS_INIT;
     o.inputs = inputs;
@@ -152,6 +170,32 @@ int cmd_trust_import(int argc, char **argv)
         else
             printf("nothing changed: the store in force stays\n");
     }
+    if (vfy_trust_import_switched(r) && audit.open != NULL) {
+        /* The switch, with the new store's digest, in the kiosk's audit trail. */
+        vfy_trust *t = NULL;
+        uint8_t digest[32];
+        vfy_detail_clear(&d);
+        vfy_status as = vfy_trust_new(&t);
+        if (as == VFY_OK)
+            as = vfy_trust_add_path(t, vfy_trust_import_store(r), &d);
+        if (as == VFY_OK)
+            as = vfy_trust_digest(t, digest);
+        vfy_trust_free(t);
+        char what[200];
+        snprintf(what, sizeof what, "trust import: added %zu, replaced %zu, removed %zu, rejected %zu",
+                 vfy_trust_import_count(r, VFY_IMPORT_ADDED), vfy_trust_import_count(r, VFY_IMPORT_REPLACED),
+                 vfy_trust_import_count(r, VFY_IMPORT_REMOVED), vfy_trust_import_count(r, VFY_IMPORT_REJECTED));
+        if (as == VFY_OK)
+            as = vfy_audit_record_change(audit.open, VFY_AUDIT_TRUST_CHANGE, what, digest, sizeof digest,
+                                         NULL, &d);
+        if (as != VFY_OK) {
+            cli_report("trust import", as, &d);
+            fprintf(stderr, "vfy trust import: the new store is in force but its change was not recorded\n");
+            rc = VFY_EXIT_CONFIG;
+        }
+    }
+    if (cli_audit_close("trust import", &audit) != VFY_EXIT_OK)
+        rc = VFY_EXIT_CONFIG;
     vfy_trust_import_report_free(r);
     return rc;
 }

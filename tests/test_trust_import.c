@@ -575,3 +575,48 @@ Test(trust_import, an_interrupted_import_leaves_the_store_in_force, .timeout = 6
     X509_CRL_free(crl);
     world_free(&w);
 }
+
+Test(trust_import, a_switch_is_recorded_in_the_audit_trail, .timeout = 60)
+{
+    world w;
+    world_make(&w);
+    char pem[256], key[256], log[256], args[1400], *out;
+    path_in(&w, "ut.pem", pem, sizeof pem);
+    pki_write_pem(pem, w.ut_csca);
+    path_in(&w, "kiosk", key, sizeof key);
+    path_in(&w, "audit.db", log, sizeof log);
+    snprintf(args, sizeof args, "audit keygen --out %s", key);
+    cr_assert_eq(vfy(args, &out), 0, "%s", out);
+    free(out);
+    snprintf(args, sizeof args, "trust import --store %s --audit %s --audit-key %s %s", w.store, log, key, pem);
+    cr_assert_eq(vfy(args, &out), 0, "%s", out);
+    free(out);
+    snprintf(args, sizeof args, "audit show %s --json", log);
+    cr_assert_eq(vfy(args, &out), 0, "%s", out);
+    cr_expect(strstr(out, "trust_change") != NULL, "%s", out);
+    cr_expect(strstr(out, "trust import: added 1") != NULL, "%s", out);
+    free(out);
+    snprintf(args, sizeof args, "audit verify --key %s.pub %s", key, log);
+    cr_assert_eq(vfy(args, &out), 0, "%s", out);
+    free(out);
+    /* Without its key the import changes nothing: the configuration error comes first. */
+    char crl_path[256];
+    X509_CRL *crl = pki_crl(w.ut_csca, w.ut_key, NULL, 30);
+    path_in(&w, "ut.crl", crl_path, sizeof crl_path);
+    pki_write_crl_der(crl_path, crl);
+    char link[300], before[256], after[256];
+    snprintf(link, sizeof link, "%s/current", w.store);
+    ssize_t k = readlink(link, before, sizeof before - 1);
+    cr_assert_gt(k, 0);
+    before[k] = '\0';
+    snprintf(args, sizeof args, "trust import --store %s --audit %s --audit-key %s/missing %s", w.store, log,
+             w.dir, crl_path);
+    cr_assert_eq(vfy(args, &out), 4, "%s", out);
+    free(out);
+    k = readlink(link, after, sizeof after - 1);
+    cr_assert_gt(k, 0);
+    after[k] = '\0';
+    cr_expect_str_eq(before, after);
+    X509_CRL_free(crl);
+    world_free(&w);
+}

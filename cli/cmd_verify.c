@@ -89,8 +89,7 @@ int cmd_verify(int argc, char **argv)
         default:
             if (cli_audit_option(c, optarg, &audit))
                 break;
-            verify_usage(stderr);
-            return VFY_EXIT_USAGE;
+            return cli_usage_hint("verify");
         }
     }
     if (optind != argc - 1) {

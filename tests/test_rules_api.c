@@ -170,7 +170,7 @@ Test(rules_api, cli_batch_json_lines)
     cr_assert(j1 && j2 && j3, "three JSON lines");
     cr_assert_str_eq(json_string_value(json_object_get(j1, "case_id")), "E5a");
     cr_assert_eq(json_integer_value(json_object_get(rules_dim(j1, "fee"), "value")), 80);
-    cr_assert_str_eq(json_string_value(json_object_get(j2, "error")), "VFY_E_CASE_PARSE");
+    cr_assert_str_eq(json_string_value(json_object_get(j2, "code")), "VFY_E_CASE_PARSE");
     cr_assert_eq(json_integer_value(json_object_get(j2, "line")), 2);
     cr_assert_eq(json_integer_value(json_object_get(rules_dim(j3, "fee"), "value")), 90);
     json_decref(j1);

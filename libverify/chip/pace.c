@@ -343,28 +343,3 @@ out:
     vfy_ka_group_free(g);
     return s;
 }
-
-vfy_status vfy_pace_cam_verify(const vfy_pace_result *r, const uint8_t *pk_ic, size_t pk_ic_len,
-                               vfy_detail *detail)
-{
-    if (!r->has_chip_auth_data || r->info.ka != VFY_KA_ECDH)
-        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "CAM",
-                        "no chip authentication data: PACE did not run with CAM");
-    vfy_ka_group *g = NULL;
-    VFY_TRY(vfy_ka_group_standard(r->info.parameter_id, &g, detail));
-    uint8_t out[VFY_KA_MAX_PUBLIC];
-    size_t out_len;
-    vfy_status s = vfy_ka_ec_mul(g, r->ca_ic, r->ca_ic_len, pk_ic, pk_ic_len, out, sizeof out,
-                                 &out_len, detail);
-    vfy_ka_group_free(g);
-    if (s == VFY_E_BAD_VALUE)
-        return vfy_fail(detail, VFY_E_CA_FAILED, "CAM",
-                        "the chip's static public key is not a point on the PACE curve");
-    VFY_TRY(s);
-    if (out_len != r->chip_mapping_public_len ||
-        !vfy_equal_ct(out, r->chip_mapping_public, out_len))
-        return vfy_fail(detail, VFY_E_CA_FAILED, "CAM",
-                        "CA_IC x PK_IC differs from the chip's mapping key: the chip does not "
-                        "hold the private key of this static public key");
-    return VFY_OK;
-}

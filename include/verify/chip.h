@@ -82,7 +82,8 @@ typedef struct vfy_access_info {
     char group[32];      /* PACE on DH: "modp1024_160", ...; else "" */
     bool fell_back_to_bac;   /* PACE failed and the caller's policy allowed BAC */
     bool cam_verified;       /* PACE-CAM: the chip proved it holds DG14's Chip Authentication
-                              * key (checked after reading DG14; a failed check fails the read) */
+                              * key (checked by the inspection after the read; a chip that
+                              * fails is a failed chip.ca check, never a failed read) */
 } vfy_access_info;
 
 typedef struct vfy_read_stats {

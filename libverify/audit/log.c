@@ -332,6 +332,7 @@ vfy_status vfy_audit_open(const char *path, const vfy_audit_key *key,
         if (s == VFY_OK) {
             sqlite3_db_config(log->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
             sqlite3_db_config(log->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+            sqlite3_busy_timeout(log->db, 10000);   /* another process may be appending */
             s = exec(log, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", detail);
         }
         uint8_t in_force[32], lookup_id[32];

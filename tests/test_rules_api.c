@@ -187,7 +187,7 @@ Test(rules_api, cli_show_lists_uncertain_rules)
     snprintf(cmd, sizeof cmd, "%s rules show --trust %s %s", vfy_bin(), repo_path(RULES_DEV_PUB, t, sizeof t),
              repo_path("data/rules/eu-by-vfa.json", r, sizeof r));
     cr_assert_eq(run_capture(cmd, &out), 0);
-    cr_assert_not_null(strstr(out, "EU-BY-VFA 2021.1.0"));
+    cr_assert_not_null(strstr(out, "EU-BY-VFA 2021.2.0"));
     cr_assert_not_null(strstr(out, "signature verified"));
     cr_assert_not_null(strstr(out, "uncertain legal text:"));
     cr_assert_not_null(strstr(out, "by-5-1-a-b-mev-5-years [U]"));

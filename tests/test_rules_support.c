@@ -8,7 +8,7 @@
 
 static const char *const shipped[] = {
     "data/rules/eu-2018-1806.json", "data/rules/eu-vc-2020.json", "data/rules/eu-vc-2024.json",
-    "data/rules/eu-sbc-2016-399.json",
+    "data/rules/eu-sbc-2016-399.json", "data/rules/eu-vc-2010.json", "data/rules/eu-dir-2004-38.json",
     "data/rules/eu-am-vfa.json", "data/rules/eu-by-vfa.json", "data/rules/eu-kz-vfa-hypothetical.json",
 };
 

@@ -54,6 +54,19 @@ static void miss(const struct ctx *x, const char *fmt, ...)
     json_array_append_new(x->missing, json_string(path));
 }
 
+/* Forgets the inputs recorded since `mark`: a predicate that failed on what the case
+ * gives does not need what it lacks. */
+static void missing_reset(const struct ctx *x, size_t mark)
+{
+    while (x->missing != NULL && json_array_size(x->missing) > mark)
+        json_array_remove(x->missing, json_array_size(x->missing) - 1);
+}
+
+static size_t missing_mark(const struct ctx *x)
+{
+    return x->missing != NULL ? json_array_size(x->missing) : 0;
+}
+
 /* The date a rule is checked against. The Borders Code conditions are checked at the
  * crossing; at a consulate that has no crossing date yet, at the intended entry. */
 static int32_t anchor_date(const struct ctx *x, int anchor, int *used)
@@ -418,7 +431,10 @@ static const struct suspension *suspended(const struct ctx *x, const struct rule
             if (d < sp->from || (sp->to != DATE_NONE && d >= sp->to) || !in_force(s, d))
                 continue;
             json_t *scratch = json_array();
+            size_t mark = missing_mark(x);
             enum tri t = predicate_test(x, s, &sp->when, d, scratch, NULL);
+            if (t != T_UNKNOWN)
+                missing_reset(x, mark);
             json_decref(scratch);
             if (t != T_FAIL) {
                 *unknown = t == T_UNKNOWN;
@@ -757,6 +773,33 @@ static json_t *review_json(const struct ctx *x, json_t *provisional, json_t *tra
     return out;
 }
 
+/* Entries compare by entries alone when asking whether a discretionary alternative is
+ * better: a grace period the consulate may add (VC 24(1)) changes the validity, not the
+ * number of entries. */
+static int alt_favour(int dim, const struct cand *a, const struct cand *b)
+{
+    if (dim == VFY_DIM_ENTRIES)
+        return (int)a->r->u.grant.entries - (int)b->r->u.grant.entries;
+    return favour(dim, a, b);
+}
+
+/* The open points of a rule that took part in a decision, "SET/rule: text". */
+static void add_open_points(json_t *list, const struct cand *cd)
+{
+    for (size_t i = 0; i < cd->r->n_open_points; i++) {
+        json_t *v = json_sprintf("%s/%s: %s", cd->rs->id, cd->r->id, cd->r->open_points[i]);
+        size_t k;
+        json_t *w;
+        bool dup = false;
+        json_array_foreach(list, k, w)
+            dup |= json_equal(v, w);
+        if (dup)
+            json_decref(v);
+        else
+            json_array_append_new(list, v);
+    }
+}
+
 static void free_cands(struct cand *c, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -779,7 +822,7 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
         free(unknowns);
         return NULL;
     }
-    json_t *trail = json_array();
+    json_t *trail = json_array(), *open_points = json_array();
     size_t n_cands = 0, n_alts = 0, n_unknown = 0;
     struct cand *acc = NULL;
     for (size_t si = 0; si < x->e->n_sets; si++) {
@@ -814,7 +857,10 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
                 continue;
             }
             cd.step = step;
+            size_t mark = missing_mark(x);
             enum tri t = predicate_test(x, rs, &r->when, d, preds, &cd);
+            if (t != T_UNKNOWN)
+                missing_reset(x, mark);
             if (t != T_HOLD) {
                 set_result(step, t == T_FAIL ? "failed" : "not_evaluated");
                 json_decref(cd.categories);
@@ -891,6 +937,7 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
             if (!result_is(cands[i].step, "applies"))
                 continue;
             set_result(cands[i].step, "won");
+            add_open_points(open_points, &cands[i]);
             simplified |= cands[i].r->u.evidence.simplified;
             unverified |= cands[i].unverified;
             for (size_t k = 0; k < cands[i].r->u.evidence.n_waives; k++)
@@ -931,18 +978,29 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
         struct cand *best_alt = NULL;
         json_t *alternatives = json_array();
         for (size_t i = 0; i < n_alts; i++) {
-            if (acc != NULL && favour(dim, &alts[i], acc) <= 0) {
+            if (acc != NULL && alt_favour(dim, &alts[i], acc) <= 0) {
                 set_result(alts[i].step, "beaten");
                 continue;
             }
             if (best_alt == NULL || favour(dim, &alts[i], best_alt) > 0)
                 best_alt = &alts[i];
+            add_open_points(open_points, &alts[i]);
             json_array_append_new(alternatives,
                                   json_pack("{s:o, s:s, s:s, s:s, s:s}", "value", value_of(x, dim, &alts[i]),
                                             "modality", "may", "ruleset", alts[i].rs->id,
                                             "rule", alts[i].r->id, "legal_ref", alts[i].r->legal_ref));
         }
         const struct cand *shown = acc != NULL ? acc : best_alt;
+        /* An open point on the winning rule is material when a rule it beat would have
+         * been more favourable (a Visa Code waiver an agreement's fee overrides): the law
+         * is unsettled exactly where the decision turns, so an officer decides. */
+        bool material = false;
+        if (acc != NULL) {
+            add_open_points(open_points, acc);
+            for (size_t i = 0; i < n_cands && acc->r->n_open_points > 0; i++)
+                if (&cands[i] != acc && result_is(cands[i].step, "beaten") && favour(dim, &cands[i], acc) > 0)
+                    material = true;
+        }
         vfy_rules_modality m;
         if (acc == NULL)
             m = VFY_MODALITY_MAY;
@@ -952,12 +1010,20 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
             m = VFY_MODALITY_MAY;
         else
             m = rule_modality(acc->r);
-        out = blocked ? review_json(x, value_of(x, dim, shown), trail)
-                      : dimension_json(value_of(x, dim, shown), m, trail);
-        if (x->won != NULL && acc != NULL && !blocked && m != VFY_MODALITY_OFFICER_REVIEW)
+        if (material && !blocked) {
+            out = dimension_json(json_null(), VFY_MODALITY_OFFICER_REVIEW, trail);
+            json_object_set_new(out, "provisional", value_of(x, dim, shown));
+        } else {
+            out = blocked ? review_json(x, value_of(x, dim, shown), trail)
+                          : dimension_json(value_of(x, dim, shown), m, trail);
+        }
+        if (x->won != NULL && acc != NULL && !blocked && !material && m != VFY_MODALITY_OFFICER_REVIEW)
             *x->won = (struct winner){ acc->rs, acc->r, true };
         json_object_set_new(out, "alternatives", alternatives);
     }
+    if (out != NULL && json_array_size(open_points) > 0)
+        json_object_set(out, "open_points", open_points);
+    json_decref(open_points);
     free_cands(cands, n_cands);
     free_cands(alts, n_alts);
     free_cands(unknowns, n_unknown);
@@ -1128,7 +1194,10 @@ static json_t *admissibility(const struct ctx *x, bool *inadmissible)
                 continue;
             }
             struct cand scratch = { .status_end = DATE_NONE };
+            size_t mark = missing_mark(x);
             enum tri t = predicate_test(x, rs, &r->when, d, preds, &scratch);
+            if (t != T_UNKNOWN)
+                missing_reset(x, mark);
             json_decref(scratch.categories);
             if (t != T_HOLD) {
                 set_result(step, t == T_FAIL ? "not_applicable" : "not_evaluated");

@@ -108,7 +108,8 @@
     X(VFY_E_CASE_PARSE,          705, "the case is malformed") \
     X(VFY_E_RULES_CONFLICT,      706, "rule sets conflict and no combine policy resolves it") \
     X(VFY_E_CASE_INCOMPLETE,     707, "the case lacks what every decision needs (a traveller)") \
-    X(VFY_E_CASE_VOCABULARY,     708, "the case names a category or evidence that no rule set in force defines")
+    X(VFY_E_CASE_VOCABULARY,     708, "the case names a category or evidence that no rule set in force defines") \
+    X(VFY_E_RULES_DEVELOPMENT_KEY, 709, "the rule set is signed with the development key, refused in production")
 
 typedef enum vfy_status {
 #define VFY_STATUS_ENUM_(name, num, text) name = num,

@@ -62,6 +62,11 @@ vfy_status rd_decision_new(const vfy_rules_engine *e, json_t *dims, const char *
         json_decref(root);
         return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while building the decision");
     }
+    if (e->development_key)
+        json_object_set_new(root, "development_key",
+                            json_string("DEVELOPMENT KEY: rule sets signed with the development key, whose "
+                                        "secret is public, decided this (accepted by an explicit override); "
+                                        "their signatures prove nothing: not for use at a border"));
     if (e->mode == VFY_RULES_TEST)
         json_object_set_new(root, "warning",
                             json_string("TEST MODE: unsigned, draft or hypothetical rule sets may have "

@@ -326,29 +326,36 @@ void cli_rules_print(const vfy_rules_decision *dec)
         vfy_rules_outcome o;
         if (vfy_rules_decision_outcome(dec, (vfy_rules_dimension)dim, &o) != VFY_OK)
             continue;
-        printf("%-16s %s (%s)", vfy_rules_dimension_name((vfy_rules_dimension)dim), o.value_json,
-               vfy_rules_modality_name(o.modality));
+        printf("%-16s %s [%s]", vfy_rules_dimension_name((vfy_rules_dimension)dim),
+               o.value_text != NULL ? o.value_text : o.value_json, vfy_rules_modality_name(o.modality));
         if (o.winner_rule != NULL)
             printf(" by %s/%s", o.winner_ruleset, o.winner_rule);
         printf("\n");
-        static const char *const labels[] = { "won", "beaten", "failed", "suspended", "not in force",
-                                              "alternative", "passed", "not evaluated",
+        if (o.reason != NULL) {
+            printf("    %s\n", o.reason);
+            continue;
+        }
+        static const char *const labels[] = { "decides", "set aside", "does not apply", "suspended",
+                                              "not in force", "may be granted", "holds", "not evaluated",
                                               "not applicable" };
         for (size_t i = 0; i < o.trail_length; i++) {
             vfy_rules_step st;
             if (vfy_rules_decision_step(dec, (vfy_rules_dimension)dim, i, &st) != VFY_OK)
                 continue;
-            if (st.result == VFY_STEP_NOT_IN_FORCE)
+            if (st.result == VFY_STEP_NOT_IN_FORCE || st.result == VFY_STEP_NOT_APPLICABLE)
                 continue;
-            printf("    %-13s %s/%s %s [%s]", labels[st.result], st.ruleset ? st.ruleset : "-",
+            printf("    %-14s %s/%s %s [%s]", labels[st.result], st.ruleset ? st.ruleset : "-",
                    st.rule ? st.rule : "-", st.legal_ref ? st.legal_ref : "", st.confidence ? st.confidence : "-");
             if (st.beat != NULL)
-                printf(" beat %s", st.beat);
+                printf(" (prevails over %s)", st.beat);
             if (st.explanation != NULL && st.explanation[0] != '\0')
-                printf("\n                  %s", st.explanation);
+                printf("\n                   %s", st.explanation);
             printf("\n");
         }
     }
+    printf("\nLegend: [shall] an obligation, [entitled] a right, [may] the authority's discretion,\n"
+           "[not_applicable] does not arise, [officer_review] an officer decides. Rule marks: [V] checked\n"
+           "against the legal text, [S] official statement, secondary source or derived, [U] not verified.\n");
 }
 
 /* Evaluates one case text; prints the decision; returns an exit code. */

@@ -56,6 +56,9 @@ bool cli_parse_date(const char *text, time_t *out);
 /* After a bad option: one line pointing at the command's --help; returns VFY_EXIT_USAGE. */
 int cli_usage_hint(const char *cmd);
 
+/* A UTC day, YYYY-MM-DD, or "-" for 0. */
+void cli_format_day(time_t t, char buf[11]);
+
 /* Reads all of a stream (at most max bytes) into a new buffer; NUL-terminated. */
 vfy_status cli_read_stream(FILE *f, size_t max, char **out, size_t *len);
 /* Reads a file, or standard input for "-". */

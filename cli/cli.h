@@ -49,6 +49,8 @@ void cli_print_json(json_t *value);
 
 /* {"error": NAME, "message": TEXT} plus the detail's field/offset where known. */
 json_t *cli_error_json(vfy_status status, const vfy_detail *detail);
+/* Prints JSON text the library serialized (then vfy_free); NULL means out of memory. */
+void cli_print_library_json(char *text);
 
 /* A date YYYY-MM-DD (noon UTC); false when it is not one. */
 bool cli_parse_date(const char *text, time_t *out);
@@ -80,15 +82,8 @@ void cli_inspection_print(FILE *f, const vfy_inspection *r);
 /* A trust store from --trust paths (NULL when count is 0); failures are reported. */
 vfy_status cli_load_trust(const char *cmd, char **paths, size_t count, vfy_trust **out);
 
-/* An MRZ as the JSON object of `vfy mrz --json` (cli/mrz_json.c); repair adds the
- * proposed repairs and the lines. */
-json_t *cli_mrz_json(const vfy_mrz *m, bool repair);
-/* ISO 8601 of a date, reduced to its known leading parts; NULL when the year is unknown. */
-const char *cli_mrz_date_text(vfy_date d, char buf[11]);
-
-/* Seals (cli/cmd_seal.c): the JSON object of `vfy seal --json`, the text, the exit code
- * of a verdict; hex text decoded in place. */
-json_t *cli_seal_json(const vfy_seal_result *r, bool passport_given);
+/* Seals (cli/cmd_seal.c): the text of a result (its JSON is the library's,
+ * vfy_seal_result_to_json), the exit code of a verdict; hex text decoded in place. */
 void cli_seal_print(const vfy_seal_result *r, bool passport_given);
 int cli_seal_exit(vfy_seal_verdict v);
 bool cli_unhex(char *text, size_t len, size_t *out_len);

@@ -45,7 +45,7 @@ static bool parse_today(const char *s, vfy_date *d)
 
 static void print_json(const vfy_mrz *m, bool repair)
 {
-    cli_print_json(cli_mrz_json(m, repair));
+    cli_print_library_json(vfy_mrz_to_json(m, VFY_JSON_PRETTY | (repair ? VFY_MRZ_JSON_REPAIRS : 0)));
 }
 
 static const char *check_text(vfy_check c)
@@ -74,17 +74,20 @@ static void print_table(const vfy_mrz *m, bool repair)
     row("Given names", m->given_names, NULL);
     row("Document number", m->document_number, check_text(m->check_document_number));
     row("Nationality", m->nationality, vfy_mrz_code_description(m->nationality));
-    d = cli_mrz_date_text(m->birth_date, buf);
+    d = vfy_date_iso(m->birth_date, buf);
     row("Birth date", d != NULL ? d : m->birth_date_raw, check_text(m->check_birth_date));
     row("Sex", sex, NULL);
-    d = cli_mrz_date_text(m->expiry_date, buf);
+    d = vfy_date_iso(m->expiry_date, buf);
     row("Expiry date", d != NULL ? d : m->expiry_date_raw, check_text(m->check_expiry_date));
     row("Optional data", m->optional_data, check_text(m->check_optional_data));
     if (m->format == VFY_MRZ_TD1)
         row("Optional data 2", m->optional_data_2, NULL);
     if (m->check_composite != VFY_CHECK_ABSENT)
         row("Composite", "", check_text(m->check_composite));
-    row("Valid", m->valid ? "yes" : "NO", NULL);
+    row("Check digits", m->valid ? "all correct, format holds" : "FAILED (see the errors below)", NULL);
+    int expired = vfy_mrz_expired(m, 0);
+    row("Expired", expired < 0 ? "unknown (no full expiry date)" : expired ? "YES: the document has expired" : "no",
+        NULL);
     for (unsigned i = 0; i < m->error_count; i++)
         printf("error: %s (line %u, column %u): %s\n", m->errors[i].field, m->errors[i].line,
                m->errors[i].column, m->errors[i].message);

@@ -113,10 +113,10 @@ static json_t *result_json(const vfy_document *doc, const vfy_access_info *a,
     json_t *o = json_object();
     json_object_set_new(o, "access", access_json(a));
     vfy_mrz *mrz = malloc(sizeof *mrz);
-    if (mrz != NULL && cli_dg1_mrz(doc, mrz))
-        json_object_set_new(o, "mrz", cli_mrz_json(mrz, false));
-    else
-        json_object_set_new(o, "mrz", json_null());
+    char *text = mrz != NULL && cli_dg1_mrz(doc, mrz) ? vfy_mrz_to_json(mrz, 0) : NULL;
+    json_t *mrz_json = text != NULL ? json_loads(text, 0, NULL) : NULL;
+    vfy_free(text);
+    json_object_set_new(o, "mrz", mrz_json != NULL ? mrz_json : json_null());
     cli_free_mrz(mrz);
     json_t *files = json_object();
     for (int i = -3; i <= 16; i++) {
@@ -151,7 +151,7 @@ static void print_result_text(const vfy_document *doc, const vfy_access_info *a,
         for (unsigned i = 0; i < mrz->line_count; i++)
             printf("%-17s %s\n", i == 0 ? "MRZ (DG1)" : "", mrz->lines[i]);
         char buf[11];
-        const char *expiry = cli_mrz_date_text(mrz->expiry_date, buf);
+        const char *expiry = vfy_date_iso(mrz->expiry_date, buf);
         printf("%-17s %s, %s\n", "Name", mrz->surname, mrz->given_names);
         printf("%-17s %s (%s), expires %s\n", "Document", mrz->document_number,
                mrz->issuing_state, expiry != NULL ? expiry : mrz->expiry_date_raw);

@@ -10,17 +10,13 @@
 
 void cli_inspection_add_json(json_t *obj, const vfy_inspection *r)
 {
-    /* The library's serializer decides every key; the CLI adds only the seal's decoded
-     * contents, which `vfy seal --json` prints the same way. */
+    /* The library's serializer decides every key, the decoded seal included. */
     char *text = vfy_inspection_to_json(r, 0);
     json_t *lib = text != NULL ? json_loads(text, 0, NULL) : NULL;
     vfy_free(text);
     if (lib != NULL)
         json_object_update(obj, lib);
     json_decref(lib);
-    const vfy_seal_result *seal = vfy_inspection_seal(r);
-    if (seal != NULL)
-        json_object_set_new(obj, "seal", cli_seal_json(seal, true));
 }
 
 void cli_inspection_print(FILE *f, const vfy_inspection *r)

@@ -68,22 +68,22 @@ void cli_print_json(json_t *value)
 
 json_t *cli_error_json(vfy_status status, const vfy_detail *detail)
 {
-    /* The one error shape of every command (docs/schema/error.schema.json): status (the
-     * number), code (its stable name), message, field and offset (null when unknown). */
-    json_t *o = json_object();
-    json_object_set_new(o, "schema", json_string("libverify.error/1"));
-    json_object_set_new(o, "status", json_integer((json_int_t)status));
-    json_object_set_new(o, "code", json_string(vfy_status_name(status)));
-    const char *msg = detail != NULL && detail->message[0] != '\0' ? detail->message
-                                                                   : vfy_strerror(status);
-    json_t *m = json_string(msg);
-    json_object_set_new(o, "message", m != NULL ? m : json_string(vfy_strerror(status)));
-    json_t *f = detail != NULL && detail->field[0] != '\0' ? json_string(detail->field) : NULL;
-    json_object_set_new(o, "field", f != NULL ? f : json_null());
-    json_object_set_new(o, "offset", detail != NULL && detail->offset != VFY_NO_OFFSET
-                                         ? json_integer((json_int_t)detail->offset)
-                                         : json_null());
-    return o;
+    /* The library's one error shape (docs/schema/error.schema.json). */
+    char *text = vfy_error_to_json(status, detail, 0);
+    json_t *o = text != NULL ? json_loads(text, 0, NULL) : NULL;
+    vfy_free(text);
+    return o != NULL ? o : json_object();
+}
+
+void cli_print_library_json(char *text)
+{
+    /* Text the library serialized, printed as it is, then released. */
+    if (text != NULL)
+        puts(text);
+    else
+        fputs("{\"schema\": \"libverify.error/1\", \"status\": 2, \"code\": \"VFY_E_NO_MEMORY\", "
+              "\"message\": \"out of memory\", \"field\": null, \"offset\": null}\n", stdout);
+    vfy_free(text);
 }
 
 vfy_status cli_read_stream(FILE *f, size_t max, char **out, size_t *len)

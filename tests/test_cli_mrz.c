@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -180,5 +181,73 @@ Test(cli_mrz, help_lists_options_and_exit_codes)
     snprintf(cmd, sizeof cmd, "%s --help", vfy_bin());
     cr_assert_eq(run_capture(cmd, &out), 0);
     cr_expect(strstr(out, "mrz") != NULL);
+    free(out);
+}
+
+/* Every MRZ case of the shared vectors, as `vfy mrz --json` prints it, follows
+ * docs/schema/mrz.schema.json (python3-jsonschema validates); parse failures print the
+ * one error shape instead. */
+Test(cli_mrz, every_case_follows_the_mrz_schema, .timeout = 60)
+{
+    char cases_path[1024], root[512];
+    SHARED_PATH("vectors/emrtd/mrz.json", cases_path);
+    repo_path("", root, sizeof root);
+    json_error_t e;
+    json_t *all = json_load_file(cases_path, 0, &e);
+    cr_assert_not_null(all, "%s", e.text);
+    char lines_path[] = "/tmp/vfy-mrz-json-XXXXXX";
+    int fd = mkstemp(lines_path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    size_t i, n = 0;
+    json_t *c;
+    json_array_foreach(json_object_get(all, "cases"), i, c) {
+        char cmd[2048];
+        int used = snprintf(cmd, sizeof cmd, "%s mrz --json", vfy_bin());
+        size_t k;
+        json_t *line;
+        json_array_foreach(json_object_get(c, "lines"), k, line)
+            used += snprintf(cmd + used, sizeof cmd - (size_t)used, " '%s'", json_string_value(line));
+        char *out;
+        run_capture(cmd, &out);
+        json_t *o = json_loads(out, 0, &e);
+        cr_assert_not_null(o, "%s: %s", json_string_value(json_object_get(c, "id")), out);
+        const char *schema = json_string_value(json_object_get(o, "schema"));
+        cr_assert(schema != NULL && (strcmp(schema, "libverify.mrz/1") == 0 || strcmp(schema, "libverify.error/1") == 0),
+                  "%s", out);
+        if (strcmp(schema, "libverify.mrz/1") == 0) {
+            char *compact = json_dumps(o, JSON_COMPACT);
+            fprintf(f, "%s\n", compact);
+            free(compact);
+            n++;
+        }
+        json_decref(o);
+        free(out);
+    }
+    fclose(f);
+    json_decref(all);
+    cr_assert_geq(n, 40);
+    char cmd[2048], *err;
+    snprintf(cmd, sizeof cmd, "python3 %s/tests/tools/validate_json.py %s/docs/schema/mrz.schema.json --lines < %s 2>&1",
+             root, root, lines_path);
+    cr_expect_eq(run_capture(cmd, &err), 0, "%s", err);
+    free(err);
+    unlink(lines_path);
+}
+
+Test(cli_mrz, expired_is_separate_from_valid)
+{
+    char *out;
+    cr_assert_eq(vfy_mrz("--json 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' "
+                         "'L898902C36UTO7408122F1204159ZE184226B<<<<<10'", &out), 0);
+    json_t *j = json_parse_or_fail(out);
+    cr_expect(json_is_true(json_object_get(j, "valid")), "check digits hold");
+    cr_expect(json_is_true(json_object_get(j, "expired")), "it expired on 2012-04-15");
+    json_decref(j);
+    free(out);
+    cr_assert_eq(vfy_mrz("'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' "
+                         "'L898902C36UTO7408122F1204159ZE184226B<<<<<10'", &out), 0);
+    cr_expect(strstr(out, "Check digits      all correct") != NULL, "%s", out);
+    cr_expect(strstr(out, "Expired           YES") != NULL, "%s", out);
     free(out);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -143,4 +144,55 @@ Test(seal_cli, mrz_given_but_seal_has_no_visa_mrz)
     cr_assert_str_eq(json_string_value(json_object_get(o, "verdict")), "unverified");
     json_decref(o);
     free(out);
+}
+
+/* Every public vector's `vfy seal --json` follows docs/schema/seal.schema.json, checked by
+ * an independent validator (python3-jsonschema), whatever the verdict. */
+Test(seal_cli, every_vector_follows_the_seal_schema, .timeout = 60)
+{
+    char manifest[1024], cert[1024], cert2[1024], root[512];
+    SHARED_PATH(V "manifest.json", manifest);
+    SHARED_PATH(V "certs/UTTS5B.pem", cert);
+    SHARED_PATH(V "certs/DETS32.pem", cert2);
+    repo_path("", root, sizeof root);
+    json_error_t e;
+    json_t *m = json_load_file(manifest, 0, &e);
+    cr_assert_not_null(m, "%s", e.text);
+    char lines[] = "/tmp/vfy-seal-json-XXXXXX";
+    int fd = mkstemp(lines);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    size_t n = 0;
+    json_t *v;
+    size_t i;
+    json_array_foreach(json_object_get(m, "vectors"), i, v) {
+        const char *file = json_string_value(json_object_get(v, "file"));
+        const char *kind = json_string_value(json_object_get(v, "kind"));
+        if (file == NULL || kind == NULL)
+            continue;
+        char rel[512], path[1024], args[4096], *out;
+        snprintf(rel, sizeof rel, V "%s", file);
+        SHARED_PATH(rel, path);
+        bool hex = strcmp(kind, "vds") == 0 && strstr(file, ".hex") != NULL;
+        snprintf(args, sizeof args, "--json %s --trust %s --trust %s %s", hex ? "--hex" : "", cert, cert2, path);
+        int rc = seal(args, &out);
+        json_t *o = json_loads(out, 0, &e);
+        cr_assert_not_null(o, "%s (rc %d): %s", file, rc, out);
+        char *compact = json_dumps(o, JSON_COMPACT);
+        fprintf(f, "%s\n", compact);
+        free(compact);
+        json_decref(o);
+        free(out);
+        n++;
+    }
+    fclose(f);
+    json_decref(m);
+    cr_assert_geq(n, 40, "only %zu vectors", n);
+    char cmd[2048], *err;
+    snprintf(cmd, sizeof cmd, "python3 %s/tests/tools/validate_json.py %s/docs/schema/seal.schema.json --lines < %s 2>&1",
+             root, root, lines);
+    int rc = run_capture(cmd, &err);
+    cr_expect_eq(rc, 0, "%s", err);
+    free(err);
+    unlink(lines);
 }

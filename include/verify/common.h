@@ -27,7 +27,8 @@ extern "C" {
 /* JSON serializers' flag: indented, one key a line; otherwise one line (JSON Lines). */
 #define VFY_JSON_PRETTY 1u
 
-/* Frees what the library allocated for the caller (JSON text ...). */
+/* Wipes and frees text the library returned to the caller (JSON, PEM ...): it may hold
+ * personal data. Only for such NUL-terminated text. NULL is ignored. */
 VFY_API void vfy_free(void *p);
 
 #ifdef __cplusplus

@@ -25,6 +25,8 @@
 #ifndef VERIFY_MRZ_H
 #define VERIFY_MRZ_H
 
+#include <time.h>
+
 #include "common.h"
 #include "status.h"
 
@@ -155,6 +157,28 @@ VFY_API VFY_NODISCARD vfy_status vfy_mrz_key_input_from(const char *document_num
                                                         const char *expiry_yymmdd,
                                                         char out[VFY_MRZ_KEY_INPUT_MAX],
                                                         vfy_detail *detail);
+
+/*
+ * Whether the document had expired at `at` (0: now), from its expiry date: 1 expired (the
+ * expiry day is before the day of `at`, UTC), 0 not expired, -1 unknown (no full expiry
+ * date). Separate from `valid`, which says only that the format and check digits hold.
+ */
+VFY_API int vfy_mrz_expired(const vfy_mrz *mrz, time_t at);
+
+/* ISO 8601, reduced to the known leading parts ("1974", "1974-08"); NULL when the year is
+ * unknown or a known day follows an unknown month. */
+VFY_API const char *vfy_date_iso(vfy_date date, char buf[11]);
+
+/* vfy_mrz_to_json flag: add the repairs made and the lines as repaired. */
+#define VFY_MRZ_JSON_REPAIRS 0x100u
+
+/*
+ * The MRZ as JSON, schema "libverify.mrz/1" (docs/schema/mrz.schema.json): format,
+ * fields, dates (ISO 8601 and raw), check digits (true, false or null when absent),
+ * valid, errors; with VFY_MRZ_JSON_REPAIRS also repairs and lines. Release with
+ * vfy_free. VFY_JSON_PRETTY for indentation.
+ */
+VFY_API char *vfy_mrz_to_json(const vfy_mrz *mrz, unsigned flags);
 
 #ifdef __cplusplus
 }

@@ -245,6 +245,17 @@ VFY_API VFY_NODISCARD vfy_status vfy_seal_check_passport(vfy_seal_result *result
                                                          const vfy_mrz *passport,
                                                          vfy_detail *detail);
 
+/* "binary", "c40", "mrz", "integer", "date", "duration", "utf8", "group", "json". */
+VFY_API const char *vfy_seal_coding_name(vfy_seal_coding coding);
+
+/*
+ * The seal result as JSON, schema "libverify.seal/1" (docs/schema/seal.schema.json):
+ * kind, verdict, header, messages, signer, signature, choices, passport_checked,
+ * passport_mismatches, and "error" (the one error shape) when the seal failed. Release
+ * with vfy_free. VFY_JSON_PRETTY for indentation.
+ */
+VFY_API char *vfy_seal_result_to_json(const vfy_seal_result *result, unsigned flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -164,6 +164,13 @@ VFY_API vfy_layer vfy_status_layer(vfy_status status);
 /* Resets a detail to "no failure". */
 VFY_API void vfy_detail_clear(vfy_detail *detail);
 
+/*
+ * The error as JSON, the one shape of every output (docs/schema/error.schema.json):
+ * {"schema": "libverify.error/1", "status": N, "code": "VFY_E_...", "message", "field"
+ * (or null), "offset" (or null)}. Release with vfy_free; NULL when out of memory.
+ */
+VFY_API char *vfy_error_to_json(vfy_status status, const vfy_detail *detail, unsigned flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "inspect/inspect_internal.h"
+#include "seal/seal_internal.h"
 #include "verify/version.h"
 
 #define INSPECTION_SCHEMA "libverify.inspection/1"
@@ -83,6 +84,9 @@ static json_t *inspection_object(const vfy_inspection *r)
                                     : json_null());
     json_object_set_new(o, "gate", json_string(vfy_gate_name(r->gate)));
     json_object_set_new(o, "summary", json_string(r->summary));
+    /* The decoded seal, by the seal's own serializer (schema libverify.seal/1). */
+    if (r->seal != NULL)
+        json_object_set_new(o, "seal", vfy_seal_json_object_(r->seal));
 
     json_t *checks = json_array();
     for (size_t i = 0; i < r->n_checks; i++) {
@@ -148,7 +152,3 @@ char *vfy_inspection_to_json(const vfy_inspection *r, unsigned flags)
     return text;
 }
 
-void vfy_free(void *p)
-{
-    free(p);
-}

@@ -101,4 +101,9 @@ VFY_NODISCARD vfy_status seal_ecdsa_verify(X509 *cert, const EVP_MD *md, const u
 /* ES256/ES384/ES512 → SHA-256/384/512; NULL for anything else. */
 const EVP_MD *seal_vdsnc_md(const char *alg);
 
+/* The seal result as a jansson object (seal_json.c), for vfy_seal_result_to_json and the
+ * inspection's "seal" member. */
+struct json_t;
+struct json_t *vfy_seal_json_object_(const vfy_seal_result *r);
+
 #endif

@@ -1,11 +1,28 @@
-/* The JSON form of a parsed MRZ, shared by vfy mrz and vfy read. */
+/* The MRZ as JSON (schema "libverify.mrz/1", docs/schema/mrz.schema.json): the one
+ * serializer behind `vfy mrz --json` and the "mrz" member of `vfy read --json`. */
+#include <jansson.h>
 #include <stdio.h>
+#include <time.h>
 
-#include "cli.h"
+#include "verify/mrz.h"
+#include "verify/version.h"
 
-/* ISO 8601, reduced to the known leading parts ("1974", "1974-08"); NULL when the
- * year is unknown or a known day follows an unknown month. */
-const char *cli_mrz_date_text(vfy_date d, char buf[11])
+int vfy_mrz_expired(const vfy_mrz *m, time_t at)
+{
+    vfy_date e = m != NULL ? m->expiry_date : (vfy_date){ 0 };
+    if (e.year == 0 || e.month == 0 || e.day == 0)
+        return -1;
+    if (at == 0)
+        at = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&at, &tm) == NULL)
+        return -1;
+    long today = (long)(tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+    long expiry = (long)e.year * 10000 + e.month * 100 + e.day;
+    return expiry < today ? 1 : 0;
+}
+
+const char *vfy_date_iso(vfy_date d, char buf[11])
 {
     if (d.year == 0 || (d.month == 0 && d.day != 0))
         return NULL;
@@ -28,10 +45,15 @@ static json_t *string_or_null(const char *s)
     return s != NULL ? json_string(s) : json_null();
 }
 
-json_t *cli_mrz_json(const vfy_mrz *m, bool repair)
+char *vfy_mrz_to_json(const vfy_mrz *m, unsigned flags)
 {
+    if (m == NULL)
+        return NULL;
+    bool repair = (flags & VFY_MRZ_JSON_REPAIRS) != 0;
     char buf[11], sex[2] = { m->sex, '\0' };
     json_t *o = json_object();
+    json_object_set_new(o, "schema", json_string("libverify.mrz/1"));
+    json_object_set_new(o, "library_version", json_string(vfy_version()));
     json_object_set_new(o, "format", json_string(vfy_mrz_format_name(m->format)));
     json_object_set_new(o, "document_code", json_string(m->document_code));
     json_object_set_new(o, "issuing_state", json_string(m->issuing_state));
@@ -40,10 +62,10 @@ json_t *cli_mrz_json(const vfy_mrz *m, bool repair)
     json_object_set_new(o, "name_truncated", json_boolean(m->name_truncated));
     json_object_set_new(o, "document_number", json_string(m->document_number));
     json_object_set_new(o, "nationality", json_string(m->nationality));
-    json_object_set_new(o, "birth_date", string_or_null(cli_mrz_date_text(m->birth_date, buf)));
+    json_object_set_new(o, "birth_date", string_or_null(vfy_date_iso(m->birth_date, buf)));
     json_object_set_new(o, "birth_date_raw", json_string(m->birth_date_raw));
     json_object_set_new(o, "sex", m->sex != '\0' ? json_string(sex) : json_null());
-    json_object_set_new(o, "expiry_date", string_or_null(cli_mrz_date_text(m->expiry_date, buf)));
+    json_object_set_new(o, "expiry_date", string_or_null(vfy_date_iso(m->expiry_date, buf)));
     json_object_set_new(o, "expiry_date_raw", json_string(m->expiry_date_raw));
     json_object_set_new(o, "optional_data", json_string(m->optional_data));
     if (m->format == VFY_MRZ_TD1)
@@ -55,7 +77,11 @@ json_t *cli_mrz_json(const vfy_mrz *m, bool repair)
     json_object_set_new(checks, "optional_data", check_json(m->check_optional_data));
     json_object_set_new(checks, "composite", check_json(m->check_composite));
     json_object_set_new(o, "checks", checks);
+    /* "valid": format and check digits; "expired": the expiry date against today (UTC),
+     * null when the date is not complete. Two facts a kiosk must not confuse. */
     json_object_set_new(o, "valid", json_boolean(m->valid));
+    int expired = vfy_mrz_expired(m, 0);
+    json_object_set_new(o, "expired", expired < 0 ? json_null() : json_boolean(expired == 1));
     json_t *errors = json_array();
     for (unsigned i = 0; i < m->error_count; i++) {
         const vfy_mrz_error *e = &m->errors[i];
@@ -80,5 +106,7 @@ json_t *cli_mrz_json(const vfy_mrz *m, bool repair)
             json_array_append_new(lines, json_string(m->lines[i]));
         json_object_set_new(o, "lines", lines);
     }
-    return o;
+    char *text = json_dumps(o, (flags & VFY_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT) | JSON_ENSURE_ASCII);
+    json_decref(o);
+    return text;
 }

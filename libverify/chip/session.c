@@ -88,8 +88,7 @@ void vfy_session_close(vfy_session *s)
         return;
     vfy_channel_free(&s->ch);
     vfy_transport_close(s->transport);
-    vfy_wipe(&s->pace, sizeof s->pace);
-    free(s);
+    vfy_wipe_free(s, sizeof *s);   /* the CAM data, the reader's state */
 }
 
 vfy_channel *vfy_session_channel(vfy_session *s)
@@ -183,8 +182,7 @@ static vfy_status read_master_file(vfy_session *s, const vfy_read_options *o, vf
         return st;
     }
     st = vfy_document_set_file(doc, id, data, len);
-    vfy_wipe(data, len);
-    free(data);
+    vfy_wipe_free(data, len);
     if (st != VFY_OK)
         return vfy_fail(detail, st, vfy_file_name(id), "%s could not be stored",
                         vfy_file_name(id));
@@ -224,7 +222,7 @@ static vfy_status read_into(vfy_session *s, const vfy_read_options *o, vfy_docum
     }
     VFY_TRY(st);
     st = vfy_document_set_file(doc, id, data, len);
-    free(data);
+    vfy_wipe_free(data, len);   /* DG1 holds the MRZ, the chip's access password */
     if (st != VFY_OK)
         return vfy_fail(detail, st, vfy_file_name(id), "%s could not be stored", vfy_file_name(id));
     return VFY_OK;

@@ -187,7 +187,20 @@ Test(sim_cam, chip_authentication_by_cam_needs_the_dg14_check)
     char conn[600];
     snprintf(conn, sizeof conn, "sim:%s?mapping=cam", dir);
     cr_assert_eq(chip_auth_after_cam(conn), VFY_OUTCOME_FAILED,
-                 "CAM without DG14 must not count as Chip Authentication");
+                 "CAM without DG14 or EF.CardSecurity must not count as Chip Authentication");
+    /* With EF.CardSecurity (read by the session under PACE-CAM) the key is there. */
+    write_embedded(dir, "EF_CardSecurity.bin");
+    cr_assert_eq(chip_auth_after_cam(conn), VFY_OUTCOME_OK);
+    /* ... and a chip with another key fails against it. */
+    EVP_PKEY *other = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "brainpoolP256r1");
+    char path[600];
+    snprintf(path, sizeof path, "%s/chipauth_private.pem", dir);
+    cr_assert_eq(unlink(path), 0);
+    FILE *f = fopen(path, "wb");
+    cr_assert_eq(PEM_write_PrivateKey(f, other, NULL, NULL, 0, NULL, NULL), 1);
+    fclose(f);
+    EVP_PKEY_free(other);
+    cr_assert_eq(chip_auth_after_cam(conn), VFY_OUTCOME_FAILED);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
@@ -270,18 +283,29 @@ Test(sim_cam, cam_check_with_several_dg14_keys)
     cr_assert(other != NULL && p256 != NULL);
     uint8_t dg14[2048];
     size_t n;
+    auth_cam_source src;
     EVP_PKEY *two_a[] = { other, chip }, *two_b[] = { chip, other }, *none[] = { p256, other };
     long ids_a[] = { 13, 14 }, ids_b[] = { 1, 2 };
     n = dg14_of(two_a, ids_a, 2, dg14, sizeof dg14);
-    cr_assert_eq(auth_pace_cam(&res, dg14, n, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(auth_pace_cam(&res, dg14, n, NULL, 0, &src, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(src, AUTH_CAM_DG14);
     n = dg14_of(two_b, ids_b, 2, dg14, sizeof dg14);
-    cr_assert_eq(auth_pace_cam(&res, dg14, n, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(auth_pace_cam(&res, dg14, n, NULL, 0, &src, &d), VFY_OK, "%s", d.message);
+    /* EF.CardSecurity's key (the specimen's, the chip's own) when DG14's do not fit. */
+    const struct vfy_embedded_file *cs = vfy_embedded_find("specimen/EF_CardSecurity.bin");
+    cr_assert_not_null(cs);
     n = dg14_of(none, ids_a, 2, dg14, sizeof dg14);
-    cr_assert_eq(auth_pace_cam(&res, dg14, n, &d), VFY_E_CA_FAILED);
+    cr_assert_eq(auth_pace_cam(&res, dg14, n, cs->data, cs->len, &src, &d), VFY_OK, "%s",
+                 d.message);
+    cr_assert_eq(src, AUTH_CAM_CARD_SECURITY);
+    cr_assert_eq(auth_pace_cam(&res, NULL, 0, cs->data, cs->len, &src, &d), VFY_OK, "%s",
+                 d.message);
+    n = dg14_of(none, ids_a, 2, dg14, sizeof dg14);
+    cr_assert_eq(auth_pace_cam(&res, dg14, n, NULL, 0, &src, &d), VFY_E_CA_FAILED);
     n = dg14_of(none, ids_a, 1, dg14, sizeof dg14);   /* only a key on another curve */
-    cr_assert_eq(auth_pace_cam(&res, dg14, n, &d), VFY_E_CA_FAILED);
+    cr_assert_eq(auth_pace_cam(&res, dg14, n, NULL, 0, &src, &d), VFY_E_CA_FAILED);
     cr_assert_not_null(strstr(d.message, "not a point on the PACE curve"), "%s", d.message);
-    cr_assert_eq(auth_pace_cam(&res, NULL, 0, &d), VFY_E_CA_FAILED);
+    cr_assert_eq(auth_pace_cam(&res, NULL, 0, NULL, 0, &src, &d), VFY_E_CA_FAILED);
     EVP_PKEY_free(chip);
     EVP_PKEY_free(other);
     EVP_PKEY_free(p256);

@@ -60,12 +60,18 @@ vfy_status vfy_session_authenticate(vfy_session *s, vfy_document *doc, vfy_chip_
     if (cam) {
         /* PACE-CAM: the chip's CAM data, kept by the session, against DG14's key. A chip
          * that fails is a clone (or holds a key nothing vouches for): a failed check. */
+        const uint8_t *cs = NULL;
+        size_t cs_len = 0;
+        bool has_cs = vfy_document_get_file(doc, VFY_FILE_CARD_SECURITY, &cs, &cs_len) == VFY_OK;
+        auth_cam_source src;
         vfy_detail_clear(&d);
-        vfy_status st = auth_pace_cam(&s->pace, has14 ? dg14 : NULL, dg14_len, &d);
+        vfy_status st = auth_pace_cam(&s->pace, has14 ? dg14 : NULL, dg14_len,
+                                      has_cs ? cs : NULL, cs_len, &src, &d);
         s->access.cam_verified = st == VFY_OK;
         if (st == VFY_OK)
             record(&out->chip_auth, VFY_OUTCOME_OK, VFY_OK,
-                   "done through PACE-CAM: the chip's mapping data verified against DG14's key");
+                   "done through PACE-CAM: the chip's mapping data verified against %s's key",
+                   src == AUTH_CAM_DG14 ? "DG14" : "EF.CardSecurity");
         else
             record(&out->chip_auth, VFY_OUTCOME_FAILED, VFY_E_CA_FAILED, "%s", d.message);
     } else {

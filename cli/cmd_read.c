@@ -80,11 +80,13 @@ static void log_line(void *ctx, const char *line)
     fprintf(stderr, "vfy read: %s\n", line);
 }
 
-/* Files in reading order, for i = -3 .. 16 (0 is none): EF.CardAccess, EF.COM, EF.SOD, DGs. */
+/* Files in reading order, for i = -4 .. 16 (0 is none): EF.CardAccess, EF.CardSecurity
+ * (PACE-CAM), EF.COM, EF.SOD, DGs. */
 static vfy_file_id file_in_order(int i)
 {
-    static const vfy_file_id first[] = { VFY_FILE_CARD_ACCESS, VFY_FILE_COM, VFY_FILE_SOD };
-    return i < 0 ? first[i + 3] : (vfy_file_id)i;
+    static const vfy_file_id first[] = { VFY_FILE_CARD_ACCESS, VFY_FILE_CARD_SECURITY,
+                                         VFY_FILE_COM, VFY_FILE_SOD };
+    return i < 0 ? first[i + 4] : (vfy_file_id)i;
 }
 
 static json_t *access_json(const vfy_access_info *a)
@@ -119,7 +121,7 @@ static json_t *result_json(const vfy_document *doc, const vfy_access_info *a,
     json_object_set_new(o, "mrz", mrz_json != NULL ? mrz_json : json_null());
     cli_free_mrz(mrz);
     json_t *files = json_object();
-    for (int i = -3; i <= 16; i++) {
+    for (int i = -4; i <= 16; i++) {
         vfy_file_id id = file_in_order(i);
         const uint8_t *data;
         size_t len;
@@ -160,7 +162,7 @@ static void print_result_text(const vfy_document *doc, const vfy_access_info *a,
     }
     cli_free_mrz(mrz);
     printf("%-17s", "Files");
-    for (int i = -3; i <= 16; i++) {
+    for (int i = -4; i <= 16; i++) {
         vfy_file_id id = file_in_order(i);
         const uint8_t *data;
         size_t len;

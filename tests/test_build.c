@@ -69,3 +69,71 @@ Test(build, front_ends_do_not_decide)
     cr_assert_eq(rc, 1, "front ends that decide a verdict themselves:\n%s", out);
     free(out);
 }
+
+/* Issue 10 item 13: every buffer that held chip data (DG1 holds the MRZ, the chip's access
+ * password; DG2 the face; DG11 the personal details), keys or secure-messaging traffic is
+ * wiped before it is freed. In the files that hold such buffers, a plain free() must follow
+ * a wipe within three lines; everything else goes through vfy_wipe_free/vfy_wipe_realloc,
+ * and no realloc() (which may leave a copy behind) is used. */
+Test(build, buffers_with_personal_data_are_wiped_before_free)
+{
+    static const char *const files[] = {
+        "libverify/chip/apdu.c",      "libverify/chip/bac.c",     "libverify/chip/cardaccess.c",
+        "libverify/chip/channel.c",   "libverify/chip/file_read.c", "libverify/chip/pace.c",
+        "libverify/chip/session.c",   "libverify/chip/sm.c",      "libverify/document/document.c",
+        "libverify/auth/session_auth.c", "libverify/auth/cam.c",  "libverify/inspect/inspect.c",
+    };
+    size_t checked = 0;
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        char path[512];
+        repo_path(files[f], path, sizeof path);
+        size_t n;
+        uint8_t *raw = read_file_or_fail(path, &n);
+        char *text = malloc(n + 1);
+        memcpy(text, raw, n);
+        text[n] = '\0';
+        free(raw);
+        const char *prev[3] = { "", "", "" };
+        unsigned lineno = 0;
+        for (char *line = text, *next; line != NULL; line = next) {
+            next = strchr(line, '\n');
+            if (next != NULL)
+                *next++ = '\0';
+            lineno++;
+            const char *re = strstr(line, "realloc(");
+            cr_assert(re == NULL || (re > line && re[-1] == '_'), "%s:%u uses realloc: %s",
+                      files[f], lineno, line);
+            for (const char *p = strstr(line, "free("); p != NULL; p = strstr(p + 1, "free(")) {
+                if (p > line && (p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z')))
+                    continue;   /* vfy_wipe_free, vfy_secret_free, X509_free ... */
+                bool wiped = false;
+                for (int i = 0; i < 3; i++)
+                    wiped |= strstr(prev[i], "wipe") != NULL || strstr(prev[i], "memzero") != NULL;
+                cr_expect(wiped, "%s:%u frees without wiping first: %s", files[f], lineno, line);
+                checked++;
+            }
+            prev[2] = prev[1];
+            prev[1] = prev[0];
+            prev[0] = line;
+        }
+        free(text);
+    }
+    cr_assert_gt(checked, 0);
+}
+
+/* The free paths themselves: the document, the session and the channel wipe. */
+Test(build, document_and_session_free_paths_wipe)
+{
+    char root[512], cmd[1024];
+    repo_path("", root, sizeof root);
+    static const char *const wants[] = {
+        "grep -A8 '^void vfy_document_free' libverify/document/document.c | grep -q document_wipe",
+        "grep -A8 '^void vfy_session_close' libverify/chip/session.c | grep -q 'vfy_wipe_free(s, '",
+        "grep -A8 '^void vfy_channel_free' libverify/chip/channel.c | grep -q 'vfy_wipe_free(ch->resp_buf'",
+        "grep -A8 '^void vfy_inspection_free' libverify/inspect/inspect.c | grep -q sodium_memzero",
+    };
+    for (size_t i = 0; i < sizeof wants / sizeof wants[0]; i++) {
+        snprintf(cmd, sizeof cmd, "cd %s && %s", root, wants[i]);
+        cr_expect_eq(run_capture(cmd, NULL), 0, "%s", wants[i]);
+    }
+}

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "chip/cardaccess.h"
+#include "verify/lds.h"
 #include "chip_vectors.h"
 #include "support.h"
 
@@ -125,4 +126,36 @@ Test(cardaccess, malformed_files_are_typed_errors)
     parse_hex("31143012060a04007f000702020402020201ff02010d", &ca, VFY_E_BAD_VALUE);
     parse_hex("3100", &ca, VFY_OK);
     cr_assert_eq(ca.n_pace, 0);
+}
+
+/* One SecurityInfos parser: EF.CardAccess is read by the same parser as DG14 and
+ * EF.CardSecurity, so a PACEInfo means the same wherever it stands. */
+Test(cardaccess, same_parser_as_dg14)
+{
+    json_t *v = vec_load("lds_examples.json");
+    size_t n;
+    uint8_t *b = hex_decode(vec_str(v, "ef_cardaccess.1.hex"), &n);
+    vfy_card_access ca;
+    cr_assert_eq(vfy_card_access_parse(b, n, &ca, NULL), VFY_OK);
+    vfy_security_infos infos;
+    infos.owned = NULL;
+    cr_assert_eq(vfy_lds_parse_security_infos(b, n, &infos, NULL), VFY_OK);
+    size_t pace = 0;
+    for (const vfy_security_info *si = vfy_security_infos_find(&infos, VFY_SI_PACE, NULL);
+         si != NULL; si = vfy_security_infos_find(&infos, VFY_SI_PACE, si)) {
+        cr_assert(pace < ca.n_pace);
+        cr_assert_eq(si->key_id, (long)ca.pace[pace].parameter_id);
+        cr_assert_eq(si->oid_der.len, ca.pace[pace].oid_len);
+        cr_assert_eq(memcmp(si->oid_der.data, ca.pace[pace].oid, si->oid_der.len), 0);
+        pace++;
+    }
+    cr_assert_eq(pace, ca.n_pace);
+    /* The same PACEInfo with trailing data is refused by both readings. */
+    static const char bad[] = "31163014060a04007f0007020204020202010202010d0500";
+    uint8_t *c = hex_decode(bad, &n);
+    cr_assert_eq(vfy_lds_parse_security_infos(c, n, &infos, NULL), VFY_E_TRAILING_BYTES);
+    cr_assert_eq(vfy_card_access_parse(c, n, &ca, NULL), VFY_E_TRAILING_BYTES);
+    free(c);
+    free(b);
+    json_decref(v);
 }

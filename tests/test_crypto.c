@@ -378,3 +378,28 @@ Test(crypto, im_nonce_sizes)
     }
     vfy_ka_group_free(g);
 }
+
+/* The wiping helpers behind item 13 of issue 10: vfy_wipe zeroes what it is given (and
+ * nothing beyond); vfy_wipe_realloc moves the bytes to a new buffer, shrinking or growing. */
+Test(crypto, wipe_helpers)
+{
+    uint8_t b[32];
+    memset(b, 0xA5, sizeof b);
+    vfy_wipe(b, 16);
+    for (size_t i = 0; i < sizeof b; i++)
+        cr_assert_eq(b[i], i < 16 ? 0 : 0xA5, "byte %zu", i);
+    vfy_wipe(NULL, 8);          /* no-ops */
+    vfy_wipe_free(NULL, 8);
+    uint8_t *p = malloc(8);
+    cr_assert_not_null(p);
+    memcpy(p, "ABCDEFGH", 8);
+    uint8_t *q = vfy_wipe_realloc(p, 8, 20);
+    cr_assert_not_null(q);
+    cr_assert_eq(memcmp(q, "ABCDEFGH", 8), 0);
+    uint8_t *r = vfy_wipe_realloc(q, 20, 3);
+    cr_assert_not_null(r);
+    cr_assert_eq(memcmp(r, "ABC", 3), 0);
+    uint8_t *z = vfy_wipe_realloc(r, 3, 0);   /* at least one byte, never NULL for 0 */
+    cr_assert_not_null(z);
+    vfy_wipe_free(z, 1);
+}

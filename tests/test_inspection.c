@@ -721,6 +721,32 @@ Test(inspection, kiosk_and_read_refuse_a_pace_cam_clone, .timeout = 60)
     remove_tree(b);
 }
 
+/* Active Authentication failing after the read is a verdict in the front ends too. */
+Test(inspection, kiosk_and_read_refuse_an_aa_clone, .timeout = 60)
+{
+    char a[64], b[64], cmd[1024];
+    vfy_specimen_options so = { .ca = VFY_SPECIMEN_CA_NONE };
+    specimen(a, sizeof a, &so);
+    specimen(b, sizeof b, &so);
+    copy_file(b, "aa_private.pem", a, "aa_private.pem");
+    snprintf(cmd, sizeof cmd,
+             "%s kiosk --reader 'sim:%s' --mrz '%s' --trust %s/csca.pem --count 1 --wait 10",
+             vfy_bin(), a, utopia_mrz, a);
+    char *out;
+    cr_assert_eq(run_capture(cmd, &out), 1, "%s", out);
+    cr_assert_not_null(strstr(out, "document 1: invalid, gate reject"), "%s", out);
+    cr_assert_not_null(strstr(out, "failed chip.aa"), "%s", out);
+    cr_assert_not_null(strstr(out, "VFY_E_AA_FAILED"), "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s read --reader 'sim:%s' --mrz '%s' --trust %s/csca.pem 2>&1",
+             vfy_bin(), a, utopia_mrz, a);
+    cr_assert_eq(run_capture(cmd, &out), 1, "%s", out);
+    cr_assert_not_null(strstr(out, "chip.aa"), "%s", out);
+    free(out);
+    remove_tree(a);
+    remove_tree(b);
+}
+
 /* ---- forged security objects (CMS made with OpenSSL, as a forger holding one DS key would) */
 
 typedef enum sod_forgery {

@@ -187,8 +187,128 @@ Test(sim_cam, chip_authentication_by_cam_needs_the_dg14_check)
     char conn[600];
     snprintf(conn, sizeof conn, "sim:%s?mapping=cam", dir);
     cr_assert_eq(chip_auth_after_cam(conn), VFY_OUTCOME_FAILED,
-                 "CAM without DG14 must not count as Chip Authentication");
+                 "CAM without DG14 or EF.CardSecurity must not count as Chip Authentication");
+    /* With EF.CardSecurity (read by the session under PACE-CAM) the key is there. */
+    write_embedded(dir, "EF_CardSecurity.bin");
+    cr_assert_eq(chip_auth_after_cam(conn), VFY_OUTCOME_OK);
+    /* ... and a chip with another key fails against it. */
+    EVP_PKEY *other = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "brainpoolP256r1");
+    char path[600];
+    snprintf(path, sizeof path, "%s/chipauth_private.pem", dir);
+    cr_assert_eq(unlink(path), 0);
+    FILE *f = fopen(path, "wb");
+    cr_assert_eq(PEM_write_PrivateKey(f, other, NULL, NULL, 0, NULL, NULL), 1);
+    fclose(f);
+    EVP_PKEY_free(other);
+    cr_assert_eq(chip_auth_after_cam(conn), VFY_OUTCOME_FAILED);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
+}
+
+/* DG14 as ICAO 9303-11 §9.2 has it: 6E { SET { ChipAuthenticationPublicKeyInfo ... } }, one
+ * per key (id-PK-ECDH, the SubjectPublicKeyInfo from OpenSSL, keyId). */
+static size_t dg14_of(EVP_PKEY *const *keys, const long *ids, size_t n, uint8_t *out, size_t cap)
+{
+    static const uint8_t pk_ecdh[] = { 0x06, 0x09, 0x04, 0x00, 0x7F, 0x00, 0x07,
+                                       0x02, 0x02, 0x01, 0x02 };
+    uint8_t set[1024];
+    size_t s = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char *spki = NULL;
+        int spki_len = i2d_PUBKEY(keys[i], &spki);
+        cr_assert_gt(spki_len, 0);
+        size_t body = sizeof pk_ecdh + (size_t)spki_len + 3;
+        cr_assert_lt(body, 0x100);
+        cr_assert_lt(s + body + 3, sizeof set);
+        set[s++] = 0x30;
+        set[s++] = 0x81;
+        set[s++] = (uint8_t)body;
+        memcpy(set + s, pk_ecdh, sizeof pk_ecdh);
+        s += sizeof pk_ecdh;
+        memcpy(set + s, spki, (size_t)spki_len);
+        s += (size_t)spki_len;
+        set[s++] = 0x02;
+        set[s++] = 0x01;
+        set[s++] = (uint8_t)ids[i];
+        OPENSSL_free(spki);
+    }
+    cr_assert_lt(s + 8, cap);
+    size_t o = 0;
+    out[o++] = 0x6E;
+    out[o++] = 0x82;
+    out[o++] = (uint8_t)((s + 4) >> 8);
+    out[o++] = (uint8_t)(s + 4);
+    out[o++] = 0x31;
+    out[o++] = 0x82;
+    out[o++] = (uint8_t)(s >> 8);
+    out[o++] = (uint8_t)s;
+    memcpy(out + o, set, s);
+    return o + s;
+}
+
+static EVP_PKEY *embedded_key(const char *name)
+{
+    const struct vfy_embedded_file *f = vfy_embedded_find(name);
+    cr_assert_not_null(f, "%s", name);
+    BIO *bio = BIO_new_mem_buf(f->data, (int)f->len);
+    EVP_PKEY *key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+    BIO_free(bio);
+    cr_assert_not_null(key);
+    return key;
+}
+
+/* A DG14 with several Chip Authentication keys (a German passport carries two): the CAM
+ * check holds when the chip's data fits one of them, whatever their order, and fails when
+ * it fits none, including a key on another curve. */
+Test(sim_cam, cam_check_with_several_dg14_keys)
+{
+    vfy_transport *t = NULL;
+    cr_assert_eq(vfy_transport_open("sim?mapping=cam", &t, NULL), VFY_OK);
+    vfy_channel ch;
+    cr_assert_eq(vfy_channel_init(&ch, t, NULL), VFY_OK);
+    static const uint8_t oid[] = { 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x06, 0x02 };
+    vfy_pace_info info;
+    cr_assert_eq(vfy_pace_info_from_oid(oid, sizeof oid, &info, NULL), VFY_OK);
+    info.has_parameter_id = true;
+    info.parameter_id = 13;
+    vfy_pace_password pw = { VFY_PACE_PASSWORD_CAN, "123456" };
+    vfy_pace_result res;
+    vfy_detail d = { 0 };
+    cr_assert_eq(vfy_pace_run(&ch, &pw, &info, &res, &d), VFY_OK, "%s", d.message);
+
+    EVP_PKEY *chip = embedded_key("specimen/chipauth_private.pem");
+    EVP_PKEY *other = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "brainpoolP256r1");
+    EVP_PKEY *p256 = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "prime256v1");
+    cr_assert(other != NULL && p256 != NULL);
+    uint8_t dg14[2048];
+    size_t n;
+    auth_cam_source src;
+    EVP_PKEY *two_a[] = { other, chip }, *two_b[] = { chip, other }, *none[] = { p256, other };
+    long ids_a[] = { 13, 14 }, ids_b[] = { 1, 2 };
+    n = dg14_of(two_a, ids_a, 2, dg14, sizeof dg14);
+    cr_assert_eq(auth_pace_cam(&res, dg14, n, NULL, 0, &src, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(src, AUTH_CAM_DG14);
+    n = dg14_of(two_b, ids_b, 2, dg14, sizeof dg14);
+    cr_assert_eq(auth_pace_cam(&res, dg14, n, NULL, 0, &src, &d), VFY_OK, "%s", d.message);
+    /* EF.CardSecurity's key (the specimen's, the chip's own) when DG14's do not fit. */
+    const struct vfy_embedded_file *cs = vfy_embedded_find("specimen/EF_CardSecurity.bin");
+    cr_assert_not_null(cs);
+    n = dg14_of(none, ids_a, 2, dg14, sizeof dg14);
+    cr_assert_eq(auth_pace_cam(&res, dg14, n, cs->data, cs->len, &src, &d), VFY_OK, "%s",
+                 d.message);
+    cr_assert_eq(src, AUTH_CAM_CARD_SECURITY);
+    cr_assert_eq(auth_pace_cam(&res, NULL, 0, cs->data, cs->len, &src, &d), VFY_OK, "%s",
+                 d.message);
+    n = dg14_of(none, ids_a, 2, dg14, sizeof dg14);
+    cr_assert_eq(auth_pace_cam(&res, dg14, n, NULL, 0, &src, &d), VFY_E_CA_FAILED);
+    n = dg14_of(none, ids_a, 1, dg14, sizeof dg14);   /* only a key on another curve */
+    cr_assert_eq(auth_pace_cam(&res, dg14, n, NULL, 0, &src, &d), VFY_E_CA_FAILED);
+    cr_assert_not_null(strstr(d.message, "not a point on the PACE curve"), "%s", d.message);
+    cr_assert_eq(auth_pace_cam(&res, NULL, 0, NULL, 0, &src, &d), VFY_E_CA_FAILED);
+    EVP_PKEY_free(chip);
+    EVP_PKEY_free(other);
+    EVP_PKEY_free(p256);
+    vfy_channel_free(&ch);
+    vfy_transport_close(t);
 }

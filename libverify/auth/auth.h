@@ -57,12 +57,20 @@ VFY_NODISCARD vfy_status auth_chip(vfy_channel *ch, const uint8_t *dg14, size_t 
 VFY_NODISCARD vfy_status vfy_pace_cam_verify(const vfy_pace_result *result, const uint8_t *pk_ic,
                                              size_t pk_ic_len, vfy_detail *detail);
 
-/* PACE-CAM against DG14's Chip Authentication key (whose hash Passive Authentication
- * checks; EF.CardSecurity must vouch for it too before the inspection counts it).
- * VFY_E_CA_FAILED when DG14 is NULL or unreadable, holds no key on the PACE curve, or the
- * chip's CAM data does not fit the key: a clone, reported as a failed check. */
+/* Where the key that PACE-CAM's data fitted came from. */
+typedef enum auth_cam_source {
+    AUTH_CAM_NONE = 0,
+    AUTH_CAM_DG14,            /* DG14, whose hash Passive Authentication checks */
+    AUTH_CAM_CARD_SECURITY,   /* EF.CardSecurity, whose signature the inspection verifies */
+} auth_cam_source;
+
+/* PACE-CAM against the Chip Authentication keys of DG14 and EF.CardSecurity (either may be
+ * NULL); the inspection counts it only when EF.CardSecurity verifies. VFY_E_CA_FAILED when
+ * no key is there or the chip's CAM data fits none: a clone, reported as a failed check. */
 VFY_NODISCARD vfy_status auth_pace_cam(const vfy_pace_result *result, const uint8_t *dg14,
-                                       size_t dg14_len, vfy_detail *detail);
+                                       size_t dg14_len, const uint8_t *card_security,
+                                       size_t cs_len, auth_cam_source *source,
+                                       vfy_detail *detail);
 
 /* The CA parameters chosen from DG14: which key, which cipher, which command. */
 typedef struct auth_ca_plan {

@@ -38,34 +38,74 @@ vfy_status vfy_pace_cam_verify(const vfy_pace_result *r, const uint8_t *pk_ic, s
     return VFY_OK;
 }
 
-vfy_status auth_pace_cam(const vfy_pace_result *r, const uint8_t *dg14, size_t dg14_len,
-                         vfy_detail *detail)
+/* CAM against one SubjectPublicKeyInfo; VFY_E_CA_FAILED when it is no point on the PACE
+ * curve or the chip's data does not fit it. */
+static vfy_status cam_with_key(const vfy_pace_result *r, const vfy_security_info *key,
+                               vfy_detail *detail)
 {
-    if (dg14 == NULL)
-        return vfy_fail(detail, VFY_E_CA_FAILED, "PACE-CAM",
-                        "PACE-CAM was used but its chip authentication data could not be "
-                        "verified: the document has no DG14 Chip Authentication key");
-    vfy_security_infos infos;
-    vfy_detail inner = { 0 };
-    if (vfy_lds_parse_dg14(dg14, dg14_len, &infos, &inner) != VFY_OK)
-        return vfy_fail(detail, VFY_E_CA_FAILED, "PACE-CAM",
-                        "PACE-CAM's chip authentication data cannot be checked: DG14 is not "
-                        "readable (%s)", inner.message);
-    const vfy_security_info *key = vfy_security_infos_find(&infos, VFY_SI_CHIP_AUTH_PUBLIC_KEY,
-                                                           NULL);
-    vfy_status st = vfy_fail(detail, VFY_E_CA_FAILED, "PACE-CAM",
-                             "DG14 holds no Chip Authentication key on the PACE curve");
-    const unsigned char *der = key != NULL ? key->public_key.data : NULL;
-    EVP_PKEY *pk = der != NULL ? d2i_PUBKEY(NULL, &der, (long)key->public_key.len) : NULL;
+    const unsigned char *der = key->public_key.data;
+    EVP_PKEY *pk = d2i_PUBKEY(NULL, &der, (long)key->public_key.len);
     uint8_t point[VFY_KA_MAX_PUBLIC];
     size_t n = 0;
+    vfy_status st;
     if (pk != NULL &&
-        EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point, &n) == 1) {
-        if (detail != NULL)
-            vfy_detail_clear(detail);
+        EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point, &n) == 1)
         st = vfy_pace_cam_verify(r, point, n, detail);
-    }
+    else
+        st = vfy_fail(detail, VFY_E_CA_FAILED, "PACE-CAM",
+                      "DG14 holds no Chip Authentication key on the PACE curve");
     EVP_PKEY_free(pk);
-    vfy_security_infos_free(&infos);
+    return st;
+}
+
+/* Tries the Chip Authentication keys of infos, the one whose keyId is the PACE parameter id
+ * first. st is the result so far (VFY_OK ends the search). */
+static vfy_status try_keys(const vfy_pace_result *r, const vfy_security_infos *infos,
+                           vfy_status st, vfy_detail *detail)
+{
+    for (int pass = 0; pass < 2 && st != VFY_OK; pass++)
+        for (const vfy_security_info *k =
+                 vfy_security_infos_find(infos, VFY_SI_CHIP_AUTH_PUBLIC_KEY, NULL);
+             k != NULL && st != VFY_OK;
+             k = vfy_security_infos_find(infos, VFY_SI_CHIP_AUTH_PUBLIC_KEY, k)) {
+            bool preferred = k->has_key_id && k->key_id == (long)r->info.parameter_id;
+            if (preferred != (pass == 0))
+                continue;
+            if (detail != NULL)
+                vfy_detail_clear(detail);
+            st = cam_with_key(r, k, detail);
+        }
+    return st;
+}
+
+vfy_status auth_pace_cam(const vfy_pace_result *r, const uint8_t *dg14, size_t dg14_len,
+                         const uint8_t *card_security, size_t cs_len, auth_cam_source *source,
+                         vfy_detail *detail)
+{
+    *source = AUTH_CAM_NONE;
+    /* A chip may hold several keys (a German passport has two, one per curve); each is
+     * vouched for by signed data, so the chip has proved itself when its CAM data fits any
+     * of them: DG14's (hashed in EF.SOD) first, then EF.CardSecurity's, where ICAO 9303-11
+     * puts PACE-CAM's key (its signature is the inspection's to verify, and CAM counts only
+     * when it does). */
+    vfy_status st = vfy_fail(detail, VFY_E_CA_FAILED, "PACE-CAM",
+                             "PACE-CAM was used but its chip authentication data could not be "
+                             "verified: neither DG14 nor EF.CardSecurity holds a Chip "
+                             "Authentication key");
+    vfy_security_infos infos;
+    vfy_detail inner = { 0 };
+    if (dg14 != NULL && vfy_lds_parse_dg14(dg14, dg14_len, &infos, &inner) == VFY_OK) {
+        st = try_keys(r, &infos, st, detail);
+        vfy_security_infos_free(&infos);
+        if (st == VFY_OK)
+            *source = AUTH_CAM_DG14;
+    }
+    if (st != VFY_OK && card_security != NULL &&
+        vfy_lds_parse_card_security(card_security, cs_len, &infos, &inner) == VFY_OK) {
+        st = try_keys(r, &infos, st, detail);
+        vfy_security_infos_free(&infos);
+        if (st == VFY_OK)
+            *source = AUTH_CAM_CARD_SECURITY;
+    }
     return st;
 }

@@ -40,30 +40,6 @@ static void record_access(const vfy_session *s, vfy_check_result *c)
     }
 }
 
-/* DG14/DG15 the SOD lists but EF.COM did not name are read now. */
-static void read_missing(vfy_session *s, vfy_document *doc)
-{
-    const uint8_t *sod;
-    size_t len;
-    vfy_lds_sod info;
-    if (vfy_document_get_file(doc, VFY_FILE_SOD, &sod, &len) != VFY_OK ||
-        vfy_lds_parse_sod(sod, len, &info, NULL) != VFY_OK)
-        return;
-    for (unsigned i = 0; i < info.hash_count; i++) {
-        unsigned dg = info.hashes[i].dg;
-        if ((dg != 14 && dg != 15) || vfy_document_has_file(doc, (vfy_file_id)dg))
-            continue;
-        uint8_t *data = NULL;
-        size_t n = 0;
-        if (vfy_file_read(&s->reader, vfy_file_fid((vfy_file_id)dg), vfy_file_sfi((vfy_file_id)dg),
-                          vfy_file_name((vfy_file_id)dg), &data, &n, NULL) == VFY_OK &&
-            vfy_document_set_file(doc, (vfy_file_id)dg, data, n) != VFY_OK) {
-            /* Not kept: the data group stays unread and is reported as not checked. */
-        }
-        free(data);
-    }
-}
-
 vfy_status vfy_session_authenticate(vfy_session *s, vfy_document *doc, vfy_chip_checks *out,
                                     vfy_detail *detail)
 {
@@ -72,7 +48,6 @@ vfy_status vfy_session_authenticate(vfy_session *s, vfy_document *doc, vfy_chip_
     memset(out, 0, sizeof *out);
     record_access(s, &out->access_control);
     vfy_channel *ch = vfy_session_channel(s);
-    read_missing(s, doc);
 
     vfy_access_info a;
     vfy_session_access(s, &a);
@@ -85,12 +60,18 @@ vfy_status vfy_session_authenticate(vfy_session *s, vfy_document *doc, vfy_chip_
     if (cam) {
         /* PACE-CAM: the chip's CAM data, kept by the session, against DG14's key. A chip
          * that fails is a clone (or holds a key nothing vouches for): a failed check. */
+        const uint8_t *cs = NULL;
+        size_t cs_len = 0;
+        bool has_cs = vfy_document_get_file(doc, VFY_FILE_CARD_SECURITY, &cs, &cs_len) == VFY_OK;
+        auth_cam_source src;
         vfy_detail_clear(&d);
-        vfy_status st = auth_pace_cam(&s->pace, has14 ? dg14 : NULL, dg14_len, &d);
+        vfy_status st = auth_pace_cam(&s->pace, has14 ? dg14 : NULL, dg14_len,
+                                      has_cs ? cs : NULL, cs_len, &src, &d);
         s->access.cam_verified = st == VFY_OK;
         if (st == VFY_OK)
             record(&out->chip_auth, VFY_OUTCOME_OK, VFY_OK,
-                   "done through PACE-CAM: the chip's mapping data verified against DG14's key");
+                   "done through PACE-CAM: the chip's mapping data verified against %s's key",
+                   src == AUTH_CAM_DG14 ? "DG14" : "EF.CardSecurity");
         else
             record(&out->chip_auth, VFY_OUTCOME_FAILED, VFY_E_CA_FAILED, "%s", d.message);
     } else {

@@ -4,6 +4,7 @@
 #include "chip/cardaccess.h"
 #include "core/fail.h"
 #include "core/tlv.h"
+#include "verify/lds.h"
 
 #define FIELD "EF.CardAccess"
 
@@ -53,27 +54,15 @@ vfy_status vfy_pace_info_from_oid(const uint8_t *oid, size_t oid_len, vfy_pace_i
     return VFY_OK;
 }
 
-/* A small non-negative DER INTEGER. */
-static vfy_status read_small_int(vfy_cursor *c, unsigned *out)
+/* A PACEInfo's protocol OID: id-PACE plus two arcs (family, cipher), whether or not this
+ * library runs it. */
+static bool is_pace_protocol_oid(const vfy_bytes *oid)
 {
-    vfy_tlv t;
-    VFY_TRY(vfy_tlv_expect(c, 0x02, VFY_TLV_DER, &t));
-    size_t n = t.value.len;
-    if (n == 0 || n > 4 || (t.value.data[0] & 0x80) != 0 ||
-        (n > 1 && t.value.data[0] == 0 && (t.value.data[1] & 0x80) == 0))
-        return vfy_fail_at(c->detail, VFY_E_BAD_VALUE, FIELD, t.offset,
-                           "an INTEGER is not a small non-negative DER integer");
-    uint64_t v;
-    VFY_TRY(vfy_cur_uint_be(&t.value, n, &v));
-    *out = (unsigned)v;
-    return VFY_OK;
+    return oid->len == sizeof ID_PACE + 2 && memcmp(oid->data, ID_PACE, sizeof ID_PACE) == 0;
 }
 
-static bool is_pace_domain_parameter_oid(const uint8_t *oid, size_t len)
-{
-    return len == sizeof ID_PACE + 1 && memcmp(oid, ID_PACE, sizeof ID_PACE) == 0;
-}
-
+/* The SecurityInfos are parsed by the one SecurityInfos parser (lds/security_infos.c, also
+ * DG14's and EF.CardSecurity's); here only the PACEInfos this library can run are chosen. */
 vfy_status vfy_card_access_parse(const uint8_t *data, size_t len, vfy_card_access *out,
                                  vfy_detail *detail)
 {
@@ -84,45 +73,38 @@ vfy_status vfy_card_access_parse(const uint8_t *data, size_t len, vfy_card_acces
     vfy_cur_init(&file, data, len, FIELD, detail);
     vfy_tlv set;
     VFY_TRY(vfy_tlv_next(&file, 0, &set));
-    if (set.tag != 0x31)
-        return vfy_fail_at(detail, VFY_E_BAD_TAG, FIELD, set.offset,
-                           "EF.CardAccess must be a SET OF SecurityInfo (tag 31), not %02X",
-                           set.tag);
-    vfy_cursor items = set.value;
-    while (!vfy_cur_at_end(&items)) {
-        vfy_tlv info, oid;
-        VFY_TRY(vfy_tlv_expect(&items, 0x30, 0, &info));
-        vfy_cursor body = info.value;
-        VFY_TRY(vfy_tlv_expect(&body, 0x06, 0, &oid));
-        const uint8_t *o = oid.value.data;
-        size_t olen = oid.value.len;
-        if (is_pace_domain_parameter_oid(o, olen)) {
+    vfy_security_infos infos;
+    infos.owned = NULL;
+    vfy_status st = vfy_lds_parse_security_infos(set.raw, set.raw_len, &infos, detail);
+    if (st != VFY_OK) {
+        vfy_detail_prefix_field(detail, FIELD);
+        return st;
+    }
+    for (unsigned i = 0; i < infos.count; i++) {
+        const vfy_security_info *si = &infos.items[i];
+        if (si->kind == VFY_SI_PACE_DOMAIN) {
             out->n_domain_params++;
             continue;
         }
-        vfy_pace_info pi;
-        if (olen != sizeof ID_PACE + 2 || memcmp(o, ID_PACE, sizeof ID_PACE) != 0) {
+        if (si->kind != VFY_SI_PACE && !is_pace_protocol_oid(&si->oid_der)) {
             out->n_other++;
             continue;
         }
         out->n_pace_total++;
-        unsigned version;
-        VFY_TRY(read_small_int(&body, &version));
-        bool has_id = !vfy_cur_at_end(&body);
-        unsigned id = 0;
-        if (has_id)
-            VFY_TRY(read_small_int(&body, &id));
-        if (!vfy_cur_at_end(&body))
-            return vfy_cur_fail(&body, VFY_E_TRAILING_BYTES, "a PACEInfo has trailing data");
-        if (vfy_pace_info_from_oid(o, olen, &pi, NULL) != VFY_OK || version != 2 || !has_id ||
-            (id > 2 && id < 8) || id > 18 || (pi.ka == VFY_KA_DH) != (id <= 2))
+        vfy_pace_info pi;
+        long id = si->key_id;
+        if (si->kind != VFY_SI_PACE ||
+            vfy_pace_info_from_oid(si->oid_der.data, si->oid_der.len, &pi, NULL) != VFY_OK ||
+            si->version != 2 || !si->has_key_id || id < 0 || (id > 2 && id < 8) || id > 18 ||
+            (pi.ka == VFY_KA_DH) != (id <= 2))
             continue; /* not runnable here: proprietary parameters or unknown protocol */
-        pi.version = version;
+        pi.version = (unsigned)si->version;
         pi.has_parameter_id = true;
-        pi.parameter_id = id;
+        pi.parameter_id = (unsigned)id;
         if (out->n_pace < VFY_CARD_ACCESS_MAX_PACE)
             out->pace[out->n_pace++] = pi;
     }
+    vfy_security_infos_free(&infos);
     return VFY_OK;
 }
 

@@ -6,6 +6,7 @@
 #include "core/fail.h"
 
 #define RESP_CAP (VFY_APDU_LE_EXT_MAX + 512)
+#define CMD_CAP (VFY_APDU_MAX_ENCODED + 64)
 #define MAX_GET_RESPONSE 512 /* bounds a chip that answers 61xx forever */
 #define MAX_LE_REPEATS 3
 
@@ -13,7 +14,7 @@ vfy_status vfy_channel_init(vfy_channel *ch, vfy_transport *t, vfy_detail *detai
 {
     memset(ch, 0, sizeof *ch);
     ch->transport = t;
-    ch->cmd_buf = malloc(VFY_APDU_MAX_ENCODED + 64);
+    ch->cmd_buf = malloc(CMD_CAP);
     ch->resp_buf = malloc(RESP_CAP);
     ch->resp_cap = RESP_CAP;
     if (ch->cmd_buf == NULL || ch->resp_buf == NULL) {
@@ -26,10 +27,8 @@ vfy_status vfy_channel_init(vfy_channel *ch, vfy_transport *t, vfy_detail *detai
 void vfy_channel_free(vfy_channel *ch)
 {
     vfy_sm_wipe(&ch->sm);
-    if (ch->resp_buf != NULL)
-        vfy_wipe(ch->resp_buf, ch->resp_cap);
-    free(ch->cmd_buf);
-    free(ch->resp_buf);
+    vfy_wipe_free(ch->cmd_buf, ch->cmd_buf != NULL ? CMD_CAP : 0);
+    vfy_wipe_free(ch->resp_buf, ch->resp_buf != NULL ? ch->resp_cap : 0);
     ch->cmd_buf = ch->resp_buf = NULL;
 }
 

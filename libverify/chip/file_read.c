@@ -185,7 +185,7 @@ static vfy_status read_raw(vfy_file_reader *r, const struct read_req *q, uint8_t
                          "the answer to B1 is not a well-formed DO'53'");
         }
     }
-    free(buf);
+    vfy_wipe_free(buf, cap);
     return s;
 }
 
@@ -228,16 +228,19 @@ static bool report(vfy_file_reader *r, const char *name, size_t done, size_t tot
 
 /* The first block: whole if the file is short, at least its TLV header. */
 static vfy_status read_first(vfy_file_reader *r, struct read_req *q, uint16_t fid,
-                             const char *name, uint8_t **buf, size_t *got, size_t *total,
-                             vfy_detail *detail)
+                             const char *name, uint8_t **buf, size_t *cap, size_t *got,
+                             size_t *total, vfy_detail *detail)
 {
     bool header_only = false;
     for (;;) {
         q->want = header_only ? HEADER_READ : vfy_file_reader_block(r);
-        uint8_t *b = realloc(*buf, q->want);
-        if (b == NULL)
+        /* each attempt reads from the start: the old block is wiped, not copied */
+        vfy_wipe_free(*buf, *cap);
+        *cap = 0;
+        *buf = malloc(q->want);
+        if (*buf == NULL)
             return vfy_fail(detail, VFY_E_NO_MEMORY, name, "no memory to read %s", name);
-        *buf = b;
+        *cap = q->want;
         uint16_t sw;
         size_t cut;
         vfy_status s = read_once(r, q, *buf, got, &sw, &cut, detail);
@@ -290,20 +293,21 @@ vfy_status vfy_file_read(vfy_file_reader *r, uint16_t fid, uint8_t sfi, const ch
     if (!q.by_sfi)
         VFY_TRY(select_fid(r, fid, name, detail));
     uint8_t *buf = NULL;
-    size_t got = 0, total = 0;
-    vfy_status s = read_first(r, &q, fid, name, &buf, &got, &total, detail);
+    size_t cap = 0, got = 0, total = 0;
+    vfy_status s = read_first(r, &q, fid, name, &buf, &cap, &got, &total, detail);
     if (s != VFY_OK) {
-        free(buf);
+        vfy_wipe_free(buf, cap);
         return s;
     }
-    uint8_t *file = realloc(buf, total > 0 ? total : 1);
+    size_t file_cap = total > 0 ? total : 1;
+    uint8_t *file = vfy_wipe_realloc(buf, cap, file_cap);
     if (file == NULL) {
-        free(buf);
+        vfy_wipe_free(buf, cap);
         return vfy_fail(detail, VFY_E_NO_MEMORY, name, "no memory for %s (%zu bytes)", name,
                         total);
     }
     if (!report(r, name, got, total)) {
-        free(file);
+        vfy_wipe_free(file, file_cap);
         return vfy_fail(detail, VFY_E_CANCELLED, name, "reading %s was cancelled", name);
     }
     q.by_sfi = false;   /* the file is now the current EF */
@@ -347,7 +351,7 @@ vfy_status vfy_file_read(vfy_file_reader *r, uint16_t fid, uint8_t sfi, const ch
         }
     }
     if (s != VFY_OK) {
-        free(file);
+        vfy_wipe_free(file, file_cap);
         return s;
     }
     *out = file;

@@ -9,8 +9,7 @@
 #include "chip/session.h"
 #include "verify/reader.h"
 #include "core/fail.h"
-#include "core/tlv.h"
-#include "verify/lds.h"
+#include "lds/read_plan.h"
 
 
 static const uint8_t emrtd_aid[] = { 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01 };
@@ -89,8 +88,7 @@ void vfy_session_close(vfy_session *s)
         return;
     vfy_channel_free(&s->ch);
     vfy_transport_close(s->transport);
-    vfy_wipe(&s->pace, sizeof s->pace);
-    free(s);
+    vfy_wipe_free(s, sizeof *s);   /* the CAM data, the reader's state */
 }
 
 vfy_channel *vfy_session_channel(vfy_session *s)
@@ -184,8 +182,7 @@ static vfy_status read_master_file(vfy_session *s, const vfy_read_options *o, vf
         return st;
     }
     st = vfy_document_set_file(doc, id, data, len);
-    vfy_wipe(data, len);
-    free(data);
+    vfy_wipe_free(data, len);
     if (st != VFY_OK)
         return vfy_fail(detail, st, vfy_file_name(id), "%s could not be stored",
                         vfy_file_name(id));
@@ -207,21 +204,6 @@ static vfy_status open_with_bac(vfy_session *s, const vfy_access_key *key, vfy_d
     return VFY_OK;
 }
 
-/* The data groups EF.COM lists (tag list 5C). */
-static vfy_status com_data_groups(const uint8_t *com, size_t len, bool dgs[17],
-                                  vfy_detail *detail)
-{
-    static const uint32_t path[] = { 0x60, 0x5C };
-    vfy_tlv t;
-    VFY_TRY(vfy_tlv_find_path(com, len, path, 2, 0, "EF.COM", detail, &t));
-    for (size_t i = 0; i < t.value.len; i++) {
-        unsigned dg = vfy_file_dg_from_tag(t.value.data[i]);
-        if (dg >= 1 && dg <= 16)
-            dgs[dg] = true;
-    }
-    return VFY_OK;
-}
-
 /* Reads one file into doc; a file the chip protects further or lacks is skipped. */
 static vfy_status read_into(vfy_session *s, const vfy_read_options *o, vfy_document *doc,
                             vfy_file_id id, bool optional, vfy_detail *detail)
@@ -240,43 +222,32 @@ static vfy_status read_into(vfy_session *s, const vfy_read_options *o, vfy_docum
     }
     VFY_TRY(st);
     st = vfy_document_set_file(doc, id, data, len);
-    free(data);
+    vfy_wipe_free(data, len);   /* DG1 holds the MRZ, the chip's access password */
     if (st != VFY_OK)
         return vfy_fail(detail, st, vfy_file_name(id), "%s could not be stored", vfy_file_name(id));
     return VFY_OK;
 }
 
+/* EF.COM and EF.SOD, then the data groups lds_read_plan_make chooses from their bytes. */
 static vfy_status read_files(vfy_session *s, const vfy_read_options *o, vfy_document *doc,
                              vfy_detail *detail)
 {
-    bool dgs[17] = { false };
     VFY_TRY(read_into(s, o, doc, VFY_FILE_COM, true, detail));
-    const uint8_t *com;
-    size_t com_len;
-    if (vfy_document_get_file(doc, VFY_FILE_COM, &com, &com_len) == VFY_OK) {
-        VFY_TRY(com_data_groups(com, com_len, dgs, detail));
-    } else {
-        logf_(o, "no EF.COM: trying every data group");
-        for (unsigned i = 1; i <= 16; i++)
-            dgs[i] = true;
-    }
     VFY_TRY(read_into(s, o, doc, VFY_FILE_SOD, true, detail));
-    /* data groups that EF.SOD vouches for but EF.COM forgot are read too */
-    const uint8_t *sod;
-    size_t sod_len;
-    vfy_lds_sod *parsed = malloc(sizeof *parsed);
-    if (parsed != NULL && vfy_document_get_file(doc, VFY_FILE_SOD, &sod, &sod_len) == VFY_OK &&
-        vfy_lds_parse_sod(sod, sod_len, parsed, NULL) == VFY_OK)
-        for (unsigned i = 0; i < parsed->hash_count && i < VFY_SOD_MAX_HASHES; i++)
-            if (parsed->hashes[i].dg >= 1 && parsed->hashes[i].dg <= 16 &&
-                !dgs[parsed->hashes[i].dg]) {
-                logf_(o, "DG%u is in EF.SOD but not in EF.COM: reading it too",
-                      parsed->hashes[i].dg);
-                dgs[parsed->hashes[i].dg] = true;
-            }
-    free(parsed);
+    const uint8_t *com = NULL, *sod = NULL;
+    size_t com_len = 0, sod_len = 0;
+    bool has_com = vfy_document_get_file(doc, VFY_FILE_COM, &com, &com_len) == VFY_OK;
+    bool has_sod = vfy_document_get_file(doc, VFY_FILE_SOD, &sod, &sod_len) == VFY_OK;
+    lds_read_plan plan;
+    lds_read_plan_make(has_com ? com : NULL, com_len, has_sod ? sod : NULL, sod_len, &plan);
+    if (!plan.com_usable)
+        logf_(o, "%s: trying every data group",
+              has_com ? "EF.COM does not parse" : "no EF.COM");
     for (unsigned i = 1; i <= 16; i++)
-        if (dgs[i])
+        if (plan.sod_only[i])
+            logf_(o, "DG%u is in EF.SOD but not in EF.COM: reading it too", i);
+    for (unsigned i = 1; i <= 16; i++)
+        if (plan.read[i])
             VFY_TRY(read_into(s, o, doc, (vfy_file_id)i, i != 1, detail));
     return VFY_OK;
 }

@@ -92,7 +92,7 @@ static vfy_status compute_mac(const vfy_sm *sm, const uint8_t *a, size_t a_len,
     vfy_status s = vfy_pad(buf, n, cap, block, &padded, detail);
     if (s == VFY_OK)
         s = vfy_mac8(sm->cipher, sm->ks_mac.bytes, buf, padded, mac, detail);
-    free(buf);
+    vfy_wipe_free(buf, cap);
     return s;
 }
 
@@ -219,7 +219,7 @@ vfy_status vfy_sm_wrap_command(vfy_sm *sm, const vfy_apdu *plain, uint8_t *out, 
             s = vfy_apdu_encode(&prot, out, cap, out_len, detail);
         }
     }
-    free(body);
+    vfy_wipe_free(body, body_cap);
     return s;
 }
 

@@ -43,6 +43,13 @@ void vfy_secret_free(vfy_secret *s);
 
 /* Wipes a stack buffer (a compiler may not remove it). */
 void vfy_wipe(void *p, size_t n);
+/* Wipes n bytes at p, then frees p (NULL is fine). Every buffer that held chip data
+ * (DG1 holds the MRZ, the access password), keys or SM traffic is released this way. */
+void vfy_wipe_free(void *p, size_t n);
+/* realloc that leaves no copy behind: a new buffer of new_len bytes (at least 1) holding
+ * the first min(old_len, new_len) bytes of p, p wiped and freed. NULL (p untouched) when
+ * out of memory. */
+void *vfy_wipe_realloc(void *p, size_t old_len, size_t new_len);
 
 /* Constant-time equality of two buffers of the same length. */
 bool vfy_equal_ct(const uint8_t *a, const uint8_t *b, size_t n);

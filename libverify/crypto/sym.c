@@ -51,6 +51,23 @@ void vfy_wipe(void *p, size_t n)
         sodium_memzero(p, n);
 }
 
+void vfy_wipe_free(void *p, size_t n)
+{
+    vfy_wipe(p, n);
+    free(p);
+}
+
+void *vfy_wipe_realloc(void *p, size_t old_len, size_t new_len)
+{
+    uint8_t *q = malloc(new_len > 0 ? new_len : 1);
+    if (q == NULL)
+        return NULL;
+    if (p != NULL)
+        memcpy(q, p, old_len < new_len ? old_len : new_len);
+    vfy_wipe_free(p, old_len);
+    return q;
+}
+
 bool vfy_equal_ct(const uint8_t *a, const uint8_t *b, size_t n)
 {
     return n == 0 || sodium_memcmp(a, b, n) == 0;

@@ -97,8 +97,16 @@ static vfy_status classify(vfy_cursor *c, vfy_security_info *si)
         si->kind = VFY_SI_PACE;
         si->agreement = (arcs[0] == 1 || arcs[0] == 3) ? VFY_LDS_KA_DH : VFY_LDS_KA_ECDH;
         si->cipher = cipher_of(arcs[1]);
+        /* PACEInfo ::= SEQUENCE { protocol, version INTEGER, parameterId INTEGER OPTIONAL }
+         * (9303-11 §9.2.1), both small non-negative numbers, nothing after them. */
         VFY_TRY(der_next_int(c, &si->version));
-        return optional_int(c, si);
+        VFY_TRY(optional_int(c, si));
+        if (si->version < 0 || (si->has_key_id && si->key_id < 0))
+            return vfy_cur_fail(c, VFY_E_BAD_VALUE,
+                                "a PACEInfo's version and parameterId must be non-negative");
+        if (!vfy_cur_at_end(c))
+            return vfy_cur_fail(c, VFY_E_TRAILING_BYTES, "a PACEInfo has trailing data");
+        return VFY_OK;
     default:
         return VFY_OK;
     }

@@ -13,24 +13,14 @@ static void trust_usage(FILE *f)
             "       vfy trust status [--within DAYS] [--at DATE] [--json] PATH...\n"
             "\n"
             "Loads CSCA certificates (PEM/DER), CSCA master lists (.ml) and CRLs, files or\n"
-            "folders, and lists every item with whether it was accepted and why not.\n"
+            "folders (in one order: certificates, lists, CRLs, whatever the order given), and\n"
+            "lists every item once: accepted or why not, serial, SHA-256 fingerprint, validity\n"
+            "(EXPIRED marked) and every file it came from.\n"
             "\n"
             "exit codes:\n"
             "  0  the store holds at least one usable anchor\n"
             "  2  usage error\n"
             "  4  a path could not be loaded, or nothing in it is usable\n");
-}
-
-static const char *kind_name(vfy_trust_kind k)
-{
-    switch (k) {
-    case VFY_TRUST_CERTIFICATE: return "certificate";
-    case VFY_TRUST_MASTER_LIST_CERT: return "master-list certificate";
-    case VFY_TRUST_MASTER_LIST: return "master list";
-    case VFY_TRUST_CRL: return "crl";
-    case VFY_TRUST_HINT: return "hint (not an anchor)";
-    default: return "unknown";
-    }
 }
 
 int cmd_trust(int argc, char **argv)
@@ -67,60 +57,54 @@ int cmd_trust(int argc, char **argv)
     vfy_trust *t;
     if (vfy_trust_new(&t) != VFY_OK)
         return VFY_EXIT_CONFIG;
-    int rc = VFY_EXIT_OK;
-    json_t *errors = json_array();
-    for (size_t i = 0; i < n; i++) {
-        vfy_detail d;
-        vfy_detail_clear(&d);
-        vfy_status s = vfy_trust_add_path(t, paths[i], &d);
-        if (s != VFY_OK) {
-            rc = VFY_EXIT_CONFIG;
-            if (json)
-                json_array_append_new(errors, cli_error_json(s, &d));
-            else
-                cli_report("trust", s, &d);
-        }
+    /* One load of every path, in the library's order: the same files give the same
+     * report whatever the order of the arguments. */
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_status s = vfy_trust_add_paths(t, (const char *const *)paths, n, &d);
+    int rc = s == VFY_OK && vfy_trust_anchor_count(t) > 0 ? VFY_EXIT_OK : VFY_EXIT_CONFIG;
+    char *text = vfy_trust_to_json(t, 0, VFY_JSON_PRETTY);
+    json_t *report = text != NULL ? json_loads(text, 0, NULL) : NULL;
+    vfy_free(text);
+    if (report == NULL) {
+        vfy_trust_free(t);
+        return VFY_EXIT_CONFIG;
     }
-    size_t count = vfy_trust_entry_count(t);
-    json_t *items = json_array();
-    for (size_t i = 0; i < count; i++) {
-        vfy_trust_entry e;
-        if (vfy_trust_entry_get(t, i, &e) != VFY_OK)
-            continue;
-        char from[11], to[11];
-        cli_format_day(e.not_before, from);
-        cli_format_day(e.not_after, to);
-        if (json) {
-            json_t *o = json_object();
-            json_object_set_new(o, "kind", json_string(kind_name(e.kind)));
-            json_object_set_new(o, "accepted", json_boolean(e.accepted));
-            json_object_set_new(o, "country", json_string(e.country));
-            json_object_set_new(o, "subject", json_string(e.subject));
-            json_object_set_new(o, "source", json_string(e.source));
-            json_object_set_new(o, "not_before", json_string(from));
-            json_object_set_new(o, "not_after", json_string(to));
-            json_object_set_new(o, "reason", json_string(e.reason));
-            json_array_append_new(items, o);
-        } else {
-            printf("%-8s %-23s %-2s %s..%s %s\n", e.accepted ? "accepted" : "REJECTED", kind_name(e.kind),
-                   e.country[0] ? e.country : "--", from, to, e.subject);
-            if (e.reason[0] != '\0')
-                printf("         %s\n", e.reason);
-        }
-    }
-    size_t anchors = vfy_trust_anchor_count(t);
-    if (anchors == 0)
-        rc = VFY_EXIT_CONFIG;
     if (json) {
-        json_t *o = json_object();
-        json_object_set_new(o, "anchors", json_integer((json_int_t)anchors));
-        json_object_set_new(o, "entries", items);
-        json_object_set_new(o, "errors", errors);
-        cli_print_json(o);
+        if (s != VFY_OK)
+            json_object_set_new(report, "error", cli_error_json(s, &d));
+        cli_print_json(report);
     } else {
-        json_decref(items);
-        json_decref(errors);
-        printf("%zu usable anchor%s\n", anchors, anchors == 1 ? "" : "s");
+        if (s != VFY_OK)
+            cli_report("trust", s, &d);
+        size_t i;
+        json_t *e;
+        json_array_foreach(json_object_get(report, "items"), i, e) {
+            const char *country = json_string_value(json_object_get(e, "country"));
+            const char *nb = json_string_value(json_object_get(e, "not_before"));
+            const char *na = json_string_value(json_object_get(e, "not_after"));
+            bool expired = json_is_true(json_object_get(e, "expired"));
+            printf("%-8s %-21s %-2s %.10s..%.10s%s %s\n",
+                   json_is_true(json_object_get(e, "accepted")) ? "accepted" : "REJECTED",
+                   json_string_value(json_object_get(e, "kind")), country != NULL ? country : "--",
+                   nb != NULL ? nb : "-", na != NULL ? na : "-", expired ? " EXPIRED" : "",
+                   json_string_value(json_object_get(e, "subject")));
+            const char *serial = json_string_value(json_object_get(e, "serial"));
+            const char *sha = json_string_value(json_object_get(e, "sha256"));
+            if (serial != NULL || sha != NULL)
+                printf("         serial %s, SHA-256 %s\n", serial != NULL ? serial : "-", sha != NULL ? sha : "-");
+            size_t k;
+            json_t *src;
+            json_array_foreach(json_object_get(e, "sources"), k, src)
+                printf("         from %s\n", json_string_value(src));
+            const char *reason = json_string_value(json_object_get(e, "reason"));
+            if (reason != NULL)
+                printf("         %s\n", reason);
+        }
+        size_t anchors = vfy_trust_anchor_count(t);
+        printf("%zu usable anchor%s; store digest %s\n", anchors, anchors == 1 ? "" : "s",
+               json_string_value(json_object_get(report, "digest")));
+        json_decref(report);
     }
     vfy_trust_free(t);
     return rc;

@@ -139,7 +139,8 @@ Test(cli_verify, trust_show_lists_and_explains)
     json_t *j = run_json(args, &rc);
     cr_assert_eq(rc, 0);
     cr_assert_eq(json_integer_value(json_object_get(j, "anchors")), 1);
-    json_t *e = json_array_get(json_object_get(j, "entries"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "schema")), "libverify.trust/1");
+    json_t *e = json_array_get(json_object_get(j, "items"), 0);
     cr_assert(json_is_true(json_object_get(e, "accepted")));
     cr_assert_str_eq(json_string_value(json_object_get(e, "country")), "UT");
     json_decref(j);

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <signal.h>
@@ -618,5 +619,41 @@ Test(trust_import, a_switch_is_recorded_in_the_audit_trail, .timeout = 60)
     after[k] = '\0';
     cr_expect_str_eq(before, after);
     X509_CRL_free(crl);
+    world_free(&w);
+}
+
+/* vfy trust show is order-independent (a list before its signer's CSCA still loads), lists a
+ * file given twice once with both sources, shows fingerprints, and follows its schema. */
+Test(trust_import, trust_show_is_order_independent_and_follows_its_schema, .timeout = 60)
+{
+    world w;
+    world_make(&w);
+    char pem[256], ml_path[256], args[1200], *a, *b;
+    path_in(&w, "ut.pem", pem, sizeof pem);
+    pki_write_pem(pem, w.ut_csca);
+    path_in(&w, "list.ml", ml_path, sizeof ml_path);
+    size_t n;
+    uint8_t *ml = master_list(&w, &n);
+    FILE *f = fopen(ml_path, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(ml, 1, n, f), n);
+    fclose(f);
+    snprintf(args, sizeof args, "trust show --json %s %s %s", ml_path, pem, pem);
+    cr_assert_eq(vfy(args, &a), 0, "%s", a);
+    snprintf(args, sizeof args, "trust show --json %s %s", pem, ml_path);
+    cr_assert_eq(vfy(args, &b), 0, "%s", b);
+    json_t *ja = json_loads(a, 0, NULL), *jb = json_loads(b, 0, NULL);
+    cr_assert(ja != NULL && jb != NULL);
+    cr_expect_eq(json_integer_value(json_object_get(ja, "anchors")), 2, "the list's CSCA too");
+    cr_expect_str_eq(json_string_value(json_object_get(ja, "digest")), json_string_value(json_object_get(jb, "digest")));
+    json_t *first = json_array_get(json_object_get(ja, "items"), 0);
+    cr_expect_eq(json_array_size(json_object_get(first, "sources")), 2, "one item, two sources");
+    cr_expect_eq(strlen(json_string_value(json_object_get(first, "sha256"))), 64);
+    cr_expect_eq(validate("trust.schema.json", a), 0);
+    json_decref(ja);
+    json_decref(jb);
+    free(a);
+    free(b);
+    free(ml);
     world_free(&w);
 }

@@ -61,6 +61,8 @@ typedef struct vfy_trust_entry {
     time_t not_before;    /* validity, or CRL thisUpdate/nextUpdate */
     time_t not_after;
     char reason[192];     /* why it was rejected, or a note */
+    char serial[80];      /* hex serial number (certificate) or CRL number, "" if none */
+    char sha256[65];      /* hex SHA-256 of the item's DER, "" when it could not be read */
 } vfy_trust_entry;
 
 VFY_API VFY_NODISCARD vfy_status vfy_trust_new(vfy_trust **out);
@@ -70,6 +72,12 @@ VFY_API void vfy_trust_free(vfy_trust *trust);
  * the call fails only when the path cannot be read at all or holds nothing usable. */
 VFY_API VFY_NODISCARD vfy_status vfy_trust_add_path(vfy_trust *trust, const char *path,
                                                     vfy_detail *detail);
+/* Adds several files and folders as one: every file of them in one order (certificates,
+ * then master lists, then CRLs), so the result does not depend on the order of `paths`.
+ * Unusable items are recorded as rejected; the call fails when a path cannot be read or
+ * nothing in any of them is usable. */
+VFY_API VFY_NODISCARD vfy_status vfy_trust_add_paths(vfy_trust *trust, const char *const *paths,
+                                                     size_t count, vfy_detail *detail);
 /* Adds one certificate or master list or CRL from memory (format detected). */
 VFY_API VFY_NODISCARD vfy_status vfy_trust_add_memory(vfy_trust *trust, const uint8_t *data,
                                                       size_t len, const char *source_name,
@@ -95,6 +103,16 @@ VFY_API VFY_NODISCARD vfy_status vfy_trust_digest(const vfy_trust *trust, uint8_
  * an empty store.
  */
 VFY_API time_t vfy_trust_built_at(const vfy_trust *trust);
+
+/*
+ * The store as JSON, schema "libverify.trust/1" (docs/schema/trust.schema.json): anchors,
+ * digest, built_at, and every item offered — certificates first, then master lists, then
+ * CRLs, each ordered by country and subject, so the same files give the same report in any
+ * order — with kind, accepted, country, subject, serial, sha256, validity, "expired" at
+ * `at` (0: now), reason, and every source it came from (duplicates are one item). Release
+ * with vfy_free. VFY_JSON_PRETTY for indentation.
+ */
+VFY_API char *vfy_trust_to_json(const vfy_trust *trust, time_t at, unsigned flags);
 
 #ifdef __cplusplus
 }

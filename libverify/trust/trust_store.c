@@ -6,6 +6,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/evp.h>
+#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,25 @@ vfy_status vfy_trust_record(vfy_trust *t, vfy_trust_kind kind, bool accepted, co
     e->accepted = accepted;
     snprintf(e->source, sizeof e->source, "%s", source != NULL ? source : "");
     snprintf(e->reason, sizeof e->reason, "%s", reason != NULL ? reason : "");
+    unsigned char md[32];
+    unsigned mdlen = 0;
+    if ((cert != NULL && X509_digest(cert, EVP_sha256(), md, &mdlen) == 1) ||
+        (cert == NULL && crl != NULL && X509_CRL_digest(crl, EVP_sha256(), md, &mdlen) == 1))
+        for (unsigned i = 0; i < mdlen && i < 32; i++)
+            snprintf(e->sha256 + 2 * i, 3, "%02x", md[i]);
+    const ASN1_INTEGER *serial = NULL;
+    if (cert != NULL)
+        serial = X509_get0_serialNumber(cert);
+    else if (crl != NULL)
+        serial = X509_CRL_get_ext_d2i(crl, NID_crl_number, NULL, NULL);
+    BIGNUM *bn = serial != NULL ? ASN1_INTEGER_to_BN(serial, NULL) : NULL;
+    char *hex = bn != NULL ? BN_bn2hex(bn) : NULL;
+    snprintf(e->serial, sizeof e->serial, "%s", hex != NULL ? hex : "");
+    OPENSSL_free(hex);
+    BN_free(bn);
+    if (cert == NULL && serial != NULL)
+        ASN1_INTEGER_free((ASN1_INTEGER *)serial);
+    ERR_clear_error();
     if (cert != NULL) {
         vfy_x509_name_text(X509_get_subject_name(cert), e->subject, sizeof e->subject);
         vfy_x509_name_country(X509_get_subject_name(cert), e->country);
@@ -430,6 +450,108 @@ vfy_status vfy_trust_add_path(vfy_trust *t, const char *path, vfy_detail *detail
     if (S_ISDIR(st.st_mode))
         return add_dir(t, path, detail);
     return add_file(t, path, detail);
+}
+
+/* A file to load, with its rank in the load order. */
+typedef struct load_item {
+    char *path;
+    int rank;
+} load_item;
+
+static int by_rank_then_path(const void *a, const void *b)
+{
+    const load_item *x = a, *y = b;
+    return x->rank != y->rank ? x->rank - y->rank : strcmp(x->path, y->path);
+}
+
+static vfy_status push_item(load_item **items, size_t *n, size_t *cap, const char *path)
+{
+    if (*n >= VFY_TRUST_MAX_ENTRIES)
+        return VFY_E_LIMIT;
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 64;
+        load_item *m = realloc(*items, c * sizeof *m);
+        if (m == NULL)
+            return VFY_E_NO_MEMORY;
+        *items = m;
+        *cap = c;
+    }
+    const char *base = strrchr(path, '/');
+    (*items)[*n].path = strdup(path);
+    (*items)[*n].rank = load_rank(base != NULL ? base + 1 : path);
+    if ((*items)[*n].path == NULL)
+        return VFY_E_NO_MEMORY;
+    (*n)++;
+    return VFY_OK;
+}
+
+vfy_status vfy_trust_add_paths(vfy_trust *t, const char *const *paths, size_t count, vfy_detail *detail)
+{
+    if (t == NULL || (paths == NULL && count > 0))
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "trust", "no store or no paths");
+    /* Every file of every path, in one order: certificates, master lists, CRLs (then by
+     * path), so that a list finds its signer's CSCA whatever the order of the arguments. */
+    load_item *items = NULL;
+    size_t n = 0, cap = 0;
+    vfy_status s = VFY_OK;
+    for (size_t i = 0; s == VFY_OK && i < count; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) != 0) {
+            s = vfy_fail(detail, VFY_E_TRUST_STORE, paths[i], "cannot read %s: %s", paths[i], strerror(errno));
+            break;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            s = push_item(&items, &n, &cap, paths[i]);
+            continue;
+        }
+        DIR *d = opendir(paths[i]);
+        if (d == NULL) {
+            s = vfy_fail(detail, VFY_E_TRUST_STORE, paths[i], "cannot open folder %s: %s", paths[i],
+                         strerror(errno));
+            break;
+        }
+        struct dirent *e;
+        size_t before = n;
+        while (s == VFY_OK && (e = readdir(d)) != NULL) {
+            if (e->d_name[0] == '.')
+                continue;
+            char path[4096];
+            if (snprintf(path, sizeof path, "%s/%s", paths[i], e->d_name) >= (int)sizeof path)
+                continue;
+            struct stat fst;
+            if (stat(path, &fst) != 0 || !S_ISREG(fst.st_mode))
+                continue;
+            s = push_item(&items, &n, &cap, path);
+        }
+        closedir(d);
+        if (s == VFY_OK && n == before)
+            s = vfy_fail(detail, VFY_E_TRUST_STORE, paths[i],
+                         "folder %s holds no usable certificate, master list or CRL", paths[i]);
+    }
+    if (items != NULL)
+        qsort(items, n, sizeof *items, by_rank_then_path);
+    size_t usable = 0;
+    for (size_t i = 0; s == VFY_OK && i < n; i++) {
+        vfy_detail inner;
+        vfy_detail_clear(&inner);
+        vfy_status fs = add_file(t, items[i].path, &inner);
+        if (fs == VFY_OK)
+            usable++;
+        else if (fs == VFY_E_NO_MEMORY || fs == VFY_E_LIMIT)
+            s = fs;
+        else if (count == 1 && n == 1) {
+            /* One file named on its own: its own failure, as vfy_trust_add_path gives it. */
+            s = fs;
+            if (detail != NULL)
+                *detail = inner;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(items[i].path);
+    free(items);
+    if (s == VFY_OK && usable == 0 && n > 0)
+        return vfy_fail(detail, VFY_E_TRUST_STORE, "trust", "nothing usable among the trust paths");
+    return s;
 }
 
 size_t vfy_trust_entry_count(const vfy_trust *t)

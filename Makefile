@@ -7,11 +7,17 @@ SHARED       ?= ../shared
 BUILD        ?= build
 PREFIX       ?= /usr/local
 DESTDIR      ?=
+# Multiarch and distribution layouts: LIBDIR=$(PREFIX)/lib/x86_64-linux-gnu and so on.
+LIBDIR       ?= $(PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+BINDIR       ?= $(PREFIX)/bin
+DATADIR      ?= $(PREFIX)/share
+MANDIR       ?= $(DATADIR)/man
 CC           ?= gcc
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 20
 
-PKGS := openssl libsodium zlib jansson libnfc libpcsclite sqlite3
+PKGS := openssl libsodium zlib jansson libnfc libpcsclite ldap sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null) $(shell pkg-config --libs libeac 2>/dev/null)
@@ -45,7 +51,7 @@ SHARED_LIB := $(BUILD)/lib/libverify.so.$(VERSION)
 VFY := $(BUILD)/bin/vfy
 
 .SECONDARY:
-.PHONY: all deps demo test test-one coverage test-build fuzz fuzz-smoke bench examples install install-check clean
+.PHONY: all deps demo test test-one coverage test-build fuzz fuzz-smoke bench examples install uninstall install-check clean
 all: $(STATIC) $(SHARED_LIB) $(VFY)
 
 deps:
@@ -75,9 +81,10 @@ $(STATIC): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(SHARED_LIB): $(LIB_OBJS)
+$(SHARED_LIB): $(LIB_OBJS) mk/libverify.map
 	@mkdir -p $(dir $@)
-	$(CC) -shared -Wl,-soname,libverify.so.$(SOVERSION) -Wl,-z,relro,-z,now -o $@ $^ $(PKG_LIBS)
+	$(CC) -shared -Wl,-soname,libverify.so.$(SOVERSION) -Wl,-z,relro,-z,now \
+	  -Wl,--version-script=mk/libverify.map -o $@ $(filter %.o,$^) $(PKG_LIBS)
 	ln -sf libverify.so.$(VERSION) $(BUILD)/lib/libverify.so.$(SOVERSION)
 	ln -sf libverify.so.$(VERSION) $(BUILD)/lib/libverify.so
 
@@ -118,7 +125,7 @@ test: deps
 	  sh mk/run-tests.sh $(BUILD)/asan/run_tests
 
 # One test file on its own, in seconds: make test-one T=test_inspection
-TEST_SUPPORT_SRCS := $(filter-out tests/test_%.c,$(TEST_SRCS))
+TEST_SUPPORT_SRCS := $(filter-out tests/test_%.c,$(TEST_SRCS)) $(filter tests/test_%_support.c,$(TEST_SRCS))
 $(BUILD)/asan/one/%: tests/%.c $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libverify.a
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) -fPIC -O1 $(SAN) -o $@ $< $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/asan/%.o) \
@@ -190,19 +197,47 @@ demo: deps
 	@sh mk/demo.sh $(VFY)
 
 # ---- install ---------------------------------------------------------------
+# Headers go under $(INCLUDEDIR)/libverify/ (<libverify/verify.h> cannot collide with
+# gnulib's verify.h); the pkg-config file also adds that folder, so <verify.h> keeps
+# working. Data (the specimen CSCA, the rule sets and their public keys, the JSON
+# Schemas) goes to $(DATADIR)/libverify. INSTALLED lists every file, for uninstall.
+INSTALLED = $(LIBDIR)/libverify.a $(LIBDIR)/libverify.so.$(VERSION) \
+  $(LIBDIR)/libverify.so.$(SOVERSION) $(LIBDIR)/libverify.so $(LIBDIR)/pkgconfig/libverify.pc \
+  $(INCLUDEDIR)/libverify/verify.h \
+  $(patsubst include/%,$(INCLUDEDIR)/libverify/%,$(wildcard include/verify/*.h)) \
+  $(BINDIR)/vfy $(MANDIR)/man1/vfy.1 \
+  $(DATADIR)/libverify/specimen/csca.pem \
+  $(patsubst data/rules/%,$(DATADIR)/libverify/rules/%,$(wildcard data/rules/*.json)) \
+  $(patsubst data/rules/keys/%,$(DATADIR)/libverify/rules/keys/%,$(wildcard data/rules/keys/*.pub)) \
+  $(patsubst docs/schema/%,$(DATADIR)/libverify/schema/%,$(wildcard docs/schema/*.json))
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/verify \
-	  $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 644 $(STATIC) $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(SHARED_LIB) $(DESTDIR)$(PREFIX)/lib/
-	ln -sf libverify.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libverify.so.$(SOVERSION)
-	ln -sf libverify.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libverify.so
-	install -m 644 include/verify.h $(DESTDIR)$(PREFIX)/include/
-	install -m 644 include/verify/*.h $(DESTDIR)$(PREFIX)/include/verify/
-	install -m 755 $(VFY) $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 docs/vfy.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(PKGS)|' \
-	  mk/libverify.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libverify.pc
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/libverify/verify \
+	  $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/libverify/specimen \
+	  $(DESTDIR)$(DATADIR)/libverify/rules/keys $(DESTDIR)$(DATADIR)/libverify/schema
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf libverify.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libverify.so.$(SOVERSION)
+	ln -sf libverify.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libverify.so
+	install -m 644 include/verify.h $(DESTDIR)$(INCLUDEDIR)/libverify/
+	install -m 644 include/verify/*.h $(DESTDIR)$(INCLUDEDIR)/libverify/verify/
+	install -m 755 $(VFY) $(DESTDIR)$(BINDIR)/
+	install -m 644 docs/vfy.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 data/specimen/csca.pem $(DESTDIR)$(DATADIR)/libverify/specimen/
+	install -m 644 data/rules/*.json $(DESTDIR)$(DATADIR)/libverify/rules/
+	install -m 644 data/rules/keys/*.pub $(DESTDIR)$(DATADIR)/libverify/rules/keys/
+	install -m 644 docs/schema/*.json $(DESTDIR)$(DATADIR)/libverify/schema/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	  -e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(filter-out ldap,$(PKGS))|' \
+	  mk/libverify.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libverify.pc
+
+# Removes exactly what install put there, then the folders it made if they are empty.
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(sort $(INSTALLED)))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/libverify/verify $(DESTDIR)$(INCLUDEDIR)/libverify \
+	  $(DESTDIR)$(DATADIR)/libverify/rules/keys $(DESTDIR)$(DATADIR)/libverify/rules \
+	  $(DESTDIR)$(DATADIR)/libverify/schema $(DESTDIR)$(DATADIR)/libverify/specimen \
+	  $(DESTDIR)$(DATADIR)/libverify 2>/dev/null
 
 install-check: all
 	@sh mk/check-install.sh $(BUILD)

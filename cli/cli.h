@@ -50,6 +50,12 @@ void cli_print_json(json_t *value);
 /* {"error": NAME, "message": TEXT} plus the detail's field/offset where known. */
 json_t *cli_error_json(vfy_status status, const vfy_detail *detail);
 
+/* A date YYYY-MM-DD (noon UTC); false when it is not one. */
+bool cli_parse_date(const char *text, time_t *out);
+
+/* After a bad option: one line pointing at the command's --help; returns VFY_EXIT_USAGE. */
+int cli_usage_hint(const char *cmd);
+
 /* Reads all of a stream (at most max bytes) into a new buffer; NUL-terminated. */
 vfy_status cli_read_stream(FILE *f, size_t max, char **out, size_t *len);
 /* Reads a file, or standard input for "-". */
@@ -158,6 +164,8 @@ int cmd_mrz(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
+int cmd_trust_import(int argc, char **argv);
+int cmd_trust_status(int argc, char **argv);
 int cmd_specimen(int argc, char **argv);
 int cmd_seal(int argc, char **argv);
 int cmd_read(int argc, char **argv);

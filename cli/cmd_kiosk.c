@@ -215,8 +215,7 @@ int cmd_kiosk(int argc, char **argv)
         default:
             if (cli_audit_option(c, optarg, &k.audit))
                 break;
-            kiosk_usage(stderr);
-            return VFY_EXIT_USAGE;
+            return cli_usage_hint("kiosk");
         }
     }
     if (reader == NULL || optind != argc) {

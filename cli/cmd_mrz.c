@@ -146,8 +146,7 @@ int cmd_mrz(int argc, char **argv)
             mrz_usage(stdout);
             return VFY_EXIT_OK;
         default:
-            mrz_usage(stderr);
-            return VFY_EXIT_USAGE;
+            return cli_usage_hint("mrz");
         }
     }
 

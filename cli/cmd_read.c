@@ -182,7 +182,9 @@ static int fail(bool json, vfy_status s, const vfy_detail *d)
         cli_print_json(cli_error_json(s, d));
     else
         cli_report("read", s, d);
-    return VFY_EXIT_READER;
+    /* Reader, card and access-control failures are 3; a reader string that does not
+     * parse is a usage error (2). */
+    return s == VFY_E_BAD_CONNECTION ? VFY_EXIT_USAGE : VFY_EXIT_READER;
 }
 
 int cmd_read(int argc, char **argv)
@@ -277,8 +279,7 @@ int cmd_read(int argc, char **argv)
         default:
             if (cli_audit_option(ch, optarg, &audit))
                 break;
-            read_usage(stderr);
-            return VFY_EXIT_USAGE;
+            return cli_usage_hint("read");
         }
     }
     int keys = (mrz_count > 0) + (doc_no != NULL || dob != NULL || expiry != NULL) + (can != NULL);

@@ -324,7 +324,8 @@ void cli_rules_print(const vfy_rules_decision *dec)
             printf(" by %s/%s", o.winner_ruleset, o.winner_rule);
         printf("\n");
         static const char *const labels[] = { "won", "beaten", "failed", "suspended", "not in force",
-                                              "alternative", "passed", "not evaluated" };
+                                              "alternative", "passed", "not evaluated",
+                                              "not applicable" };
         for (size_t i = 0; i < o.trail_length; i++) {
             vfy_rules_step st;
             if (vfy_rules_decision_step(dec, (vfy_rules_dimension)dim, i, &st) != VFY_OK)
@@ -396,6 +397,33 @@ static int eval_one(const vfy_rules_engine *e, const char *text, size_t len, boo
     return VFY_EXIT_OK;
 }
 
+/* Reads one line into `buf` (at most `cap` - 1 bytes, NUL-terminated, without its end
+ * of line). A longer line is consumed to its end without being kept, so that no more
+ * than one bounded line is ever held: returns 1 for a line, 2 for an over-long line,
+ * 0 at the end of the input. */
+static int read_line(FILE *f, char *buf, size_t cap, size_t *len)
+{
+    size_t n = 0;
+    bool over = false, any = false;
+    int ch;
+    while ((ch = getc_unlocked(f)) != EOF) {
+        any = true;
+        if (ch == '\n')
+            break;
+        if (n + 1 < cap)
+            buf[n++] = (char)ch;
+        else
+            over = true;
+    }
+    if (!any)
+        return 0;
+    while (n > 0 && buf[n - 1] == '\r')
+        n--;
+    buf[n] = '\0';
+    *len = n;
+    return over ? 2 : 1;
+}
+
 static int run_batch(const vfy_rules_engine *e, const char *path, bool pii)
 {
     FILE *f = path == NULL || strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
@@ -403,23 +431,26 @@ static int run_batch(const vfy_rules_engine *e, const char *path, bool pii)
         fprintf(stderr, "vfy rules eval: cannot open %s\n", path);
         return VFY_EXIT_USAGE;
     }
-    char *line = NULL;
-    size_t cap = 0, line_no = 0;
-    ssize_t n;
-    int rc = VFY_EXIT_OK;
-    while ((n = getline(&line, &cap, f)) >= 0) {
+    /* One line of at most VFY_RULES_MAX_CASE bytes is held at a time. */
+    size_t cap = (size_t)VFY_RULES_MAX_CASE + 2, len = 0, line_no = 0;
+    char *line = malloc(cap);
+    if (line == NULL) {
+        if (f != stdin)
+            fclose(f);
+        return VFY_EXIT_USAGE;
+    }
+    int rc = VFY_EXIT_OK, r;
+    while ((r = read_line(f, line, cap, &len)) != 0) {
         line_no++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
-        if (n == 0)
-            continue;
-        if ((size_t)n > VFY_RULES_MAX_CASE) {
+        if (r == 2 || len > VFY_RULES_MAX_CASE) {
             printf("{\"error\":\"VFY_E_LIMIT\",\"message\":\"the case line is longer than %u bytes\",\"line\":%zu}\n",
                    VFY_RULES_MAX_CASE, line_no);
             rc = VFY_EXIT_USAGE;
             continue;
         }
-        if (eval_one(e, line, (size_t)n, true, pii, true, line_no) != VFY_EXIT_OK)
+        if (len == 0)
+            continue;
+        if (eval_one(e, line, len, true, pii, true, line_no) != VFY_EXIT_OK)
             rc = VFY_EXIT_USAGE;
     }
     free(line);

@@ -264,9 +264,7 @@ json_t *cli_seal_json(const vfy_seal_result *r, bool passport_given)
         json_object_set_new(o, "passport_mismatches", mm);
     }
     if (r->status != VFY_OK) {
-        json_t *e = cli_error_json(r->status, &r->detail);
-        json_object_update(o, e);
-        json_decref(e);
+        json_object_set_new(o, "error", cli_error_json(r->status, &r->detail));
     }
     return o;
 }
@@ -366,6 +364,20 @@ int cli_seal_exit(vfy_seal_verdict v)
     return v == VFY_SEAL_VALID ? VFY_EXIT_OK : v == VFY_SEAL_INVALID ? VFY_EXIT_INVALID : VFY_EXIT_CONFIG;
 }
 
+/* Only hex digits (at least a VDS header's worth) and white space. */
+static bool looks_like_hex_text(const char *p, size_t n)
+{
+    size_t digits = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = p[i];
+        if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'))
+            digits++;
+        else if (ch != ' ' && ch != '\n' && ch != '\r' && ch != '\t')
+            return false;
+    }
+    return digits >= 16;
+}
+
 static int fail(bool json, vfy_status s, const vfy_detail *d, int code)
 {
     if (json)
@@ -408,7 +420,7 @@ int cmd_seal(int argc, char **argv)
                 signer_paths[nsigners++] = optarg;
             break;
         case 'h': seal_usage(stdout); return VFY_EXIT_OK;
-        default: seal_usage(stderr); return VFY_EXIT_USAGE;
+        default: return cli_usage_hint("seal");
         }
     }
     if (argc - optind > 1) {
@@ -431,6 +443,18 @@ int cmd_seal(int argc, char **argv)
     if (s != VFY_OK) {
         snprintf(d.message, sizeof d.message, "cannot read %s", path);
         return fail(json, s, &d, VFY_EXIT_USAGE);
+    }
+    if (len == 0) {
+        free(buf);
+        snprintf(d.message, sizeof d.message, "%s is empty: no seal to verify", path);
+        return fail(json, VFY_E_SEAL_FORMAT, &d, VFY_EXIT_USAGE);
+    }
+    if (!hex && looks_like_hex_text(buf, len)) {
+        /* A barcode scanner's hex output given as bytes: say what to do rather than call
+         * the seal invalid. */
+        free(buf);
+        snprintf(d.message, sizeof d.message, "%s holds hexadecimal text: pass --hex to decode it", path);
+        return fail(json, VFY_E_BAD_ENCODING, &d, VFY_EXIT_USAGE);
     }
     if (hex && !cli_unhex(buf, len, &len)) {
         free(buf);
@@ -463,6 +487,10 @@ int cmd_seal(int argc, char **argv)
             else
                 cli_seal_print(r, mrz_text != NULL);
             rc = cli_seal_exit(r->verdict);
+            /* Bytes that are no seal format at all were not examined as a seal: unreadable
+             * input, not an invalid seal. */
+            if (r->kind == VFY_SEAL_KIND_UNKNOWN)
+                rc = VFY_EXIT_USAGE;
             vfy_seal_result_free(r);
         }
     }

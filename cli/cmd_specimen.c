@@ -83,7 +83,7 @@ int cmd_specimen(int argc, char **argv)
         case '3': o.ca_3des = true; break;
         case 'd': o.digest = optarg; break;
         case 'h': specimen_usage(stdout); return VFY_EXIT_OK;
-        default: specimen_usage(stderr); return VFY_EXIT_USAGE;
+        default: return cli_usage_hint("specimen");
         }
     }
     if (out == NULL || optind != argc) {

@@ -9,6 +9,8 @@ static void trust_usage(FILE *f)
 {
     fprintf(f,
             "usage: vfy trust show PATH... [--json]\n"
+            "       vfy trust import --store DIR [--strict] [--json] FILE...\n"
+            "       vfy trust status [--within DAYS] [--at DATE] [--json] PATH...\n"
             "\n"
             "Loads CSCA certificates (PEM/DER), CSCA master lists (.ml) and CRLs, files or\n"
             "folders, and lists every item with whether it was accepted and why not.\n"
@@ -46,6 +48,10 @@ int cmd_trust(int argc, char **argv)
         trust_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? VFY_EXIT_USAGE : VFY_EXIT_OK;
     }
+    if (strcmp(argv[1], "import") == 0)
+        return cmd_trust_import(argc, argv);
+    if (strcmp(argv[1], "status") == 0)
+        return cmd_trust_status(argc, argv);
     if (strcmp(argv[1], "show") != 0) {
         fprintf(stderr, "vfy trust: unknown subcommand '%s'\n", argv[1]);
         trust_usage(stderr);

@@ -43,21 +43,6 @@ static void verify_usage(FILE *f)
             "  4  unverified: a needed trust anchor is missing\n");
 }
 
-static bool parse_date(const char *s, time_t *out)
-{
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    int used = 0;
-    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &used) != 3 ||
-        used != 10)
-        return false;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    tm.tm_hour = 12;
-    *out = timegm(&tm);
-    return *out != (time_t)-1;
-}
-
 int cmd_verify(int argc, char **argv)
 {
     char mrz_joined[3 * 45];
@@ -89,7 +74,7 @@ int cmd_verify(int argc, char **argv)
             break;
         case 'm': mrz_text = optarg; break;
         case 'a':
-            if (!parse_date(optarg, &options.at)) {
+            if (!cli_parse_date(optarg, &options.at)) {
                 fprintf(stderr, "vfy verify: --at wants YYYY-MM-DD, not '%s'\n", optarg);
                 return VFY_EXIT_USAGE;
             }
@@ -104,8 +89,7 @@ int cmd_verify(int argc, char **argv)
         default:
             if (cli_audit_option(c, optarg, &audit))
                 break;
-            verify_usage(stderr);
-            return VFY_EXIT_USAGE;
+            return cli_usage_hint("verify");
         }
     }
     if (optind != argc - 1) {

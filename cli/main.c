@@ -9,7 +9,7 @@ static const struct cli_command commands[] = {
     { "mrz", cmd_mrz, "parse and check a machine-readable zone (TD1, TD2, TD3, MRV-A, MRV-B)" },
     { "rules", cmd_rules, "facilitated-visa eligibility: sign, verify, show and evaluate rule sets" },
     { "verify", cmd_verify, "prove a dump folder genuine: Passive Authentication against CSCAs" },
-    { "trust", cmd_trust, "show what a trust store holds and why anything was rejected" },
+    { "trust", cmd_trust, "the trust store: show it, import ICAO PKD downloads, report its freshness" },
     { "read", cmd_read, "read a document's chip (PACE or BAC) through a reader or the simulated chip" },
     { "specimen", cmd_specimen, "make a validly signed specimen passport dump folder" },
     { "seal", cmd_seal, "decode and verify a visa seal (VDS, IDB, VDS-NC)" },
@@ -24,11 +24,8 @@ static void usage(FILE *f)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f,
-            "\n'vfy COMMAND --help' describes a command.\n"
-            "\nreaders (--reader CONN), the simulated chip:\n");
-    for (size_t i = 0; vfy_sim_help_line(i) != NULL; i++)
-        fprintf(f, "  %s\n", vfy_sim_help_line(i));
-    fprintf(f,
+            "\n'vfy COMMAND --help' describes a command; 'vfy help readers' the reader strings,\n"
+            "'vfy help sim' the simulated chip's options.\n"
             "\nexit codes:\n"
             "  0  success, or the document is valid / genuine\n"
             "  1  the document was examined and found invalid\n"
@@ -37,22 +34,93 @@ static void usage(FILE *f)
             "  4  configuration or trust-store problem; the document could not be verified\n");
 }
 
+static void help_readers(FILE *f)
+{
+    fprintf(f,
+            "readers (--reader CONN):\n"
+            "  pcsc                    the first PC/SC reader (pcscd) with a document\n"
+            "  pcsc:NAME               the PC/SC reader whose name contains NAME ('vfy readers' lists them)\n"
+            "  nfc                     the first libnfc device (PN532, ACR122 ...)\n"
+            "  pn532_uart:/dev/ttyUSB0 a libnfc connection string; add ?timeout=MS for slow cards\n"
+            "  sim                     the built-in simulated specimen passport ('vfy help sim')\n"
+            "  sim:DIR                 a simulated passport from a dump folder\n");
+}
+
+static void help_sim(FILE *f)
+{
+    fprintf(f, "the simulated chip (--reader sim, sim:DIR, then '?' and options joined by '&'):\n");
+    for (size_t i = 0; vfy_sim_help_line(i) != NULL; i++)
+        fprintf(f, "  %s\n", vfy_sim_help_line(i));
+}
+
+/* The command nearest to a mistyped one (edit distance at most 2), or NULL. */
+static const char *nearest(const char *word)
+{
+    const char *best = NULL;
+    size_t best_d = 3, n = strlen(word);
+    if (n > 32)
+        return NULL;
+    for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
+        const char *t = commands[c].name;
+        size_t m = strlen(t), row[40];
+        for (size_t j = 0; j <= m; j++)
+            row[j] = j;
+        for (size_t i = 1; i <= n; i++) {
+            size_t diag = row[0];
+            row[0] = i;
+            for (size_t j = 1; j <= m; j++) {
+                size_t up = row[j];
+                size_t sub = diag + (word[i - 1] != t[j - 1]);
+                size_t best_here = sub < up + 1 ? sub : up + 1;
+                row[j] = best_here < row[j - 1] + 1 ? best_here : row[j - 1] + 1;
+                diag = up;
+            }
+        }
+        if (row[m] < best_d) {
+            best_d = row[m];
+            best = t;
+        }
+    }
+    return best;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
         return VFY_EXIT_USAGE;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        (strcmp(argv[1], "help") == 0 && argc == 2)) {
         usage(stdout);
         return VFY_EXIT_OK;
+    }
+    if (strcmp(argv[1], "help") == 0) {
+        if (strcmp(argv[2], "sim") == 0) {
+            help_sim(stdout);
+            return VFY_EXIT_OK;
+        }
+        if (strcmp(argv[2], "readers") == 0) {
+            help_readers(stdout);
+            return VFY_EXIT_OK;
+        }
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            if (strcmp(argv[2], commands[i].name) == 0) {
+                char *help_argv[] = { argv[2], (char *)"--help", NULL };
+                return commands[i].run(2, help_argv);
+            }
+        fprintf(stderr, "vfy help: no help on '%.40s' (try 'vfy --help')\n", argv[2]);
+        return VFY_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--version") == 0)
         return cmd_version(argc - 1, argv + 1);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "vfy: unknown command '%s'\n", argv[1]);
-    usage(stderr);
+    const char *near = nearest(argv[1]);
+    if (near != NULL)
+        fprintf(stderr, "vfy: unknown command '%.40s'; did you mean 'vfy %s'? (see 'vfy --help')\n", argv[1], near);
+    else
+        fprintf(stderr, "vfy: unknown command '%.40s' (see 'vfy --help')\n", argv[1]);
     return VFY_EXIT_USAGE;
 }

@@ -13,6 +13,8 @@ int cli_exit_for_status(vfy_status status)
     switch (status) {
     case VFY_OK:
         return VFY_EXIT_OK;
+    case VFY_E_BAD_CONNECTION: /* a reader string that does not parse: a usage error */
+        return VFY_EXIT_USAGE;
     case VFY_E_CONFIG:
     case VFY_E_TRUST_STORE:
     case VFY_E_NO_TRUST_ANCHOR:
@@ -64,15 +66,21 @@ void cli_print_json(json_t *value)
 
 json_t *cli_error_json(vfy_status status, const vfy_detail *detail)
 {
+    /* The one error shape of every command (docs/schema/error.schema.json): status (the
+     * number), code (its stable name), message, field and offset (null when unknown). */
     json_t *o = json_object();
-    json_object_set_new(o, "error", json_string(vfy_status_name(status)));
+    json_object_set_new(o, "schema", json_string("libverify.error/1"));
+    json_object_set_new(o, "status", json_integer((json_int_t)status));
+    json_object_set_new(o, "code", json_string(vfy_status_name(status)));
     const char *msg = detail != NULL && detail->message[0] != '\0' ? detail->message
                                                                    : vfy_strerror(status);
-    json_object_set_new(o, "message", json_string(msg));
-    if (detail != NULL && detail->field[0] != '\0')
-        json_object_set_new(o, "field", json_string(detail->field));
-    if (detail != NULL && detail->offset != VFY_NO_OFFSET)
-        json_object_set_new(o, "offset", json_integer((json_int_t)detail->offset));
+    json_t *m = json_string(msg);
+    json_object_set_new(o, "message", m != NULL ? m : json_string(vfy_strerror(status)));
+    json_t *f = detail != NULL && detail->field[0] != '\0' ? json_string(detail->field) : NULL;
+    json_object_set_new(o, "field", f != NULL ? f : json_null());
+    json_object_set_new(o, "offset", detail != NULL && detail->offset != VFY_NO_OFFSET
+                                         ? json_integer((json_int_t)detail->offset)
+                                         : json_null());
     return o;
 }
 
@@ -189,4 +197,27 @@ void cli_free_mrz(vfy_mrz *mrz)
     if (mrz != NULL)
         sodium_memzero(mrz, sizeof *mrz);
     free(mrz);
+}
+
+/* A date YYYY-MM-DD, taken at noon UTC (so that no time zone moves it a day). */
+bool cli_parse_date(const char *s, time_t *out)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    int used = 0;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &used) != 3 ||
+        used != 10)
+        return false;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_hour = 12;
+    *out = timegm(&tm);
+    return *out != (time_t)-1;
+}
+
+int cli_usage_hint(const char *cmd)
+{
+    /* getopt has named the bad option on the line before; one line, not the whole usage. */
+    fprintf(stderr, "vfy %s: see 'vfy %s --help' for its options\n", cmd, cmd);
+    return VFY_EXIT_USAGE;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "chip/bac.h"
+#include "auth/auth.h"
 #include "chip/pace.h"
 
 typedef struct fuzz_chip {

@@ -17,12 +17,12 @@ static const char rules_text[] =
     "\"rules\":["
     "{\"id\":\"v\",\"dimension\":\"visa_needed\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"when\":{\"nationalities\":[\"KAZ\",\"UTO\"]},\"visa_needed\":true},"
     "{\"id\":\"vx\",\"dimension\":\"visa_needed\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"priority\":5,\"when\":{\"document_types\":[\"diplomatic\"],\"biometric\":true,\"destinations\":[\"DEU\"]},\"visa_needed\":false},"
-    "{\"id\":\"c1\",\"dimension\":\"admissible\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"check\":{\"kind\":\"lodging_not_before\",\"months\":6,\"relative_to\":\"intended_entry\",\"on_fail\":\"refused\"}},"
+    "{\"id\":\"c1\",\"dimension\":\"admissible\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"check\":{\"kind\":\"lodging_not_before\",\"months\":6,\"relative_to\":\"intended_entry\",\"on_fail\":\"inadmissible\"}},"
     "{\"id\":\"c2\",\"dimension\":\"admissible\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"check\":{\"kind\":\"lodging_not_after\",\"days\":15,\"relative_to\":\"intended_entry\",\"on_fail\":\"officer_review\"}},"
     "{\"id\":\"c3\",\"dimension\":\"admissible\",\"legal_ref\":\"x\",\"anchor\":\"intended_exit\",\"confidence\":\"V\",\"check\":{\"kind\":\"document_valid_after\",\"months\":3,\"on_fail\":\"officer_review\"}},"
     "{\"id\":\"c4\",\"dimension\":\"admissible\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"check\":{\"kind\":\"document_max_issue_age\",\"years\":10,\"on_fail\":\"officer_review\"}},"
-    "{\"id\":\"c5\",\"dimension\":\"admissible\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"check\":{\"kind\":\"blank_pages\",\"pages\":2,\"on_fail\":\"refused\"}},"
-    "{\"id\":\"c6\",\"dimension\":\"admissible\",\"legal_ref\":\"x\",\"anchor\":\"border_crossing\",\"confidence\":\"V\",\"check\":{\"kind\":\"document_valid_on\",\"on_fail\":\"refused\"}},"
+    "{\"id\":\"c5\",\"dimension\":\"admissible\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"check\":{\"kind\":\"blank_pages\",\"pages\":2,\"on_fail\":\"inadmissible\"}},"
+    "{\"id\":\"c6\",\"dimension\":\"admissible\",\"legal_ref\":\"x\",\"anchor\":\"border_crossing\",\"confidence\":\"V\",\"check\":{\"kind\":\"document_valid_on\",\"on_fail\":\"inadmissible\"}},"
     "{\"id\":\"f0\",\"dimension\":\"fee\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"priority\":100,\"when\":{\"age_below\":6},\"fee\":{\"amount_cents\":0,\"modality\":\"waived_mandatory\"}},"
     "{\"id\":\"f1\",\"dimension\":\"fee\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"priority\":10,\"fee\":{\"amount_cents\":9000,\"modality\":\"charged\"}},"
     "{\"id\":\"f2\",\"dimension\":\"fee\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"when\":{\"categories\":[\"student\"],\"effective_from\":\"2020-01-01\",\"effective_to\":\"2030-01-01\"},\"fee\":{\"amount_cents\":1,\"modality\":\"waived_optional\"}},"
@@ -30,9 +30,9 @@ static const char rules_text[] =
     "{\"id\":\"d\",\"dimension\":\"deadline\",\"legal_ref\":\"x\",\"anchor\":\"decision\",\"confidence\":\"V\",\"deadline\":{\"days\":15,\"extendable_to\":45,\"urgent_days\":2,\"urgent_day_kind\":\"working\"}},"
     "{\"id\":\"g1\",\"dimension\":\"entries_validity\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"grant\":{\"entries\":\"single\",\"grace_days\":15,\"modality\":\"entitled\"}},"
     "{\"id\":\"g2\",\"dimension\":\"entries_validity\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"when\":{\"history\":{\"count\":2,\"kinds\":[\"C\",\"LTV\"],\"entries\":[\"multiple\"],\"min_validity_months\":12,\"lookback_months\":36,\"date_field\":\"valid_to\"}},\"grant\":{\"entries\":\"multiple\",\"validity_months\":60,\"cap_by_status_end\":true,\"modality\":\"entitled\"}},"
-    "{\"id\":\"g3\",\"dimension\":\"entries_validity\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"when\":{\"categories\":[\"close_relative\"]},\"grant\":{\"entries\":\"double\",\"validity_months\":6,\"start\":\"lodging\",\"cap_by_status_end\":true,\"modality\":\"discretionary\"}},"
+    "{\"id\":\"g3\",\"dimension\":\"entries_validity\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"when\":{\"categories\":[\"close_relative\"]},\"grant\":{\"entries\":\"double\",\"validity_months\":6,\"start\":\"lodging\",\"cap_by_status_end\":true,\"modality\":\"may\"}},"
     "{\"id\":\"e1\",\"dimension\":\"evidence\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"when\":{\"categories\":[\"student\",\"close_relative\"]},\"evidence\":{\"simplified\":true,\"waives\":[\"a\"],\"modality\":\"entitled\"}},"
-    "{\"id\":\"e2\",\"dimension\":\"evidence\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"when\":{\"document_types\":[\"service\"]},\"evidence\":{\"waives\":[\"b\"],\"modality\":\"discretionary\"}}],"
+    "{\"id\":\"e2\",\"dimension\":\"evidence\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"when\":{\"document_types\":[\"service\"]},\"evidence\":{\"waives\":[\"b\"],\"modality\":\"may\"}}],"
     "\"suspensions\":[{\"id\":\"sp\",\"legal_ref\":\"x\",\"confidence\":\"V\",\"anchor\":\"lodging\",\"from\":\"2026-01-01\",\"when\":{\"nationalities\":[\"UTO\"]},\"rulesets\":[\"FU*\"],\"rules\":[\"g*\",\"d\"]}]}";
 
 static vfy_rules_engine *engine(void)

@@ -11,6 +11,7 @@
 #include "verify/status.h"
 #include "verify/mrz.h"
 #include "verify/trust.h"
+#include "verify/trust_update.h"
 #include "verify/document.h"
 #include "verify/chip.h"
 #include "verify/lds.h"

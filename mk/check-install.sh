@@ -1,26 +1,46 @@
 #!/bin/sh
-# Installs into a scratch prefix and builds the examples against the installed headers
-# and pkg-config file only, with -pedantic: proves the public API stands on its own.
+# Installs into a scratch prefix (with a multiarch LIBDIR) and builds the examples against
+# the installed headers and pkg-config file only, with -pedantic, plus a C++ program
+# through <libverify/verify.h>; runs them against the installed shared library; checks
+# that the shared library exports the public API only; then uninstalls and checks that
+# nothing is left behind.
 set -eu
 build=${1:-build}
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
-make --no-print-directory install PREFIX=/usr DESTDIR="$dest" BUILD="$build" >/dev/null
-export PKG_CONFIG_SYSROOT_DIR="$dest" PKG_CONFIG_PATH="$dest/usr/lib/pkgconfig"
+libdir=/usr/lib/x86_64-linux-gnu
+make --no-print-directory install PREFIX=/usr LIBDIR=$libdir DESTDIR="$dest" BUILD="$build" >/dev/null
+export PKG_CONFIG_SYSROOT_DIR="$dest" PKG_CONFIG_PATH="$dest$libdir/pkgconfig"
 flags="$(pkg-config --cflags libverify) -I$dest/usr/include"
-libs="-L$dest/usr/lib $(pkg-config --libs --static libverify)"
+libs="-L$dest$libdir $(pkg-config --libs --static libverify)"
 n=0
 for ex in examples/*.c; do
   out="$dest/$(basename "$ex" .c)"
-  cc -std=c11 -Wall -Wextra -Werror -pedantic $flags "$ex" -o "$out" $libs -Wl,-rpath,"$dest/usr/lib"
+  cc -std=c11 -Wall -Wextra -Werror -pedantic $flags "$ex" -o "$out" $libs -Wl,-rpath,"$dest$libdir"
   n=$((n+1))
 done
+# C++: only the collision-free include path, no -I of the libverify folder.
+c++ -std=c++20 -Wall -Wextra -Werror -pedantic -I"$dest/usr/include" mk/install_check.cpp \
+    -o "$dest/cxx_check" -L"$dest$libdir" -lverify -Wl,-rpath,"$dest$libdir"
+"$dest/cxx_check" >/dev/null
 # The installed shared library runs.
 "$dest/mrz_check" 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' \
                   'L898902C36UTO7408122F1204159ZE184226B<<<<<10' >/dev/null
-# ... and reads and verifies the built-in specimen through the installed library.
-"$dest/verify_passport" sim data/specimen/csca.pem \
+# ... and reads and verifies the built-in specimen through the installed library, with the
+# installed specimen CSCA.
+"$dest/verify_passport" sim "$dest/usr/share/libverify/specimen/csca.pem" \
     'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' 'L898902C36UTO7408122F3404159ZE184226B<<<<<16' |
     grep -q '^genuine'
 test -f "$dest/usr/share/man/man1/vfy.1"
-echo "check-install: installed, $n examples built against the installed API"
+test -f "$dest/usr/share/libverify/schema/inspection.schema.json"
+test ! -e "$dest/usr/share/libverify/rules/keys/DEVELOPMENT-ONLY-rules-signing.key"
+# Exports: vfy_* under the LIBVERIFY_0 version node, nothing else.
+other=$(nm -D --defined-only "$dest$libdir/libverify.so" | awk '$2 ~ /[TDBR]/ {print $3}' |
+        grep -v '^vfy_' | grep -v '^LIBVERIFY_0$' || true)
+if [ -n "$other" ]; then echo "check-install: exported beyond vfy_*: $other" >&2; exit 1; fi
+objdump -T "$dest$libdir/libverify.so" | grep -q 'LIBVERIFY_0 *vfy_version$'
+# Uninstall leaves nothing.
+make --no-print-directory uninstall PREFIX=/usr LIBDIR=$libdir DESTDIR="$dest" BUILD="$build" >/dev/null
+left=$(cd "$dest" && find usr -type f -o -type l | head -5)
+if [ -n "$left" ]; then echo "check-install: uninstall left: $left" >&2; exit 1; fi
+echo "check-install: installed, $n C examples and a C++ program built against the installed API, exports checked, uninstalled cleanly"

@@ -4,10 +4,10 @@
 set -eu
 PKGS="gcc make clang pkg-config libclang-rt-14-dev
  libssl-dev openssl libsodium-dev zlib1g-dev libjansson-dev libcriterion-dev
- libnfc-dev libnfc-bin libpcsclite-dev pcscd libeac-dev
+ libnfc-dev libnfc-bin libpcsclite-dev pcscd libeac-dev libldap-dev
  vsmartcard-vpcd python3-virtualsmartcard python3-pycryptodome python3-pyscard
  mrtdreader socat iproute2 util-linux python3-jsonschema gcovr
- libsqlite3-dev sqlite3"
+ libsqlite3-dev sqlite3 g++ debhelper dpkg-dev lintian fakeroot"
 missing=""
 for p in $PKGS; do
   s=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)

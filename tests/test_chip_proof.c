@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "chip/file_read.h"
+#include "auth/auth.h"
 #include "chip/pace.h"
 #include "core/embedded.h"
 #include "pa/pa.h"

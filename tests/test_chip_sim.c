@@ -163,6 +163,17 @@ Test(chip_sim, wrong_keys_are_typed_errors)
     vfy_pace_result r;
     cr_assert_eq(vfy_pace_run(&ch, &pw, vfy_card_access_best(&ca), &r, &d), VFY_E_PACE_FAILED);
     cr_assert(!vfy_channel_sm_active(&ch));
+    /* The chip's 6300 to the terminal's token is read as a number: the message names the
+     * wrong password, and it does so whether or not the caller asked for a detail. */
+    cr_assert_str_eq(d.field, "mutual authentication");
+    cr_assert_not_null(strstr(d.message, "the CAN is wrong"), "%s", d.message);
+    vfy_channel_free(&ch);
+    vfy_transport_close(t);
+
+    open_sim("sim", &t, &ch);
+    read_card_access(&ch, &ca);
+    cr_assert_eq(vfy_pace_run(&ch, &pw, vfy_card_access_best(&ca), &r, NULL), VFY_E_PACE_FAILED);
+    cr_assert(!vfy_channel_sm_active(&ch));
     vfy_channel_free(&ch);
     vfy_transport_close(t);
 }

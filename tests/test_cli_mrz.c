@@ -155,7 +155,7 @@ Test(cli_mrz, unreadable_input_and_usage_exit_2)
     char *out;
     cr_expect_eq(vfy_mrz("--json 'P<UTOeRIKSSON' 'X'", &out), 2);
     json_t *j = json_parse_or_fail(out);
-    cr_expect_str_eq(jstr(j, "error"), "VFY_E_MRZ_CHARACTER");
+    cr_expect_str_eq(jstr(j, "code"), "VFY_E_MRZ_CHARACTER");
     cr_expect_eq(json_integer_value(json_object_get(j, "line")), 1);
     cr_expect_eq(json_integer_value(json_object_get(j, "column")), 6);
     json_decref(j);

@@ -279,6 +279,59 @@ Test(inspection, aa_clone_with_its_own_key_is_invalid, .timeout = 60)
     remove_tree(b);
 }
 
+/* PACE-CAM: a genuine chip proves itself through the mapping, checked against the key
+ * DG14 holds and EF.CardSecurity (read by the session in the master file) vouches for. */
+Test(inspection, pace_cam_chip_is_genuine, .timeout = 60)
+{
+    char dir[64];
+    specimen(dir, sizeof dir, NULL);
+    specimen_crl(dir, false, 30);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(dir, true);
+    vfy_inspection *r = inspect_dir_live(dir, "mapping=cam", utopia_mrz, &o);
+    expect_outcome(r, VFY_INSPECTION_GENUINE, VFY_GATE_ACCEPT, 0);
+    expect_check(r, "chip.ca", VFY_OUTCOME_OK, VFY_OK);
+    expect_check(r, "chip.card_security", VFY_OUTCOME_OK, VFY_OK);
+    vfy_access_info a;
+    vfy_inspection_access(r, &a);
+    cr_assert_str_eq(a.mapping, "CAM");
+    cr_assert(a.cam_verified);
+    cr_assert(vfy_document_has_file(vfy_inspection_document(r), VFY_FILE_CARD_SECURITY));
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(dir);
+}
+
+/* A PACE-CAM clone: genuine files (EF.CardSecurity too) on a chip with another static key.
+ * The CAM check fails after every file was read: a verdict (invalid, chip.ca), not a
+ * reader failure; the files are all there. */
+Test(inspection, pace_cam_clone_is_invalid_not_a_read_failure, .timeout = 60)
+{
+    char a[64], b[64];
+    specimen(a, sizeof a, NULL);
+    specimen(b, sizeof b, NULL);
+    copy_file(b, "chipauth_private.pem", a, "chipauth_private.pem");
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = trust_of(a, false);
+    vfy_inspection *r = inspect_dir_live(a, "mapping=cam", utopia_mrz, &o);
+    expect_outcome(r, VFY_INSPECTION_INVALID, VFY_GATE_REJECT, 1);
+    expect_check(r, "chip.ca", VFY_OUTCOME_FAILED, VFY_E_CA_FAILED);
+    expect_check(r, "pa.sod_signature", VFY_OUTCOME_OK, VFY_OK);
+    expect_check(r, "chip.card_security", VFY_OUTCOME_OK, VFY_OK);
+    expect_check(r, "read.files", VFY_OUTCOME_OK, VFY_OK);
+    vfy_inspection_check c;
+    cr_assert(vfy_inspection_check_get(r, "chip.ca", &c));
+    cr_assert_not_null(strstr(c.reason, "mapping key"), "%s", c.reason);
+    vfy_access_info acc;
+    vfy_inspection_access(r, &acc);
+    cr_assert_str_eq(acc.mapping, "CAM");
+    cr_assert(!acc.cam_verified);
+    vfy_inspection_free(r);
+    vfy_trust_free((vfy_trust *)o.trust);
+    remove_tree(a);
+    remove_tree(b);
+}
+
 /* A clone that hides DG14 and DG15 (answering 6A82) so that nothing is asked of it. */
 Test(inspection, clone_hiding_dg14_and_dg15_is_a_downgrade, .timeout = 60)
 {
@@ -633,6 +686,36 @@ Test(inspection, kiosk_refuses_a_clone_and_names_the_checks, .timeout = 60)
     cr_assert_not_null(strstr(out, "document 1: invalid, gate reject"), "%s", out);
     cr_assert_not_null(strstr(out, "failed chip.ca"), "%s", out);
     cr_assert_not_null(strstr(out, "VFY_E_CA_FAILED"), "%s", out);
+    free(out);
+    remove_tree(a);
+    remove_tree(b);
+}
+
+/* The PACE-CAM clone through vfy kiosk (CAN) and vfy read: exit 1 and the failing check
+ * named, never exit 3. */
+Test(inspection, kiosk_and_read_refuse_a_pace_cam_clone, .timeout = 60)
+{
+    char a[64], b[64], cmd[1024];
+    specimen(a, sizeof a, NULL);
+    specimen(b, sizeof b, NULL);
+    copy_file(b, "chipauth_private.pem", a, "chipauth_private.pem");
+    snprintf(cmd, sizeof cmd,
+             "%s kiosk --reader 'sim:%s?mapping=cam' --can 123456 --trust %s/csca.pem "
+             "--count 1 --wait 10",
+             vfy_bin(), a, a);
+    char *out;
+    cr_assert_eq(run_capture(cmd, &out), 1, "%s", out);
+    cr_assert_not_null(strstr(out, "document 1: invalid, gate reject"), "%s", out);
+    cr_assert_not_null(strstr(out, "failed chip.ca"), "%s", out);
+    cr_assert_not_null(strstr(out, "VFY_E_CA_FAILED"), "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd,
+             "%s read --reader 'sim:%s?mapping=cam' --can 123456 --trust %s/csca.pem 2>&1",
+             vfy_bin(), a, a);
+    cr_assert_eq(run_capture(cmd, &out), 1, "%s", out);
+    cr_assert_not_null(strstr(out, "invalid"), "%s", out);
+    cr_assert_not_null(strstr(out, "chip.ca"), "%s", out);
+    cr_assert_null(strstr(out, "Chip Authentication failed (CAM)"), "%s", out);
     free(out);
     remove_tree(a);
     remove_tree(b);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "chip/cardaccess.h"
+#include "auth/auth.h"
 #include "chip/pace.h"
 #include "chip_vectors.h"
 #include "support.h"

@@ -20,7 +20,7 @@ Test(rules_api, walk_the_trail_of_a_fee)
     vfy_rules_outcome o;
     cr_assert_eq(vfy_rules_decision_outcome(dec, VFY_DIM_FEE, &o), VFY_OK);
     cr_assert_str_eq(o.value_json, "45");
-    cr_assert_eq(o.modality, VFY_MODALITY_DISCRETIONARY);
+    cr_assert_eq(o.modality, VFY_MODALITY_MAY);
     cr_assert_str_eq(o.winner_rule, "vc-16-2-child-6-to-11");
     cr_assert_str_eq(o.winner_ruleset, "EU-VC-2024");
     bool saw_won = false, saw_alt = false, saw_failed = false;
@@ -170,7 +170,7 @@ Test(rules_api, cli_batch_json_lines)
     cr_assert(j1 && j2 && j3, "three JSON lines");
     cr_assert_str_eq(json_string_value(json_object_get(j1, "case_id")), "E5a");
     cr_assert_eq(json_integer_value(json_object_get(rules_dim(j1, "fee"), "value")), 80);
-    cr_assert_str_eq(json_string_value(json_object_get(j2, "error")), "VFY_E_CASE_PARSE");
+    cr_assert_str_eq(json_string_value(json_object_get(j2, "code")), "VFY_E_CASE_PARSE");
     cr_assert_eq(json_integer_value(json_object_get(j2, "line")), 2);
     cr_assert_eq(json_integer_value(json_object_get(rules_dim(j3, "fee"), "value")), 90);
     json_decref(j1);

@@ -79,7 +79,7 @@ static void e1(json_t *r)
     cr_assert(json_is_true(value(r, "admissible")));
     expect_modality(r, "admissible", "entitled");
     cr_assert_eq(ivalue(r, "fee"), 90);
-    expect_modality(r, "fee", "entitled");
+    expect_modality(r, "fee", "shall"); /* VC 16(1): "Applicants shall pay a visa fee" */
     expect_won_by(r, "fee", "EU-VC-2024", "vc-16-1-standard");
     cr_assert_eq(member_int(r, "deadline", "days"), 15);
     cr_assert_eq(member_int(r, "deadline", "extendable_to"), 45);
@@ -114,7 +114,7 @@ static void e2_six(json_t *r)
     json_t *alt = rules_alternative(r, "fee", "vc-16-5-a-children-6-to-17");
     cr_assert_not_null(alt, "the optional waiver (MS policy) is offered");
     cr_assert_eq(json_integer_value(json_object_get(alt, "value")), 0);
-    expect_modality(r, "fee", "discretionary");
+    expect_modality(r, "fee", "may");
 }
 EXAMPLE(e02_child_aged_5, VFY_RULES_PRODUCTION, NULL, "e02-child-aged-5", e2_five)
 EXAMPLE(e02_child_6th_birthday, VFY_RULES_PRODUCTION, NULL, "e02-child-6th-birthday", e2_six)
@@ -179,16 +179,25 @@ static void e6_common(json_t *r)
     json_t *alt = rules_alternative(r, "fee", "vc-16-5-b-diplomatic-service");
     cr_assert_not_null(alt);
     cr_assert_eq(json_integer_value(json_object_get(alt, "value")), 0);
-    expect_modality(r, "fee", "discretionary");
+    expect_modality(r, "fee", "may");
     json_t *waived = json_object_get(value(r, "evidence"), "waived");
     cr_assert_str_eq(json_string_value(json_array_get(waived, 0)), "travel_medical_insurance");
 }
+/* Exempt for DEU (a national measure under 2018/1806 Art. 6(1)(a)): there is no visa
+ * application, so fee, deadline, entries and the rest do not arise (issue 11, point 5). */
 static void e6_deu(json_t *r)
 {
     cr_assert(json_is_false(value(r, "visa_needed")));
+    expect_modality(r, "visa_needed", "entitled");
     expect_won_by(r, "visa_needed", "TEST-DEU-KAZ-DIPLOMATIC", "deu-kaz-diplomatic-exempt");
     expect_result(r, "visa_needed", "annex-i-visa-required", "beaten");
-    e6_common(r);
+    const char *dims[] = { "admissible", "fee", "service_fee_cap", "deadline", "entries", "validity", "evidence" };
+    for (size_t i = 0; i < 7; i++) {
+        expect_modality(r, dims[i], "not_applicable");
+        cr_assert(json_is_null(value(r, dims[i])));
+        const char *why = json_string_value(json_object_get(rules_dim(r, dims[i]), "reason"));
+        cr_assert(why != NULL && strstr(why, "deu-kaz-diplomatic-exempt") != NULL, "%s: %s", dims[i], why);
+    }
 }
 static void e6_fra(json_t *r)
 {
@@ -203,6 +212,7 @@ static void e7_arm(json_t *r)
 {
     cr_assert(json_is_false(value(r, "visa_needed")));
     expect_won_by(r, "visa_needed", "EU-AM-VFA", "am-10-diplomatic-exempt");
+    expect_modality(r, "fee", "not_applicable"); /* exempt: no fee arises */
 }
 static void e7_blr_plain(json_t *r)
 {
@@ -223,14 +233,14 @@ EXAMPLE(e07_belarus_biometric, VFY_RULES_PRODUCTION, NULL, "e07-blr-diplomatic-b
 static void e8(json_t *r)
 {
     cr_assert(json_is_false(value(r, "admissible")));
-    expect_modality(r, "admissible", "refused");
+    expect_modality(r, "admissible", "shall"); /* 19(3): the application shall be inadmissible */
     expect_result(r, "admissible", "vc-12-a-valid-at-lodging", "failed");
     expect_result(r, "admissible", "vc-12-a-three-months-after-exit", "failed");
     cr_assert(json_is_null(value(r, "fee")));
     cr_assert(json_is_true(json_object_get(rules_dim(r, "fee"), "refund")));
     const char *dims[] = { "fee", "deadline", "entries", "validity", "service_fee_cap", "evidence" };
     for (size_t i = 0; i < 6; i++)
-        expect_modality(r, dims[i], "refused");
+        expect_modality(r, dims[i], "not_applicable");
     cr_assert(json_is_true(value(r, "visa_needed")));
 }
 EXAMPLE(e08_expired_passport, VFY_RULES_PRODUCTION, NULL, "e08-expired-2025-11-30", e8)
@@ -243,10 +253,16 @@ static void e9_old(json_t *r)
     expect_result(r, "admissible", "vc-12-c-ten-years", "failed");
     cr_assert(step_mentions(r, "admissible", "vc-12-c-ten-years", "on or after 2015-12-10"));
 }
+/* Exactly 10 years at lodging: VC 12(c) holds (the domain reference's convention). But
+ * the consulate also verifies the entry conditions (VC 21(1)): at the intended entry,
+ * 2026-02-01, the passport is no longer "issued within the previous 10 years" (Borders
+ * Code Art. 6(1)(a)(ii)), so entry would be refused unless admitted under 6(5)(c). */
 static void e9_exact(json_t *r)
 {
-    cr_assert(json_is_true(value(r, "admissible")));
     expect_result(r, "admissible", "vc-12-c-ten-years", "passed");
+    expect_result(r, "admissible", "sbc-6-1-a-issued-within-10-years", "failed");
+    cr_assert(json_is_false(value(r, "admissible")));
+    expect_modality(r, "admissible", "may");
 }
 EXAMPLE(e09_issued_10_years_and_1_day, VFY_RULES_PRODUCTION, NULL, "e09-issued-2015-12-09", e9_old)
 EXAMPLE(e09_issued_exactly_10_years, VFY_RULES_PRODUCTION, NULL, "e09-issued-2015-12-10", e9_exact)
@@ -290,7 +306,7 @@ static void e12(json_t *r)
     json_t *alt = rules_alternative(r, "entries", "vc-24-2c-discretionary-mev");
     cr_assert_not_null(alt);
     cr_assert_str_eq(json_string_value(json_object_get(alt, "value")), "multiple");
-    expect_modality(r, "entries", "discretionary");
+    expect_modality(r, "entries", "may");
 }
 EXAMPLE(e12_overstay_breaks_cascade, VFY_RULES_PRODUCTION, NULL, "e12-second-visa-overstayed", e12)
 

@@ -132,23 +132,18 @@ Test(rules_parse, case_errors_name_the_path)
     cr_assert_eq(parse_case("{}", &d), VFY_OK);
 }
 
-/* No rule may read the wall clock: an empty case decides nothing but officer review. */
-Test(rules_parse, empty_case_gives_officer_review_not_a_guess)
+/* No rule may read the wall clock, and nothing is decided for nobody: an empty case
+ * is refused (VFY_E_CASE_INCOMPLETE), not answered with a decision made of unknowns. */
+Test(rules_parse, empty_case_is_refused_not_guessed)
 {
     vfy_rules_engine *e = rules_engine(VFY_RULES_PRODUCTION, NULL);
     vfy_rules_case *c;
     cr_assert_eq(vfy_rules_case_new(&c), VFY_OK);
-    vfy_rules_decision *dec;
+    vfy_rules_decision *dec = NULL;
     vfy_detail d;
     vfy_detail_clear(&d);
-    cr_assert_eq(vfy_rules_evaluate(e, c, NULL, &dec, &d), VFY_OK);
-    vfy_rules_outcome o;
-    cr_assert_eq(vfy_rules_decision_outcome(dec, VFY_DIM_FEE, &o), VFY_OK);
-    cr_assert_str_eq(o.value_json, "null");
-    cr_assert_eq(o.modality, VFY_MODALITY_OFFICER_REVIEW);
-    cr_assert_eq(vfy_rules_decision_outcome(dec, VFY_DIM_ADMISSIBLE, &o), VFY_OK);
-    cr_assert_str_eq(o.value_json, "false");
-    vfy_rules_decision_free(dec);
+    cr_assert_eq(vfy_rules_evaluate(e, c, NULL, &dec, &d), VFY_E_CASE_INCOMPLETE);
+    cr_assert_null(dec);
     vfy_rules_case_free(c);
     vfy_rules_engine_free(e);
 }

@@ -8,6 +8,7 @@
 
 static const char *const shipped[] = {
     "data/rules/eu-2018-1806.json", "data/rules/eu-vc-2020.json", "data/rules/eu-vc-2024.json",
+    "data/rules/eu-sbc-2016-399.json",
     "data/rules/eu-am-vfa.json", "data/rules/eu-by-vfa.json", "data/rules/eu-kz-vfa-hypothetical.json",
 };
 

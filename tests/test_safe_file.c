@@ -378,7 +378,7 @@ Test(safe_file_cli, read_photo_refuses_a_planted_link)
     cr_assert_eq(vfy_read_json(args, false, &o), 2);
     json_t *err = json_object_get(o, "photo_error");
     cr_assert(json_is_object(err), "no photo_error");
-    cr_assert_str_eq(json_string_value(json_object_get(err, "error")), "VFY_E_EXISTS");
+    cr_assert_str_eq(json_string_value(json_object_get(err, "code")), "VFY_E_EXISTS");
     json_decref(o);
     assert_outside_unchanged(&s);
     /* a new name: written 0600 */

@@ -65,7 +65,7 @@ Test(seal_cli, json_object_for_each_kind)
         cr_assert_not_null(json_object_get(o, "signer"));
         cr_assert_eq(json_object_get(o, "error") != NULL, cases[i].rc != 0, "%s", cases[i].file);
         if (cases[i].rc != 0)
-            cr_assert(json_is_string(json_object_get(o, "message")));
+            cr_assert(json_is_string(json_object_get(json_object_get(o, "error"), "message")));
         json_decref(o);
         free(out);
     }
@@ -82,7 +82,7 @@ Test(seal_cli, legacy_layout_choice_is_visible)
     cr_assert_not_null(o, "%s", out);
     cr_assert_str_eq(json_string_value(json_array_get(json_object_get(o, "choices"), 0)), "vds-legacy-fixed-layout");
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(o, "header"), "layout")), "fixed");
-    cr_assert_str_eq(json_string_value(json_object_get(o, "error")), "VFY_E_SEAL_SIGNER_UNKNOWN");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(o, "error"), "code")), "VFY_E_SEAL_SIGNER_UNKNOWN");
     json_decref(o);
     free(out);
 }

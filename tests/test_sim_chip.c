@@ -11,6 +11,9 @@
 
 /* EF.COM of ICAO 9303-11 appendix D.4; the specimen's EF.COM has the same bytes. */
 static const char *d4_ef_com = "60145F0104303130375F36063034303030305C026175";
+/* The built-in specimen's EF.COM: D.4's (LDS 1.7, Unicode 4.0.0) with the tag list of the
+ * data groups it holds (DG1, DG2, DG11, DG12, DG14, DG15), so that a read warns of none. */
+static const char *specimen_ef_com = "60185F0104303130375F36063034303030305C0661756B6C6E6F";
 static const char *specimen_mrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
                                   "L898902C36UTO7408122F3404159ZE184226B<<<<<16";
 
@@ -42,12 +45,13 @@ Test(sim_chip, plain_select_and_read_ef_com_and_dg1)
     cr_assert_eq(tx(c, "00A4020C02011E"), 0x9000);
     cr_assert_eq(tx(c, "00B0000004"), 0x9000);
     size_t n;
-    uint8_t *want = hex_decode(d4_ef_com, &n);
+    uint8_t *want = hex_decode(specimen_ef_com, &n);
+    cr_assert_eq(n, 26);
     cr_assert_eq(rlen, 6);
     cr_assert_eq(memcmp(resp, want, 4), 0);
-    cr_assert_eq(tx(c, "00B0000412"), 0x9000);
-    cr_assert_eq(rlen, 0x12 + 2);
-    cr_assert_eq(memcmp(resp, want + 4, 0x12), 0);
+    cr_assert_eq(tx(c, "00B0000416"), 0x9000);
+    cr_assert_eq(rlen, 0x16 + 2);
+    cr_assert_eq(memcmp(resp, want + 4, 0x16), 0);
     free(want);
     /* DG1 by short EF identifier: P1 = 0x80 | 0x01 */
     cr_assert_eq(tx(c, "00B0810000"), 0x9000);
@@ -101,14 +105,14 @@ Test(sim_chip, end_of_file_and_beyond)
 {
     vfy_sim_chip *c = chip("?bac=off&pace=off");
     cr_assert_eq(tx(c, "00A4040C07A0000002471001"), 0x9000);
-    cr_assert_eq(tx(c, "00B09E0000"), 0x9000);     /* EF.COM, Le 256: the 22 bytes */
-    cr_assert_eq(rlen, 22 + 2);
-    cr_assert_eq(tx(c, "00B0001600"), 0x6B00);     /* offset 22 = end */
+    cr_assert_eq(tx(c, "00B09E0000"), 0x9000);     /* EF.COM, Le 256: the 26 bytes */
+    cr_assert_eq(rlen, 26 + 2);
+    cr_assert_eq(tx(c, "00B0001A00"), 0x6B00);     /* offset 26 = end */
     vfy_sim_chip_free(c);
     c = chip("?bac=off&pace=off&eof=6282");
     cr_assert_eq(tx(c, "00A4040C07A0000002471001"), 0x9000);
     cr_assert_eq(tx(c, "00B09E0000"), 0x6282);
-    cr_assert_eq(rlen, 22 + 2);
+    cr_assert_eq(rlen, 26 + 2);
     vfy_sim_chip_free(c);
 }
 

@@ -13,7 +13,7 @@
  *
  * The spec string is what follows "sim" in a connection string: "" (built-in
  * specimen), ":DIR" (a dump folder), then optionally "?key=value&key=value" choosing a
- * profile and faults to inject (sim_profile.h lists every option; `vfy --help` and
+ * profile and faults to inject (sim_profile.h lists every option; `vfy help sim` and
  * vfy(1) document them). Each fault makes the chip misbehave the way real chips and
  * readers do; the terminal must turn every one into a typed error, never a crash.
  *

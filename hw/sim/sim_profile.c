@@ -224,7 +224,7 @@ static vfy_status option(struct sim_profile *p, const char *key, const char *v, 
             return bad(d, key, v, "present, absent, 6a86 or 6d00");
     } else {
         return vfy_fail(d, VFY_E_BAD_CONNECTION, "reader",
-                        "unknown simulated chip option '%.32s' (see vfy --help)", key);
+                        "unknown simulated chip option '%.32s' (see 'vfy help sim')", key);
     }
     return VFY_OK;
 }

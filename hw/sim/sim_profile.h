@@ -76,7 +76,7 @@ struct sim_profile {
 VFY_NODISCARD vfy_status sim_profile_parse(const char *spec, struct sim_profile *p,
                                            vfy_detail *d);
 
-/* One line per option, for `vfy --help` and the tests that check it is documented. */
+/* One line per option, for `vfy help sim` and the tests that check it is documented. */
 extern const char *const sim_profile_help[];
 
 #endif

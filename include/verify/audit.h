@@ -27,9 +27,9 @@
 
 #include <time.h>
 
-#include "verify/common.h"
-#include "verify/inspection.h"
-#include "verify/status.h"
+#include "common.h"
+#include "inspection.h"
+#include "status.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -83,7 +83,7 @@ typedef struct vfy_audit_options {
     unsigned checkpoint_seconds; /* ... or when T seconds passed since the last; 0: 60 */
 } vfy_audit_options;
 
-#define VFY_AUDIT_OPTIONS_INIT { .size = sizeof(vfy_audit_options) }
+#define VFY_AUDIT_OPTIONS_INIT VFY_SIZED_INIT_(vfy_audit_options)
 
 /*
  * Opens the log at `path` for appending, creating it (a new file of mode 0600, never
@@ -196,7 +196,7 @@ typedef struct vfy_audit_query {
     const vfy_audit_lookup_key *lookup;
 } vfy_audit_query;
 
-#define VFY_AUDIT_QUERY_INIT { .size = sizeof(vfy_audit_query) }
+#define VFY_AUDIT_QUERY_INIT VFY_SIZED_INIT_(vfy_audit_query)
 
 /* One record as read back, valid during the callback. */
 typedef struct vfy_audit_entry {

@@ -16,10 +16,14 @@
 #ifndef VERIFY_CHIP_H
 #define VERIFY_CHIP_H
 
-#include "verify/common.h"
-#include "verify/document.h"
-#include "verify/mrz.h"
-#include "verify/status.h"
+#include "common.h"
+#include "document.h"
+#include "mrz.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct vfy_session vfy_session;
 
@@ -78,7 +82,8 @@ typedef struct vfy_access_info {
     char group[32];      /* PACE on DH: "modp1024_160", ...; else "" */
     bool fell_back_to_bac;   /* PACE failed and the caller's policy allowed BAC */
     bool cam_verified;       /* PACE-CAM: the chip proved it holds DG14's Chip Authentication
-                              * key (checked after reading DG14; a failed check fails the read) */
+                              * key (checked by the inspection after the read; a chip that
+                              * fails is a failed chip.ca check, never a failed read) */
 } vfy_access_info;
 
 typedef struct vfy_read_stats {
@@ -114,5 +119,9 @@ VFY_API const char *vfy_sim_help_line(size_t i);
 
 /* "PACE", "BAC", "none". */
 VFY_API const char *vfy_access_protocol_name(vfy_access_protocol p);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,6 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #if defined(VFY_BUILDING)
 #define VFY_API __attribute__((visibility("default")))
 #else
@@ -19,5 +23,28 @@
 #endif
 
 #define VFY_NODISCARD __attribute__((warn_unused_result))
+
+/* JSON serializers' flag: indented, one key a line; otherwise one line (JSON Lines). */
+#define VFY_JSON_PRETTY 1u
+
+/* Frees what the library allocated for the caller (JSON text ...). */
+VFY_API void vfy_free(void *p);
+
+#ifdef __cplusplus
+}
+
+/* Options structures lead with their size (the ABI check). In C they start as
+ * { .size = sizeof(T) }; C++ gets the same, every other member zero, without
+ * designated-initializer warnings: VFY_INSPECT_OPTIONS_INIT works in both. */
+template <typename T> static inline T vfy_sized_init_()
+{
+    T value{};
+    value.size = sizeof(T);
+    return value;
+}
+#define VFY_SIZED_INIT_(type) (vfy_sized_init_<type>())
+#else
+#define VFY_SIZED_INIT_(type) { .size = sizeof(type) }
+#endif
 
 #endif

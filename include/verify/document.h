@@ -11,9 +11,13 @@
 #ifndef VERIFY_DOCUMENT_H
 #define VERIFY_DOCUMENT_H
 
-#include "verify/common.h"
-#include "verify/files.h"
-#include "verify/status.h"
+#include "common.h"
+#include "files.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef enum vfy_file_id {
     VFY_FILE_DG1 = 1, /* DG1 .. DG16 are 1 .. 16 */
@@ -66,5 +70,9 @@ VFY_API VFY_NODISCARD vfy_status vfy_document_load_dir(vfy_document *doc, const 
  */
 VFY_API VFY_NODISCARD vfy_status vfy_document_save_dir(const vfy_document *doc, const char *dir,
                                                        unsigned flags, vfy_detail *detail);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

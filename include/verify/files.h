@@ -15,8 +15,12 @@
 #ifndef VERIFY_FILES_H
 #define VERIFY_FILES_H
 
-#include "verify/common.h"
-#include "verify/status.h"
+#include "common.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* Use a folder that exists already and holds files (none of them is replaced). */
 #define VFY_SAVE_ALLOW_EXISTING_DIR 0x1u
@@ -26,5 +30,9 @@
  * VFY_E_SYMLINK when a folder on the way is a symbolic link; VFY_E_IO otherwise. */
 VFY_API VFY_NODISCARD vfy_status vfy_write_new_file(const char *path, const uint8_t *data,
                                                     size_t len, vfy_detail *detail);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

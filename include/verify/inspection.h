@@ -40,15 +40,15 @@
 
 #include <time.h>
 
-#include "verify/chip.h"
-#include "verify/common.h"
-#include "verify/document.h"
-#include "verify/mrz.h"
-#include "verify/rules.h"
-#include "verify/seal.h"
-#include "verify/status.h"
-#include "verify/trust.h"
-#include "verify/verdict.h"
+#include "chip.h"
+#include "common.h"
+#include "document.h"
+#include "mrz.h"
+#include "rules.h"
+#include "seal.h"
+#include "status.h"
+#include "trust.h"
+#include "verdict.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -138,7 +138,7 @@ typedef struct vfy_inspect_options {
     void *gate_policy_ctx;
 } vfy_inspect_options;
 
-#define VFY_INSPECT_OPTIONS_INIT { .size = sizeof(vfy_inspect_options) }
+#define VFY_INSPECT_OPTIONS_INIT VFY_SIZED_INIT_(vfy_inspect_options)
 
 /*
  * A live inspection: access control with `key`, the read, the chip's proof while the
@@ -234,8 +234,6 @@ VFY_API vfy_gate vfy_gate_default(const vfy_inspection *inspection);
 
 /* ---- JSON --------------------------------------------------------------------- */
 
-#define VFY_JSON_PRETTY 1u   /* indented, one key a line; otherwise one line (JSON Lines) */
-
 /*
  * The inspection as JSON, schema "libverify.inspection/1" (docs/schema/
  * inspection.schema.json): schema, library_version, time, time_source, live, verdict
@@ -244,9 +242,6 @@ VFY_API vfy_gate vfy_gate_default(const vfy_inspection *inspection);
  * face_match. NUL-terminated; release with vfy_free(). NULL when out of memory.
  */
 VFY_API char *vfy_inspection_to_json(const vfy_inspection *inspection, unsigned flags);
-
-/* Frees what the library allocated for the caller (JSON text ...). */
-VFY_API void vfy_free(void *p);
 
 /* "genuine", "data_authentic", "invalid", "unverified". */
 VFY_API const char *vfy_inspection_outcome_name(vfy_inspection_outcome outcome);

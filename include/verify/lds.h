@@ -18,9 +18,13 @@
 #ifndef VERIFY_LDS_H
 #define VERIFY_LDS_H
 
-#include "verify/common.h"
-#include "verify/mrz.h"
-#include "verify/status.h"
+#include "common.h"
+#include "mrz.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* A zero-copy view of bytes inside a parsed file; present == false when absent. */
 typedef struct vfy_bytes {
@@ -252,5 +256,9 @@ typedef struct vfy_lds_sod {
 
 VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_sod(const uint8_t *data, size_t len,
                                                    vfy_lds_sod *out, vfy_detail *detail);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -25,8 +25,12 @@
 #ifndef VERIFY_MRZ_H
 #define VERIFY_MRZ_H
 
-#include "verify/common.h"
-#include "verify/status.h"
+#include "common.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef enum vfy_mrz_format {
     VFY_MRZ_UNKNOWN = 0,
@@ -151,5 +155,9 @@ VFY_API VFY_NODISCARD vfy_status vfy_mrz_key_input_from(const char *document_num
                                                         const char *expiry_yymmdd,
                                                         char out[VFY_MRZ_KEY_INPUT_MAX],
                                                         vfy_detail *detail);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

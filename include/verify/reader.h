@@ -26,9 +26,13 @@
 #ifndef VERIFY_READER_H
 #define VERIFY_READER_H
 
-#include "verify/chip.h"
-#include "verify/common.h"
-#include "verify/status.h"
+#include "chip.h"
+#include "common.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define VFY_READER_CONNECTION_MAX 288
 
@@ -64,5 +68,9 @@ VFY_API VFY_NODISCARD vfy_status vfy_session_wait_removal(vfy_session *s, unsign
 /* Whether a document is on the reader now. */
 VFY_API VFY_NODISCARD vfy_status vfy_session_document_present(vfy_session *s, bool *present,
                                                               vfy_detail *detail);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

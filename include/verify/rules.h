@@ -22,9 +22,15 @@
 #ifndef VERIFY_RULES_H
 #define VERIFY_RULES_H
 
-#include "verify/common.h"
-#include "verify/mrz.h"
-#include "verify/status.h"
+#include <time.h>
+
+#include "common.h"
+#include "mrz.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* Limits applied to hostile input (bytes and JSON nesting). */
 #define VFY_RULES_MAX_FILE (1u << 20)
@@ -48,15 +54,23 @@ typedef enum vfy_rules_dimension {
     VFY_DIM_COUNT
 } vfy_rules_dimension;
 
+/* The one vocabulary of decisions (docs/rules.md, "Modalities"). Zero is officer
+ * review, so that anything not positively decided sends the case to a person. A value
+ * is null only with OFFICER_REVIEW or NOT_APPLICABLE. */
 typedef enum vfy_rules_modality {
-    VFY_MODALITY_NONE = 0,      /* no rule decided this dimension */
-    VFY_MODALITY_ENTITLED,
-    VFY_MODALITY_DISCRETIONARY,
-    VFY_MODALITY_REFUSED,
-    VFY_MODALITY_OFFICER_REVIEW,
+    VFY_MODALITY_OFFICER_REVIEW = 0, /* an officer decides: an input is missing, a claim is
+                                        unverified, or no rule decides */
+    VFY_MODALITY_SHALL,              /* an obligation (a visa is required, the fee is due,
+                                        the application shall be declared inadmissible) */
+    VFY_MODALITY_ENTITLED,           /* a right of the traveller or applicant */
+    VFY_MODALITY_MAY,                /* the authority's discretion (optional waiver, MEV
+                                        under 24(2c), Art. 19(4) derogation) */
+    VFY_MODALITY_NOT_APPLICABLE,     /* the dimension does not arise (no visa needed,
+                                        inadmissible application, border check) */
+    VFY_MODALITY_COUNT
 } vfy_rules_modality;
 
-/* "visa_needed", "fee", ...; "entitled", "officer_review", ... */
+/* "visa_needed", "fee", ...; "shall", "entitled", "may", "not_applicable", "officer_review" */
 VFY_API const char *vfy_rules_dimension_name(vfy_rules_dimension dimension);
 VFY_API const char *vfy_rules_modality_name(vfy_rules_modality modality);
 
@@ -155,6 +169,13 @@ VFY_API void vfy_rules_case_free(vfy_rules_case *c);
 VFY_API VFY_NODISCARD vfy_status vfy_rules_case_set_traveller_from_mrz(vfy_rules_case *c,
                                                                        const vfy_mrz *mrz,
                                                                        vfy_detail *detail);
+/* At a border: the crossing is now. Sets application.dates.border_crossing to the UTC
+ * date of `at` unless the case already gives one; `was_set` (may be NULL) says whether
+ * it did. A case without a lodging date is then decided at the border (docs/rules.md,
+ * "Border check"). The library never reads the clock itself: the caller passes it. */
+VFY_API VFY_NODISCARD vfy_status vfy_rules_case_set_border_crossing_if_missing(vfy_rules_case *c,
+                                                                               time_t at,
+                                                                               bool *was_set);
 VFY_API VFY_NODISCARD vfy_status vfy_rules_case_set_date(vfy_rules_case *c, vfy_rules_anchor anchor,
                                                          vfy_date date);
 VFY_API VFY_NODISCARD vfy_status vfy_rules_case_set_document_issue_date(vfy_rules_case *c,
@@ -187,6 +208,8 @@ typedef struct vfy_rules_outcome {
     const char *winner_rule;     /* NULL when no rule won */
     const char *winner_ruleset;
     size_t trail_length;
+    const char *missing;         /* comma-separated JSON paths of the inputs the case lacked
+                                    for this dimension ("traveller.birth_date"), or NULL */
 } vfy_rules_outcome;
 VFY_API VFY_NODISCARD vfy_status vfy_rules_decision_outcome(const vfy_rules_decision *d,
                                                             vfy_rules_dimension dimension,
@@ -201,6 +224,7 @@ typedef enum vfy_rules_step_result {
     VFY_STEP_ALTERNATIVE,  /* a discretionary option the officer may grant */
     VFY_STEP_PASSED,       /* an admissibility check that held */
     VFY_STEP_NOT_EVALUATED,/* a reference date or an input was missing */
+    VFY_STEP_NOT_APPLICABLE,/* the rule's conditions do not hold for the case */
 } vfy_rules_step_result;
 
 typedef struct vfy_rules_step {
@@ -221,5 +245,9 @@ VFY_API VFY_NODISCARD vfy_status vfy_rules_decision_step(const vfy_rules_decisio
 /* The decision in the documented JSON format {rulesets, test_mode, decision}
  * (NUL-terminated, free()); `indent` 0 gives one line (JSON Lines). */
 VFY_API char *vfy_rules_decision_json(const vfy_rules_decision *d, int indent);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -26,10 +26,14 @@
 
 #include <time.h>
 
-#include "verify/common.h"
-#include "verify/mrz.h"
-#include "verify/status.h"
-#include "verify/trust.h"
+#include "common.h"
+#include "mrz.h"
+#include "status.h"
+#include "trust.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef enum vfy_seal_kind {
     VFY_SEAL_KIND_UNKNOWN = 0,
@@ -240,5 +244,9 @@ VFY_API const char *vfy_seal_verdict_name(vfy_seal_verdict verdict);
 VFY_API VFY_NODISCARD vfy_status vfy_seal_check_passport(vfy_seal_result *result,
                                                          const vfy_mrz *passport,
                                                          vfy_detail *detail);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

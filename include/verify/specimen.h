@@ -14,8 +14,12 @@
 #ifndef VERIFY_SPECIMEN_H
 #define VERIFY_SPECIMEN_H
 
-#include "verify/common.h"
-#include "verify/status.h"
+#include "common.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef enum vfy_specimen_sig {
     VFY_SPECIMEN_SIG_ECDSA = 0,   /* P-256 DS, brainpoolP256r1 CSCA */
@@ -54,5 +58,9 @@ typedef struct vfy_specimen_options {
 VFY_API VFY_NODISCARD vfy_status vfy_specimen_write(const char *dir,
                                                     const vfy_specimen_options *options,
                                                     vfy_detail *detail);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,7 +12,11 @@
 #ifndef VERIFY_STATUS_H
 #define VERIFY_STATUS_H
 
-#include "verify/common.h"
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* X(name, number, sentence) — the one list from which the enum and the tables come. */
 #define VFY_STATUS_LIST(X) \
@@ -90,6 +94,8 @@
     X(VFY_E_NOT_A_CA,            522, "the issuing certificate is not a CA (basicConstraints CA:TRUE) allowed to sign certificates") \
     X(VFY_E_CRITICAL_EXTENSION,  523, "a certificate carries a critical extension that is not understood") \
     X(VFY_E_CLOCK,               524, "the clock is earlier than data the trust store already holds") \
+    X(VFY_E_LDIF,                525, "an LDIF download is malformed or outside the PKD layout") \
+    X(VFY_E_IMPORT_REJECTED,     526, "the trust-store import was refused: an entry did not verify") \
     /* visible digital seals and barcodes: 600-699 */ \
     X(VFY_E_SEAL_FORMAT,         600, "the seal is malformed") \
     X(VFY_E_SEAL_VERSION,        601, "the seal version is not supported") \
@@ -107,6 +113,8 @@
     X(VFY_E_RULES_STATUS,        704, "the rule set's status does not allow its use in production") \
     X(VFY_E_CASE_PARSE,          705, "the case is malformed") \
     X(VFY_E_RULES_CONFLICT,      706, "rule sets conflict and no combine policy resolves it") \
+    X(VFY_E_CASE_INCOMPLETE,     707, "the case lacks what every decision needs (a traveller)") \
+    X(VFY_E_CASE_VOCABULARY,     708, "the case names a category or evidence that no rule set in force defines") \
     /* audit trail: 800-819 */ \
     X(VFY_E_AUDIT_FORMAT,        800, "the file is not a readable libverify audit log") \
     X(VFY_E_AUDIT_TAMPERED,      801, "the audit log was changed: a record was modified, removed, inserted or reordered") \
@@ -154,5 +162,9 @@ VFY_API const char *vfy_strerror(vfy_status status);
 VFY_API vfy_layer vfy_status_layer(vfy_status status);
 /* Resets a detail to "no failure". */
 VFY_API void vfy_detail_clear(vfy_detail *detail);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

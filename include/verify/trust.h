@@ -35,8 +35,12 @@
 
 #include <time.h>
 
-#include "verify/common.h"
-#include "verify/status.h"
+#include "common.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct vfy_trust vfy_trust;
 
@@ -91,5 +95,9 @@ VFY_API VFY_NODISCARD vfy_status vfy_trust_digest(const vfy_trust *trust, uint8_
  * an empty store.
  */
 VFY_API time_t vfy_trust_built_at(const vfy_trust *trust);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -13,12 +13,12 @@
 
 #include <time.h>
 
-#include "verify/chip.h"
-#include "verify/common.h"
-#include "verify/document.h"
-#include "verify/mrz.h"
-#include "verify/status.h"
-#include "verify/trust.h"
+#include "chip.h"
+#include "common.h"
+#include "document.h"
+#include "mrz.h"
+#include "status.h"
+#include "trust.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -2,7 +2,11 @@
 #ifndef VERIFY_VERSION_H
 #define VERIFY_VERSION_H
 
-#include "verify/common.h"
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define VFY_VERSION_MAJOR 0
 #define VFY_VERSION_MINOR 1
@@ -15,5 +19,9 @@
 VFY_API const char *vfy_version(void);
 /* The same as VFY_VERSION_NUMBER of the library at run time. */
 VFY_API unsigned vfy_version_number(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -20,6 +20,7 @@
 #define VFY_AUTH_AUTH_H
 
 #include "chip/channel.h"
+#include "chip/pace.h"
 #include "verify/lds.h"
 #include "verify/verdict.h"
 
@@ -50,6 +51,18 @@ VFY_NODISCARD vfy_status auth_active(vfy_channel *ch, const uint8_t *dg15, size_
  * messaging uses the new keys. */
 VFY_NODISCARD vfy_status auth_chip(vfy_channel *ch, const uint8_t *dg14, size_t dg14_len,
                                    vfy_detail *detail);
+
+/* PACE-CAM (auth/cam.c): checks CA_IC * PK_IC == PK_Map,IC for the chip's static public key
+ * PK_IC (an uncompressed point on the PACE curve). VFY_E_CA_FAILED if it does not hold. */
+VFY_NODISCARD vfy_status vfy_pace_cam_verify(const vfy_pace_result *result, const uint8_t *pk_ic,
+                                             size_t pk_ic_len, vfy_detail *detail);
+
+/* PACE-CAM against DG14's Chip Authentication key (whose hash Passive Authentication
+ * checks; EF.CardSecurity must vouch for it too before the inspection counts it).
+ * VFY_E_CA_FAILED when DG14 is NULL or unreadable, holds no key on the PACE curve, or the
+ * chip's CAM data does not fit the key: a clone, reported as a failed check. */
+VFY_NODISCARD vfy_status auth_pace_cam(const vfy_pace_result *result, const uint8_t *dg14,
+                                       size_t dg14_len, vfy_detail *detail);
 
 /* The CA parameters chosen from DG14: which key, which cipher, which command. */
 typedef struct auth_ca_plan {

@@ -82,15 +82,17 @@ vfy_status vfy_session_authenticate(vfy_session *s, vfy_document *doc, vfy_chip_
     bool has15 = vfy_document_get_file(doc, (vfy_file_id)15, &dg15, &dg15_len) == VFY_OK;
     vfy_detail d;
     bool cam = a.protocol == VFY_ACCESS_PACE && strcmp(a.mapping, "CAM") == 0;
-    if (cam && a.cam_verified) {
-        record(&out->chip_auth, VFY_OUTCOME_OK, VFY_OK,
-               "done through PACE-CAM: the chip's mapping data verified against DG14's key");
-    } else if (cam) {
-        /* The chip ran CAM, but nothing here holds the key to check it against: the
-         * proof is unverified, which is not the same as a chip that offers none. */
-        record(&out->chip_auth, VFY_OUTCOME_FAILED, VFY_E_CA_FAILED,
-               "PACE-CAM was used but its chip authentication data could not be verified: the "
-               "document has no DG14 Chip Authentication key");
+    if (cam) {
+        /* PACE-CAM: the chip's CAM data, kept by the session, against DG14's key. A chip
+         * that fails is a clone (or holds a key nothing vouches for): a failed check. */
+        vfy_detail_clear(&d);
+        vfy_status st = auth_pace_cam(&s->pace, has14 ? dg14 : NULL, dg14_len, &d);
+        s->access.cam_verified = st == VFY_OK;
+        if (st == VFY_OK)
+            record(&out->chip_auth, VFY_OUTCOME_OK, VFY_OK,
+                   "done through PACE-CAM: the chip's mapping data verified against DG14's key");
+        else
+            record(&out->chip_auth, VFY_OUTCOME_FAILED, VFY_E_CA_FAILED, "%s", d.message);
     } else {
         vfy_security_infos infos;
         bool has_key = has14 && vfy_lds_parse_dg14(dg14, dg14_len, &infos, NULL) == VFY_OK &&

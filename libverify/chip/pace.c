@@ -58,12 +58,15 @@ vfy_status vfy_pace_token(const vfy_pace_info *info, const uint8_t *ks_mac, cons
 }
 
 /* One GENERAL AUTHENTICATE: sends 7C { tag value } (or 7C 00 when value is NULL), returns
- * the 7C response content in resp (resp_len). */
+ * the 7C response content in resp (resp_len). *sw_out (may be NULL) is the chip's status
+ * word, 0 when none came: callers decide on the number, never on a message. */
 static vfy_status general_authenticate(vfy_channel *ch, bool last, const char *step,
                                        uint8_t tag, const uint8_t *value, size_t len,
                                        uint8_t *resp, size_t cap, size_t *resp_len,
-                                       vfy_detail *detail)
+                                       uint16_t *sw_out, vfy_detail *detail)
 {
+    if (sw_out != NULL)
+        *sw_out = 0;
     uint8_t cmd[GA_MAX];
     size_t n = 0;
     if (value != NULL) {
@@ -84,6 +87,8 @@ static vfy_status general_authenticate(vfy_channel *ch, bool last, const char *s
     size_t raw_len;
     uint16_t sw;
     VFY_TRY(vfy_channel_transmit(ch, &a, raw, sizeof raw, &raw_len, &sw, detail));
+    if (sw_out != NULL)
+        *sw_out = sw;
     if (sw != VFY_SW_OK)
         return vfy_fail(detail, VFY_E_PACE_FAILED, step,
                         "the chip refused GENERAL AUTHENTICATE (%s) with %s", step,
@@ -208,7 +213,7 @@ vfy_status vfy_pace_run(vfy_channel *ch, const vfy_pace_password *pw, const vfy_
 
     /* 1: encrypted nonce */
     if ((s = general_authenticate(ch, false, "encrypted nonce", 0, NULL, 0, resp, sizeof resp,
-                                  &resp_len, detail)) != VFY_OK ||
+                                  &resp_len, NULL, detail)) != VFY_OK ||
         (s = find_do(resp, resp_len, 0x80, "encrypted nonce", &v, &vlen, true, detail)) != VFY_OK)
         goto out;
     size_t s_len = vlen;
@@ -227,14 +232,14 @@ vfy_status vfy_pace_run(vfy_channel *ch, const vfy_pace_password *pw, const vfy_
     if (info->mapping == VFY_PACE_IM) {
         if ((s = vfy_random(&ch->rng, k + S_T, key_len, detail)) != VFY_OK ||
             (s = general_authenticate(ch, false, "mapping", 0x81, k + S_T, key_len, resp,
-                                      sizeof resp, &resp_len, detail)) != VFY_OK ||
+                                      sizeof resp, &resp_len, NULL, detail)) != VFY_OK ||
             (s = vfy_ka_map_integrated(g, info->cipher, k + S_NONCE, s_len, k + S_T, key_len,
                                        &mapped, detail)) != VFY_OK)
             goto out;
     } else {
         if ((s = vfy_ka_keygen(g, &ch->rng, &priv, pub, sizeof pub, &pub_len, detail)) != VFY_OK ||
             (s = general_authenticate(ch, false, "mapping", 0x81, pub, pub_len, resp,
-                                      sizeof resp, &resp_len, detail)) != VFY_OK ||
+                                      sizeof resp, &resp_len, NULL, detail)) != VFY_OK ||
             (s = find_do(resp, resp_len, 0x82, "mapping", &v, &vlen, true, detail)) != VFY_OK ||
             (s = normalise_public(g, v, vlen, chip_pub, &chip_pub_len, detail)) != VFY_OK)
             goto out;
@@ -263,7 +268,7 @@ vfy_status vfy_pace_run(vfy_channel *ch, const vfy_pace_password *pw, const vfy_
     }
     if (s != VFY_OK ||
         (s = general_authenticate(ch, false, "key agreement", 0x83, pub, pub_len, resp,
-                                  sizeof resp, &resp_len, detail)) != VFY_OK ||
+                                  sizeof resp, &resp_len, NULL, detail)) != VFY_OK ||
         (s = find_do(resp, resp_len, 0x84, "key agreement", &v, &vlen, true, detail)) != VFY_OK ||
         (s = normalise_public(mapped, v, vlen, chip_pub, &chip_pub_len, detail)) != VFY_OK)
         goto out;
@@ -289,9 +294,11 @@ vfy_status vfy_pace_run(vfy_channel *ch, const vfy_pace_password *pw, const vfy_
     if ((s = vfy_pace_token(info, k + S_KSMAC, chip_pub_received, chip_pub_received_len, t_ifd,
                             detail)) != VFY_OK)
         goto out;
+    uint16_t token_sw;
     s = general_authenticate(ch, true, "mutual authentication", 0x85, t_ifd, VFY_MAC_LEN, resp,
-                             sizeof resp, &resp_len, detail);
-    if (s == VFY_E_PACE_FAILED && detail != NULL && strstr(detail->message, "6300") != NULL)
+                             sizeof resp, &resp_len, &token_sw, detail);
+    /* 6300 to the terminal's token: the chip derived other keys, i.e. another password. */
+    if (s == VFY_E_PACE_FAILED && token_sw == VFY_SW_AUTH_FAILED)
         s = vfy_fail(detail, VFY_E_PACE_FAILED, "mutual authentication",
                      "the chip refused the terminal's token (6300): the %s is wrong",
                      pw->kind == VFY_PACE_PASSWORD_CAN ? "CAN" : "MRZ data");
@@ -342,29 +349,4 @@ out:
     vfy_ka_group_free(mapped);
     vfy_ka_group_free(g);
     return s;
-}
-
-vfy_status vfy_pace_cam_verify(const vfy_pace_result *r, const uint8_t *pk_ic, size_t pk_ic_len,
-                               vfy_detail *detail)
-{
-    if (!r->has_chip_auth_data || r->info.ka != VFY_KA_ECDH)
-        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "CAM",
-                        "no chip authentication data: PACE did not run with CAM");
-    vfy_ka_group *g = NULL;
-    VFY_TRY(vfy_ka_group_standard(r->info.parameter_id, &g, detail));
-    uint8_t out[VFY_KA_MAX_PUBLIC];
-    size_t out_len;
-    vfy_status s = vfy_ka_ec_mul(g, r->ca_ic, r->ca_ic_len, pk_ic, pk_ic_len, out, sizeof out,
-                                 &out_len, detail);
-    vfy_ka_group_free(g);
-    if (s == VFY_E_BAD_VALUE)
-        return vfy_fail(detail, VFY_E_CA_FAILED, "CAM",
-                        "the chip's static public key is not a point on the PACE curve");
-    VFY_TRY(s);
-    if (out_len != r->chip_mapping_public_len ||
-        !vfy_equal_ct(out, r->chip_mapping_public, out_len))
-        return vfy_fail(detail, VFY_E_CA_FAILED, "CAM",
-                        "CA_IC x PK_IC differs from the chip's mapping key: the chip does not "
-                        "hold the private key of this static public key");
-    return VFY_OK;
 }

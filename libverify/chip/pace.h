@@ -11,9 +11,9 @@
  * otherwise pick their first one.
  *
  * For CAM the result carries the decrypted chip authentication data CA_IC and the chip's
- * mapping public key PK_Map,IC; vfy_pace_cam_verify checks them against the chip's static
- * key PK_IC (from EF.CardSecurity, authenticated by passive authentication). Until then the
- * chip is not authenticated.
+ * mapping public key PK_Map,IC. This layer only keeps them: auth/cam.c (vfy_pace_cam_verify)
+ * checks them against the chip's static key PK_IC once the signed data that vouches for
+ * that key has been read. Until then the chip is not authenticated.
  *
  * The terminal's random values (mapping key, IM nonce t, ephemeral key) come from the
  * channel's rng in that order. Curve and modular arithmetic is OpenSSL's (crypto/).
@@ -57,11 +57,6 @@ VFY_NODISCARD vfy_status vfy_pace_password_key(const vfy_pace_password *pw, vfy_
 VFY_NODISCARD vfy_status vfy_pace_run(vfy_channel *ch, const vfy_pace_password *pw,
                                       const vfy_pace_info *info, vfy_pace_result *result,
                                       vfy_detail *detail);
-
-/* CAM: checks CA_IC * PK_IC == PK_Map,IC for the chip's static public key PK_IC (an
- * uncompressed point on the PACE curve). VFY_E_CA_FAILED if it does not hold. */
-VFY_NODISCARD vfy_status vfy_pace_cam_verify(const vfy_pace_result *result, const uint8_t *pk_ic,
-                                             size_t pk_ic_len, vfy_detail *detail);
 
 /* The authentication token input: 7F49 { 06 oid, 86 point | 84 dh-value } (tests, chip). */
 VFY_NODISCARD vfy_status vfy_pace_token_input(const vfy_pace_info *info, const uint8_t *pub,

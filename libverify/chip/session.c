@@ -12,9 +12,6 @@
 #include "core/tlv.h"
 #include "verify/lds.h"
 
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/x509.h>
 
 static const uint8_t emrtd_aid[] = { 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01 };
 
@@ -164,19 +161,21 @@ static vfy_status read_file(vfy_session *s, vfy_file_id id, uint8_t **data, size
     return st;
 }
 
-/* EF.CardAccess from the master file; absent (or refused, as some chips do) is not an error. */
-static vfy_status read_card_access(vfy_session *s, const vfy_read_options *o, vfy_document *doc,
-                                   bool *present, vfy_detail *detail)
+/* A file of the master file (EF.CardAccess, EF.CardSecurity); absent (or refused, as some
+ * chips do) is not an error: what its absence means is the inspection's to judge. */
+static vfy_status read_master_file(vfy_session *s, const vfy_read_options *o, vfy_document *doc,
+                                   vfy_file_id id, bool *present, vfy_detail *detail)
 {
     *present = false;
     uint8_t *data = NULL;
     size_t len = 0;
     bool sfi_refused = s->reader.sfi_refused;
     vfy_detail inner = { 0 };
-    vfy_status st = read_file(s, VFY_FILE_CARD_ACCESS, &data, &len, &inner);
+    vfy_status st = read_file(s, id, &data, &len, &inner);
     if (st == VFY_E_FILE_NOT_FOUND || st == VFY_E_STATUS_WORD || st == VFY_E_ACCESS_DENIED) {
         s->reader.sfi_refused = sfi_refused;   /* a refusal of this file says nothing of SFIs */
-        logf_(o, "EF.CardAccess is not available (%s): PACE is not offered", inner.message);
+        logf_(o, "%s is not available (%s)%s", vfy_file_name(id), inner.message,
+              id == VFY_FILE_CARD_ACCESS ? ": PACE is not offered" : "");
         return VFY_OK;
     }
     if (st != VFY_OK) {
@@ -184,10 +183,12 @@ static vfy_status read_card_access(vfy_session *s, const vfy_read_options *o, vf
             *detail = inner;
         return st;
     }
-    st = vfy_document_set_file(doc, VFY_FILE_CARD_ACCESS, data, len);
+    st = vfy_document_set_file(doc, id, data, len);
+    vfy_wipe(data, len);
     free(data);
     if (st != VFY_OK)
-        return vfy_fail(detail, st, "EF.CardAccess", "EF.CardAccess could not be stored");
+        return vfy_fail(detail, st, vfy_file_name(id), "%s could not be stored",
+                        vfy_file_name(id));
     *present = true;
     return VFY_OK;
 }
@@ -282,7 +283,8 @@ static vfy_status read_files(vfy_session *s, const vfy_read_options *o, vfy_docu
 
 /* PACE with the strongest PACEInfo of EF.CardAccess, then the application under SM. */
 static vfy_status open_with_pace(vfy_session *s, const vfy_access_key *key,
-                                 const vfy_pace_info *info, vfy_detail *detail)
+                                 const vfy_pace_info *info, const vfy_read_options *o,
+                                 vfy_document *doc, vfy_detail *detail)
 {
     vfy_pace_password pw = { .kind = key->kind == VFY_PASSWORD_CAN ? VFY_PACE_PASSWORD_CAN
                                                                   : VFY_PACE_PASSWORD_MRZ,
@@ -299,7 +301,13 @@ static vfy_status open_with_pace(vfy_session *s, const vfy_access_key *key,
             snprintf(s->access.curve, sizeof s->access.curve, "%s", res->group);
         else
             snprintf(s->access.group, sizeof s->access.group, "%s", res->group);
-        st = select_application(s, detail);
+        /* PACE-CAM: the chip's static key is the one EF.CardSecurity (in the master file,
+         * still selected) vouches for; its bytes are kept for the inspection to judge. */
+        bool present;
+        if (res->has_chip_auth_data)
+            st = read_master_file(s, o, doc, VFY_FILE_CARD_SECURITY, &present, detail);
+        if (st == VFY_OK)
+            st = select_application(s, detail);
     }
     if (st != VFY_OK)
         vfy_wipe(res, sizeof *res);
@@ -309,7 +317,7 @@ static vfy_status open_with_pace(vfy_session *s, const vfy_access_key *key,
 /* Access control: PACE when EF.CardAccess offers it, else BAC. A PACE failure is the
  * answer unless the caller's policy allows BAC, and then it is logged. */
 static vfy_status open_chip(vfy_session *s, const vfy_access_key *key, const vfy_read_options *o,
-                            const vfy_document *doc, vfy_detail *detail)
+                            vfy_document *doc, vfy_detail *detail)
 {
     const uint8_t *data;
     size_t len;
@@ -324,7 +332,7 @@ static vfy_status open_chip(vfy_session *s, const vfy_access_key *key, const vfy
         st = vfy_fail(detail, VFY_E_NO_ACCESS_PROTOCOL, "EF.CardAccess",
                       "the chip offers PACE only with parameters this library does not support");
     if (st == VFY_OK)
-        st = open_with_pace(s, key, best, detail);
+        st = open_with_pace(s, key, best, o, doc, detail);
     if (st == VFY_OK || (o == NULL || !o->allow_bac_fallback) || key->kind != VFY_PASSWORD_MRZ ||
         st == VFY_E_CARD_REMOVED)
         return st;
@@ -336,42 +344,6 @@ static vfy_status open_chip(vfy_session *s, const vfy_access_key *key, const vfy
     if (detail != NULL)
         vfy_detail_clear(detail);
     return open_with_bac(s, key, detail);
-}
-
-/* PACE-CAM: CA_IC * PK_IC == PK_Map,IC for DG14's Chip Authentication key. Without
- * DG14 the check waits (cam_verified stays false); a failed check fails the read. */
-static vfy_status check_cam(vfy_session *s, const vfy_read_options *o, const vfy_document *doc,
-                            vfy_detail *detail)
-{
-    const uint8_t *dg14;
-    size_t len;
-    vfy_security_infos infos;
-    if (!s->pace.has_chip_auth_data)
-        return VFY_OK;
-    if (vfy_document_get_file(doc, (vfy_file_id)14, &dg14, &len) != VFY_OK ||
-        vfy_lds_parse_dg14(dg14, len, &infos, NULL) != VFY_OK) {
-        logf_(o, "PACE-CAM: no readable DG14, the chip's key is not checked yet");
-        return VFY_OK;
-    }
-    const vfy_security_info *key = vfy_security_infos_find(&infos, VFY_SI_CHIP_AUTH_PUBLIC_KEY,
-                                                           NULL);
-    vfy_status st = vfy_fail(detail, VFY_E_CA_FAILED, "PACE-CAM",
-                             "DG14 holds no Chip Authentication key on the PACE curve");
-    const unsigned char *der = key != NULL ? key->public_key.data : NULL;
-    EVP_PKEY *pk = der != NULL ? d2i_PUBKEY(NULL, &der, (long)key->public_key.len) : NULL;
-    uint8_t point[VFY_KA_MAX_PUBLIC];
-    size_t n = 0;
-    if (pk != NULL &&
-        EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point, &n) == 1) {
-        if (detail != NULL)
-            vfy_detail_clear(detail);
-        st = vfy_pace_cam_verify(&s->pace, point, n, detail);
-    }
-    EVP_PKEY_free(pk);
-    vfy_security_infos_free(&infos);
-    if (st == VFY_OK)
-        s->access.cam_verified = true;
-    return st;
 }
 
 vfy_status vfy_session_read_document(vfy_session *s, const vfy_access_key *key,
@@ -388,8 +360,9 @@ vfy_status vfy_session_read_document(vfy_session *s, const vfy_access_key *key,
     s->reader.progress_ctx = options != NULL ? options->progress_ctx : NULL;
     vfy_channel_end_sm(&s->ch);
     bool card_access;
-    VFY_TRY(read_card_access(s, options, doc, &card_access, detail));
+    VFY_TRY(read_master_file(s, options, doc, VFY_FILE_CARD_ACCESS, &card_access, detail));
     VFY_TRY(open_chip(s, key, options, doc, detail));
-    VFY_TRY(read_files(s, options, doc, detail));
-    return check_cam(s, options, doc, detail);
+    /* A PACE-CAM chip's proof (s->pace) is judged by vfy_session_authenticate (auth/cam.c):
+     * a chip that fails it is a clone, which is a verdict, not a failed read. */
+    return read_files(s, options, doc, detail);
 }

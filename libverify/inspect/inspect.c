@@ -370,7 +370,9 @@ static void check_eligibility(vfy_inspection *r, const vfy_inspect_options *o,
         return;
     }
     /* The traveller is the one the chip describes, whatever the case file says. */
-    vfy_status s = vfy_rules_case_set_traveller_from_mrz(o->eligibility_case, traveller, &d);
+    vfy_status s = vfy_rules_case_set_border_crossing_if_missing(o->eligibility_case, r->at, NULL);
+    if (s == VFY_OK)
+        s = vfy_rules_case_set_traveller_from_mrz(o->eligibility_case, traveller, &d);
     if (s == VFY_OK)
         s = vfy_rules_evaluate(o->rules, o->eligibility_case, NULL, &r->decision, &d);
     if (s != VFY_OK) {

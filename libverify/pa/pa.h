@@ -73,8 +73,9 @@ void pa_signature_free(pa_signature *sig);
  *                chain status; NOT_CHECKED VFY_E_NO_TRUST_ANCHOR (no CSCA of that country,
  *                or no trust store).
  *   ds_validity: OK; FAILED VFY_E_CERT_EXPIRED (DS or its CSCA not valid at `at`).
- *   crl:         OK; FAILED VFY_E_CERT_REVOKED; NOT_CHECKED VFY_E_NOT_FOUND (no CRL of the
- *                CSCA), VFY_E_CERT_EXPIRED (CRL past nextUpdate), VFY_E_NO_TRUST_ANCHOR.
+ *   crl:         OK; FAILED VFY_E_CERT_REVOKED (by any CRL of the CSCA); NOT_CHECKED
+ *                VFY_E_CRL_MISSING (no CRL of the CSCA), VFY_E_CRL_STALE (the newest CRL
+ *                is past nextUpdate), VFY_E_NO_TRUST_ANCHOR.
  * ds may be NULL (every check NOT_CHECKED, status VFY_OK).
  */
 typedef struct pa_chain_checks {
@@ -83,6 +84,7 @@ typedef struct pa_chain_checks {
     vfy_check_result crl;
     X509 *csca;                 /* the CSCA the DS chains to, borrowed from the store, or NULL */
     char csca_subject[256];
+    time_t crl_this_update;     /* thisUpdate of the newest CRL consulted, 0 when none */
 } pa_chain_checks;
 
 void pa_check_signer_chain(const vfy_trust *trust, X509 *ds, time_t at, pa_chain_checks *out);

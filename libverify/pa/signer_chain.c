@@ -60,7 +60,9 @@ void pa_check_signer_chain(const vfy_trust *trust, X509 *ds, time_t at, pa_chain
         return;
     uint32_t ku = X509_get_key_usage(ds);
     bool ku_ok = ku == UINT32_MAX || (ku & KU_DIGITAL_SIGNATURE) != 0;
-    if (trust == NULL || vfy_trust_anchor_count(trust) == 0) {
+    /* A store holding only hints (DS certificates) is not empty: the chain then reports
+     * that no CSCA anchors the DS, which names the problem better. */
+    if (trust == NULL || (vfy_trust_anchor_count(trust) == 0 && vfy_trust_hint_count(trust) == 0)) {
         set(&out->ds_chain, VFY_OUTCOME_NOT_CHECKED, VFY_E_NO_TRUST_ANCHOR,
             "no trust store was given: the document signer cannot be chained to a CSCA");
         set(&out->crl, VFY_OUTCOME_NOT_CHECKED, VFY_E_NO_TRUST_ANCHOR, "no trust store");
@@ -92,6 +94,7 @@ void pa_check_signer_chain(const vfy_trust *trust, X509 *ds, time_t at, pa_chain
     }
     bool valid = vfy_x509_valid_at(ds, at);
     if (r.anchor != NULL && r.chain == VFY_OK) {
+        out->crl_this_update = r.crl_this_update;
         if (r.crl == VFY_OK)
             set(&out->crl, VFY_OUTCOME_OK, VFY_OK, "%s", r.crl_reason);
         else

@@ -198,87 +198,20 @@ static void check_country(const vfy_document *doc, const vfy_mrz *mrz, X509 *ds,
         want, state);
 }
 
-static bool store_has_country(const vfy_trust *trust, const char *country)
-{
-    size_t n = vfy_trust_anchor_count(trust);
-    for (size_t i = 0; i < n; i++) {
-        char c[3];
-        X509 *a = vfy_trust_anchor_get(trust, i);
-        if (a != NULL && vfy_x509_name_country(X509_get_subject_name(a), c) && strcmp(c, country) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* DS to CSCA, validity, CRL. Returns the CSCA found (borrowed) or NULL. */
+/* The DS against the trust store: the one rule set of pa_check_signer_chain, shared
+ * with EF.CardSecurity. Returns the CSCA it chains to (borrowed) or NULL. */
 static X509 *check_chain(const vfy_trust *trust, X509 *ds, time_t at, vfy_verdict *v)
 {
-    uint32_t ku = X509_get_key_usage(ds);
-    bool ku_ok = ku == UINT32_MAX || (ku & KU_DIGITAL_SIGNATURE) != 0;
-    bool valid_now = vfy_x509_valid_at(ds, at);
-    if (trust == NULL || (vfy_trust_anchor_count(trust) == 0 && vfy_trust_hint_count(trust) == 0)) {
-        set(&v->ds_chain, VFY_OUTCOME_NOT_CHECKED, VFY_E_NO_TRUST_ANCHOR,
-            "no trust store was given: the document signer cannot be chained to a CSCA");
-        set(&v->crl, VFY_OUTCOME_NOT_CHECKED, VFY_E_NO_TRUST_ANCHOR, "no trust store");
-    } else {
-        vfy_chain_result r;
-        if (vfy_trust_chain(trust, ds, at, &r) != VFY_OK) {
-            set(&v->ds_chain, VFY_OUTCOME_FAILED, VFY_E_INTERNAL, "the chain could not be checked");
-            return NULL;
-        }
-        if (r.chain == VFY_OK) {
-            set(&v->ds_chain, VFY_OUTCOME_OK, VFY_OK, "%s", r.chain_reason);
-            X509_NAME_oneline(X509_get_subject_name(r.anchor), v->csca_subject, sizeof v->csca_subject);
-        } else if (r.chain == VFY_E_NO_TRUST_ANCHOR) {
-            char c[3];
-            bool known = vfy_x509_name_country(X509_get_subject_name(ds), c) &&
-                         store_has_country(trust, c);
-            if (known)
-                set(&v->ds_chain, VFY_OUTCOME_FAILED, VFY_E_CERT_CHAIN,
-                    "the document signer was not issued by any trusted CSCA of %s", c);
-            else
-                set(&v->ds_chain, VFY_OUTCOME_NOT_CHECKED, VFY_E_NO_TRUST_ANCHOR,
-                    "the trust store holds no CSCA for this document signer");
-        } else {
-            set(&v->ds_chain, VFY_OUTCOME_FAILED, r.chain, "%s", r.chain_reason);
-        }
-        if (r.anchor != NULL && r.chain == VFY_OK) {
-            if (r.validity == VFY_OK)
-                valid_now = true;
-            else
-                set(&v->ds_validity, VFY_OUTCOME_FAILED, r.validity, "%s", r.validity_reason);
-            /* Revoked by any CRL of the CSCA fails; a stale newest CRL or none at all
-             * leaves revocation unknown (VFY_E_CRL_STALE / VFY_E_CRL_MISSING), for the
-             * caller's policy to weigh. */
-            v->crl_this_update = r.crl_this_update;
-            if (r.crl == VFY_OK)
-                set(&v->crl, VFY_OUTCOME_OK, VFY_OK, "%s", r.crl_reason);
-            else
-                set(&v->crl, r.crl == VFY_E_CERT_REVOKED ? VFY_OUTCOME_FAILED : VFY_OUTCOME_NOT_CHECKED,
-                    r.crl, "%s", r.crl_reason);
-            if (r.validity != VFY_OK)
-                return r.anchor;
-        } else {
-            set(&v->crl, VFY_OUTCOME_NOT_CHECKED, VFY_E_NO_TRUST_ANCHOR, "no CSCA: revocation unknown");
-        }
-        if (!ku_ok)
-            set(&v->ds_chain, VFY_OUTCOME_FAILED, VFY_E_KEY_USAGE,
-                "the document signer certificate is not allowed to sign (key usage)");
-        if (v->ds_validity.outcome == VFY_OUTCOME_NOT_CHECKED)
-            set(&v->ds_validity, valid_now ? VFY_OUTCOME_OK : VFY_OUTCOME_FAILED,
-                valid_now ? VFY_OK : VFY_E_CERT_EXPIRED, "%s",
-                valid_now ? "the document signer is valid at the verification time"
-                          : "the document signer is expired or not yet valid at the verification time");
-        return r.chain == VFY_OK ? r.anchor : NULL;
-    }
-    if (!ku_ok)
-        set(&v->ds_chain, VFY_OUTCOME_FAILED, VFY_E_KEY_USAGE,
-            "the document signer certificate is not allowed to sign (key usage)");
-    set(&v->ds_validity, valid_now ? VFY_OUTCOME_OK : VFY_OUTCOME_FAILED,
-        valid_now ? VFY_OK : VFY_E_CERT_EXPIRED, "%s",
-        valid_now ? "the document signer is valid at the verification time"
-                  : "the document signer is expired or not yet valid at the verification time");
-    return NULL;
+    pa_chain_checks chain;
+    pa_check_signer_chain(trust, ds, at, &chain);
+    v->ds_chain = chain.ds_chain;
+    v->ds_validity = chain.ds_validity;
+    v->crl = chain.crl;
+    v->crl_this_update = chain.crl_this_update;
+    if (chain.csca != NULL)
+        memcpy(v->csca_subject, chain.csca_subject, sizeof v->csca_subject);
+    return chain.csca;
 }
 
 static void init_chip_checks(const vfy_document *doc, vfy_verdict *v)

@@ -1,5 +1,7 @@
 /* Cases: the traveller, the application and the visa history (docs/rules.md, "Case"). */
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -8,6 +10,7 @@
 #include "rules/date.h"
 #include "rules/jsonload.h"
 #include "rules/model.h"
+#include "rules/vocabulary.h"
 
 #define MAX_CLAIMS 32
 #define MAX_HISTORY 64
@@ -45,23 +48,33 @@ void vfy_rules_case_free(vfy_rules_case *c)
     free(c);
 }
 
-static vfy_status alpha3_member(rj_path *p, const json_t *o, const char *key, alpha3 out)
+/* A code from a closed vocabulary: ICAO 9303-3 for nationality and issuing state, the
+ * Schengen states for the destination. Anything else is an error naming the path: a
+ * typo must not fall silently outside every rule's scope. */
+static vfy_status code_member(rj_path *p, const json_t *o, const char *key, bool destination, alpha3 out)
 {
     char *s = NULL;
     VFY_TRY(rj_string(p, o, key, false, 3, &s));
+    vfy_status st;
     if (s == NULL)
         return VFY_OK;
-    bool ok = rj_is_alpha3(s);
-    if (ok)
+    bool shape = rj_is_alpha3(s);
+    bool known = shape && (destination ? rv_schengen_state(s) : rv_icao_code(s));
+    if (known)
         memcpy(out, s, 4);
-    free(s);
-    if (!ok) {
-        size_t m = rj_push_key(p, key);
-        vfy_status st = rj_fail(p, "three upper-case letters as in the MRZ are required (\"KAZ\", \"D\" is written \"D<<\" there but \"DEU\" here)");
+    size_t m = rj_push_key(p, key);
+    if (!shape)
+        st = rj_fail(p, "three upper-case letters as in the MRZ are required (\"KAZ\"; Germany's \"D\" is written \"DEU\" here)");
+    else if (!known && destination)
+        st = rj_fail(p, "'%s' is not a Schengen state: a short-stay visa is applied for to one of the 29 states that apply the Visa Code (\"DEU\", \"FRA\", ...)", s);
+    else if (!known)
+        st = rj_fail(p, "'%s' is not a code of ICAO Doc 9303-3 (ISO 3166-1 alpha-3 or an ICAO extension such as XXA, RKS, GBN)", s);
+    else
+        st = VFY_OK;
+    if (st == VFY_OK)
         rj_pop(p, m);
-        return st;
-    }
-    return VFY_OK;
+    free(s);
+    return st;
 }
 
 static const json_t *sub_object(rj_path *p, const json_t *o, const char *key, vfy_status *s)
@@ -82,7 +95,7 @@ static vfy_status parse_traveller(rj_path *p, const json_t *t, struct vfy_rules_
     static const char *const doc_keys[] = { "type", "biometric", "issue_date", "expiry_date",
                                             "issuing_state", "blank_pages", NULL };
     VFY_TRY(rj_only_keys(p, t, keys));
-    VFY_TRY(alpha3_member(p, t, "nationality", c->nationality));
+    VFY_TRY(code_member(p, t, "nationality", false, c->nationality));
     VFY_TRY(rj_date(p, t, "birth_date", false, &c->birth_date));
     vfy_status s = VFY_OK;
     const json_t *d = sub_object(p, t, "document", &s);
@@ -104,7 +117,7 @@ static vfy_status parse_traveller(rj_path *p, const json_t *t, struct vfy_rules_
     }
     VFY_TRY(rj_date(p, d, "issue_date", false, &c->issue_date));
     VFY_TRY(rj_date(p, d, "expiry_date", false, &c->expiry_date));
-    VFY_TRY(alpha3_member(p, d, "issuing_state", c->issuing_state));
+    VFY_TRY(code_member(p, d, "issuing_state", false, c->issuing_state));
     long long v;
     VFY_TRY(rj_int(p, d, "blank_pages", false, 0, 200, -1, &v));
     c->blank_pages = (int)v;
@@ -195,9 +208,56 @@ static vfy_status parse_application(rj_path *p, const json_t *a, struct vfy_rule
             return rj_fail(p, "intended_exit is before intended_entry");
         rj_pop(p, m);
     }
-    VFY_TRY(alpha3_member(p, a, "destination", c->destination));
+    VFY_TRY(code_member(p, a, "destination", true, c->destination));
     return rj_array(p, a, "claims", MAX_CLAIMS, sizeof(struct claim), (void **)&c->claims,
                     &c->n_claims, NULL, one_claim);
+}
+
+static vfy_status fail_at(rj_path *p, const char *k1, const char *k2, const char *k3, const char *why)
+{
+    rj_push_key(p, k1);
+    if (k2 != NULL)
+        rj_push_key(p, k2);
+    if (k3 != NULL)
+        rj_push_key(p, k3);
+    return rj_fail(p, "%s", why);
+}
+
+/* Dates that cannot be: a case holding them is refused, naming the path, rather than
+ * decided (a birth after the lodging would make every age test meaningless). */
+static vfy_status check_dates(rj_path *p, const struct vfy_rules_case *c)
+{
+    /* The latest date the case certainly happened by: its lodging, decision or crossing. */
+    int32_t ref = DATE_NONE;
+    const int anchors[] = { VFY_ANCHOR_LODGING, VFY_ANCHOR_DECISION, VFY_ANCHOR_BORDER_CROSSING };
+    for (size_t i = 0; i < 3; i++)
+        if (c->dates[anchors[i]] != DATE_NONE && (ref == DATE_NONE || c->dates[anchors[i]] < ref))
+            ref = c->dates[anchors[i]];
+    for (int i = 0; i < VFY_ANCHOR_COUNT && c->birth_date != DATE_NONE; i++)
+        if (c->dates[i] != DATE_NONE && c->birth_date > c->dates[i]) {
+            char why[96];
+            snprintf(why, sizeof why, "the birth date is after the %s date", rs_anchor_names[i]);
+            return fail_at(p, "traveller", "birth_date", NULL, why);
+        }
+    /* Nobody has lived 125 years (the longest documented life is 122). */
+    if (c->birth_date != DATE_NONE && ref != DATE_NONE && rd_add_months(c->birth_date, 125 * 12) <= ref)
+        return fail_at(p, "traveller", "birth_date", NULL, "the birth date is 125 years or more before the application");
+    if (c->birth_date != DATE_NONE && c->issue_date != DATE_NONE && c->issue_date < c->birth_date)
+        return fail_at(p, "traveller", "document", "issue_date", "the document was issued before its holder was born");
+    if (c->issue_date != DATE_NONE && ref != DATE_NONE && c->issue_date > ref)
+        return fail_at(p, "traveller", "document", "issue_date",
+                       "the document was issued after the lodging or crossing it was presented at");
+    if (c->dates[VFY_ANCHOR_DECISION] != DATE_NONE && c->dates[VFY_ANCHOR_LODGING] != DATE_NONE &&
+        c->dates[VFY_ANCHOR_DECISION] < c->dates[VFY_ANCHOR_LODGING])
+        return fail_at(p, "application", "dates", "decision", "the decision is before the lodging");
+    for (size_t i = 0; i < c->n_history && ref != DATE_NONE; i++)
+        if (c->history[i].dates[HF_ISSUE_DATE] > ref) {
+            rj_push_key(p, "visa_history");
+            rj_push_index(p, i);
+            rj_push_key(p, "issue_date");
+            return rj_fail(p, "a visa of the history is issued after the lodging or crossing of this case");
+        }
+    return VFY_OK;
 }
 
 vfy_status vfy_rules_case_parse(const void *json, size_t len, vfy_rules_case **out, vfy_detail *detail)
@@ -231,9 +291,12 @@ vfy_status vfy_rules_case_parse(const void *json, size_t len, vfy_rules_case **o
         if (s == VFY_OK)
             rj_pop(&p, m);
     }
+    c->history_given = json_is_array(json_object_get(root, "visa_history"));
     if (s == VFY_OK)
         s = rj_array(&p, root, "visa_history", MAX_HISTORY, sizeof(struct history_item),
                      (void **)&c->history, &c->n_history, NULL, one_history);
+    if (s == VFY_OK)
+        s = check_dates(&p, c);
     json_decref(root);
     if (s != VFY_OK) {
         vfy_rules_case_free(c);
@@ -255,9 +318,12 @@ vfy_status vfy_rules_case_set_traveller_from_mrz(vfy_rules_case *c, const vfy_mr
     if (!rd_from_vfy_date(mrz->birth_date, &birth) || !rd_from_vfy_date(mrz->expiry_date, &expiry))
         return vfy_fail(detail, VFY_E_MRZ_DATE, "mrz",
                         "the MRZ birth or expiry date is partly unknown; enter it in the case");
-    if (!rj_is_alpha3(mrz->nationality))
+    /* 9303-3 writes Germany "D"; a case writes DEU. */
+    const char *nationality = strcmp(mrz->nationality, "D") == 0 ? "DEU" : mrz->nationality;
+    if (!rv_icao_code(nationality))
         return vfy_fail(detail, VFY_E_MRZ_FIELD, "nationality",
-                        "the MRZ nationality is not a three-letter code; enter it in the case");
+                        "the MRZ nationality '%s' is not a code of ICAO Doc 9303-3; enter it in the case",
+                        mrz->nationality);
     const char *code = mrz->document_code;
     enum doc_type type;
     if (code[0] != 'P')
@@ -272,13 +338,32 @@ vfy_status vfy_rules_case_set_traveller_from_mrz(vfy_rules_case *c, const vfy_mr
         return vfy_fail(detail, VFY_E_UNSUPPORTED, "document_code",
                         "document code '%s' has no agreed passport type; set document.type in the case", code);
     }
-    memcpy(c->nationality, mrz->nationality, 4);
+    memcpy(c->nationality, nationality, 4);
     c->birth_date = birth;
     c->expiry_date = expiry;
     c->doc_type = type;
     c->doc_type_known = true;
-    if (rj_is_alpha3(mrz->issuing_state))
-        memcpy(c->issuing_state, mrz->issuing_state, 4);
+    const char *issuer = strcmp(mrz->issuing_state, "D") == 0 ? "DEU" : mrz->issuing_state;
+    if (rv_icao_code(issuer))
+        memcpy(c->issuing_state, issuer, 4);
+    return VFY_OK;
+}
+
+vfy_status vfy_rules_case_set_border_crossing_if_missing(vfy_rules_case *c, time_t at, bool *was_set)
+{
+    if (was_set != NULL)
+        *was_set = false;
+    struct tm tm;
+    if (c == NULL || gmtime_r(&at, &tm) == NULL)
+        return VFY_E_INVALID_ARGUMENT;
+    if (c->dates[VFY_ANCHOR_BORDER_CROSSING] != DATE_NONE)
+        return VFY_OK;
+    int y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
+    if (!rd_valid_ymd(y, m, d) || y < 1900 || y > 2199)
+        return VFY_E_INVALID_ARGUMENT;
+    c->dates[VFY_ANCHOR_BORDER_CROSSING] = rd_from_ymd(y, m, d);
+    if (was_set != NULL)
+        *was_set = true;
     return VFY_OK;
 }
 

@@ -17,7 +17,9 @@ struct vfy_rules_decision {
 static const char *const dim_names[VFY_DIM_COUNT] = {
     "visa_needed", "admissible", "fee", "service_fee_cap", "deadline", "entries", "validity", "evidence",
 };
-static const char *const modality_names[] = { "none", "entitled", "discretionary", "refused", "officer_review" };
+static const char *const modality_names[VFY_MODALITY_COUNT] = {
+    "officer_review", "shall", "entitled", "may", "not_applicable",
+};
 
 const char *vfy_rules_dimension_name(vfy_rules_dimension d)
 {
@@ -26,7 +28,7 @@ const char *vfy_rules_dimension_name(vfy_rules_dimension d)
 
 const char *vfy_rules_modality_name(vfy_rules_modality m)
 {
-    return (unsigned)m <= VFY_MODALITY_OFFICER_REVIEW ? modality_names[m] : "unknown";
+    return (unsigned)m < VFY_MODALITY_COUNT ? modality_names[m] : "unknown";
 }
 
 json_t *rd_rulesets_json(const vfy_rules_engine *e);
@@ -44,8 +46,8 @@ json_t *rd_rulesets_json(const vfy_rules_engine *e)
     return a;
 }
 
-vfy_status rd_decision_new(const vfy_rules_engine *e, json_t *dims, vfy_rules_decision **out,
-                           vfy_detail *detail)
+vfy_status rd_decision_new(const vfy_rules_engine *e, json_t *dims, const char *mode,
+                           vfy_rules_decision **out, vfy_detail *detail)
 {
     vfy_rules_decision *d = calloc(1, sizeof *d);
     json_t *rejected = json_array();
@@ -53,8 +55,8 @@ vfy_status rd_decision_new(const vfy_rules_engine *e, json_t *dims, vfy_rules_de
         json_array_append_new(rejected, json_pack("{s:s, s:s, s:s}", "source", e->rejected[i].label, "error",
                                                   vfy_status_name(e->rejected[i].status), "message",
                                                   e->rejected[i].reason));
-    json_t *root = json_pack("{s:o, s:o, s:b, s:o}", "rulesets", rd_rulesets_json(e), "rejected", rejected,
-                             "test_mode", e->mode == VFY_RULES_TEST, "decision", dims);
+    json_t *root = json_pack("{s:o, s:o, s:b, s:s, s:o}", "rulesets", rd_rulesets_json(e), "rejected", rejected,
+                             "test_mode", e->mode == VFY_RULES_TEST, "mode", mode, "decision", dims);
     if (d == NULL || root == NULL) {
         free(d);
         json_decref(root);
@@ -103,16 +105,19 @@ static const char *str(const json_t *o, const char *k)
 
 static vfy_rules_modality modality_of(const char *s)
 {
-    for (int i = 1; s != NULL && i <= VFY_MODALITY_OFFICER_REVIEW; i++)
+    for (int i = 0; s != NULL && i < VFY_MODALITY_COUNT; i++)
         if (strcmp(s, modality_names[i]) == 0)
             return (vfy_rules_modality)i;
-    return VFY_MODALITY_NONE;
+    return VFY_MODALITY_OFFICER_REVIEW; /* fail closed */
 }
 
 static const json_t *dimension(const vfy_rules_decision *d, vfy_rules_dimension dim)
 {
     return json_object_get(json_object_get(d->root, "decision"), dim_names[dim]);
 }
+
+static const char *keep(vfy_rules_decision *d, char *s);
+static char *join(const json_t *arr, const char *member, const char *prefix_held);
 
 vfy_status vfy_rules_decision_outcome(const vfy_rules_decision *d, vfy_rules_dimension dim,
                                       vfy_rules_outcome *out)
@@ -125,6 +130,9 @@ vfy_status vfy_rules_decision_outcome(const vfy_rules_decision *d, vfy_rules_dim
     out->value_json = d->values[dim];
     const json_t *trail = json_object_get(o, "trail");
     out->trail_length = json_array_size(trail);
+    const json_t *missing = json_object_get(o, "missing");
+    if (json_array_size(missing) > 0)
+        out->missing = keep((vfy_rules_decision *)d, join(missing, NULL, NULL));
     size_t i;
     json_t *st;
     json_array_foreach(trail, i, st) {
@@ -189,6 +197,7 @@ static const struct {
     { "won", VFY_STEP_WON }, { "beaten", VFY_STEP_BEATEN }, { "failed", VFY_STEP_FAILED },
     { "suspended", VFY_STEP_SUSPENDED }, { "not_in_force", VFY_STEP_NOT_IN_FORCE },
     { "alternative", VFY_STEP_ALTERNATIVE }, { "passed", VFY_STEP_PASSED },
+    { "not_evaluated", VFY_STEP_NOT_EVALUATED }, { "not_applicable", VFY_STEP_NOT_APPLICABLE },
 };
 
 vfy_status vfy_rules_decision_step(const vfy_rules_decision *cd, vfy_rules_dimension dim, size_t i,

@@ -9,8 +9,8 @@
 
 #include "verify/rules.h"
 
-/* Takes ownership of `dims` (the "decision" object). */
-vfy_status rd_decision_new(const vfy_rules_engine *engine, json_t *dims, vfy_rules_decision **out,
-                           vfy_detail *detail);
+/* Takes ownership of `dims` (the "decision" object). `mode` is "consulate" or "border". */
+vfy_status rd_decision_new(const vfy_rules_engine *engine, json_t *dims, const char *mode,
+                           vfy_rules_decision **out, vfy_detail *detail);
 
 #endif

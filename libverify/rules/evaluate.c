@@ -22,7 +22,56 @@ struct ctx {
     const struct vfy_rules_engine *e;
     const struct vfy_rules_case *c;
     bool pii;
+    json_t *missing;         /* inputs the dimension being decided lacked (JSON paths) */
+    struct winner *won;      /* what decided the dimension, for applicability */
+    bool border;             /* decided at the border: a crossing date and no lodging */
+    int visa_required;       /* enum tri: the visa requirement as decided (for 6(1)(b)) */
 };
+
+/* The rule that decided a dimension, when one did and nothing could change it. */
+struct winner {
+    const struct ruleset *rs;
+    const struct rule *r;
+    bool decided;
+};
+
+/* Records an input the case lacks; the dimension that needed it goes to an officer. */
+static void miss(const struct ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void miss(const struct ctx *x, const char *fmt, ...)
+{
+    char path[96];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(path, sizeof path, fmt, ap);
+    va_end(ap);
+    if (x->missing == NULL)
+        return;
+    size_t i;
+    json_t *v;
+    json_array_foreach(x->missing, i, v)
+        if (strcmp(json_string_value(v), path) == 0)
+            return;
+    json_array_append_new(x->missing, json_string(path));
+}
+
+/* The date a rule is checked against. The Borders Code conditions are checked at the
+ * crossing; at a consulate that has no crossing date yet, at the intended entry. */
+static int32_t anchor_date(const struct ctx *x, int anchor, int *used)
+{
+    /* At the border the rules of the visa requirement are read at the crossing. */
+    if (x->border && anchor == VFY_ANCHOR_LODGING)
+        anchor = VFY_ANCHOR_BORDER_CROSSING;
+    int32_t d = x->c->dates[anchor];
+    if (used != NULL)
+        *used = anchor;
+    if (d == DATE_NONE && anchor == VFY_ANCHOR_BORDER_CROSSING &&
+        x->c->dates[VFY_ANCHOR_LODGING] != DATE_NONE) {
+        d = x->c->dates[VFY_ANCHOR_INTENDED_ENTRY];
+        if (used != NULL)
+            *used = VFY_ANCHOR_INTENDED_ENTRY;
+    }
+    return d;
+}
 
 struct cand {
     const struct ruleset *rs;
@@ -34,6 +83,7 @@ struct cand {
     /* computed for entries/validity */
     int32_t ends;
     const char *capped_by;
+    bool short_of_stay;      /* the capped validity ends before the intended exit */
 };
 
 static const char *const kind_dim_names[VFY_DIM_COUNT] = {
@@ -87,15 +137,24 @@ static bool pattern_match(const char *pattern, const char *s)
     return strcmp(pattern, s) == 0;
 }
 
-static bool scope_applies(const struct ctx *x, const struct ruleset *rs)
+/* Whether a set applies to the case by status, nationality and destination. A set
+ * scoped to some destinations applies to a case without one only perhaps (T_UNKNOWN). */
+static enum tri scope_test(const struct ctx *x, const struct ruleset *rs)
 {
     if (!rs_status_applies(x->e->mode, rs->status))
-        return false;
+        return T_FAIL;
     if (rs->nationalities != NULL && !in_list(rs->nationalities, rs->n_nationalities, x->c->nationality))
-        return false;
+        return T_FAIL;
+    if (rs->destinations != NULL && x->c->destination[0] == '\0')
+        return T_UNKNOWN;
     if (rs->destinations != NULL && !in_list(rs->destinations, rs->n_destinations, x->c->destination))
-        return false;
-    return true;
+        return T_FAIL;
+    return T_HOLD;
+}
+
+static bool scope_applies(const struct ctx *x, const struct ruleset *rs)
+{
+    return scope_test(x, rs) == T_HOLD;
 }
 
 static bool in_force(const struct ruleset *rs, int32_t d)
@@ -140,6 +199,7 @@ static enum tri history_test(const struct ctx *x, const struct history_cond *h, 
         else if (v->lawful_use == LAW_UNKNOWN) {
             why = "its lawful use is unknown (check VIS/EES)";
             unknown = true;
+            miss(x, "visa_history[%zu].lawful_use", i);
         }
         if (why == NULL) {
             counted++;
@@ -193,6 +253,7 @@ static enum tri predicate_test(const struct ctx *x, const struct ruleset *rs, co
             snprintf(range, sizeof range, "from %d to under %d", w->age_from, w->age_below);
         if (c->birth_date == DATE_NONE) {
             r = T_UNKNOWN;
+            miss(x, "traveller.birth_date");
             add_test(preds, r, "age %s: birth date not given", range);
         } else {
             int age = rd_age(c->birth_date, anchor, rs->feb29_to_mar1);
@@ -207,6 +268,8 @@ static enum tri predicate_test(const struct ctx *x, const struct ruleset *rs, co
     }
     if (w->doc_types != 0) {
         enum tri r = !c->doc_type_known ? T_UNKNOWN : (w->doc_types & (1u << c->doc_type)) ? T_HOLD : T_FAIL;
+        if (r == T_UNKNOWN)
+            miss(x, "traveller.document.type");
         char list[64] = "";
         for (int i = 0; i < DOC_COUNT; i++)
             if (w->doc_types & (1u << i)) {
@@ -218,18 +281,24 @@ static enum tri predicate_test(const struct ctx *x, const struct ruleset *rs, co
     }
     if (w->biometric >= 0) {
         enum tri r = c->biometric < 0 ? T_UNKNOWN : c->biometric == w->biometric ? T_HOLD : T_FAIL;
+        if (r == T_UNKNOWN)
+            miss(x, "traveller.document.biometric");
         add_test(preds, r, "document %sbiometric", w->biometric ? "" : "not ");
         all = and3(all, r);
     }
     if (w->nationalities != NULL) {
         enum tri r = c->nationality[0] == '\0' ? T_UNKNOWN
                      : in_list(w->nationalities, w->n_nationalities, c->nationality) ? T_HOLD : T_FAIL;
+        if (r == T_UNKNOWN)
+            miss(x, "traveller.nationality");
         add_test(preds, r, "nationality in the rule's list");
         all = and3(all, r);
     }
     if (w->destinations != NULL) {
         enum tri r = c->destination[0] == '\0' ? T_UNKNOWN
                      : in_list(w->destinations, w->n_destinations, c->destination) ? T_HOLD : T_FAIL;
+        if (r == T_UNKNOWN)
+            miss(x, "application.destination");
         add_test(preds, r, "destination %s in the rule's list", c->destination);
         all = and3(all, r);
     }
@@ -284,6 +353,16 @@ static enum tri category_test(const struct ctx *x, const struct ruleset *rs, int
         add_test(preds, T_FAIL, "category %s: evidence incomplete (missing %s)", cat->id, missing);
         return T_FAIL;
     }
+    /* The status the claim rests on (a residence right, an office) must still hold
+     * when the stay begins; otherwise the category does not. */
+    int32_t start = x->c->dates[VFY_ANCHOR_INTENDED_ENTRY] != DATE_NONE ? x->c->dates[VFY_ANCHOR_INTENDED_ENTRY] : anchor;
+    if (cl->status_end != DATE_NONE && cl->status_end < start) {
+        char b[11];
+        rd_format(start, b);
+        add_test(preds, T_FAIL, "category %s: the status it rests on ends before %s, when the stay begins",
+                 cat->id, b);
+        return T_FAIL;
+    }
     json_t *sub = json_array();
     enum tri r = predicate_test(x, rs, &cat->when, anchor, sub, NULL);
     size_t i;
@@ -309,19 +388,20 @@ static enum tri category_test(const struct ctx *x, const struct ruleset *rs, int
     }
     return T_HOLD;
 }
-
+/* The suspension in force that switches a rule off, if any. `unknown` is set when a
+ * suspension might apply but the case lacks an input its predicates need: the rule is
+ * then neither applied nor ignored (fail closed). */
 static const struct suspension *suspended(const struct ctx *x, const struct ruleset *rs,
-                                          const struct rule *r, const struct ruleset **by)
+                                          const struct rule *r, const struct ruleset **by, bool *unknown)
 {
+    *unknown = false;
     for (size_t i = 0; i < x->e->n_sets; i++) {
         const struct ruleset *s = &x->e->sets[i];
         if (!scope_applies(x, s))
             continue;
         for (size_t j = 0; j < s->n_suspensions; j++) {
             const struct suspension *sp = &s->suspensions[j];
-            int32_t d = x->c->dates[sp->anchor];
-            if (d == DATE_NONE || d < sp->from || (sp->to != DATE_NONE && d >= sp->to) || !in_force(s, d))
-                continue;
+            int32_t d = anchor_date(x, sp->anchor, NULL);
             bool set_hit = false, rule_hit = false;
             for (size_t k = 0; k < sp->n_sets && !set_hit; k++)
                 set_hit = pattern_match(sp->sets[k], rs->id);
@@ -329,10 +409,19 @@ static const struct suspension *suspended(const struct ctx *x, const struct rule
                 rule_hit = pattern_match(sp->rules[k], r->id);
             if (!set_hit || !rule_hit)
                 continue;
+            if (d == DATE_NONE) {
+                miss(x, "application.dates.%s", rs_anchor_names[sp->anchor]);
+                *unknown = true;
+                *by = s;
+                return sp;
+            }
+            if (d < sp->from || (sp->to != DATE_NONE && d >= sp->to) || !in_force(s, d))
+                continue;
             json_t *scratch = json_array();
             enum tri t = predicate_test(x, s, &sp->when, d, scratch, NULL);
             json_decref(scratch);
-            if (t == T_HOLD) {
+            if (t != T_FAIL) {
+                *unknown = t == T_UNKNOWN;
                 *by = s;
                 return sp;
             }
@@ -341,12 +430,14 @@ static const struct suspension *suspended(const struct ctx *x, const struct rule
     return NULL;
 }
 
-static json_t *new_step(const struct ruleset *rs, const struct rule *r, int32_t anchor_date)
+static json_t *new_step(const struct ctx *x, const struct ruleset *rs, const struct rule *r)
 {
+    int used;
+    int32_t d = anchor_date(x, r->anchor, &used);
     json_t *st = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "ruleset", rs->id, "version",
                            rs->version, "digest", rs->digest_hex, "rule", r->id, "legal_ref",
-                           r->legal_ref, "anchor", rs_anchor_names[r->anchor], "anchor_date",
-                           date_json(anchor_date), "confidence", r->confidence);
+                           r->legal_ref, "anchor", rs_anchor_names[used], "anchor_date",
+                           date_json(d), "confidence", r->confidence);
     if (st != NULL && r->note != NULL)
         json_object_set_new(st, "note", json_string(r->note));
     return st;
@@ -357,15 +448,23 @@ static void set_result(json_t *step, const char *result)
     json_object_set_new(step, "result", json_string(result));
 }
 
+static bool result_is(const json_t *step, const char *result)
+{
+    const char *s = json_string_value(json_object_get(step, "result"));
+    return s != NULL && strcmp(s, result) == 0;
+}
+
 /* Applicability shared by every dimension: anchor given, set in force and not
  * superseded at it, rule not suspended. Returns the anchor date or DATE_NONE (the step
- * then says why). */
+ * then says why; "not_evaluated" when an input is missing). */
 static int32_t gate(const struct ctx *x, const struct ruleset *rs, const struct rule *r, json_t *step)
 {
-    int32_t d = x->c->dates[r->anchor];
+    int used;
+    int32_t d = anchor_date(x, r->anchor, &used);
     char b1[11], b2[11] = "open", b3[11];
     if (d == DATE_NONE) {
         set_result(step, "not_evaluated");
+        miss(x, "application.dates.%s", rs_anchor_names[r->anchor]);
         json_object_set_new(step, "explanation",
                             json_sprintf("the case gives no %s date", rs_anchor_names[r->anchor]));
         return DATE_NONE;
@@ -378,7 +477,7 @@ static int32_t gate(const struct ctx *x, const struct ruleset *rs, const struct 
         set_result(step, "not_in_force");
         json_object_set_new(step, "explanation",
                             json_sprintf("%s is in force [%s, %s); %s is %s", rs->id, b1, b2,
-                                         rs_anchor_names[r->anchor], b3));
+                                         rs_anchor_names[used], b3));
         return DATE_NONE;
     }
     const struct ruleset *t = superseded_by(x, rs, d);
@@ -388,12 +487,17 @@ static int32_t gate(const struct ctx *x, const struct ruleset *rs, const struct 
         return DATE_NONE;
     }
     const struct ruleset *by = NULL;
-    const struct suspension *sp = suspended(x, rs, r, &by);
+    bool unknown;
+    const struct suspension *sp = suspended(x, rs, r, &by, &unknown);
     if (sp != NULL) {
-        set_result(step, "suspended");
+        set_result(step, unknown ? "not_evaluated" : "suspended");
         json_object_set_new(step, "suspended_by",
                             json_pack("{s:s, s:s, s:s}", "ruleset", by->id, "suspension", sp->id,
                                       "legal_ref", sp->legal_ref));
+        if (unknown)
+            json_object_set_new(step, "explanation",
+                                json_sprintf("suspension %s may switch this rule off; the case lacks "
+                                             "an input it needs", sp->id));
         return DATE_NONE;
     }
     return d;
@@ -406,7 +510,7 @@ static int32_t gate(const struct ctx *x, const struct ruleset *rs, const struct 
 static int32_t open_step(const struct ctx *x, const struct ruleset *rs, const struct rule *r,
                          json_t *trail, json_t **step, json_t **preds, json_t **out_of_force)
 {
-    *step = new_step(rs, r, x->c->dates[r->anchor]);
+    *step = new_step(x, rs, r);
     int32_t d = gate(x, rs, r, *step);
     if (d != DATE_NONE) {
         json_array_append_new(trail, *step);
@@ -414,8 +518,7 @@ static int32_t open_step(const struct ctx *x, const struct ruleset *rs, const st
         json_object_set_new(*step, "predicates", *preds);
         return d;
     }
-    const char *res = json_string_value(json_object_get(*step, "result"));
-    if (res == NULL || strcmp(res, "not_in_force") != 0) {
+    if (!result_is(*step, "not_in_force")) {
         json_array_append_new(trail, *step);
         return DATE_NONE;
     }
@@ -432,6 +535,21 @@ static int32_t open_step(const struct ctx *x, const struct ruleset *rs, const st
     return DATE_NONE;
 }
 
+/* A step for a rule of a set that applies only to some destinations, in a case that
+ * names none: the rule might apply. */
+static json_t *scope_unknown_step(const struct ctx *x, const struct ruleset *rs, const struct rule *r,
+                                  json_t *trail)
+{
+    json_t *step = new_step(x, rs, r);
+    set_result(step, "not_evaluated");
+    json_object_set_new(step, "explanation",
+                        json_sprintf("%s applies to some destinations only and the case names no "
+                                     "destination", rs->id));
+    miss(x, "application.destination");
+    json_array_append_new(trail, step);
+    return step;
+}
+
 /* ---- values and their order ----------------------------------------------- */
 
 static bool is_discretionary(const struct rule *r)
@@ -440,9 +558,9 @@ static bool is_discretionary(const struct rule *r)
     case RK_FEE:
         return r->u.fee.modality == FM_WAIVED_OPTIONAL || r->u.fee.modality == FM_REDUCIBLE;
     case RK_ENTRY_VALIDITY:
-        return r->u.grant.modality == VFY_MODALITY_DISCRETIONARY;
+        return r->u.grant.modality == VFY_MODALITY_MAY;
     case RK_EVIDENCE:
-        return r->u.evidence.modality == VFY_MODALITY_DISCRETIONARY;
+        return r->u.evidence.modality == VFY_MODALITY_MAY;
     default:
         return false;
     }
@@ -480,6 +598,11 @@ static void compute_grant(const struct ctx *x, struct cand *cd)
         cd->ends = cd->status_end;
         cd->capped_by = "status_end";
     }
+    /* A visa is issued for the intended stay: a grant whose cap ends before the
+     * intended exit (a residence right or a document that ends before or during the
+     * trip) cannot be issued as of right. */
+    int32_t exit = x->c->dates[VFY_ANCHOR_INTENDED_EXIT];
+    cd->short_of_stay = exit != DATE_NONE && cd->ends < exit;
 }
 
 /* > 0 when a is more favourable to the applicant than b. */
@@ -498,9 +621,12 @@ static int favour(int dim, const struct cand *a, const struct cand *b)
     case VFY_DIM_DEADLINE:
         return rb->u.deadline.days - ra->u.deadline.days;
     case VFY_DIM_ENTRIES:
-        return (int)ra->u.grant.entries - (int)rb->u.grant.entries;
     case VFY_DIM_VALIDITY:
-        /* The date the visa really ends decides; nominal months only when neither is known. */
+        /* Entries and validity are one grant, decided jointly so that they cannot
+         * contradict: more entries first, then the date the visa really ends, nominal
+         * months only when neither end is known. */
+        if (ra->u.grant.entries != rb->u.grant.entries)
+            return (int)ra->u.grant.entries - (int)rb->u.grant.entries;
         if (a->ends != DATE_NONE && b->ends != DATE_NONE)
             return a->ends > b->ends ? 1 : a->ends < b->ends ? -1 : 0;
         if (a->ends != b->ends)
@@ -585,17 +711,50 @@ static json_t *value_of(const struct ctx *x, int dim, const struct cand *cd)
         return json_null();
     }
 }
-
-static const char *winner_modality(const struct cand *w)
+/* The modality a rule gives when it decides (docs/rules.md, "Modalities"): a visa
+ * requirement, a fee due and a deadline are obligations; an exemption, a mandatory
+ * waiver, a service-fee cap and an entitled grant are rights; optional waivers and
+ * discretionary grants are the authority's discretion. */
+static vfy_rules_modality rule_modality(const struct rule *r)
 {
-    if (w->unverified)
-        return "officer_review";
-    return is_discretionary(w->r) ? "discretionary" : "entitled";
+    switch (r->kind) {
+    case RK_VISA:
+        return r->u.visa_needed ? VFY_MODALITY_SHALL : VFY_MODALITY_ENTITLED;
+    case RK_FEE:
+        return r->u.fee.modality == FM_CHARGED ? VFY_MODALITY_SHALL
+               : r->u.fee.modality == FM_WAIVED_MANDATORY ? VFY_MODALITY_ENTITLED : VFY_MODALITY_MAY;
+    case RK_SERVICE_FEE_CAP:
+        return VFY_MODALITY_ENTITLED;
+    case RK_DEADLINE:
+        return VFY_MODALITY_SHALL;
+    case RK_ENTRY_VALIDITY:
+        return r->u.grant.modality == VFY_MODALITY_MAY ? VFY_MODALITY_MAY : VFY_MODALITY_ENTITLED;
+    case RK_EVIDENCE:
+        return r->u.evidence.modality == VFY_MODALITY_MAY ? VFY_MODALITY_MAY : VFY_MODALITY_ENTITLED;
+    default:
+        return VFY_MODALITY_OFFICER_REVIEW;
+    }
 }
 
-static json_t *dimension_json(json_t *value, const char *modality, json_t *trail)
+/* One dimension's JSON. The invariant of docs/rules.md is enforced here, whatever the
+ * caller computed: a null value is never a right, an obligation or a discretion. */
+static json_t *dimension_json(json_t *value, vfy_rules_modality m, json_t *trail)
 {
-    return json_pack("{s:o, s:s, s:o}", "value", value, "modality", modality, "trail", trail);
+    if (value == NULL || json_is_null(value))
+        if (m != VFY_MODALITY_NOT_APPLICABLE)
+            m = VFY_MODALITY_OFFICER_REVIEW;
+    return json_pack("{s:o, s:s, s:o}", "value", value != NULL ? value : json_null(), "modality",
+                     vfy_rules_modality_name(m), "trail", trail);
+}
+
+/* A dimension that some rule could still change: officer review, the value it would
+ * have without those rules kept as "provisional", the missing inputs listed. */
+static json_t *review_json(const struct ctx *x, json_t *provisional, json_t *trail)
+{
+    json_t *out = dimension_json(json_null(), VFY_MODALITY_OFFICER_REVIEW, trail);
+    json_object_set_new(out, "provisional", provisional != NULL ? provisional : json_null());
+    json_object_set(out, "missing", x->missing);
+    return out;
 }
 
 static void free_cands(struct cand *c, size_t n)
@@ -613,17 +772,20 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
         for (size_t ri = 0; ri < x->e->sets[si].n_rules; ri++)
             room += x->e->sets[si].rules[ri].kind == kind;
     struct cand *cands = calloc(room, sizeof *cands), *alts = calloc(room, sizeof *alts);
-    if (cands == NULL || alts == NULL) {
+    struct cand *unknowns = calloc(room, sizeof *unknowns);
+    if (cands == NULL || alts == NULL || unknowns == NULL) {
         free(cands);
         free(alts);
+        free(unknowns);
         return NULL;
     }
     json_t *trail = json_array();
-    size_t n_cands = 0, n_alts = 0;
+    size_t n_cands = 0, n_alts = 0, n_unknown = 0;
     struct cand *acc = NULL;
     for (size_t si = 0; si < x->e->n_sets; si++) {
         const struct ruleset *rs = &x->e->sets[si];
-        if (!scope_applies(x, rs))
+        enum tri sc = scope_test(x, rs);
+        if (sc == T_FAIL)
             continue;
         struct cand *local = NULL;
         json_t *out_of_force = NULL;
@@ -631,21 +793,57 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
             const struct rule *r = &rs->rules[ri];
             if (r->kind != kind)
                 continue;
+            struct cand cd = { .rs = rs, .r = r, .status_end = DATE_NONE };
+            if (sc == T_UNKNOWN) {
+                cd.step = scope_unknown_step(x, rs, r, trail);
+                if (kind == RK_ENTRY_VALIDITY)
+                    compute_grant(x, &cd);
+                if (!is_discretionary(r))
+                    unknowns[n_unknown++] = cd;
+                continue;
+            }
             json_t *step, *preds;
             int32_t d = open_step(x, rs, r, trail, &step, &preds, &out_of_force);
-            if (d == DATE_NONE)
+            if (d == DATE_NONE) {
+                if (step != NULL && result_is(step, "not_evaluated") && !is_discretionary(r)) {
+                    cd.step = step;
+                    if (kind == RK_ENTRY_VALIDITY)
+                        compute_grant(x, &cd);
+                    unknowns[n_unknown++] = cd;
+                }
                 continue;
-            struct cand cd = { .rs = rs, .r = r, .step = step, .status_end = DATE_NONE };
+            }
+            cd.step = step;
             enum tri t = predicate_test(x, rs, &r->when, d, preds, &cd);
             if (t != T_HOLD) {
                 set_result(step, t == T_FAIL ? "failed" : "not_evaluated");
                 json_decref(cd.categories);
+                cd.categories = NULL;
+                if (t == T_UNKNOWN && !is_discretionary(r)) {
+                    if (kind == RK_ENTRY_VALIDITY)
+                        compute_grant(x, &cd);
+                    unknowns[n_unknown++] = cd;
+                }
                 continue;
             }
             if (cd.categories != NULL)
                 json_object_set(step, "categories", cd.categories);
-            if (kind == RK_ENTRY_VALIDITY)
+            if (kind == RK_ENTRY_VALIDITY) {
                 compute_grant(x, &cd);
+                if (cd.short_of_stay) {
+                    char b1[11], b2[11];
+                    rd_format(cd.ends, b1);
+                    rd_format(x->c->dates[VFY_ANCHOR_INTENDED_EXIT], b2);
+                    add_test(preds, T_FAIL, "validity, capped by the %s, would end on %s, before the "
+                             "intended exit %s: it does not cover the stay",
+                             cd.capped_by != NULL && strcmp(cd.capped_by, "status_end") == 0
+                                 ? "end of the status the claim rests on" : "document expiry",
+                             b1, b2);
+                    set_result(step, "failed");
+                    json_decref(cd.categories);
+                    continue;
+                }
+            }
             bool alt = is_discretionary(r);
             set_result(step, alt ? "alternative" : "applies");
             if (alt) {
@@ -675,13 +873,22 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
         }
     }
 
+    /* Fail closed: a rule that could not be evaluated and would give another value
+     * than the result could change it, so the result is not a right or an obligation. */
+    bool blocked = false;
+    for (size_t i = 0; i < n_unknown && !blocked; i++) {
+        if (dim == VFY_DIM_EVIDENCE)
+            blocked = true; /* evidence accumulates: any rule might add to it */
+        else
+            blocked = acc == NULL || favour(dim, &unknowns[i], acc) != 0;
+    }
+
     json_t *out;
     if (dim == VFY_DIM_EVIDENCE) {
         json_t *cats = json_array(), *waived = json_array();
         bool simplified = false, unverified = false, discretionary_better = false;
         for (size_t i = 0; i < n_cands; i++) {
-            const char *res = json_string_value(json_object_get(cands[i].step, "result"));
-            if (res == NULL || strcmp(res, "applies") != 0)
+            if (!result_is(cands[i].step, "applies"))
                 continue;
             set_result(cands[i].step, "won");
             simplified |= cands[i].r->u.evidence.simplified;
@@ -699,19 +906,25 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
             json_t *w = json_array();
             for (size_t k = 0; k < alts[i].r->u.evidence.n_waives; k++)
                 json_array_append_new(w, json_string(alts[i].r->u.evidence.waives[k]));
-            json_array_append_new(alternatives, json_pack("{s:s, s:s, s:s, s:b, s:o}", "ruleset", alts[i].rs->id,
+            json_array_append_new(alternatives, json_pack("{s:s, s:s, s:s, s:s, s:b, s:o}", "ruleset", alts[i].rs->id,
                                                           "rule", alts[i].r->id, "legal_ref", alts[i].r->legal_ref,
+                                                          "modality", "may",
                                                           "simplified", alts[i].r->u.evidence.simplified,
                                                           "waives", w));
         }
         json_t *value = json_pack("{s:b, s:o, s:o}", "simplified", simplified, "categories", cats,
                                   "waived", waived);
-        out = dimension_json(value, unverified ? "officer_review" : discretionary_better && !simplified ? "discretionary" : "entitled", trail);
+        if (blocked)
+            out = review_json(x, value, trail);
+        else
+            out = dimension_json(value, unverified ? VFY_MODALITY_OFFICER_REVIEW
+                                        : discretionary_better && !simplified ? VFY_MODALITY_MAY
+                                        : VFY_MODALITY_ENTITLED, trail);
         json_object_set_new(out, "alternatives", alternatives);
     } else if (acc == NULL && n_alts == 0) {
         json_array_append_new(trail, json_pack("{s:s, s:s}", "result", "no_rule", "explanation",
                                                "no rule of the loaded rule sets decides this for the case"));
-        out = dimension_json(json_null(), "officer_review", trail);
+        out = blocked ? review_json(x, NULL, trail) : dimension_json(json_null(), VFY_MODALITY_OFFICER_REVIEW, trail);
     } else {
         if (acc != NULL)
             set_result(acc->step, "won");
@@ -726,20 +939,31 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
                 best_alt = &alts[i];
             json_array_append_new(alternatives,
                                   json_pack("{s:o, s:s, s:s, s:s, s:s}", "value", value_of(x, dim, &alts[i]),
-                                            "modality", "discretionary", "ruleset", alts[i].rs->id,
+                                            "modality", "may", "ruleset", alts[i].rs->id,
                                             "rule", alts[i].r->id, "legal_ref", alts[i].r->legal_ref));
         }
         const struct cand *shown = acc != NULL ? acc : best_alt;
-        const char *modality = acc != NULL ? winner_modality(acc) : "discretionary";
-        if (acc != NULL && best_alt != NULL && strcmp(modality, "entitled") == 0)
-            modality = "discretionary";
-        out = dimension_json(value_of(x, dim, shown), modality, trail);
+        vfy_rules_modality m;
+        if (acc == NULL)
+            m = VFY_MODALITY_MAY;
+        else if (acc->unverified)
+            m = VFY_MODALITY_OFFICER_REVIEW;
+        else if (best_alt != NULL)
+            m = VFY_MODALITY_MAY;
+        else
+            m = rule_modality(acc->r);
+        out = blocked ? review_json(x, value_of(x, dim, shown), trail)
+                      : dimension_json(value_of(x, dim, shown), m, trail);
+        if (x->won != NULL && acc != NULL && !blocked && m != VFY_MODALITY_OFFICER_REVIEW)
+            *x->won = (struct winner){ acc->rs, acc->r, true };
         json_object_set_new(out, "alternatives", alternatives);
     }
     free_cands(cands, n_cands);
     free_cands(alts, n_alts);
+    free_cands(unknowns, n_unknown);
     free(cands);
     free(alts);
+    free(unknowns);
     return out;
 }
 
@@ -752,9 +976,21 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
     switch (r->u.check.kind) {
     case CK_VALID_ON:
     case CK_VALID_AFTER: {
-        int32_t required = r->u.check.kind == CK_VALID_ON ? d : rd_add_months(d, r->u.check.amount);
+        int32_t from = d;
+        if (r->u.check.kind == CK_VALID_AFTER && r->u.check.relative_to >= 0) {
+            from = c->dates[r->u.check.relative_to];
+            if (from == DATE_NONE) {
+                miss(x, "application.dates.%s", rs_anchor_names[r->u.check.relative_to]);
+                add_test(preds, T_UNKNOWN, "document valid %d months after the %s: the case gives no %s date",
+                         r->u.check.amount, rs_anchor_names[r->u.check.relative_to],
+                         rs_anchor_names[r->u.check.relative_to]);
+                return T_UNKNOWN;
+            }
+        }
+        int32_t required = r->u.check.kind == CK_VALID_ON ? d : rd_add_months(from, r->u.check.amount);
         rd_format(required, need);
         if (c->expiry_date == DATE_NONE) {
+            miss(x, "traveller.document.expiry_date");
             add_test(preds, T_UNKNOWN, "document valid until at least %s: expiry date not given", need);
             return T_UNKNOWN;
         }
@@ -770,6 +1006,7 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
         int32_t oldest = rd_add_months(d, -12 * r->u.check.amount);
         rd_format(oldest, need);
         if (c->issue_date == DATE_NONE) {
+            miss(x, "traveller.document.issue_date");
             add_test(preds, T_UNKNOWN, "document issued on or after %s: issue date not given", need);
             return T_UNKNOWN;
         }
@@ -783,6 +1020,7 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
     }
     case CK_BLANK_PAGES: {
         if (c->blank_pages < 0) {
+            miss(x, "traveller.document.blank_pages");
             add_test(preds, T_UNKNOWN, "at least %d blank pages: not given", r->u.check.amount);
             return T_UNKNOWN;
         }
@@ -794,6 +1032,7 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
     case CK_LODGING_NOT_AFTER: {
         int32_t rel = c->dates[r->u.check.relative_to];
         if (rel == DATE_NONE) {
+            miss(x, "application.dates.%s", rs_anchor_names[r->u.check.relative_to]);
             add_test(preds, T_UNKNOWN, "the case gives no %s date", rs_anchor_names[r->u.check.relative_to]);
             return T_UNKNOWN;
         }
@@ -813,34 +1052,87 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
         }
         return t;
     }
+    case CK_VISA_HELD: {
+        /* Borders Code Art. 6(1)(b): a valid visa, if one is required. */
+        if (x->visa_required == T_UNKNOWN) {
+            add_test(preds, T_UNKNOWN, "a valid visa held, if one is required: the visa requirement is undecided");
+            return T_UNKNOWN;
+        }
+        if (!c->history_given) {
+            miss(x, "visa_history");
+            add_test(preds, T_UNKNOWN, "a visa valid on %s: the case gives no visa history", rs_anchor_names[r->anchor]);
+            return T_UNKNOWN;
+        }
+        for (size_t i = 0; i < c->n_history; i++) {
+            const struct history_item *v = &c->history[i];
+            if (v->kind != VK_ATV && v->dates[HF_VALID_FROM] <= d && d <= v->dates[HF_VALID_TO]) {
+                add_test(preds, T_HOLD, "visa_history[%zu] is a visa valid on the day of the %s", i,
+                         rs_anchor_names[r->anchor]);
+                return T_HOLD;
+            }
+        }
+        add_test(preds, T_FAIL, "a visa valid on the day of the %s (none of the %zu visa(s) of the history)",
+                 rs_anchor_names[r->anchor], c->n_history);
+        return T_FAIL;
+    }
     default:
         return T_UNKNOWN;
     }
 }
 
-static json_t *admissibility(const struct ctx *x, bool *refused)
+/* Admissibility: `true`/entitled only when every check that applies was evaluated and
+ * held. A failed check that makes the application inadmissible decides `false`/shall
+ * whatever else is unknown (Art. 19(3)); one the consulate may derogate from gives
+ * `false`/may (Art. 19(4)); one that needs an officer's judgement `false`/officer_review. */
+static json_t *admissibility(const struct ctx *x, bool *inadmissible)
 {
     json_t *trail = json_array();
-    bool any_check = false, failed = false, review = false;
-    *refused = false;
+    bool any_check = false, derogable = false, review = false, unknown = false;
+    size_t consular_skipped = 0;
+    *inadmissible = false;
     for (size_t si = 0; si < x->e->n_sets; si++) {
         const struct ruleset *rs = &x->e->sets[si];
-        if (!scope_applies(x, rs))
+        enum tri sc = scope_test(x, rs);
+        if (sc == T_FAIL)
             continue;
         json_t *out_of_force = NULL;
         for (size_t ri = 0; ri < rs->n_rules; ri++) {
             const struct rule *r = &rs->rules[ri];
             if (r->kind != RK_CHECK)
                 continue;
+            /* At the border only the entry conditions (rules anchored on the crossing)
+             * are checked; the Visa Code's conditions of an application are not. */
+            if (x->border && r->anchor != VFY_ANCHOR_BORDER_CROSSING) {
+                consular_skipped++;
+                continue;
+            }
+            /* A visa held is a border condition, and only where a visa is required. */
+            if (r->u.check.kind == CK_VISA_HELD && (!x->border || x->visa_required == T_FAIL)) {
+                json_t *st = new_step(x, rs, r);
+                set_result(st, "not_applicable");
+                json_object_set_new(st, "explanation", json_string(
+                    !x->border ? "at a consulate the visa is being applied for: no visa is held yet"
+                               : "no visa is required (see visa_needed)"));
+                json_array_append_new(trail, st);
+                continue;
+            }
+            if (sc == T_UNKNOWN) {
+                scope_unknown_step(x, rs, r, trail);
+                unknown = true;
+                continue;
+            }
             json_t *step, *preds;
             int32_t d = open_step(x, rs, r, trail, &step, &preds, &out_of_force);
-            if (d == DATE_NONE)
+            if (d == DATE_NONE) {
+                unknown |= step != NULL && result_is(step, "not_evaluated");
                 continue;
+            }
             struct cand scratch = { .status_end = DATE_NONE };
             enum tri t = predicate_test(x, rs, &r->when, d, preds, &scratch);
             json_decref(scratch.categories);
             if (t != T_HOLD) {
-                set_result(step, "not_applicable");
+                set_result(step, t == T_FAIL ? "not_applicable" : "not_evaluated");
+                unknown |= t == T_UNKNOWN;
                 continue;
             }
             any_check = true;
@@ -849,38 +1141,120 @@ static json_t *admissibility(const struct ctx *x, bool *refused)
                 set_result(step, "passed");
                 continue;
             }
-            failed = true;
             if (t == T_UNKNOWN) {
                 set_result(step, "not_evaluated");
-                review = true;
-                json_object_set_new(step, "on_fail", json_string("officer_review"));
+                unknown = true;
                 continue;
             }
             set_result(step, "failed");
-            json_object_set_new(step, "on_fail", json_string(vfy_rules_modality_name(r->u.check.on_fail)));
+            json_object_set_new(step, "on_fail", json_string(rs_check_fail_names[r->u.check.on_fail]));
             if (r->u.check.consequence != NULL)
                 json_object_set_new(step, "consequence", json_string(r->u.check.consequence));
-            if (r->u.check.on_fail == VFY_MODALITY_REFUSED)
-                *refused = true;
-            else
-                review = true;
+            switch (r->u.check.on_fail) {
+            case CF_INADMISSIBLE: *inadmissible = true; break;
+            case CF_DEROGATION: derogable = true; break;
+            default: review = true; break;
+            }
         }
     }
+    if (consular_skipped > 0)
+        json_array_append_new(trail, json_pack("{s:s, s:s}", "result", "not_applicable", "explanation",
+                                               "border check: the Visa Code's admissibility conditions of an "
+                                               "application (Art. 9, 12, 19) are not entry conditions and were "
+                                               "not checked"));
+    if (*inadmissible)
+        return dimension_json(json_false(), VFY_MODALITY_SHALL, trail);
+    if (derogable || review) {
+        json_t *out = dimension_json(json_false(), review || unknown ? VFY_MODALITY_OFFICER_REVIEW
+                                                                      : VFY_MODALITY_MAY, trail);
+        if (unknown)
+            json_object_set(out, "missing", x->missing);
+        return out;
+    }
+    if (unknown)
+        return review_json(x, any_check ? json_true() : json_null(), trail);
     if (!any_check) {
         json_array_append_new(trail, json_pack("{s:s, s:s}", "result", "no_rule", "explanation",
                                                "no admissibility check of the loaded rule sets applies"));
-        return dimension_json(json_false(), "officer_review", trail);
+        return dimension_json(json_null(), VFY_MODALITY_OFFICER_REVIEW, trail);
     }
-    const char *modality = *refused ? "refused" : review ? "officer_review" : "entitled";
-    return dimension_json(json_boolean(!failed), modality, trail);
+    return dimension_json(json_true(), VFY_MODALITY_ENTITLED, trail);
 }
 
-static json_t *not_evaluated(void)
+static json_t *not_applicable(const char *why)
 {
-    return dimension_json(json_null(), "refused",
-                          json_pack("[{s:s, s:s}]", "result", "not_evaluated", "explanation",
-                                    "the application is inadmissible (see admissible): no entitlement "
-                                    "is evaluated"));
+    json_t *out = dimension_json(json_null(), VFY_MODALITY_NOT_APPLICABLE,
+                                 json_pack("[{s:s, s:s}]", "result", "not_applicable", "explanation", why));
+    if (out != NULL)
+        json_object_set_new(out, "reason", json_string(why));
+    return out;
+}
+
+/* Categories and evidence ids form a closed vocabulary: those of the rule sets that
+ * may apply in this mode. A misspelled category would otherwise lose its waiver
+ * silently, a misspelled evidence id its simplification. */
+static bool category_known(const vfy_rules_engine *e, const char *id)
+{
+    for (size_t i = 0; i < e->n_sets; i++) {
+        if (!rs_status_applies(e->mode, e->sets[i].status))
+            continue;
+        for (size_t k = 0; k < e->sets[i].n_categories; k++)
+            if (strcmp(e->sets[i].categories[k].id, id) == 0)
+                return true;
+    }
+    return false;
+}
+
+static bool evidence_known(const vfy_rules_engine *e, const char *id)
+{
+    for (size_t i = 0; i < e->n_sets; i++) {
+        if (!rs_status_applies(e->mode, e->sets[i].status))
+            continue;
+        for (size_t k = 0; k < e->sets[i].n_categories; k++) {
+            const struct category *cat = &e->sets[i].categories[k];
+            for (size_t g = 0; g < cat->n_groups; g++)
+                for (size_t j = 0; j < cat->group_len[g]; j++)
+                    if (strcmp(cat->groups[g][j], id) == 0)
+                        return true;
+        }
+    }
+    return false;
+}
+
+static vfy_status check_vocabulary(const vfy_rules_engine *e, const vfy_rules_case *c, vfy_detail *detail)
+{
+    char path[96];
+    for (size_t i = 0; i < c->n_claims; i++) {
+        const struct claim *cl = &c->claims[i];
+        if (!category_known(e, cl->category)) {
+            snprintf(path, sizeof path, "$.application.claims[%zu].category", i);
+            return vfy_fail(detail, VFY_E_CASE_VOCABULARY, path,
+                            "no loaded rule set in force defines the category '%s' (vfy rules show "
+                            "lists the categories and the evidence each needs)", cl->category);
+        }
+        for (size_t k = 0; k < cl->n_evidence; k++)
+            if (!evidence_known(e, cl->evidence[k])) {
+                snprintf(path, sizeof path, "$.application.claims[%zu].evidence[%zu]", i, k);
+                return vfy_fail(detail, VFY_E_CASE_VOCABULARY, path,
+                                "no loaded rule set in force knows the evidence '%s' (vfy rules show "
+                                "lists the evidence each category needs)", cl->evidence[k]);
+            }
+    }
+    return VFY_OK;
+}
+
+/* Applicability first: when no visa is needed, or the traveller is not a
+ * third-country national, the dimensions of a visa application do not arise. */
+static const char *applicability_reason(const struct winner *w, char *buf, size_t cap)
+{
+    if (!w->decided || w->r->kind != RK_VISA || w->r->u.visa_needed)
+        return NULL;
+    snprintf(buf, cap, "%s (%s/%s, %s): there is no visa application to decide",
+             w->r->applicability == AP_NOT_THIRD_COUNTRY_NATIONAL
+                 ? "the traveller is not a third-country national"
+                 : "no visa is needed",
+             w->rs->id, w->r->id, w->r->legal_ref);
+    return buf;
 }
 
 vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
@@ -890,13 +1264,52 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
     if (engine == NULL || c == NULL || out == NULL)
         return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "evaluate", "an engine, a case and an output are required");
     *out = NULL;
-    struct ctx x = { engine, c, options != NULL && options->include_pii };
+    /* Nothing is decided for nobody: an empty or traveller-less case is refused, not
+     * answered with a decision made of unknowns. */
+    if (c->nationality[0] == '\0')
+        return vfy_fail(detail, VFY_E_CASE_INCOMPLETE, "traveller.nationality",
+                        "the case names no traveller (traveller.nationality is required); "
+                        "no decision is made for an unknown person");
+    VFY_TRY(check_vocabulary(engine, c, detail));
+    struct winner visa_won = { 0 };
+    struct ctx x = { engine, c, options != NULL && options->include_pii, NULL, NULL, false, T_UNKNOWN };
+    /* Border check: a crossing date and no lodging date (docs/rules.md, "Border check"). */
+    x.border = c->dates[VFY_ANCHOR_LODGING] == DATE_NONE && c->dates[VFY_ANCHOR_BORDER_CROSSING] != DATE_NONE;
     json_t *dims = json_object();
-    bool refused;
-    json_t *adm = admissibility(&x, &refused);
-    bool complete = dims != NULL && adm != NULL;
+    bool complete = dims != NULL;
+
+    x.missing = json_array();
+    x.won = &visa_won;
     json_t *visa = resolve(&x, VFY_DIM_VISA_NEEDED, RK_VISA);
+    x.won = NULL;
+    json_decref(x.missing);
     complete &= visa != NULL;
+    char why[512];
+    const char *na = applicability_reason(&visa_won, why, sizeof why);
+    if (na != NULL && visa != NULL && visa_won.r->applicability == AP_NOT_THIRD_COUNTRY_NATIONAL)
+        json_object_set_new(visa, "modality", json_string("not_applicable"));
+    if (na != NULL && visa != NULL)
+        json_object_set_new(visa, "reason", json_string(na));
+    if (visa_won.decided)
+        x.visa_required = visa_won.r->u.visa_needed ? T_HOLD : T_FAIL;
+    bool not_tcn = na != NULL && visa_won.r->applicability == AP_NOT_THIRD_COUNTRY_NATIONAL;
+    static const char border_na[] =
+        "border check: fees, deadlines, entries and validity are decided at the consulate when a visa "
+        "is issued; at the border the visa requirement, the travel document (Borders Code Art. 6(1)(a)) "
+        "and a visa held (Art. 6(1)(b)) are checked";
+    if (x.border && !not_tcn)
+        na = border_na;
+
+    bool inadmissible = false;
+    json_t *adm;
+    if (na != NULL && !(x.border && !not_tcn)) {
+        adm = not_applicable(na);
+    } else {
+        x.missing = json_array();
+        adm = admissibility(&x, &inadmissible);
+        json_decref(x.missing);
+    }
+    complete &= adm != NULL;
     json_object_set_new(dims, "visa_needed", visa);
     json_object_set_new(dims, "admissible", adm);
     static const enum rule_kind kinds[VFY_DIM_COUNT] = {
@@ -904,10 +1317,20 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
         RK_ENTRY_VALIDITY, RK_EVIDENCE,
     };
     for (int d = VFY_DIM_FEE; d < VFY_DIM_COUNT; d++) {
-        json_t *v = refused ? not_evaluated() : resolve(&x, d, kinds[d]);
+        json_t *v;
+        if (na != NULL) {
+            v = not_applicable(na);
+        } else if (inadmissible) {
+            v = not_applicable("the application is inadmissible (see admissible, Art. 19(3)): "
+                               "it is returned and no entitlement is evaluated");
+            if (d == VFY_DIM_FEE && v != NULL)
+                json_object_set_new(v, "refund", json_true());
+        } else {
+            x.missing = json_array();
+            v = resolve(&x, d, kinds[d]);
+            json_decref(x.missing);
+        }
         complete &= v != NULL;
-        if (refused && d == VFY_DIM_FEE)
-            json_object_set_new(v, "refund", json_true());
         json_object_set_new(dims, kind_dim_names[d], v);
     }
     /* A decision missing a dimension is never returned. */
@@ -915,5 +1338,5 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
         json_decref(dims);
         return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while evaluating the case");
     }
-    return rd_decision_new(engine, dims, out, detail);
+    return rd_decision_new(engine, dims, x.border ? "border" : "consulate", out, detail);
 }

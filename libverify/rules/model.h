@@ -31,8 +31,13 @@ enum hist_field { HF_ISSUE_DATE, HF_VALID_FROM, HF_VALID_TO, HF_COUNT };
 /* What a rule decides. ENTRY_VALIDITY rules feed both the entries and validity dimensions. */
 enum rule_kind { RK_VISA, RK_CHECK, RK_FEE, RK_SERVICE_FEE_CAP, RK_DEADLINE, RK_ENTRY_VALIDITY,
                  RK_EVIDENCE, RK_COUNT };
+/* CK_VISA_HELD: a visa of the history is valid on the anchor date (Borders Code Art.
+ * 6(1)(b)); it applies only at a border and only when a visa is required. */
 enum check_kind { CK_VALID_ON, CK_VALID_AFTER, CK_MAX_ISSUE_AGE, CK_BLANK_PAGES,
-                  CK_LODGING_NOT_BEFORE, CK_LODGING_NOT_AFTER, CK_COUNT };
+                  CK_LODGING_NOT_BEFORE, CK_LODGING_NOT_AFTER, CK_VISA_HELD, CK_COUNT };
+/* What a failed admissibility check means: inadmissible (Art. 19(3): "shall"), inadmissible
+ * unless the consulate derogates (Art. 19(4): "may"), or an officer's judgement. */
+enum check_fail { CF_INADMISSIBLE, CF_DEROGATION, CF_OFFICER_REVIEW, CF_COUNT };
 enum fee_modality { FM_CHARGED, FM_WAIVED_MANDATORY, FM_WAIVED_OPTIONAL, FM_REDUCIBLE, FM_COUNT };
 
 typedef char alpha3[4];
@@ -66,11 +71,16 @@ struct category {
     char *confidence;
 };
 
+/* Why a visa_needed rule with value false makes the visa dimensions not applicable. */
+enum applicability { AP_VISA_EXEMPT, AP_NOT_THIRD_COUNTRY_NATIONAL, AP_COUNT };
+
 struct rule {
     char *id;
     char *legal_ref;
     char *confidence;      /* "V", "S", "U" */
     char *note;            /* why it is uncertain, or NULL */
+    char **open_points; size_t n_open_points; /* legal questions the decision must show */
+    enum applicability applicability;         /* visa_needed rules with value false */
     enum rule_kind kind;
     int anchor;            /* vfy_rules_anchor */
     int priority;
@@ -81,8 +91,9 @@ struct rule {
         struct {
             enum check_kind kind;
             int amount;             /* months, years, days or pages */
-            int relative_to;        /* anchor for lodging checks */
-            vfy_rules_modality on_fail;
+            int relative_to;        /* anchor for lodging checks and (optionally) the date
+                                       document_valid_after counts from; -1: the rule's anchor */
+            enum check_fail on_fail;
             char *consequence;
         } check;
         struct { int64_t amount_cents; enum fee_modality modality; } fee;
@@ -155,12 +166,15 @@ struct vfy_rules_case {
     alpha3 destination;
     struct claim *claims; size_t n_claims;
     struct history_item *history; size_t n_history;
+    bool history_given;            /* "visa_history" present (an empty list says: none) */
 };
 
 extern const char *const rs_status_names[ST_COUNT];
 extern const char *const rs_layer_names[LY_COUNT];
 extern const char *const rs_anchor_names[VFY_ANCHOR_COUNT];
 extern const char *const rs_doc_type_names[DOC_COUNT];
+extern const char *const rs_check_fail_names[CF_COUNT];
+extern const char *const rs_applicability_names[AP_COUNT];
 
 /* Compiles a parsed, schema-checked rule-set object. */
 struct json_t;

@@ -35,7 +35,7 @@ static const char *const kind_names[RK_COUNT] = {
 };
 static const char *const check_names[CK_COUNT] = {
     "document_valid_on", "document_valid_after", "document_max_issue_age", "blank_pages",
-    "lodging_not_before", "lodging_not_after",
+    "lodging_not_before", "lodging_not_after", "visa_valid_on",
 };
 static const char *const fee_modality_names[FM_COUNT] = {
     "charged", "waived_mandatory", "waived_optional", "reducible_case_by_case",
@@ -43,8 +43,10 @@ static const char *const fee_modality_names[FM_COUNT] = {
 static const char *const visa_kind_names[VK_COUNT] = { "C", "LTV", "ATV" };
 static const char *const entries_names[EN_COUNT] = { "single", "double", "multiple" };
 static const char *const hist_field_names[HF_COUNT] = { "issue_date", "valid_from", "valid_to" };
-static const char *const grant_modality_names[] = { NULL, "entitled", "discretionary" };
-static const char *const fail_modality_names[] = { NULL, NULL, NULL, "refused", "officer_review" };
+/* Indexed by vfy_rules_modality: a grant or an evidence rule is a right or a discretion. */
+static const char *const grant_modality_names[] = { NULL, NULL, "entitled", "may" };
+const char *const rs_check_fail_names[CF_COUNT] = { "inadmissible", "may_derogate", "officer_review" };
+const char *const rs_applicability_names[AP_COUNT] = { "visa_exempt", "not_third_country_national" };
 static const char *const confidence_names[] = { "V", "S", "U" };
 
 int rs_lookup(const char *const *names, int n, const char *s)
@@ -297,23 +299,35 @@ static vfy_status compile_rule_payload(rj_path *p, const json_t *o, struct rules
     int e;
     switch (r->kind) {
     case RK_VISA:
-        return rj_bool(p, o, "visa_needed", true, true, &r->u.visa_needed);
+        VFY_TRY(rj_bool(p, o, "visa_needed", true, true, &r->u.visa_needed));
+        VFY_TRY(rj_enum(p, o, "applicability", false, rs_applicability_names, AP_COUNT, AP_VISA_EXEMPT, &e));
+        r->applicability = (enum applicability)e;
+        if (r->u.visa_needed && json_object_get(o, "applicability") != NULL) {
+            size_t m = rj_push_key(p, "applicability");
+            vfy_status s = rj_fail(p, "applicability explains a visa exemption: only with \"visa_needed\": false");
+            rj_pop(p, m);
+            return s;
+        }
+        return VFY_OK;
     case RK_CHECK: {
         static const char *const keys[] = { "kind", "months", "years", "days", "pages",
                                             "relative_to", "on_fail", "consequence", NULL };
         VFY_TRY(payload(p, o, "check", &x, keys));
         VFY_TRY(rj_enum(p, x, "kind", true, check_names, CK_COUNT, 0, &e));
         r->u.check.kind = (enum check_kind)e;
-        static const char *const amount_key[CK_COUNT] = { NULL, "months", "years", "pages", "months", "days" };
+        static const char *const amount_key[CK_COUNT] = { NULL, "months", "years", "pages", "months", "days", NULL };
         if (amount_key[e] != NULL) {
             VFY_TRY(rj_int(p, x, amount_key[e], true, 0, 1200, 0, &v));
             r->u.check.amount = (int)v;
         }
-        VFY_TRY(rj_enum(p, x, "relative_to", e == CK_LODGING_NOT_BEFORE || e == CK_LODGING_NOT_AFTER,
-                        rs_anchor_names, VFY_ANCHOR_COUNT, VFY_ANCHOR_INTENDED_ENTRY, &e));
+        bool lodging_kind = e == CK_LODGING_NOT_BEFORE || e == CK_LODGING_NOT_AFTER;
+        if (!lodging_kind && e != CK_VALID_AFTER && json_object_get(x, "relative_to") != NULL)
+            return rj_fail(p, "relative_to is a member of lodging and document_valid_after checks only");
+        VFY_TRY(rj_enum(p, x, "relative_to", lodging_kind, rs_anchor_names, VFY_ANCHOR_COUNT,
+                        lodging_kind ? VFY_ANCHOR_INTENDED_ENTRY : -1, &e));
         r->u.check.relative_to = e;
-        VFY_TRY(rj_enum(p, x, "on_fail", true, fail_modality_names, 5, 0, &e));
-        r->u.check.on_fail = (vfy_rules_modality)e;
+        VFY_TRY(rj_enum(p, x, "on_fail", true, rs_check_fail_names, CF_COUNT, 0, &e));
+        r->u.check.on_fail = (enum check_fail)e;
         return rj_string(p, x, "consequence", false, MAX_TEXT, &r->u.check.consequence);
     }
     case RK_FEE: {
@@ -397,7 +411,7 @@ static vfy_status compile_rule_payload(rj_path *p, const json_t *o, struct rules
         r->u.grant.start_anchor = e;
         VFY_TRY(rj_bool(p, x, "cap_by_document_expiry", false, true, &r->u.grant.cap_document));
         VFY_TRY(rj_bool(p, x, "cap_by_status_end", false, false, &r->u.grant.cap_status));
-        VFY_TRY(rj_enum(p, x, "modality", true, grant_modality_names, 3, 1, &e));
+        VFY_TRY(rj_enum(p, x, "modality", true, grant_modality_names, 4, VFY_MODALITY_ENTITLED, &e));
         r->u.grant.modality = (vfy_rules_modality)e;
         return VFY_OK;
     }
@@ -406,7 +420,7 @@ static vfy_status compile_rule_payload(rj_path *p, const json_t *o, struct rules
         VFY_TRY(payload(p, o, "evidence", &x, keys));
         VFY_TRY(rj_bool(p, x, "simplified", false, false, &r->u.evidence.simplified));
         VFY_TRY(rj_strings(p, x, "waives", 16, 48, &r->u.evidence.waives, &r->u.evidence.n_waives));
-        VFY_TRY(rj_enum(p, x, "modality", true, grant_modality_names, 3, 1, &e));
+        VFY_TRY(rj_enum(p, x, "modality", true, grant_modality_names, 4, VFY_MODALITY_ENTITLED, &e));
         r->u.evidence.modality = (vfy_rules_modality)e;
         return VFY_OK;
     }
@@ -419,7 +433,8 @@ static vfy_status compile_rule(rj_path *p, const json_t *o, struct ruleset *rs, 
 {
     static const char *const keys[] = { "id", "dimension", "legal_ref", "confidence", "note",
                                         "anchor", "priority", "when", "visa_needed", "check", "fee",
-                                        "service_fee_cap", "deadline", "grant", "evidence", NULL };
+                                        "service_fee_cap", "deadline", "grant", "evidence",
+                                        "applicability", "open_points", NULL };
     VFY_TRY(rj_object(p, o));
     VFY_TRY(id_member(p, o, "id", true, &r->id));
     p->rule_id = r->id;
@@ -433,6 +448,9 @@ static vfy_status compile_rule(rj_path *p, const json_t *o, struct ruleset *rs, 
     r->kind = (enum rule_kind)e;
     VFY_TRY(rj_string(p, o, "legal_ref", true, MAX_TEXT, &r->legal_ref));
     VFY_TRY(compile_confidence(p, o, &r->confidence, &r->note));
+    VFY_TRY(rj_strings(p, o, "open_points", 8, MAX_TEXT, &r->open_points, &r->n_open_points));
+    if (r->kind != RK_VISA && json_object_get(o, "applicability") != NULL)
+        return rj_fail(p, "applicability is a member of visa_needed rules only");
     /* Every rule names the date it is checked against: no default. */
     VFY_TRY(rj_enum(p, o, "anchor", true, rs_anchor_names, VFY_ANCHOR_COUNT, 0, &e));
     r->anchor = e;
@@ -657,6 +675,7 @@ void rs_ruleset_clear(struct ruleset *rs)
         free(r->legal_ref);
         free(r->confidence);
         free(r->note);
+        rj_free_strings(r->open_points, r->n_open_points);
         predicate_clear(&r->when);
         if (r->kind == RK_CHECK)
             free(r->u.check.consequence);

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Builds the Debian packages from a clean copy of the committed tree (the suite already
+# ran: nocheck), checks them with lintian at its default level, installs them, runs the
+# installed vfy on the built-in simulated passport, and removes them again.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+git -C "$root" archive --format=tar --prefix=libverify/ HEAD | tar -x -C "$work"
+cd "$work/libverify"
+DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1 ||
+  { tail -40 "$work/build.log"; exit 1; }
+cd "$work"
+ls ./*.deb
+lintian --fail-on error,warning ./*.deb
+apt-get install -y --no-install-recommends ./libverify0_*.deb ./libverify-dev_*.deb ./vfy_*.deb >/dev/null
+vfy read --reader sim --trust /usr/share/libverify/specimen/csca.pem \
+    --mrz 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' 'L898902C36UTO7408122F3404159ZE184226B<<<<<16' |
+  grep -q 'genuine'
+pkg-config --exists libverify
+apt-get remove -y vfy libverify-dev libverify0 >/dev/null
+echo "deb-check: libverify0, libverify-dev and vfy built, lintian-clean, installed, ran, removed"

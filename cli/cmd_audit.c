@@ -56,8 +56,7 @@ static void audit_usage(FILE *f)
 static int usage_error(const char *msg)
 {
     fprintf(stderr, "vfy audit: %s\n", msg);
-    audit_usage(stderr);
-    return VFY_EXIT_USAGE;
+    return cli_usage_hint("audit");
 }
 
 /* YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM:SSZ. */
@@ -362,6 +361,16 @@ int cmd_audit(int argc, char **argv)
         audit_usage(stdout);
         return VFY_EXIT_OK;
     }
+    static const char *const subs[] = { "keygen", "verify", "checkpoint", "show", "export",
+                                        "prune", "rotate", "change" };
+    bool known = false;
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+        known |= strcmp(sub, subs[i]) == 0;
+    if (!known) {
+        fprintf(stderr, "vfy audit: unknown subcommand '%s' (keygen, verify, checkpoint, show,"
+                        " export, prune, rotate, change)\n", sub);
+        return cli_usage_hint("audit");
+    }
     static const struct option opts[] = {
         { "out", required_argument, NULL, 'o' },      { "lookup", no_argument, NULL, 'L' },
         { "key", required_argument, NULL, 'k' },      { "checkpoint", required_argument, NULL, 'c' },
@@ -401,7 +410,7 @@ int cmd_audit(int argc, char **argv)
         case 'D': description = optarg; break;
         case 'g': digest = optarg; break;
         case 'h': audit_usage(stdout); return VFY_EXIT_OK;
-        default: audit_usage(stderr); return VFY_EXIT_USAGE;
+        default: return cli_usage_hint("audit");
         }
     }
     int rest = argc - 1 - optind;
@@ -435,9 +444,7 @@ int cmd_audit(int argc, char **argv)
         return audit_rotate(log, key, lookup, new_key, new_lookup);
     if (strcmp(sub, "change") == 0)
         return audit_change(log, key, lookup, which, description, digest);
-    fprintf(stderr, "vfy audit: unknown subcommand '%s'\n", sub);
-    audit_usage(stderr);
-    return VFY_EXIT_USAGE;
+    return usage_error("unknown subcommand");   /* not reached: checked above */
 }
 
 /* ---- --audit on read, verify and kiosk ------------------------------------------------ */

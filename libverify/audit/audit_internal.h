@@ -181,8 +181,11 @@ vfy_status aud_sodium_ready(vfy_detail *detail);
 /* ---- storage ----------------------------------------------------------------------- */
 
 /* Opens an existing log for reading (read-only, no links, defensive, bounded blobs) and
- * checks that it is one. */
-VFY_NODISCARD vfy_status aud_db_open_read(const char *path, sqlite3 **db, vfy_detail *detail);
+ * checks that it is one; `full_check` runs SQLite's structural check over the whole file
+ * (readers and verification), otherwise only until the first error (a writer opening
+ * its log). */
+VFY_NODISCARD vfy_status aud_db_open_read(const char *path, bool full_check, sqlite3 **db,
+                                          vfy_detail *detail);
 /* A failing SQLite call as a status with its message. */
 vfy_status aud_db_fail(sqlite3 *db, vfy_status status, const char *what, vfy_detail *detail);
 /* Sets a record's text field, with bytes outside printable ASCII replaced by '?'. */

@@ -122,7 +122,7 @@ vfy_status vfy_audit_read(const char *path, const vfy_audit_query *query, vfy_au
         sodium_memzero(number, sizeof number);
     }
     sqlite3 *db;
-    VFY_TRY(aud_db_open_read(path, &db, detail));
+    VFY_TRY(aud_db_open_read(path, true, &db, detail));
     aud_record *r = malloc(sizeof *r);
     sqlite3_stmt *st = NULL;
     int rc = r == NULL ? SQLITE_NOMEM
@@ -189,7 +189,7 @@ vfy_status vfy_audit_checkpoint_latest(const char *path, char **text, vfy_detail
     *text = NULL;
     VFY_TRY(aud_sodium_ready(detail));
     sqlite3 *db;
-    VFY_TRY(aud_db_open_read(path, &db, detail));
+    VFY_TRY(aud_db_open_read(path, true, &db, detail));
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db,
                                 "SELECT checkpoint FROM audit_checkpoints WHERE kind = 'regular'"

@@ -181,7 +181,8 @@ static int audit_checkpoint(const char *log)
 /* ---- show, export ------------------------------------------------------------------- */
 
 struct show {
-    bool json, jsonl, first;
+    bool jsonl;
+    json_t *array;          /* --json: the records, printed once all were read */
     unsigned long long count;
 };
 
@@ -190,8 +191,11 @@ static bool show_entry(void *ctx, const vfy_audit_entry *e)
     struct show *sh = ctx;
     if (sh->jsonl) {
         printf("%s\n", e->json);
-    } else if (sh->json) {
-        printf("%s\n  %s", sh->first ? "" : ",", e->json);
+    } else if (sh->array != NULL) {
+        json_t *o = json_loads(e->json, 0, NULL);
+        if (o == NULL)
+            return false;
+        json_array_append_new(sh->array, o);
     } else {
         char when[32];
         time_t t = e->time;
@@ -207,7 +211,6 @@ static bool show_entry(void *ctx, const vfy_audit_entry *e)
             printf(" %s", e->event);
         printf("  [%s]\n", e->kiosk_id);
     }
-    sh->first = false;
     sh->count++;
     return true;
 }
@@ -227,14 +230,18 @@ static int audit_show(const char *log, const char *since, const char *document,
         s = vfy_audit_lookup_key_load(lookup_path, &lookup, &d);
     q.document_number = document;
     q.lookup = lookup;
-    struct show sh = { .json = json, .jsonl = jsonl, .first = true };
-    if (s == VFY_OK && json)
-        printf("[");
+    struct show sh = { .jsonl = jsonl, .array = json ? json_array() : NULL };
     if (s == VFY_OK)
         s = vfy_audit_read(log, &q, show_entry, &sh, &d);
-    if (json && (s == VFY_OK || !sh.first))
-        printf("%s]\n", sh.first ? "" : "\n");
+    if (s == VFY_OK && json)
+        cli_print_json(sh.array);
+    else
+        json_decref(sh.array);
     vfy_audit_lookup_key_free(lookup);
+    if (s != VFY_OK && json) {
+        cli_print_json(cli_error_json(s, &d));
+        return s == VFY_E_AUDIT_TAMPERED ? VFY_EXIT_INVALID : VFY_EXIT_USAGE;
+    }
     if (s != VFY_OK)
         return report(jsonl ? "export" : "show", s, &d);
     if (!json && !jsonl && sh.count == 0)

@@ -259,7 +259,7 @@ static vfy_status decode_field(vfy_cursor *v, uint8_t tag, size_t n, aud_record 
             return vfy_cur_fail(v, VFY_E_BAD_LENGTH, "a dimension of %zu bytes", n);
         VFY_TRY(vfy_cur_u8(v, &d->dimension));
         VFY_TRY(vfy_cur_u8(v, &d->modality));
-        if (d->dimension >= VFY_DIM_COUNT || d->modality > VFY_MODALITY_OFFICER_REVIEW)
+        if (d->dimension >= VFY_DIM_COUNT || d->modality >= VFY_MODALITY_COUNT)
             return vfy_cur_fail(v, VFY_E_BAD_VALUE, "dimension %u, modality %u", d->dimension,
                                 d->modality);
         VFY_TRY(get_text(v, n - 2, d->value));

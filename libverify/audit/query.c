@@ -71,11 +71,9 @@ char *aud_record_json(const aud_record *r)
             json_array_append_new(sets, json_pack("{s:s,s:s}", "id", r->sets[i].id, "digest",
                                                   r->sets[i].digest));
         for (size_t i = 0; i < r->n_dims; i++)
-            json_object_set_new(
-                dims, vfy_rules_dimension_name((vfy_rules_dimension)r->dims[i].dimension),
-                json_pack("{s:s,s:s}", "modality",
-                          vfy_rules_modality_name((vfy_rules_modality)r->dims[i].modality),
-                          "value", r->dims[i].value));
+            json_object_set_new(dims, r->dims[i].dimension,
+                                json_pack("{s:s,s:s}", "modality", r->dims[i].modality, "value",
+                                          r->dims[i].value));
         json_object_set_new(o, "eligibility", json_pack("{s:o,s:o}", "rulesets", sets,
                                                         "decision", dims));
     }

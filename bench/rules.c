@@ -104,7 +104,8 @@ int main(void)
     }
     free(text);
     vfy_rules_builder *b;
-    if (vfy_rules_builder_new(VFY_RULES_PRODUCTION, trust, &b) != VFY_OK)
+    if (vfy_rules_builder_new(VFY_RULES_PRODUCTION, trust, &b) != VFY_OK ||
+        vfy_rules_builder_allow_development_key(b) != VFY_OK)
         return 1;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         text = slurp(files[i], &len);

@@ -56,6 +56,9 @@ bool cli_parse_date(const char *text, time_t *out);
 /* After a bad option: one line pointing at the command's --help; returns VFY_EXIT_USAGE. */
 int cli_usage_hint(const char *cmd);
 
+/* A UTC day, YYYY-MM-DD, or "-" for 0. */
+void cli_format_day(time_t t, char buf[11]);
+
 /* Reads all of a stream (at most max bytes) into a new buffer; NUL-terminated. */
 vfy_status cli_read_stream(FILE *f, size_t max, char **out, size_t *len);
 /* Reads a file, or standard input for "-". */
@@ -92,7 +95,7 @@ bool cli_unhex(char *text, size_t len, size_t *out_len);
 
 /* Rules (cli/cmd_rules.c): an engine from rule-set files (production mode needs the
  * publisher keys in trust_path); a decision as text. Returns an exit code. */
-int cli_rules_engine(const char *cmd, const char **paths, int n, const char *trust_path,
+int cli_rules_engine(const char *cmd, const char **paths, int n, const char *trust_path, bool allow_dev,
                      bool test_mode, bool quiet, vfy_rules_trust **trust, vfy_rules_engine **engine);
 void cli_rules_print(const vfy_rules_decision *dec);
 
@@ -106,6 +109,7 @@ struct read_checks {
     int rules_count;
     const char *rules_trust;    /* --rules-trust KEYS.json */
     bool test_mode;             /* --test-mode (rule sets) */
+    bool allow_dev_key;         /* --allow-development-key (rule sets, tests only) */
     const char *seal;           /* --seal FILE */
     bool seal_hex;              /* --seal-hex */
 };

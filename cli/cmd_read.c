@@ -46,6 +46,8 @@ static void read_usage(FILE *f)
             "                       the chip's DG1\n"
             "  --rules FILE         a rule set for --case; repeatable\n"
             "  --rules-trust KEYS   the trusted rule-set publishers (production mode)\n"
+            "  --allow-development-key  accept rule sets signed with the development key in\n"
+            "                       production mode (tests only; every decision says so)\n"
             "  --test-mode          accept unsigned, draft or hypothetical rule sets (said in the\n"
             "                       decision)\n"
             CLI_AUDIT_HELP
@@ -209,6 +211,7 @@ int cmd_read(int argc, char **argv)
         { "rules", required_argument, NULL, 'R' },
         { "rules-trust", required_argument, NULL, 'K' },
         { "test-mode", no_argument, NULL, 'T' },
+        { "allow-development-key", no_argument, NULL, 'D' },
         { "crl-policy", required_argument, NULL, 'L' },
         { "help", no_argument, NULL, 'h' },
         CLI_AUDIT_LONGOPTS,
@@ -271,6 +274,7 @@ int cmd_read(int argc, char **argv)
         case 'C': checks.case_path = optarg; break;
         case 'K': checks.rules_trust = optarg; break;
         case 'T': checks.test_mode = true; break;
+        case 'D': checks.allow_dev_key = true; break;
         case 'L':
             if (!cli_parse_crl_policy("read", optarg, &crl_policy))
                 return VFY_EXIT_USAGE;

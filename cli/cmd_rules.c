@@ -20,11 +20,14 @@ static void rules_usage(FILE *f)
             "       vfy rules show [--trust KEYS.json | --test-mode] RULES.json...\n"
             "       vfy rules eval --rules FILE|DIR... (--case CASE.json | --batch [CASES.jsonl])\n"
             "                      [--json] [--test-mode] [--trust KEYS.json] [--pii]\n"
+            "                      [--allow-development-key]\n"
             "\n"
             "Production mode (the default) loads only rule sets signed by a key in --trust and\n"
             "refuses hypothetical and draft sets; --test-mode accepts them and every decision\n"
             "says so. --batch reads one case per line (JSON Lines, '-' or no file for standard\n"
-            "input) and writes one decision per line. See docs/rules.md.\n");
+            "input) and writes one decision per line. Sets signed with the development key are\n"
+            "refused in production mode unless --allow-development-key (tests only; every\n"
+            "decision then says so). See docs/rules.md.\n");
 }
 
 /* Collects the arguments after an option up to the next option. */
@@ -236,7 +239,7 @@ static int add_path(const char *cmd, vfy_rules_builder *b, const char *path, boo
     return VFY_EXIT_OK;
 }
 
-int cli_rules_engine(const char *cmd, const char **paths, int n, const char *trust_path,
+int cli_rules_engine(const char *cmd, const char **paths, int n, const char *trust_path, bool allow_dev,
                         bool test_mode, bool quiet, vfy_rules_trust **trust, vfy_rules_engine **engine)
 {
     *engine = NULL;
@@ -250,8 +253,12 @@ int cli_rules_engine(const char *cmd, const char **paths, int n, const char *tru
         return rc;
     vfy_rules_builder *b;
     vfy_status s = vfy_rules_builder_new(test_mode ? VFY_RULES_TEST : VFY_RULES_PRODUCTION, *trust, &b);
-    if (s != VFY_OK)
+    if (s == VFY_OK && allow_dev)
+        s = vfy_rules_builder_allow_development_key(b);
+    if (s != VFY_OK) {
+        vfy_rules_builder_free(b);
         return fail(cmd, s, NULL);
+    }
     bool fatal = false;
     for (int i = 0; i < n && rc == VFY_EXIT_OK; i++)
         rc = add_path(cmd, b, paths[i], &fatal, quiet);
@@ -289,7 +296,8 @@ static int cmd_verify_or_show(int argc, char **argv, bool show)
     }
     vfy_rules_trust *trust = NULL;
     vfy_rules_engine *e = NULL;
-    int rc = cli_rules_engine(cmd, files, n, trust_path, test_mode, false, &trust, &e);
+    /* verify and show decide nothing: a development signature is reported, not refused. */
+    int rc = cli_rules_engine(cmd, files, n, trust_path, true, test_mode, false, &trust, &e);
     if (rc == VFY_EXIT_OK && vfy_rules_engine_rejected_count(e) > 0)
         rc = VFY_EXIT_CONFIG;
     if (e != NULL && show) {
@@ -318,29 +326,36 @@ void cli_rules_print(const vfy_rules_decision *dec)
         vfy_rules_outcome o;
         if (vfy_rules_decision_outcome(dec, (vfy_rules_dimension)dim, &o) != VFY_OK)
             continue;
-        printf("%-16s %s (%s)", vfy_rules_dimension_name((vfy_rules_dimension)dim), o.value_json,
-               vfy_rules_modality_name(o.modality));
+        printf("%-16s %s [%s]", vfy_rules_dimension_name((vfy_rules_dimension)dim),
+               o.value_text != NULL ? o.value_text : o.value_json, vfy_rules_modality_name(o.modality));
         if (o.winner_rule != NULL)
             printf(" by %s/%s", o.winner_ruleset, o.winner_rule);
         printf("\n");
-        static const char *const labels[] = { "won", "beaten", "failed", "suspended", "not in force",
-                                              "alternative", "passed", "not evaluated",
+        if (o.reason != NULL) {
+            printf("    %s\n", o.reason);
+            continue;
+        }
+        static const char *const labels[] = { "decides", "set aside", "does not apply", "suspended",
+                                              "not in force", "may be granted", "holds", "not evaluated",
                                               "not applicable" };
         for (size_t i = 0; i < o.trail_length; i++) {
             vfy_rules_step st;
             if (vfy_rules_decision_step(dec, (vfy_rules_dimension)dim, i, &st) != VFY_OK)
                 continue;
-            if (st.result == VFY_STEP_NOT_IN_FORCE)
+            if (st.result == VFY_STEP_NOT_IN_FORCE || st.result == VFY_STEP_NOT_APPLICABLE)
                 continue;
-            printf("    %-13s %s/%s %s [%s]", labels[st.result], st.ruleset ? st.ruleset : "-",
+            printf("    %-14s %s/%s %s [%s]", labels[st.result], st.ruleset ? st.ruleset : "-",
                    st.rule ? st.rule : "-", st.legal_ref ? st.legal_ref : "", st.confidence ? st.confidence : "-");
             if (st.beat != NULL)
-                printf(" beat %s", st.beat);
+                printf(" (prevails over %s)", st.beat);
             if (st.explanation != NULL && st.explanation[0] != '\0')
-                printf("\n                  %s", st.explanation);
+                printf("\n                   %s", st.explanation);
             printf("\n");
         }
     }
+    printf("\nLegend: [shall] an obligation, [entitled] a right, [may] the authority's discretion,\n"
+           "[not_applicable] does not arise, [officer_review] an officer decides. Rule marks: [V] checked\n"
+           "against the legal text, [S] official statement, secondary source or derived, [U] not verified.\n");
 }
 
 /* Evaluates one case text; prints the decision; returns an exit code. */
@@ -463,7 +478,7 @@ static int cmd_eval(int argc, char **argv)
 {
     const char *rules[64], *case_path = NULL, *trust_path = NULL, *batch_path = NULL;
     int n_rules = 0;
-    bool json = false, test_mode = false, pii = false, batch = false;
+    bool json = false, test_mode = false, pii = false, batch = false, allow_dev = false;
     for (int i = 1; i < argc;) {
         if (strcmp(argv[i], "--rules") == 0) {
             int before = n_rules;
@@ -484,6 +499,8 @@ static int cmd_eval(int argc, char **argv)
             test_mode = true;
         else if (strcmp(argv[i], "--pii") == 0)
             pii = true;
+        else if (strcmp(argv[i], "--allow-development-key") == 0)
+            allow_dev = true;
         else if (strcmp(argv[i], "--batch") == 0) {
             batch = true;
             if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0)
@@ -500,7 +517,7 @@ static int cmd_eval(int argc, char **argv)
     }
     vfy_rules_trust *trust = NULL;
     vfy_rules_engine *e = NULL;
-    int rc = cli_rules_engine("rules eval", rules, n_rules, trust_path, test_mode, true, &trust, &e);
+    int rc = cli_rules_engine("rules eval", rules, n_rules, trust_path, allow_dev, test_mode, true, &trust, &e);
     if (rc == VFY_EXIT_OK) {
         for (size_t i = 0; i < vfy_rules_engine_rejected_count(e); i++) {
             const char *label, *reason;

@@ -33,15 +33,6 @@ static const char *kind_name(vfy_trust_kind k)
     }
 }
 
-static void day(time_t t, char buf[11])
-{
-    struct tm tm;
-    if (t == 0 || gmtime_r(&t, &tm) == NULL)
-        snprintf(buf, 11, "-");
-    else
-        strftime(buf, 11, "%Y-%m-%d", &tm);
-}
-
 int cmd_trust(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -97,8 +88,8 @@ int cmd_trust(int argc, char **argv)
         if (vfy_trust_entry_get(t, i, &e) != VFY_OK)
             continue;
         char from[11], to[11];
-        day(e.not_before, from);
-        day(e.not_after, to);
+        cli_format_day(e.not_before, from);
+        cli_format_day(e.not_after, to);
         if (json) {
             json_t *o = json_object();
             json_object_set_new(o, "kind", json_string(kind_name(e.kind)));

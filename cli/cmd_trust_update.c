@@ -200,15 +200,6 @@ int cmd_trust_import(int argc, char **argv)
     return rc;
 }
 
-static void day(time_t t, char buf[11])
-{
-    struct tm tm;
-    if (t == 0 || gmtime_r(&t, &tm) == NULL)
-        snprintf(buf, 11, "-");
-    else
-        strftime(buf, 11, "%Y-%m-%d", &tm);
-}
-
 int cmd_trust_status(int argc, char **argv)
 {
     bool json = false;
@@ -283,8 +274,8 @@ int cmd_trust_status(int argc, char **argv)
             if (!vfy_trust_status_item_at(st, i, &it))
                 continue;
             char until[11], crl_next[11];
-            day(it.not_after, until);
-            day(it.crl_next_update, crl_next);
+            cli_format_day(it.not_after, until);
+            cli_format_day(it.crl_next_update, crl_next);
             printf("%-11s %-6s %-2s until %s  %s\n", vfy_freshness_name(it.state),
                    it.kind == VFY_TRUST_CERTIFICATE ? "CSCA" : "signer", it.country[0] ? it.country : "--",
                    until, it.subject);

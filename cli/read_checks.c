@@ -45,7 +45,7 @@ static int load_seal(const struct read_checks *rc, struct read_inputs *in)
 
 static int load_case(const struct read_checks *rc, struct read_inputs *in)
 {
-    int code = cli_rules_engine("read", rc->rules, rc->rules_count, rc->rules_trust,
+    int code = cli_rules_engine("read", rc->rules, rc->rules_count, rc->rules_trust, rc->allow_dev_key,
                                 rc->test_mode, true, &in->rules_keys, &in->engine);
     if (code != VFY_EXIT_OK)
         return code;

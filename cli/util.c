@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -23,6 +24,7 @@ int cli_exit_for_status(vfy_status status)
     case VFY_E_RULES_SIGNATURE:
     case VFY_E_RULES_UNTRUSTED:
     case VFY_E_RULES_STATUS:
+    case VFY_E_RULES_DEVELOPMENT_KEY:
     case VFY_E_RULES_CONFLICT:
         return VFY_EXIT_CONFIG;
     default:
@@ -220,4 +222,13 @@ int cli_usage_hint(const char *cmd)
     /* getopt has named the bad option on the line before; one line, not the whole usage. */
     fprintf(stderr, "vfy %s: see 'vfy %s --help' for its options\n", cmd, cmd);
     return VFY_EXIT_USAGE;
+}
+
+void cli_format_day(time_t t, char buf[11])
+{
+    struct tm tm;
+    if (t == 0 || gmtime_r(&t, &tm) == NULL)
+        snprintf(buf, 11, "-");
+    else
+        strftime(buf, 11, "%Y-%m-%d", &tm);
 }

@@ -36,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Production with the development key trusted: the seeds are signed with it, so
      * mutations exercise the canonical-form and signature checks. */
     vfy_rules_builder *b = NULL;
-    if (trust != NULL && vfy_rules_builder_new(VFY_RULES_PRODUCTION, trust, &b) == VFY_OK) {
+    if (trust != NULL && vfy_rules_builder_new(VFY_RULES_PRODUCTION, trust, &b) == VFY_OK &&
+        vfy_rules_builder_allow_development_key(b) == VFY_OK) {
         (void)vfy_rules_builder_add(b, data, size, "fuzz", &d);
         vfy_rules_builder_free(b);
     }

@@ -63,7 +63,8 @@ $vfy mrz --json --repair 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' 'L898902
 echo
 echo "== vfy rules eval: facilitated-visa eligibility from signed rule sets, with its trail"
 $vfy rules eval --rules data/rules/eu-2018-1806.json --rules data/rules/eu-vc-2024.json \
-  --trust data/rules/keys/DEVELOPMENT-ONLY-rules-signing.pub --case tests/data/rules/cases/e01-adult-tourist.json || true
+  --trust data/rules/keys/DEVELOPMENT-ONLY-rules-signing.pub --allow-development-key \
+  --case tests/data/rules/cases/e01-adult-tourist.json || true
 
 echo
 echo "== libverify demo: done (the specimen passport is genuine)"

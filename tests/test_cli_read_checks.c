@@ -125,7 +125,7 @@ Test(cli_read_checks, eligibility_with_the_traveller_from_the_chip)
     json_t *o;
     cr_assert_eq(read_json("--case tests/data/rules/cases/e04-uto-adult.json "
                            "--rules data/rules/eu-vc-2024.json --rules data/rules/eu-2018-1806.json "
-                           "--rules-trust data/rules/keys/DEVELOPMENT-ONLY-rules-signing.pub",
+                           "--rules-trust data/rules/keys/DEVELOPMENT-ONLY-rules-signing.pub --allow-development-key",
                            &o),
                  0);
     json_t *e = json_object_get(o, "eligibility");

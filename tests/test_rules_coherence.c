@@ -37,8 +37,11 @@ static void check_coherent(json_t *r, json_t *c, const char *name)
 {
     static const char *const visa_dims[] = { "admissible", "fee", "service_fee_cap", "deadline",
                                              "entries", "validity", "evidence" };
-    /* Entries and validity are one grant. */
-    cr_assert_str_eq(mod(r, "entries"), mod(r, "validity"), "%s: entries and validity modalities differ", name);
+    /* Entries and validity are one grant: decided together or both left to an officer
+     * (their modalities may differ only by a discretion on the validity, such as the
+     * grace period a Member State may withhold, VC 24(1)). */
+    cr_assert_eq(strcmp(mod(r, "entries"), "officer_review") == 0, strcmp(mod(r, "validity"), "officer_review") == 0,
+                 "%s: entries %s, validity %s", name, mod(r, "entries"), mod(r, "validity"));
     cr_assert_str_eq(winner(r, "entries"), winner(r, "validity"), "%s: entries and validity won by different rules", name);
     const char *entries = json_string_value(val(r, "entries"));
     json_t *validity = val(r, "validity");
@@ -126,13 +129,15 @@ Test(rules_coherence, every_case_in_test_mode_with_every_set, .timeout = 60) { a
 /* EU-Armenia VFA Art. 5(1)(a): the MEV of a close relative visiting an Armenian who
  * resides legally in a Member State is limited to that residence right. Ended before
  * the application: the category does not hold, so the Art. 6(1) fee (EUR 35) applies,
- * and the visa is the Visa Code's single entry (Art. 24(1)): intended exit
- * 2026-02-10 plus 15 days of grace = 2026-02-25, both dimensions from one rule. */
+ * and the visa is the Visa Code's single entry (Art. 24(1)) covering the stay to the
+ * intended exit 2026-02-10, both dimensions from one rule; the 15 days of grace
+ * (to 2026-02-25) are what the Member State may add (24(1), second subparagraph). */
 Test(rules_coherence, armenian_spouse_right_ended_before_lodging)
 {
     json_t *r = rules_api(VFY_RULES_PRODUCTION, NULL, "co-arm-spouse-right-ended");
     cr_assert_str_eq(json_string_value(val(r, "entries")), "single");
-    cr_assert_str_eq(json_string_value(json_object_get(val(r, "validity"), "ends")), "2026-02-25");
+    cr_assert_str_eq(json_string_value(json_object_get(val(r, "validity"), "ends")), "2026-02-10");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(rules_alternative(r, "validity", "vc-24-1-grace-period"), "value"), "ends")), "2026-02-25");
     cr_assert_str_eq(winner(r, "entries"), "vc-24-1-single-entry");
     cr_assert_str_eq(winner(r, "validity"), "vc-24-1-single-entry");
     cr_assert_str_eq(rules_result(r, "entries", "am-5-1-mev-5-years"), "failed");
@@ -149,7 +154,8 @@ Test(rules_coherence, armenian_spouse_right_ends_mid_trip)
 {
     json_t *r = rules_api(VFY_RULES_PRODUCTION, NULL, "co-arm-spouse-right-ends-mid-trip");
     cr_assert_str_eq(json_string_value(val(r, "entries")), "single");
-    cr_assert_str_eq(json_string_value(json_object_get(val(r, "validity"), "ends")), "2026-02-25");
+    cr_assert_str_eq(json_string_value(json_object_get(val(r, "validity"), "ends")), "2026-02-10");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(rules_alternative(r, "validity", "vc-24-1-grace-period"), "value"), "ends")), "2026-02-25");
     cr_assert_str_eq(rules_result(r, "validity", "am-5-1-mev-5-years"), "failed");
     cr_assert_eq(json_integer_value(val(r, "fee")), 0);
     json_decref(r);

@@ -75,7 +75,7 @@ static void expect_won_by(json_t *r, const char *dim, const char *set, const cha
 static void e1(json_t *r)
 {
     cr_assert(json_is_true(value(r, "visa_needed")));
-    expect_won_by(r, "visa_needed", "EU-2018-1806", "annex-i-visa-required");
+    expect_won_by(r, "visa_needed", "EU-2018-1806", "annex-i-part-1");
     cr_assert(json_is_true(value(r, "admissible")));
     expect_modality(r, "admissible", "entitled");
     cr_assert_eq(ivalue(r, "fee"), 90);
@@ -87,7 +87,14 @@ static void e1(json_t *r)
     cr_assert(json_is_null(json_object_get(value(r, "deadline"), "urgent_days")));
     cr_assert_str_eq(json_string_value(value(r, "entries")), "single");
     expect_modality(r, "entries", "entitled");
-    cr_assert_eq(member_int(r, "validity", "grace_days"), 15);
+    /* VC 24(1): the validity covers the stay; the 15 days of grace are included unless
+     * the Member State decides not to grant them: a discretion, shown as the alternative. */
+    cr_assert_eq(member_int(r, "validity", "grace_days"), 0);
+    cr_assert_str_eq(member_str(r, "validity", "ends"), "2026-02-10");
+    expect_modality(r, "validity", "may");
+    json_t *grace = rules_alternative(r, "validity", "vc-24-1-grace-period");
+    cr_assert_not_null(grace);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(grace, "value"), "ends")), "2026-02-25");
     cr_assert(json_is_null(json_object_get(value(r, "validity"), "months")));
     cr_assert(json_is_null(json_object_get(value(r, "validity"), "until")));
     expect_result(r, "entries", "vc-24-2-a-mev-1-year", "failed");
@@ -190,7 +197,7 @@ static void e6_deu(json_t *r)
     cr_assert(json_is_false(value(r, "visa_needed")));
     expect_modality(r, "visa_needed", "entitled");
     expect_won_by(r, "visa_needed", "TEST-DEU-KAZ-DIPLOMATIC", "deu-kaz-diplomatic-exempt");
-    expect_result(r, "visa_needed", "annex-i-visa-required", "beaten");
+    expect_result(r, "visa_needed", "annex-i-part-1", "beaten");
     const char *dims[] = { "admissible", "fee", "service_fee_cap", "deadline", "entries", "validity", "evidence" };
     for (size_t i = 0; i < 7; i++) {
         expect_modality(r, dims[i], "not_applicable");
@@ -245,11 +252,13 @@ static void e8(json_t *r)
 }
 EXAMPLE(e08_expired_passport, VFY_RULES_PRODUCTION, NULL, "e08-expired-2025-11-30", e8)
 
-/* E9: exactly 10 years old passes, one day more fails (officer review). */
+/* E9: exactly 10 years old passes, one day more fails: inadmissible unless the consulate
+ * uses the Art. 19(4) derogation, a discretion ("may"; the domain reference's
+ * officer_review predates the vocabulary that names it). */
 static void e9_old(json_t *r)
 {
     cr_assert(json_is_false(value(r, "admissible")));
-    expect_modality(r, "admissible", "officer_review");
+    expect_modality(r, "admissible", "may");
     expect_result(r, "admissible", "vc-12-c-ten-years", "failed");
     cr_assert(step_mentions(r, "admissible", "vc-12-c-ten-years", "on or after 2015-12-10"));
 }
@@ -267,11 +276,12 @@ static void e9_exact(json_t *r)
 EXAMPLE(e09_issued_10_years_and_1_day, VFY_RULES_PRODUCTION, NULL, "e09-issued-2015-12-09", e9_old)
 EXAMPLE(e09_issued_exactly_10_years, VFY_RULES_PRODUCTION, NULL, "e09-issued-2015-12-10", e9_exact)
 
-/* E10: 3 months after the intended exit, and its exact boundary. */
+/* E10: 3 months after the intended exit, and its exact boundary. The requirement "may
+ * be waived in a justified case of emergency" (Art. 12(a)) and 19(4) applies: "may". */
 static void e10_short(json_t *r)
 {
     cr_assert(json_is_false(value(r, "admissible")));
-    expect_modality(r, "admissible", "officer_review");
+    expect_modality(r, "admissible", "may");
     expect_result(r, "admissible", "vc-12-a-three-months-after-exit", "failed");
     cr_assert(step_mentions(r, "admissible", "vc-12-a-three-months-after-exit", "2026-05-10"));
 }

@@ -90,7 +90,7 @@ Test(rules_failclosed, empty_or_travellerless_case_refused)
         vfy_rules_case_free(c);
         char cmd[16384], p1[4096], p2[4096], p3[4096], rel[128];
         snprintf(rel, sizeof rel, "tests/data/rules/cases/%s.json", names[i]);
-        snprintf(cmd, sizeof cmd, "%s rules eval --json --trust %s --rules %s --case %s >/dev/null 2>&1",
+        snprintf(cmd, sizeof cmd, "%s rules eval --json --allow-development-key --trust %s --rules %s --case %s >/dev/null 2>&1",
                  vfy_bin(), repo_path(RULES_DEV_PUB, p1, sizeof p1), repo_path("data/rules", p2, sizeof p2),
                  repo_path(rel, p3, sizeof p3));
         cr_assert_eq(run_capture(cmd, NULL), 2, "%s", names[i]);

@@ -56,7 +56,7 @@ Test(rules_input, every_malformed_case_is_refused_with_its_path, .timeout = 60)
         cr_assert(strstr(d.field, at) != NULL || strstr(d.message, at) != NULL, "%s: path %s not named: %s / %s",
                   name, at, d.field, d.message);
         char cmd[16384], p1[4096], p2[4096];
-        snprintf(cmd, sizeof cmd, "%s rules eval --json --trust %s --rules %s --case %s >/dev/null 2>&1", vfy_bin(),
+        snprintf(cmd, sizeof cmd, "%s rules eval --json --allow-development-key --trust %s --rules %s --case %s >/dev/null 2>&1", vfy_bin(),
                  repo_path(RULES_DEV_PUB, p1, sizeof p1), repo_path("data/rules", p2, sizeof p2),
                  repo_path(rel, path, sizeof path));
         cr_assert_eq(run_capture(cmd, NULL), 2, "%s: vfy rules eval", name);
@@ -106,7 +106,7 @@ Test(rules_input, batch_lines_are_bounded, .timeout = 60)
     int rfd = mkstemp(rss);
     cr_assert_geq(rfd, 0);
     close(rfd);
-    snprintf(cmd, sizeof cmd, "/usr/bin/time -f PEAK=%%M -o %s %s rules eval --trust %s --rules %s --batch %s 2>/dev/null",
+    snprintf(cmd, sizeof cmd, "/usr/bin/time -f PEAK=%%M -o %s %s rules eval --allow-development-key --trust %s --rules %s --batch %s 2>/dev/null",
              rss, vfy_bin(), repo_path(RULES_DEV_PUB, p1, sizeof p1), repo_path("data/rules", p2, sizeof p2), tmp);
     char *out = NULL;
     int rc = run_capture(cmd, &out);
@@ -124,7 +124,7 @@ Test(rules_input, batch_lines_are_bounded, .timeout = 60)
     /* Under ASan the process starts at tens of MiB; an 8 MiB line read whole would show
      * as 8 MiB more than the bound. The line buffer is 64 KiB. */
     cr_assert_gt(peak_kib, 0);
-    snprintf(cmd, sizeof cmd, "/usr/bin/time -f PEAK=%%M -o %s %s rules eval --trust %s --rules %s --batch /dev/null 2>/dev/null",
+    snprintf(cmd, sizeof cmd, "/usr/bin/time -f PEAK=%%M -o %s %s rules eval --allow-development-key --trust %s --rules %s --batch /dev/null 2>/dev/null",
              rss, vfy_bin(), repo_path(RULES_DEV_PUB, p1, sizeof p1), repo_path("data/rules", p2, sizeof p2));
     run_capture(cmd, NULL);
     kb = read_file_or_fail(rss, &len);

@@ -8,7 +8,7 @@
 
 static const char *const shipped[] = {
     "data/rules/eu-2018-1806.json", "data/rules/eu-vc-2020.json", "data/rules/eu-vc-2024.json",
-    "data/rules/eu-sbc-2016-399.json",
+    "data/rules/eu-sbc-2016-399.json", "data/rules/eu-vc-2010.json", "data/rules/eu-dir-2004-38.json",
     "data/rules/eu-am-vfa.json", "data/rules/eu-by-vfa.json", "data/rules/eu-kz-vfa-hypothetical.json",
 };
 
@@ -43,6 +43,10 @@ vfy_rules_engine *rules_engine(vfy_rules_mode mode, const char *const *extra)
     vfy_rules_trust *trust = rules_dev_trust();
     vfy_rules_builder *b;
     cr_assert_eq(vfy_rules_builder_new(mode, trust, &b), VFY_OK);
+    /* The shipped data is signed with the development key: accepted by the explicit
+     * override, which every decision then reports (tests/test_rules_signature.c checks
+     * the refusal without it). */
+    cr_assert_eq(vfy_rules_builder_allow_development_key(b), VFY_OK);
     for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++)
         add_file(b, shipped[i]);
     for (size_t i = 0; extra != NULL && extra[i] != NULL; i++)
@@ -92,7 +96,7 @@ json_t *rules_api(vfy_rules_mode mode, const char *const *extra, const char *nam
 json_t *rules_cli(vfy_rules_mode mode, const char *const *extra, const char *name)
 {
     char cmd[8192], path[4096], trust[4096];
-    int n = snprintf(cmd, sizeof cmd, "%s rules eval --json%s --trust %s --rules %s", vfy_bin(),
+    int n = snprintf(cmd, sizeof cmd, "%s rules eval --json%s --allow-development-key --trust %s --rules %s", vfy_bin(),
                      mode == VFY_RULES_TEST ? " --test-mode" : "", repo_path(RULES_DEV_PUB, trust, sizeof trust),
                      repo_path("data/rules", path, sizeof path));
     for (size_t i = 0; extra != NULL && extra[i] != NULL; i++)

@@ -105,6 +105,15 @@ typedef struct vfy_rules_engine vfy_rules_engine;
 VFY_API VFY_NODISCARD vfy_status vfy_rules_builder_new(vfy_rules_mode mode,
                                                        const vfy_rules_trust *trust,
                                                        vfy_rules_builder **out);
+/* Accepts, in production mode, rule sets signed by the development key
+ * (data/rules/keys/DEVELOPMENT-ONLY-rules-signing.*, whose secret is public), which are
+ * otherwise refused with VFY_E_RULES_DEVELOPMENT_KEY. For tests and demonstrations only:
+ * every decision of the engine then carries a "development_key" warning. Call it
+ * before vfy_rules_builder_add. */
+VFY_API VFY_NODISCARD vfy_status vfy_rules_builder_allow_development_key(vfy_rules_builder *builder);
+/* Whether a set signed by the development key was accepted (in either mode). */
+VFY_API bool vfy_rules_engine_development_key(const vfy_rules_engine *engine);
+
 /* Parses, verifies and adds one rule set. On failure the set is not added and the
  * builder stays usable: the caller decides whether to go on without it (a refused
  * set is listed by vfy_rules_engine_rejected). `name` (a file name) labels errors. */
@@ -210,6 +219,8 @@ typedef struct vfy_rules_outcome {
     size_t trail_length;
     const char *missing;         /* comma-separated JSON paths of the inputs the case lacked
                                     for this dimension ("traveller.birth_date"), or NULL */
+    const char *value_text;      /* the value in words ("EUR 90", "a visa is required") */
+    const char *reason;          /* why the dimension is not applicable, or NULL */
 } vfy_rules_outcome;
 VFY_API VFY_NODISCARD vfy_status vfy_rules_decision_outcome(const vfy_rules_decision *d,
                                                             vfy_rules_dimension dimension,

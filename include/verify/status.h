@@ -115,6 +115,7 @@ extern "C" {
     X(VFY_E_RULES_CONFLICT,      706, "rule sets conflict and no combine policy resolves it") \
     X(VFY_E_CASE_INCOMPLETE,     707, "the case lacks what every decision needs (a traveller)") \
     X(VFY_E_CASE_VOCABULARY,     708, "the case names a category or evidence that no rule set in force defines") \
+    X(VFY_E_RULES_DEVELOPMENT_KEY, 709, "the rule set is signed with the development key, refused in production") \
     /* audit trail: 800-819 */ \
     X(VFY_E_AUDIT_FORMAT,        800, "the file is not a readable libverify audit log") \
     X(VFY_E_AUDIT_TAMPERED,      801, "the audit log was changed: a record was modified, removed, inserted or reordered") \

@@ -62,6 +62,22 @@ vfy_status rd_decision_new(const vfy_rules_engine *e, json_t *dims, const char *
         json_decref(root);
         return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while building the decision");
     }
+    json_object_set_new(root, "legend", json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+        "V", "confidence: checked against the legal text",
+        "S", "confidence: from an official statement or a secondary source, or derived",
+        "U", "confidence: not verified",
+        "shall", "an obligation (a visa is required, the fee is due, the application shall be inadmissible)",
+        "entitled", "a right of the traveller or applicant",
+        "may", "the authority's discretion (a waiver, a derogation, an MEV it may grant)",
+        "not_applicable", "the question does not arise, for the reason given",
+        "officer_review", "an officer decides: an input is missing, a claim is unverified, an open point decides, or no rule decides",
+        "beaten", "the rule applied but another one prevails under the combine policy (see beaten_by)"));
+    if (e->development_key)
+        json_object_set_new(root, "development_key",
+                            json_string("DEVELOPMENT KEY: rule sets signed with the development key, whose "
+                                        "secret is public, decided this (accepted by an explicit override); "
+                                        "their signatures prove nothing: not for use at a border"));
     if (e->mode == VFY_RULES_TEST)
         json_object_set_new(root, "warning",
                             json_string("TEST MODE: unsigned, draft or hypothetical rule sets may have "
@@ -128,6 +144,8 @@ vfy_status vfy_rules_decision_outcome(const vfy_rules_decision *d, vfy_rules_dim
     memset(out, 0, sizeof *out);
     out->modality = modality_of(str(o, "modality"));
     out->value_json = d->values[dim];
+    out->value_text = str(o, "value_text");
+    out->reason = str(o, "reason");
     const json_t *trail = json_object_get(o, "trail");
     out->trail_length = json_array_size(trail);
     const json_t *missing = json_object_get(o, "missing");

@@ -82,6 +82,16 @@ static vfy_status add(vfy_rules_builder *b, const void *json, size_t len, vfy_de
         s = rs_digest(root, rs->digest_hex, detail);
         snprintf(rs->key_id, sizeof rs->key_id, "%s", key_id);
         rs->signature_verified = verified;
+        bool dev = verified && rs_key_is_development(b->trust, key_id);
+        if (s == VFY_OK && dev && b->mode == VFY_RULES_PRODUCTION && !b->allow_development_key)
+            s = vfy_fail(detail, VFY_E_RULES_DEVELOPMENT_KEY, "$.signature.key_id",
+                         "rule set %s is signed with the development key %s, whose secret is public: "
+                         "production mode refuses it. Sign real sets with your own key (vfy rules "
+                         "keygen); for tests only, override with --allow-development-key "
+                         "(vfy_rules_builder_allow_development_key), which every decision then reports",
+                         rs->id, key_id);
+        if (s == VFY_OK && dev)
+            b->development_key = true;
         if (s == VFY_OK && b->mode == VFY_RULES_PRODUCTION &&
             (rs->status == ST_HYPOTHETICAL || rs->status == ST_DRAFT))
             s = vfy_fail(detail, VFY_E_RULES_STATUS, "$.status",
@@ -98,6 +108,19 @@ static vfy_status add(vfy_rules_builder *b, const void *json, size_t len, vfy_de
     }
     json_decref(root);
     return s;
+}
+
+vfy_status vfy_rules_builder_allow_development_key(vfy_rules_builder *b)
+{
+    if (b == NULL)
+        return VFY_E_INVALID_ARGUMENT;
+    b->allow_development_key = true;
+    return VFY_OK;
+}
+
+bool vfy_rules_engine_development_key(const vfy_rules_engine *e)
+{
+    return e != NULL && e->development_key;
 }
 
 vfy_status vfy_rules_builder_add(vfy_rules_builder *b, const void *json, size_t len,
@@ -156,6 +179,7 @@ vfy_status vfy_rules_build(vfy_rules_builder *b, vfy_rules_engine **out, vfy_det
     e->n_sets = b->n_sets;
     e->rejected = b->rejected;
     e->n_rejected = b->n_rejected;
+    e->development_key = b->development_key;
     if (e->n_sets > 1)
         qsort(e->sets, e->n_sets, sizeof *e->sets, order);
     free(b);

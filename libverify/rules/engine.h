@@ -19,6 +19,7 @@ struct vfy_rules_engine {
     size_t n_sets;
     struct rejected_set *rejected;
     size_t n_rejected;
+    bool development_key;   /* a set signed by the development key was accepted */
 };
 
 struct vfy_rules_builder {
@@ -28,6 +29,8 @@ struct vfy_rules_builder {
     size_t n_sets, cap_sets;
     struct rejected_set *rejected;
     size_t n_rejected, cap_rejected;
+    bool allow_development_key;
+    bool development_key;
 };
 
 /* May a set of this status be applied in this mode? (production: in force or partially

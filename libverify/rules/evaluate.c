@@ -54,6 +54,19 @@ static void miss(const struct ctx *x, const char *fmt, ...)
     json_array_append_new(x->missing, json_string(path));
 }
 
+/* Forgets the inputs recorded since `mark`: a predicate that failed on what the case
+ * gives does not need what it lacks. */
+static void missing_reset(const struct ctx *x, size_t mark)
+{
+    while (x->missing != NULL && json_array_size(x->missing) > mark)
+        json_array_remove(x->missing, json_array_size(x->missing) - 1);
+}
+
+static size_t missing_mark(const struct ctx *x)
+{
+    return x->missing != NULL ? json_array_size(x->missing) : 0;
+}
+
 /* The date a rule is checked against. The Borders Code conditions are checked at the
  * crossing; at a consulate that has no crossing date yet, at the intended entry. */
 static int32_t anchor_date(const struct ctx *x, int anchor, int *used)
@@ -103,7 +116,7 @@ static void add_test(json_t *preds, enum tri held, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void add_test(json_t *preds, enum tri held, const char *fmt, ...)
 {
-    char text[256];
+    char text[600];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
@@ -302,20 +315,73 @@ static enum tri predicate_test(const struct ctx *x, const struct ruleset *rs, co
         add_test(preds, r, "destination %s in the rule's list", c->destination);
         all = and3(all, r);
     }
-    if (w->n_categories > 0) {
+    if (w->n_categories == 1) {
+        all = and3(all, category_test(x, rs, w->categories[0], anchor, preds, cd));
+    } else if (w->n_categories > 1) {
+        /* Alternatives read as one step: "one of ...", then what the claims gave, so
+         * that ten unclaimed categories do not read as ten failed requirements. */
         enum tri any = T_FAIL;
+        json_t *sub = json_array();
+        char list[400] = "", held[160] = "";
+        size_t claimed = 0;
         for (size_t i = 0; i < w->n_categories; i++) {
-            enum tri r = category_test(x, rs, w->categories[i], anchor, preds, cd);
+            const struct category *cat = &rs->categories[w->categories[i]];
+            if (strlen(list) + strlen(cat->id) + 3 < sizeof list) {
+                strcat(list, list[0] ? ", " : "");
+                strcat(list, cat->id);
+            }
+            bool is_claimed = false;
+            for (size_t k = 0; k < c->n_claims && !is_claimed; k++)
+                is_claimed = strcmp(c->claims[k].category, cat->id) == 0;
+            if (!is_claimed)
+                continue;
+            claimed++;
+            enum tri r = category_test(x, rs, w->categories[i], anchor, sub, cd);
+            if (r == T_HOLD && strlen(held) + strlen(cat->id) + 3 < sizeof held) {
+                strcat(held, held[0] ? ", " : "");
+                strcat(held, cat->id);
+            }
             if (r == T_HOLD)
                 any = T_HOLD;
             else if (r == T_UNKNOWN && any == T_FAIL)
                 any = T_UNKNOWN;
         }
+        if (any == T_HOLD)
+            add_test(preds, any, "one of the categories %s: %s holds", list, held);
+        else if (claimed == 0)
+            add_test(preds, any, "one of the categories %s: none is claimed", list);
+        else
+            add_test(preds, any, "one of the categories %s: the claimed one%s do%s not hold (below)", list,
+                     claimed > 1 ? "s" : "", claimed > 1 ? "" : "es");
+        size_t i;
+        json_t *v;
+        json_array_foreach(sub, i, v)
+            json_array_append(preds, v);
+        json_decref(sub);
         all = and3(all, any);
     }
     if (w->history != NULL)
         all = and3(all, history_test(x, w->history, anchor, preds));
     return all;
+}
+
+/* The evidence a category needs, in words: "a and b, or c". */
+static void evidence_words(const struct category *cat, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    if (cat->n_groups == 0) {
+        snprintf(buf, cap, "no document");
+        return;
+    }
+    size_t n = 0;
+    for (size_t g = 0; g < cat->n_groups; g++)
+        for (size_t k = 0; k < cat->group_len[g]; k++) {
+            const char *sep = k > 0 ? " and " : g > 0 ? ", or " : "";
+            int w = snprintf(buf + n, cap - n, "%s%s", sep, cat->groups[g][k]);
+            if (w < 0 || (size_t)w >= cap - n)
+                return;
+            n += (size_t)w;
+        }
 }
 
 static enum tri category_test(const struct ctx *x, const struct ruleset *rs, int idx, int32_t anchor,
@@ -327,7 +393,9 @@ static enum tri category_test(const struct ctx *x, const struct ruleset *rs, int
         if (strcmp(x->c->claims[i].category, cat->id) == 0)
             cl = &x->c->claims[i];
     if (cl == NULL) {
-        add_test(preds, T_FAIL, "category %s claimed", cat->id);
+        char needs[300];
+        evidence_words(cat, needs, sizeof needs);
+        add_test(preds, T_FAIL, "category %s is not claimed (it needs %s)", cat->id, needs);
         return T_FAIL;
     }
     /* Evidence: one complete alternative group is enough. */
@@ -418,7 +486,10 @@ static const struct suspension *suspended(const struct ctx *x, const struct rule
             if (d < sp->from || (sp->to != DATE_NONE && d >= sp->to) || !in_force(s, d))
                 continue;
             json_t *scratch = json_array();
+            size_t mark = missing_mark(x);
             enum tri t = predicate_test(x, s, &sp->when, d, scratch, NULL);
+            if (t != T_UNKNOWN)
+                missing_reset(x, mark);
             json_decref(scratch);
             if (t != T_FAIL) {
                 *unknown = t == T_UNKNOWN;
@@ -671,6 +742,7 @@ static void add_beat(struct cand *winner, struct cand *loser)
     }
     json_array_append_new(beat, json_sprintf("%s/%s", loser->rs->id, loser->r->id));
     set_result(loser->step, "beaten");
+    json_object_set_new(loser->step, "beaten_by", json_sprintf("%s/%s", winner->rs->id, winner->r->id));
 }
 
 static json_t *value_of(const struct ctx *x, int dim, const struct cand *cd)
@@ -757,6 +829,33 @@ static json_t *review_json(const struct ctx *x, json_t *provisional, json_t *tra
     return out;
 }
 
+/* Entries compare by entries alone when asking whether a discretionary alternative is
+ * better: a grace period the consulate may add (VC 24(1)) changes the validity, not the
+ * number of entries. */
+static int alt_favour(int dim, const struct cand *a, const struct cand *b)
+{
+    if (dim == VFY_DIM_ENTRIES)
+        return (int)a->r->u.grant.entries - (int)b->r->u.grant.entries;
+    return favour(dim, a, b);
+}
+
+/* The open points of a rule that took part in a decision, "SET/rule: text". */
+static void add_open_points(json_t *list, const struct cand *cd)
+{
+    for (size_t i = 0; i < cd->r->n_open_points; i++) {
+        json_t *v = json_sprintf("%s/%s: %s", cd->rs->id, cd->r->id, cd->r->open_points[i]);
+        size_t k;
+        json_t *w;
+        bool dup = false;
+        json_array_foreach(list, k, w)
+            dup |= json_equal(v, w);
+        if (dup)
+            json_decref(v);
+        else
+            json_array_append_new(list, v);
+    }
+}
+
 static void free_cands(struct cand *c, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -779,7 +878,7 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
         free(unknowns);
         return NULL;
     }
-    json_t *trail = json_array();
+    json_t *trail = json_array(), *open_points = json_array();
     size_t n_cands = 0, n_alts = 0, n_unknown = 0;
     struct cand *acc = NULL;
     for (size_t si = 0; si < x->e->n_sets; si++) {
@@ -814,7 +913,20 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
                 continue;
             }
             cd.step = step;
+            /* A rule for other nationalities reads as one short step, not as a list of
+             * predicates that happen to fail. */
+            if (r->when.nationalities != NULL && x->c->nationality[0] != '\0' &&
+                !in_list(r->when.nationalities, r->when.n_nationalities, x->c->nationality)) {
+                set_result(step, "not_applicable");
+                json_object_del(step, "predicates");
+                json_object_set_new(step, "explanation", json_sprintf("the rule concerns other nationalities than %s",
+                                                                      x->c->nationality));
+                continue;
+            }
+            size_t mark = missing_mark(x);
             enum tri t = predicate_test(x, rs, &r->when, d, preds, &cd);
+            if (t != T_UNKNOWN)
+                missing_reset(x, mark);
             if (t != T_HOLD) {
                 set_result(step, t == T_FAIL ? "failed" : "not_evaluated");
                 json_decref(cd.categories);
@@ -891,6 +1003,7 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
             if (!result_is(cands[i].step, "applies"))
                 continue;
             set_result(cands[i].step, "won");
+            add_open_points(open_points, &cands[i]);
             simplified |= cands[i].r->u.evidence.simplified;
             unverified |= cands[i].unverified;
             for (size_t k = 0; k < cands[i].r->u.evidence.n_waives; k++)
@@ -931,18 +1044,29 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
         struct cand *best_alt = NULL;
         json_t *alternatives = json_array();
         for (size_t i = 0; i < n_alts; i++) {
-            if (acc != NULL && favour(dim, &alts[i], acc) <= 0) {
+            if (acc != NULL && alt_favour(dim, &alts[i], acc) <= 0) {
                 set_result(alts[i].step, "beaten");
                 continue;
             }
             if (best_alt == NULL || favour(dim, &alts[i], best_alt) > 0)
                 best_alt = &alts[i];
+            add_open_points(open_points, &alts[i]);
             json_array_append_new(alternatives,
                                   json_pack("{s:o, s:s, s:s, s:s, s:s}", "value", value_of(x, dim, &alts[i]),
                                             "modality", "may", "ruleset", alts[i].rs->id,
                                             "rule", alts[i].r->id, "legal_ref", alts[i].r->legal_ref));
         }
         const struct cand *shown = acc != NULL ? acc : best_alt;
+        /* An open point on the winning rule is material when a rule it beat would have
+         * been more favourable (a Visa Code waiver an agreement's fee overrides): the law
+         * is unsettled exactly where the decision turns, so an officer decides. */
+        bool material = false;
+        if (acc != NULL) {
+            add_open_points(open_points, acc);
+            for (size_t i = 0; i < n_cands && acc->r->n_open_points > 0; i++)
+                if (&cands[i] != acc && result_is(cands[i].step, "beaten") && favour(dim, &cands[i], acc) > 0)
+                    material = true;
+        }
         vfy_rules_modality m;
         if (acc == NULL)
             m = VFY_MODALITY_MAY;
@@ -952,12 +1076,20 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
             m = VFY_MODALITY_MAY;
         else
             m = rule_modality(acc->r);
-        out = blocked ? review_json(x, value_of(x, dim, shown), trail)
-                      : dimension_json(value_of(x, dim, shown), m, trail);
-        if (x->won != NULL && acc != NULL && !blocked && m != VFY_MODALITY_OFFICER_REVIEW)
+        if (material && !blocked) {
+            out = dimension_json(json_null(), VFY_MODALITY_OFFICER_REVIEW, trail);
+            json_object_set_new(out, "provisional", value_of(x, dim, shown));
+        } else {
+            out = blocked ? review_json(x, value_of(x, dim, shown), trail)
+                          : dimension_json(value_of(x, dim, shown), m, trail);
+        }
+        if (x->won != NULL && acc != NULL && !blocked && !material && m != VFY_MODALITY_OFFICER_REVIEW)
             *x->won = (struct winner){ acc->rs, acc->r, true };
         json_object_set_new(out, "alternatives", alternatives);
     }
+    if (out != NULL && json_array_size(open_points) > 0)
+        json_object_set(out, "open_points", open_points);
+    json_decref(open_points);
     free_cands(cands, n_cands);
     free_cands(alts, n_alts);
     free_cands(unknowns, n_unknown);
@@ -1128,7 +1260,10 @@ static json_t *admissibility(const struct ctx *x, bool *inadmissible)
                 continue;
             }
             struct cand scratch = { .status_end = DATE_NONE };
+            size_t mark = missing_mark(x);
             enum tri t = predicate_test(x, rs, &r->when, d, preds, &scratch);
+            if (t != T_UNKNOWN)
+                missing_reset(x, mark);
             json_decref(scratch.categories);
             if (t != T_HOLD) {
                 set_result(step, t == T_FAIL ? "not_applicable" : "not_evaluated");
@@ -1243,6 +1378,132 @@ static vfy_status check_vocabulary(const vfy_rules_engine *e, const vfy_rules_ca
     return VFY_OK;
 }
 
+/* ---- readable values ------------------------------------------------------------ */
+
+static void euros(const json_t *v, char *buf, size_t cap)
+{
+    if (json_is_integer(v))
+        snprintf(buf, cap, "EUR %lld", (long long)json_integer_value(v));
+    else
+        snprintf(buf, cap, "EUR %.2f", json_number_value(v));
+}
+
+/* A dimension's value in words, for an officer reading the decision at a glance. */
+static json_t *value_words(int dim, const json_t *d)
+{
+    const json_t *v = json_object_get(d, "value");
+    const char *m = json_string_value(json_object_get(d, "modality"));
+    char b[400], e[64];
+    if (json_is_null(v)) {
+        const json_t *missing = json_object_get(d, "missing");
+        if (m != NULL && strcmp(m, "not_applicable") == 0)
+            return json_string("not applicable");
+        if (json_array_size(missing) > 0) {
+            size_t n = (size_t)snprintf(b, sizeof b, "not decided: an officer decides (missing ");
+            size_t i;
+            json_t *s;
+            json_array_foreach(missing, i, s)
+                if (n < sizeof b)
+                    n += (size_t)snprintf(b + n, sizeof b - n, "%s%s", i ? ", " : "", json_string_value(s));
+            if (n < sizeof b)
+                snprintf(b + n, sizeof b - n, ")");
+            return json_string(b);
+        }
+        if (json_object_get(d, "open_points") != NULL)
+            return json_string("not decided: an open legal point decides it (see open_points); an officer decides");
+        return json_string("not decided: an officer decides");
+    }
+    switch (dim) {
+    case VFY_DIM_VISA_NEEDED:
+        return json_string(json_is_true(v) ? "a visa is required" : "no visa is required");
+    case VFY_DIM_ADMISSIBLE:
+        return json_string(json_is_true(v) ? "admissible (every condition checked holds)"
+                           : m != NULL && strcmp(m, "may") == 0
+                               ? "not admissible unless the authority derogates or waives (see the failed checks)"
+                               : "not admissible");
+    case VFY_DIM_FEE:
+        euros(v, e, sizeof e);
+        return json_is_integer(v) && json_integer_value(v) == 0 ? json_string("no fee") : json_string(e);
+    case VFY_DIM_SERVICE_FEE_CAP:
+        euros(v, e, sizeof e);
+        snprintf(b, sizeof b, "an external service provider may charge at most %s", e);
+        return json_string(b);
+    case VFY_DIM_DEADLINE: {
+        const char *kind = json_string_value(json_object_get(v, "day_kind"));
+        size_t n = (size_t)snprintf(b, sizeof b, "decision within %lld %s days",
+                                    (long long)json_integer_value(json_object_get(v, "days")), kind ? kind : "");
+        if (json_is_integer(json_object_get(v, "extendable_to")))
+            n += (size_t)snprintf(b + n, sizeof b - n, ", extendable to %lld",
+                                  (long long)json_integer_value(json_object_get(v, "extendable_to")));
+        if (json_is_integer(json_object_get(v, "urgent_days")) && n < sizeof b)
+            n += (size_t)snprintf(b + n, sizeof b - n, ", %lld %s days when urgent",
+                                  (long long)json_integer_value(json_object_get(v, "urgent_days")),
+                                  json_string_value(json_object_get(v, "urgent_day_kind")) ? json_string_value(json_object_get(v, "urgent_day_kind")) : "");
+        if (json_is_integer(json_object_get(v, "consultation_days")) && n < sizeof b)
+            snprintf(b + n, sizeof b - n, ", of which up to %lld for prior consultation",
+                     (long long)json_integer_value(json_object_get(v, "consultation_days")));
+        return json_string(b);
+    }
+    case VFY_DIM_ENTRIES: {
+        const char *en = json_string_value(v);
+        return json_string(en == NULL ? "?" : strcmp(en, "single") == 0 ? "a single entry"
+                           : strcmp(en, "double") == 0 ? "two entries" : "multiple entries");
+    }
+    case VFY_DIM_VALIDITY: {
+        const char *ends = json_string_value(json_object_get(v, "ends"));
+        const char *capped = json_string_value(json_object_get(v, "capped_by"));
+        const json_t *months = json_object_get(v, "months");
+        long long grace = json_integer_value(json_object_get(v, "grace_days"));
+        size_t n = 0;
+        if (json_is_integer(months))
+            n = (size_t)snprintf(b, sizeof b, "%lld months", (long long)json_integer_value(months));
+        else
+            n = (size_t)snprintf(b, sizeof b, "the intended stay");
+        if (ends != NULL && n < sizeof b)
+            n += (size_t)snprintf(b + n, sizeof b - n, ", valid until %s", ends);
+        if (capped != NULL && n < sizeof b)
+            n += (size_t)snprintf(b + n, sizeof b - n, " (cut at the %s)",
+                                  strcmp(capped, "status_end") == 0 ? "end of the status claimed" : "document expiry");
+        if (grace > 0 && n < sizeof b)
+            snprintf(b + n, sizeof b - n, ", %lld days of grace included", grace);
+        return json_string(b);
+    }
+    case VFY_DIM_EVIDENCE: {
+        const json_t *waived = json_object_get(v, "waived");
+        size_t n = (size_t)snprintf(b, sizeof b, "%s", json_is_true(json_object_get(v, "simplified"))
+                                                        ? "simplified supporting documents" : "the standard file");
+        size_t i;
+        json_t *w;
+        json_array_foreach(waived, i, w)
+            if (n < sizeof b)
+                n += (size_t)snprintf(b + n, sizeof b - n, "%s%s", i ? ", " : "; not required: ", json_string_value(w));
+        return json_string(b);
+    }
+    default:
+        return json_string("");
+    }
+}
+
+/* What each category of the applicable sets needs, whether claimed or not, so an
+ * officer can tell the applicant what to bring. */
+static json_t *categories_available(const struct ctx *x)
+{
+    json_t *out = json_array();
+    for (size_t i = 0; i < x->e->n_sets; i++) {
+        const struct ruleset *rs = &x->e->sets[i];
+        if (scope_test(x, rs) == T_FAIL)
+            continue;
+        for (size_t k = 0; k < rs->n_categories; k++) {
+            char needs[300];
+            evidence_words(&rs->categories[k], needs, sizeof needs);
+            json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s}", "category", rs->categories[k].id,
+                                                 "ruleset", rs->id, "legal_ref", rs->categories[k].legal_ref,
+                                                 "needs", needs));
+        }
+    }
+    return out;
+}
+
 /* Applicability first: when no visa is needed, or the traveller is not a
  * third-country national, the dimensions of a visa application do not arise. */
 static const char *applicability_reason(const struct winner *w, char *buf, size_t cap)
@@ -1333,6 +1594,13 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
         complete &= v != NULL;
         json_object_set_new(dims, kind_dim_names[d], v);
     }
+    for (int d = 0; d < VFY_DIM_COUNT && complete; d++) {
+        json_t *dim = json_object_get(dims, kind_dim_names[d]);
+        json_object_set_new(dim, "value_text", value_words(d, dim));
+    }
+    json_t *ev = json_object_get(dims, "evidence");
+    if (complete && ev != NULL && strcmp(json_string_value(json_object_get(ev, "modality")), "not_applicable") != 0)
+        json_object_set_new(ev, "categories_available", categories_available(&x));
     /* A decision missing a dimension is never returned. */
     if (!complete) {
         json_decref(dims);

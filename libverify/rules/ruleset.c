@@ -21,7 +21,7 @@ const char *const rs_status_names[ST_COUNT] = {
 };
 const char *const rs_layer_names[LY_COUNT] = {
     "visa_requirement", "base_procedure", "local_adaptation", "vfa", "readmission_overlay",
-    "ms_bilateral", "suspension",
+    "ms_bilateral", "free_movement", "suspension",
 };
 const char *const rs_anchor_names[VFY_ANCHOR_COUNT] = {
     "lodging", "decision", "intended_entry", "intended_exit", "border_crossing",

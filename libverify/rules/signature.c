@@ -120,7 +120,19 @@ static vfy_status parse_public_key(rj_path *p, const json_t *o, struct trusted_k
             s = rj_fail(p, "key_id %s does not match the public key (its id is %s)", kid, k->key_id);
     }
     free(kid);
+    /* The shipped development key, or any key its publisher labels as such: its
+     * signatures prove nothing outside tests. */
+    k->development = strcmp(k->key_id, RS_DEVELOPMENT_KEY_ID) == 0 ||
+                     (k->publisher != NULL && strncmp(k->publisher, "DEVELOPMENT ONLY", 16) == 0);
     return s;
+}
+
+bool rs_key_is_development(const struct vfy_rules_trust *trust, const char *key_id)
+{
+    for (size_t i = 0; trust != NULL && key_id != NULL && i < trust->n_keys; i++)
+        if (strcmp(trust->keys[i].key_id, key_id) == 0)
+            return trust->keys[i].development;
+    return false;
 }
 
 vfy_status vfy_rules_trust_load(const void *json, size_t len, vfy_rules_trust **out,

@@ -20,7 +20,14 @@ struct trusted_key {
     char key_id[RS_KEY_ID_HEX + 1];
     unsigned char public_key[32];
     char *publisher;
+    bool development;      /* the shipped development key (its secret is public) */
 };
+
+/* The key id of data/rules/keys/DEVELOPMENT-ONLY-rules-signing.pub. */
+#define RS_DEVELOPMENT_KEY_ID "7ecf8f5c249594fbe3eae48ec82d1455"
+
+/* Whether the key with this id in `trust` is a development key. */
+bool rs_key_is_development(const struct vfy_rules_trust *trust, const char *key_id);
 
 struct vfy_rules_trust {
     struct trusted_key *keys;

@@ -31,13 +31,7 @@ static time_t to_time(const ASN1_TIME *a)
 
 static void describe(X509 *c, vfy_trust_status_item *it)
 {
-    BIO *b = BIO_new(BIO_s_mem());
-    if (b != NULL) {
-        X509_NAME_print_ex(b, X509_get_subject_name(c), 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-        int n = BIO_read(b, it->subject, (int)sizeof it->subject - 1);
-        it->subject[n > 0 ? n : 0] = '\0';
-        BIO_free(b);
-    }
+    vfy_x509_name_text(X509_get_subject_name(c), it->subject, sizeof it->subject);
     vfy_x509_name_country(X509_get_subject_name(c), it->country);
     BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(c), NULL);
     char *h = bn != NULL ? BN_bn2hex(bn) : NULL;
@@ -214,19 +208,6 @@ static json_t *jtime(time_t t)
     return json_string(buf);
 }
 
-static json_t *jstr(const char *s)
-{
-    json_t *j = json_string(s);
-    if (j != NULL)
-        return j;
-    char safe[300];
-    size_t n = 0;
-    for (; s[n] != '\0' && n < sizeof safe - 1; n++)
-        safe[n] = (unsigned char)s[n] < 0x80 ? s[n] : '?';
-    safe[n] = '\0';
-    return json_string(safe);
-}
-
 char *vfy_trust_status_to_json(const vfy_trust_status *s, unsigned flags)
 {
     if (s == NULL)
@@ -253,7 +234,7 @@ char *vfy_trust_status_to_json(const vfy_trust_status *s, unsigned flags)
         json_t *o = json_object();
         json_object_set_new(o, "kind", json_string(it->kind == VFY_TRUST_CERTIFICATE ? "csca" : "signer"));
         json_object_set_new(o, "state", json_string(vfy_freshness_name(it->state)));
-        json_object_set_new(o, "subject", jstr(it->subject));
+        json_object_set_new(o, "subject", vfy_trust_json_text(it->subject));
         json_object_set_new(o, "country", it->country[0] ? json_string(it->country) : json_null());
         json_object_set_new(o, "serial", json_string(it->serial));
         json_object_set_new(o, "sha256", json_string(it->sha256));

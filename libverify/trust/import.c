@@ -73,18 +73,6 @@ static void importer_free(importer *im)
     memset(im, 0, sizeof *im);
 }
 
-static void rfc4514(const X509_NAME *name, char *out, size_t cap)
-{
-    out[0] = '\0';
-    BIO *b = BIO_new(BIO_s_mem());
-    if (b == NULL)
-        return;
-    X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-    int n = BIO_read(b, out, (int)cap - 1);
-    out[n > 0 ? n : 0] = '\0';
-    BIO_free(b);
-}
-
 /* Takes ownership of `der`. */
 static vfy_status push(importer *im, pkd_object type, uint8_t *der, size_t len, const char *source,
                        bool from_old, bool from_ldif, vfy_detail *detail)
@@ -122,7 +110,7 @@ static vfy_status push(importer *im, pkd_object type, uint8_t *der, size_t len, 
             X509_free(o->cert);
             o->cert = NULL;
         } else {
-            rfc4514(X509_get_subject_name(o->cert), o->subject, sizeof o->subject);
+            vfy_x509_name_text(X509_get_subject_name(o->cert), o->subject, sizeof o->subject);
             vfy_x509_name_country(X509_get_subject_name(o->cert), o->country);
             if (vfy_trust_not_csca(o->cert) == NULL)
                 o->kind = VFY_TRUST_CERTIFICATE;
@@ -135,7 +123,7 @@ static vfy_status push(importer *im, pkd_object type, uint8_t *der, size_t len, 
             X509_CRL_free(o->crl);
             o->crl = NULL;
         } else {
-            rfc4514(X509_CRL_get_issuer(o->crl), o->subject, sizeof o->subject);
+            vfy_x509_name_text(X509_CRL_get_issuer(o->crl), o->subject, sizeof o->subject);
             vfy_x509_name_country(X509_CRL_get_issuer(o->crl), o->country);
         }
     } else {
@@ -420,7 +408,7 @@ static vfy_status verify_all(importer *im, vfy_trust *t, vfy_detail *detail)
                     if (t->lists[l].withdrawn)
                         reject(o, "its signer has been revoked by a CRL of its CSCA");
                     else if (t->lists[l].signer != NULL)
-                        rfc4514(X509_get_subject_name(t->lists[l].signer), o->subject, sizeof o->subject),
+                        vfy_x509_name_text(X509_get_subject_name(t->lists[l].signer), o->subject, sizeof o->subject),
                             vfy_x509_name_country(X509_get_subject_name(t->lists[l].signer), o->country);
                 }
             if (!o->accepted)
@@ -772,20 +760,6 @@ const char *vfy_import_action_name(vfy_import_action a)
     return "unknown";
 }
 
-/* A JSON string even from bytes that are not UTF-8 (certificate names can be anything). */
-static json_t *jstr(const char *s)
-{
-    json_t *j = json_string(s);
-    if (j != NULL)
-        return j;
-    char safe[700];
-    size_t n = 0;
-    for (; s[n] != '\0' && n < sizeof safe - 1; n++)
-        safe[n] = (unsigned char)s[n] < 0x80 ? s[n] : '?';
-    safe[n] = '\0';
-    return json_string(safe);
-}
-
 static const char *kind_name(vfy_trust_kind k)
 {
     switch (k) {
@@ -806,7 +780,7 @@ char *vfy_trust_import_to_json(const vfy_trust_import_report *r, unsigned flags)
     json_object_set_new(root, "schema", json_string("libverify.trust-import/1"));
     json_object_set_new(root, "library_version", json_string(vfy_version()));
     json_object_set_new(root, "switched", json_boolean(r->switched));
-    json_object_set_new(root, "store", r->switched ? jstr(r->store) : json_null());
+    json_object_set_new(root, "store", r->switched ? vfy_trust_json_text(r->store) : json_null());
     for (int a = VFY_IMPORT_ADDED; a <= VFY_IMPORT_REMOVED; a++)
         json_object_set_new(counts, vfy_import_action_name((vfy_import_action)a),
                             json_integer((json_int_t)vfy_trust_import_count(r, (vfy_import_action)a)));
@@ -816,10 +790,10 @@ char *vfy_trust_import_to_json(const vfy_trust_import_report *r, unsigned flags)
         json_t *o = json_object();
         json_object_set_new(o, "action", json_string(vfy_import_action_name(it->action)));
         json_object_set_new(o, "kind", json_string(kind_name(it->kind)));
-        json_object_set_new(o, "source", jstr(it->source));
-        json_object_set_new(o, "subject", jstr(it->subject));
+        json_object_set_new(o, "source", vfy_trust_json_text(it->source));
+        json_object_set_new(o, "subject", vfy_trust_json_text(it->subject));
         json_object_set_new(o, "country", it->country[0] ? json_string(it->country) : json_null());
-        json_object_set_new(o, "reason", it->reason[0] ? jstr(it->reason) : json_null());
+        json_object_set_new(o, "reason", it->reason[0] ? vfy_trust_json_text(it->reason) : json_null());
         json_array_append_new(items, o);
     }
     json_object_set_new(root, "items", items);

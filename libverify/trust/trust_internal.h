@@ -61,6 +61,14 @@ X509 *vfy_trust_find_by_skid(const vfy_trust *trust, const uint8_t *skid, size_t
 /* ISO 3166-1 alpha-2 country (upper case) of a name's C= attribute; false if absent. */
 bool vfy_x509_name_country(const X509_NAME *name, char out[3]);
 
+/* A name as one line, RFC 4514 (RFC 2253) order, UTF-8; "" when it cannot be printed. */
+void vfy_x509_name_text(const X509_NAME *name, char *out, size_t cap);
+
+/* A JSON string of `text`, or of it with every byte above 0x7F replaced by '?' when it is
+ * not UTF-8 (certificate names can hold anything). Never NULL unless out of memory. */
+struct json_t;
+struct json_t *vfy_trust_json_text(const char *text);
+
 /* Whether `at` lies within the certificate's validity period. */
 bool vfy_x509_valid_at(X509 *cert, time_t at);
 

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
+
 #include "core/fail.h"
 #include "trust/trust_store.h"
 
@@ -86,7 +88,7 @@ bool vfy_x509_valid_at(X509 *cert, time_t at)
            X509_cmp_time(X509_get0_notAfter(cert), &at) > 0;
 }
 
-static void name_oneline(const X509_NAME *name, char *out, size_t cap)
+void vfy_x509_name_text(const X509_NAME *name, char *out, size_t cap)
 {
     out[0] = '\0';
     BIO *b = BIO_new(BIO_s_mem());
@@ -118,12 +120,12 @@ vfy_status vfy_trust_record(vfy_trust *t, vfy_trust_kind kind, bool accepted, co
     snprintf(e->source, sizeof e->source, "%s", source != NULL ? source : "");
     snprintf(e->reason, sizeof e->reason, "%s", reason != NULL ? reason : "");
     if (cert != NULL) {
-        name_oneline(X509_get_subject_name(cert), e->subject, sizeof e->subject);
+        vfy_x509_name_text(X509_get_subject_name(cert), e->subject, sizeof e->subject);
         vfy_x509_name_country(X509_get_subject_name(cert), e->country);
         e->not_before = asn1_to_time(X509_get0_notBefore(cert));
         e->not_after = asn1_to_time(X509_get0_notAfter(cert));
     } else if (crl != NULL) {
-        name_oneline(X509_CRL_get_issuer(crl), e->subject, sizeof e->subject);
+        vfy_x509_name_text(X509_CRL_get_issuer(crl), e->subject, sizeof e->subject);
         vfy_x509_name_country(X509_CRL_get_issuer(crl), e->country);
         e->not_before = asn1_to_time(X509_CRL_get0_lastUpdate(crl));
         e->not_after = asn1_to_time(X509_CRL_get0_nextUpdate(crl));
@@ -550,4 +552,17 @@ X509 *vfy_trust_hint_get(const vfy_trust *t, size_t index)
     if (t == NULL || index >= (size_t)sk_X509_num(t->hints))
         return NULL;
     return sk_X509_value(t->hints, (int)index);
+}
+
+json_t *vfy_trust_json_text(const char *text)
+{
+    json_t *j = json_string(text);
+    if (j != NULL)
+        return j;
+    char safe[1024];
+    size_t n = 0;
+    for (; text[n] != '\0' && n < sizeof safe - 1; n++)
+        safe[n] = (unsigned char)text[n] < 0x80 ? text[n] : '?';
+    safe[n] = '\0';
+    return json_string(safe);
 }

@@ -290,7 +290,8 @@ Test(audit_cli, the_eligibility_decision_is_recorded_with_its_rule_sets_digests)
     snprintf(kase, sizeof kase, "%s/tests/data/rules/cases/bc-kiosk-no-dates.json", root);
     char *out;
     int rc = vfy(&out, "read --reader sim --mrz '" M1 "' '" M2 "' --trust %s --json --case %s"
-                       " --rules %s --rules-trust %s --audit log.db --audit-key kiosk",
+                       " --rules %s --rules-trust %s --allow-development-key --audit log.db"
+                       " --audit-key kiosk",
                  csca, kase, rules, keys);
     cr_assert_eq(rc, 0, "%s", out);
     json_t *printed = json_parse_or_fail(out);

@@ -165,7 +165,7 @@ coverage: deps
 # ---- fuzzing ---------------------------------------------------------------
 $(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(BASEFLAGS) -Wno-unknown-warning-option -O1 -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+	$(FUZZ_CC) $(BASEFLAGS) -Wno-unknown-warning-option -O1 -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
 
 $(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_OBJS) $(FUZZ_COMMON)
 	@mkdir -p $(dir $@)

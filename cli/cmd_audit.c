@@ -56,8 +56,7 @@ static void audit_usage(FILE *f)
 static int usage_error(const char *msg)
 {
     fprintf(stderr, "vfy audit: %s\n", msg);
-    audit_usage(stderr);
-    return VFY_EXIT_USAGE;
+    return cli_usage_hint("audit");
 }
 
 /* YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM:SSZ. */
@@ -182,7 +181,8 @@ static int audit_checkpoint(const char *log)
 /* ---- show, export ------------------------------------------------------------------- */
 
 struct show {
-    bool json, jsonl, first;
+    bool jsonl;
+    json_t *array;          /* --json: the records, printed once all were read */
     unsigned long long count;
 };
 
@@ -191,8 +191,11 @@ static bool show_entry(void *ctx, const vfy_audit_entry *e)
     struct show *sh = ctx;
     if (sh->jsonl) {
         printf("%s\n", e->json);
-    } else if (sh->json) {
-        printf("%s\n  %s", sh->first ? "" : ",", e->json);
+    } else if (sh->array != NULL) {
+        json_t *o = json_loads(e->json, 0, NULL);
+        if (o == NULL)
+            return false;
+        json_array_append_new(sh->array, o);
     } else {
         char when[32];
         time_t t = e->time;
@@ -208,7 +211,6 @@ static bool show_entry(void *ctx, const vfy_audit_entry *e)
             printf(" %s", e->event);
         printf("  [%s]\n", e->kiosk_id);
     }
-    sh->first = false;
     sh->count++;
     return true;
 }
@@ -228,14 +230,18 @@ static int audit_show(const char *log, const char *since, const char *document,
         s = vfy_audit_lookup_key_load(lookup_path, &lookup, &d);
     q.document_number = document;
     q.lookup = lookup;
-    struct show sh = { .json = json, .jsonl = jsonl, .first = true };
-    if (s == VFY_OK && json)
-        printf("[");
+    struct show sh = { .jsonl = jsonl, .array = json ? json_array() : NULL };
     if (s == VFY_OK)
         s = vfy_audit_read(log, &q, show_entry, &sh, &d);
-    if (json && (s == VFY_OK || !sh.first))
-        printf("%s]\n", sh.first ? "" : "\n");
+    if (s == VFY_OK && json)
+        cli_print_json(sh.array);
+    else
+        json_decref(sh.array);
     vfy_audit_lookup_key_free(lookup);
+    if (s != VFY_OK && json) {
+        cli_print_json(cli_error_json(s, &d));
+        return s == VFY_E_AUDIT_TAMPERED ? VFY_EXIT_INVALID : VFY_EXIT_USAGE;
+    }
     if (s != VFY_OK)
         return report(jsonl ? "export" : "show", s, &d);
     if (!json && !jsonl && sh.count == 0)
@@ -362,6 +368,16 @@ int cmd_audit(int argc, char **argv)
         audit_usage(stdout);
         return VFY_EXIT_OK;
     }
+    static const char *const subs[] = { "keygen", "verify", "checkpoint", "show", "export",
+                                        "prune", "rotate", "change" };
+    bool known = false;
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+        known |= strcmp(sub, subs[i]) == 0;
+    if (!known) {
+        fprintf(stderr, "vfy audit: unknown subcommand '%s' (keygen, verify, checkpoint, show,"
+                        " export, prune, rotate, change)\n", sub);
+        return cli_usage_hint("audit");
+    }
     static const struct option opts[] = {
         { "out", required_argument, NULL, 'o' },      { "lookup", no_argument, NULL, 'L' },
         { "key", required_argument, NULL, 'k' },      { "checkpoint", required_argument, NULL, 'c' },
@@ -401,7 +417,7 @@ int cmd_audit(int argc, char **argv)
         case 'D': description = optarg; break;
         case 'g': digest = optarg; break;
         case 'h': audit_usage(stdout); return VFY_EXIT_OK;
-        default: audit_usage(stderr); return VFY_EXIT_USAGE;
+        default: return cli_usage_hint("audit");
         }
     }
     int rest = argc - 1 - optind;
@@ -435,9 +451,7 @@ int cmd_audit(int argc, char **argv)
         return audit_rotate(log, key, lookup, new_key, new_lookup);
     if (strcmp(sub, "change") == 0)
         return audit_change(log, key, lookup, which, description, digest);
-    fprintf(stderr, "vfy audit: unknown subcommand '%s'\n", sub);
-    audit_usage(stderr);
-    return VFY_EXIT_USAGE;
+    return usage_error("unknown subcommand");   /* not reached: checked above */
 }
 
 /* ---- --audit on read, verify and kiosk ------------------------------------------------ */

@@ -696,6 +696,58 @@ Test(audit, sigkill_during_appends_loses_no_returned_record_and_the_log_verifies
     teardown(&f);
 }
 
+Test(audit, two_processes_appending_to_one_log_keep_one_chain)
+{
+    struct fx f;
+    setup(&f);
+    write_log(&f, f.log, f.a, 1, 64);   /* records 1..3, so both writers open an existing log */
+    pid_t pids[2];
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    for (int i = 0; i < 2; i++) {
+        pids[i] = fork();
+        cr_assert_geq(pids[i], 0);
+        if (pids[i] == 0) {
+            close(p[0]);
+            vfy_audit_log *log;
+            vfy_audit_options o = VFY_AUDIT_OPTIONS_INIT;
+            o.checkpoint_every = 7;
+            if (vfy_audit_open(f.log, f.a, f.l, &o, &log, NULL) != VFY_OK)
+                _exit(3);
+            for (int k = 0; k < 40; k++) {
+                uint64_t seq;
+                if (vfy_audit_record_inspection(log, f.inspection, &seq, NULL) != VFY_OK)
+                    _exit(4);
+                if (write(p[1], &seq, sizeof seq) != (ssize_t)sizeof seq)
+                    _exit(5);
+            }
+            _exit(vfy_audit_close(log, NULL) == VFY_OK ? 0 : 6);
+        }
+    }
+    close(p[1]);
+    /* every number handed out once: 4..83 */
+    bool seen[84] = { false };
+    uint64_t seq;
+    int n = 0;
+    while (read(p[0], &seq, sizeof seq) == (ssize_t)sizeof seq) {
+        cr_assert(seq >= 4 && seq <= 83, "record %llu", (unsigned long long)seq);
+        cr_expect(!seen[seq], "record %llu handed out twice", (unsigned long long)seq);
+        seen[seq] = true;
+        n++;
+    }
+    close(p[0]);
+    for (int i = 0; i < 2; i++) {
+        int status;
+        cr_assert_eq(waitpid(pids[i], &status, 0), pids[i]);
+        cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "writer %d: status %d", i, status);
+    }
+    cr_expect_eq(n, 80);
+    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
+    expect(&r, VFY_AUDIT_INTACT, 0);
+    cr_expect_eq(r.last_seq, 83);
+    teardown(&f);
+}
+
 /* ---- failures the caller sees -------------------------------------------------------- */
 
 Test(audit, a_write_that_fails_is_an_error_not_a_silent_loss)

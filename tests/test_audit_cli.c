@@ -258,6 +258,67 @@ Test(audit_cli, show_finds_a_document_only_with_the_lookup_key_and_export_is_jso
     }
     cr_expect_eq(lines, 3);
     free(out);
+    /* Every exported line follows the closed schema (python3-jsonschema) ... */
+    char root[512];
+    repo_path("", root, sizeof root);
+    sh("%s audit export --jsonl log.db > export.jsonl", vfy_bin());
+    char *err;
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && python3 %s/tests/tools/validate_json.py %s/docs/schema/audit-record.schema.json"
+             " --lines < export.jsonl 2>&1", dir, root, root);
+    cr_expect_eq(run_capture(cmd, &err), 0, "%s", err);
+    free(err);
+    /* ... which admits nothing else: a record with a name in it does not validate. */
+    sh("head -n 2 export.jsonl | tail -n 1 | sed 's/^{/{\"surname\":\"ERIKSSON\",/' > named.jsonl");
+    snprintf(cmd, sizeof cmd,
+             "cd %s && python3 %s/tests/tools/validate_json.py %s/docs/schema/audit-record.schema.json"
+             " --lines < named.jsonl 2>&1", dir, root, root);
+    cr_expect_eq(run_capture(cmd, &err), 1, "%s", err);
+    free(err);
+    remove_dir();
+}
+
+Test(audit_cli, the_eligibility_decision_is_recorded_with_its_rule_sets_digests)
+{
+    make_dir();
+    cr_assert_eq(vfy(NULL, "audit keygen --out kiosk"), 0);
+    char root[512], rules[600], keys[700], kase[700];
+    repo_path("", root, sizeof root);
+    snprintf(rules, sizeof rules, "%s/data/rules", root);
+    snprintf(keys, sizeof keys, "%s/data/rules/keys/DEVELOPMENT-ONLY-rules-signing.pub", root);
+    snprintf(kase, sizeof kase, "%s/tests/data/rules/cases/bc-kiosk-no-dates.json", root);
+    char *out;
+    int rc = vfy(&out, "read --reader sim --mrz '" M1 "' '" M2 "' --trust %s --json --case %s"
+                       " --rules %s --rules-trust %s --allow-development-key --audit log.db"
+                       " --audit-key kiosk",
+                 csca, kase, rules, keys);
+    cr_assert_eq(rc, 0, "%s", out);
+    json_t *printed = json_parse_or_fail(out);
+    free(out);
+    json_t *want = json_object_get(json_object_get(printed, "eligibility"), "rulesets");
+    cr_assert_gt(json_array_size(want), 0, "the read printed no rule sets");
+    expect_verify(0, "intact: records 1 to 2");
+    cr_assert_eq(vfy(&out, "audit show log.db --json"), 0);
+    json_t *records = json_parse_or_fail(out);
+    free(out);
+    json_t *got = json_object_get(json_object_get(json_array_get(records, 1), "eligibility"), "rulesets");
+    cr_assert_eq(json_array_size(got), json_array_size(want));
+    for (size_t i = 0; i < json_array_size(want); i++) {
+        json_t *w = json_array_get(want, i), *g = json_array_get(got, i);
+        cr_expect_str_eq(json_string_value(json_object_get(g, "id")),
+                         json_string_value(json_object_get(w, "id")));
+        cr_expect_str_eq(json_string_value(json_object_get(g, "digest")),
+                         json_string_value(json_object_get(w, "digest")));
+    }
+    json_t *fee = json_object_get(json_object_get(json_object_get(json_array_get(records, 1),
+                                                                  "eligibility"), "decision"), "fee");
+    json_t *printed_fee = json_object_get(json_object_get(json_object_get(printed, "eligibility"),
+                                                          "decision"), "fee");
+    cr_expect_str_eq(json_string_value(json_object_get(fee, "modality")),
+                     json_string_value(json_object_get(printed_fee, "modality")));
+    json_decref(records);
+    json_decref(printed);
     remove_dir();
 }
 

@@ -18,7 +18,8 @@
  * signing or lookup key is introduced by a record signed with the key in force, and
  * vfy_audit_verify follows the rotations from the first key.
  *
- * Thread safety: a vfy_audit_log belongs to one thread at a time; several processes may
+ * Thread safety: a vfy_audit_log, and the keys it uses (their guarded memory is opened
+ * only while it signs or hashes), belong to one thread at a time; several processes may
  * append to one file (each append is one SQLite write transaction that rereads the
  * tail), but key rotation assumes one writer.
  */

@@ -49,7 +49,9 @@ enum aud_tag {
     AUD_T_TRUST = 0x09,           /* 32 bytes */
     AUD_T_CHECK = 0x0A,           /* repeatable: status u8, code u16, id */
     AUD_T_RULESET = 0x0B,         /* repeatable: id length u8, id, digest text */
-    AUD_T_DIMENSION = 0x0C,       /* repeatable: dimension u8, modality u8, value text */
+    AUD_T_DIMENSION = 0x0C,       /* repeatable: name length u8, name, modality length u8,
+                                   * modality, value text (names, not enum numbers: the
+                                   * rules' enums may be renumbered, records may not) */
     AUD_T_DOC_HASH = 0x0D,        /* 32 bytes */
     AUD_T_PERSON_HASH = 0x0E,     /* 32 bytes */
     AUD_T_LOOKUP_ID = 0x0F,       /* 32 bytes: the lookup key the hashes were made with,
@@ -71,8 +73,9 @@ struct aud_set {
     char id[AUD_TEXT_MAX + 1];
     char digest[AUD_TEXT_MAX + 1];
 };
+#define AUD_NAME_MAX 32
 struct aud_dim {
-    uint8_t dimension, modality;
+    char dimension[AUD_NAME_MAX + 1], modality[AUD_NAME_MAX + 1];
     char value[AUD_TEXT_MAX + 1];
 };
 
@@ -181,8 +184,11 @@ vfy_status aud_sodium_ready(vfy_detail *detail);
 /* ---- storage ----------------------------------------------------------------------- */
 
 /* Opens an existing log for reading (read-only, no links, defensive, bounded blobs) and
- * checks that it is one. */
-VFY_NODISCARD vfy_status aud_db_open_read(const char *path, sqlite3 **db, vfy_detail *detail);
+ * checks that it is one; `full_check` runs SQLite's structural check over the whole file
+ * (readers and verification), otherwise only until the first error (a writer opening
+ * its log). */
+VFY_NODISCARD vfy_status aud_db_open_read(const char *path, bool full_check, sqlite3 **db,
+                                          vfy_detail *detail);
 /* A failing SQLite call as a status with its message. */
 vfy_status aud_db_fail(sqlite3 *db, vfy_status status, const char *what, vfy_detail *detail);
 /* Sets a record's text field, with bytes outside printable ASCII replaced by '?'. */

@@ -31,6 +31,18 @@ static void access_text(const vfy_inspection *in, char out[AUD_TEXT_MAX + 1])
     aud_set_text(out, buf);
 }
 
+/* What the record's name fields accept (record.c's decoder refuses anything else). */
+static bool aud_is_name(const char *s)
+{
+    size_t n = s != NULL ? strlen(s) : 0;
+    if (n == 0 || n > AUD_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '_'))
+            return false;
+    return true;
+}
+
 /* The rule sets and each dimension's outcome of the eligibility decision. */
 static void decision(const vfy_inspection *in, aud_record *r)
 {
@@ -57,9 +69,13 @@ static void decision(const vfy_inspection *in, aud_record *r)
         vfy_rules_outcome o;
         if (vfy_rules_decision_outcome(d, (vfy_rules_dimension)dim, &o) != VFY_OK)
             continue;
+        const char *dname = vfy_rules_dimension_name((vfy_rules_dimension)dim);
+        const char *mname = vfy_rules_modality_name(o.modality);
+        if (!aud_is_name(dname) || !aud_is_name(mname))
+            continue;
         struct aud_dim *x = &r->dims[r->n_dims++];
-        x->dimension = (uint8_t)dim;
-        x->modality = (uint8_t)o.modality;
+        snprintf(x->dimension, sizeof x->dimension, "%s", dname);
+        snprintf(x->modality, sizeof x->modality, "%s", mname);
         aud_set_text(x->value, o.value_json != NULL && o.value_json[0] != '\0' ? o.value_json
                                                                             : "null");
     }

@@ -265,12 +265,13 @@ static vfy_status load_state(vfy_audit_log *log, uint8_t key_in_force[32], bool 
     return read_tail(log, &log->last_seq, log->last_hash, detail);
 }
 
-static vfy_status create(vfy_audit_log *log, const char *path, vfy_detail *detail)
+static vfy_status create(vfy_audit_log *log, const char *path, bool *made, vfy_detail *detail)
 {
     /* A new, empty 0600 file created without following links; SQLite makes it a
      * database, and its -wal and -shm files take the same mode. */
     static const uint8_t nothing[1] = { 0 };
     VFY_TRY(vfy_write_new_file(path, nothing, 0, detail));
+    *made = true;
     if (sqlite3_open_v2(path, &log->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) !=
         SQLITE_OK)
         return aud_db_fail(log->db, VFY_E_AUDIT_WRITE, "cannot create the log", detail);
@@ -318,12 +319,13 @@ vfy_status vfy_audit_open(const char *path, const vfy_audit_key *key,
     aud_set_text(log->reader, o.reader);
 
     vfy_status s;
+    bool made = false;
     if (access(path, F_OK) != 0) {
-        s = create(log, path, detail);
+        s = create(log, path, &made, detail);
     } else {
         /* Check what it is with the reader's care, then open it for writing. */
         sqlite3 *probe = NULL;
-        s = aud_db_open_read(path, &probe, detail);
+        s = aud_db_open_read(path, false, &probe, detail);
         sqlite3_close(probe);
         if (s == VFY_OK &&
             sqlite3_open_v2(path, &log->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) !=
@@ -355,6 +357,14 @@ vfy_status vfy_audit_open(const char *path, const vfy_audit_key *key,
         sqlite3_busy_timeout(log->db, 10000);
     if (s != VFY_OK) {
         sqlite3_close(log->db);
+        if (made) {   /* a log this call created but could not start: leave nothing */
+            char side[4096];
+            unlink(path);
+            if ((size_t)snprintf(side, sizeof side, "%s-wal", path) < sizeof side)
+                unlink(side);
+            if ((size_t)snprintf(side, sizeof side, "%s-shm", path) < sizeof side)
+                unlink(side);
+        }
         sodium_memzero(log, sizeof *log);
         free(log);
         return s;

@@ -71,11 +71,9 @@ char *aud_record_json(const aud_record *r)
             json_array_append_new(sets, json_pack("{s:s,s:s}", "id", r->sets[i].id, "digest",
                                                   r->sets[i].digest));
         for (size_t i = 0; i < r->n_dims; i++)
-            json_object_set_new(
-                dims, vfy_rules_dimension_name((vfy_rules_dimension)r->dims[i].dimension),
-                json_pack("{s:s,s:s}", "modality",
-                          vfy_rules_modality_name((vfy_rules_modality)r->dims[i].modality),
-                          "value", r->dims[i].value));
+            json_object_set_new(dims, r->dims[i].dimension,
+                                json_pack("{s:s,s:s}", "modality", r->dims[i].modality, "value",
+                                          r->dims[i].value));
         json_object_set_new(o, "eligibility", json_pack("{s:o,s:o}", "rulesets", sets,
                                                         "decision", dims));
     }
@@ -122,7 +120,7 @@ vfy_status vfy_audit_read(const char *path, const vfy_audit_query *query, vfy_au
         sodium_memzero(number, sizeof number);
     }
     sqlite3 *db;
-    VFY_TRY(aud_db_open_read(path, &db, detail));
+    VFY_TRY(aud_db_open_read(path, true, &db, detail));
     aud_record *r = malloc(sizeof *r);
     sqlite3_stmt *st = NULL;
     int rc = r == NULL ? SQLITE_NOMEM
@@ -189,7 +187,7 @@ vfy_status vfy_audit_checkpoint_latest(const char *path, char **text, vfy_detail
     *text = NULL;
     VFY_TRY(aud_sodium_ready(detail));
     sqlite3 *db;
-    VFY_TRY(aud_db_open_read(path, &db, detail));
+    VFY_TRY(aud_db_open_read(path, true, &db, detail));
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db,
                                 "SELECT checkpoint FROM audit_checkpoints WHERE kind = 'regular'"

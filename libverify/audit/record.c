@@ -124,11 +124,13 @@ vfy_status aud_record_encode(const aud_record *r, uint8_t *buf, size_t cap, size
     }
     for (size_t i = 0; i < r->n_dims && i < AUD_MAX_DIMS; i++) {
         const struct aud_dim *d = &r->dims[i];
-        size_t n = strlen(d->value);
+        size_t n = strlen(d->value), a = strlen(d->dimension), b = strlen(d->modality);
         put_u8(&o, AUD_T_DIMENSION);
-        put_be(&o, 2 + n, 2);
-        put_u8(&o, d->dimension);
-        put_u8(&o, d->modality);
+        put_be(&o, 2 + a + b + n, 2);
+        put_u8(&o, (uint8_t)a);
+        put(&o, d->dimension, a);
+        put_u8(&o, (uint8_t)b);
+        put(&o, d->modality, b);
         put(&o, d->value, n);
     }
     if (r->has_doc_hash)
@@ -183,6 +185,24 @@ static vfy_status get_text(vfy_cursor *c, size_t n, char dst[AUD_TEXT_MAX + 1])
     for (size_t i = 0; i < n; i++)
         if (p[i] < 0x20 || p[i] > 0x7e)
             return vfy_cur_fail(c, VFY_E_BAD_ENCODING, "a text field holds byte 0x%02x", p[i]);
+    memcpy(dst, p, n);
+    dst[n] = '\0';
+    return VFY_OK;
+}
+
+/* A length-prefixed name: 1 to AUD_NAME_MAX of a-z and '_'. */
+static vfy_status get_name(vfy_cursor *c, char dst[AUD_NAME_MAX + 1])
+{
+    uint8_t n;
+    const uint8_t *p;
+    VFY_TRY(vfy_cur_u8(c, &n));
+    if (n == 0 || n > AUD_NAME_MAX)
+        return vfy_cur_fail(c, VFY_E_BAD_LENGTH, "a name of %u characters (1 to %u allowed)", n,
+                            (unsigned)AUD_NAME_MAX);
+    VFY_TRY(vfy_cur_bytes(c, n, &p));
+    for (size_t i = 0; i < n; i++)
+        if (!((p[i] >= 'a' && p[i] <= 'z') || p[i] == '_'))
+            return vfy_cur_fail(c, VFY_E_BAD_ENCODING, "a name holds byte 0x%02x", p[i]);
     memcpy(dst, p, n);
     dst[n] = '\0';
     return VFY_OK;
@@ -255,14 +275,11 @@ static vfy_status decode_field(vfy_cursor *v, uint8_t tag, size_t n, aud_record 
         if (r->n_dims == AUD_MAX_DIMS)
             return vfy_cur_fail(v, VFY_E_LIMIT, "more than %u dimensions", (unsigned)AUD_MAX_DIMS);
         struct aud_dim *d = &r->dims[r->n_dims];
-        if (n < 3)
-            return vfy_cur_fail(v, VFY_E_BAD_LENGTH, "a dimension of %zu bytes", n);
-        VFY_TRY(vfy_cur_u8(v, &d->dimension));
-        VFY_TRY(vfy_cur_u8(v, &d->modality));
-        if (d->dimension >= VFY_DIM_COUNT || d->modality > VFY_MODALITY_OFFICER_REVIEW)
-            return vfy_cur_fail(v, VFY_E_BAD_VALUE, "dimension %u, modality %u", d->dimension,
-                                d->modality);
-        VFY_TRY(get_text(v, n - 2, d->value));
+        VFY_TRY(get_name(v, d->dimension));
+        VFY_TRY(get_name(v, d->modality));
+        if (vfy_cur_remaining(v) == 0)
+            return vfy_cur_fail(v, VFY_E_TRUNCATED, "a dimension without its value");
+        VFY_TRY(get_text(v, vfy_cur_remaining(v), d->value));
         r->n_dims++;
         return VFY_OK;
     }

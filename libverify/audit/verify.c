@@ -12,7 +12,9 @@
 #include "audit/audit_internal.h"
 #include "core/fail.h"
 
-#define MAX_CHECKPOINTS (1u << 22)
+/* Bounds the memory a hostile file can make verification take (about 100 MB); at the
+ * default of one checkpoint per 64 records that is 16 million records. */
+#define MAX_CHECKPOINTS (1u << 18)
 
 struct key_era {
     uint64_t from;                /* the record that introduced the key */
@@ -31,8 +33,9 @@ struct walk {
     vfy_audit_verify_result *res;
     struct key_era *keys;
     size_t n_keys, cap_keys;
-    struct cp_row *cps;
+    struct cp_row *cps;           /* sorted by the record they cover */
     size_t n_cps;
+    size_t cp_next;               /* the first not yet compared during the walk */
     uint64_t (*gaps)[2];          /* pruned ranges bridged by an anchor */
     size_t n_gaps;
     uint8_t log_id[AUD_LOG_ID_BYTES];
@@ -133,8 +136,6 @@ static vfy_status load_checkpoints(struct walk *w, vfy_detail *detail)
     if (s == VFY_OK && w->res->problem == VFY_AUDIT_INTACT && rc != SQLITE_DONE)
         s = aud_db_fail(w->db, VFY_E_AUDIT_FORMAT, "cannot read the checkpoints", detail);
     sqlite3_finalize(st);
-    if (s == VFY_OK && w->n_cps > 1)
-        qsort(w->cps, w->n_cps, sizeof *w->cps, cp_order);
     return s;
 }
 
@@ -271,9 +272,12 @@ static bool misplaced(struct walk *w, uint64_t expected, uint64_t col)
 /* Regular checkpoints over this record: the same hash. */
 static bool match_checkpoints(struct walk *w, const uint8_t hash[32])
 {
-    for (size_t i = 0; i < w->n_cps; i++) {
+    /* Records come in increasing order, so one pass over the sorted checkpoints. */
+    while (w->cp_next < w->n_cps && w->cps[w->cp_next].cp.seq < w->rec.seq)
+        w->cp_next++;
+    for (size_t i = w->cp_next; i < w->n_cps && w->cps[i].cp.seq == w->rec.seq; i++) {
         struct cp_row *c = &w->cps[i];
-        if (c->cp.seq != w->rec.seq || c->cp.kind != AUD_CP_REGULAR)
+        if (c->cp.kind != AUD_CP_REGULAR)
             continue;
         if (!w->have_log_id || sodium_memcmp(c->cp.log_id, w->log_id, AUD_LOG_ID_BYTES) != 0)
             return problem(w, c->external ? VFY_AUDIT_WRONG_KEY : VFY_AUDIT_BAD_CHECKPOINT,
@@ -444,6 +448,8 @@ vfy_status aud_verify_db(sqlite3 *db, const uint8_t public_key[32], const uint8_
                 w->n_cps++;
         }
     }
+    if (s == VFY_OK && w->n_cps > 1)
+        qsort(w->cps, w->n_cps, sizeof *w->cps, cp_order);
     if (s == VFY_OK && result->problem == VFY_AUDIT_INTACT &&
         walk_records(w, public_key, &s, detail) && s == VFY_OK)
         check_checkpoints(w);
@@ -478,7 +484,7 @@ vfy_status vfy_audit_verify(const char *path, const uint8_t public_key[32],
     }
     (void)ext;
     sqlite3 *db;
-    VFY_TRY(aud_db_open_read(path, &db, detail));
+    VFY_TRY(aud_db_open_read(path, true, &db, detail));
     sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);   /* one consistent snapshot */
     vfy_status s = aud_verify_db(db, public_key, checkpoint_text != NULL ? bytes : NULL, result,
                                  detail);

@@ -385,19 +385,21 @@ static int eval_one(const vfy_rules_engine *e, const char *text, size_t len, boo
         return cli_exit_for_status(s);
     }
     if (line_mode) {
-        /* The case id (never personal data) ties an output line to its input line. */
+        /* The case id (never personal data) ties an output line to its input line. The
+         * library's one-line JSON is extended in place (its closing brace replaced), not
+         * parsed and written again. */
         json_t *in = json_loadb(text, len, 0, NULL);
         char *out = vfy_rules_decision_json(dec, 0);
-        json_t *o = out != NULL ? json_loads(out, JSON_DECODE_ANY, NULL) : NULL;
-        if (o != NULL) {
-            json_t *id = json_object_get(in, "case_id");
-            json_object_set(o, "case_id", id != NULL ? id : json_null());
-            json_object_set_new(o, "line", json_integer((json_int_t)line_no));
-            char *t = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-            puts(t != NULL ? t : "{}");
-            free(t);
+        json_t *id = json_object_get(in, "case_id");
+        char *idtext = json_dumps(id != NULL ? id : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
+        size_t n = out != NULL ? strlen(out) : 0;
+        if (out != NULL && idtext != NULL && n > 1 && out[n - 1] == '}') {
+            out[n - 1] = '\0';
+            printf("%s,\"case_id\":%s,\"line\":%zu}\n", out, idtext, line_no);
+        } else {
+            puts("{\"error\":\"VFY_E_NO_MEMORY\"}");
         }
-        json_decref(o);
+        free(idtext);
         json_decref(in);
         free(out);
     } else if (json) {

@@ -84,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (vfy_rules_case_parse(data, size, &c, &d) != VFY_OK)
         return 0;
     for (int pass = 0; pass < 3; pass++) {
-        vfy_rules_eval_options opt = { .include_pii = pass == 1 };
+        vfy_rules_eval_options opt = { .include_pii = pass == 1, .compact_trail = pass == 0 };
         if (pass == 2) {
             bool set;
             /* 2026-02-01: the kiosk fills the crossing; without a lodging date this is a

@@ -20,12 +20,13 @@ static void rules_usage(FILE *f)
             "       vfy rules show [--trust KEYS.json | --test-mode] RULES.json...\n"
             "       vfy rules eval --rules FILE|DIR... (--case CASE.json | --batch [CASES.jsonl])\n"
             "                      [--json] [--test-mode] [--trust KEYS.json] [--pii]\n"
-            "                      [--allow-development-key]\n"
+            "                      [--allow-development-key] [--full-trail]\n"
             "\n"
             "Production mode (the default) loads only rule sets signed by a key in --trust and\n"
             "refuses hypothetical and draft sets; --test-mode accepts them and every decision\n"
             "says so. --batch reads one case per line (JSON Lines, '-' or no file for standard\n"
-            "input) and writes one decision per line. Sets signed with the development key are\n"
+            "input) and writes one decision per line, with a compact trail (rule and result;\n"
+            "--full-trail for predicates and explanations). Sets signed with the development key are\n"
             "refused in production mode unless --allow-development-key (tests only; every\n"
             "decision then says so). See docs/rules.md.\n");
 }
@@ -360,14 +361,14 @@ void cli_rules_print(const vfy_rules_decision *dec)
 
 /* Evaluates one case text; prints the decision; returns an exit code. */
 static int eval_one(const vfy_rules_engine *e, const char *text, size_t len, bool json, bool pii,
-                    bool line_mode, size_t line_no)
+                    bool compact, bool line_mode, size_t line_no)
 {
     vfy_detail d;
     vfy_detail_clear(&d);
     vfy_rules_case *c = NULL;
     vfy_status s = vfy_rules_case_parse(text, len, &c, &d);
     vfy_rules_decision *dec = NULL;
-    vfy_rules_eval_options opt = { .include_pii = pii };
+    vfy_rules_eval_options opt = { .include_pii = pii, .compact_trail = compact };
     if (s == VFY_OK)
         s = vfy_rules_evaluate(e, c, &opt, &dec, &d);
     vfy_rules_case_free(c);
@@ -385,19 +386,21 @@ static int eval_one(const vfy_rules_engine *e, const char *text, size_t len, boo
         return cli_exit_for_status(s);
     }
     if (line_mode) {
-        /* The case id (never personal data) ties an output line to its input line. */
+        /* The case id (never personal data) ties an output line to its input line. The
+         * library's one-line JSON is extended in place (its closing brace replaced), not
+         * parsed and written again. */
         json_t *in = json_loadb(text, len, 0, NULL);
         char *out = vfy_rules_decision_json(dec, 0);
-        json_t *o = out != NULL ? json_loads(out, JSON_DECODE_ANY, NULL) : NULL;
-        if (o != NULL) {
-            json_t *id = json_object_get(in, "case_id");
-            json_object_set(o, "case_id", id != NULL ? id : json_null());
-            json_object_set_new(o, "line", json_integer((json_int_t)line_no));
-            char *t = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-            puts(t != NULL ? t : "{}");
-            free(t);
+        json_t *id = json_object_get(in, "case_id");
+        char *idtext = json_dumps(id != NULL ? id : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
+        size_t n = out != NULL ? strlen(out) : 0;
+        if (out != NULL && idtext != NULL && n > 1 && out[n - 1] == '}') {
+            out[n - 1] = '\0';
+            printf("%s,\"case_id\":%s,\"line\":%zu}\n", out, idtext, line_no);
+        } else {
+            puts("{\"error\":\"VFY_E_NO_MEMORY\"}");
         }
-        json_decref(o);
+        free(idtext);
         json_decref(in);
         free(out);
     } else if (json) {
@@ -439,7 +442,7 @@ static int read_line(FILE *f, char *buf, size_t cap, size_t *len)
     return over ? 2 : 1;
 }
 
-static int run_batch(const vfy_rules_engine *e, const char *path, bool pii)
+static int run_batch(const vfy_rules_engine *e, const char *path, bool pii, bool compact)
 {
     FILE *f = path == NULL || strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     if (f == NULL) {
@@ -465,7 +468,7 @@ static int run_batch(const vfy_rules_engine *e, const char *path, bool pii)
         }
         if (len == 0)
             continue;
-        if (eval_one(e, line, len, true, pii, true, line_no) != VFY_EXIT_OK)
+        if (eval_one(e, line, len, true, pii, compact, true, line_no) != VFY_EXIT_OK)
             rc = VFY_EXIT_USAGE;
     }
     free(line);
@@ -478,7 +481,7 @@ static int cmd_eval(int argc, char **argv)
 {
     const char *rules[64], *case_path = NULL, *trust_path = NULL, *batch_path = NULL;
     int n_rules = 0;
-    bool json = false, test_mode = false, pii = false, batch = false, allow_dev = false;
+    bool json = false, test_mode = false, pii = false, batch = false, allow_dev = false, full_trail = false;
     for (int i = 1; i < argc;) {
         if (strcmp(argv[i], "--rules") == 0) {
             int before = n_rules;
@@ -501,6 +504,8 @@ static int cmd_eval(int argc, char **argv)
             pii = true;
         else if (strcmp(argv[i], "--allow-development-key") == 0)
             allow_dev = true;
+        else if (strcmp(argv[i], "--full-trail") == 0)
+            full_trail = true;
         else if (strcmp(argv[i], "--batch") == 0) {
             batch = true;
             if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0)
@@ -526,13 +531,13 @@ static int cmd_eval(int argc, char **argv)
                 fprintf(stderr, "vfy rules eval: not used: %s: %s\n", label, reason);
         }
         if (batch) {
-            rc = run_batch(e, batch_path, pii);
+            rc = run_batch(e, batch_path, pii, !full_trail);
         } else {
             char *text;
             size_t len;
             rc = read_or_report("rules eval", case_path, VFY_RULES_MAX_CASE, &text, &len);
             if (rc == VFY_EXIT_OK) {
-                rc = eval_one(e, text, len, json, pii, false, 0);
+                rc = eval_one(e, text, len, json, pii, false, false, 0);
                 free(text);
             }
         }

@@ -1,8 +1,12 @@
 /* Fuzz target: the case parser, then evaluation of the parsed case against a compact
- * rule set that uses every rule kind, predicate and suspension. */
+ * rule set that uses every rule kind, predicate and suspension, at the consulate and
+ * (with a crossing date filled in) at the border. Every decision must keep the
+ * modality invariant of docs/rules.md: a null value only with officer_review or
+ * not_applicable, and no right or obligation beside a missing input. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "verify/rules.h"
 
@@ -23,6 +27,10 @@ static const char rules_text[] =
     "{\"id\":\"c4\",\"dimension\":\"admissible\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"check\":{\"kind\":\"document_max_issue_age\",\"years\":10,\"on_fail\":\"officer_review\"}},"
     "{\"id\":\"c5\",\"dimension\":\"admissible\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"check\":{\"kind\":\"blank_pages\",\"pages\":2,\"on_fail\":\"inadmissible\"}},"
     "{\"id\":\"c6\",\"dimension\":\"admissible\",\"legal_ref\":\"x\",\"anchor\":\"border_crossing\",\"confidence\":\"V\",\"check\":{\"kind\":\"document_valid_on\",\"on_fail\":\"inadmissible\"}},"
+    "{\"id\":\"c7\",\"dimension\":\"admissible\",\"legal_ref\":\"x\",\"anchor\":\"border_crossing\",\"confidence\":\"V\",\"check\":{\"kind\":\"document_valid_after\",\"months\":3,\"relative_to\":\"intended_exit\",\"on_fail\":\"may_derogate\"}},"
+    "{\"id\":\"c8\",\"dimension\":\"admissible\",\"legal_ref\":\"x\",\"anchor\":\"border_crossing\",\"confidence\":\"V\",\"check\":{\"kind\":\"visa_valid_on\",\"on_fail\":\"may_derogate\"}},"
+    "{\"id\":\"vn\",\"dimension\":\"visa_needed\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"priority\":9,\"when\":{\"nationalities\":[\"FRA\"]},\"visa_needed\":false,\"applicability\":\"not_third_country_national\"},"
+    "{\"id\":\"f3\",\"dimension\":\"fee\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"S\",\"note\":\"n\",\"priority\":50,\"open_points\":[\"op\"],\"when\":{\"nationalities\":[\"ARM\"]},\"fee\":{\"amount_cents\":3500,\"modality\":\"charged\"}},"
     "{\"id\":\"f0\",\"dimension\":\"fee\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"priority\":100,\"when\":{\"age_below\":6},\"fee\":{\"amount_cents\":0,\"modality\":\"waived_mandatory\"}},"
     "{\"id\":\"f1\",\"dimension\":\"fee\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"priority\":10,\"fee\":{\"amount_cents\":9000,\"modality\":\"charged\"}},"
     "{\"id\":\"f2\",\"dimension\":\"fee\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"when\":{\"categories\":[\"student\"],\"effective_from\":\"2020-01-01\",\"effective_to\":\"2030-01-01\"},\"fee\":{\"amount_cents\":1,\"modality\":\"waived_optional\"}},"
@@ -34,6 +42,23 @@ static const char rules_text[] =
     "{\"id\":\"e1\",\"dimension\":\"evidence\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"when\":{\"categories\":[\"student\",\"close_relative\"]},\"evidence\":{\"simplified\":true,\"waives\":[\"a\"],\"modality\":\"entitled\"}},"
     "{\"id\":\"e2\",\"dimension\":\"evidence\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"when\":{\"document_types\":[\"service\"]},\"evidence\":{\"waives\":[\"b\"],\"modality\":\"may\"}}],"
     "\"suspensions\":[{\"id\":\"sp\",\"legal_ref\":\"x\",\"confidence\":\"V\",\"anchor\":\"lodging\",\"from\":\"2026-01-01\",\"when\":{\"nationalities\":[\"UTO\"]},\"rulesets\":[\"FU*\"],\"rules\":[\"g*\",\"d\"]}]}";
+
+/* The invariant, through the public accessors only. */
+static void check(const vfy_rules_decision *dec)
+{
+    for (int dim = 0; dim < VFY_DIM_COUNT; dim++) {
+        vfy_rules_outcome o;
+        if (vfy_rules_decision_outcome(dec, (vfy_rules_dimension)dim, &o) != VFY_OK)
+            __builtin_trap();
+        bool null_value = strcmp(o.value_json, "null") == 0;
+        bool firm = o.modality == VFY_MODALITY_SHALL || o.modality == VFY_MODALITY_ENTITLED ||
+                    o.modality == VFY_MODALITY_MAY;
+        if (null_value && firm)
+            __builtin_trap();
+        if (o.missing != NULL && o.modality != VFY_MODALITY_OFFICER_REVIEW)
+            __builtin_trap();
+    }
+}
 
 static vfy_rules_engine *engine(void)
 {
@@ -58,11 +83,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vfy_rules_case *c = NULL;
     if (vfy_rules_case_parse(data, size, &c, &d) != VFY_OK)
         return 0;
-    for (int pii = 0; pii < 2; pii++) {
-        vfy_rules_eval_options opt = { .include_pii = pii };
+    for (int pass = 0; pass < 3; pass++) {
+        vfy_rules_eval_options opt = { .include_pii = pass == 1, .compact_trail = pass == 0 };
+        if (pass == 2) {
+            bool set;
+            /* 2026-02-01: the kiosk fills the crossing; without a lodging date this is a
+             * border check. */
+            if (vfy_rules_case_set_border_crossing_if_missing(c, (time_t)1769904000, &set) != VFY_OK)
+                __builtin_trap();
+        }
         vfy_rules_decision *dec = NULL;
-        if (vfy_rules_evaluate(e, c, &opt, &dec, &d) != VFY_OK)
+        vfy_status s = vfy_rules_evaluate(e, c, &opt, &dec, &d);
+        /* Refusals a case may earn: no traveller, a category or evidence the set does
+         * not define. Anything else (or a decision beside a refusal) is a bug. */
+        if (s == VFY_E_CASE_INCOMPLETE || s == VFY_E_CASE_VOCABULARY) {
+            if (dec != NULL)
+                __builtin_trap();
+            continue;
+        }
+        if (s != VFY_OK)
             __builtin_trap();
+        check(dec);
         char *json = vfy_rules_decision_json(dec, 0);
         if (json == NULL)
             __builtin_trap();

@@ -176,6 +176,19 @@ Test(rules_api, cli_batch_json_lines)
     json_decref(j1);
     json_decref(j2);
     json_decref(j3);
+    /* The decision lines follow the same schema as the library's serializer. */
+    FILE *f;
+    snprintf(cmd, sizeof cmd, "%s/out.jsonl", dir);
+    cr_assert_not_null(f = fopen(cmd, "w"));
+    fprintf(f, "%s\n%s\n", out, line3);
+    fclose(f);
+    char root[2048];
+    repo_path("", root, sizeof root);
+    snprintf(cmd, sizeof cmd, "python3 %s/tests/tools/validate_json.py %s/docs/schema/rules-decision.schema.json --lines < %s/out.jsonl 2>&1",
+             root, root, dir);
+    free(out);
+    out = NULL;
+    cr_assert_eq(run_capture(cmd, &out), 0, "%s", out != NULL ? out : "");
     free(out);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(run_capture(cmd, NULL), 0);

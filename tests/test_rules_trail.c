@@ -4,6 +4,7 @@
  * not, who set a rule aside, and a legend for the marks and modalities.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,4 +90,63 @@ Test(rules_trail, cli_text_reads_in_words)
     cr_assert_null(strstr(out, "beaten"));
     cr_assert_null(strstr(out, "{\"days\""), "values print in words, not JSON");
     free(out);
+}
+
+/* The compact trail (the --batch default) decides the same: for every test case, each
+ * dimension's value, modality, missing inputs, provisional value and open points are
+ * identical to the full form's, and its steps hold no predicates. */
+Test(rules_trail, compact_and_full_agree_on_every_case, .timeout = 60)
+{
+    static const char *const extra[] = { RULES_UTO_OVERLAY, RULES_DEU_BILATERAL, NULL };
+    vfy_rules_engine *e = rules_engine(VFY_RULES_TEST, extra);
+    char dir[4096];
+    DIR *dp = opendir(repo_path("tests/data/rules/cases", dir, sizeof dir));
+    cr_assert_not_null(dp);
+    struct dirent *de;
+    size_t n = 0;
+    static const char *const members[] = { "value", "modality", "missing", "provisional", "open_points", "reason" };
+    while ((de = readdir(dp)) != NULL) {
+        size_t len = strlen(de->d_name);
+        if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
+            continue;
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(len - 5), de->d_name);
+        vfy_rules_case *c = rules_case(name);
+        json_t *forms[2] = { NULL, NULL };
+        for (int compact = 0; compact < 2; compact++) {
+            vfy_rules_eval_options opt = { .compact_trail = compact };
+            vfy_rules_decision *dec = NULL;
+            if (vfy_rules_evaluate(e, c, &opt, &dec, NULL) != VFY_OK)
+                break;
+            char *text = vfy_rules_decision_json(dec, 0);
+            forms[compact] = json_loads(text, 0, NULL);
+            free(text);
+            vfy_rules_decision_free(dec);
+        }
+        vfy_rules_case_free(c);
+        if (forms[0] == NULL) {
+            cr_assert_null(forms[1]);
+            continue;
+        }
+        const char *key;
+        json_t *full;
+        json_object_foreach(json_object_get(forms[0], "decision"), key, full) {
+            json_t *small = json_object_get(json_object_get(forms[1], "decision"), key);
+            for (size_t m = 0; m < sizeof members / sizeof members[0]; m++) {
+                json_t *a = json_object_get(full, members[m]), *b = json_object_get(small, members[m]);
+                cr_assert((a == NULL && b == NULL) || (a != NULL && b != NULL && json_equal(a, b)),
+                          "%s: %s.%s differs between full and compact", name, key, members[m]);
+            }
+            size_t i;
+            json_t *st;
+            json_array_foreach(json_object_get(small, "trail"), i, st)
+                cr_assert_null(json_object_get(st, "predicates"), "%s: compact step with predicates", name);
+        }
+        json_decref(forms[0]);
+        json_decref(forms[1]);
+        n++;
+    }
+    closedir(dp);
+    vfy_rules_engine_free(e);
+    cr_assert_geq(n, 30);
 }

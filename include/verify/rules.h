@@ -196,7 +196,10 @@ VFY_API void vfy_rules_case_set_biometric(vfy_rules_case *c, bool biometric);
 typedef struct vfy_rules_decision vfy_rules_decision;
 
 typedef struct vfy_rules_eval_options {
-    bool include_pii;  /* put ages, dates of birth and visa dates into the trail */
+    bool include_pii;    /* put ages, dates of birth and visa dates into the trail */
+    bool compact_trail;  /* trail steps hold the rule and its result only (no predicates,
+                            no legend, no categories_available): for volume; the values,
+                            modalities, missing inputs and open points are the same */
 } vfy_rules_eval_options;
 
 /* Evaluates a case; `options` may be NULL. Thread-safe on a shared engine. */

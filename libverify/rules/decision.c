@@ -46,7 +46,7 @@ json_t *rd_rulesets_json(const vfy_rules_engine *e)
     return a;
 }
 
-vfy_status rd_decision_new(const vfy_rules_engine *e, json_t *dims, const char *mode,
+vfy_status rd_decision_new(const vfy_rules_engine *e, json_t *dims, const char *mode, bool compact,
                            vfy_rules_decision **out, vfy_detail *detail)
 {
     vfy_rules_decision *d = calloc(1, sizeof *d);
@@ -62,7 +62,8 @@ vfy_status rd_decision_new(const vfy_rules_engine *e, json_t *dims, const char *
         json_decref(root);
         return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while building the decision");
     }
-    json_object_set_new(root, "legend", json_pack(
+    if (!compact)
+        json_object_set_new(root, "legend", json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
         "V", "confidence: checked against the legal text",
         "S", "confidence: from an official statement or a secondary source, or derived",

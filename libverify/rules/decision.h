@@ -10,7 +10,7 @@
 #include "verify/rules.h"
 
 /* Takes ownership of `dims` (the "decision" object). `mode` is "consulate" or "border". */
-vfy_status rd_decision_new(const vfy_rules_engine *engine, json_t *dims, const char *mode,
+vfy_status rd_decision_new(const vfy_rules_engine *engine, json_t *dims, const char *mode, bool compact,
                            vfy_rules_decision **out, vfy_detail *detail);
 
 #endif

@@ -23,6 +23,7 @@ struct ctx {
     const struct vfy_rules_case *c;
     bool pii;
     json_t *missing;         /* inputs the dimension being decided lacked (JSON paths) */
+    bool compact;            /* steps: rule and result only */
     struct winner *won;      /* what decided the dimension, for applicability */
     bool border;             /* decided at the border: a crossing date and no lodging */
     int visa_required;       /* enum tri: the visa requirement as decided (for 6(1)(b)) */
@@ -116,6 +117,8 @@ static void add_test(json_t *preds, enum tri held, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void add_test(json_t *preds, enum tri held, const char *fmt, ...)
 {
+    if (preds == NULL)
+        return; /* compact trail */
     char text[600];
     va_list ap;
     va_start(ap, fmt);
@@ -321,7 +324,7 @@ static enum tri predicate_test(const struct ctx *x, const struct ruleset *rs, co
         /* Alternatives read as one step: "one of ...", then what the claims gave, so
          * that ten unclaimed categories do not read as ten failed requirements. */
         enum tri any = T_FAIL;
-        json_t *sub = json_array();
+        json_t *sub = preds != NULL ? json_array() : NULL;
         char list[400] = "", held[160] = "";
         size_t claimed = 0;
         for (size_t i = 0; i < w->n_categories; i++) {
@@ -431,7 +434,7 @@ static enum tri category_test(const struct ctx *x, const struct ruleset *rs, int
                  cat->id, b);
         return T_FAIL;
     }
-    json_t *sub = json_array();
+    json_t *sub = preds != NULL ? json_array() : NULL;
     enum tri r = predicate_test(x, rs, &cat->when, anchor, sub, NULL);
     size_t i;
     json_t *v;
@@ -503,6 +506,8 @@ static const struct suspension *suspended(const struct ctx *x, const struct rule
 
 static json_t *new_step(const struct ctx *x, const struct ruleset *rs, const struct rule *r)
 {
+    if (x->compact)
+        return json_pack("{s:s, s:s}", "ruleset", rs->id, "rule", r->id);
     int used;
     int32_t d = anchor_date(x, r->anchor, &used);
     json_t *st = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "ruleset", rs->id, "version",
@@ -585,8 +590,9 @@ static int32_t open_step(const struct ctx *x, const struct ruleset *rs, const st
     int32_t d = gate(x, rs, r, *step);
     if (d != DATE_NONE) {
         json_array_append_new(trail, *step);
-        *preds = json_array();
-        json_object_set_new(*step, "predicates", *preds);
+        *preds = x->compact ? NULL : json_array();
+        if (*preds != NULL)
+            json_object_set_new(*step, "predicates", *preds);
         return d;
     }
     if (!result_is(*step, "not_in_force")) {
@@ -887,11 +893,24 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
         if (sc == T_FAIL)
             continue;
         struct cand *local = NULL;
-        json_t *out_of_force = NULL;
+        json_t *out_of_force = NULL, *others = NULL;
         for (size_t ri = 0; ri < rs->n_rules; ri++) {
             const struct rule *r = &rs->rules[ri];
             if (r->kind != kind)
                 continue;
+            /* Rules for other nationalities read as one short step per set, not as lists
+             * of predicates that happen to fail (and cost nothing to skip). */
+            if (r->when.nationalities != NULL && x->c->nationality[0] != '\0' &&
+                !in_list(r->when.nationalities, r->when.n_nationalities, x->c->nationality)) {
+                if (others == NULL) {
+                    others = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[]}", "ruleset", rs->id, "version", rs->version,
+                                       "digest", rs->digest_hex, "result", "not_applicable", "explanation",
+                                       "these rules concern other nationalities", "rules");
+                    json_array_append_new(trail, others);
+                }
+                json_array_append_new(json_object_get(others, "rules"), json_string(r->id));
+                continue;
+            }
             struct cand cd = { .rs = rs, .r = r, .status_end = DATE_NONE };
             if (sc == T_UNKNOWN) {
                 cd.step = scope_unknown_step(x, rs, r, trail);
@@ -913,16 +932,6 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
                 continue;
             }
             cd.step = step;
-            /* A rule for other nationalities reads as one short step, not as a list of
-             * predicates that happen to fail. */
-            if (r->when.nationalities != NULL && x->c->nationality[0] != '\0' &&
-                !in_list(r->when.nationalities, r->when.n_nationalities, x->c->nationality)) {
-                set_result(step, "not_applicable");
-                json_object_del(step, "predicates");
-                json_object_set_new(step, "explanation", json_sprintf("the rule concerns other nationalities than %s",
-                                                                      x->c->nationality));
-                continue;
-            }
             size_t mark = missing_mark(x);
             enum tri t = predicate_test(x, rs, &r->when, d, preds, &cd);
             if (t != T_UNKNOWN)
@@ -1491,11 +1500,21 @@ static json_t *categories_available(const struct ctx *x)
     json_t *out = json_array();
     for (size_t i = 0; i < x->e->n_sets; i++) {
         const struct ruleset *rs = &x->e->sets[i];
-        if (scope_test(x, rs) == T_FAIL)
+        int32_t at = anchor_date(x, VFY_ANCHOR_LODGING, NULL);
+        if (scope_test(x, rs) == T_FAIL || (at != DATE_NONE && (!in_force(rs, at) || superseded_by(x, rs, at) != NULL)))
             continue;
         for (size_t k = 0; k < rs->n_categories; k++) {
             char needs[300];
             evidence_words(&rs->categories[k], needs, sizeof needs);
+            /* The same category with the same evidence in another set adds nothing. */
+            bool dup = false;
+            size_t j;
+            json_t *v;
+            json_array_foreach(out, j, v)
+                dup |= strcmp(json_string_value(json_object_get(v, "category")), rs->categories[k].id) == 0 &&
+                       strcmp(json_string_value(json_object_get(v, "needs")), needs) == 0;
+            if (dup)
+                continue;
             json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s}", "category", rs->categories[k].id,
                                                  "ruleset", rs->id, "legal_ref", rs->categories[k].legal_ref,
                                                  "needs", needs));
@@ -1533,7 +1552,8 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
                         "no decision is made for an unknown person");
     VFY_TRY(check_vocabulary(engine, c, detail));
     struct winner visa_won = { 0 };
-    struct ctx x = { engine, c, options != NULL && options->include_pii, NULL, NULL, false, T_UNKNOWN };
+    struct ctx x = { engine, c, options != NULL && options->include_pii, NULL,
+                     options != NULL && options->compact_trail, NULL, false, T_UNKNOWN };
     /* Border check: a crossing date and no lodging date (docs/rules.md, "Border check"). */
     x.border = c->dates[VFY_ANCHOR_LODGING] == DATE_NONE && c->dates[VFY_ANCHOR_BORDER_CROSSING] != DATE_NONE;
     json_t *dims = json_object();
@@ -1599,12 +1619,13 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
         json_object_set_new(dim, "value_text", value_words(d, dim));
     }
     json_t *ev = json_object_get(dims, "evidence");
-    if (complete && ev != NULL && strcmp(json_string_value(json_object_get(ev, "modality")), "not_applicable") != 0)
+    if (complete && !x.compact && ev != NULL &&
+        strcmp(json_string_value(json_object_get(ev, "modality")), "not_applicable") != 0)
         json_object_set_new(ev, "categories_available", categories_available(&x));
     /* A decision missing a dimension is never returned. */
     if (!complete) {
         json_decref(dims);
         return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while evaluating the case");
     }
-    return rd_decision_new(engine, dims, x.border ? "border" : "consulate", out, detail);
+    return rd_decision_new(engine, dims, x.border ? "border" : "consulate", x.compact, out, detail);
 }

@@ -110,6 +110,21 @@ int cmd_specimen(int argc, char **argv)
         return cli_exit_for_status(s) == VFY_EXIT_OK ? VFY_EXIT_USAGE : cli_exit_for_status(s);
     }
     printf("specimen written to %s (trust anchor: %s/csca.pem)\n", out, out);
+    /* The MRZ to open it with, read back from its DG1: what a test or demo types next. */
+    vfy_document *doc = NULL;
+    vfy_mrz *mrz = malloc(sizeof *mrz);
+    if (mrz != NULL && vfy_document_new(&doc) == VFY_OK && vfy_document_load_dir(doc, out, NULL) == VFY_OK &&
+        cli_dg1_mrz(doc, mrz)) {
+        printf("MRZ:");
+        for (unsigned i = 0; i < mrz->line_count; i++)
+            printf(" '%s'", mrz->lines[i]);
+        printf("\nread it:  vfy read --reader 'sim:%s' --trust %s/csca.pem --mrz", out, out);
+        for (unsigned i = 0; i < mrz->line_count; i++)
+            printf(" '%s'", mrz->lines[i]);
+        printf("\n");
+    }
+    vfy_document_free(doc);
+    cli_free_mrz(mrz);
     return VFY_EXIT_OK;
 bad:
     fprintf(stderr, "vfy specimen: unknown value '%s'\n", optarg);

@@ -20,7 +20,7 @@ static const struct cli_command commands[] = {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: vfy COMMAND [OPTIONS]\n\ncommands:\n");
+    fprintf(f, "usage: vfy COMMAND [OPTIONS]\n       vfy --help | --version | help [readers | sim | COMMAND]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f,

@@ -61,7 +61,7 @@ void cli_print_json(json_t *value)
         fprintf(stderr, "vfy: out of memory\n");
         return;
     }
-    json_dumpf(value, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_dumpf(value, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     fputc('\n', stdout);
     json_decref(value);
 }

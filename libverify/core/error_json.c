@@ -1,6 +1,7 @@
 /* The one error shape of every JSON output (docs/schema/error.schema.json). */
 #include <jansson.h>
 
+#include "core/json_out.h"
 #include "core/error_json.h"
 #include "verify/status.h"
 
@@ -24,7 +25,5 @@ json_t *vfy_error_json_object_(vfy_status status, const vfy_detail *detail)
 char *vfy_error_to_json(vfy_status status, const vfy_detail *detail, unsigned flags)
 {
     json_t *o = vfy_error_json_object_(status, detail);
-    char *text = json_dumps(o, (flags & VFY_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT) | JSON_ENSURE_ASCII);
-    json_decref(o);
-    return text;
+    return vfy_json_dump_(o, flags);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/json_out.h"
 #include "inspect/inspect_internal.h"
 #include "seal/seal_internal.h"
 #include "verify/version.h"
@@ -145,10 +146,6 @@ char *vfy_inspection_to_json(const vfy_inspection *r, unsigned flags)
     json_t *o = inspection_object(r);
     if (o == NULL)
         return NULL;
-    size_t f = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17);
-    f |= (flags & VFY_JSON_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT;
-    char *text = json_dumps(o, f);
-    json_decref(o);
-    return text;
+    return vfy_json_dump_(o, flags);
 }
 

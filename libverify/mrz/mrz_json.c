@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "core/json_out.h"
 #include "verify/mrz.h"
 #include "verify/version.h"
 
@@ -106,7 +107,5 @@ char *vfy_mrz_to_json(const vfy_mrz *m, unsigned flags)
             json_array_append_new(lines, json_string(m->lines[i]));
         json_object_set_new(o, "lines", lines);
     }
-    char *text = json_dumps(o, (flags & VFY_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT) | JSON_ENSURE_ASCII);
-    json_decref(o);
-    return text;
+    return vfy_json_dump_(o, flags);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/json_out.h"
 #include "core/error_json.h"
 #include "seal/seal_internal.h"
 #include "verify/seal.h"
@@ -216,7 +217,5 @@ char *vfy_seal_result_to_json(const vfy_seal_result *r, unsigned flags)
     if (r == NULL)
         return NULL;
     json_t *o = vfy_seal_json_object_(r);
-    char *text = json_dumps(o, (flags & VFY_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT) | JSON_ENSURE_ASCII);
-    json_decref(o);
-    return text;
+    return vfy_json_dump_(o, flags);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/json_out.h"
 #include "trust/trust_store.h"
 #include "verify/trust_update.h"
 #include "verify/version.h"
@@ -247,7 +248,5 @@ char *vfy_trust_status_to_json(const vfy_trust_status *s, unsigned flags)
         json_array_append_new(items, o);
     }
     json_object_set_new(root, "items", items);
-    char *text = json_dumps(root, (flags & VFY_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT) | JSON_ENSURE_ASCII);
-    json_decref(root);
-    return text;
+    return vfy_json_dump_(root, flags);
 }

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/json_out.h"
 #include "core/fail.h"
 #include "trust/pkd_ldif.h"
 #include "trust/trust_store.h"
@@ -797,7 +798,5 @@ char *vfy_trust_import_to_json(const vfy_trust_import_report *r, unsigned flags)
         json_array_append_new(items, o);
     }
     json_object_set_new(root, "items", items);
-    char *text = json_dumps(root, (flags & VFY_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT) | JSON_ENSURE_ASCII);
-    json_decref(root);
-    return text;
+    return vfy_json_dump_(root, flags);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/json_out.h"
 #include "trust/trust_store.h"
 #include "verify/version.h"
 
@@ -116,7 +117,5 @@ char *vfy_trust_to_json(const vfy_trust *t, time_t at, unsigned flags)
     }
     json_object_set_new(root, "items", items);
     free(order);
-    char *text = json_dumps(root, (flags & VFY_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT) | JSON_ENSURE_ASCII);
-    json_decref(root);
-    return text;
+    return vfy_json_dump_(root, flags);
 }

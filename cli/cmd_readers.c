@@ -14,9 +14,10 @@ static void readers_usage(FILE *f)
             "whether a document is on it. Listing a libnfc device opens it briefly.\n"
             "\n"
             "exit codes:\n"
-            "  0  at least one reader was found\n"
+            "  0  at least one reader (PC/SC or libnfc) was found\n"
             "  2  usage error\n"
-            "  3  no reader was found\n");
+            "  3  no PC/SC or libnfc reader was found (the simulated chip does not count);\n"
+            "     a backend that cannot be asked (pcscd not running) says why\n");
 }
 
 int cmd_readers(int argc, char **argv)
@@ -36,7 +37,8 @@ int cmd_readers(int argc, char **argv)
     vfy_reader_info *list = NULL;
     size_t n = 0;
     vfy_detail d = { 0 };
-    vfy_status s = vfy_readers_list(&list, &n, &d);
+    vfy_reader_backend backends[VFY_READER_BACKENDS];
+    vfy_status s = vfy_readers_list_backends(&list, &n, backends, &d);
     if (s != VFY_OK) {
         if (json)
             cli_print_json(cli_error_json(s, &d));
@@ -51,7 +53,18 @@ int cmd_readers(int argc, char **argv)
                                                  list[i].backend, "connection",
                                                  list[i].connection, "name", list[i].name,
                                                  "card_present", list[i].card_present));
-        cli_print_json(json_pack("{s:o}", "readers", arr));
+        json_t *b = json_array();
+        for (size_t i = 0; i < VFY_READER_BACKENDS; i++) {
+            vfy_detail bd = { 0 };
+            bd.offset = VFY_NO_OFFSET;
+            snprintf(bd.message, sizeof bd.message, "%s", backends[i].message);
+            json_array_append_new(b, json_pack("{s:s, s:b, s:o}", "backend", backends[i].backend, "available",
+                                               backends[i].status == VFY_OK,
+                                               "error", backends[i].status == VFY_OK
+                                                            ? json_null()
+                                                            : cli_error_json(backends[i].status, &bd)));
+        }
+        cli_print_json(json_pack("{s:s, s:o, s:o}", "schema", "libverify.readers/1", "readers", arr, "backends", b));
     } else {
         printf("%-7s %-4s %s\n", "BACKEND", "CARD", "CONNECTION (NAME)");
         for (size_t i = 0; i < n; i++)
@@ -60,6 +73,14 @@ int cmd_readers(int argc, char **argv)
                    strcmp(list[i].connection, list[i].name) ? list[i].name : "",
                    strcmp(list[i].connection, list[i].name) ? ")" : "");
     }
+    if (!json)
+        for (size_t i = 0; i < VFY_READER_BACKENDS; i++)
+            if (backends[i].status != VFY_OK)
+                printf("%-7s no reader: %s\n", backends[i].backend, backends[i].message);
+    /* The simulated chip is always there; a kiosk needs a real reader: exit 3 without one. */
+    size_t hardware = 0;
+    for (size_t i = 0; i < n; i++)
+        hardware += strcmp(list[i].backend, "sim") != 0;
     vfy_readers_free(list);
-    return n > 0 ? VFY_EXIT_OK : VFY_EXIT_READER;
+    return hardware > 0 ? VFY_EXIT_OK : VFY_EXIT_READER;
 }

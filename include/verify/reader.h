@@ -49,6 +49,20 @@ VFY_API VFY_NODISCARD vfy_status vfy_readers_list(vfy_reader_info **out, size_t 
                                                   vfy_detail *detail);
 VFY_API void vfy_readers_free(vfy_reader_info *list);
 
+/* Whether a hardware backend could be asked at all: pcscd not running, libnfc failing. */
+typedef struct vfy_reader_backend {
+    char backend[8];        /* "pcsc" or "nfc" */
+    vfy_status status;      /* VFY_OK: asked (it may have no reader); otherwise why not */
+    char message[192];      /* the sentence for a person, "" when VFY_OK */
+} vfy_reader_backend;
+
+#define VFY_READER_BACKENDS 2
+
+/* vfy_readers_list, and what each hardware backend said (pcsc first, then nfc). */
+VFY_API VFY_NODISCARD vfy_status vfy_readers_list_backends(vfy_reader_info **out, size_t *count,
+                                                           vfy_reader_backend backends[VFY_READER_BACKENDS],
+                                                           vfy_detail *detail);
+
 /* Opens a session on a reader without waiting for a document (vfy_session_open waits
  * briefly and fails without one). */
 VFY_API VFY_NODISCARD vfy_status vfy_session_open_reader(const char *reader, vfy_session **out,

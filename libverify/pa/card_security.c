@@ -145,7 +145,7 @@ vfy_status pa_verify_card_security(const uint8_t *data, size_t len, const vfy_tr
         set(&out->signature, VFY_OUTCOME_OK, VFY_OK, "%s signature verifies with the document signer",
             sig.algorithm);
     if (sig.ds != NULL) {
-        X509_NAME_oneline(X509_get_subject_name(sig.ds), out->ds_subject, sizeof out->ds_subject);
+        vfy_x509_name_text(X509_get_subject_name(sig.ds), out->ds_subject, sizeof out->ds_subject);
         (void)vfy_x509_name_country(X509_get_subject_name(sig.ds), out->ds_country);
         pa_chain_checks chain;
         pa_check_signer_chain(trust, sig.ds, at != 0 ? at : time(NULL), &chain);

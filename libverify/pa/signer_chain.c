@@ -80,7 +80,7 @@ void pa_check_signer_chain(const vfy_trust *trust, X509 *ds, time_t at, pa_chain
     if (r.chain == VFY_OK) {
         set(&out->ds_chain, VFY_OUTCOME_OK, VFY_OK, "%s", r.chain_reason);
         out->csca = r.anchor;
-        X509_NAME_oneline(X509_get_subject_name(r.anchor), out->csca_subject, sizeof out->csca_subject);
+        vfy_x509_name_text(X509_get_subject_name(r.anchor), out->csca_subject, sizeof out->csca_subject);
     } else if (r.chain == VFY_E_NO_TRUST_ANCHOR) {
         char c[3];
         if (vfy_x509_name_country(X509_get_subject_name(ds), c) && store_has_country(trust, c))

@@ -293,7 +293,7 @@ vfy_status vfy_verify_document(const vfy_document *doc, const vfy_trust *trust,
             sig.algorithm);
     }
     if (sig.ds != NULL) {
-        X509_NAME_oneline(X509_get_subject_name(sig.ds), v->ds_subject, sizeof v->ds_subject);
+        vfy_x509_name_text(X509_get_subject_name(sig.ds), v->ds_subject, sizeof v->ds_subject);
         (void)vfy_x509_name_country(X509_get_subject_name(sig.ds), v->ds_country);
         time_t at = opt->at != 0 ? opt->at : time(NULL);
         X509 *csca = check_chain(trust, sig.ds, at, v);

@@ -47,19 +47,36 @@ static void add_nfc(void *ctx, const char *connstring, const char *name, bool pr
     r->card_present = present;
 }
 
+static void backend_note(vfy_reader_backend *b, const char *name, vfy_status st, const vfy_detail *d)
+{
+    memset(b, 0, sizeof *b);
+    snprintf(b->backend, sizeof b->backend, "%s", name);
+    b->status = st;
+    if (st != VFY_OK)
+        snprintf(b->message, sizeof b->message, "%.190s", d->message[0] != 0 ? d->message : vfy_strerror(st));
+}
+
 vfy_status vfy_readers_list(vfy_reader_info **out, size_t *count, vfy_detail *detail)
 {
-    if (out == NULL || count == NULL)
+    vfy_reader_backend backends[VFY_READER_BACKENDS];
+    return vfy_readers_list_backends(out, count, backends, detail);
+}
+
+vfy_status vfy_readers_list_backends(vfy_reader_info **out, size_t *count,
+                                     vfy_reader_backend backends[VFY_READER_BACKENDS], vfy_detail *detail)
+{
+    if (out == NULL || count == NULL || backends == NULL)
         return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "readers", "no output list");
     *out = NULL;
     *count = 0;
     struct listing l = { .items = calloc(READERS_MAX, sizeof(vfy_reader_info)) };
     if (l.items == NULL)
         return vfy_fail(detail, VFY_E_NO_MEMORY, "readers", "out of memory listing readers");
-    /* A backend that is absent (no pcscd, no NFC device) simply lists nothing. */
-    vfy_detail ignored = { 0 };
-    (void)vfy_pcsc_list(add_pcsc, &l, &ignored);
-    (void)vfy_nfc_list(add_nfc, &l, &ignored);
+    /* A backend that is absent (no pcscd, no NFC device) lists nothing, and says why. */
+    vfy_detail ignored = { 0 }, why = { 0 };
+    backend_note(&backends[0], "pcsc", vfy_pcsc_list(add_pcsc, &l, &why), &why);
+    vfy_detail_clear(&why);
+    backend_note(&backends[1], "nfc", vfy_nfc_list(add_nfc, &l, &why), &why);
     vfy_transport *sim = NULL;
     if (vfy_transport_open("sim", &sim, &ignored) == VFY_OK) {
         vfy_reader_info *r = next_slot(&l);

@@ -256,8 +256,8 @@ void seal_describe_signer(vfy_seal_result *r, X509 *cert, time_t signing_time, b
 {
     vfy_seal_signer *s = &r->signer;
     s->found = true;
-    X509_NAME_oneline(X509_get_subject_name(cert), s->subject, sizeof s->subject);
-    X509_NAME_oneline(X509_get_issuer_name(cert), s->issuer, sizeof s->issuer);
+    vfy_x509_name_text(X509_get_subject_name(cert), s->subject, sizeof s->subject);
+    vfy_x509_name_text(X509_get_issuer_name(cert), s->issuer, sizeof s->issuer);
     BIGNUM *sn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
     char *hex = sn != NULL ? BN_bn2hex(sn) : NULL;
     snprintf(s->serial, sizeof s->serial, "%s", hex != NULL ? hex : "?");

@@ -16,13 +16,14 @@ static void rules_usage(FILE *f)
     fprintf(f,
             "usage: vfy rules keygen --publisher NAME --out PREFIX\n"
             "       vfy rules sign --key PREFIX.key [--out FILE] RULES.json\n"
-            "       vfy rules verify --trust KEYS.json RULES.json...\n"
-            "       vfy rules show [--trust KEYS.json | --test-mode] RULES.json...\n"
+            "       vfy rules verify --rules-trust KEYS.json RULES.json...\n"
+            "       vfy rules show [--rules-trust KEYS.json | --test-mode] RULES.json...\n"
             "       vfy rules eval --rules FILE|DIR... (--case CASE.json | --batch [CASES.jsonl])\n"
-            "                      [--json] [--test-mode] [--trust KEYS.json] [--pii]\n"
+            "                      [--json] [--test-mode] [--rules-trust KEYS.json] [--pii]\n"
             "                      [--allow-development-key] [--full-trail]\n"
             "\n"
-            "Production mode (the default) loads only rule sets signed by a key in --trust and\n"
+            "Production mode (the default) loads only rule sets signed by a key in --rules-trust\n"
+            "(the same name as in vfy read; --trust is still accepted here) and\n"
             "refuses hypothetical and draft sets; --test-mode accepts them and every decision\n"
             "says so. --batch reads one case per line (JSON Lines, '-' or no file for standard\n"
             "input) and writes one decision per line, with a compact trail (rule and result;\n"
@@ -245,7 +246,7 @@ int cli_rules_engine(const char *cmd, const char **paths, int n, const char *tru
 {
     *engine = NULL;
     if (!test_mode && trust_path == NULL) {
-        fprintf(stderr, "vfy %s: production mode needs --trust KEYS.json (the publishers whose "
+        fprintf(stderr, "vfy %s: production mode needs --rules-trust KEYS.json (the publishers whose "
                         "signed rule sets you accept); --test-mode is for tests only\n", cmd);
         return VFY_EXIT_CONFIG;
     }
@@ -280,7 +281,7 @@ static int cmd_verify_or_show(int argc, char **argv, bool show)
     int n = 0;
     bool test_mode = false;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--trust") == 0 && i + 1 < argc)
+        if ((strcmp(argv[i], "--rules-trust") == 0 || strcmp(argv[i], "--trust") == 0) && i + 1 < argc)
             trust_path = argv[++i];
         else if (show && strcmp(argv[i], "--test-mode") == 0)
             test_mode = true;
@@ -494,7 +495,7 @@ static int cmd_eval(int argc, char **argv)
         }
         if (strcmp(argv[i], "--case") == 0 && i + 1 < argc)
             case_path = argv[++i];
-        else if (strcmp(argv[i], "--trust") == 0 && i + 1 < argc)
+        else if ((strcmp(argv[i], "--rules-trust") == 0 || strcmp(argv[i], "--trust") == 0) && i + 1 < argc)
             trust_path = argv[++i];
         else if (strcmp(argv[i], "--json") == 0)
             json = true;

@@ -26,7 +26,8 @@ static void seal_usage(FILE *f)
             "                   chain to a CSCA (repeatable)\n"
             "  --signers PATH   barcode-signer certificates (DER or PEM), not trusted by\n"
             "                   themselves: they must chain to a --trust CSCA (repeatable)\n"
-            "  --hex            the input is a VDS written as hexadecimal text\n"
+            "  --hex, --seal-hex  the input is a VDS written as hexadecimal text (--seal-hex\n"
+            "                   as in vfy read)\n"
             "  --mrz LINES      the passport's MRZ (lines separated by newlines, or joined):\n"
             "                   the seal's MRZ and passport number are compared with it\n"
             "  -h, --help       show this help\n"
@@ -130,7 +131,9 @@ static void print_messages(const vfy_seal_result *r, int parent, int indent)
             printf("%s%s (%zu bytes)", hex != NULL ? hex : "", m->value_len > 32 ? "..." : "", m->value_len);
             free(hex);
         }
-        printf("%s\n", m->conforms ? "" : "  [does not fit its profile]");
+        printf("%s\n", m->conforms ? ""
+                                    : "  [does not fit its profile: its length or characters differ from the "
+                                      "feature table; shown as decoded, see docs/seals.md]");
     }
 }
 
@@ -226,6 +229,7 @@ int cmd_seal(int argc, char **argv)
     static const struct option longopts[] = {
         { "json", no_argument, NULL, 'j' },         { "trust", required_argument, NULL, 't' },
         { "signers", required_argument, NULL, 's' }, { "hex", no_argument, NULL, 'x' },
+        { "seal-hex", no_argument, NULL, 'x' },
         { "mrz", required_argument, NULL, 'm' },     { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -285,7 +289,7 @@ int cmd_seal(int argc, char **argv)
         /* A barcode scanner's hex output given as bytes: say what to do rather than call
          * the seal invalid. */
         free(buf);
-        snprintf(d.message, sizeof d.message, "%s holds hexadecimal text: pass --hex to decode it", path);
+        snprintf(d.message, sizeof d.message, "%s holds hexadecimal text: pass --hex (or --seal-hex) to decode it", path);
         return fail(json, VFY_E_BAD_ENCODING, &d, VFY_EXIT_USAGE);
     }
     if (hex && !cli_unhex(buf, len, &len)) {

@@ -197,7 +197,7 @@ Test(rules_api, cli_batch_json_lines)
 Test(rules_api, cli_show_lists_uncertain_rules)
 {
     char cmd[8192], r[4096], t[4096], *out = NULL;
-    snprintf(cmd, sizeof cmd, "%s rules show --trust %s %s", vfy_bin(), repo_path(RULES_DEV_PUB, t, sizeof t),
+    snprintf(cmd, sizeof cmd, "%s rules show --rules-trust %s %s", vfy_bin(), repo_path(RULES_DEV_PUB, t, sizeof t),
              repo_path("data/rules/eu-by-vfa.json", r, sizeof r));
     cr_assert_eq(run_capture(cmd, &out), 0);
     cr_assert_not_null(strstr(out, "EU-BY-VFA 2021.2.0"));

@@ -130,12 +130,16 @@ static json_t *result_json(const vfy_document *doc, const vfy_access_info *a,
                                 json_pack("{s:I}", "bytes", (json_int_t)len));
     }
     json_object_set_new(o, "files", files);
-    json_object_set_new(o, "files_denied", json_integer(st->files_denied));
-    json_object_set_new(o, "apdus", json_integer((json_int_t)st->apdus));
-    json_object_set_new(o, "bytes_exchanged",
-                        json_integer((json_int_t)(st->bytes_sent + st->bytes_received)));
+    /* The same "read" object, keys and shapes as the inspection's (libverify.inspection/1),
+     * which replaces it when a verdict is asked for. */
+    json_t *read = json_object();
+    json_object_set_new(read, "apdus", json_integer((json_int_t)st->apdus));
+    json_object_set_new(read, "bytes_exchanged", json_integer((json_int_t)(st->bytes_sent + st->bytes_received)));
+    json_object_set_new(read, "files_read", json_integer(st->files_read));
+    json_object_set_new(read, "files_denied", json_integer(st->files_denied));
     if (st->simulated_us != 0)
-        json_object_set_new(o, "simulated_ms", json_real((double)st->simulated_us / 1000.0));
+        json_object_set_new(read, "simulated_ms", json_real((double)st->simulated_us / 1000.0));
+    json_object_set_new(o, "read", read);
     return o;
 }
 

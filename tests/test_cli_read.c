@@ -57,8 +57,8 @@ Test(cli_read, pace_json_on_the_specimen)
     cr_expect_eq(file_bytes(j, "DG1"), 93);
     cr_expect_eq(file_bytes(j, "EF.COM"), (json_int_t)vfy_embedded_find("specimen/EF_COM.bin")->len);
     cr_expect_eq(file_bytes(j, "EF.CardAccess"), 22);
-    json_int_t apdus = json_integer_value(json_object_get(j, "apdus"));
-    json_int_t bytes = json_integer_value(json_object_get(j, "bytes_exchanged"));
+    json_int_t apdus = json_integer_value(json_object_get(json_object_get(j, "read"), "apdus"));
+    json_int_t bytes = json_integer_value(json_object_get(json_object_get(j, "read"), "bytes_exchanged"));
     cr_expect_gt(apdus, 5);
     cr_expect_gt(bytes, (json_int_t)dg2->len);
     json_decref(j);

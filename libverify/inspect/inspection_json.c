@@ -53,6 +53,9 @@ static json_t *read_json(const vfy_inspection *r)
                         json_integer((json_int_t)(st->bytes_sent + st->bytes_received)));
     json_object_set_new(o, "files_read", json_integer(st->files_read));
     json_object_set_new(o, "files_denied", json_integer(st->files_denied));
+    /* The simulated reader's modelled link time; absent for a real reader. */
+    if (st->simulated_us != 0)
+        json_object_set_new(o, "simulated_ms", json_real((double)st->simulated_us / 1000.0));
     return o;
 }
 

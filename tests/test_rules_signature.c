@@ -304,7 +304,7 @@ Test(rules_signature, cli_production_needs_a_trust_file)
     snprintf(cmd, sizeof cmd, "%s rules eval --rules %s --case %s 2>&1", vfy_bin(),
              repo_path("data/rules", r, sizeof r), repo_path("tests/data/rules/cases/e01-adult-tourist.json", c, sizeof c));
     cr_assert_eq(run_capture(cmd, &out), 4);
-    cr_assert(strstr(out, "--trust") != NULL, "%s", out);
+    cr_assert(strstr(out, "--rules-trust") != NULL, "%s", out);
     free(out);
 }
 

@@ -657,3 +657,33 @@ Test(trust_import, trust_show_is_order_independent_and_follows_its_schema, .time
     free(ml);
     world_free(&w);
 }
+
+/* Tidying old stores never follows a link planted under a store's name. */
+Test(trust_import, a_link_named_like_a_store_is_not_followed)
+{
+    world w;
+    world_make(&w);
+    char first[256], victim[256], keep[300], link[300], crl_path[256];
+    first_store(&w, first, sizeof first);
+    path_in(&w, "victim", victim, sizeof victim);
+    cr_assert_eq(mkdir(victim, 0700), 0);
+    snprintf(keep, sizeof keep, "%s/precious", victim);
+    FILE *f = fopen(keep, "w");
+    cr_assert_not_null(f);
+    fputs("keep me", f);
+    fclose(f);
+    snprintf(link, sizeof link, "%s/store-00000000T000000Z-planted", w.store);
+    cr_assert_eq(symlink(victim, link), 0);
+    X509_CRL *crl = pki_crl(w.ut_csca, w.ut_key, NULL, 30);
+    path_in(&w, "ut.crl", crl_path, sizeof crl_path);
+    pki_write_crl_der(crl_path, crl);
+    const char *in[] = { crl_path };
+    vfy_trust_import_report *r;
+    vfy_detail d;
+    cr_assert_eq(import(&w, in, 1, false, &r, &d), VFY_OK, "%s", d.message);
+    cr_expect(vfy_trust_import_switched(r));
+    vfy_trust_import_report_free(r);
+    cr_expect_eq(access(keep, F_OK), 0, "the link's target was emptied");
+    X509_CRL_free(crl);
+    world_free(&w);
+}

@@ -484,8 +484,9 @@ static void remove_tree(const char *dir)
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         char p[PATH_MAX];
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        (void)unlink(p); /* a managed store holds files only */
+        if (snprintf(p, sizeof p, "%s/%s", dir, e->d_name) >= (int)sizeof p)
+            continue;
+        (void)unlink(p); /* a managed store holds files only; unlink never follows a link */
     }
     closedir(d);
     (void)rmdir(dir);
@@ -517,7 +518,11 @@ static void tidy(const char *store_dir, const char *keep_a, const char *keep_b)
                       (keep_b != NULL && strcmp(e->d_name, keep_b) == 0)))
             continue;
         char p[PATH_MAX];
-        snprintf(p, sizeof p, "%s/%s", store_dir, e->d_name);
+        struct stat st;
+        /* Only real folders: a link planted under a store's name is never followed. */
+        if (snprintf(p, sizeof p, "%s/%s", store_dir, e->d_name) >= (int)sizeof p || lstat(p, &st) != 0 ||
+            !S_ISDIR(st.st_mode))
+            continue;
         remove_tree(p);
     }
     closedir(d);

@@ -74,7 +74,6 @@ bool cli_unhex(char *text, size_t len, size_t *out_len)
     return hi < 0;
 }
 
-
 static char *hex_of(const uint8_t *p, size_t n)
 {
     char *s = malloc(2 * n + 1);
@@ -86,20 +85,11 @@ static char *hex_of(const uint8_t *p, size_t n)
     return s;
 }
 
+/* A seal date as ISO 8601 (reduced when parts are unknown), "?" when it has no year. */
 static const char *date_str(vfy_date d, char buf[16])
 {
-    snprintf(buf, 16, "%04d-%02d-%02d", d.year % 10000, d.month % 100, d.day % 100);
-    return buf;
-}
-
-static const char *time_str(time_t t, char buf[16])
-{
-    struct tm tm;
-    if (t == 0 || gmtime_r(&t, &tm) == NULL)
-        snprintf(buf, 16, "?");
-    else
-        strftime(buf, 16, "%Y-%m-%d", &tm);
-    return buf;
+    const char *t = vfy_date_iso(d, buf);
+    return t != NULL ? t : "?";
 }
 
 /* ---- text -------------------------------------------------------------------- */
@@ -167,8 +157,8 @@ void cli_seal_print(const vfy_seal_result *r, bool passport_given)
     if (r->signer.found) {
         const vfy_seal_signer *s = &r->signer;
         printf("signer:     %s, serial %s, issued by %s\n", s->subject, s->serial, s->issuer);
-        printf("            valid %s to %s; at signing: %s; now: %s; %s\n", time_str(s->not_before, a),
-               time_str(s->not_after, b), s->has_signing_time ? (s->valid_at_signing ? "yes" : "no") : "n/a",
+        printf("            valid %s to %s; at signing: %s; now: %s; %s\n", (cli_format_day(s->not_before, a), a),
+               (cli_format_day(s->not_after, b), b), s->has_signing_time ? (s->valid_at_signing ? "yes" : "no") : "n/a",
                s->valid_now ? "yes" : "no",
                s->direct_anchor ? "trusted directly" : s->chained ? "chains to a CSCA" : "not trusted");
     }

@@ -25,7 +25,6 @@ const char *const sim_profile_help[] = {
     "  truncate=N              the Nth response is cut short (one byte arrives)",
     "  sw=HHHH sw_at=N         answer the Nth command (default 1st) with hex status word HHHH",
     "  remove_after=N          the document leaves the field after N APDUs",
-    "  present=PATH            the document is on the reader exactly while the file PATH exists",
     "  bad_tlv=FILE            FILE (EF.COM, DG1 ...) claims a length of 16 MB in its TLV header",
     "  slow_us=N               each answer takes N more simulated microseconds (no real sleep)",
     "  trunc_at=N              long responses are silently cut at N data bytes",
@@ -191,10 +190,6 @@ static vfy_status option(struct sim_profile *p, const char *key, const char *v, 
     } else if (strcmp(key, "remove_after") == 0) {
         VFY_TRY(number(key, v, 0, 1000000, &n, d));
         p->remove_after = (unsigned)n + 1;   /* stored +1 so that 0 means "never" */
-    } else if (strcmp(key, "present") == 0) {
-        if (v[0] == '\0' || strlen(v) >= sizeof p->present_path)
-            return bad(d, key, v, "a file path of at most 255 characters");
-        snprintf(p->present_path, sizeof p->present_path, "%s", v);
     } else if (strcmp(key, "bad_tlv") == 0) {
         p->bad_tlv_file = file_by_name(v);
         if (p->bad_tlv_file < 0)

@@ -61,7 +61,6 @@ struct sim_profile {
     uint16_t sw;                /* sw=HHHH: status word (hex) to answer ... */
     unsigned sw_at;             /* sw_at=N: ... to the Nth command (default 1st after access) */
     unsigned remove_after;      /* remove_after=N: the card leaves the field after N APDUs */
-    char present_path[256];     /* present=PATH: the card is on the reader while PATH exists */
     int bad_tlv_file;           /* bad_tlv=DG2: that file's length field claims 16 MB */
     unsigned slow_us;           /* slow_us=N: each answer takes N simulated microseconds */
 

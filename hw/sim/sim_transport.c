@@ -1,11 +1,8 @@
 /* The "sim" transport: the simulated chip behind a simulated reader. The reader's
  * limits come from the profile (reader=ext|short|pn532) and its link time from a
  * model of ISO/IEC 14443-4 framing at the profile's bit rate: nothing sleeps. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "core/fail.h"
 #include "sim/sim_internal.h"
@@ -18,25 +15,7 @@ struct sim_link {
     unsigned turnaround_us;    /* per APDU: reader firmware, chip processing start */
     unsigned host_baud;        /* a serial host link (PN532 over UART), 0 for none */
     uint64_t chip_busy_seen;
-    bool was_present;          /* present=PATH: the file existed at the last look */
 };
-
-/* Whether the document is on the simulated reader. With present=PATH it is there exactly
- * while PATH exists, and each new placement is a new power-up of the chip (its selection,
- * challenges and session keys gone), as when a traveller puts a passport down again. */
-static bool sim_present(struct sim_link *l)
-{
-    if (vfy_sim_chip_removed(l->chip))
-        return false;
-    const char *path = l->chip->p.present_path;
-    if (path[0] == '\0')
-        return true;
-    bool now = access(path, F_OK) == 0;
-    if (now && !l->was_present)
-        vfy_sim_chip_reset(l->chip);
-    l->was_present = now;
-    return now;
-}
 
 /* ISO/IEC 14443-4 blocks carry at most this many APDU bytes (FSD/FSC 256 minus the
  * prologue and CRC); longer APDUs are chained, each link acknowledged by an R-block. */
@@ -70,11 +49,6 @@ static vfy_status sim_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd_
     if (buf == NULL)
         return vfy_fail(detail, VFY_E_NO_MEMORY, "reader", "out of memory");
     size_t n = 0;
-    if (!sim_present(l)) {
-        free(buf);
-        return vfy_fail(detail, VFY_E_CARD_REMOVED, "reader",
-                        "the document left the field; place it on the reader again");
-    }
     vfy_status s = vfy_sim_chip_transceive(l->chip, cmd, cmd_len, buf, SIM_RESP_MAX, &n);
     t->stats.simulated_us += l->turnaround_us + air_time_us(l, cmd_len) +
                              host_time_us(l, cmd_len);
@@ -105,25 +79,6 @@ static vfy_status sim_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd_
 static vfy_status sim_wait_card(vfy_transport *t, unsigned timeout_ms, vfy_detail *detail)
 {
     struct sim_link *l = t->impl;
-    if (l->chip->p.present_path[0] != '\0') {
-        /* Someone else puts the document down (creates the file): wait in real time, in
-         * short polls, up to the timeout. */
-        struct timespec start;
-        clock_gettime(CLOCK_MONOTONIC, &start);
-        for (;;) {
-            if (sim_present(l))
-                return VFY_OK;
-            struct timespec now;
-            clock_gettime(CLOCK_MONOTONIC, &now);
-            long elapsed = (now.tv_sec - start.tv_sec) * 1000L + (now.tv_nsec - start.tv_nsec) / 1000000L;
-            if (elapsed >= (long)timeout_ms)
-                return vfy_fail(detail, VFY_E_TIMEOUT, "reader",
-                                "no document came onto the simulated reader within %u ms", timeout_ms);
-            struct timespec poll = { .tv_sec = 0, .tv_nsec = 20L * 1000000L };
-            while (nanosleep(&poll, &poll) != 0 && errno == EINTR) {
-            }
-        }
-    }
     if (vfy_sim_chip_removed(l->chip)) {
         t->stats.simulated_us += (uint64_t)timeout_ms * 1000u;
         return vfy_fail(detail, VFY_E_TIMEOUT, "reader",
@@ -136,7 +91,7 @@ static vfy_status sim_card_present(vfy_transport *t, bool *present, vfy_detail *
 {
     (void)detail;
     struct sim_link *l = t->impl;
-    *present = sim_present(l);
+    *present = !vfy_sim_chip_removed(l->chip);
     return VFY_OK;
 }
 

@@ -262,6 +262,10 @@ int cmd_kiosk(int argc, char **argv)
             }
             if (count != 0 && n == count)
                 break;   /* the last traveller may keep the document on the reader */
+            if (!k.json) {
+                printf("take document %ld off the reader\n", n);
+                fflush(stdout);
+            }
             while ((s = vfy_session_wait_removal(k.session, slice_ms, &d)) == VFY_E_TIMEOUT &&
                    wait_s == 0) {
             }

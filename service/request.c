@@ -97,6 +97,20 @@ static vfy_status take_mrz(json_t *v, struct serve_request *out, struct serve_er
         return serve_error_set(err, 400, s, "mrz", d.offset,
                                "the MRZ does not parse: %s",
                                d.message[0] != '\0' ? d.message : vfy_strerror(s));
+    if (!out->mrz.valid) {
+        /* Fail closed: an MRZ whose check digits or fields fail is a misread or a
+         * forgery; its access key is not even tried on the chip. */
+        const vfy_mrz_error *e = &out->mrz.errors[0];
+        bool have = out->mrz.error_count > 0;
+        size_t off = have && e->line >= 1 && e->column >= 1
+                         ? (size_t)(e->line - 1) * 45u + e->column - 1u
+                         : VFY_NO_OFFSET;
+        vfy_status code = have && strstr(e->message, "check digit") != NULL
+                              ? VFY_E_MRZ_CHECK_DIGIT
+                              : VFY_E_MRZ_FIELD;
+        return serve_error_set(err, 400, code, "mrz", off, "the MRZ is not valid: %s",
+                               have ? e->message : "a field or check digit fails");
+    }
     out->have_mrz = true;
     return VFY_OK;
 }

@@ -22,7 +22,7 @@
 
 /* No inline script or style, nothing from another origin, no framing. */
 #define CSP                                                                                 \
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "            \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; "            \
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 #define SSE_KEEPALIVE_S 10
@@ -236,6 +236,37 @@ static enum MHD_Result get_inspection(struct http *h, struct MHD_Connection *c, 
     return send_json(c, 200, text);
 }
 
+/* The face of a done inspection, as the chip holds it. Only JPEG is served: a browser
+ * shows no JPEG 2000, which is answered 415 until it is converted (docs/service.md). */
+static enum MHD_Result get_photo(struct http *h, struct MHD_Connection *c, const char *id)
+{
+    struct serve_state *st = h->st;
+    if (!serve_id_valid(id))
+        return refuse(c, 404, VFY_E_NOT_FOUND, "no such inspection");
+    pthread_mutex_lock(&st->lock);
+    state_expire(st);
+    struct job *j = state_find(st, id);
+    uint8_t *copy = NULL;
+    size_t len = 0;
+    bool jpeg = false, found = j != NULL && j->state == JOB_DONE && j->photo != NULL;
+    if (found) {
+        jpeg = strcmp(j->photo_type, "image/jpeg") == 0;
+        if (jpeg && (copy = malloc(j->photo_len)) != NULL) {
+            memcpy(copy, j->photo, j->photo_len);
+            len = j->photo_len;
+        }
+    }
+    pthread_mutex_unlock(&st->lock);
+    if (!found)
+        return refuse(c, 404, VFY_E_NOT_FOUND, "no photo for this inspection");
+    if (!jpeg)
+        return refuse(c, 415, VFY_E_NOT_FOUND,
+                      "the face is JPEG 2000, which this service does not convert yet");
+    if (copy == NULL)
+        return refuse(c, 503, VFY_E_NO_MEMORY, "out of memory");
+    return send_buffer(c, 200, "image/jpeg", (char *)copy, len);
+}
+
 /* ---- the event stream ---------------------------------------------------------- */
 
 struct stream {
@@ -377,7 +408,15 @@ static enum MHD_Result route(struct http *h, struct MHD_Connection *c, const cha
     if (strncmp(url, prefix, sizeof prefix - 1) == 0) {
         if (!get)
             return refuse(c, 405, VFY_E_REQUEST_MALFORMED, "use GET");
-        return get_inspection(h, c, url + sizeof prefix - 1);
+        const char *rest = url + sizeof prefix - 1;
+        const char *slash = strchr(rest, '/');
+        if (slash != NULL && strcmp(slash, "/photo") == 0 && slash - rest == 32) {
+            char id[33];
+            memcpy(id, rest, 32);
+            id[32] = '\0';
+            return get_photo(h, c, id);
+        }
+        return get_inspection(h, c, rest);
     }
     if (strcmp(url, "/api/v1/events") == 0) {
         if (!get)

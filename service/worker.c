@@ -108,6 +108,29 @@ static bool progress(void *ctx, const char *file, size_t done, size_t total)
     return !stopping(w->st);
 }
 
+/* The first face of DG2, copied for the console (only while the result lives). A
+ * document without a readable face simply has no photo: the inspection says why. */
+static void take_photo(struct job *j, const vfy_inspection *r)
+{
+    const vfy_document *doc = vfy_inspection_document(r);
+    const uint8_t *data;
+    size_t len;
+    if (doc == NULL || vfy_document_get_file(doc, (vfy_file_id)2, &data, &len) != VFY_OK)
+        return;
+    vfy_lds_dg2 *dg2 = calloc(1, sizeof *dg2);
+    vfy_detail d = { 0 };
+    if (dg2 != NULL && vfy_lds_parse_dg2(data, len, dg2, &d) == VFY_OK && dg2->face_count > 0) {
+        const vfy_face_image *f = &dg2->faces[0];
+        if (f->image.len > 0 && (j->photo = malloc(f->image.len)) != NULL) {
+            memcpy(j->photo, f->image.data, f->image.len);
+            j->photo_len = f->image.len;
+            snprintf(j->photo_type, sizeof j->photo_type, "%s",
+                     f->image_type == VFY_IMAGE_JPEG2000 ? "image/jp2" : "image/jpeg");
+        }
+    }
+    free(dg2);
+}
+
 static char *failure_json(vfy_status s, const vfy_detail *d)
 {
     struct serve_error e;
@@ -223,6 +246,7 @@ static void inspect(struct worker *w, struct job *j)
                               : NULL;
     pthread_mutex_lock(&st->lock);
     if (s == VFY_OK) {
+        take_photo(j, r);
         j->state = JOB_DONE;
         j->result_json = json;
     } else {

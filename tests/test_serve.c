@@ -46,11 +46,12 @@ struct server {
 /* Starts vfy serve with extra arguments; returns once it printed its port. */
 static struct server start(const char *extra)
 {
-    char trust[PATH_MAX], cmd[4 * PATH_MAX];
+    char trust[PATH_MAX], console[PATH_MAX], cmd[5 * PATH_MAX];
     snprintf(cmd, sizeof cmd,
              "exec %s serve --reader 'sim?present=%s/doc' --trust %s --listen 127.0.0.1:0 "
-             "--token-file %s/token %s",
-             vfy_bin(), dir, repo_path("data/specimen/csca.pem", trust, sizeof trust), dir, extra);
+             "--token-file %s/token --console %s %s",
+             vfy_bin(), dir, repo_path("data/specimen/csca.pem", trust, sizeof trust), dir,
+             repo_path("data/console", console, sizeof console), extra);
     int fds[2];
     cr_assert_eq(pipe(fds), 0);
     struct server s = { 0 };

@@ -269,6 +269,27 @@ def main():
     if check(r.get("status") == "done", "done: %s" % r.get("status")):
         svc.valid("inspection", r["inspection"], "the library's inspection JSON")
         check(r["inspection"]["verdict"] == "genuine", "verdict %s" % r["inspection"]["verdict"])
+    # the face, as the chip holds it (the specimen's is JPEG), with the token only
+    st, hdr, data = svc.request("GET", "/api/v1/inspections/%s/photo" % job)
+    check(st == 200 and hdr.get("content-type") == "image/jpeg" and data[:3] == b"\xff\xd8\xff",
+          "photo: HTTP %d %s" % (st, hdr.get("content-type")))
+    headers_hardened(hdr, "photo")
+    st, hdr, data = svc.request("GET", "/api/v1/inspections/%s/photo" % job, token=False)
+    error_is(svc, st, hdr, data, 401, "VFY_E_UNAUTHORIZED", "photo without token")
+    st, hdr, data = svc.request("GET", "/api/v1/inspections/%s/photo" % ("0" * 32))
+    error_is(svc, st, hdr, data, 404, "VFY_E_NOT_FOUND", "photo of an unknown inspection")
+    # the console's files: served, hardened, no inline script
+    for path, ctype in (("/", "text/html"), ("/console.js", "text/javascript"),
+                        ("/console.css", "text/css")):
+        st, hdr, data = svc.request("GET", path, token=False)
+        check(st == 200 and hdr.get("content-type", "").startswith(ctype), "console %s: %d" % (path, st))
+        headers_hardened(hdr, "console " + path)
+        if path == "/":
+            html = data.decode()
+            check("<script>" not in html and "<script src=\"/console.js\"" in html and "http" not in html.replace("http-equiv", ""),
+                  "console page: no inline script, no outside resource")
+    st, hdr, data = svc.request("GET", "/index.html", token=False)
+    error_is(svc, st, hdr, data, 404, "VFY_E_NOT_FOUND", "only the console's own names are served")
     os.unlink(a.presence)
     check(ev.wait_for("document_removed") is not None, "document_removed event")
 
@@ -284,6 +305,8 @@ def main():
     svc.valid("service-inspection", r, "failed result")
     if check(r.get("status") == "failed", "wrong CAN: %s" % r.get("status")):
         svc.valid("service-error", r["error"], "failed result's error")
+    st, hdr, data = svc.request("GET", "/api/v1/inspections/%s/photo" % job2)
+    error_is(svc, st, hdr, data, 404, "VFY_E_NOT_FOUND", "photo of a failed inspection")
     os.unlink(a.presence)
 
     # no personal data in event names or data: nothing of the MRZ appears

@@ -99,9 +99,9 @@ Test(serve, the_http_contract_end_to_end)
     char script[PATH_MAX], schemas[PATH_MAX], cmd[4 * PATH_MAX];
     snprintf(cmd, sizeof cmd,
              "python3 %s --port %u --token-file %s/token --presence %s/doc --schemas %s "
-             "--mrz '" L1 "' '" L2 "' 2>&1",
+             "--pid %d --mrz '" L1 "' '" L2 "' 2>&1",
              repo_path("tests/tools/serve_check.py", script, sizeof script), s.port, dir, dir,
-             repo_path("docs/schema", schemas, sizeof schemas));
+             repo_path("docs/schema", schemas, sizeof schemas), (int)s.pid);
     char *out = NULL;
     int rc = run_capture(cmd, &out);
     cr_expect_eq(rc, 0, "%s", out);

@@ -11,6 +11,7 @@ import http.client
 import json
 import os
 import queue
+import signal
 import sys
 import threading
 import time
@@ -145,6 +146,7 @@ def main():
     ap.add_argument("--presence", required=True)
     ap.add_argument("--schemas", required=True)
     ap.add_argument("--mrz", nargs=2, required=True)
+    ap.add_argument("--pid", type=int, help="the service's process, for SIGHUP")
     a = ap.parse_args()
     token = open(a.token_file).read().strip()
     schemas = {}
@@ -308,6 +310,14 @@ def main():
     st, hdr, data = svc.request("GET", "/api/v1/inspections/%s/photo" % job2)
     error_is(svc, st, hdr, data, 404, "VFY_E_NOT_FOUND", "photo of a failed inspection")
     os.unlink(a.presence)
+
+    # SIGHUP reloads the trust store between inspections, and says so
+    if a.pid:
+        ev.drain()
+        os.kill(a.pid, signal.SIGHUP)
+        check(ev.wait_for("trust_reloaded") is not None, "SIGHUP: trust_reloaded event")
+        st, hdr, data = svc.request("GET", "/api/v1/health", token=False)
+        check(st == 200 and json.loads(data)["trust"] is not None, "health after reload")
 
     # no personal data in event names or data: nothing of the MRZ appears
     for k, d in ev.drain():

@@ -262,7 +262,12 @@ int cmd_kiosk(int argc, char **argv)
             }
             if (count != 0 && n == count)
                 break;   /* the last traveller may keep the document on the reader */
-            if (!k.json) {
+            /* Asked only while the document is still there: one pulled away mid-read
+             * needs no prompt (the next line is the next traveller's). */
+            bool still = false;
+            vfy_detail pd = { 0 };
+            if (!k.json && vfy_session_document_present(k.session, &still, &pd) == VFY_OK &&
+                still) {
                 printf("take document %ld off the reader\n", n);
                 fflush(stdout);
             }

@@ -20,6 +20,10 @@ FUZZ_SECONDS ?= 20
 PKGS := openssl libsodium zlib jansson libnfc libpcsclite ldap sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The local inspection service (vfy serve, service/) is a front end: its HTTP library
+# is linked into the vfy program only, never into libverify.so or libverify.pc.
+SERVICE_PKGS := libmicrohttpd
+SERVICE_LIBS := $(shell pkg-config --libs $(SERVICE_PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null) $(shell pkg-config --libs libeac 2>/dev/null)
 
 INCLUDES := -Iinclude -Ilibverify -Ihw -I$(BUILD)/gen
@@ -33,7 +37,7 @@ LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIB_SRCS  := $(shell find libverify hw -name '*.c' -not -path '*/tools/*' | sort)
-CLI_SRCS  := $(sort $(wildcard cli/*.c))
+CLI_SRCS  := $(sort $(wildcard cli/*.c service/*.c))
 TEST_SRCS := $(sort $(wildcard tests/*.c))
 FUZZ_HARNESSES := $(filter-out %common.c,$(sort $(wildcard fuzz/*.c)))
 FUZZ_COMMON    := $(wildcard fuzz/*common.c)
@@ -90,7 +94,7 @@ $(SHARED_LIB): $(LIB_OBJS) mk/libverify.map
 
 $(VFY): $(CLI_SRCS:%.c=$(BUILD)/obj/%.o) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDHARDEN) -o $@ $(filter %.o,$^) $(STATIC) $(PKG_LIBS)
+	$(CC) $(LDHARDEN) -o $@ $(filter %.o,$^) $(STATIC) $(PKG_LIBS) $(SERVICE_LIBS)
 
 # ---- tests: everything under ASan+UBSan --------------------------------------
 $(BUILD)/asan/%.o: %.c
@@ -101,7 +105,7 @@ $(BUILD)/asan/libverify.a: $(ASAN_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/asan/vfy: $(CLI_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libverify.a
-	$(CC) $(SAN) -o $@ $(filter %.o,$^) $(BUILD)/asan/libverify.a $(PKG_LIBS)
+	$(CC) $(SAN) -o $@ $(filter %.o,$^) $(BUILD)/asan/libverify.a $(PKG_LIBS) $(SERVICE_LIBS)
 
 $(BUILD)/asan/run_tests: $(TEST_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libverify.a
 	$(CC) $(SAN) -o $@ $(filter %.o,$^) $(BUILD)/asan/libverify.a $(PKG_LIBS) $(TEST_LIBS) -lpthread
@@ -150,7 +154,7 @@ $(BUILD)/cov/gen/embedded.o: $(BUILD)/gen/embedded.c
 $(BUILD)/cov/libverify.a: $(COV_OBJS)
 	rm -f $@ && ar rcs $@ $^
 $(BUILD)/cov/vfy: $(CLI_SRCS:%.c=$(BUILD)/cov/%.o) $(BUILD)/cov/libverify.a
-	$(CC) --coverage -o $@ $(filter %.o,$^) $(BUILD)/cov/libverify.a $(PKG_LIBS)
+	$(CC) --coverage -o $@ $(filter %.o,$^) $(BUILD)/cov/libverify.a $(PKG_LIBS) $(SERVICE_LIBS)
 $(BUILD)/cov/run_tests: $(TEST_SRCS:%.c=$(BUILD)/cov/%.o) $(BUILD)/cov/libverify.a
 	$(CC) --coverage -o $@ $(filter %.o,$^) $(BUILD)/cov/libverify.a $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
@@ -166,6 +170,12 @@ coverage: deps
 $(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(BASEFLAGS) -Wno-unknown-warning-option -O1 -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
+
+# The service's request validation is not in the library: its harness adds it.
+$(BUILD)/fuzz/serve_request: fuzz/serve_request.c $(BUILD)/fuzzobj/service/request.o $(FUZZ_OBJS) $(FUZZ_COMMON)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASEFLAGS) -Wno-unknown-warning-option -O1 -fsanitize=fuzzer,address,undefined \
+	  -o $@ $< $(BUILD)/fuzzobj/service/request.o $(FUZZ_COMMON) $(FUZZ_OBJS) $(PKG_LIBS)
 
 $(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_OBJS) $(FUZZ_COMMON)
 	@mkdir -p $(dir $@)

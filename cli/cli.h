@@ -170,6 +170,7 @@ int cmd_seal(int argc, char **argv);
 int cmd_read(int argc, char **argv);
 int cmd_readers(int argc, char **argv);
 int cmd_kiosk(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 
 #endif

@@ -259,6 +259,15 @@ int cmd_kiosk(int argc, char **argv)
             }
             if (count != 0 && n == count)
                 break;   /* the last traveller may keep the document on the reader */
+            /* Asked only while the document is still there: one pulled away mid-read
+             * needs no prompt (the next line is the next traveller's). */
+            bool still = false;
+            vfy_detail pd = { 0 };
+            if (!k.json && vfy_session_document_present(k.session, &still, &pd) == VFY_OK &&
+                still) {
+                printf("take document %ld off the reader\n", n);
+                fflush(stdout);
+            }
             while ((s = vfy_session_wait_removal(k.session, slice_ms, &d)) == VFY_E_TIMEOUT &&
                    wait_s == 0) {
             }

@@ -15,6 +15,7 @@ static const struct cli_command commands[] = {
     { "seal", cmd_seal, "decode and verify a visa seal (VDS, IDB, VDS-NC)" },
     { "readers", cmd_readers, "list card readers and whether a document is on each" },
     { "kiosk", cmd_kiosk, "serve travellers on one reader: wait, read, verify, print, repeat" },
+    { "serve", cmd_serve, "the local inspection service: HTTP API, event stream, officer console" },
     { "audit", cmd_audit, "the tamper-evident audit trail: keys, verify, checkpoint, show, export, prune" },
 };
 

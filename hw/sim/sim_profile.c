@@ -25,6 +25,7 @@ const char *const sim_profile_help[] = {
     "  truncate=N              the Nth response is cut short (one byte arrives)",
     "  sw=HHHH sw_at=N         answer the Nth command (default 1st) with hex status word HHHH",
     "  remove_after=N          the document leaves the field after N APDUs",
+    "  present=PATH            the document is on the reader exactly while the file PATH exists",
     "  bad_tlv=FILE            FILE (EF.COM, DG1 ...) claims a length of 16 MB in its TLV header",
     "  slow_us=N               each answer takes N more simulated microseconds (no real sleep)",
     "  trunc_at=N              long responses are silently cut at N data bytes",
@@ -190,6 +191,12 @@ static vfy_status option(struct sim_profile *p, const char *key, const char *v, 
     } else if (strcmp(key, "remove_after") == 0) {
         VFY_TRY(number(key, v, 0, 1000000, &n, d));
         p->remove_after = (unsigned)n + 1;   /* stored +1 so that 0 means "never" */
+    } else if (strcmp(key, "present") == 0) {
+        /* A path, taken as given: only its existence is ever looked at (stat), never
+         * its content, so any name the caller may stat is acceptable. */
+        if (strlen(v) >= sizeof p->present)
+            return bad(d, key, "...", "a path shorter than 1024 bytes");
+        memcpy(p->present, v, strlen(v) + 1);
     } else if (strcmp(key, "bad_tlv") == 0) {
         p->bad_tlv_file = file_by_name(v);
         if (p->bad_tlv_file < 0)
@@ -251,7 +258,7 @@ vfy_status sim_profile_parse(const char *spec, struct sim_profile *p, vfy_detail
     while (*s != '\0') {
         const char *amp = strchr(s, '&');
         size_t n = amp != NULL ? (size_t)(amp - s) : strlen(s);
-        char item[128];
+        char item[SIM_DIR_MAX + 32];   /* present=PATH carries a path */
         if (n == 0 || n >= sizeof item)
             return vfy_fail(d, VFY_E_BAD_CONNECTION, "reader",
                             "simulated chip: empty or overlong option in '%.64s'", q + 1);

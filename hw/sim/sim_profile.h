@@ -35,6 +35,8 @@ enum sim_reader { SIM_READER_EXTENDED = 0, SIM_READER_SHORT, SIM_READER_PN532 };
 
 struct sim_profile {
     char dir[SIM_DIR_MAX];      /* dump folder, "" for the built-in specimen */
+    char present[SIM_DIR_MAX];  /* present=PATH: the document is on the reader while PATH
+                                   exists; "" for always (see sim_transport.c) */
 
     /* What the chip offers. */
     bool bac;                   /* bac=on|off */

@@ -1,8 +1,11 @@
 /* The "sim" transport: the simulated chip behind a simulated reader. The reader's
  * limits come from the profile (reader=ext|short|pn532) and its link time from a
  * model of ISO/IEC 14443-4 framing at the profile's bit rate: nothing sleeps. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "core/fail.h"
 #include "sim/sim_internal.h"
@@ -15,7 +18,58 @@ struct sim_link {
     unsigned turnaround_us;    /* per APDU: reader firmware, chip processing start */
     unsigned host_baud;        /* a serial host link (PN532 over UART), 0 for none */
     uint64_t chip_busy_seen;
+    /* present=PATH: the document is on the reader while PATH exists. */
+    char *spec;                /* the connection string after "sim", to make a fresh chip */
+    bool on_reader;            /* the current chip was placed and has not left since */
+    bool used;                 /* the current chip has been placed once (a new one is due) */
 };
+
+/* How often a waiting reader looks for the presence file: short enough that a test
+ * or a demo sees no lag, long enough to cost nothing. */
+#define PRESENCE_POLL_MS 20u
+
+static bool presence_mode(const struct sim_link *l)
+{
+    return l->chip->p.present[0] != '\0';
+}
+
+/* Whether the presence file exists now. stat() follows a link: a dangling link is no
+ * document. Only existence is looked at, never the file's content. */
+static bool presence_file_exists(const struct sim_link *l)
+{
+    struct stat st;
+    return stat(l->chip->p.present, &st) == 0;
+}
+
+static uint64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void sleep_ms(unsigned ms)
+{
+    struct timespec ts = { .tv_sec = ms / 1000u, .tv_nsec = (long)(ms % 1000u) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* A document placed again is a new document: a chip fresh from power-up, with none of
+ * the previous session's keys, counters or injected-fault progress. */
+static vfy_status place_new_chip(struct sim_link *l, vfy_detail *detail)
+{
+    if (l->used) {
+        vfy_sim_chip *fresh = NULL;
+        VFY_TRY(vfy_sim_chip_new(l->spec, &fresh, detail));
+        vfy_sim_chip_free(l->chip);
+        l->chip = fresh;
+        l->chip_busy_seen = 0;
+    }
+    l->used = true;
+    l->on_reader = true;
+    return VFY_OK;
+}
 
 /* ISO/IEC 14443-4 blocks carry at most this many APDU bytes (FSD/FSC 256 minus the
  * prologue and CRC); longer APDUs are chained, each link acknowledged by an R-block. */
@@ -45,6 +99,13 @@ static vfy_status sim_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd_
                                size_t resp_cap, size_t *resp_len, vfy_detail *detail)
 {
     struct sim_link *l = t->impl;
+    if (presence_mode(l) && (!l->on_reader || !presence_file_exists(l))) {
+        /* Taken away (or never placed since it was): nothing answers until the reader is
+         * waited on again, as with a real card, even if the file is back by now. */
+        l->on_reader = false;
+        return vfy_fail(detail, VFY_E_CARD_REMOVED, "reader",
+                        "the document left the field; place it on the reader again");
+    }
     uint8_t *buf = malloc(SIM_RESP_MAX);
     if (buf == NULL)
         return vfy_fail(detail, VFY_E_NO_MEMORY, "reader", "out of memory");
@@ -53,6 +114,7 @@ static vfy_status sim_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd_
     t->stats.simulated_us += l->turnaround_us + air_time_us(l, cmd_len) +
                              host_time_us(l, cmd_len);
     if (s == VFY_E_CARD_REMOVED) {
+        l->on_reader = false;
         free(buf);
         return vfy_fail(detail, VFY_E_CARD_REMOVED, "reader",
                         "the document left the field; place it on the reader again");
@@ -79,6 +141,25 @@ static vfy_status sim_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd_
 static vfy_status sim_wait_card(vfy_transport *t, unsigned timeout_ms, vfy_detail *detail)
 {
     struct sim_link *l = t->impl;
+    if (presence_mode(l)) {
+        /* Real time here: the file is made and removed by another process. */
+        uint64_t deadline = mono_ms() + timeout_ms;
+        for (;;) {
+            if (presence_file_exists(l)) {
+                if (l->on_reader && !vfy_sim_chip_removed(l->chip))
+                    return VFY_OK;   /* still the same document */
+                return place_new_chip(l, detail);
+            }
+            l->on_reader = false;
+            uint64_t now = mono_ms();
+            if (now >= deadline)
+                return vfy_fail(detail, VFY_E_TIMEOUT, "reader",
+                                "no document came onto the simulated reader within %u ms",
+                                timeout_ms);
+            uint64_t left = deadline - now;
+            sleep_ms(left < PRESENCE_POLL_MS ? (unsigned)left : PRESENCE_POLL_MS);
+        }
+    }
     if (vfy_sim_chip_removed(l->chip)) {
         t->stats.simulated_us += (uint64_t)timeout_ms * 1000u;
         return vfy_fail(detail, VFY_E_TIMEOUT, "reader",
@@ -91,6 +172,12 @@ static vfy_status sim_card_present(vfy_transport *t, bool *present, vfy_detail *
 {
     (void)detail;
     struct sim_link *l = t->impl;
+    if (presence_mode(l)) {
+        if (!presence_file_exists(l))
+            l->on_reader = false;
+        *present = l->on_reader && !vfy_sim_chip_removed(l->chip);
+        return VFY_OK;
+    }
     *present = !vfy_sim_chip_removed(l->chip);
     return VFY_OK;
 }
@@ -99,6 +186,7 @@ static void sim_close(vfy_transport *t)
 {
     struct sim_link *l = t->impl;
     vfy_sim_chip_free(l->chip);
+    free(l->spec);
     free(l);
     free(t);
 }
@@ -123,8 +211,11 @@ vfy_status vfy_sim_transport_open(const char *conn, vfy_transport **out, vfy_det
         free(l);
         return vfy_fail(detail, VFY_E_NO_MEMORY, "reader", "out of memory");
     }
-    vfy_status s = vfy_sim_chip_new(conn + 3, &l->chip, detail);
+    l->spec = strdup(conn + 3);
+    vfy_status s = l->spec != NULL ? vfy_sim_chip_new(conn + 3, &l->chip, detail)
+                                   : vfy_fail(detail, VFY_E_NO_MEMORY, "reader", "out of memory");
     if (s != VFY_OK) {
+        free(l->spec);
         free(t);
         free(l);
         return s;

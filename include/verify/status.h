@@ -121,7 +121,14 @@ extern "C" {
     X(VFY_E_AUDIT_TAMPERED,      801, "the audit log was changed: a record was modified, removed, inserted or reordered") \
     X(VFY_E_AUDIT_WRITE,         802, "the audit record could not be written; the inspection is not recorded") \
     X(VFY_E_AUDIT_KEY,           803, "the audit key is malformed, of the wrong kind, or not the key in force for this log") \
-    X(VFY_E_AUDIT_CHECKPOINT,    804, "the audit checkpoint is malformed")
+    X(VFY_E_AUDIT_CHECKPOINT,    804, "the audit checkpoint is malformed") \
+    /* local inspection service (vfy serve): 900-919 */ \
+    X(VFY_E_REQUEST_MALFORMED,   900, "the service request is malformed: not JSON, an unknown or missing member, or a value of the wrong form") \
+    X(VFY_E_REQUEST_TOO_LARGE,   901, "the service request's body exceeds 64 KiB") \
+    X(VFY_E_REQUEST_MEDIA_TYPE,  902, "the service request's content type is not application/json") \
+    X(VFY_E_UNAUTHORIZED,        903, "the service request carries no valid bearer token") \
+    X(VFY_E_ORIGIN_REFUSED,      904, "the service request comes from another origin") \
+    X(VFY_E_SERVICE_BUSY,        905, "the service has too many inspections waiting; try again when one is done")
 
 typedef enum vfy_status {
 #define VFY_STATUS_ENUM_(name, num, text) name = num,

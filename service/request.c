@@ -28,22 +28,9 @@ vfy_status serve_error_set(struct serve_error *err, unsigned http_status, vfy_st
 
 char *serve_error_json(const struct serve_error *err)
 {
-    json_t *o = json_object();
-    if (o == NULL)
-        return NULL;
-    json_object_set_new(o, "status", json_integer(err->http_status));
-    json_object_set_new(o, "code", json_string(vfy_status_name(err->detail.status)));
-    json_object_set_new(o, "message", json_string(err->detail.message[0] != '\0'
-                                                      ? err->detail.message
-                                                      : vfy_strerror(err->detail.status)));
-    json_object_set_new(o, "field", err->detail.field[0] != '\0' ? json_string(err->detail.field)
-                                                                 : json_null());
-    json_object_set_new(o, "offset", err->detail.offset != VFY_NO_OFFSET
-                                         ? json_integer((json_int_t)err->detail.offset)
-                                         : json_null());
-    char *text = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    return text;
+    /* The library's one error shape (libverify.error/1): "status" is the libverify status
+     * number, as in every other output; the HTTP status is the response's own. */
+    return vfy_error_to_json(err->detail.status, &err->detail, 0);
 }
 
 bool serve_content_type_is_json(const char *ct)

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "core/fail.h"
 #include "rules/decision.h"
 #include "rules/engine.h"
@@ -199,12 +200,12 @@ static char *join(const json_t *arr, const char *member, const char *prefix_held
         if (s == NULL)
             continue;
         if (out[0] != '\0')
-            strcat(out, member ? "; " : ",");
+            vfy_text_append(out, cap, member ? "; " : ",");
         if (prefix_held != NULL) {
             const json_t *h = json_object_get(v, "held");
-            strcat(out, json_is_true(h) ? "held: " : json_is_false(h) ? "failed: " : "unknown: ");
+            vfy_text_append(out, cap, json_is_true(h) ? "held: " : json_is_false(h) ? "failed: " : "unknown: ");
         }
-        strcat(out, s);
+        vfy_text_append(out, cap, s);
     }
     return out;
 }

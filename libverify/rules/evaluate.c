@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "core/text.h"
 #include "core/fail.h"
 #include "rules/date.h"
 #include "rules/decision.h"
@@ -254,7 +255,7 @@ static enum tri predicate_test(const struct ctx *x, const struct ruleset *rs, co
         if (w->effective_to != DATE_NONE)
             rd_format(w->effective_to, b2);
         else
-            strcpy(b2, "open");
+            snprintf(b2, sizeof b2, "open");
         add_test(preds, ok ? T_HOLD : T_FAIL, "rule effective [%s, %s)", b1, b2);
         all = and3(all, ok ? T_HOLD : T_FAIL);
     }
@@ -289,8 +290,8 @@ static enum tri predicate_test(const struct ctx *x, const struct ruleset *rs, co
         char list[64] = "";
         for (int i = 0; i < DOC_COUNT; i++)
             if (w->doc_types & (1u << i)) {
-                strcat(list, list[0] ? "|" : "");
-                strcat(list, rs_doc_type_names[i]);
+                vfy_text_append(list, sizeof list, list[0] ? "|" : "");
+                vfy_text_append(list, sizeof list, rs_doc_type_names[i]);
             }
         add_test(preds, r, "document type %s", list);
         all = and3(all, r);
@@ -330,8 +331,8 @@ static enum tri predicate_test(const struct ctx *x, const struct ruleset *rs, co
         for (size_t i = 0; i < w->n_categories; i++) {
             const struct category *cat = &rs->categories[w->categories[i]];
             if (strlen(list) + strlen(cat->id) + 3 < sizeof list) {
-                strcat(list, list[0] ? ", " : "");
-                strcat(list, cat->id);
+                vfy_text_append(list, sizeof list, list[0] ? ", " : "");
+                vfy_text_append(list, sizeof list, cat->id);
             }
             bool is_claimed = false;
             for (size_t k = 0; k < c->n_claims && !is_claimed; k++)
@@ -341,8 +342,8 @@ static enum tri predicate_test(const struct ctx *x, const struct ruleset *rs, co
             claimed++;
             enum tri r = category_test(x, rs, w->categories[i], anchor, sub, cd);
             if (r == T_HOLD && strlen(held) + strlen(cat->id) + 3 < sizeof held) {
-                strcat(held, held[0] ? ", " : "");
-                strcat(held, cat->id);
+                vfy_text_append(held, sizeof held, held[0] ? ", " : "");
+                vfy_text_append(held, sizeof held, cat->id);
             }
             if (r == T_HOLD)
                 any = T_HOLD;
@@ -412,8 +413,8 @@ static enum tri category_test(const struct ctx *x, const struct ruleset *rs, int
                 have = strcmp(cl->evidence[e], cat->groups[g][k]) == 0;
             if (!have) {
                 if (all && g == 0 && strlen(missing) + strlen(cat->groups[g][k]) + 2 < sizeof missing) {
-                    strcat(missing, missing[0] ? ", " : "");
-                    strcat(missing, cat->groups[g][k]);
+                    vfy_text_append(missing, sizeof missing, missing[0] ? ", " : "");
+                    vfy_text_append(missing, sizeof missing, cat->groups[g][k]);
                 }
                 all = false;
             }

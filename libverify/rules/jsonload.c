@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "core/cursor.h"
 #include "core/fail.h"
 #include "rules/date.h"
@@ -101,7 +102,8 @@ vfy_status rj_load(const void *data, size_t len, size_t max_len, unsigned max_de
 void rj_path_init(rj_path *p, vfy_status status, vfy_detail *detail)
 {
     memset(p, 0, sizeof *p);
-    strcpy(p->text, "$");
+    p->text[0] = '$';
+    p->text[1] = '\0';
     p->len = 1;
     p->status = status;
     p->detail = detail;
@@ -266,8 +268,8 @@ vfy_status rj_enum(rj_path *p, const json_t *obj, const char *key, bool required
     char list[160] = "";
     for (int i = 0; i < n; i++)
         if (names[i] != NULL && strlen(list) + strlen(names[i]) + 3 < sizeof list) {
-            strcat(list, i ? ", " : "");
-            strcat(list, names[i]);
+            vfy_text_append(list, sizeof list, i ? ", " : "");
+            vfy_text_append(list, sizeof list, names[i]);
         }
     size_t m = rj_push_key(p, key);
     vfy_status s = rj_fail(p, "one of %s is required", list);

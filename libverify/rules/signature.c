@@ -37,8 +37,9 @@ static vfy_status canonical_message(const json_t *root, char **msg, size_t *len)
         free(body);
         return VFY_E_NO_MEMORY;
     }
-    strcpy(m, DOMAIN_PREFIX);
-    strcat(m, body);
+    size_t prefix = strlen(DOMAIN_PREFIX);
+    memcpy(m, DOMAIN_PREFIX, prefix);
+    memcpy(m + prefix, body, n - prefix + 1);
     free(body);
     *msg = m;
     *len = n;

@@ -70,6 +70,19 @@ Test(build, front_ends_do_not_decide)
     free(out);
 }
 
+/* Issue 12: text is written through bounded writers (core/text, snprintf), never with
+ * strcpy, strcat or sprintf, in the library and its public headers. */
+Test(build, library_writes_no_unbounded_strings)
+{
+    char root[512], cmd[1024];
+    repo_path("", root, sizeof root);
+    snprintf(cmd, sizeof cmd, "cd %s && grep -rnE '\\b(strcpy|strcat|sprintf|vsprintf)\\(' libverify include", root);
+    char *out = NULL;
+    int rc = run_capture(cmd, &out);
+    cr_assert_eq(rc, 1, "unbounded string writes:\n%s", out);
+    free(out);
+}
+
 /* Issue 10 item 13: every buffer that held chip data (DG1 holds the MRZ, the chip's access
  * password; DG2 the face; DG11 the personal details), keys or secure-messaging traffic is
  * wiped before it is freed. In the files that hold such buffers, a plain free() must follow

@@ -28,7 +28,8 @@ static void mrz_usage(FILE *f)
             "\n"
             "exit codes:\n"
             "  0  the MRZ is valid\n"
-            "  1  the MRZ was read but a check digit or field is invalid\n"
+            "  1  the MRZ was read but a check digit or field is invalid, or a code is one\n"
+            "     ICAO 9303 does not allow (document code, issuing state, nationality)\n"
             "  2  usage error, or the input is not an MRZ (wrong lines, bad characters)\n");
 }
 
@@ -84,13 +85,17 @@ static void print_table(const vfy_mrz *m, bool repair)
         row("Optional data 2", m->optional_data_2, NULL);
     if (m->check_composite != VFY_CHECK_ABSENT)
         row("Composite", "", check_text(m->check_composite));
-    row("Check digits", m->valid ? "all correct, format holds" : "FAILED (see the errors below)", NULL);
+    /* Three facts a kiosk must not confuse: the check digits, what 9303 allows in the
+     * fields and codes, and the expiry date. */
+    row("Check digits", vfy_mrz_check_digits_ok(m) ? "all correct" : "FAILED (see the errors below)", NULL);
+    row("Valid", m->valid ? "yes: check digits, fields and codes as ICAO 9303 requires"
+                          : "NO (see the errors below)", NULL);
     int expired = vfy_mrz_expired(m, 0);
     row("Expired", expired < 0 ? "unknown (no full expiry date)" : expired ? "YES: the document has expired" : "no",
         NULL);
     for (unsigned i = 0; i < m->error_count; i++)
-        printf("error: %s (line %u, column %u): %s\n", m->errors[i].field, m->errors[i].line,
-               m->errors[i].column, m->errors[i].message);
+        printf("error: %s (line %u, column %u, %s): %s\n", m->errors[i].field, m->errors[i].line,
+               m->errors[i].column, vfy_status_name(m->errors[i].status), m->errors[i].message);
     if (repair) {
         for (unsigned i = 0; i < m->repair_count; i++)
             printf("repair: %s (line %u, column %u): '%c' -> '%c'\n", m->repairs[i].field,

@@ -89,60 +89,6 @@ static vfy_file_id file_in_order(int i)
     return i < 0 ? first[i + 4] : (vfy_file_id)i;
 }
 
-static json_t *access_json(const vfy_access_info *a)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "protocol", json_string(vfy_access_protocol_name(a->protocol)));
-    if (a->protocol == VFY_ACCESS_PACE) {
-        json_object_set_new(o, "mapping", json_string(a->mapping));
-        json_object_set_new(o, "cipher", json_string(a->cipher));
-        if (a->curve[0] != '\0')
-            json_object_set_new(o, "curve", json_string(a->curve));
-        if (a->group[0] != '\0')
-            json_object_set_new(o, "group", json_string(a->group));
-        if (strcmp(a->mapping, "CAM") == 0)
-            json_object_set_new(o, "cam_verified", json_boolean(a->cam_verified));
-    } else if (a->protocol == VFY_ACCESS_BAC) {
-        json_object_set_new(o, "cipher", json_string(a->cipher));
-    }
-    json_object_set_new(o, "fell_back_to_bac", json_boolean(a->fell_back_to_bac));
-    return o;
-}
-
-static json_t *result_json(const vfy_document *doc, const vfy_access_info *a,
-                           const vfy_read_stats *st)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "access", access_json(a));
-    vfy_mrz *mrz = malloc(sizeof *mrz);
-    char *text = mrz != NULL && cli_dg1_mrz(doc, mrz) ? vfy_mrz_to_json(mrz, 0) : NULL;
-    json_t *mrz_json = text != NULL ? json_loads(text, 0, NULL) : NULL;
-    vfy_free(text);
-    json_object_set_new(o, "mrz", mrz_json != NULL ? mrz_json : json_null());
-    cli_free_mrz(mrz);
-    json_t *files = json_object();
-    for (int i = -4; i <= 16; i++) {
-        vfy_file_id id = file_in_order(i);
-        const uint8_t *data;
-        size_t len;
-        if (i != 0 && vfy_document_get_file(doc, id, &data, &len) == VFY_OK)
-            json_object_set_new(files, vfy_file_name(id),
-                                json_pack("{s:I}", "bytes", (json_int_t)len));
-    }
-    json_object_set_new(o, "files", files);
-    /* The same "read" object, keys and shapes as the inspection's (libverify.inspection/1),
-     * which replaces it when a verdict is asked for. */
-    json_t *read = json_object();
-    json_object_set_new(read, "apdus", json_integer((json_int_t)st->apdus));
-    json_object_set_new(read, "bytes_exchanged", json_integer((json_int_t)(st->bytes_sent + st->bytes_received)));
-    json_object_set_new(read, "files_read", json_integer(st->files_read));
-    json_object_set_new(read, "files_denied", json_integer(st->files_denied));
-    if (st->simulated_us != 0)
-        json_object_set_new(read, "simulated_ms", json_real((double)st->simulated_us / 1000.0));
-    json_object_set_new(o, "read", read);
-    return o;
-}
-
 static void print_result_text(const vfy_document *doc, const vfy_access_info *a,
                               const vfy_read_stats *st)
 {
@@ -387,17 +333,18 @@ int cmd_read(int argc, char **argv)
         vfy_inspection_stats(r, &st);
         /* The exit code follows the inspection when a verdict was asked for. */
         bool judged = checks.trust_count > 0 || checks.seal != NULL;
-        json_t *o = json ? result_json(doc, &a, &st) : NULL;
+        /* JSON is always the library's inspection (libverify.inspection/1): without
+         * --trust its chain and revocation checks say "no trust store was given" and the
+         * outcome is never genuine. */
+        json_t *o = json ? json_object() : NULL;
         if (o == NULL)
             print_result_text(doc, &a, &st);
         int photo_rc = checks.photo != NULL ? cli_save_photo(checks.photo, doc, o) : VFY_EXIT_OK;
-        if (judged || checks.case_path != NULL) {
-            if (o != NULL)
-                cli_inspection_add_json(o, r);
-            else {
-                printf("\n");
-                cli_inspection_print(stdout, r);
-            }
+        if (o != NULL) {
+            cli_inspection_add_json(o, r);
+        } else if (judged || checks.case_path != NULL) {
+            printf("\n");
+            cli_inspection_print(stdout, r);
         }
         if (o != NULL)
             cli_print_json(o);

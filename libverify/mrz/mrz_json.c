@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "core/json_out.h"
+#include "mrz/mrz_json.h"
 #include "verify/mrz.h"
 #include "verify/version.h"
 
@@ -46,10 +47,8 @@ static json_t *string_or_null(const char *s)
     return s != NULL ? json_string(s) : json_null();
 }
 
-char *vfy_mrz_to_json(const vfy_mrz *m, unsigned flags)
+json_t *vfy_mrz_json_object_(const vfy_mrz *m, unsigned flags)
 {
-    if (m == NULL)
-        return NULL;
     bool repair = (flags & VFY_MRZ_JSON_REPAIRS) != 0;
     char buf[11], sex[2] = { m->sex, '\0' };
     json_t *o = json_object();
@@ -114,5 +113,12 @@ char *vfy_mrz_to_json(const vfy_mrz *m, unsigned flags)
             json_array_append_new(lines, json_string(m->lines[i]));
         json_object_set_new(o, "lines", lines);
     }
-    return vfy_json_dump_(o, flags);
+    return o;
+}
+
+char *vfy_mrz_to_json(const vfy_mrz *m, unsigned flags)
+{
+    if (m == NULL)
+        return NULL;
+    return vfy_json_dump_(vfy_mrz_json_object_(m, flags), flags);
 }

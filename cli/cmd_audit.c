@@ -45,6 +45,7 @@ static void audit_usage(FILE *f)
             "  rotate      introduces a new signing or lookup key by a record signed with the\n"
             "              key in force\n"
             "  change      records a trust-store (--trust) or rule-set (--rules) change\n"
+            CLI_VERBOSITY_HELP
             "\n"
             "exit codes:\n"
             "  0  success; verify: the log is intact\n"

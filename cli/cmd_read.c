@@ -12,7 +12,8 @@ static void read_usage(FILE *f)
 {
     fprintf(f,
             "usage: vfy read --reader CONN (--mrz LINE [LINE...] | --doc N --dob YYMMDD --expiry YYMMDD\n"
-            "                | --can CAN) [--json] [--save DIR] [--progress] [--allow-bac-fallback]\n"
+            "                | --can CAN) [--json] [--save DIR] [--progress[=json]] [-q | -v]\n"
+            "                [--allow-bac-fallback]\n"
             "                [--wait SECONDS]\n"
             "                [--trust PATH... [--crl-policy warn|fail]] [--photo FILE]\n"
             "                [--seal FILE [--seal-hex]]\n"
@@ -32,7 +33,7 @@ static void read_usage(FILE *f)
             "  --can CAN            the card access number (PACE only)\n"
             "  --json               print one JSON object\n"
             "  --save DIR           write the files read as a dump folder\n"
-            "  --progress           report each block on standard error\n"
+            CLI_PROGRESS_HELP
             "  --allow-bac-fallback after a PACE failure, try BAC (logged); off by default\n"
             "  --wait SECONDS       wait up to SECONDS for a document to be placed on the reader\n"
             "  --trust PATH         CSCA certificates, master lists, CRLs (files or folders);\n"
@@ -52,6 +53,7 @@ static void read_usage(FILE *f)
             "                       decision)\n"
             CLI_AUDIT_HELP
             "  -h, --help           show this help\n"
+            CLI_VERBOSITY_HELP
             "\n"
             "simulated reader:\n");
     for (size_t i = 0; vfy_sim_help_line(i) != NULL; i++)
@@ -67,17 +69,12 @@ static void read_usage(FILE *f)
                "     store or rule set could not be loaded\n");
 }
 
-static bool show_progress(void *ctx, const char *file, size_t done, size_t total)
-{
-    (void)ctx;
-    fprintf(stderr, "vfy read: %s %zu/%zu bytes\n", file, done, total);
-    return true;
-}
-
+/* Policy decisions and skipped files, one line each (never personal data); not with -q. */
 static void log_line(void *ctx, const char *line)
 {
     (void)ctx;
-    fprintf(stderr, "vfy read: %s\n", line);
+    if (cli_verbosity != CLI_QUIET)
+        fprintf(stderr, "vfy read: %s\n", line);
 }
 
 /* Files in reading order, for i = -4 .. 16 (0 is none): EF.CardAccess, EF.CardSecurity
@@ -152,7 +149,7 @@ int cmd_read(int argc, char **argv)
         { "can", required_argument, NULL, 'c' },
         { "json", no_argument, NULL, 'j' },
         { "save", required_argument, NULL, 's' },
-        { "progress", no_argument, NULL, 'p' },
+        { "progress", optional_argument, NULL, 'p' },
         { "allow-bac-fallback", no_argument, NULL, 'f' },
         { "wait", required_argument, NULL, 'w' },
         { "trust", required_argument, NULL, 't' },
@@ -173,7 +170,8 @@ int cmd_read(int argc, char **argv)
                *save = NULL;
     const char *mrz_lines[3];
     size_t mrz_count = 0;
-    bool json = false, progress = false, fallback = false;
+    bool json = false, fallback = false;
+    struct cli_progress progress = { .cmd = "vfy read", .percent = -1 };
     vfy_crl_policy crl_policy = VFY_CRL_WARN;
     long wait_s = 0;
     char *wait_end = NULL;
@@ -199,7 +197,10 @@ int cmd_read(int argc, char **argv)
         case 'c': can = optarg; break;
         case 'j': json = true; break;
         case 's': save = optarg; break;
-        case 'p': progress = true; break;
+        case 'p':
+            if (!cli_progress_parse("read", optarg, &progress))
+                return VFY_EXIT_USAGE;
+            break;
         case 'f': fallback = true; break;
         case 'w':
             wait_s = strtol(optarg, &wait_end, 10);
@@ -294,8 +295,13 @@ int cmd_read(int argc, char **argv)
     }
 
     vfy_read_options opt = { .allow_bac_fallback = fallback, .log = log_line };
-    if (progress)
-        opt.progress = show_progress;
+    /* -v without --progress: a line for each file read. */
+    if (progress.mode == CLI_PROGRESS_OFF && cli_verbosity == CLI_VERBOSE)
+        progress.mode = CLI_PROGRESS_LINES;
+    if (progress.mode != CLI_PROGRESS_OFF) {
+        opt.progress = cli_progress_update;
+        opt.progress_ctx = &progress;
+    }
     vfy_inspect_options io = VFY_INSPECT_OPTIONS_INIT;
     cli_read_options(&in, mrz, &io);
     io.read = &opt;
@@ -314,6 +320,7 @@ int cmd_read(int argc, char **argv)
     if (s == VFY_OK)
         s = vfy_inspect_session(session, &key, &io, &r, &d);
     vfy_access_key_wipe(&key);
+    cli_progress_finish(&progress, s == VFY_OK);
     if (s != VFY_OK) {
         rc = fail(json, s, &d);
     } else if ((rc = cli_audit_record("read", &audit, r)) != VFY_EXIT_OK) {
@@ -337,11 +344,14 @@ int cmd_read(int argc, char **argv)
          * --trust its chain and revocation checks say "no trust store was given" and the
          * outcome is never genuine. */
         json_t *o = json ? json_object() : NULL;
-        if (o == NULL)
+        bool quiet = cli_verbosity == CLI_QUIET;
+        if (o == NULL && !quiet)
             print_result_text(doc, &a, &st);
         int photo_rc = checks.photo != NULL ? cli_save_photo(checks.photo, doc, o) : VFY_EXIT_OK;
         if (o != NULL) {
             cli_inspection_add_json(o, r);
+        } else if ((judged || checks.case_path != NULL) && quiet) {
+            printf("verdict: %s\n", vfy_inspection_outcome_name(vfy_inspection_get_outcome(r)));
         } else if (judged || checks.case_path != NULL) {
             printf("\n");
             cli_inspection_print(stdout, r);

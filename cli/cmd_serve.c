@@ -35,6 +35,7 @@ static void serve_usage(FILE *f)
             "  --console DIR       the officer console's files (default data/console)\n"
             "  --crl-policy P      warn (default) or fail\n"
             CLI_AUDIT_HELP
+            CLI_VERBOSITY_HELP
             "\n"
             "exit codes: 0 stopped by SIGINT/SIGTERM, 2 usage, 4 trust, token or audit\n"
             "trail could not be set up or an inspection could not be recorded\n");

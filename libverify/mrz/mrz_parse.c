@@ -46,9 +46,8 @@ static void read_code(vfy_mrz *m, mrz_span s, const char *field, char *dst, size
     snprintf(dst, cap, "%s", raw);
     if (well_formed && !vfy_mrz_code_known(dst))
         mrz_add_error(m, VFY_E_MRZ_STATE_CODE, field, s,
-                      "the %s code '%s' is not a code of ICAO 9303-3 (a state, an organization "
-                      "or XXA/XXB/XXC/XXX): compare it with the document's printed page",
-                      label, dst);
+                      "the %s code '%s' is not one of ICAO 9303-3's codes: compare it with "
+                      "the printed page", label, dst);
 }
 
 /* The letters each format allows in its document code (the notes to the data element

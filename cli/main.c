@@ -32,6 +32,13 @@ static void usage(FILE *f)
             "\noptions of every command:\n" CLI_VERBOSITY_HELP
             "\n'vfy COMMAND --help' describes a command; 'vfy help readers' the reader strings,\n"
             "'vfy help sim' the simulated chip's options.\n"
+            "\ninstalled data (make install):\n"
+            "  " VFY_DATADIR "/specimen/csca.pem  the CSCA that signs the built-in specimen\n"
+            "      (vfy read --reader sim --trust ...)\n"
+            "  " VFY_DATADIR "/rules/             the rule sets (vfy rules eval --rules ...)\n"
+            "  " VFY_DATADIR "/rules/keys/        their publishers' public keys\n"
+            "  " VFY_DATADIR "/schema/            the JSON Schema of every --json output\n"
+            "  " VFY_DATADIR "/console/           the officer console of vfy serve\n"
             "\nexit codes:\n"
             "  0  success, or the document is valid / genuine\n"
             "  1  the document was examined and found invalid\n"

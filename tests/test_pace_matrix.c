@@ -9,6 +9,7 @@
 #include "chip/pace.h"
 #include "chip/sm.h"
 #include "core/tlv.h"
+#include "core/writer.h"
 #include "crypto/crypto.h"
 #include "transport.h"
 
@@ -26,15 +27,17 @@ typedef struct prim_chip {
 
 static const char *PASSWORD = "123456";
 
-static void reply(uint8_t *resp, size_t *len, uint8_t tag, const uint8_t *v, size_t vl)
+static void reply(uint8_t *resp, size_t cap, size_t *len, uint8_t tag, const uint8_t *v,
+                  size_t vl)
 {
-    size_t n = vfy_ber_put_tl(resp, 0x7C, (vl < 0x80 ? 2 : vl < 0x100 ? 3 : 4) + vl);
-    n += vfy_ber_put_tl(resp + n, tag, vl);
-    memcpy(resp + n, v, vl);
-    n += vl;
-    resp[n++] = 0x90;
-    resp[n++] = 0x00;
-    *len = n;
+    vfy_writer w;
+    vfy_w_init(&w, resp, cap);
+    size_t dad = vfy_w_ber_open(&w, 0x7C);
+    vfy_w_ber_tl(&w, tag, vl);
+    vfy_w_bytes(&w, v, vl);
+    vfy_w_ber_close(&w, dad);
+    vfy_w_u16be(&w, 0x9000);
+    cr_assert_eq(vfy_w_finish(&w, len, VFY_E_INTERNAL, "reply", NULL), VFY_OK);
 }
 
 static bool child(const vfy_apdu *a, uint8_t tag, const uint8_t **v, size_t *vl)
@@ -92,7 +95,7 @@ static vfy_status chip_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd
         cr_assert_eq(vfy_kdf(in->cipher, (const uint8_t *)PASSWORD, 6, VFY_KDF_PI, kpi, NULL),
                      VFY_OK);
         cr_assert_eq(vfy_cbc_encrypt(in->cipher, kpi, NULL, c->s, c->s_len, z, NULL), VFY_OK);
-        reply(resp, len, 0x80, z, c->s_len);
+        reply(resp, cap, len, 0x80, z, c->s_len);
         c->step++;
     } else if (c->step == 1 && child(&a, 0x81, &v, &vl)) {
         if (in->mapping == VFY_PACE_IM) {
@@ -108,7 +111,7 @@ static vfy_status chip_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd
                          VFY_OK);
             cr_assert_eq(vfy_ka_map_generic(c->g, c->s, c->s_len, h, hl, &c->mapped, NULL),
                          VFY_OK);
-            reply(resp, len, 0x82, out, n);
+            reply(resp, cap, len, 0x82, out, n);
         }
         c->step++;
     } else if (c->step == 2 && child(&a, 0x83, &v, &vl)) {
@@ -121,7 +124,7 @@ static vfy_status chip_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd
         cr_assert_eq(vfy_kdf(in->cipher, k, kn, VFY_KDF_MAC, c->ks_mac, NULL), VFY_OK);
         memcpy(c->pk_ifd, v, vl); /* for the chip's token */
         c->pk_ifd_len = vl;
-        reply(resp, len, 0x84, c->pk_ic, c->pk_ic_len);
+        reply(resp, cap, len, 0x84, c->pk_ic, c->pk_ic_len);
         c->step++;
     } else if (c->step == 3 && child(&a, 0x85, &v, &vl)) {
         uint8_t want[VFY_MAC_LEN], tok[VFY_MAC_LEN];
@@ -132,7 +135,7 @@ static vfy_status chip_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd
             return VFY_OK;
         }
         cr_assert_eq(vfy_pace_token(in, c->ks_mac, c->pk_ifd, c->pk_ifd_len, tok, NULL), VFY_OK);
-        reply(resp, len, 0x86, tok, VFY_MAC_LEN);
+        reply(resp, cap, len, 0x86, tok, VFY_MAC_LEN);
         cr_assert_eq(vfy_sm_init(&c->sm, in->cipher, c->ks_enc, c->ks_mac, NULL, NULL), VFY_OK);
         c->step++;
     } else {

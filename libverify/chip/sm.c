@@ -5,6 +5,7 @@
 #include "chip/sm.h"
 #include "core/fail.h"
 #include "core/tlv.h"
+#include "core/writer.h"
 
 #define FIELD "secure messaging"
 
@@ -142,24 +143,22 @@ static vfy_status decrypt_data(const vfy_sm *sm, const uint8_t *ct, size_t ct_le
 }
 
 /* Appends DO'87' (01 || cryptogram) or, for an odd instruction, DO'85' (cryptogram) of
- * the padded and encrypted data at out + *n; out has room for padded_len(len) + 5. */
+ * the padded data, encrypted in place in the writer's buffer. */
 static vfy_status put_crypto_do(const vfy_sm *sm, bool odd, const uint8_t *data, size_t len,
-                                uint8_t *out, size_t *n, vfy_detail *detail)
+                                vfy_writer *w, vfy_detail *detail)
 {
-    size_t ct_cap = padded_len(len, sm->ssc_len), ct_len = 0;
-    uint8_t *ct = malloc(ct_cap);
+    size_t ct_len = padded_len(len, sm->ssc_len);
+    vfy_w_ber_tl(w, odd ? 0x85 : 0x87, ct_len + (odd ? 0 : 1));
+    if (!odd)
+        vfy_w_u8(w, 0x01); /* padding indicator: ISO/IEC 7816-4 padding */
+    uint8_t *ct = vfy_w_claim(w, ct_len);
     if (ct == NULL)
-        return vfy_fail(detail, VFY_E_NO_MEMORY, FIELD, "no memory to encrypt");
-    vfy_status s = encrypt_data(sm, data, len, ct, ct_cap, &ct_len, detail);
-    if (s == VFY_OK) {
-        *n += vfy_ber_put_tl(out + *n, odd ? 0x85 : 0x87, ct_len + (odd ? 0 : 1));
-        if (!odd)
-            out[(*n)++] = 0x01;
-        memcpy(out + *n, ct, ct_len);
-        *n += ct_len;
-    }
-    vfy_wipe(ct, ct_cap);
-    free(ct);
+        return vfy_fail(detail, VFY_E_LIMIT, FIELD, "%zu bytes do not fit after encryption",
+                        len);
+    size_t n;
+    vfy_status s = encrypt_data(sm, data, len, ct, ct_len, &n, detail);
+    if (s != VFY_OK)
+        vfy_wipe(ct, ct_len); /* never leave plaintext in the output */
     return s;
 }
 
@@ -183,19 +182,18 @@ vfy_status vfy_sm_wrap_command(vfy_sm *sm, const vfy_apdu *plain, uint8_t *out, 
     uint8_t *body = malloc(body_cap);
     if (body == NULL)
         return vfy_fail(detail, VFY_E_NO_MEMORY, FIELD, "no memory to protect a command");
-    size_t n = 0;
+    vfy_writer w;
+    vfy_w_init(&w, body, body_cap);
     vfy_status s = VFY_OK;
     if (plain->data_len > 0)
-        s = put_crypto_do(sm, odd, plain->data, plain->data_len, body, &n, detail);
+        s = put_crypto_do(sm, odd, plain->data, plain->data_len, &w, detail);
     if (s == VFY_OK && plain->le != VFY_APDU_LE_NONE) {
         if (ext_le) {
-            uint32_t le = plain->le == VFY_APDU_LE_EXT_MAX ? 0 : plain->le;
-            n += vfy_ber_put_tl(body + n, 0x97, 2);
-            body[n++] = (uint8_t)(le >> 8);
-            body[n++] = (uint8_t)le;
+            vfy_w_ber_tl(&w, 0x97, 2);
+            vfy_w_u16be(&w, (uint16_t)(plain->le == VFY_APDU_LE_EXT_MAX ? 0 : plain->le));
         } else {
-            n += vfy_ber_put_tl(body + n, 0x97, 1);
-            body[n++] = (uint8_t)(plain->le == VFY_APDU_LE_SHORT_MAX ? 0 : plain->le);
+            vfy_w_ber_tl(&w, 0x97, 1);
+            vfy_w_u8(&w, (uint8_t)(plain->le == VFY_APDU_LE_SHORT_MAX ? 0 : plain->le));
         }
     }
     if (s == VFY_OK) {
@@ -204,11 +202,15 @@ vfy_status vfy_sm_wrap_command(vfy_sm *sm, const vfy_apdu *plain, uint8_t *out, 
         uint8_t mac[VFY_MAC_LEN];
         s = vfy_pad(header, 4, sizeof header, block, &hlen, detail);
         if (s == VFY_OK)
-            s = compute_mac(sm, header, hlen, body, n, mac, detail);
+            s = compute_mac(sm, header, hlen, body, vfy_w_len(&w), mac, detail);
         if (s == VFY_OK) {
-            n += vfy_ber_put_tl(body + n, 0x8E, VFY_MAC_LEN);
-            memcpy(body + n, mac, VFY_MAC_LEN);
-            n += VFY_MAC_LEN;
+            vfy_w_ber_tl(&w, 0x8E, VFY_MAC_LEN);
+            vfy_w_bytes(&w, mac, VFY_MAC_LEN);
+        }
+        size_t n = 0;
+        if (s == VFY_OK)
+            s = vfy_w_finish(&w, &n, VFY_E_INTERNAL, FIELD, detail);
+        if (s == VFY_OK) {
             vfy_apdu prot = {
                 .cla = header[0], .ins = plain->ins, .p1 = plain->p1, .p2 = plain->p2,
                 .data = body, .data_len = n,
@@ -402,21 +404,16 @@ vfy_status vfy_sm_wrap_response(vfy_sm *sm, uint8_t ins, const uint8_t *data, si
         return vfy_fail(detail, VFY_E_LIMIT, FIELD,
                         "a protected response of %zu bytes does not fit",
                         need);
-    size_t n = 0;
+    vfy_writer w;
+    vfy_w_init(&w, out, cap);
     if (len > 0)
-        VFY_TRY(put_crypto_do(sm, odd, data, len, out, &n, detail));
-    out[n++] = 0x99;
-    out[n++] = 0x02;
-    out[n++] = (uint8_t)(sw >> 8);
-    out[n++] = (uint8_t)sw;
+        VFY_TRY(put_crypto_do(sm, odd, data, len, &w, detail));
+    vfy_w_ber_tl(&w, 0x99, 2);
+    vfy_w_u16be(&w, sw);
     uint8_t mac[VFY_MAC_LEN];
-    VFY_TRY(compute_mac(sm, NULL, 0, out, n, mac, detail));
-    out[n++] = 0x8E;
-    out[n++] = VFY_MAC_LEN;
-    memcpy(out + n, mac, VFY_MAC_LEN);
-    n += VFY_MAC_LEN;
-    out[n++] = (uint8_t)(sw >> 8);
-    out[n++] = (uint8_t)sw;
-    *out_len = n;
-    return VFY_OK;
+    VFY_TRY(compute_mac(sm, NULL, 0, out, vfy_w_len(&w), mac, detail));
+    vfy_w_ber_tl(&w, 0x8E, VFY_MAC_LEN);
+    vfy_w_bytes(&w, mac, VFY_MAC_LEN);
+    vfy_w_u16be(&w, sw);
+    return vfy_w_finish(&w, out_len, VFY_E_LIMIT, FIELD, detail);
 }

@@ -211,3 +211,24 @@ Test(writer, close_with_a_stale_mark_fails)
     vfy_w_ber_close(&w, 3); /* nothing was opened */
     cr_assert(!vfy_w_ok(&w));
 }
+
+Test(writer, text_keeps_room_for_the_nul_and_truncates_to_a_prefix)
+{
+    char buf[4] = "zzz";
+    vfy_writer w;
+    vfy_w_init_text(&w, buf, sizeof buf);
+    cr_assert_str_eq(buf, "", "empty text at first");
+    vfy_w_char(&w, 'a');
+    vfy_w_char(&w, 'b');
+    vfy_w_char(&w, 'c');
+    cr_assert(vfy_w_ok(&w));
+    vfy_w_char(&w, 'd'); /* the NUL's byte is not room */
+    cr_assert(!vfy_w_ok(&w));
+    vfy_w_text_end(&w);
+    cr_assert_str_eq(buf, "abc");
+    vfy_w_init_text(&w, buf, 0); /* nothing may be written, not even the NUL */
+    vfy_w_char(&w, 'x');
+    vfy_w_text_end(&w);
+    cr_assert(!vfy_w_ok(&w));
+    cr_assert_str_eq(buf, "abc");
+}

@@ -12,6 +12,22 @@ void vfy_w_init(vfy_writer *w, void *buf, size_t cap)
     w->failed = false;
 }
 
+void vfy_w_init_text(vfy_writer *w, char *buf, size_t cap)
+{
+    if (buf == NULL || cap == 0) { /* no room even for the NUL: a writer that holds nothing */
+        vfy_w_init(w, NULL, 0);
+        return;
+    }
+    vfy_w_init(w, buf, cap - 1);
+    buf[0] = '\0';
+}
+
+void vfy_w_text_end(vfy_writer *w)
+{
+    if (w->buf != NULL)
+        w->buf[w->len] = '\0'; /* len <= cap - 1 of the caller's buffer */
+}
+
 /* The one bounds check: true (and nothing written) when n bytes do not fit. */
 static bool overflows(vfy_writer *w, size_t n)
 {

@@ -67,6 +67,15 @@ size_t vfy_ber_tl_size(uint32_t tag, size_t len);
 size_t vfy_w_ber_open(vfy_writer *w, uint32_t tag);
 void vfy_w_ber_close(vfy_writer *w, size_t mark);
 
+/* Text: a writer over char buf[cap] that keeps one byte for the terminating NUL, so
+ * buf always holds a C string (empty at first). A character that does not fit fails the
+ * writer and leaves the text written so far: a caller that accepts truncation reads the
+ * prefix, one that does not checks vfy_w_ok. */
+void vfy_w_init_text(vfy_writer *w, char *buf, size_t cap);
+static inline void vfy_w_char(vfy_writer *w, char ch) { vfy_w_u8(w, (uint8_t)ch); }
+/* NUL-terminates the text (always in range: init_text kept the byte). */
+void vfy_w_text_end(vfy_writer *w);
+
 /* The verdict on a run of writes: VFY_OK and the length, or, if any write did not fit,
  * `status` (the caller's choice: VFY_E_APDU, VFY_E_INTERNAL ...) with a detail naming
  * `field` and the capacity. *len is 0 on failure. */

@@ -11,6 +11,7 @@
 #include "core/tlv.h"
 #include "core/writer.h"
 #include "crypto/crypto.h"
+#include "sm_chip.h"
 #include "transport.h"
 
 typedef struct prim_chip {
@@ -22,7 +23,7 @@ typedef struct prim_chip {
     vfy_secret priv;
     uint8_t s[32], ks_enc[32], ks_mac[32], pk_ic[VFY_KA_MAX_PUBLIC], pk_ifd[VFY_KA_MAX_PUBLIC];
     size_t s_len, pk_ic_len, pk_ifd_len;
-    vfy_sm sm;
+    sm_chip sm;
 } prim_chip;
 
 static const char *PASSWORD = "123456";
@@ -60,12 +61,10 @@ static vfy_status chip_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd
     vfy_apdu a;
     uint8_t buf[600], out[VFY_KA_MAX_PUBLIC], k[VFY_KA_MAX_SECRET];
     size_t n;
-    if (vfy_sm_active(&c->sm)) {
-        cr_assert_eq(vfy_sm_unwrap_command(&c->sm, cmd, cmd_len, &a, buf, sizeof buf, NULL),
-                     VFY_OK);
+    if (sm_chip_active(&c->sm)) {
+        cr_assert_eq(sm_chip_unwrap(&c->sm, cmd, cmd_len, &a, buf, sizeof buf), 0x9000);
         cr_assert_eq(a.ins, 0xB0);
-        return vfy_sm_wrap_response(&c->sm, a.ins, (const uint8_t *)"DG1!", 4, 0x9000, resp,
-                                    cap, len, NULL);
+        return sm_chip_wrap(&c->sm, a.ins, (const uint8_t *)"DG1!", 4, 0x9000, resp, cap, len);
     }
     cr_assert_eq(vfy_apdu_decode(cmd, cmd_len, &a, NULL), VFY_OK);
     const uint8_t *v;
@@ -136,7 +135,7 @@ static vfy_status chip_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd
         }
         cr_assert_eq(vfy_pace_token(in, c->ks_mac, c->pk_ifd, c->pk_ifd_len, tok, NULL), VFY_OK);
         reply(resp, cap, len, 0x86, tok, VFY_MAC_LEN);
-        cr_assert_eq(vfy_sm_init(&c->sm, in->cipher, c->ks_enc, c->ks_mac, NULL, NULL), VFY_OK);
+        cr_assert_eq(sm_chip_open(&c->sm, in->cipher, c->ks_enc, c->ks_mac, NULL), VFY_OK);
         c->step++;
     } else {
         memcpy(resp, "\x6a\x80", 2);
@@ -176,7 +175,7 @@ static void run(uint8_t family, uint8_t cipher, unsigned param)
     cr_assert_eq(vfy_channel_transmit_ok(&ch, &rb, "READ", data, sizeof data, &n, &d), VFY_OK);
     cr_assert_eq(memcmp(data, "DG1!", 4), 0);
     vfy_channel_free(&ch);
-    vfy_sm_wipe(&c.sm);
+    sm_chip_close(&c.sm);
     vfy_secret_free(&c.priv);
     vfy_ka_group_free(c.mapped);
     vfy_ka_group_free(c.g);

@@ -241,6 +241,7 @@ static enum tri history_test(const struct ctx *x, const struct history_cond *h, 
 
 static enum tri category_test(const struct ctx *x, const struct ruleset *rs, int idx, int32_t anchor,
                               json_t *preds, struct cand *cd);
+static enum tri unless_category_test(const struct ctx *x, const char *id, int32_t anchor, json_t *preds);
 
 static enum tri predicate_test(const struct ctx *x, const struct ruleset *rs, const struct predicate *w,
                                int32_t anchor, json_t *preds, struct cand *cd)
@@ -364,9 +365,48 @@ static enum tri predicate_test(const struct ctx *x, const struct ruleset *rs, co
         json_decref(sub);
         all = and3(all, any);
     }
+    for (size_t i = 0; i < w->n_unless_categories; i++)
+        all = and3(all, unless_category_test(x, w->unless_categories[i], anchor, preds));
     if (w->history != NULL)
         all = and3(all, history_test(x, w->history, anchor, preds));
     return all;
+}
+
+/* "Unless category C holds": C is looked up in every loaded set (the Borders Code's set
+ * names the Directive's category). It holds only when claimed with complete evidence and
+ * its own conditions hold; unknown stays unknown, so the rule is not dropped on a guess. */
+static enum tri unless_category_test(const struct ctx *x, const char *id, int32_t anchor, json_t *preds)
+{
+    for (size_t si = 0; si < x->e->n_sets; si++) {
+        const struct ruleset *set = &x->e->sets[si];
+        for (size_t k = 0; k < set->n_categories; k++) {
+            if (strcmp(set->categories[k].id, id) != 0)
+                continue;
+            json_t *sub = preds != NULL ? json_array() : NULL;
+            struct cand probe = { .status_end = DATE_NONE };
+            enum tri r = category_test(x, set, (int)k, anchor, sub, &probe);
+            json_decref(sub);
+            json_decref(probe.categories);
+            /* Setting a condition aside on a claim nobody has checked would let a typed
+             * claim wave a traveller past the entry conditions: until an officer verifies
+             * it, the rule is neither applied nor dropped, and an officer decides. */
+            if (r == T_HOLD && probe.unverified) {
+                miss(x, "application.claims[%s].verified", id);
+                add_test(preds, T_UNKNOWN, "unless category %s holds: it is claimed with complete evidence "
+                         "that an officer has not yet verified", id);
+                return T_UNKNOWN;
+            }
+            enum tri out = r == T_HOLD ? T_FAIL : r == T_FAIL ? T_HOLD : T_UNKNOWN;
+            if (r == T_HOLD)
+                add_test(preds, out, "unless category %s holds: it does (%s, %s), so the rule does not bind", id,
+                         set->id, set->categories[k].legal_ref);
+            else
+                add_test(preds, out, "unless category %s holds: it does not", id);
+            return out;
+        }
+    }
+    add_test(preds, T_HOLD, "unless category %s holds: no loaded rule set defines it", id);
+    return T_HOLD;
 }
 
 /* The evidence a category needs, in words: "a and b, or c". */
@@ -639,6 +679,8 @@ static bool is_discretionary(const struct rule *r)
         return r->u.grant.modality == VFY_MODALITY_MAY;
     case RK_EVIDENCE:
         return r->u.evidence.modality == VFY_MODALITY_MAY;
+    case RK_VISA:
+        return r->member_state_may;
     default:
         return false;
     }
@@ -1054,7 +1096,12 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
         struct cand *best_alt = NULL;
         json_t *alternatives = json_array();
         for (size_t i = 0; i < n_alts; i++) {
-            if (acc != NULL && alt_favour(dim, &alts[i], acc) <= 0) {
+            /* A Member State's option on the visa requirement cuts either way (Reg.
+             * 2018/1806 Art. 6(1): exempting Annex I or requiring from Annex II), so it is
+             * shown whenever it would change the value, not only when it is favourable. */
+            bool other_way = dim == VFY_DIM_VISA_NEEDED && acc != NULL &&
+                             alts[i].r->u.visa_needed != acc->r->u.visa_needed;
+            if (acc != NULL && !other_way && alt_favour(dim, &alts[i], acc) <= 0) {
                 set_result(alts[i].step, "beaten");
                 continue;
             }

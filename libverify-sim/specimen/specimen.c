@@ -16,7 +16,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
-#include "core/embedded.h"
+#include "specimen/embedded.h"
 #include "core/fail.h"
 #include "lds/lds_internal.h"
 #include "specimen/specimen_internal.h"

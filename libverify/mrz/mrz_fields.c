@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/writer.h"
 #include "mrz/mrz_internal.h"
 
 void mrz_add_error(vfy_mrz *m, vfy_status status, const char *field, mrz_span at,
@@ -53,10 +54,11 @@ static void name_part(char *dst, size_t cap, const char *src, size_t n)
         start++;
     while (end > start && src[end - 1] == '<')
         end--;
-    size_t o = 0;
-    for (size_t i = start; i < end && o + 1 < cap; i++)
-        dst[o++] = src[i] == '<' ? ' ' : src[i];
-    dst[o] = '\0';
+    vfy_writer w;
+    vfy_w_init_text(&w, dst, cap); /* a name longer than cap is cut, as before */
+    for (size_t i = start; i < end && vfy_w_ok(&w); i++)
+        vfy_w_char(&w, src[i] == '<' ? ' ' : src[i]);
+    vfy_w_text_end(&w);
 }
 
 void mrz_split_name(vfy_mrz *m, const char *raw, size_t n, mrz_span at)

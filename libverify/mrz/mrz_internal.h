@@ -110,8 +110,6 @@ typedef enum mrz_date_result {
  * relative to `today` (see vfy_mrz_options). */
 mrz_date_result mrz_date_decode(const char raw[6], vfy_date today, mrz_date_kind kind,
                                 vfy_date *out);
-/* Today's UTC date from the system clock. */
-vfy_date mrz_date_today(void);
 
 /* ---- mrz_repair.c ------------------------------------------------------------- */
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/date.h"
 #include "core/fail.h"
 #include "mrz/mrz_internal.h"
 
@@ -14,7 +15,7 @@ static vfy_status reference_date(const vfy_mrz_options *options, vfy_date *today
 {
     if (options == NULL || (options->today.year == 0 && options->today.month == 0 &&
                             options->today.day == 0)) {
-        *today = mrz_date_today();
+        *today = vfy_date_today_utc();
         return VFY_OK;
     }
     const vfy_date *t = &options->today;

@@ -103,6 +103,24 @@ Test(cli_verbose, every_file_read_and_the_lines_parsed, .timeout = 60)
     cr_expect_eq(vfy2("mrz --verbose '" L1 "' '" L2 "'", &out, &err), 0);
     cr_expect_eq(strncmp(out, "Line 1            " L1 "\nLine 2            " L2 "\n", 18 + 44 + 1 + 18 + 44 + 1), 0, "%s", out);
     free(out), free(err);
+    /* vfy verify -v: each file the dump folder held. */
+    char dir[] = "/tmp/vfy-output-spec-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(args, sizeof args, "specimen --out %s/p", dir);
+    cr_assert_eq(vfy2(args, &out, &err), 0, "%s", err);
+    free(out), free(err);
+    snprintf(args, sizeof args, "verify %s/p --trust %s/p/csca.pem -v", dir, dir);
+    cr_expect_eq(vfy2(args, &out, &err), 0, "%s", err);
+    cr_expect(strstr(err, "vfy verify: loaded EF.SOD") != NULL && strstr(err, "vfy verify: loaded DG1, 93 bytes") != NULL,
+              "%s", err);
+    free(out), free(err);
+    snprintf(args, sizeof args, "verify %s/p --trust %s/p/csca.pem", dir, dir);
+    cr_expect_eq(vfy2(args, &out, &err), 0, "%s", err);
+    cr_expect(strstr(err, "loaded") == NULL, "%s", err);
+    free(out), free(err);
+    char rm[128];
+    snprintf(rm, sizeof rm, "rm -rf %s", dir);
+    cr_assert_eq(system(rm), 0);
     /* Without -v, no line per file. */
     cr_expect_eq(vfy2(READ, &out, &err), 0);
     cr_expect(strstr(err, "DG2") == NULL, "%s", err);

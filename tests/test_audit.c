@@ -96,8 +96,7 @@ static vfy_inspection *specimen_inspection(vfy_trust **trust)
 static void setup(struct fx *f)
 {
     memset(f, 0, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/vfy-audit-XXXXXX");
-    cr_assert_not_null(mkdtemp(f->dir));
+    tmpdir_make("audit", f->dir, sizeof f->dir);
     snprintf(f->log, sizeof f->log, "%s/log.db", f->dir);
     snprintf(f->key_a, sizeof f->key_a, "%s/a", f->dir);
     snprintf(f->pub_a, sizeof f->pub_a, "%s/a.pub", f->dir);
@@ -120,9 +119,7 @@ static void teardown(struct fx *f)
     vfy_audit_key_free(f->b);
     vfy_audit_lookup_key_free(f->l);
     vfy_audit_lookup_key_free(f->l2);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove(f->dir);
 }
 
 /* A log of one open record, `n` inspections and a trust change, closed. */

@@ -115,7 +115,9 @@ Test(rules_signature, one_byte_change_anywhere_is_refused, .timeout = 60)
         buf[i] = saved == ' ' ? '\t' : saved == '0' ? '1' : (uint8_t)(saved ^ 0x01);
         vfy_detail d;
         vfy_status s = add_one(VFY_RULES_PRODUCTION, trust, buf, len, &d);
-        cr_assert_neq(s, VFY_OK, "a change of byte %zu ('%c' -> '%c') was accepted", i, saved, buf[i]);
+        cr_assert(s == VFY_E_RULES_SIGNATURE || s == VFY_E_RULES_PARSE || s == VFY_E_RULES_SCHEMA ||
+                      s == VFY_E_RULES_UNTRUSTED, /* a changed key id */
+                  "a change of byte %zu ('%c' -> '%c'): %s", i, saved, buf[i], vfy_status_name(s));
         buf[i] = saved;
     }
     vfy_detail d;

@@ -9,12 +9,14 @@
 #include "core/writer.h"
 #include "mrz/mrz_internal.h"
 
-void mrz_add_error(vfy_mrz *m, const char *field, mrz_span at, const char *fmt, ...)
+void mrz_add_error(vfy_mrz *m, vfy_status status, const char *field, mrz_span at,
+                   const char *fmt, ...)
 {
     m->valid = false;
     if (m->error_count >= VFY_MRZ_MAX_ERRORS)
         return;
     vfy_mrz_error *e = &m->errors[m->error_count++];
+    e->status = status;
     snprintf(e->field, sizeof e->field, "%s", field);
     e->line = at.line + 1u;
     e->column = at.col + 1u;
@@ -66,7 +68,7 @@ void mrz_split_name(vfy_mrz *m, const char *raw, size_t n, mrz_span at)
     for (size_t i = 0; i < n; i++) {
         if (raw[i] >= '0' && raw[i] <= '9') {
             mrz_span pos = { at.line, (unsigned char)(at.col + i), 1 };
-            mrz_add_error(m, "name", pos, "the name contains the digit '%c'; names hold only "
+            mrz_add_error(m, VFY_E_MRZ_FIELD, "name", pos, "the name contains the digit '%c'; names hold only "
                           "letters and '<'", raw[i]);
             break;
         }

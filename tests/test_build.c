@@ -140,7 +140,7 @@ Test(build, encoders_write_through_the_bounded_writer)
     unlink(file);
     rmdir(dir);
 
-    poke_grep("libverify hw", cmd + snprintf(cmd, 600, "cd %s && ", root), sizeof cmd - 600);
+    poke_grep("libverify libverify-sim hw", cmd + snprintf(cmd, 600, "cd %s && ", root), sizeof cmd - 600);
     out = NULL;
     int rc = run_capture(cmd, &out);
     cr_assert_eq(rc, 1, "bytes poked into a buffer outside core/writer:\n%s", out);

@@ -1,5 +1,5 @@
 /* The terminal protocols (BAC, PACE in every mapping and cipher, the channel's quirk
- * handling) against the simulated chip of hw/sim, which implements the chip side
+ * handling) against the simulated chip of libverify-sim/sim, which implements the chip side
  * separately (sharing only crypto primitives). */
 #include <criterion/criterion.h>
 #include <stdio.h>

@@ -35,6 +35,7 @@ extern "C" {
     X(VFY_E_EXISTS,               11, "the file or folder exists already; libverify never replaces one") \
     X(VFY_E_SYMLINK,              12, "a path leads through a symbolic link, which libverify does not follow when writing") \
     X(VFY_E_OUTPUT_FULL,          13, "an encoding does not fit in its output buffer") \
+    X(VFY_E_RULES_RESIGN,         14, "the rule set is signed in a retired form; its publisher must re-sign it with 'vfy rules sign'") \
     /* bounded parsing and encodings: 100-199 */ \
     X(VFY_E_TRUNCATED,           100, "the input ends before a complete element") \
     X(VFY_E_LENGTH_OVERFLOW,     101, "a length field points beyond the end of its enclosing data") \

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "verify.h"
+#include "verify/sim.h"
 
 /* Exit codes of every vfy command (documented in vfy --help and vfy(1)). */
 enum vfy_exit {

@@ -274,6 +274,8 @@ demo: deps
 # Schemas) goes to $(DATADIR)/libverify. INSTALLED lists every file, for uninstall.
 INSTALLED = $(LIBDIR)/libverify.a $(LIBDIR)/libverify.so.$(VERSION) \
   $(LIBDIR)/libverify.so.$(SOVERSION) $(LIBDIR)/libverify.so $(LIBDIR)/pkgconfig/libverify.pc \
+  $(LIBDIR)/libverify-sim.a $(LIBDIR)/libverify-sim.so.$(VERSION) \
+  $(LIBDIR)/libverify-sim.so.$(SOVERSION) $(LIBDIR)/libverify-sim.so $(LIBDIR)/pkgconfig/libverify-sim.pc \
   $(INCLUDEDIR)/libverify/verify.h \
   $(patsubst include/%,$(INCLUDEDIR)/libverify/%,$(wildcard include/verify/*.h)) \
   $(BINDIR)/vfy $(MANDIR)/man1/vfy.1 \
@@ -290,6 +292,10 @@ install: all
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libverify.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libverify.so.$(SOVERSION)
 	ln -sf libverify.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libverify.so
+	install -m 644 $(SIM_STATIC) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SIM_SHARED) $(DESTDIR)$(LIBDIR)/
+	ln -sf libverify-sim.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libverify-sim.so.$(SOVERSION)
+	ln -sf libverify-sim.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libverify-sim.so
 	install -m 644 include/verify.h $(DESTDIR)$(INCLUDEDIR)/libverify/
 	install -m 644 include/verify/*.h $(DESTDIR)$(INCLUDEDIR)/libverify/verify/
 	install -m 755 $(VFY) $(DESTDIR)$(BINDIR)/
@@ -301,6 +307,8 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	  -e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(filter-out ldap,$(PKGS))|' \
 	  mk/libverify.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libverify.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	  -e 's|@VERSION@|$(VERSION)|' mk/libverify-sim.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libverify-sim.pc
 
 # Removes exactly what install put there, then the folders it made if they are empty.
 uninstall:

@@ -2,7 +2,8 @@
  * libverify — shared declarations of the public API.
  *
  * Every public function is thread-safe on distinct objects; the library keeps no
- * global mutable state. Functions that can fail return a vfy_status and, when the
+ * global mutable state but the table of reader backends added at run time
+ * (vfy_sim_register), which is filled lock-free and never emptied. Functions that can fail return a vfy_status and, when the
  * caller passes a non-NULL vfy_detail, say exactly where and why.
  */
 #ifndef VERIFY_COMMON_H

@@ -329,7 +329,7 @@ void cli_rules_print(const vfy_rules_decision *dec)
 {
     if (vfy_rules_decision_test_mode(dec))
         printf("TEST MODE: unsigned or hypothetical rule sets may have decided this\n");
-    for (int dim = 0; dim < VFY_DIM_COUNT; dim++) {
+    for (int dim = 0; dim < VFY_RULES_DIM_COUNT; dim++) {
         vfy_rules_outcome o;
         if (vfy_rules_decision_outcome(dec, (vfy_rules_dimension)dim, &o) != VFY_OK)
             continue;
@@ -349,7 +349,7 @@ void cli_rules_print(const vfy_rules_decision *dec)
             vfy_rules_step st;
             if (vfy_rules_decision_step(dec, (vfy_rules_dimension)dim, i, &st) != VFY_OK)
                 continue;
-            if (st.result == VFY_STEP_NOT_IN_FORCE || st.result == VFY_STEP_NOT_APPLICABLE)
+            if (st.result == VFY_RULES_STEP_NOT_IN_FORCE || st.result == VFY_RULES_STEP_NOT_APPLICABLE)
                 continue;
             printf("    %-14s %s/%s %s [%s]", labels[st.result], st.ruleset ? st.ruleset : "-",
                    st.rule ? st.rule : "-", st.legal_ref ? st.legal_ref : "", st.confidence ? st.confidence : "-");

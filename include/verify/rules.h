@@ -43,15 +43,15 @@ typedef enum vfy_rules_mode {
 } vfy_rules_mode;
 
 typedef enum vfy_rules_dimension {
-    VFY_DIM_VISA_NEEDED = 0,
-    VFY_DIM_ADMISSIBLE,
-    VFY_DIM_FEE,
-    VFY_DIM_SERVICE_FEE_CAP,
-    VFY_DIM_DEADLINE,
-    VFY_DIM_ENTRIES,
-    VFY_DIM_VALIDITY,
-    VFY_DIM_EVIDENCE,
-    VFY_DIM_COUNT
+    VFY_RULES_DIM_VISA_NEEDED = 0,
+    VFY_RULES_DIM_ADMISSIBLE,
+    VFY_RULES_DIM_FEE,
+    VFY_RULES_DIM_SERVICE_FEE_CAP,
+    VFY_RULES_DIM_DEADLINE,
+    VFY_RULES_DIM_ENTRIES,
+    VFY_RULES_DIM_VALIDITY,
+    VFY_RULES_DIM_EVIDENCE,
+    VFY_RULES_DIM_COUNT
 } vfy_rules_dimension;
 
 /* The one vocabulary of decisions (docs/rules.md, "Modalities"). Zero is officer
@@ -230,15 +230,15 @@ VFY_API VFY_NODISCARD vfy_status vfy_rules_decision_outcome(const vfy_rules_deci
                                                             vfy_rules_outcome *out);
 
 typedef enum vfy_rules_step_result {
-    VFY_STEP_WON = 0,      /* the rule gave the dimension its value */
-    VFY_STEP_BEATEN,       /* it applied but another rule won under the combine policy */
-    VFY_STEP_FAILED,       /* a predicate or check failed */
-    VFY_STEP_SUSPENDED,    /* a suspension in force switched it off */
-    VFY_STEP_NOT_IN_FORCE, /* its set was not in force at the rule's reference date */
-    VFY_STEP_ALTERNATIVE,  /* a discretionary option the officer may grant */
-    VFY_STEP_PASSED,       /* an admissibility check that held */
-    VFY_STEP_NOT_EVALUATED,/* a reference date or an input was missing */
-    VFY_STEP_NOT_APPLICABLE,/* the rule's conditions do not hold for the case */
+    VFY_RULES_STEP_WON = 0,      /* the rule gave the dimension its value */
+    VFY_RULES_STEP_BEATEN,       /* it applied but another rule won under the combine policy */
+    VFY_RULES_STEP_FAILED,       /* a predicate or check failed */
+    VFY_RULES_STEP_SUSPENDED,    /* a suspension in force switched it off */
+    VFY_RULES_STEP_NOT_IN_FORCE, /* its set was not in force at the rule's reference date */
+    VFY_RULES_STEP_ALTERNATIVE,  /* a discretionary option the officer may grant */
+    VFY_RULES_STEP_PASSED,       /* an admissibility check that held */
+    VFY_RULES_STEP_NOT_EVALUATED,/* a reference date or an input was missing */
+    VFY_RULES_STEP_NOT_APPLICABLE,/* the rule's conditions do not hold for the case */
 } vfy_rules_step_result;
 
 typedef struct vfy_rules_step {

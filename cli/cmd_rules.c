@@ -104,10 +104,8 @@ static int cmd_keygen(int argc, char **argv)
     }
     if (rc == VFY_EXIT_OK)
         printf("wrote %s.key (secret: keep it offline) and %s.pub (for trust files)\n", prefix, prefix);
-    if (sec != NULL)
-        memset(sec, 0, strlen(sec));
-    free(sec);
-    free(pub);
+    vfy_free_secret(sec);
+    vfy_free(pub);
     return rc;
 }
 

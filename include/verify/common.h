@@ -31,6 +31,10 @@ extern "C" {
 /* Wipes and frees text the library returned to the caller (JSON, PEM ...): it may hold
  * personal data. Only for such NUL-terminated text. NULL is ignored. */
 VFY_API void vfy_free(void *p);
+/* Wipes and releases a secret the library returned in guarded memory (libsodium's
+ * sodium_malloc: guard pages, never swapped): the secret key of vfy_rules_keygen. Never
+ * pass it to vfy_free or free(), nor anything else to this. NULL is ignored. */
+VFY_API void vfy_free_secret(char *secret);
 
 #ifdef __cplusplus
 }

@@ -83,12 +83,13 @@ VFY_API VFY_NODISCARD vfy_status vfy_rules_trust_load(const void *json, size_t l
                                                       vfy_rules_trust **out, vfy_detail *detail);
 VFY_API void vfy_rules_trust_free(vfy_rules_trust *trust);
 
-/* A new Ed25519 key pair as two NUL-terminated JSON documents (free with free()).
- * The secret one must be kept secret; the public one goes into trust files. */
+/* A new Ed25519 key pair as two NUL-terminated JSON documents. The secret one is in
+ * guarded memory: keep it secret, release it with vfy_free_secret. The public one goes
+ * into trust files; release it with vfy_free. */
 VFY_API VFY_NODISCARD vfy_status vfy_rules_keygen(const char *publisher, char **secret_json,
                                                   char **public_json, vfy_detail *detail);
 
-/* Signs a rule set with a secret key document: the result (NUL-terminated, free())
+/* Signs a rule set with a secret key document: the result (NUL-terminated, vfy_free())
  * is the rule set in canonical form with its embedded signature. */
 VFY_API VFY_NODISCARD vfy_status vfy_rules_sign(const void *ruleset, size_t len,
                                                 const void *secret_json, size_t secret_len,
@@ -148,7 +149,7 @@ VFY_API VFY_NODISCARD vfy_status vfy_rules_engine_rejected(const vfy_rules_engin
                                                            const char **reason);
 
 /* A readable multi-line summary of every loaded set, its rules and every rule whose
- * legal text is marked uncertain (NUL-terminated, free()). */
+ * legal text is marked uncertain (NUL-terminated, vfy_free()). */
 VFY_API char *vfy_rules_engine_summary(const vfy_rules_engine *engine);
 
 /* ---- cases ----------------------------------------------------------------- */
@@ -257,7 +258,7 @@ VFY_API VFY_NODISCARD vfy_status vfy_rules_decision_step(const vfy_rules_decisio
                                                          vfy_rules_step *out);
 
 /* The decision in the documented JSON format {rulesets, test_mode, decision}
- * (NUL-terminated, free()); `indent` 0 gives one line (JSON Lines). */
+ * (NUL-terminated, vfy_free()); `indent` 0 gives one line (JSON Lines). */
 VFY_API char *vfy_rules_decision_json(const vfy_rules_decision *d, int indent);
 
 #ifdef __cplusplus

@@ -164,7 +164,7 @@ static int cmd_sign(int argc, char **argv)
         memset(kbuf, 0, klen);
     free(kbuf);
     free(rbuf);
-    free(signed_text);
+    vfy_free(signed_text);
     return rc;
 }
 
@@ -309,7 +309,7 @@ static int cmd_verify_or_show(int argc, char **argv, bool show)
         char *text = vfy_rules_engine_summary(e);
         if (text != NULL)
             fputs(text, stdout);
-        free(text);
+        vfy_free(text);
     } else if (e != NULL) {
         for (size_t i = 0; i < vfy_rules_engine_count(e); i++) {
             vfy_rules_set_info info;
@@ -406,12 +406,12 @@ static int eval_one(const vfy_rules_engine *e, const char *text, size_t len, boo
         }
         free(idtext);
         json_decref(in);
-        free(out);
+        vfy_free(out);
     } else if (json) {
         char *out = vfy_rules_decision_json(dec, 2);
         if (out != NULL)
             puts(out);
-        free(out);
+        vfy_free(out);
     } else {
         cli_rules_print(dec);
     }

@@ -47,7 +47,7 @@ static const char rules_text[] =
 /* The invariant, through the public accessors only. */
 static void check(const vfy_rules_decision *dec)
 {
-    for (int dim = 0; dim < VFY_DIM_COUNT; dim++) {
+    for (int dim = 0; dim < VFY_RULES_DIM_COUNT; dim++) {
         vfy_rules_outcome o;
         if (vfy_rules_decision_outcome(dec, (vfy_rules_dimension)dim, &o) != VFY_OK)
             __builtin_trap();

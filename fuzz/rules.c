@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (vfy_rules_evaluate(e, c, &opt, &dec, &d) != VFY_OK)
                 continue;
             free(vfy_rules_decision_json(dec, pii ? 2 : 0));
-            for (int dim = 0; dim < VFY_DIM_COUNT; dim++) {
+            for (int dim = 0; dim < VFY_RULES_DIM_COUNT; dim++) {
                 vfy_rules_outcome o;
                 if (vfy_rules_decision_outcome(dec, (vfy_rules_dimension)dim, &o) != VFY_OK)
                     __builtin_trap();

@@ -10,6 +10,18 @@
 #include <jansson.h>
 
 #include "support.h"
+#include "verify/sim.h"
+
+/* Every test program links libverify-sim, as vfy does, and offers its simulated chip as
+ * the reader "sim" before any test runs (test_sim_library checks libverify without it). */
+__attribute__((constructor)) static void register_simulated_chip(void)
+{
+    vfy_detail d = { 0 };
+    if (vfy_sim_register(&d) != VFY_OK) {
+        fprintf(stderr, "tests: vfy_sim_register failed: %s\n", d.message);
+        abort();
+    }
+}
 
 static const char *shared_root(void)
 {

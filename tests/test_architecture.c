@@ -21,7 +21,7 @@ static const struct layer {
 } LAYERS[] = {
     { "libverify/core", "core/ verify/", "the foundation: cursor, writer, TLV, status, dates, JCS" },
     { "libverify/crypto", "core/ crypto/ verify/", "thin wrappers over OpenSSL and libsodium" },
-    { "hw", "core/ verify/ transport.h nfc/ pcsc/ sim/sim_transport.h",
+    { "hw", "core/ verify/ transport.h nfc/ pcsc/",
       "transports; the transport table still names the simulated chip's connection "
       "strings (sim_transport.h only)" },
     { "libverify-sim/sim", "core/ crypto/ verify/ transport.h sim/ specimen/",

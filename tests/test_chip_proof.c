@@ -19,6 +19,7 @@
 #include "pa/verdict_internal.h"
 #include "transport.h"
 #include "verify.h"
+#include "verify/sim.h"
 
 static const char utopia_mrz[] = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
                                  "L898902C36UTO7408122F3404159ZE184226B<<<<<16";

@@ -11,6 +11,7 @@
 #include "specimen/embedded.h"
 #include "support.h"
 #include "verify.h"
+#include "verify/sim.h"
 
 #define L1 "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
 #define L2 "L898902C36UTO7408122F3404159ZE184226B<<<<<16"

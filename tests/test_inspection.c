@@ -14,6 +14,7 @@
 #include "pki.h"
 #include "support.h"
 #include "verify.h"
+#include "verify/sim.h"
 
 static const char utopia_mrz[] = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
                                  "L898902C36UTO7408122F3404159ZE184226B<<<<<16";

@@ -12,6 +12,7 @@
 #include "lds/read_plan.h"
 #include "support.h"
 #include "verify.h"
+#include "verify/sim.h"
 
 /* EF.COM of LDS 1.7, Unicode 4.0.0, listing DG1 (61) and DG2 (75) only. */
 static const uint8_t com_dg1_dg2[] = { 0x60, 0x14, 0x5F, 0x01, 0x04, '0', '1', '0', '7',

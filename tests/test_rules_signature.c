@@ -175,7 +175,7 @@ Test(rules_signature, unknown_key_is_refused)
     cr_assert_eq(add_one(VFY_RULES_TEST, other, buf, len, &d), VFY_E_RULES_UNTRUSTED);
     vfy_rules_trust_free(other);
     free(pub);
-    free(secret);
+    vfy_free_secret(secret);
     free(buf);
 }
 
@@ -248,7 +248,7 @@ Test(rules_signature, sign_then_verify_round_trip_and_digest_ignores_formatting)
     vfy_rules_trust_free(trust);
     free(signed_text);
     free(pub);
-    free(secret);
+    vfy_free_secret(secret);
     free(buf);
 }
 
@@ -267,7 +267,7 @@ Test(rules_signature, trust_file_key_id_must_match_its_key)
     cr_assert_null(t);
     cr_assert(strstr(d.message, "does not match") != NULL, "%s", d.message);
     free(pub);
-    free(secret);
+    vfy_free_secret(secret);
 }
 
 /* The CLI: keygen, sign, verify; a tampered copy exits 4. */

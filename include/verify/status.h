@@ -132,7 +132,10 @@ extern "C" {
     X(VFY_E_REQUEST_MEDIA_TYPE,  902, "the service request's content type is not application/json") \
     X(VFY_E_UNAUTHORIZED,        903, "the service request carries no valid bearer token") \
     X(VFY_E_ORIGIN_REFUSED,      904, "the service request comes from another origin") \
-    X(VFY_E_SERVICE_BUSY,        905, "the service has too many inspections waiting; try again when one is done")
+    X(VFY_E_SERVICE_BUSY,        905, "the service has too many inspections waiting; try again when one is done") \
+    /* reader backends added at run time (libverify-sim's simulated chip): 1100-1109 */ \
+    X(VFY_E_BACKEND_CONFLICT,   1100, "another reader backend has this connection scheme already") \
+    X(VFY_E_BACKEND_TABLE_FULL, 1101, "no room is left to register another reader backend")
 
 typedef enum vfy_status {
 #define VFY_STATUS_ENUM_(name, num, text) name = num,
@@ -174,6 +177,11 @@ VFY_API const char *vfy_strerror(vfy_status status);
 VFY_API vfy_layer vfy_status_layer(vfy_status status);
 /* Resets a detail to "no failure". */
 VFY_API void vfy_detail_clear(vfy_detail *detail);
+/* Fills a detail as the library does (no offset; fmt NULL: vfy_strerror's sentence) and
+ * returns status, for a front end's own checks: return vfy_detail_set(d, VFY_E_IO, ...).
+ * detail may be NULL. */
+VFY_API vfy_status vfy_detail_set(vfy_detail *detail, vfy_status status, const char *field,
+                                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
  * The error as JSON, the one shape of every output (docs/schema/error.schema.json):

@@ -101,7 +101,7 @@ struct cand {
     bool short_of_stay;      /* the capped validity ends before the intended exit */
 };
 
-static const char *const kind_dim_names[VFY_DIM_COUNT] = {
+static const char *const kind_dim_names[VFY_RULES_DIM_COUNT] = {
     "visa_needed", "admissible", "fee", "service_fee_cap", "deadline", "entries", "validity", "evidence",
 };
 
@@ -730,18 +730,18 @@ static int favour(int dim, const struct cand *a, const struct cand *b)
 {
     const struct rule *ra = a->r, *rb = b->r;
     switch (dim) {
-    case VFY_DIM_VISA_NEEDED:
+    case VFY_RULES_DIM_VISA_NEEDED:
         return (int)rb->u.visa_needed - (int)ra->u.visa_needed;
-    case VFY_DIM_FEE:
+    case VFY_RULES_DIM_FEE:
         return fee_of(rb) > fee_of(ra) ? 1 : fee_of(rb) < fee_of(ra) ? -1 : 0;
-    case VFY_DIM_SERVICE_FEE_CAP: {
+    case VFY_RULES_DIM_SERVICE_FEE_CAP: {
         int64_t va = sfc_of(a->rs, ra), vb = sfc_of(b->rs, rb);
         return vb > va ? 1 : vb < va ? -1 : 0;
     }
-    case VFY_DIM_DEADLINE:
+    case VFY_RULES_DIM_DEADLINE:
         return rb->u.deadline.days - ra->u.deadline.days;
-    case VFY_DIM_ENTRIES:
-    case VFY_DIM_VALIDITY:
+    case VFY_RULES_DIM_ENTRIES:
+    case VFY_RULES_DIM_VALIDITY:
         /* Entries and validity are one grant, decided jointly so that they cannot
          * contradict: more entries first, then the date the visa really ends, nominal
          * months only when neither end is known. */
@@ -752,7 +752,7 @@ static int favour(int dim, const struct cand *a, const struct cand *b)
         if (a->ends != b->ends)
             return a->ends == DATE_NONE ? -1 : 1;
         return ra->u.grant.validity_months - rb->u.grant.validity_months;
-    case VFY_DIM_EVIDENCE:
+    case VFY_RULES_DIM_EVIDENCE:
         return ((int)ra->u.evidence.simplified + (int)ra->u.evidence.n_waives) -
                ((int)rb->u.evidence.simplified + (int)rb->u.evidence.n_waives);
     default:
@@ -798,15 +798,15 @@ static json_t *value_of(const struct ctx *x, int dim, const struct cand *cd)
 {
     const struct rule *r = cd->r;
     switch (dim) {
-    case VFY_DIM_VISA_NEEDED:
+    case VFY_RULES_DIM_VISA_NEEDED:
         return json_boolean(r->u.visa_needed);
-    case VFY_DIM_FEE:
+    case VFY_RULES_DIM_FEE:
         return fee_of(r) % 100 == 0 ? json_integer(fee_of(r) / 100) : json_real((double)fee_of(r) / 100.0);
-    case VFY_DIM_SERVICE_FEE_CAP: {
+    case VFY_RULES_DIM_SERVICE_FEE_CAP: {
         int64_t v = sfc_of(cd->rs, r);
         return v % 100 == 0 ? json_integer(v / 100) : json_real((double)v / 100.0);
     }
-    case VFY_DIM_DEADLINE: {
+    case VFY_RULES_DIM_DEADLINE: {
         json_t *o = json_pack("{s:i}", "days", r->u.deadline.days);
         json_object_set_new(o, "extendable_to", r->u.deadline.extendable_to > 0 ? json_integer(r->u.deadline.extendable_to) : json_null());
         json_object_set_new(o, "urgent_days", r->u.deadline.urgent_days >= 0 ? json_integer(r->u.deadline.urgent_days) : json_null());
@@ -816,9 +816,9 @@ static json_t *value_of(const struct ctx *x, int dim, const struct cand *cd)
         json_object_set_new(o, "consultation_days", r->u.deadline.consultation_days >= 0 ? json_integer(r->u.deadline.consultation_days) : json_null());
         return o;
     }
-    case VFY_DIM_ENTRIES:
+    case VFY_RULES_DIM_ENTRIES:
         return json_string((const char *[]){ "single", "double", "multiple" }[r->u.grant.entries]);
-    case VFY_DIM_VALIDITY: {
+    case VFY_RULES_DIM_VALIDITY: {
         json_t *o = json_object();
         json_object_set_new(o, "months", r->u.grant.validity_months > 0 ? json_integer(r->u.grant.validity_months) : json_null());
         json_object_set_new(o, "until", cd->capped_by != NULL ? date_json(cd->ends) : json_null());
@@ -883,7 +883,7 @@ static json_t *review_json(const struct ctx *x, json_t *provisional, json_t *tra
  * number of entries. */
 static int alt_favour(int dim, const struct cand *a, const struct cand *b)
 {
-    if (dim == VFY_DIM_ENTRIES)
+    if (dim == VFY_RULES_DIM_ENTRIES)
         return (int)a->r->u.grant.entries - (int)b->r->u.grant.entries;
     return favour(dim, a, b);
 }
@@ -1018,7 +1018,7 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
             struct cand *now = &cands[n_cands++];
             if (local == NULL) {
                 local = now;
-            } else if (dim == VFY_DIM_EVIDENCE && rs->combine[dim] == POL_ACCUMULATE) {
+            } else if (dim == VFY_RULES_DIM_EVIDENCE && rs->combine[dim] == POL_ACCUMULATE) {
                 continue;
             } else {
                 struct cand *keep = choose(dim, rs->combine[dim], local, now, true);
@@ -1026,7 +1026,7 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
                 local = keep;
             }
         }
-        if (local == NULL || (dim == VFY_DIM_EVIDENCE && rs->combine[dim] == POL_ACCUMULATE))
+        if (local == NULL || (dim == VFY_RULES_DIM_EVIDENCE && rs->combine[dim] == POL_ACCUMULATE))
             continue;
         if (acc == NULL) {
             acc = local;
@@ -1041,14 +1041,14 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
      * than the result could change it, so the result is not a right or an obligation. */
     bool blocked = false;
     for (size_t i = 0; i < n_unknown && !blocked; i++) {
-        if (dim == VFY_DIM_EVIDENCE)
+        if (dim == VFY_RULES_DIM_EVIDENCE)
             blocked = true; /* evidence accumulates: any rule might add to it */
         else
             blocked = acc == NULL || favour(dim, &unknowns[i], acc) != 0;
     }
 
     json_t *out;
-    if (dim == VFY_DIM_EVIDENCE) {
+    if (dim == VFY_RULES_DIM_EVIDENCE) {
         json_t *cats = json_array(), *waived = json_array();
         bool simplified = false, unverified = false, discretionary_better = false;
         for (size_t i = 0; i < n_cands; i++) {
@@ -1099,7 +1099,7 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
             /* A Member State's option on the visa requirement cuts either way (Reg.
              * 2018/1806 Art. 6(1): exempting Annex I or requiring from Annex II), so it is
              * shown whenever it would change the value, not only when it is favourable. */
-            bool other_way = dim == VFY_DIM_VISA_NEEDED && acc != NULL &&
+            bool other_way = dim == VFY_RULES_DIM_VISA_NEEDED && acc != NULL &&
                              alts[i].r->u.visa_needed != acc->r->u.visa_needed;
             if (acc != NULL && !other_way && alt_favour(dim, &alts[i], acc) <= 0) {
                 set_result(alts[i].step, "beaten");
@@ -1471,21 +1471,21 @@ static json_t *value_words(int dim, const json_t *d)
         return json_string("not decided: an officer decides");
     }
     switch (dim) {
-    case VFY_DIM_VISA_NEEDED:
+    case VFY_RULES_DIM_VISA_NEEDED:
         return json_string(json_is_true(v) ? "a visa is required" : "no visa is required");
-    case VFY_DIM_ADMISSIBLE:
+    case VFY_RULES_DIM_ADMISSIBLE:
         return json_string(json_is_true(v) ? "admissible (every condition checked holds)"
                            : m != NULL && strcmp(m, "may") == 0
                                ? "not admissible unless the authority derogates or waives (see the failed checks)"
                                : "not admissible");
-    case VFY_DIM_FEE:
+    case VFY_RULES_DIM_FEE:
         euros(v, e, sizeof e);
         return json_is_integer(v) && json_integer_value(v) == 0 ? json_string("no fee") : json_string(e);
-    case VFY_DIM_SERVICE_FEE_CAP:
+    case VFY_RULES_DIM_SERVICE_FEE_CAP:
         euros(v, e, sizeof e);
         snprintf(b, sizeof b, "an external service provider may charge at most %s", e);
         return json_string(b);
-    case VFY_DIM_DEADLINE: {
+    case VFY_RULES_DIM_DEADLINE: {
         const char *kind = json_string_value(json_object_get(v, "day_kind"));
         size_t n = (size_t)snprintf(b, sizeof b, "decision within %lld %s days",
                                     (long long)json_integer_value(json_object_get(v, "days")), kind ? kind : "");
@@ -1501,12 +1501,12 @@ static json_t *value_words(int dim, const json_t *d)
                      (long long)json_integer_value(json_object_get(v, "consultation_days")));
         return json_string(b);
     }
-    case VFY_DIM_ENTRIES: {
+    case VFY_RULES_DIM_ENTRIES: {
         const char *en = json_string_value(v);
         return json_string(en == NULL ? "?" : strcmp(en, "single") == 0 ? "a single entry"
                            : strcmp(en, "double") == 0 ? "two entries" : "multiple entries");
     }
-    case VFY_DIM_VALIDITY: {
+    case VFY_RULES_DIM_VALIDITY: {
         const char *ends = json_string_value(json_object_get(v, "ends"));
         const char *capped = json_string_value(json_object_get(v, "capped_by"));
         const json_t *months = json_object_get(v, "months");
@@ -1525,7 +1525,7 @@ static json_t *value_words(int dim, const json_t *d)
             snprintf(b + n, sizeof b - n, ", %lld days of grace included", grace);
         return json_string(b);
     }
-    case VFY_DIM_EVIDENCE: {
+    case VFY_RULES_DIM_EVIDENCE: {
         const json_t *waived = json_object_get(v, "waived");
         size_t n = (size_t)snprintf(b, sizeof b, "%s", json_is_true(json_object_get(v, "simplified"))
                                                         ? "simplified supporting documents" : "the standard file");
@@ -1609,7 +1609,7 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
 
     x.missing = json_array();
     x.won = &visa_won;
-    json_t *visa = resolve(&x, VFY_DIM_VISA_NEEDED, RK_VISA);
+    json_t *visa = resolve(&x, VFY_RULES_DIM_VISA_NEEDED, RK_VISA);
     x.won = NULL;
     json_decref(x.missing);
     complete &= visa != NULL;
@@ -1641,18 +1641,18 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
     complete &= adm != NULL;
     json_object_set_new(dims, "visa_needed", visa);
     json_object_set_new(dims, "admissible", adm);
-    static const enum rule_kind kinds[VFY_DIM_COUNT] = {
+    static const enum rule_kind kinds[VFY_RULES_DIM_COUNT] = {
         RK_VISA, RK_CHECK, RK_FEE, RK_SERVICE_FEE_CAP, RK_DEADLINE, RK_ENTRY_VALIDITY,
         RK_ENTRY_VALIDITY, RK_EVIDENCE,
     };
-    for (int d = VFY_DIM_FEE; d < VFY_DIM_COUNT; d++) {
+    for (int d = VFY_RULES_DIM_FEE; d < VFY_RULES_DIM_COUNT; d++) {
         json_t *v;
         if (na != NULL) {
             v = not_applicable(na);
         } else if (inadmissible) {
             v = not_applicable("the application is inadmissible (see admissible, Art. 19(3)): "
                                "it is returned and no entitlement is evaluated");
-            if (d == VFY_DIM_FEE && v != NULL)
+            if (d == VFY_RULES_DIM_FEE && v != NULL)
                 json_object_set_new(v, "refund", json_true());
         } else {
             x.missing = json_array();
@@ -1662,7 +1662,7 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
         complete &= v != NULL;
         json_object_set_new(dims, kind_dim_names[d], v);
     }
-    for (int d = 0; d < VFY_DIM_COUNT && complete; d++) {
+    for (int d = 0; d < VFY_RULES_DIM_COUNT && complete; d++) {
         json_t *dim = json_object_get(dims, kind_dim_names[d]);
         json_object_set_new(dim, "value_text", value_words(d, dim));
     }

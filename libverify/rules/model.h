@@ -136,7 +136,7 @@ struct ruleset {
     alpha3 *destinations; size_t n_destinations;
     int32_t effective_from, effective_to;
     bool feb29_to_mar1;            /* age convention for 29 February birthdays */
-    enum rs_policy combine[VFY_DIM_COUNT];
+    enum rs_policy combine[VFY_RULES_DIM_COUNT];
     struct category *categories; size_t n_categories;
     struct rule *rules; size_t n_rules;
     struct suspension *suspensions; size_t n_suspensions;

@@ -308,7 +308,7 @@ void vfy_rules_trust_free(vfy_rules_trust *trust)
 /* A key document, written without jansson so that no copy of a secret is left in
  * memory we cannot wipe: only the publisher name goes through jansson, for escaping. */
 static char *dump_key(const char *publisher, const char *kid, const char *member, const char *hex,
-                      const char *note)
+                      const char *note, bool guarded)
 {
     json_t *pub = json_string(publisher);
     char *quoted = pub != NULL ? json_dumps(pub, JSON_ENCODE_ANY | JSON_ENSURE_ASCII) : NULL;
@@ -319,7 +319,9 @@ static char *dump_key(const char *publisher, const char *kid, const char *member
                               "  \"key_id\": \"%s\",\n  \"publisher\": %s,\n  \"%s\": \"%s\",\n"
                               "  \"note\": \"%s\"\n}";
     size_t n = sizeof fmt + strlen(kid) + strlen(quoted) + strlen(member) + strlen(hex) + strlen(note);
-    char *out = malloc(n);
+    /* The secret document goes to guarded memory (guard pages, locked, wiped when
+     * released with vfy_free_secret); the public one to the heap (vfy_free). */
+    char *out = guarded ? sodium_malloc(n) : malloc(n);
     if (out != NULL)
         snprintf(out, n, fmt, kid, quoted, member, hex, note);
     free(quoted);
@@ -349,13 +351,15 @@ vfy_status vfy_rules_keygen(const char *publisher, char **secret_json, char **pu
     sodium_bin2hex(pk_hex, sizeof pk_hex, pk, sizeof pk);
     sodium_bin2hex(sk_hex, 2 * crypto_sign_SECRETKEYBYTES + 1, sk, crypto_sign_SECRETKEYBYTES);
     *secret_json = dump_key(publisher, kid, "secret_key", sk_hex,
-                            "SECRET: whoever holds this file can sign rule sets for this publisher");
+                            "SECRET: whoever holds this file can sign rule sets for this publisher",
+                            true);
     *public_json = dump_key(publisher, kid, "public_key", pk_hex,
-                            "public key: add it to the trust file of every engine that accepts this publisher");
+                            "public key: add it to the trust file of every engine that accepts this publisher",
+                            false);
     sodium_free(sk);
     sodium_free(sk_hex);
     if (*secret_json == NULL || *public_json == NULL) {
-        free(*secret_json);
+        vfy_free_secret(*secret_json);
         free(*public_json);
         *secret_json = *public_json = NULL;
         return VFY_E_NO_MEMORY;

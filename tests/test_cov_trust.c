@@ -709,3 +709,201 @@ Test(cov_trust, oversized_file_in_a_folder_stops_the_load)
     rm_rf(dir);
     free(dir);
 }
+
+/* ---- the store as JSON, and its freshness ------------------------------------------ */
+
+Test(cov_trust, json_lists_signers_crls_and_rejections)
+{
+    X509 *a = csca("CSCA Json", 11);
+    EVP_PKEY *k = pki_key("ec:prime256v1");
+    X509 *ds = pki_cert(&(pki_cert_spec){ .cn = "DS Json", .country = "UT", .key = k, .issuer = a,
+                                          .issuer_key = g_key, .not_before_days = -1, .not_after_days = 30,
+                                          .usage = PKI_KU_SIGN, .serial = 61 });
+    X509_CRL *crl = pki_crl(a, g_key, NULL, 30);
+    vfy_trust *t = store_with(a);
+    vfy_detail d;
+    cr_assert_eq(vfy_trust_add_x509(t, ds, "ds", &d), VFY_OK);
+    int n;
+    unsigned char *der = pki_crl_der(crl, &n);
+    cr_assert_eq(vfy_trust_add_memory(t, der, (size_t)n, "a.crl", &d), VFY_OK);
+    OPENSSL_free(der);
+    (void)add_text(t, "-----BEGIN X-----\nAAAA\n-----END X-----\n", &d); /* a rejected entry */
+    cr_assert_null(vfy_trust_to_json(NULL, 0, 0));
+    char *text = vfy_trust_to_json(t, 0, 0);
+    json_t *root = json_parse_or_fail(text);
+    json_t *items = json_object_get(root, "items");
+    cr_assert(json_is_array(items));
+    bool kinds[3] = { false, false, false };
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) {
+        const char *kind = json_string_value(json_object_get(it, "kind"));
+        cr_assert_not_null(kind);
+        kinds[0] |= strcmp(kind, "csca") == 0;
+        kinds[1] |= strcmp(kind, "signer") == 0;
+        kinds[2] |= strcmp(kind, "crl") == 0;
+    }
+    cr_assert(kinds[0] && kinds[1] && kinds[2], "csca %d signer %d crl %d", kinds[0], kinds[1], kinds[2]);
+    json_decref(root);
+    free(text);
+    vfy_trust_free(t);
+    X509_CRL_free(crl);
+    X509_free(ds);
+    X509_free(a);
+    EVP_PKEY_free(k);
+}
+
+static X509 *csca_at(const char *cn, const char *country, long from, long to, long serial, EVP_PKEY *key)
+{
+    return pki_cert(&(pki_cert_spec){ .cn = cn, .country = country, .key = key, .not_before_days = from,
+                                      .not_after_days = to, .usage = PKI_KU_CERT_SIGN, .ca = true,
+                                      .serial = serial });
+}
+
+Test(cov_trust, freshness_states)
+{
+    /* Window 30 days. UT: expired-with-CRL, expiring-with-CRL, two without CRL (UT has
+     * CRLs, so it is not a country without CRL); XO: one fresh CSCA without CRL; XN:
+     * not yet valid. The worst applicable state wins for each CSCA (trust_update.h). */
+    EVP_PKEY *k[6];
+    for (int i = 0; i < 6; i++)
+        k[i] = pki_key("ec:prime256v1");
+    X509 *expired = csca_at("CSCA Expired", "UT", -400, -1, 20, k[0]);
+    X509 *expiring = csca_at("CSCA Expiring", "UT", -400, 10, 21, k[1]);
+    X509 *bare1 = csca_at("CSCA Bare One", "UT", -10, 3000, 22, k[2]);
+    X509 *bare2 = csca_at("CSCA Bare Two", "UT", -10, 3000, 23, k[3]);
+    X509 *xo = csca_at("CSCA XO", "XO", -10, 3000, 24, k[4]);
+    X509 *future = csca_at("CSCA Future", "XN", 5, 3000, 25, k[5]);
+    X509 *all[] = { expired, expiring, bare1, bare2, xo, future };
+    vfy_trust *t = store_with(NULL);
+    vfy_detail d;
+    for (int i = 0; i < 6; i++)
+        cr_assert_eq(vfy_trust_add_x509(t, all[i], "csca", &d), VFY_OK);
+    X509_CRL *c1 = pki_crl(expired, k[0], NULL, 30), *c2 = pki_crl(expiring, k[1], NULL, 30);
+    X509_CRL *crls[] = { c1, c2 };
+    for (int i = 0; i < 2; i++) {
+        int n;
+        unsigned char *der = pki_crl_der(crls[i], &n);
+        cr_assert_eq(vfy_trust_add_memory(t, der, (size_t)n, "x.crl", &d), VFY_OK);
+        OPENSSL_free(der);
+    }
+    vfy_trust_status *s = NULL;
+    cr_assert_eq(vfy_trust_status_make(NULL, 0, 30, &s), VFY_E_INVALID_ARGUMENT);
+    cr_assert_eq(vfy_trust_status_make(t, 0, 30, &s), VFY_OK);
+    cr_assert_eq(vfy_trust_status_item_count(s), 6);
+    const vfy_freshness want[] = { VFY_FRESH_EXPIRED, VFY_FRESH_EXPIRING, VFY_FRESH_CRL_MISSING,
+                                   VFY_FRESH_CRL_MISSING, VFY_FRESH_CRL_MISSING, VFY_FRESH_EXPIRED };
+    for (size_t i = 0; i < 6; i++) {
+        vfy_trust_status_item it;
+        cr_assert(vfy_trust_status_item_at(s, i, &it));
+        cr_assert_eq(it.state, want[i], "item %zu (%s): %s", i, it.subject, vfy_freshness_name(it.state));
+    }
+    vfy_trust_status_item it;
+    cr_assert(!vfy_trust_status_item_at(s, 6, &it));
+    cr_assert(!vfy_trust_status_healthy(s));
+    cr_assert_str_eq(vfy_trust_status_countries_without_crl(s), "XN,XO");
+    cr_assert_eq(vfy_trust_status_count(s, VFY_FRESH_EXPIRED), 2);
+    cr_assert_str_eq(vfy_freshness_name((vfy_freshness)99), "unknown");
+    cr_assert_null(vfy_trust_status_to_json(NULL, 0));
+    char *text = vfy_trust_status_to_json(s, 0);
+    json_t *root = json_parse_or_fail(text);
+    json_t *nc = json_object_get(root, "countries_without_crl");
+    cr_assert_eq(json_array_size(nc), 2);
+    cr_assert_str_eq(json_string_value(json_array_get(nc, 0)), "XN");
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(root, "counts"), "expiring")), 1);
+    json_decref(root);
+    free(text);
+    vfy_trust_status_free(s);
+    vfy_trust_free(t);
+    for (int i = 0; i < 6; i++) {
+        X509_free(all[i]);
+        EVP_PKEY_free(k[i]);
+    }
+    X509_CRL_free(c1);
+    X509_CRL_free(c2);
+}
+
+/* ---- the PKD's LDIF (RFC 2849, the PKD layout of pkd_ldif.h) ------------------------ */
+
+#include "trust/pkd_ldif.h"
+
+static vfy_status ldif(const char *text, size_t len, pkd_entry *e, vfy_detail *d)
+{
+    char *copy = malloc(len + 1);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    vfy_detail_clear(d);
+    vfy_status s = pkd_ldif_parse_record(copy, len, 7, e, d);
+    free(copy);
+    return s;
+}
+
+Test(cov_trust, ldif_records_outside_the_subset)
+{
+    static const struct {
+        const char *text;
+        vfy_status want;
+        const char *words;
+    } cases[] = {
+        { "dn: cn=a\n\nobjectClass: top\n", VFY_E_LDIF, "not LDIF as the PKD writes it" }, /* blank inside */
+        { " cn=a\n", VFY_E_LDIF, "the entry at line 7" },                                   /* continuation of nothing */
+        { "dn: cn=a\n1abc: x\n", VFY_E_LDIF, "not LDIF" },                                  /* name starts with a digit */
+        { "dn: cn=a\nobjectClass\n", VFY_E_LDIF, "not LDIF" },                              /* no ':' */
+        { "dn: cn=a\ncn;: x\n", VFY_E_LDIF, "not LDIF" },                                   /* empty option */
+        { "dn: cn=a\nobjectClass: t\xc3\xa9\n", VFY_E_LDIF, "entry 'cn=a'" },              /* not ASCII */
+        { "dn: cn=a\x01z\n", VFY_E_LDIF, "cn=a?z" },                                        /* control byte */
+        { "dn: cn=a\ncn:< file:///etc/passwd", VFY_E_LDIF, "URL values" },
+        { "dn: cn=a\nuserCertificate;binary:: !!!!\n", VFY_E_LDIF, "not valid LDIF" },
+        { "objectClass: top\n", VFY_E_LDIF, "does not start with its DN" },
+        { "dn: cn=a\nchangetype: delete\n", VFY_E_LDIF, "other than add" },
+        { "dn: cn=a\nmail: x@y\n", VFY_E_LDIF, "'mail'" },
+        { "dn: cn=a\nuserCertificate;binary:: MAA=\ncertificateRevocationList;binary:: MAA=\n", VFY_E_LDIF,
+          "more than one" },
+        { "dn: cn=a\nuserCertificate:\n", VFY_E_LDIF, "has an empty" },
+        { "# only a comment\n", VFY_E_LDIF, "has no DN" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pkd_entry e;
+        vfy_detail d;
+        vfy_status s = ldif(cases[i].text, strlen(cases[i].text), &e, &d);
+        cr_assert_eq(s, cases[i].want, "case %zu: %s (%s)", i, vfy_status_name(s), d.message);
+        cr_assert(strstr(d.message, cases[i].words) != NULL, "case %zu: \"%s\" lacks \"%s\"", i, d.message,
+                  cases[i].words);
+        cr_assert_null(e.der, "case %zu", i);
+        cr_assert_eq(e.object, PKD_NONE);
+        pkd_entry_clear(&e);
+    }
+    pkd_entry e;
+    vfy_detail d;
+    cr_assert_eq(ldif("dn: a\0b\n", 8, &e, &d), VFY_E_LDIF);
+    cr_assert(strstr(d.message, "NUL") != NULL, "%s", d.message);
+    cr_assert_eq(ldif("", 0, &e, &d), VFY_E_LDIF);
+    size_t big = PKD_LDIF_MAX_RECORD + 1;
+    char *huge = malloc(big + 1);
+    memset(huge, 'a', big);
+    huge[big] = '\0';
+    cr_assert_eq(pkd_ldif_parse_record(huge, big, 1, &e, &d), VFY_E_LIMIT);
+    free(huge);
+    pkd_entry_clear(NULL);
+    cr_assert_eq(pkd_ldif_each("/nonexistent/pkd.ldif", NULL, NULL, &d), VFY_E_TRUST_STORE);
+}
+
+Test(cov_trust, ldif_records_the_pkd_writes)
+{
+    pkd_entry e;
+    vfy_detail d;
+    /* CRLF line ends, a comment, "changetype: add", a DN in base64 holding a control
+     * byte (printed as '?'), a last line without newline. */
+    const char *crlf = "dn: cn=a,o=dsc\r\nobjectClass: top\r\n";
+    cr_assert_eq(ldif(crlf, strlen(crlf), &e, &d), VFY_OK, "%s", d.message);
+    cr_assert_str_eq(e.dn, "cn=a,o=dsc");
+    cr_assert_eq(e.object, PKD_NONE);
+    pkd_entry_clear(&e);
+    const char *b64 = "dn:: Y249YQFi\n# a comment\nchangetype: add\nuserCertificate;binary:: MAA=";
+    cr_assert_eq(ldif(b64, strlen(b64), &e, &d), VFY_OK, "%s", d.message);
+    cr_assert_str_eq(e.dn, "cn=a?b");
+    cr_assert_eq(e.object, PKD_CERTIFICATE);
+    cr_assert_eq(e.der_len, 2);
+    cr_assert_eq(memcmp(e.der, "\x30\x00", 2), 0);
+    pkd_entry_clear(&e);
+}

@@ -274,6 +274,21 @@ Test(cov_trust, master_list_entry_that_is_no_certificate)
             saw_bad = strstr(e.reason, "not a readable certificate") != NULL;
     }
     cr_assert(saw_bad);
+    /* Revoking the signer withdraws what the list brought; the entry that was refused
+     * anyway keeps its own reason. */
+    X509_CRL *revoking = pki_crl(m.csca, m.csca_key, m.signer, 30);
+    int cl;
+    unsigned char *c = pki_crl_der(revoking, &cl);
+    cr_assert_eq(vfy_trust_add_memory(t, c, (size_t)cl, "revoking.crl", &d), VFY_OK, "%s", d.message);
+    OPENSSL_free(c);
+    X509_CRL_free(revoking);
+    cr_assert_eq(vfy_trust_anchor_count(t), 1);
+    for (size_t i = 0; i < vfy_trust_entry_count(t); i++) {
+        vfy_trust_entry e;
+        cr_assert_eq(vfy_trust_entry_get(t, i, &e), VFY_OK);
+        if (e.kind == VFY_TRUST_MASTER_LIST_CERT && !e.accepted && strstr(e.reason, "withdrawn") == NULL)
+            cr_assert(strstr(e.reason, "not a readable certificate") != NULL, "%s", e.reason);
+    }
     vfy_trust_free(t);
     free(der);
     ml_free(&m);
@@ -501,13 +516,23 @@ Test(cov_trust, hint_does_not_issue_itself)
                                           .issuer_key = g_key, .not_before_days = -1, .not_after_days = 30,
                                           .usage = PKI_KU_SIGN, .serial = 60 });
     vfy_trust *t = store_with(ds);
-    cr_assert_eq(vfy_trust_hint_count(t), 1);
+    /* Besides it, a non-CA certificate bearing the CSCA's name under another key: named
+     * like the issuer, it did not sign the DS. */
+    EVP_PKEY *k2 = pki_key("ec:prime256v1");
+    X509 *namesake = pki_cert(&(pki_cert_spec){ .cn = "CSCA Absent", .country = "UT", .key = k2,
+                                                .not_before_days = -1, .not_after_days = 30,
+                                                .usage = PKI_KU_SIGN, .serial = 62 });
+    vfy_detail d;
+    cr_assert_eq(vfy_trust_add_x509(t, namesake, "namesake", &d), VFY_OK);
+    X509_free(namesake);
+    EVP_PKEY_free(k2);
+    cr_assert_eq(vfy_trust_hint_count(t), 2);
     vfy_chain_result r;
     cr_assert_eq(vfy_trust_chain(t, ds, time(NULL), &r), VFY_OK);
     cr_assert_eq(r.chain, VFY_E_NO_TRUST_ANCHOR, "%s", r.chain_reason);
     cr_assert(r.hinted);
     cr_assert(strstr(r.chain_reason, "does not make it trusted") != NULL, "%s", r.chain_reason);
-    cr_assert_null(vfy_trust_hint_get(t, 1));
+    cr_assert_null(vfy_trust_hint_get(t, 2));
     cr_assert_not_null(vfy_trust_hint_get(t, 0));
     vfy_trust_free(t);
     X509_free(ds);

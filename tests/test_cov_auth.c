@@ -18,6 +18,7 @@
 #include "auth/auth.h"
 #include "pa/verdict_internal.h"
 #include "pki.h"
+#include "transport.h"
 #include "verify.h"
 
 static size_t put_tlv(uint8_t *out, uint8_t tag, const uint8_t *v, size_t n)
@@ -277,4 +278,37 @@ Test(cov_auth, session_authenticate_arguments)
     vfy_detail d;
     vfy_detail_clear(&d);
     cr_assert_eq(vfy_session_authenticate(NULL, NULL, &out, &d), VFY_E_INVALID_ARGUMENT);
+}
+
+/* A transport that must never be used: Chip Authentication refuses before sending. */
+static vfy_status never_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd_len, uint8_t *resp,
+                                 size_t cap, size_t *resp_len, vfy_detail *detail)
+{
+    (void)t, (void)cmd, (void)cmd_len, (void)resp, (void)cap, (void)resp_len, (void)detail;
+    cr_assert_fail("a command was sent without secure messaging");
+    return VFY_E_INTERNAL;
+}
+
+static void never_close(vfy_transport *t) { (void)t; }
+
+static const struct vfy_transport_ops never_ops = { "never", never_transmit, NULL, NULL, never_close };
+
+Test(cov_auth, chip_authentication_needs_secure_messaging_first)
+{
+    /* 9303-11 §6.2: CA runs inside the BAC/PACE session; in plain it is refused. */
+    vfy_transport t;
+    memset(&t, 0, sizeof t);
+    t.ops = &never_ops;
+    t.caps = (vfy_transport_caps){ 261, 258, false };
+    vfy_channel ch;
+    cr_assert_eq(vfy_channel_init(&ch, &t, NULL), VFY_OK);
+    EVP_PKEY *ec = pki_key("ec:prime256v1");
+    uint8_t infos[400], dg14[500];
+    size_t n = ca_key_info(ID_PK_ECDH, ec, -1, infos);
+    size_t n14 = make_dg14(infos, n, dg14);
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(auth_chip(&ch, dg14, n14, &d), VFY_E_SM_REQUIRED, "%s", d.message);
+    vfy_channel_free(&ch);
+    EVP_PKEY_free(ec);
 }

@@ -131,3 +131,178 @@ Test(cov_lds, dg16_persons)
     cr_assert_eq(vfy_lds_parse_dg16(many, n, &out, &d), VFY_OK, "%s", d.message);
     cr_assert_eq(out.person_count, VFY_DG16_MAX_PERSONS);
 }
+
+/* ---- EF.SOD (9303-10 §4.6.2): LDSSecurityObject in CMS SignedData, tag 0x77 --------- */
+
+#include <openssl/cms.h>
+#include <stdlib.h>
+
+#include "lds/sod.h"
+#include "pki.h"
+
+static size_t tl(uint8_t tag, size_t n, uint8_t *out)
+{
+    out[0] = tag;
+    if (n < 0x80) {
+        out[1] = (uint8_t)n;
+        return 2;
+    }
+    out[1] = 0x82;
+    out[2] = (uint8_t)(n >> 8);
+    out[3] = (uint8_t)n;
+    return 4;
+}
+
+/* DataGroupHash { dg, OCTET STRING of hash_len bytes 0xAB }. */
+static size_t dg_hash(uint8_t dg, size_t hash_len, uint8_t *out)
+{
+    uint8_t body[80];
+    size_t n = 0;
+    body[n++] = 0x02;
+    body[n++] = 0x01;
+    body[n++] = dg;
+    n += tl(0x04, hash_len, body + n);
+    memset(body + n, 0xAB, hash_len);
+    n += hash_len;
+    size_t h = tl(0x30, n, out);
+    memcpy(out + h, body, n);
+    return h + n;
+}
+
+static const uint8_t sha256_alg[] = { 0x30, 0x0B, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01 };
+static const uint8_t md5_alg[] = { 0x30, 0x0A, 0x06, 0x08, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x02, 0x05 };
+
+/* LDSSecurityObject { version, alg, SEQUENCE { hashes } } */
+static size_t lds_object(uint8_t version, const uint8_t *alg, size_t alg_len, const uint8_t *hashes,
+                         size_t hashes_len, uint8_t *out)
+{
+    uint8_t body[1024];
+    size_t n = 0;
+    body[n++] = 0x02;
+    body[n++] = 0x01;
+    body[n++] = version;
+    memcpy(body + n, alg, alg_len);
+    n += alg_len;
+    n += tl(0x30, hashes_len, body + n);
+    memcpy(body + n, hashes, hashes_len);
+    n += hashes_len;
+    size_t h = tl(0x30, n, out);
+    memcpy(out + h, body, n);
+    return h + n;
+}
+
+/* EF.SOD: 77 { SignedData of content typed ctype }, signed by a throwaway key. */
+static uint8_t *sod_of(const uint8_t *content, size_t n, const char *ctype, bool detached, size_t *len)
+{
+    EVP_PKEY *k = pki_key("ec:prime256v1");
+    X509 *x = pki_cert(&(pki_cert_spec){ .cn = "DS SOD", .country = "UT", .key = k, .not_before_days = -1,
+                                         .not_after_days = 30, .usage = PKI_KU_SIGN, .serial = 3 });
+    BIO *in = BIO_new_mem_buf(content, (int)n);
+    unsigned flags = CMS_PARTIAL | CMS_BINARY | (detached ? CMS_DETACHED : 0);
+    CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
+    ASN1_OBJECT *t = OBJ_txt2obj(ctype, 1);
+    cr_assert_eq(CMS_set1_eContentType(cms, t), 1);
+    ASN1_OBJECT_free(t);
+    cr_assert_not_null(CMS_add1_signer(cms, x, k, EVP_sha256(), CMS_BINARY));
+    cr_assert_eq(CMS_final(cms, in, NULL, flags & ~(unsigned)CMS_PARTIAL), 1);
+    unsigned char *der = NULL;
+    int dl = i2d_CMS_ContentInfo(cms, &der);
+    cr_assert_gt(dl, 0);
+    uint8_t *out = malloc((size_t)dl + 4);
+    size_t h = tl(0x77, (size_t)dl, out);
+    memcpy(out + h, der, (size_t)dl);
+    *len = h + (size_t)dl;
+    OPENSSL_free(der);
+    CMS_ContentInfo_free(cms);
+    BIO_free(in);
+    X509_free(x);
+    EVP_PKEY_free(k);
+    return out;
+}
+
+static void sod_expect(const uint8_t *content, size_t n, const char *ctype, bool detached, vfy_status want,
+                       const char *words)
+{
+    size_t len;
+    uint8_t *sod = sod_of(content, n, ctype, detached, &len);
+    lds_sod s;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_status got = lds_sod_open(sod, len, &s, &d);
+    cr_assert_eq(got, want, "%s (%s), want %s", vfy_status_name(got), d.message, vfy_status_name(want));
+    if (words != NULL)
+        cr_assert(strstr(d.message, words) != NULL, "\"%s\" lacks \"%s\"", d.message, words);
+    if (got == VFY_OK)
+        lds_sod_close(&s);
+    else
+        cr_assert_null(s.cms, "a refused SOD leaves nothing open");
+    free(sod);
+}
+
+#define LDS_OID "2.23.136.1.1.1"
+
+Test(cov_lds, sod_security_objects_refused)
+{
+    uint8_t h[400], obj[600];
+    size_t hn = dg_hash(1, 32, h);
+    size_t n = lds_object(0, sha256_alg, sizeof sha256_alg, h, hn, obj);
+    sod_expect(obj, n, LDS_OID, false, VFY_OK, NULL);
+    /* A SET where the SEQUENCE belongs. */
+    uint8_t set[sizeof obj];
+    memcpy(set, obj, n);
+    set[0] = 0x31;
+    sod_expect(set, n, LDS_OID, false, VFY_E_BAD_TAG, "must be a SEQUENCE");
+    /* Version 2. */
+    n = lds_object(2, sha256_alg, sizeof sha256_alg, h, hn, obj);
+    sod_expect(obj, n, LDS_OID, false, VFY_E_UNSUPPORTED, "version 2");
+    /* Version 1 without its LDSVersionInfo. */
+    n = lds_object(1, sha256_alg, sizeof sha256_alg, h, hn, obj);
+    sod_expect(obj, n, LDS_OID, false, VFY_E_BAD_VALUE, "lacks its LDSVersionInfo");
+    /* MD5. */
+    hn = dg_hash(1, 16, h);
+    n = lds_object(0, md5_alg, sizeof md5_alg, h, hn, obj);
+    sod_expect(obj, n, LDS_OID, false, VFY_E_ALGORITHM, "1.2.840.113549.2.5");
+    /* DG17, a 20-byte SHA-256 hash, DG1 twice. */
+    hn = dg_hash(17, 32, h);
+    n = lds_object(0, sha256_alg, sizeof sha256_alg, h, hn, obj);
+    sod_expect(obj, n, LDS_OID, false, VFY_E_BAD_VALUE, "outside 1..16");
+    hn = dg_hash(2, 20, h);
+    n = lds_object(0, sha256_alg, sizeof sha256_alg, h, hn, obj);
+    sod_expect(obj, n, LDS_OID, false, VFY_E_BAD_LENGTH, "has 20 bytes");
+    hn = dg_hash(1, 32, h);
+    hn += dg_hash(1, 32, h + hn);
+    n = lds_object(0, sha256_alg, sizeof sha256_alg, h, hn, obj);
+    sod_expect(obj, n, LDS_OID, false, VFY_E_BAD_VALUE, "listed twice");
+}
+
+Test(cov_lds, sod_containers_refused)
+{
+    uint8_t h[64], obj[200];
+    size_t hn = dg_hash(1, 32, h);
+    size_t n = lds_object(0, sha256_alg, sizeof sha256_alg, h, hn, obj);
+    /* Signed as a CSCA master list: not an LDS security object (id-data is accepted as
+     * a legacy type, docs/quirks.md). */
+    sod_expect(obj, n, "2.23.136.1.1.2", false, VFY_E_BAD_VALUE, "not an LDS security object");
+    sod_expect(obj, n, "1.2.840.113549.1.7.1", false, VFY_OK, NULL);
+    /* Detached: the signature is there, the content is not. */
+    sod_expect(obj, n, LDS_OID, true, VFY_E_BAD_VALUE, "no signed content");
+    lds_sod s;
+    vfy_detail d;
+    /* 0x77 around valid DER that is no CMS. */
+    static const uint8_t not_cms[] = { 0x77, 0x05, 0x30, 0x03, 0x02, 0x01, 0x00 };
+    cr_assert_eq(lds_sod_open(not_cms, sizeof not_cms, &s, &d), VFY_E_BAD_VALUE);
+    /* 0x77 around a CMS id-data ContentInfo. */
+    BIO *in = BIO_new_mem_buf(obj, (int)n);
+    CMS_ContentInfo *data = CMS_data_create(in, CMS_BINARY);
+    BIO_free(in);
+    unsigned char *der = NULL;
+    int dl = i2d_CMS_ContentInfo(data, &der);
+    uint8_t wrapped[512];
+    size_t w = tl(0x77, (size_t)dl, wrapped);
+    memcpy(wrapped + w, der, (size_t)dl);
+    cr_assert_eq(lds_sod_open(wrapped, w + (size_t)dl, &s, &d), VFY_E_BAD_VALUE);
+    cr_assert(strstr(d.message, "not SignedData") != NULL, "%s", d.message);
+    OPENSSL_free(der);
+    CMS_ContentInfo_free(data);
+    lds_sod_close(NULL);
+}

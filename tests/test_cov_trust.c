@@ -12,6 +12,7 @@
  */
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -931,4 +932,133 @@ Test(cov_trust, ldif_records_the_pkd_writes)
     cr_assert_eq(e.der_len, 2);
     cr_assert_eq(memcmp(e.der, "\x30\x00", 2), 0);
     pkd_entry_clear(&e);
+}
+
+/* ---- the managed trust folder (vfy_trust_import) ----------------------------------- */
+
+#include "verify/trust_update.h"
+
+static vfy_status import_one(const char *store, const char *input, vfy_trust_import_report **r, vfy_detail *d)
+{
+    vfy_trust_import_options o = VFY_TRUST_IMPORT_OPTIONS_INIT;
+    const char *inputs[] = { input };
+    o.inputs = inputs;
+    o.input_count = 1;
+    vfy_detail_clear(d);
+    return vfy_trust_import(store, &o, r, d);
+}
+
+Test(cov_trust, import_arguments_and_folders)
+{
+    vfy_trust_import_report *r = NULL;
+    vfy_detail d;
+    vfy_trust_import_options o = VFY_TRUST_IMPORT_OPTIONS_INIT;
+    cr_assert_eq(vfy_trust_import(NULL, &o, &r, &d), VFY_E_INVALID_ARGUMENT);
+    vfy_trust_import_options old = o;
+    old.size = sizeof old - 1; /* an older library's options */
+    cr_assert_eq(vfy_trust_import("/tmp", &old, &r, &d), VFY_E_INVALID_ARGUMENT);
+    cr_assert_eq(vfy_trust_import("/tmp", &o, &r, &d), VFY_E_INVALID_ARGUMENT);
+    cr_assert(strstr(d.message, "nothing to import") != NULL, "%s", d.message);
+    char *dir = temp_dir();
+    char path[1024], store[256];
+    /* The store folder cannot be made, or is a file. */
+    snprintf(store, sizeof store, "%s/no/such/store", dir);
+    cr_assert_eq(import_one(store, "/dev/null", &r, &d), VFY_E_IO);
+    snprintf(store, sizeof store, "%s/file", dir);
+    write_bytes(store, "x", 1);
+    cr_assert_eq(import_one(store, "/dev/null", &r, &d), VFY_E_IO);
+    cr_assert(strstr(d.message, "is not a folder") != NULL, "%s", d.message);
+    /* DIR/current pointing outside its folder. */
+    snprintf(store, sizeof store, "%s/store", dir);
+    cr_assert_eq(mkdir(store, 0700), 0);
+    snprintf(path, sizeof path, "%s/current", store);
+    cr_assert_eq(symlink("/etc", path), 0);
+    cr_assert_eq(import_one(store, "/dev/null", &r, &d), VFY_E_TRUST_STORE);
+    cr_assert(strstr(d.message, "outside its folder") != NULL, "%s", d.message);
+    /* DIR/current naming a file of the folder, not a store folder. */
+    cr_assert_eq(unlink(path), 0);
+    char target[1024];
+    snprintf(target, sizeof target, "%s/plain", store);
+    write_bytes(target, "x", 1);
+    cr_assert_eq(symlink("plain", path), 0);
+    cr_assert_eq(import_one(store, "/dev/null", &r, &d), VFY_E_TRUST_STORE);
+    cr_assert_null(r);
+    /* Inputs: missing, a folder, empty, PEM with nothing readable. */
+    char store2[256];
+    snprintf(store2, sizeof store2, "%s/store2", dir);
+    snprintf(path, sizeof path, "%s/missing.der", dir);
+    cr_assert_eq(import_one(store2, path, &r, &d), VFY_E_TRUST_STORE);
+    cr_assert_eq(import_one(store2, dir, &r, &d), VFY_E_TRUST_STORE);
+    cr_assert(strstr(d.message, "is a folder") != NULL, "%s", d.message);
+    snprintf(path, sizeof path, "%s/empty.der", dir);
+    write_bytes(path, "", 0);
+    cr_assert_eq(import_one(store2, path, &r, &d), VFY_E_TRUST_STORE);
+    snprintf(path, sizeof path, "%s/nothing.pem", dir);
+    const char *pem = "-----BEGIN SOMETHING-----\nAAAA\n-----END SOMETHING-----\n";
+    write_bytes(path, pem, strlen(pem));
+    cr_assert_eq(import_one(store2, path, &r, &d), VFY_E_TRUST_STORE);
+    cr_assert(strstr(d.message, "no readable PEM") != NULL, "%s", d.message);
+    cr_assert_str_eq(vfy_import_action_name((vfy_import_action)99), "unknown");
+    cr_assert_null(vfy_trust_import_to_json(NULL, 0));
+    rm_rf(dir);
+    free(dir);
+}
+
+Test(cov_trust, import_damaged_ldif_values_stop_the_import)
+{
+    /* A PKD download whose CRL value is DER but no CRL, or whose master list is not even
+     * a SEQUENCE: a damaged file, not an object that failed to verify. */
+    static const char *const ldifs[] = {
+        "version: 1\n\ndn: cn=x,o=crl,c=UT,dc=data\ncertificateRevocationList;binary:: MAA=\n",
+        "version: 1\n\ndn: cn=x,o=ml,c=UT,dc=data\npkdMasterListContent:: BAA=\n",
+    };
+    static const char *const words[] = { "not a DER X.509 CRL", "not a DER CMS master list" };
+    char *dir = temp_dir();
+    for (size_t i = 0; i < 2; i++) {
+        char path[512], store[512];
+        snprintf(path, sizeof path, "%s/pkd%zu.ldif", dir, i);
+        write_bytes(path, ldifs[i], strlen(ldifs[i]));
+        snprintf(store, sizeof store, "%s/store", dir);
+        vfy_trust_import_report *r = NULL;
+        vfy_detail d;
+        cr_assert_eq(import_one(store, path, &r, &d), VFY_E_LDIF, "%s", d.message);
+        cr_assert(strstr(d.message, words[i]) != NULL, "%s", d.message);
+        cr_assert_null(r);
+    }
+    rm_rf(dir);
+    free(dir);
+}
+
+Test(cov_trust, import_skips_what_is_not_a_store_file)
+{
+    /* A first import makes a store; a dot file and a sub-folder put into it are not
+     * objects of the store in force and are skipped by the next import. */
+    char *dir = temp_dir();
+    char path[512], store[512];
+    X509 *a = csca("CSCA Import", 12);
+    snprintf(path, sizeof path, "%s/csca.der", dir);
+    pki_write_der(path, a);
+    snprintf(store, sizeof store, "%s/store", dir);
+    vfy_trust_import_report *r = NULL;
+    vfy_detail d;
+    cr_assert_eq(import_one(store, path, &r, &d), VFY_OK, "%s", d.message);
+    cr_assert(vfy_trust_import_switched(r));
+    char cur[PATH_MAX + 16];
+    snprintf(cur, sizeof cur, "%s/.junk", vfy_trust_import_store(r));
+    write_bytes(cur, "x", 1);
+    snprintf(cur, sizeof cur, "%s/sub", vfy_trust_import_store(r));
+    cr_assert_eq(mkdir(cur, 0700), 0);
+    vfy_trust_import_report_free(r);
+    X509 *b = csca("CSCA Import Two", 13);
+    snprintf(path, sizeof path, "%s/csca2.der", dir);
+    pki_write_der(path, b);
+    cr_assert_eq(import_one(store, path, &r, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(vfy_trust_import_count(r, VFY_IMPORT_UNCHANGED), 1);
+    cr_assert_eq(vfy_trust_import_count(r, VFY_IMPORT_ADDED), 1);
+    cr_assert_eq(vfy_trust_import_item_count(r), 2, "the dot file and the folder are not items");
+    vfy_trust_import_report_free(r);
+    X509_free(a);
+    X509_free(b);
+    rm_rf(dir);
+    free(dir);
 }

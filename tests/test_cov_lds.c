@@ -306,3 +306,91 @@ Test(cov_lds, sod_containers_refused)
     CMS_ContentInfo_free(data);
     lds_sod_close(NULL);
 }
+
+/* ---- EF.COM (9303-10 §4.6.1) and DG1 ------------------------------------------------ */
+
+Test(cov_lds, ef_com_refusals)
+{
+    vfy_lds_com out;
+    vfy_detail d;
+    /* LDS version "01x7": not four digits. */
+    static const uint8_t bad_version[] = { 0x60, 0x13, 0x5F, 0x01, 0x04, '0', '1', 'x', '7', 0x5F, 0x36, 0x06,
+                                           '0', '4', '0', '0', '0', '0', 0x5C, 0x01, 0x61 };
+    cr_assert_eq(vfy_lds_parse_com(bad_version, sizeof bad_version, &out, &d), VFY_E_BAD_VALUE);
+    cr_assert(strstr(d.message, "non-digit") != NULL, "%s", d.message);
+    /* No tag list; an unknown element is only noted. */
+    static const uint8_t no_tags[] = { 0x60, 0x12, 0x5F, 0x01, 0x04, '0', '1', '0', '7', 0x5F, 0x36, 0x06,
+                                       '0', '4', '0', '0', '0', '0', 0x04, 0x00 };
+    cr_assert_eq(vfy_lds_parse_com(no_tags, sizeof no_tags, &out, &d), VFY_E_BAD_VALUE);
+    cr_assert(strstr(d.message, "tag list (5C)") != NULL, "%s", d.message);
+    /* Only the LDS version. */
+    static const uint8_t lds_only[] = { 0x60, 0x07, 0x5F, 0x01, 0x04, '0', '1', '0', '7' };
+    cr_assert_eq(vfy_lds_parse_com(lds_only, sizeof lds_only, &out, &d), VFY_E_BAD_VALUE);
+    cr_assert(strstr(d.message, "Unicode version (5F36)") != NULL, "%s", d.message);
+    /* A tag list longer than VFY_LDS_MAX_TAGS. */
+    uint8_t many[80] = { 0x60, 0, 0x5F, 0x01, 0x04, '0', '1', '0', '7', 0x5F, 0x36, 0x06, '0', '4', '0', '0',
+                         '0', '0', 0x5C, VFY_LDS_MAX_TAGS + 1 };
+    size_t n = 20;
+    for (int i = 0; i <= VFY_LDS_MAX_TAGS; i++)
+        many[n++] = 0x61;
+    many[1] = (uint8_t)(n - 2);
+    cr_assert_eq(vfy_lds_parse_com(many, n, &out, &d), VFY_E_LIMIT);
+    cr_assert_eq(vfy_lds_parse_com(lds_only, sizeof lds_only, NULL, &d), VFY_E_INVALID_ARGUMENT);
+}
+
+Test(cov_lds, dg1_refusals)
+{
+    vfy_bytes mrz;
+    vfy_detail d;
+    static const uint8_t no_mrz[] = { 0x61, 0x03, 0x04, 0x01, 0x00 };
+    cr_assert_eq(vfy_lds_dg1_mrz(no_mrz, sizeof no_mrz, &mrz, &d), VFY_E_BAD_VALUE);
+    cr_assert(strstr(d.message, "no MRZ") != NULL, "%s", d.message);
+    /* 9303-10: 88 (TD3), 90 (TD1) or 72 (TD2) characters; 10 is none of them. */
+    static const uint8_t short_mrz[] = { 0x61, 0x0D, 0x5F, 0x1F, 0x0A, 'P', '<', 'U', 'T', 'O', 'A', 'B', 'C',
+                                         '<', '<' };
+    cr_assert_eq(vfy_lds_dg1_mrz(short_mrz, sizeof short_mrz, &mrz, &d), VFY_E_BAD_LENGTH);
+    cr_assert_eq(vfy_lds_dg1_mrz(no_mrz, sizeof no_mrz, NULL, &d), VFY_E_INVALID_ARGUMENT);
+    /* 88 characters that are no TD3 MRZ: the MRZ parser's refusal, named as DG1's. */
+    uint8_t junk[93] = { 0x61, 0x5B, 0x5F, 0x1F, 0x58 };
+    memset(junk + 5, '#', 88);
+    vfy_mrz parsed;
+    vfy_detail_clear(&d);
+    cr_assert_neq(vfy_lds_parse_dg1(junk, sizeof junk, &parsed, &d), VFY_OK);
+    cr_assert(strstr(d.field, "DG1") != NULL, "field %s", d.field);
+}
+
+Test(cov_lds, output_arguments)
+{
+    vfy_detail d;
+    static const uint8_t any[] = { 0x30, 0x00 };
+    cr_assert_eq(vfy_lds_parse_dg12(any, sizeof any, NULL, &d), VFY_E_INVALID_ARGUMENT);
+    cr_assert_eq(vfy_lds_parse_dg15(any, sizeof any, NULL, &d), VFY_E_INVALID_ARGUMENT);
+    cr_assert_eq(vfy_lds_parse_dg2(any, sizeof any, NULL, &d), VFY_E_INVALID_ARGUMENT);
+    cr_assert_eq(vfy_lds_parse_dg14(any, sizeof any, NULL, &d), VFY_E_INVALID_ARGUMENT);
+    cr_assert_eq(vfy_lds_parse_security_infos(any, sizeof any, NULL, &d), VFY_E_INVALID_ARGUMENT);
+    cr_assert_eq(vfy_lds_parse_card_security(any, sizeof any, NULL, &d), VFY_E_INVALID_ARGUMENT);
+}
+
+Test(cov_lds, card_security_parse_refusals)
+{
+    vfy_security_infos out;
+    vfy_detail d;
+    /* Valid DER, no CMS. */
+    static const uint8_t seq[] = { 0x30, 0x03, 0x02, 0x01, 0x00 };
+    cr_assert_eq(vfy_lds_parse_card_security(seq, sizeof seq, &out, &d), VFY_E_BAD_VALUE);
+    /* Signed, but detached: no content to parse. */
+    static const uint8_t set[] = { 0x31, 0x00 };
+    size_t len;
+    uint8_t *sod = sod_of(set, sizeof set, "0.4.0.127.0.7.3.2.1", true, &len);
+    size_t h = sod[1] & 0x80 ? 2 + (sod[1] & 0x7Fu) : 2;
+    cr_assert_eq(vfy_lds_parse_card_security(sod + h, len - h, &out, &d), VFY_E_BAD_VALUE);
+    cr_assert(strstr(d.message, "no content") != NULL, "%s", d.message);
+    free(sod);
+    /* Content that is no SecurityInfos (a SEQUENCE): refused, named as EF.CardSecurity's. */
+    sod = sod_of(seq, sizeof seq, "0.4.0.127.0.7.3.2.1", false, &len);
+    h = sod[1] & 0x80 ? 2 + (sod[1] & 0x7Fu) : 2;
+    vfy_detail_clear(&d);
+    cr_assert_neq(vfy_lds_parse_card_security(sod + h, len - h, &out, &d), VFY_OK);
+    cr_assert(strstr(d.field, "EF.CardSecurity") != NULL, "field %s", d.field);
+    free(sod);
+}

@@ -32,6 +32,8 @@ c++ -std=c++20 -Wall -Wextra -Werror -pedantic -I"$dest/usr/include" mk/install_
     'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' 'L898902C36UTO7408122F3404159ZE184226B<<<<<16' |
     grep -q '^genuine'
 test -f "$dest/usr/share/man/man1/vfy.1"
+# libnfc's helper program, where the library looks for it.
+test -x "$dest/usr/libexec/libverify/vfy-nfc-worker"
 test -f "$dest/usr/share/libverify/schema/inspection.schema.json"
 test ! -e "$dest/usr/share/libverify/rules/keys/DEVELOPMENT-ONLY-rules-signing.key"
 # Exports: vfy_* under the LIBVERIFY_0 version node, nothing else.

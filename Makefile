@@ -19,7 +19,7 @@ CC           ?= gcc
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 20
 
-PKGS := openssl libsodium zlib jansson libnfc libpcsclite ldap sqlite3
+PKGS := openssl libsodium zlib jansson libnfc libpcsclite ldap sqlite3 libopenjp2 libpng
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # The local inspection service (vfy serve, service/) is a front end: its HTTP library

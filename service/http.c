@@ -64,6 +64,33 @@ static enum MHD_Result send_buffer(struct MHD_Connection *c, unsigned status, co
     return ok;
 }
 
+/* The face is personal data: its copy in a response is wiped when libmicrohttpd is done
+ * with it. The buffer's length sits in front of it, where the callback finds it. */
+static void wipe_photo(void *buffer)
+{
+    uint8_t *base = (uint8_t *)buffer - sizeof(size_t);
+    size_t len;
+    memcpy(&len, base, sizeof len);
+    sodium_memzero(base, sizeof len + len);
+    free(base);
+}
+
+static enum MHD_Result send_photo(struct MHD_Connection *c, const char *type, uint8_t *base,
+                                  size_t len)
+{
+    memcpy(base, &len, sizeof len);
+    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(
+        len, base + sizeof len, wipe_photo);
+    if (r == NULL) {
+        wipe_photo(base + sizeof len);
+        return MHD_NO;
+    }
+    headers(r, type);
+    enum MHD_Result ok = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
 static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, char *json)
 {
     if (json == NULL)
@@ -236,8 +263,8 @@ static enum MHD_Result get_inspection(struct http *h, struct MHD_Connection *c, 
     return send_json(c, 200, text);
 }
 
-/* The face of a done inspection, as the chip holds it. Only JPEG is served: a browser
- * shows no JPEG 2000, which is answered 415 until it is converted (docs/service.md). */
+/* The face of a done inspection: a JPEG as the chip holds it, or a JPEG 2000 face as the
+ * PNG the worker converted it to (browsers show no JPEG 2000). */
 static enum MHD_Result get_photo(struct http *h, struct MHD_Connection *c, const char *id)
 {
     struct serve_state *st = h->st;
@@ -248,23 +275,21 @@ static enum MHD_Result get_photo(struct http *h, struct MHD_Connection *c, const
     struct job *j = state_find(st, id);
     uint8_t *copy = NULL;
     size_t len = 0;
-    bool jpeg = false, found = j != NULL && j->state == JOB_DONE && j->photo != NULL;
+    char type[sizeof j->photo_type] = "";
+    bool found = j != NULL && j->state == JOB_DONE && j->photo != NULL;
     if (found) {
-        jpeg = strcmp(j->photo_type, "image/jpeg") == 0;
-        if (jpeg && (copy = malloc(j->photo_len)) != NULL) {
-            memcpy(copy, j->photo, j->photo_len);
+        snprintf(type, sizeof type, "%s", j->photo_type);
+        if ((copy = malloc(sizeof(size_t) + j->photo_len)) != NULL) {
+            memcpy(copy + sizeof(size_t), j->photo, j->photo_len);
             len = j->photo_len;
         }
     }
     pthread_mutex_unlock(&st->lock);
     if (!found)
         return refuse(c, 404, VFY_E_NOT_FOUND, "no photo for this inspection");
-    if (!jpeg)
-        return refuse(c, 415, VFY_E_NOT_FOUND,
-                      "the face is JPEG 2000, which this service does not convert yet");
     if (copy == NULL)
         return refuse(c, 503, VFY_E_NO_MEMORY, "out of memory");
-    return send_buffer(c, 200, "image/jpeg", (char *)copy, len);
+    return send_photo(c, type, copy, len);
 }
 
 /* ---- the event stream ---------------------------------------------------------- */

@@ -26,7 +26,7 @@ struct job {
     char *error_json;          /* JOB_FAILED: {status, code, message, field, offset} */
     uint8_t *photo;            /* JOB_DONE: the face as the chip holds it (DG2 image) */
     size_t photo_len;
-    char photo_type[24];       /* "image/jpeg", "image/jp2" */
+    char photo_type[24];       /* "image/jpeg", or "image/png" converted from JPEG 2000 */
     struct job *next;
 };
 

@@ -121,11 +121,19 @@ static void take_photo(struct job *j, const vfy_inspection *r)
     vfy_detail d = { 0 };
     if (dg2 != NULL && vfy_lds_parse_dg2(data, len, dg2, &d) == VFY_OK && dg2->face_count > 0) {
         const vfy_face_image *f = &dg2->faces[0];
-        if (f->image.len > 0 && (j->photo = malloc(f->image.len)) != NULL) {
+        if (f->image_type == VFY_IMAGE_JPEG2000) {
+            /* No browser shows JPEG 2000: the library converts it to PNG (openjpeg and
+             * libpng); a face it cannot convert is no photo, and the console says so. */
+            vfy_face_png png = { 0 };
+            if (vfy_face_image_to_png(f->image.data, f->image.len, &png, &d) == VFY_OK) {
+                j->photo = png.data;   /* handed over: wiped and freed with the job */
+                j->photo_len = png.len;
+                snprintf(j->photo_type, sizeof j->photo_type, "image/png");
+            }
+        } else if (f->image.len > 0 && (j->photo = malloc(f->image.len)) != NULL) {
             memcpy(j->photo, f->image.data, f->image.len);
             j->photo_len = f->image.len;
-            snprintf(j->photo_type, sizeof j->photo_type, "%s",
-                     f->image_type == VFY_IMAGE_JPEG2000 ? "image/jp2" : "image/jpeg");
+            snprintf(j->photo_type, sizeof j->photo_type, "image/jpeg");
         }
     }
     free(dg2);

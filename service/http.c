@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "state.h"
 #include "worker.h"
 
@@ -31,6 +32,9 @@ struct http {
     struct serve_state *st;
     char origin[64];          /* "http://127.0.0.1:8573" */
     char origin_local[64];    /* "http://localhost:8573" when listening on loopback */
+    char host[64];            /* "127.0.0.1:8573": the Host a request must name */
+    char host_local[64];      /* "localhost:8573" when listening on loopback */
+    unsigned port;
 };
 
 struct request_ctx {
@@ -128,6 +132,28 @@ static enum MHD_Result refuse(struct MHD_Connection *c, unsigned http_status, vf
 /* A browser names its page's origin on cross-origin requests and on every POST; only
  * the service's own pages may call it. Requests without Origin (curl, the kiosk's own
  * software) are not browsers' and are judged by the token alone. */
+/* DNS rebinding: a page of evil.example whose name is made to resolve to 127.0.0.1 is
+ * "same origin" for the browser, but its requests name evil.example in Host. Only the
+ * service's own address (and localhost on loopback) is accepted, with or without the
+ * port when it is 80; a request without Host is refused too (HTTP/1.1 requires it). */
+static bool host_allowed(const struct http *h, struct MHD_Connection *c)
+{
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    if (host == NULL)
+        return false;
+    if (strcasecmp(host, h->host) == 0 ||
+        (h->host_local[0] != '\0' && strcasecmp(host, h->host_local) == 0))
+        return true;
+    if (h->port == 80) {
+        size_t n = strlen(h->host) - 3;   /* without ":80" */
+        if (strlen(host) == n && strncasecmp(host, h->host, n) == 0)
+            return true;
+        if (h->host_local[0] != '\0' && strcasecmp(host, "localhost") == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool origin_allowed(const struct http *h, struct MHD_Connection *c)
 {
     const char *o = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
@@ -201,12 +227,28 @@ static enum MHD_Result post_inspection(struct http *h, struct MHD_Connection *c,
     if (serve_request_parse(ct, rc->body != NULL ? rc->body : (const uint8_t *)"", rc->len, &req,
                             &e) != VFY_OK)
         return send_error(c, &e);
-    if (req.case_json != NULL) {
+    if (req.case_json != NULL && h->st->cfg->load_rules == NULL) {
         serve_request_clear(&req);
         serve_error_set(&e, 400, VFY_E_REQUEST_MALFORMED, "case", VFY_NO_OFFSET,
                         "this service was started without rule sets; an eligibility case "
                         "cannot be decided");
         return send_error(c, &e);
+    }
+    if (req.case_json != NULL) {
+        /* Refused now, not in the worker: a case that does not parse never waits for a
+         * document. */
+        vfy_rules_case *probe = NULL;
+        vfy_detail cd = { 0 };
+        vfy_status cs = vfy_rules_case_parse(req.case_json, strlen(req.case_json), &probe, &cd);
+        vfy_rules_case_free(probe);
+        if (cs != VFY_OK) {
+            serve_request_clear(&req);
+            char field[sizeof cd.field + 8];
+            snprintf(field, sizeof field, "case%s%s", cd.field[0] ? "/" : "", cd.field);
+            serve_error_set(&e, 400, cs, field, VFY_NO_OFFSET, "%s",
+                            cd.message[0] ? cd.message : vfy_strerror(cs));
+            return send_error(c, &e);
+        }
     }
     char id[33];
     vfy_status s = state_queue(h->st, &req, id);
@@ -342,6 +384,25 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
     return (ssize_t)n;
 }
 
+/* libmicrohttpd is done with a stream: its client went away (noticed at the next event
+ * or keep-alive it could not send) or the service stops. The other streams are told, so
+ * a console or an integrator can see a client drop; the service itself goes on. */
+static void stream_closed(void *cls)
+{
+    struct stream *s = cls;
+    struct serve_state *st = s->st;
+    pthread_mutex_lock(&st->lock);
+    st->streams--;
+    unsigned left = st->streams;
+    bool stop = st->stop;
+    pthread_mutex_unlock(&st->lock);
+    free(s);
+    if (!stop) {
+        state_event(st, "stream_closed", "{\"streams\":%u}", left);
+        serve_log(SLOG_INFO, "an event stream closed; %u open", left);
+    }
+}
+
 static enum MHD_Result events(struct http *h, struct MHD_Connection *c)
 {
     struct stream *s = calloc(1, sizeof *s);
@@ -356,10 +417,13 @@ static enum MHD_Result events(struct http *h, struct MHD_Connection *c)
     int n = snprintf(s->pending, sizeof s->pending, "event: %s\ndata: {}\n\n",
                      attached ? "reader_attached" : "reader_detached");
     s->pending_len = (size_t)n;
+    pthread_mutex_lock(&h->st->lock);
+    h->st->streams++;
+    pthread_mutex_unlock(&h->st->lock);
     struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, stream_read,
-                                                               s, free);
+                                                               s, stream_closed);
     if (r == NULL) {
-        free(s);
+        stream_closed(s);
         return MHD_NO;
     }
     headers(r, "text/event-stream");
@@ -408,9 +472,23 @@ static enum MHD_Result route(struct http *h, struct MHD_Connection *c, const cha
                              const char *method, struct request_ctx *rc)
 {
     bool get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
-    if (!origin_allowed(h, c))
+    if (!host_allowed(h, c)) {
+        serve_log(SLOG_WARN, "refused a request naming another host (DNS rebinding?)");
+        return refuse(c, 403, VFY_E_HOST_REFUSED,
+                      "the Host header must name this service's address");
+    }
+    if (!origin_allowed(h, c)) {
+        serve_log(SLOG_WARN, "refused a request from another origin");
         return refuse(c, 403, VFY_E_ORIGIN_REFUSED,
                       "requests from other origins are refused");
+    }
+    if (serve_log_enabled(SLOG_DEBUG)) {
+        /* Paths hold inspection ids at most; nothing of a body or query is logged. */
+        char path[96];
+        size_t n = strcspn(url, "?");
+        snprintf(path, sizeof path, "%.*s", (int)(n < 80 ? n : 80), url);
+        serve_log(SLOG_DEBUG, "%s %s", get ? "GET" : post ? "POST" : "other method", path);
+    }
     if (strncmp(url, "/api/", 5) != 0) {
         if (!get)
             return refuse(c, 405, VFY_E_REQUEST_MALFORMED, "only GET is served here");
@@ -557,8 +635,12 @@ vfy_status serve_run(const struct serve_config *cfg, vfy_detail *d)
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = info != NULL ? info->port : cfg->port;
     snprintf(h.origin, sizeof h.origin, "http://%s:%u", cfg->listen_addr, port);
-    if (strcmp(cfg->listen_addr, "127.0.0.1") == 0)
+    snprintf(h.host, sizeof h.host, "%s:%u", cfg->listen_addr, port);
+    h.port = port;
+    if (strcmp(cfg->listen_addr, "127.0.0.1") == 0) {
         snprintf(h.origin_local, sizeof h.origin_local, "http://localhost:%u", port);
+        snprintf(h.host_local, sizeof h.host_local, "localhost:%u", port);
+    }
 
     pthread_t worker;
     if (pthread_create(&worker, NULL, worker_main, &st) != 0) {
@@ -569,6 +651,10 @@ vfy_status serve_run(const struct serve_config *cfg, vfy_detail *d)
     }
     printf("listening on http://%s:%u\n", cfg->listen_addr, port);
     fflush(stdout);
+    char family[32];
+    serve_log(SLOG_INFO, "listening on http://%s:%u, reader family %s, results kept %u s",
+              cfg->listen_addr, port, reader_kind(cfg->reader, family, sizeof family),
+              cfg->result_ttl_s);
 
     for (;;) {
         pthread_mutex_lock(&st.lock);
@@ -585,6 +671,7 @@ vfy_status serve_run(const struct serve_config *cfg, vfy_detail *d)
     }
     pthread_join(worker, NULL);
     MHD_stop_daemon(daemon);
+    serve_log(SLOG_INFO, "stopped");
     vfy_status fatal = st.fatal;
     if (fatal != VFY_OK)
         *d = st.fatal_detail;

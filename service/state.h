@@ -48,6 +48,7 @@ struct serve_state {
     uint64_t next_seq;
     bool stop;
     bool reader_attached;
+    unsigned streams;          /* open event streams */
     vfy_trust_status *trust_status;   /* freshness of the store in force, for /health */
     vfy_status fatal;          /* a failure that stopped the service (audit) */
     vfy_detail fatal_detail;

@@ -128,7 +128,8 @@ extern "C" {
     X(VFY_E_REQUEST_MEDIA_TYPE,  902, "the service request's content type is not application/json") \
     X(VFY_E_UNAUTHORIZED,        903, "the service request carries no valid bearer token") \
     X(VFY_E_ORIGIN_REFUSED,      904, "the service request comes from another origin") \
-    X(VFY_E_SERVICE_BUSY,        905, "the service has too many inspections waiting; try again when one is done")
+    X(VFY_E_SERVICE_BUSY,        905, "the service has too many inspections waiting; try again when one is done") \
+    X(VFY_E_HOST_REFUSED,        906, "the service request names another host (a Host header that is neither the service's address nor localhost)")
 
 typedef enum vfy_status {
 #define VFY_STATUS_ENUM_(name, num, text) name = num,

@@ -33,7 +33,8 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes
 HARDEN   := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIC
 BASEFLAGS := -std=gnu11 -g $(WARN) $(INCLUDES) $(PKG_CFLAGS) -DVFY_BUILDING \
              -fvisibility=hidden -DVFY_SHARED_DIR='"$(abspath $(SHARED))"' \
-             -DVFY_NFC_WORKER_PATH='"$(LIBEXECDIR)/libverify/vfy-nfc-worker"'
+             -DVFY_NFC_WORKER_PATH='"$(LIBEXECDIR)/libverify/vfy-nfc-worker"' \
+             -DVFY_CONSOLE_DIR='"$(DATADIR)/libverify/console"'
 CFLAGS   ?= -O2
 ALL_CFLAGS := $(BASEFLAGS) $(HARDEN) $(CFLAGS)
 LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
@@ -235,13 +236,14 @@ INSTALLED = $(LIBDIR)/libverify.a $(LIBDIR)/libverify.so.$(VERSION) \
   $(DATADIR)/libverify/specimen/csca.pem \
   $(patsubst data/rules/%,$(DATADIR)/libverify/rules/%,$(wildcard data/rules/*.json)) \
   $(patsubst data/rules/keys/%,$(DATADIR)/libverify/rules/keys/%,$(wildcard data/rules/keys/*.pub)) \
-  $(patsubst docs/schema/%,$(DATADIR)/libverify/schema/%,$(wildcard docs/schema/*.json))
+  $(patsubst docs/schema/%,$(DATADIR)/libverify/schema/%,$(wildcard docs/schema/*.json)) \
+  $(patsubst data/console/%,$(DATADIR)/libverify/console/%,$(wildcard data/console/*))
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/libverify/verify \
 	  $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/libverify/specimen \
 	  $(DESTDIR)$(DATADIR)/libverify/rules/keys $(DESTDIR)$(DATADIR)/libverify/schema \
-	  $(DESTDIR)$(LIBEXECDIR)/libverify
+	  $(DESTDIR)$(LIBEXECDIR)/libverify $(DESTDIR)$(DATADIR)/libverify/console
 	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libverify.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libverify.so.$(SOVERSION)
@@ -255,6 +257,7 @@ install: all
 	install -m 644 data/rules/*.json $(DESTDIR)$(DATADIR)/libverify/rules/
 	install -m 644 data/rules/keys/*.pub $(DESTDIR)$(DATADIR)/libverify/rules/keys/
 	install -m 644 docs/schema/*.json $(DESTDIR)$(DATADIR)/libverify/schema/
+	install -m 644 data/console/* $(DESTDIR)$(DATADIR)/libverify/console/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	  -e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(filter-out ldap,$(PKGS))|' \
 	  mk/libverify.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libverify.pc
@@ -265,6 +268,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/libverify/verify $(DESTDIR)$(INCLUDEDIR)/libverify \
 	  $(DESTDIR)$(DATADIR)/libverify/rules/keys $(DESTDIR)$(DATADIR)/libverify/rules \
 	  $(DESTDIR)$(DATADIR)/libverify/schema $(DESTDIR)$(DATADIR)/libverify/specimen \
+	  $(DESTDIR)$(DATADIR)/libverify/console \
 	  $(DESTDIR)$(DATADIR)/libverify $(DESTDIR)$(LIBEXECDIR)/libverify 2>/dev/null
 
 install-check: all

@@ -14,6 +14,9 @@
 #include "../service/serve.h"
 
 #define MAX_TRUST 16
+#ifndef VFY_CONSOLE_DIR
+#define VFY_CONSOLE_DIR "/usr/local/share/libverify/console"
+#endif
 #define MAX_RULES 32
 #define CONFIG_MAX (64u * 1024u)
 /* Options only the long form has. */
@@ -51,7 +54,8 @@ static void serve_usage(FILE *f)
             "                      created (mode 0600) when missing (default vfy-serve.token)\n"
             "  --result-ttl S      results are forgotten S seconds after they are done\n"
             "                      (default 300; they are never written to disk)\n"
-            "  --console DIR       the officer console's files (default data/console)\n"
+            "  --console DIR       the officer console's files (default: as installed,\n"
+            "                      " VFY_CONSOLE_DIR ", else data/console)\n"
             "  --crl-policy P      warn (default) or fail\n"
             CLI_AUDIT_HELP
             "\n"
@@ -306,6 +310,15 @@ static bool parse_listen(const char *text, struct serve_config *cfg, char *addr,
 
 static int serve_main(int argc, char **argv);
 
+/* Where make install put the console, else the source tree's (running from a checkout). */
+static const char *default_console(void)
+{
+    struct stat st;
+    if (stat(VFY_CONSOLE_DIR "/index.html", &st) == 0 && S_ISREG(st.st_mode))
+        return VFY_CONSOLE_DIR;
+    return "data/console";
+}
+
 int cmd_serve(int argc, char **argv)
 {
     const char *config = NULL;
@@ -358,7 +371,7 @@ static int serve_main(int argc, char **argv)
     cfg.listen_addr = "127.0.0.1";
     cfg.port = SERVE_DEFAULT_PORT;
     cfg.result_ttl_s = SERVE_DEFAULT_TTL_S;
-    cfg.console_dir = "data/console";
+    cfg.console_dir = default_console();
     const char *token_file = "vfy-serve.token";
     enum serve_log_level log_level = SLOG_INFO;
     char addr[64];

@@ -34,6 +34,8 @@ c++ -std=c++20 -Wall -Wextra -Werror -pedantic -I"$dest/usr/include" mk/install_
 test -f "$dest/usr/share/man/man1/vfy.1"
 # libnfc's helper program, where the library looks for it.
 test -x "$dest/usr/libexec/libverify/vfy-nfc-worker"
+# The officer console, where vfy serve looks for it.
+test -f "$dest/usr/share/libverify/console/index.html"
 test -f "$dest/usr/share/libverify/schema/inspection.schema.json"
 test ! -e "$dest/usr/share/libverify/rules/keys/DEVELOPMENT-ONLY-rules-signing.key"
 # Exports: vfy_* under the LIBVERIFY_0 version node, nothing else.

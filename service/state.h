@@ -20,7 +20,8 @@ enum job_state { JOB_PENDING = 0, JOB_READING, JOB_DONE, JOB_FAILED };
 struct job {
     char id[33];
     enum job_state state;
-    time_t done_at;            /* monotonic seconds; 0 while not done */
+    uint64_t done_at;          /* monotonic milliseconds; 0 while not done (whole
+                                  seconds would forget a result up to 1 s early) */
     struct serve_request req;  /* moved to the worker when it starts the job */
     char *result_json;         /* JOB_DONE: the library's inspection JSON */
     char *error_json;          /* JOB_FAILED: {status, code, message, field, offset} */
@@ -65,8 +66,8 @@ void state_event(struct serve_state *st, const char *type, const char *fmt, ...)
 
 /* With the lock held: */
 struct job *state_find(struct serve_state *st, const char *id);
-/* Drops done or failed jobs older than the time to live. */
-void state_expire(struct serve_state *st);
+/* Drops done or failed jobs older than the time to live; returns how many. */
+size_t state_expire(struct serve_state *st);
 /* The oldest pending job, or NULL. */
 struct job *state_next_pending(struct serve_state *st);
 
@@ -74,6 +75,6 @@ struct job *state_next_pending(struct serve_state *st);
  * when SERVE_MAX_PENDING jobs wait already. Takes the lock. */
 vfy_status state_queue(struct serve_state *st, struct serve_request *req, char id[33]);
 
-uint64_t state_monotonic_s(void);
+uint64_t state_monotonic_ms(void);
 
 #endif

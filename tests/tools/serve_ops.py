@@ -252,6 +252,10 @@ def scenario_config(a):
             json.dump(bad, f)
         r = subprocess.run([a.vfy, "serve", "--config", cfg], capture_output=True, timeout=20)
         check(r.returncode == 2, "%s: exit %d, want 2" % (why, r.returncode))
+    # the example the systemd unit reads holds only known settings of the right types
+    r = subprocess.run([a.vfy, "serve", "--config", os.path.join(a.root, "data/systemd/serve.json"),
+                        "--help"], capture_output=True, timeout=20)
+    check(r.returncode == 0, "data/systemd/serve.json is a valid configuration: %s" % r.stderr[:200])
     with open(cfg, "w") as f:
         f.write('{"reader": "sim", "reader": "pcsc"}')
     r = subprocess.run([a.vfy, "serve", "--config", cfg], capture_output=True, timeout=20)

@@ -608,6 +608,13 @@ vfy_status serve_run(const struct serve_config *cfg, vfy_detail *d)
                  cfg->listen_addr);
         return d->status = VFY_E_INVALID_ARGUMENT;
     }
+    if (sa.sin_addr.s_addr == htonl(INADDR_ANY)) {
+        /* Requests must name the service's own address in Host and Origin (DNS
+         * rebinding); "any address" is no name a client can use. */
+        snprintf(d->message, sizeof d->message,
+                 "--listen 0.0.0.0 is refused: give the address of the interface to serve on");
+        return d->status = VFY_E_INVALID_ARGUMENT;
+    }
     /* Memory over a long run (bench/serve.py): at most two malloc arenas for the
      * connection threads and the worker (each thread would otherwise get an arena whose
      * free pages stay mapped), and a fixed mmap threshold, so that large buffers are

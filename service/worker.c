@@ -355,9 +355,12 @@ static void inspect(struct worker *w, struct job *j)
     const char *verdict = s == VFY_OK
                               ? vfy_inspection_outcome_name(vfy_inspection_get_outcome(r))
                               : NULL;
+    /* The photo (a JPEG 2000 face is decoded here) is prepared outside the lock: nothing
+     * reads a job's photo before it is JOB_DONE, which is set under the lock below. */
+    if (s == VFY_OK)
+        take_photo(j, r);
     pthread_mutex_lock(&st->lock);
     if (s == VFY_OK) {
-        take_photo(j, r);
         j->state = JOB_DONE;
         j->result_json = json;
     } else {

@@ -284,6 +284,11 @@ def scenario_host(a):
     st, h = s.health()
     check(h is not None and h["pending"] == 0, "no refused POST reached the queue: %s" % h)
     check(s.stop() == 0, "stopped cleanly")
+    # the wildcard address has no name a Host could carry: refused at start
+    r = subprocess.run([a.vfy, "serve", "--reader", "sim", "--listen", "0.0.0.0:0",
+                        "--token-file", os.path.join(a.work, "token")], capture_output=True,
+                       timeout=20)
+    check(r.returncode == 2, "--listen 0.0.0.0: exit %d, want 2" % r.returncode)
 
 
 def audit_records(a, log, kind):

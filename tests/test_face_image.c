@@ -5,7 +5,9 @@
  * input that is not a sound JPEG 2000 face within the limits fails with its exact status
  * and leaves nothing behind. */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <png.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,4 +204,53 @@ Test(face_image, oversized_header_is_refused_before_decoding)
     cr_assert_null(png.data);
     free(cs);
     free(jp2);
+}
+
+/* vfy read --photo FILE on a JPEG 2000 specimen: FILE is the face as the chip holds it,
+ * FILE.png the PNG a browser shows, of the size the record declares, both new 0600 files. */
+Test(face_image, read_photo_writes_the_png_beside_the_jpeg2000)
+{
+    char dir[] = "/tmp/vfy-face-cli-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s specimen --out %s/doc --face-format jp2 >/dev/null", vfy_bin(), dir);
+    cr_assert_eq(run_capture(cmd, NULL), 0);
+    snprintf(cmd, sizeof cmd,
+             "%s read --reader 'sim:%s/doc' --trust %s/doc/csca.pem --json --photo %s/face.jp2 "
+             "--mrz 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' "
+             "'L898902C36UTO7408122F3404159ZE184226B<<<<<16' 2>/dev/null",
+             vfy_bin(), dir, dir, dir);
+    char *out = NULL;
+    int rc = run_capture(cmd, &out);
+    cr_assert_eq(rc, 0, "%s", out);
+    json_t *o = json_parse_or_fail(out);
+    free(out);
+    json_t *photo = json_object_get(o, "photo");
+    cr_assert_str_eq(json_string_value(json_object_get(photo, "type")), "jpeg2000");
+    json_t *png = json_object_get(photo, "png");
+    cr_assert_not_null(png, "no PNG reported");
+    cr_assert_eq(json_integer_value(json_object_get(png, "width")), 240);
+    cr_assert_eq(json_integer_value(json_object_get(png, "height")), 320);
+    char path[512];
+    snprintf(path, sizeof path, "%s/face.jp2.png", dir);
+    cr_assert_str_eq(json_string_value(json_object_get(png, "file")), path);
+    size_t len = 0;
+    uint8_t *data = read_file_or_fail(path, &len);
+    vfy_face_png file = { .data = data, .len = len };
+    unsigned w, h;
+    uint8_t *px = read_png(&file, PNG_FORMAT_RGB, &w, &h);
+    cr_assert_eq(w, 240);
+    cr_assert_eq(h, 320);
+    free(px);
+    free(data);
+    struct stat st;
+    cr_assert_eq(lstat(path, &st), 0);
+    cr_assert_eq(st.st_mode & 0777, 0600);
+    snprintf(path, sizeof path, "%s/face.jp2", dir);
+    data = read_file_or_fail(path, &len);
+    cr_assert(len > 12 && data[4] == 'j' && data[5] == 'P', "the original is not the JP2 file");
+    free(data);
+    json_decref(o);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
 }

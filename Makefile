@@ -28,19 +28,18 @@ SERVICE_PKGS := libmicrohttpd
 SERVICE_LIBS := $(shell pkg-config --libs $(SERVICE_PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null) $(shell pkg-config --libs libeac 2>/dev/null)
 
-INCLUDES := -Iinclude -Ilibverify -Ihw -I$(BUILD)/gen
+INCLUDES := -Iinclude -Ilibverify -Ilibverify-sim -Ihw -I$(BUILD)/gen
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes
 HARDEN   := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIC
 BASEFLAGS := -std=gnu11 -g $(WARN) $(INCLUDES) $(PKG_CFLAGS) -DVFY_BUILDING \
              -fvisibility=hidden -DVFY_SHARED_DIR='"$(abspath $(SHARED))"' \
-             -DVFY_NFC_WORKER_PATH='"$(LIBEXECDIR)/libverify/vfy-nfc-worker"' \
-             -DVFY_CONSOLE_DIR='"$(DATADIR)/libverify/console"'
+             -DVFY_NFC_WORKER_PATH='"$(LIBEXECDIR)/libverify/vfy-nfc-worker"'
 CFLAGS   ?= -O2
 ALL_CFLAGS := $(BASEFLAGS) $(HARDEN) $(CFLAGS)
 LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-LIB_SRCS  := $(shell find libverify hw -name '*.c' -not -path '*/tools/*' | sort)
+LIB_SRCS  := $(shell find libverify hw libverify-sim -name '*.c' -not -path '*/tools/*' | sort)
 CLI_SRCS  := $(sort $(wildcard cli/*.c service/*.c))
 TEST_SRCS := $(sort $(wildcard tests/*.c))
 FUZZ_HARNESSES := $(filter-out %common.c,$(sort $(wildcard fuzz/*.c)))
@@ -63,8 +62,8 @@ NFC_WORKER_SRC := hw/nfc/tools/nfc_worker.c
 NFC_WORKER := $(BUILD)/bin/vfy-nfc-worker
 
 .SECONDARY:
-.PHONY: all deps demo test test-one coverage test-build fuzz fuzz-smoke bench examples install uninstall install-check clean
-all: $(STATIC) $(SHARED_LIB) $(VFY) $(NFC_WORKER)
+.PHONY: all deps demo test test-one coverage test-build fuzz fuzz-smoke bench examples install uninstall install-check clean FORCE
+all: $(STATIC) $(SHARED_LIB) $(VFY) $(BUILD)/vfy.1 $(NFC_WORKER)
 
 deps:
 	@sh mk/deps.sh
@@ -83,6 +82,17 @@ $(BUILD)/asan/gen/embedded.o: $(BUILD)/gen/embedded.c
 $(BUILD)/fuzzobj/gen/embedded.o: $(BUILD)/gen/embedded.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(BASEFLAGS) -Wno-unknown-warning-option -O1 -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+
+# ---- generated: the installed data folder, named by vfy's help and man page ----
+# Rewritten only when DATADIR changes, so exactly then the CLI objects that include it
+# (tracked by their .d files) and the man page are rebuilt.
+$(BUILD)/gen/vfy_datadir.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define VFY_DATADIR "$(DATADIR)/libverify"' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(CLI_SRCS:%.c=$(BUILD)/obj/%.o) $(CLI_SRCS:%.c=$(BUILD)/asan/%.o) $(CLI_SRCS:%.c=$(BUILD)/cov/%.o): | $(BUILD)/gen/vfy_datadir.h
+$(BUILD)/vfy.1: docs/vfy.1 $(BUILD)/gen/vfy_datadir.h
+	sed 's|@DATADIR@|$(DATADIR)/libverify|g' docs/vfy.1 > $@
 
 # ---- release library and CLI ------------------------------------------------
 $(BUILD)/obj/%.o: %.c
@@ -137,7 +147,7 @@ $(BUILD)/rigs/%: tests/rigs/%.c $(RIG_LIB_SRCS) $(wildcard tests/rigs/lib/*.h) $
 # bench/read_rigs starts the rig programs.
 $(BUILD)/bench/read_rigs: | $(RIGS) $(NFC_WORKER)
 
-test-build: $(BUILD)/asan/run_tests $(BUILD)/asan/vfy $(BUILD)/asan/vfy-nfc-worker $(VFY) $(NFC_WORKER) $(SHARED_LIB) $(RIGS)
+test-build: $(BUILD)/asan/run_tests $(BUILD)/asan/vfy $(BUILD)/asan/vfy-nfc-worker $(VFY) $(NFC_WORKER) $(BUILD)/vfy.1 $(SHARED_LIB) $(RIGS)
 
 test: deps
 	@$(MAKE) --no-print-directory test-build
@@ -154,7 +164,7 @@ $(BUILD)/asan/one/%: tests/%.c $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/asan/%.o) $(BUIL
 
 test-one:
 	@test -n "$(T)" || { echo "make test-one T=test_NAME (a file of tests/)"; exit 2; }
-	@$(MAKE) --no-print-directory $(BUILD)/asan/one/$(T) $(BUILD)/asan/vfy $(BUILD)/asan/vfy-nfc-worker $(VFY) $(RIGS)
+	@$(MAKE) --no-print-directory $(BUILD)/asan/one/$(T) $(BUILD)/asan/vfy $(BUILD)/asan/vfy-nfc-worker $(VFY) $(BUILD)/vfy.1 $(RIGS)
 	@VFY_SHARED="$(abspath $(SHARED))" VFY_BIN="$(abspath $(BUILD)/asan/vfy)" VFY_ROOT="$(CURDIR)" VFY_BUILD="$(abspath $(BUILD))" \
 	  VFY_RIGS="$(abspath $(BUILD)/rigs)" VFY_NFC_WORKER="$(abspath $(BUILD)/asan/vfy-nfc-worker)" \
 	  sh mk/run-tests.sh $(BUILD)/asan/one/$(T)
@@ -176,7 +186,7 @@ $(BUILD)/cov/run_tests: $(TEST_SRCS:%.c=$(BUILD)/cov/%.o) $(BUILD)/cov/libverify
 	$(CC) --coverage -o $@ $(filter %.o,$^) $(BUILD)/cov/libverify.a $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
 coverage: deps
-	@$(MAKE) --no-print-directory $(BUILD)/cov/run_tests $(BUILD)/cov/vfy $(RIGS)
+	@$(MAKE) --no-print-directory $(BUILD)/cov/run_tests $(BUILD)/cov/vfy $(BUILD)/vfy.1 $(RIGS)
 	@find $(BUILD)/cov -name '*.gcda' -delete
 	@VFY_SHARED="$(abspath $(SHARED))" VFY_BIN="$(abspath $(BUILD)/cov/vfy)" VFY_ROOT="$(CURDIR)" VFY_BUILD="$(abspath $(BUILD))" \
 	  VFY_RIGS="$(abspath $(BUILD)/rigs)" $(BUILD)/cov/run_tests --jobs 2 --timeout 300 >$(BUILD)/cov/tests.log 2>&1; \
@@ -227,7 +237,9 @@ demo: deps
 # Headers go under $(INCLUDEDIR)/libverify/ (<libverify/verify.h> cannot collide with
 # gnulib's verify.h); the pkg-config file also adds that folder, so <verify.h> keeps
 # working. Data (the specimen CSCA, the rule sets and their public keys, the JSON
-# Schemas) goes to $(DATADIR)/libverify. INSTALLED lists every file, for uninstall.
+# Schemas, the officer console of vfy serve) goes to $(DATADIR)/libverify, the folder vfy's
+# help and man page name (build/gen/vfy_datadir.h, build/vfy.1). INSTALLED lists every
+# file, for uninstall.
 INSTALLED = $(LIBDIR)/libverify.a $(LIBDIR)/libverify.so.$(VERSION) \
   $(LIBDIR)/libverify.so.$(SOVERSION) $(LIBDIR)/libverify.so $(LIBDIR)/pkgconfig/libverify.pc \
   $(INCLUDEDIR)/libverify/verify.h \
@@ -252,7 +264,7 @@ install: all
 	install -m 644 include/verify/*.h $(DESTDIR)$(INCLUDEDIR)/libverify/verify/
 	install -m 755 $(VFY) $(DESTDIR)$(BINDIR)/
 	install -m 755 $(NFC_WORKER) $(DESTDIR)$(LIBEXECDIR)/libverify/
-	install -m 644 docs/vfy.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(BUILD)/vfy.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 data/specimen/csca.pem $(DESTDIR)$(DATADIR)/libverify/specimen/
 	install -m 644 data/rules/*.json $(DESTDIR)$(DATADIR)/libverify/rules/
 	install -m 644 data/rules/keys/*.pub $(DESTDIR)$(DATADIR)/libverify/rules/keys/

@@ -14,9 +14,6 @@
 #include "../service/serve.h"
 
 #define MAX_TRUST 16
-#ifndef VFY_CONSOLE_DIR
-#define VFY_CONSOLE_DIR "/usr/local/share/libverify/console"
-#endif
 #define MAX_RULES 32
 #define CONFIG_MAX (64u * 1024u)
 /* Options only the long form has. */
@@ -54,10 +51,10 @@ static void serve_usage(FILE *f)
             "                      created (mode 0600) when missing (default vfy-serve.token)\n"
             "  --result-ttl S      results are forgotten S seconds after they are done\n"
             "                      (default 300; they are never written to disk)\n"
-            "  --console DIR       the officer console's files (default: as installed,\n"
-            "                      " VFY_CONSOLE_DIR ", else data/console)\n"
+            "  --console DIR       the officer console's files (default " VFY_DATADIR "/console)\n"
             "  --crl-policy P      warn (default) or fail\n"
             CLI_AUDIT_HELP
+            CLI_VERBOSITY_HELP
             "\n"
             "exit codes: 0 stopped by SIGINT/SIGTERM, 2 usage, 4 trust, token or audit\n"
             "trail could not be set up or an inspection could not be recorded\n");
@@ -310,14 +307,6 @@ static bool parse_listen(const char *text, struct serve_config *cfg, char *addr,
 
 static int serve_main(int argc, char **argv);
 
-/* Where make install put the console, else the source tree's (running from a checkout). */
-static const char *default_console(void)
-{
-    struct stat st;
-    if (stat(VFY_CONSOLE_DIR "/index.html", &st) == 0 && S_ISREG(st.st_mode))
-        return VFY_CONSOLE_DIR;
-    return "data/console";
-}
 
 int cmd_serve(int argc, char **argv)
 {
@@ -371,7 +360,7 @@ static int serve_main(int argc, char **argv)
     cfg.listen_addr = "127.0.0.1";
     cfg.port = SERVE_DEFAULT_PORT;
     cfg.result_ttl_s = SERVE_DEFAULT_TTL_S;
-    cfg.console_dir = default_console();
+    cfg.console_dir = VFY_DATADIR "/console"; /* as make install puts it */
     const char *token_file = "vfy-serve.token";
     enum serve_log_level log_level = SLOG_INFO;
     char addr[64];

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "core/error_json.h"
 #include "core/fail.h"
 #include "rules/decision.h"
 #include "rules/engine.h"
@@ -52,10 +53,15 @@ vfy_status rd_decision_new(const vfy_rules_engine *e, json_t *dims, const char *
 {
     vfy_rules_decision *d = calloc(1, sizeof *d);
     json_t *rejected = json_array();
-    for (size_t i = 0; i < e->n_rejected; i++)
-        json_array_append_new(rejected, json_pack("{s:s, s:s, s:s}", "source", e->rejected[i].label, "error",
-                                                  vfy_status_name(e->rejected[i].status), "message",
-                                                  e->rejected[i].reason));
+    /* A refused rule set: where it came from, and why in the one error shape
+     * (libverify.error/1, docs/schema/error.schema.json) with the source as its field. */
+    for (size_t i = 0; i < e->n_rejected; i++) {
+        /* Field and message whole (a vfy_detail would cut a long path). */
+        json_t *why = vfy_error_json_object_(e->rejected[i].status, NULL);
+        json_object_set_new(why, "field", json_string(e->rejected[i].label));
+        json_object_set_new(why, "message", json_string(e->rejected[i].reason));
+        json_array_append_new(rejected, json_pack("{s:s, s:o}", "source", e->rejected[i].label, "error", why));
+    }
     json_t *root = json_pack("{s:o, s:o, s:b, s:s, s:o}", "rulesets", rd_rulesets_json(e), "rejected", rejected,
                              "test_mode", e->mode == VFY_RULES_TEST, "mode", mode, "decision", dims);
     if (d == NULL || root == NULL) {

@@ -13,7 +13,7 @@
 
 #include "core/text.h"
 #include "core/fail.h"
-#include "rules/date.h"
+#include "core/date.h"
 #include "rules/decision.h"
 #include "rules/engine.h"
 
@@ -110,7 +110,7 @@ static json_t *date_json(int32_t d)
     if (d == DATE_NONE)
         return json_null();
     char b[11];
-    rd_format(d, b);
+    vfy_day_format_iso(d, b);
     return json_string(b);
 }
 
@@ -195,7 +195,7 @@ static const struct ruleset *superseded_by(const struct ctx *x, const struct rul
 static enum tri history_test(const struct ctx *x, const struct history_cond *h, int32_t anchor,
                              json_t *preds)
 {
-    int32_t from = rd_add_months(anchor, -h->lookback_months);
+    int32_t from = vfy_day_add_months(anchor, -h->lookback_months);
     int counted = 0;
     bool unknown = false;
     for (size_t i = 0; i < x->c->n_history; i++) {
@@ -207,7 +207,7 @@ static enum tri history_test(const struct ctx *x, const struct history_cond *h, 
         else if (h->entries != 0 && !(h->entries & (1u << v->entries)))
             why = "it is not of the required number of entries";
         else if (h->min_validity_months > 0 &&
-                 rd_add_months(v->dates[HF_VALID_FROM], h->min_validity_months) > v->dates[HF_VALID_TO] + 1)
+                 vfy_day_add_months(v->dates[HF_VALID_FROM], h->min_validity_months) > v->dates[HF_VALID_TO] + 1)
             why = "its validity is shorter than required";
         else if (when < from || when > anchor)
             why = "it falls outside the look-back window";
@@ -224,15 +224,15 @@ static enum tri history_test(const struct ctx *x, const struct history_cond *h, 
         }
         if (x->pii) {
             char b[11];
-            rd_format(v->dates[HF_ISSUE_DATE], b);
+            vfy_day_format_iso(v->dates[HF_ISSUE_DATE], b);
             add_test(preds, T_FAIL, "visa_history[%zu] (issued %s) does not count: %s", i, b, why);
         } else {
             add_test(preds, T_FAIL, "visa_history[%zu] does not count: %s", i, why);
         }
     }
     char fromb[11], tob[11];
-    rd_format(from, fromb);
-    rd_format(anchor, tob);
+    vfy_day_format_iso(from, fromb);
+    vfy_day_format_iso(anchor, tob);
     enum tri r = counted >= h->count ? T_HOLD : unknown ? T_UNKNOWN : T_FAIL;
     add_test(preds, r, "at least %d qualifying visa(s) by %s in [%s, %s]: %d found", h->count,
              (const char *[]){ "issue_date", "valid_from", "valid_to" }[h->date_field], fromb, tob, counted);
@@ -252,9 +252,9 @@ static enum tri predicate_test(const struct ctx *x, const struct ruleset *rs, co
     if (w->effective_from != DATE_NONE || w->effective_to != DATE_NONE) {
         bool ok = (w->effective_from == DATE_NONE || anchor >= w->effective_from) &&
                   (w->effective_to == DATE_NONE || anchor < w->effective_to);
-        rd_format(w->effective_from != DATE_NONE ? w->effective_from : anchor, b1);
+        vfy_day_format_iso(w->effective_from != DATE_NONE ? w->effective_from : anchor, b1);
         if (w->effective_to != DATE_NONE)
-            rd_format(w->effective_to, b2);
+            vfy_day_format_iso(w->effective_to, b2);
         else
             snprintf(b2, sizeof b2, "open");
         add_test(preds, ok ? T_HOLD : T_FAIL, "rule effective [%s, %s)", b1, b2);
@@ -274,7 +274,7 @@ static enum tri predicate_test(const struct ctx *x, const struct ruleset *rs, co
             miss(x, "traveller.birth_date");
             add_test(preds, r, "age %s: birth date not given", range);
         } else {
-            int age = rd_age(c->birth_date, anchor, rs->feb29_to_mar1);
+            int age = vfy_day_age(c->birth_date, anchor, rs->feb29_to_mar1);
             r = (w->age_from < 0 || age >= w->age_from) && (w->age_below < 0 || age < w->age_below)
                     ? T_HOLD : T_FAIL;
             if (x->pii)
@@ -470,7 +470,7 @@ static enum tri category_test(const struct ctx *x, const struct ruleset *rs, int
     int32_t start = x->c->dates[VFY_ANCHOR_INTENDED_ENTRY] != DATE_NONE ? x->c->dates[VFY_ANCHOR_INTENDED_ENTRY] : anchor;
     if (cl->status_end != DATE_NONE && cl->status_end < start) {
         char b[11];
-        rd_format(start, b);
+        vfy_day_format_iso(start, b);
         add_test(preds, T_FAIL, "category %s: the status it rests on ends before %s, when the stay begins",
                  cat->id, b);
         return T_FAIL;
@@ -587,10 +587,10 @@ static int32_t gate(const struct ctx *x, const struct ruleset *rs, const struct 
         return DATE_NONE;
     }
     if (!in_force(rs, d)) {
-        rd_format(rs->effective_from, b1);
+        vfy_day_format_iso(rs->effective_from, b1);
         if (rs->effective_to != DATE_NONE)
-            rd_format(rs->effective_to, b2);
-        rd_format(d, b3);
+            vfy_day_format_iso(rs->effective_to, b2);
+        vfy_day_format_iso(d, b3);
         set_result(step, "not_in_force");
         json_object_set_new(step, "explanation",
                             json_sprintf("%s is in force [%s, %s); %s is %s", rs->id, b1, b2,
@@ -709,7 +709,7 @@ static void compute_grant(const struct ctx *x, struct cand *cd)
     int32_t start = x->c->dates[r->u.grant.start_anchor];
     if (start == DATE_NONE)
         return;
-    cd->ends = rd_add_months(start, r->u.grant.validity_months) - 1 + r->u.grant.grace_days;
+    cd->ends = vfy_day_add_months(start, r->u.grant.validity_months) - 1 + r->u.grant.grace_days;
     if (r->u.grant.cap_document && x->c->expiry_date != DATE_NONE && x->c->expiry_date < cd->ends) {
         cd->ends = x->c->expiry_date;
         cd->capped_by = "document_expiry";
@@ -996,8 +996,8 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
                 compute_grant(x, &cd);
                 if (cd.short_of_stay) {
                     char b1[11], b2[11];
-                    rd_format(cd.ends, b1);
-                    rd_format(x->c->dates[VFY_ANCHOR_INTENDED_EXIT], b2);
+                    vfy_day_format_iso(cd.ends, b1);
+                    vfy_day_format_iso(x->c->dates[VFY_ANCHOR_INTENDED_EXIT], b2);
                     add_test(preds, T_FAIL, "validity, capped by the %s, would end on %s, before the "
                              "intended exit %s: it does not cover the stay",
                              cd.capped_by != NULL && strcmp(cd.capped_by, "status_end") == 0
@@ -1176,15 +1176,15 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
                 return T_UNKNOWN;
             }
         }
-        int32_t required = r->u.check.kind == CK_VALID_ON ? d : rd_add_months(from, r->u.check.amount);
-        rd_format(required, need);
+        int32_t required = r->u.check.kind == CK_VALID_ON ? d : vfy_day_add_months(from, r->u.check.amount);
+        vfy_day_format_iso(required, need);
         if (c->expiry_date == DATE_NONE) {
             miss(x, "traveller.document.expiry_date");
             add_test(preds, T_UNKNOWN, "document valid until at least %s: expiry date not given", need);
             return T_UNKNOWN;
         }
         enum tri t = c->expiry_date >= required ? T_HOLD : T_FAIL;
-        rd_format(c->expiry_date, have);
+        vfy_day_format_iso(c->expiry_date, have);
         if (x->pii)
             add_test(preds, t, "document valid until at least %s (expires %s)", need, have);
         else
@@ -1192,15 +1192,15 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
         return t;
     }
     case CK_MAX_ISSUE_AGE: {
-        int32_t oldest = rd_add_months(d, -12 * r->u.check.amount);
-        rd_format(oldest, need);
+        int32_t oldest = vfy_day_add_months(d, -12 * r->u.check.amount);
+        vfy_day_format_iso(oldest, need);
         if (c->issue_date == DATE_NONE) {
             miss(x, "traveller.document.issue_date");
             add_test(preds, T_UNKNOWN, "document issued on or after %s: issue date not given", need);
             return T_UNKNOWN;
         }
         enum tri t = c->issue_date >= oldest ? T_HOLD : T_FAIL;
-        rd_format(c->issue_date, have);
+        vfy_day_format_iso(c->issue_date, have);
         if (x->pii)
             add_test(preds, t, "document issued on or after %s, at most %d years before (issued %s)", need, r->u.check.amount, have);
         else
@@ -1227,14 +1227,14 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
         }
         enum tri t;
         if (r->u.check.kind == CK_LODGING_NOT_BEFORE) {
-            int32_t earliest = rd_add_months(rel, -r->u.check.amount);
-            rd_format(earliest, need);
+            int32_t earliest = vfy_day_add_months(rel, -r->u.check.amount);
+            vfy_day_format_iso(earliest, need);
             t = d >= earliest ? T_HOLD : T_FAIL;
             add_test(preds, t, "%s on or after %s (%d months before %s)", rs_anchor_names[r->anchor], need,
                      r->u.check.amount, rs_anchor_names[r->u.check.relative_to]);
         } else {
             int32_t latest = rel - r->u.check.amount;
-            rd_format(latest, need);
+            vfy_day_format_iso(latest, need);
             t = d <= latest ? T_HOLD : T_FAIL;
             add_test(preds, t, "%s on or before %s (%d days before %s)", rs_anchor_names[r->anchor], need,
                      r->u.check.amount, rs_anchor_names[r->u.check.relative_to]);

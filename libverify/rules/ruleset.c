@@ -6,7 +6,7 @@
 #include <jansson.h>
 
 #include "core/fail.h"
-#include "rules/date.h"
+#include "core/date.h"
 #include "rules/jsonload.h"
 #include "rules/model.h"
 

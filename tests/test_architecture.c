@@ -22,8 +22,7 @@ static const struct layer {
     { "libverify/core", "core/ verify/", "the foundation: cursor, writer, TLV, status, dates, JCS" },
     { "libverify/crypto", "core/ crypto/ verify/", "thin wrappers over OpenSSL and libsodium" },
     { "hw", "core/ verify/ transport.h nfc/ pcsc/",
-      "transports; the transport table still names the simulated chip's connection "
-      "strings (sim_transport.h only)" },
+      "transports; the simulated chip registers itself in the transport table at run time"
     { "libverify-sim/sim", "core/ crypto/ verify/ transport.h sim/ specimen/",
       "the simulated chip: a transport over the product's crypto, serving the specimen" },
     { "libverify-sim/specimen", "core/ verify/ lds/ specimen/", "the specimen generator (test data)" },

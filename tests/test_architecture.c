@@ -22,10 +22,11 @@ static const struct layer {
     { "libverify/core", "core/ verify/", "the foundation: cursor, writer, TLV, status, dates, JCS" },
     { "libverify/crypto", "core/ crypto/ verify/", "thin wrappers over OpenSSL and libsodium" },
     { "hw", "core/ verify/ transport.h nfc/ pcsc/",
-      "transports; the simulated chip registers itself in the transport table at run time"
+      "transports; the simulated chip registers itself in the transport table at run time" },
     { "libverify-sim/sim", "core/ crypto/ verify/ transport.h sim/ specimen/",
       "the simulated chip: a transport over the product's crypto, serving the specimen" },
-    { "libverify-sim/specimen", "core/ verify/ lds/ specimen/", "the specimen generator (test data)" },
+    { "libverify-sim/specimen", "core/ verify/ lds/ specimen/ document/face_image_internal.h",
+      "the specimen generator (test data); its JPEG 2000 face uses the product's encoder" },
     { "libverify/chip", "core/ crypto/ verify/ transport.h chip/ lds/read_plan.h",
       "APDU, secure messaging, access control, file reader; the read plan is the one LDS "
       "question a read asks (docs/architecture.md, 'The chip layer reads bytes')" },
@@ -41,10 +42,11 @@ static const struct layer {
     { "libverify/audit", "core/ verify/ audit/", "records finished inspections" },
     { "libverify/inspect", "core/ verify/ mrz/ pa/ seal/ inspect/", "the inspection, owner of the verdict" },
     { "libverify/reader", "core/ verify/ chip/ transport.h nfc/ pcsc/", "reader discovery and presence" },
-    { "service", "verify.h verify/ core/fail.h request.h serve.h state.h worker.h",
+    { "service", "verify.h verify/ core/fail.h log.h request.h serve.h state.h worker.h",
       "front end: the public API (and the detail helper)" },
-    { "cli", "verify.h cli.h vfy_datadir.h ../service/serve.h",
-      "front end: the public API only (and the generated install-path header)" },
+    { "cli", "verify.h verify/ cli.h vfy_datadir.h ../service/serve.h ../service/log.h",
+      "front end: the public API only (libverify's and libverify-sim's, the generated "
+      "install-path header, and the service it starts)" },
 };
 
 /* Inside chip/, the protocol stack itself: a file may include only the chip headers of

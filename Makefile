@@ -46,7 +46,7 @@ SIM_DIRS  := libverify-sim
 SIM_SRCS  := $(shell find $(SIM_DIRS) -name '*.c' -not -path '*/tools/*' | sort)
 # The layers below it of which the installed libverify-sim carries its own hidden copy
 # (libverify exports none of their functions): docs/simulated-chip.md says why.
-SIM_PRIVATE_DIRS := libverify/core libverify/crypto libverify/lds
+SIM_PRIVATE_DIRS := libverify/core libverify/crypto libverify/lds libverify/document
 CLI_SRCS  := $(sort $(wildcard cli/*.c service/*.c))
 TEST_SRCS := $(sort $(wildcard tests/*.c))
 FUZZ_HARNESSES := $(filter-out %common.c,$(sort $(wildcard fuzz/*.c)))

@@ -22,10 +22,11 @@ static const struct layer {
     { "libverify/core", "core/ verify/", "the foundation: cursor, writer, TLV, status, dates, JCS" },
     { "libverify/crypto", "core/ crypto/ verify/", "thin wrappers over OpenSSL and libsodium" },
     { "hw", "core/ verify/ transport.h nfc/ pcsc/",
-      "transports; the simulated chip registers itself in the transport table at run time"
+      "transports; the simulated chip registers itself in the transport table at run time" },
     { "libverify-sim/sim", "core/ crypto/ verify/ transport.h sim/ specimen/",
       "the simulated chip: a transport over the product's crypto, serving the specimen" },
-    { "libverify-sim/specimen", "core/ verify/ lds/ specimen/", "the specimen generator (test data)" },
+    { "libverify-sim/specimen", "core/ verify/ lds/ document/face_image_internal.h specimen/",
+      "the specimen generator (test data); its JPEG 2000 face through the product's one codec module" },
     { "libverify/chip", "core/ crypto/ verify/ transport.h chip/ lds/read_plan.h",
       "APDU, secure messaging, access control, file reader; the read plan is the one LDS "
       "question a read asks (docs/architecture.md, 'The chip layer reads bytes')" },

@@ -16,6 +16,7 @@
 #include "document/face_image_internal.h"
 #include "support.h"
 #include "verify.h"
+#include "verify/sim.h"
 
 /* A raster no codec would get right by chance: gradients in each channel, a diagonal. */
 static uint8_t *test_raster(unsigned w, unsigned h, unsigned n)

@@ -25,8 +25,8 @@ static const struct layer {
       "transports; the simulated chip registers itself in the transport table at run time" },
     { "libverify-sim/sim", "core/ crypto/ verify/ transport.h sim/ specimen/",
       "the simulated chip: a transport over the product's crypto, serving the specimen" },
-    { "libverify-sim/specimen", "core/ verify/ lds/ specimen/ document/face_image_internal.h",
-      "the specimen generator (test data); its JPEG 2000 face uses the product's encoder" },
+    { "libverify-sim/specimen", "core/ verify/ lds/ document/face_image_internal.h specimen/",
+      "the specimen generator (test data); its JPEG 2000 face through the product's one codec module" },
     { "libverify/chip", "core/ crypto/ verify/ transport.h chip/ lds/read_plan.h",
       "APDU, secure messaging, access control, file reader; the read plan is the one LDS "
       "question a read asks (docs/architecture.md, 'The chip layer reads bytes')" },

@@ -12,12 +12,14 @@ LIBDIR       ?= $(PREFIX)/lib
 INCLUDEDIR   ?= $(PREFIX)/include
 BINDIR       ?= $(PREFIX)/bin
 DATADIR      ?= $(PREFIX)/share
+# Helper programs the library starts (vfy-nfc-worker, in which libnfc runs).
+LIBEXECDIR   ?= $(PREFIX)/libexec
 MANDIR       ?= $(DATADIR)/man
 CC           ?= gcc
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 20
 
-PKGS := openssl libsodium zlib jansson libnfc libpcsclite ldap sqlite3
+PKGS := openssl libsodium zlib jansson libnfc libpcsclite ldap sqlite3 libopenjp2 libpng
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # The local inspection service (vfy serve, service/) is a front end: its HTTP library
@@ -30,7 +32,8 @@ INCLUDES := -Iinclude -Ilibverify -Ilibverify-sim -Ihw -I$(BUILD)/gen
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes
 HARDEN   := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIC
 BASEFLAGS := -std=gnu11 -g $(WARN) $(INCLUDES) $(PKG_CFLAGS) -DVFY_BUILDING \
-             -fvisibility=hidden -DVFY_SHARED_DIR='"$(abspath $(SHARED))"'
+             -fvisibility=hidden -DVFY_SHARED_DIR='"$(abspath $(SHARED))"' \
+             -DVFY_NFC_WORKER_PATH='"$(LIBEXECDIR)/libverify/vfy-nfc-worker"'
 CFLAGS   ?= -O2
 ALL_CFLAGS := $(BASEFLAGS) $(HARDEN) $(CFLAGS)
 LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
@@ -43,7 +46,7 @@ SIM_DIRS  := libverify-sim
 SIM_SRCS  := $(shell find $(SIM_DIRS) -name '*.c' -not -path '*/tools/*' | sort)
 # The layers below it of which the installed libverify-sim carries its own hidden copy
 # (libverify exports none of their functions): docs/simulated-chip.md says why.
-SIM_PRIVATE_DIRS := libverify/core libverify/crypto libverify/lds
+SIM_PRIVATE_DIRS := libverify/core libverify/crypto libverify/lds libverify/document
 CLI_SRCS  := $(sort $(wildcard cli/*.c service/*.c))
 TEST_SRCS := $(sort $(wildcard tests/*.c))
 FUZZ_HARNESSES := $(filter-out %common.c,$(sort $(wildcard fuzz/*.c)))
@@ -73,10 +76,14 @@ SIM_INTERNAL := $(BUILD)/obj/libverify-sim-internal.a
 VFY := $(BUILD)/bin/vfy
 # What libverify-sim exports (mk/libverify-sim.map says the same for the shared library).
 SIM_API := vfy_sim_* vfy_specimen_*
+# libnfc runs in this helper program, started by the library with posix_spawn
+# (hw/nfc/nfc_transport.h); the library finds it beside the running program first.
+NFC_WORKER_SRC := hw/nfc/tools/nfc_worker.c
+NFC_WORKER := $(BUILD)/bin/vfy-nfc-worker
 
 .SECONDARY:
 .PHONY: all deps demo test test-one coverage test-build fuzz fuzz-smoke bench examples install uninstall install-check clean FORCE
-all: $(STATIC) $(SHARED_LIB) $(SIM_STATIC) $(SIM_SHARED) $(VFY) $(BUILD)/vfy.1
+all: $(STATIC) $(SHARED_LIB) $(SIM_STATIC) $(SIM_SHARED) $(VFY) $(BUILD)/vfy.1 $(NFC_WORKER)
 
 deps:
 	@sh mk/deps.sh
@@ -163,6 +170,10 @@ $(VFY): $(CLI_SRCS:%.c=$(BUILD)/obj/%.o) $(SIM_STATIC) $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDHARDEN) -o $@ $(filter %.o,$^) $(SIM_STATIC) $(STATIC) $(PKG_LIBS) $(SERVICE_LIBS)
 
+$(NFC_WORKER): $(NFC_WORKER_SRC) hw/nfc/nfc_protocol.h hw/nfc/nfc_limits.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(shell pkg-config --libs libnfc)
+
 # ---- tests: everything under ASan+UBSan --------------------------------------
 $(BUILD)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -181,6 +192,11 @@ $(BUILD)/asan/vfy: $(CLI_SRCS:%.c=$(BUILD)/asan/%.o) $(ASAN_LIBS)
 $(BUILD)/asan/run_tests: $(TEST_SRCS:%.c=$(BUILD)/asan/%.o) $(ASAN_LIBS)
 	$(CC) $(SAN) -o $@ $(filter %.o,$^) $(ASAN_LIBS) $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
+# Beside run_tests and the ASan vfy, where the library looks first.
+$(BUILD)/asan/vfy-nfc-worker: $(NFC_WORKER_SRC) hw/nfc/nfc_protocol.h hw/nfc/nfc_limits.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) -O1 $(SAN) -o $@ $< $(shell pkg-config --libs libnfc)
+
 # Test rigs (emulated readers the tests start): tests/rigs/NAME.c + tests/rigs/lib/*.c.
 RIG_LIB_SRCS := $(sort $(wildcard tests/rigs/lib/*.c))
 RIGS := $(patsubst tests/rigs/%.c,$(BUILD)/rigs/%,$(sort $(wildcard tests/rigs/*.c)))
@@ -189,9 +205,9 @@ $(BUILD)/rigs/%: tests/rigs/%.c $(RIG_LIB_SRCS) $(wildcard tests/rigs/lib/*.h) $
 	$(CC) $(BASEFLAGS) -Itests/rigs -O1 $(SAN) -o $@ $< $(RIG_LIB_SRCS) $(ASAN_LIBS) $(PKG_LIBS)
 
 # bench/read_rigs starts the rig programs.
-$(BUILD)/bench/read_rigs: | $(RIGS)
+$(BUILD)/bench/read_rigs: | $(RIGS) $(NFC_WORKER)
 
-test-build: $(BUILD)/asan/run_tests $(BUILD)/asan/vfy $(VFY) $(BUILD)/vfy.1 $(SHARED_LIB) $(SIM_SHARED) $(SIM_STATIC) $(RIGS)
+test-build: $(BUILD)/asan/run_tests $(BUILD)/asan/vfy $(BUILD)/asan/vfy-nfc-worker $(VFY) $(NFC_WORKER) $(BUILD)/vfy.1 $(SHARED_LIB) $(SIM_SHARED) $(SIM_STATIC) $(RIGS)
 
 test: deps
 	@$(MAKE) --no-print-directory test-build
@@ -208,10 +224,10 @@ $(BUILD)/asan/one/%: tests/%.c $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/asan/%.o) $(ASAN
 
 test-one:
 	@test -n "$(T)" || { echo "make test-one T=test_NAME (a file of tests/)"; exit 2; }
-	@$(MAKE) --no-print-directory $(BUILD)/asan/one/$(T) $(BUILD)/asan/vfy $(BUILD)/vfy.1 $(RIGS) \
+	@$(MAKE) --no-print-directory $(BUILD)/asan/one/$(T) $(BUILD)/asan/vfy $(BUILD)/asan/vfy-nfc-worker $(BUILD)/vfy.1 $(RIGS) \
 	  $(if $(filter test_build test_sim_library,$(T)),$(VFY) $(SHARED_LIB) $(SIM_SHARED) $(SIM_STATIC))
 	@VFY_SHARED="$(abspath $(SHARED))" VFY_BIN="$(abspath $(BUILD)/asan/vfy)" VFY_ROOT="$(CURDIR)" VFY_BUILD="$(abspath $(BUILD))" \
-	  VFY_RIGS="$(abspath $(BUILD)/rigs)" \
+	  VFY_RIGS="$(abspath $(BUILD)/rigs)" VFY_NFC_WORKER="$(abspath $(BUILD)/asan/vfy-nfc-worker)" \
 	  sh mk/run-tests.sh $(BUILD)/asan/one/$(T)
 
 # ---- coverage: line and branch coverage per module (gcovr), outside the per-commit path
@@ -265,7 +281,7 @@ $(BUILD)/bench/%: bench/%.c $(SIM_INTERNAL) $(INTERNAL)
 	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(SIM_INTERNAL) $(INTERNAL) $(PKG_LIBS) -lpthread
 
 bench: $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
-	@for b in $^; do echo "== $$b"; $$b || exit 1; done
+	@for b in $^; do echo "== $$b"; VFY_NFC_WORKER="$(abspath $(NFC_WORKER))" $$b || exit 1; done
 
 $(BUILD)/examples/%: examples/%.c $(SIM_STATIC) $(STATIC)
 	@mkdir -p $(dir $@)
@@ -291,7 +307,7 @@ INSTALLED = $(LIBDIR)/libverify.a $(LIBDIR)/libverify.so.$(VERSION) \
   $(LIBDIR)/libverify-sim.so.$(SOVERSION) $(LIBDIR)/libverify-sim.so $(LIBDIR)/pkgconfig/libverify-sim.pc \
   $(INCLUDEDIR)/libverify/verify.h \
   $(patsubst include/%,$(INCLUDEDIR)/libverify/%,$(wildcard include/verify/*.h)) \
-  $(BINDIR)/vfy $(MANDIR)/man1/vfy.1 \
+  $(BINDIR)/vfy $(MANDIR)/man1/vfy.1 $(LIBEXECDIR)/libverify/vfy-nfc-worker \
   $(DATADIR)/libverify/specimen/csca.pem \
   $(patsubst data/rules/%,$(DATADIR)/libverify/rules/%,$(wildcard data/rules/*.json)) \
   $(patsubst data/rules/keys/%,$(DATADIR)/libverify/rules/keys/%,$(wildcard data/rules/keys/*.pub)) \
@@ -302,7 +318,7 @@ install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/libverify/verify \
 	  $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/libverify/specimen \
 	  $(DESTDIR)$(DATADIR)/libverify/rules/keys $(DESTDIR)$(DATADIR)/libverify/schema \
-	  $(DESTDIR)$(DATADIR)/libverify/console
+	  $(DESTDIR)$(LIBEXECDIR)/libverify $(DESTDIR)$(DATADIR)/libverify/console
 	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libverify.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libverify.so.$(SOVERSION)
@@ -314,6 +330,7 @@ install: all
 	install -m 644 include/verify.h $(DESTDIR)$(INCLUDEDIR)/libverify/
 	install -m 644 include/verify/*.h $(DESTDIR)$(INCLUDEDIR)/libverify/verify/
 	install -m 755 $(VFY) $(DESTDIR)$(BINDIR)/
+	install -m 755 $(NFC_WORKER) $(DESTDIR)$(LIBEXECDIR)/libverify/
 	install -m 644 $(BUILD)/vfy.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 data/specimen/csca.pem $(DESTDIR)$(DATADIR)/libverify/specimen/
 	install -m 644 data/rules/*.json $(DESTDIR)$(DATADIR)/libverify/rules/
@@ -332,7 +349,8 @@ uninstall:
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/libverify/verify $(DESTDIR)$(INCLUDEDIR)/libverify \
 	  $(DESTDIR)$(DATADIR)/libverify/rules/keys $(DESTDIR)$(DATADIR)/libverify/rules \
 	  $(DESTDIR)$(DATADIR)/libverify/schema $(DESTDIR)$(DATADIR)/libverify/specimen \
-	  $(DESTDIR)$(DATADIR)/libverify/console $(DESTDIR)$(DATADIR)/libverify 2>/dev/null
+	  $(DESTDIR)$(DATADIR)/libverify/console \
+	  $(DESTDIR)$(DATADIR)/libverify $(DESTDIR)$(LIBEXECDIR)/libverify 2>/dev/null
 
 install-check: all
 	@sh mk/check-install.sh $(BUILD)

@@ -95,12 +95,18 @@ def main():
             open(on, "w").close()
             d = wait_event("result_ready", job)
             times.append(time.perf_counter() - t0)
-            if d.get("verdict") != "genuine":
-                bad += 1
             api.request("GET", "/api/v1/inspections/" + job, headers=auth)
             res = json.loads(api.getresponse().read())
-            if res.get("status") != "done" or res["inspection"]["verdict"] != "genuine":
+            if (d.get("verdict") != "genuine" or res.get("status") != "done" or
+                    res["inspection"]["verdict"] != "genuine"):
                 bad += 1
+                if bad <= 3:   # say why, without the traveller's data
+                    ins = res.get("inspection", {})
+                    print("inspection %d not genuine: event %s, %s %s, checks not ok: %s" % (
+                        i, d.get("verdict"), res.get("status"), ins.get("verdict"),
+                        [(c.get("id"), c.get("code")) for c in ins.get("checks", [])
+                         if c.get("status") not in ("ok", "not_supported", "not_checked")]
+                        or res.get("error")), flush=True)
             os.unlink(on)
             wait_event("document_removed")
             if i == 99:
@@ -112,7 +118,9 @@ def main():
         print("inspections: %d, not genuine: %d" % (a.count, bad))
         print("time per inspection: median %.1f ms, p99 %.1f ms" % (med, p99))
         if rss100 is not None:
-            print("RSS after 100: %d kB, at the end: %d kB, growth %d kB" % (rss100, rss_end, rss_end - rss100))
+            growth = rss_end - rss100
+            print("RSS after 100: %d kB, at the end: %d kB, growth %d kB (target: under 1024 kB: %s)"
+                  % (rss100, rss_end, growth, "met" if growth < 1024 else "NOT met"))
             print("open descriptors after 100: %d, at the end: %d" % (fds100, fds_end))
         ok = bad == 0 and (rss100 is None or (rss_end - rss100 < 1024 and fds_end <= fds100))
         return 0 if ok else 1

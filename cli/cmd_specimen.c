@@ -13,9 +13,10 @@ static void specimen_usage(FILE *f)
     fprintf(f,
             "usage: vfy specimen --out DIR [--mrz LINES] [--photo FILE] [--sig rsa|rsa-pss|ecdsa]\n"
             "                    [--aa rsa|ec|none] [--ca ec|dh|none] [--ca-3des] [--digest SHA-256]\n"
+            "                    [--face-format jpeg|jp2]\n"
             "\n"
             "Makes a complete specimen passport with fresh keys: csca.pem, ds.pem, EF_COM.bin,\n"
-            "EF_SOD.bin, EF_CardSecurity.bin, DG1, DG2 (JPEG), DG11, DG12, DG14, DG15, the chip's\n"
+            "EF_SOD.bin, EF_CardSecurity.bin, DG1, DG2 (JPEG or JPEG 2000), DG11, DG12, DG14, DG15, the chip's\n"
             "private keys aa_private.pem and chipauth_private.pem for the simulated chip\n"
             "(vfy read --reader sim:DIR), and csca_private.pem and ds_private.pem for making\n"
             "CRLs and forgeries in tests. Test material only.\n"
@@ -23,7 +24,10 @@ static void specimen_usage(FILE *f)
             "options:\n"
             "  --out DIR        the folder to write (created if missing)\n"
             "  --mrz LINES      the MRZ (default: the ICAO Utopia specimen, ERIKSSON ANNA MARIA)\n"
-            "  --photo FILE     a JPEG face image for DG2 (default: the built-in synthetic face)\n"
+            "  --photo FILE     a JPEG face image for DG2 (default: the built-in synthetic face);\n"
+            "                   with --face-format jp2, a JPEG 2000 file (JP2 or J2K)\n"
+            "  --face-format F  the DG2 face's encoding: jpeg (default) or jp2 (JPEG 2000;\n"
+            "                   without --photo, a synthetic 240x320 face encoded by openjpeg)\n"
             "  --sig ALG        EF.SOD signature: ecdsa (default), rsa, rsa-pss\n"
             "  --aa ALG         Active Authentication key: rsa (default), ec, none\n"
             "  --ca ALG         Chip Authentication key: ec (default), dh, none\n"
@@ -52,11 +56,13 @@ int cmd_specimen(int argc, char **argv)
         { "photo", required_argument, NULL, 'p' }, { "sig", required_argument, NULL, 's' },
         { "aa", required_argument, NULL, 'a' },    { "ca", required_argument, NULL, 'c' },
         { "ca-3des", no_argument, NULL, '3' },     { "digest", required_argument, NULL, 'd' },
+        { "face-format", required_argument, NULL, 'f' },
         { "help", no_argument, NULL, 'h' },        { NULL, 0, NULL, 0 },
     };
     static const char *const sigs[] = { "ecdsa", "rsa", "rsa-pss" };
     static const char *const aas[] = { "rsa", "ec", "none" };
     static const char *const cas[] = { "ec", "dh", "none" };
+    static const char *const faces[] = { "jpeg", "jp2" };
     vfy_specimen_options o = { 0 };
     const char *out = NULL, *photo = NULL;
     int c, v;
@@ -80,6 +86,11 @@ int cmd_specimen(int argc, char **argv)
             if (!pick(optarg, cas, 3, &v))
                 goto bad;
             o.ca = (vfy_specimen_ca)v;
+            break;
+        case 'f':
+            if (!pick(optarg, faces, 2, &v))
+                goto bad;
+            o.face_format = (vfy_specimen_face)v;
             break;
         case '3': o.ca_3des = true; break;
         case 'd': o.digest = optarg; break;

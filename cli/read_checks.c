@@ -127,17 +127,39 @@ int cli_save_photo(const char *path, const vfy_document *doc, json_t *out)
     if (s == VFY_OK) {
         const vfy_face_image *face = &dg2->faces[0];
         s = vfy_write_new_file(path, face->image.data, face->image.len, &d);
+        /* A browser shows no JPEG 2000: PATH.png beside it, converted by the library. */
+        vfy_face_png png = { 0 };
+        char png_path[4096] = "";
+        if (s == VFY_OK && face->image_type == VFY_IMAGE_JPEG2000) {
+            if ((size_t)snprintf(png_path, sizeof png_path, "%s.png", path) >= sizeof png_path) {
+                s = VFY_E_LIMIT;
+                cli_detail(&d, s, "photo", "the photo's path is too long");
+            }
+            if (s == VFY_OK)
+                s = vfy_face_image_to_png(face->image.data, face->image.len, &png, &d);
+            if (s == VFY_OK)
+                s = vfy_write_new_file(png_path, png.data, png.len, &d);
+        }
         if (s == VFY_OK && out != NULL) {
-            json_object_set_new(out, "photo",
-                                json_pack("{s:s,s:s,s:I,s:i,s:i}", "file", path, "type",
-                                          face->image_type == VFY_IMAGE_JPEG2000 ? "jpeg2000"
-                                                                                 : "jpeg",
-                                          "bytes", (json_int_t)face->image.len, "width",
-                                          (int)face->width, "height", (int)face->height));
+            json_t *photo = json_pack("{s:s,s:s,s:I,s:i,s:i}", "file", path, "type",
+                                      face->image_type == VFY_IMAGE_JPEG2000 ? "jpeg2000"
+                                                                             : "jpeg",
+                                      "bytes", (json_int_t)face->image.len, "width",
+                                      (int)face->width, "height", (int)face->height);
+            if (png.data != NULL)
+                json_object_set_new(photo, "png",
+                                    json_pack("{s:s,s:I,s:i,s:i}", "file", png_path, "bytes",
+                                              (json_int_t)png.len, "width", (int)png.width,
+                                              "height", (int)png.height));
+            json_object_set_new(out, "photo", photo);
         } else if (s == VFY_OK) {
             printf("%-17s %s (%zu bytes, %ux%u)\n", "Photo", path, face->image.len,
                    (unsigned)face->width, (unsigned)face->height);
+            if (png.data != NULL)
+                printf("%-17s %s (JPEG 2000 converted to PNG, %ux%u)\n", "", png_path,
+                       png.width, png.height);
         }
+        vfy_face_png_clear(&png);
     }
     if (s != VFY_OK) {
         if (out != NULL)

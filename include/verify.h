@@ -20,6 +20,7 @@
 #include "verify/verdict.h"
 #include "verify/inspection.h"
 #include "verify/rules.h"
+#include "verify/face_image.h"
 #include "verify/seal.h"
 #include "verify/reader.h"
 #include "verify/files.h"

@@ -47,6 +47,8 @@ if readelf -d "$dest/verify_passport_static" | grep -q 'NEEDED.*libverify'; then
   echo "check-install: the static example needs a libverify shared library" >&2; exit 1
 fi
 test -f "$dest/usr/share/man/man1/vfy.1"
+# libnfc's helper program, where the library looks for it.
+test -x "$dest/usr/libexec/libverify/vfy-nfc-worker"
 # Every installed path that the installed man page and vfy --help name is there, and
 # neither points into the source tree's data/ (nor keeps a placeholder).
 ! grep -q '@DATADIR@' "$dest/usr/share/man/man1/vfy.1"

@@ -19,6 +19,22 @@ vfy read --reader sim --trust /usr/share/libverify/specimen/csca.pem \
     --mrz 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' 'L898902C36UTO7408122F3404159ZE184226B<<<<<16' |
   grep -q 'genuine'
 pkg-config --exists libverify
+# vfy serve finds the installed console (/usr/share/libverify/console) without --console.
+python3 - "$work" <<'PY'
+import subprocess, sys, urllib.request
+work = sys.argv[1]
+p = subprocess.Popen(["vfy", "serve", "--reader", "sim", "--listen", "127.0.0.1:0",
+                      "--token-file", work + "/token"], stdout=subprocess.PIPE, text=True,
+                     cwd="/")
+try:
+    port = int(p.stdout.readline().rsplit(":", 1)[1])
+    page = urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=10).read()
+    assert b"console.js" in page, page[:200]
+finally:
+    p.terminate()
+    p.wait(timeout=20)
+PY
+test -x /usr/libexec/libverify/vfy-nfc-worker
 pkg-config --exists libverify-sim
 test -f /usr/include/libverify/verify/sim.h
 # The simulator's files are in its own packages only.
@@ -26,4 +42,4 @@ if dpkg -L libverify0 libverify-dev | grep -E 'sim\.h|specimen\.h|libverify-sim'
   echo "deb-check: simulator files in libverify0 or libverify-dev" >&2; exit 1
 fi
 apt-get remove -y vfy libverify-sim-dev libverify-sim0 libverify-dev libverify0 >/dev/null
-echo "deb-check: libverify0, libverify-dev, libverify-sim0, libverify-sim-dev and vfy built, lintian-clean, installed, ran, removed"
+echo "deb-check: libverify0, libverify-dev, libverify-sim0, libverify-sim-dev and vfy built, lintian-clean, installed, ran (read, serve with its console), removed"

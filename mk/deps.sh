@@ -7,7 +7,7 @@ PKGS="gcc make clang pkg-config libclang-rt-14-dev
  libnfc-dev libnfc-bin libpcsclite-dev pcscd libeac-dev libldap-dev
  vsmartcard-vpcd python3-virtualsmartcard python3-pycryptodome python3-pyscard
  mrtdreader socat iproute2 util-linux python3-jsonschema gcovr
- libsqlite3-dev sqlite3 libmicrohttpd-dev chromium python3-websocket g++ debhelper dpkg-dev lintian fakeroot"
+ libsqlite3-dev sqlite3 libmicrohttpd-dev libopenjp2-7-dev libpng-dev chromium python3-websocket g++ debhelper dpkg-dev lintian fakeroot"
 missing=""
 for p in $PKGS; do
   s=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "state.h"
 #include "worker.h"
 
@@ -31,6 +33,9 @@ struct http {
     struct serve_state *st;
     char origin[64];          /* "http://127.0.0.1:8573" */
     char origin_local[64];    /* "http://localhost:8573" when listening on loopback */
+    char host[64];            /* "127.0.0.1:8573": the Host a request must name */
+    char host_local[64];      /* "localhost:8573" when listening on loopback */
+    unsigned port;
 };
 
 struct request_ctx {
@@ -60,6 +65,33 @@ static enum MHD_Result send_buffer(struct MHD_Connection *c, unsigned status, co
     }
     headers(r, type);
     enum MHD_Result ok = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+/* The face is personal data: its copy in a response is wiped when libmicrohttpd is done
+ * with it. The buffer's length sits in front of it, where the callback finds it. */
+static void wipe_photo(void *buffer)
+{
+    uint8_t *base = (uint8_t *)buffer - sizeof(size_t);
+    size_t len;
+    memcpy(&len, base, sizeof len);
+    sodium_memzero(base, sizeof len + len);
+    free(base);
+}
+
+static enum MHD_Result send_photo(struct MHD_Connection *c, const char *type, uint8_t *base,
+                                  size_t len)
+{
+    memcpy(base, &len, sizeof len);
+    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(
+        len, base + sizeof len, wipe_photo);
+    if (r == NULL) {
+        wipe_photo(base + sizeof len);
+        return MHD_NO;
+    }
+    headers(r, type);
+    enum MHD_Result ok = MHD_queue_response(c, 200, r);
     MHD_destroy_response(r);
     return ok;
 }
@@ -101,6 +133,28 @@ static enum MHD_Result refuse(struct MHD_Connection *c, unsigned http_status, vf
 /* A browser names its page's origin on cross-origin requests and on every POST; only
  * the service's own pages may call it. Requests without Origin (curl, the kiosk's own
  * software) are not browsers' and are judged by the token alone. */
+/* DNS rebinding: a page of evil.example whose name is made to resolve to 127.0.0.1 is
+ * "same origin" for the browser, but its requests name evil.example in Host. Only the
+ * service's own address (and localhost on loopback) is accepted, with or without the
+ * port when it is 80; a request without Host is refused too (HTTP/1.1 requires it). */
+static bool host_allowed(const struct http *h, struct MHD_Connection *c)
+{
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    if (host == NULL)
+        return false;
+    if (strcasecmp(host, h->host) == 0 ||
+        (h->host_local[0] != '\0' && strcasecmp(host, h->host_local) == 0))
+        return true;
+    if (h->port == 80) {
+        size_t n = strlen(h->host) - 3;   /* without ":80" */
+        if (strlen(host) == n && strncasecmp(host, h->host, n) == 0)
+            return true;
+        if (h->host_local[0] != '\0' && strcasecmp(host, "localhost") == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool origin_allowed(const struct http *h, struct MHD_Connection *c)
 {
     const char *o = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
@@ -174,12 +228,28 @@ static enum MHD_Result post_inspection(struct http *h, struct MHD_Connection *c,
     if (serve_request_parse(ct, rc->body != NULL ? rc->body : (const uint8_t *)"", rc->len, &req,
                             &e) != VFY_OK)
         return send_error(c, &e);
-    if (req.case_json != NULL) {
+    if (req.case_json != NULL && h->st->cfg->load_rules == NULL) {
         serve_request_clear(&req);
         serve_error_set(&e, 400, VFY_E_REQUEST_MALFORMED, "case", VFY_NO_OFFSET,
                         "this service was started without rule sets; an eligibility case "
                         "cannot be decided");
         return send_error(c, &e);
+    }
+    if (req.case_json != NULL) {
+        /* Refused now, not in the worker: a case that does not parse never waits for a
+         * document. */
+        vfy_rules_case *probe = NULL;
+        vfy_detail cd = { 0 };
+        vfy_status cs = vfy_rules_case_parse(req.case_json, strlen(req.case_json), &probe, &cd);
+        vfy_rules_case_free(probe);
+        if (cs != VFY_OK) {
+            serve_request_clear(&req);
+            char field[sizeof cd.field + 8];
+            snprintf(field, sizeof field, "case%s%s", cd.field[0] ? "/" : "", cd.field);
+            serve_error_set(&e, 400, cs, field, VFY_NO_OFFSET, "%s",
+                            cd.message[0] ? cd.message : vfy_strerror(cs));
+            return send_error(c, &e);
+        }
     }
     char id[33];
     vfy_status s = state_queue(h->st, &req, id);
@@ -236,8 +306,8 @@ static enum MHD_Result get_inspection(struct http *h, struct MHD_Connection *c, 
     return send_json(c, 200, text);
 }
 
-/* The face of a done inspection, as the chip holds it. Only JPEG is served: a browser
- * shows no JPEG 2000, which is answered 415 until it is converted (docs/service.md). */
+/* The face of a done inspection: a JPEG as the chip holds it, or a JPEG 2000 face as the
+ * PNG the worker converted it to (browsers show no JPEG 2000). */
 static enum MHD_Result get_photo(struct http *h, struct MHD_Connection *c, const char *id)
 {
     struct serve_state *st = h->st;
@@ -248,23 +318,21 @@ static enum MHD_Result get_photo(struct http *h, struct MHD_Connection *c, const
     struct job *j = state_find(st, id);
     uint8_t *copy = NULL;
     size_t len = 0;
-    bool jpeg = false, found = j != NULL && j->state == JOB_DONE && j->photo != NULL;
+    char type[sizeof j->photo_type] = "";
+    bool found = j != NULL && j->state == JOB_DONE && j->photo != NULL;
     if (found) {
-        jpeg = strcmp(j->photo_type, "image/jpeg") == 0;
-        if (jpeg && (copy = malloc(j->photo_len)) != NULL) {
-            memcpy(copy, j->photo, j->photo_len);
+        snprintf(type, sizeof type, "%s", j->photo_type);
+        if ((copy = malloc(sizeof(size_t) + j->photo_len)) != NULL) {
+            memcpy(copy + sizeof(size_t), j->photo, j->photo_len);
             len = j->photo_len;
         }
     }
     pthread_mutex_unlock(&st->lock);
     if (!found)
         return refuse(c, 404, VFY_E_NOT_FOUND, "no photo for this inspection");
-    if (!jpeg)
-        return refuse(c, 415, VFY_E_NOT_FOUND,
-                      "the face is JPEG 2000, which this service does not convert yet");
     if (copy == NULL)
         return refuse(c, 503, VFY_E_NO_MEMORY, "out of memory");
-    return send_buffer(c, 200, "image/jpeg", (char *)copy, len);
+    return send_photo(c, type, copy, len);
 }
 
 /* ---- the event stream ---------------------------------------------------------- */
@@ -317,6 +385,25 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
     return (ssize_t)n;
 }
 
+/* libmicrohttpd is done with a stream: its client went away (noticed at the next event
+ * or keep-alive it could not send) or the service stops. The other streams are told, so
+ * a console or an integrator can see a client drop; the service itself goes on. */
+static void stream_closed(void *cls)
+{
+    struct stream *s = cls;
+    struct serve_state *st = s->st;
+    pthread_mutex_lock(&st->lock);
+    st->streams--;
+    unsigned left = st->streams;
+    bool stop = st->stop;
+    pthread_mutex_unlock(&st->lock);
+    free(s);
+    if (!stop) {
+        state_event(st, "stream_closed", "{\"streams\":%u}", left);
+        serve_log(SLOG_INFO, "an event stream closed; %u open", left);
+    }
+}
+
 static enum MHD_Result events(struct http *h, struct MHD_Connection *c)
 {
     struct stream *s = calloc(1, sizeof *s);
@@ -331,10 +418,13 @@ static enum MHD_Result events(struct http *h, struct MHD_Connection *c)
     int n = snprintf(s->pending, sizeof s->pending, "event: %s\ndata: {}\n\n",
                      attached ? "reader_attached" : "reader_detached");
     s->pending_len = (size_t)n;
+    pthread_mutex_lock(&h->st->lock);
+    h->st->streams++;
+    pthread_mutex_unlock(&h->st->lock);
     struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, stream_read,
-                                                               s, free);
+                                                               s, stream_closed);
     if (r == NULL) {
-        free(s);
+        stream_closed(s);
         return MHD_NO;
     }
     headers(r, "text/event-stream");
@@ -383,9 +473,23 @@ static enum MHD_Result route(struct http *h, struct MHD_Connection *c, const cha
                              const char *method, struct request_ctx *rc)
 {
     bool get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
-    if (!origin_allowed(h, c))
+    if (!host_allowed(h, c)) {
+        serve_log(SLOG_WARN, "refused a request naming another host (DNS rebinding?)");
+        return refuse(c, 403, VFY_E_HOST_REFUSED,
+                      "the Host header must name this service's address");
+    }
+    if (!origin_allowed(h, c)) {
+        serve_log(SLOG_WARN, "refused a request from another origin");
         return refuse(c, 403, VFY_E_ORIGIN_REFUSED,
                       "requests from other origins are refused");
+    }
+    if (serve_log_enabled(SLOG_DEBUG)) {
+        /* Paths hold inspection ids at most; nothing of a body or query is logged. */
+        char path[96];
+        size_t n = strcspn(url, "?");
+        snprintf(path, sizeof path, "%.*s", (int)(n < 80 ? n : 80), url);
+        serve_log(SLOG_DEBUG, "%s %s", get ? "GET" : post ? "POST" : "other method", path);
+    }
     if (strncmp(url, "/api/", 5) != 0) {
         if (!get)
             return refuse(c, 405, VFY_E_REQUEST_MALFORMED, "only GET is served here");
@@ -504,6 +608,21 @@ vfy_status serve_run(const struct serve_config *cfg, vfy_detail *d)
                  cfg->listen_addr);
         return d->status = VFY_E_INVALID_ARGUMENT;
     }
+    if (sa.sin_addr.s_addr == htonl(INADDR_ANY)) {
+        /* Requests must name the service's own address in Host and Origin (DNS
+         * rebinding); "any address" is no name a client can use. */
+        snprintf(d->message, sizeof d->message,
+                 "--listen 0.0.0.0 is refused: give the address of the interface to serve on");
+        return d->status = VFY_E_INVALID_ARGUMENT;
+    }
+    /* Memory over a long run (bench/serve.py): at most two malloc arenas for the
+     * connection threads and the worker (each thread would otherwise get an arena whose
+     * free pages stay mapped), and a fixed mmap threshold, so that large buffers are
+     * always mapped and unmapped instead of raising the threshold and fragmenting the
+     * heaps. No effect under AddressSanitizer, whose allocator replaces malloc. */
+    mallopt(M_ARENA_MAX, 2);
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 256 * 1024);
     struct serve_state st;
     state_init(&st, cfg);
     struct http h = { .st = &st };
@@ -532,8 +651,12 @@ vfy_status serve_run(const struct serve_config *cfg, vfy_detail *d)
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = info != NULL ? info->port : cfg->port;
     snprintf(h.origin, sizeof h.origin, "http://%s:%u", cfg->listen_addr, port);
-    if (strcmp(cfg->listen_addr, "127.0.0.1") == 0)
+    snprintf(h.host, sizeof h.host, "%s:%u", cfg->listen_addr, port);
+    h.port = port;
+    if (strcmp(cfg->listen_addr, "127.0.0.1") == 0) {
         snprintf(h.origin_local, sizeof h.origin_local, "http://localhost:%u", port);
+        snprintf(h.host_local, sizeof h.host_local, "localhost:%u", port);
+    }
 
     pthread_t worker;
     if (pthread_create(&worker, NULL, worker_main, &st) != 0) {
@@ -544,6 +667,10 @@ vfy_status serve_run(const struct serve_config *cfg, vfy_detail *d)
     }
     printf("listening on http://%s:%u\n", cfg->listen_addr, port);
     fflush(stdout);
+    char family[32];
+    serve_log(SLOG_INFO, "listening on http://%s:%u, reader family %s, results kept %u s",
+              cfg->listen_addr, port, reader_kind(cfg->reader, family, sizeof family),
+              cfg->result_ttl_s);
 
     for (;;) {
         pthread_mutex_lock(&st.lock);
@@ -560,6 +687,7 @@ vfy_status serve_run(const struct serve_config *cfg, vfy_detail *d)
     }
     pthread_join(worker, NULL);
     MHD_stop_daemon(daemon);
+    serve_log(SLOG_INFO, "stopped");
     vfy_status fatal = st.fatal;
     if (fatal != VFY_OK)
         *d = st.fatal_detail;

@@ -20,6 +20,16 @@
 /* The trust store (and later rule sets) as the front end loads them: called at start
  * and again on SIGHUP, between inspections. NULL trust with VFY_OK means "none given". */
 typedef vfy_status (*serve_load_trust_fn)(void *ctx, vfy_trust **out);
+/* The rule sets (--rules), loaded at start and on reload like the trust store; NULL
+ * engine with VFY_OK means none. */
+typedef vfy_status (*serve_load_rules_fn)(void *ctx, vfy_rules_engine **out);
+/* Records a trust-store (rules false) or rule-set (rules true) reload in the audit trail
+ * before the new one is used; `why` says what caused it. A failure stops the service. */
+typedef vfy_status (*serve_record_change_fn)(void *ctx, bool rules, const char *why);
+/* A digest of what is on disk for the trust store (rules false) or the rule sets: the
+ * worker compares it between inspections and reloads when it changed (vfy trust import
+ * switching DIR/current, a rule set replaced). */
+typedef void (*serve_fingerprint_fn)(void *ctx, bool rules, uint8_t out[32]);
 /* Records one inspection in the audit trail before its result is served; a failure
  * stops the service (no traveller is served without a record). */
 typedef vfy_status (*serve_record_fn)(void *ctx, const vfy_inspection *inspection);
@@ -33,7 +43,10 @@ struct serve_config {
     const char *console_dir;     /* data/console, served at / */
     vfy_crl_policy crl_policy;
     serve_load_trust_fn load_trust;
+    serve_load_rules_fn load_rules;    /* NULL: no rule sets; "case" is refused */
     serve_record_fn record;
+    serve_record_change_fn record_change;   /* NULL without an audit trail */
+    serve_fingerprint_fn fingerprint;       /* NULL: reload on SIGHUP only */
     void *ctx;
 };
 

@@ -7,11 +7,11 @@
 
 #include "state.h"
 
-uint64_t state_monotonic_s(void)
+uint64_t state_monotonic_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec;
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 void state_init(struct serve_state *st, const struct serve_config *cfg)
@@ -79,20 +79,23 @@ struct job *state_find(struct serve_state *st, const char *id)
     return NULL;
 }
 
-void state_expire(struct serve_state *st)
+size_t state_expire(struct serve_state *st)
 {
-    uint64_t now = state_monotonic_s();
+    size_t evicted = 0;
+    uint64_t now = state_monotonic_ms();
     struct job **link = &st->jobs;
     while (*link != NULL) {
         struct job *j = *link;
         if ((j->state == JOB_DONE || j->state == JOB_FAILED) &&
-            now - (uint64_t)j->done_at >= st->cfg->result_ttl_s) {
+            now - j->done_at >= (uint64_t)st->cfg->result_ttl_s * 1000u) {
             *link = j->next;
             job_free(j);
+            evicted++;
         } else {
             link = &j->next;
         }
     }
+    return evicted;
 }
 
 struct job *state_next_pending(struct serve_state *st)

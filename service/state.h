@@ -20,13 +20,14 @@ enum job_state { JOB_PENDING = 0, JOB_READING, JOB_DONE, JOB_FAILED };
 struct job {
     char id[33];
     enum job_state state;
-    time_t done_at;            /* monotonic seconds; 0 while not done */
+    uint64_t done_at;          /* monotonic milliseconds; 0 while not done (whole
+                                  seconds would forget a result up to 1 s early) */
     struct serve_request req;  /* moved to the worker when it starts the job */
     char *result_json;         /* JOB_DONE: the library's inspection JSON */
     char *error_json;          /* JOB_FAILED: {status, code, message, field, offset} */
     uint8_t *photo;            /* JOB_DONE: the face as the chip holds it (DG2 image) */
     size_t photo_len;
-    char photo_type[24];       /* "image/jpeg", "image/jp2" */
+    char photo_type[24];       /* "image/jpeg", or "image/png" converted from JPEG 2000 */
     struct job *next;
 };
 
@@ -48,6 +49,7 @@ struct serve_state {
     uint64_t next_seq;
     bool stop;
     bool reader_attached;
+    unsigned streams;          /* open event streams */
     vfy_trust_status *trust_status;   /* freshness of the store in force, for /health */
     vfy_status fatal;          /* a failure that stopped the service (audit) */
     vfy_detail fatal_detail;
@@ -64,8 +66,8 @@ void state_event(struct serve_state *st, const char *type, const char *fmt, ...)
 
 /* With the lock held: */
 struct job *state_find(struct serve_state *st, const char *id);
-/* Drops done or failed jobs older than the time to live. */
-void state_expire(struct serve_state *st);
+/* Drops done or failed jobs older than the time to live; returns how many. */
+size_t state_expire(struct serve_state *st);
 /* The oldest pending job, or NULL. */
 struct job *state_next_pending(struct serve_state *st);
 
@@ -73,6 +75,6 @@ struct job *state_next_pending(struct serve_state *st);
  * when SERVE_MAX_PENDING jobs wait already. Takes the lock. */
 vfy_status state_queue(struct serve_state *st, struct serve_request *req, char id[33]);
 
-uint64_t state_monotonic_s(void);
+uint64_t state_monotonic_ms(void);
 
 #endif

@@ -202,8 +202,8 @@ Test(build, encoders_write_through_the_bounded_writer)
     char root[512], cmd[4096];
     repo_path("", root, sizeof root);
     /* The pattern finds the forms it is meant to find (and not comparisons). */
-    char dir[] = "/tmp/vfy-poke-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    tmpdir_make("poke", dir, sizeof dir);
     char file[600];
     snprintf(file, sizeof file, "%s/poke.c", dir);
     FILE *f = fopen(file, "w");

@@ -26,15 +26,12 @@ static const char utopia_mrz[] = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n
 
 static void tmpdir(char *buf, size_t cap)
 {
-    snprintf(buf, cap, "/tmp/vfy-chip-proof-XXXXXX");
-    cr_assert_not_null(mkdtemp(buf));
+    tmpdir_make("chip-proof", buf, cap);
 }
 
 static void rmdir_all(const char *dir)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove(dir);
 }
 
 /* Reads the chip behind `reader`, lets it prove itself, and verifies against csca. */

@@ -11,7 +11,7 @@
 #include "support.h"
 
 static const char *const commands[] = { "version", "mrz", "rules", "verify", "trust", "read",
-                                        "specimen", "seal", "readers", "kiosk", "audit" };
+                                        "specimen", "seal", "readers", "kiosk", "audit", "serve" };
 
 /* Each "--word" of `text` (the man page writes \-\- for --), once, into `out`. */
 static size_t options_of(const char *text, bool man, char out[][40], size_t cap, size_t n)

@@ -13,25 +13,33 @@
 
 #include "support.h"
 
-Test(console_e2e, specimen_clone_and_removal_in_chromium, .timeout = 60)
+static void run_e2e(const char *face_format)
 {
     if (access("/usr/bin/chromium", X_OK) != 0)
         cr_skip_test("chromium is not installed (Debian chromium; make deps)");
     if (system("/usr/bin/python3 -c 'import websocket' 2>/dev/null") != 0)
         cr_skip_test("python3-websocket is not installed (make deps)");
-    char work[] = "/tmp/vfy-console-XXXXXX";
-    cr_assert_not_null(mkdtemp(work));
+    char work[64];
+    tmpdir_make("console", work, sizeof work);
     const char *build = getenv("VFY_BUILD") != NULL ? getenv("VFY_BUILD") : "build";
     char script[PATH_MAX], console[PATH_MAX], cmd[5 * PATH_MAX];
     snprintf(cmd, sizeof cmd,
-             "/usr/bin/python3 %s --vfy %s --console %s --work %s --shots %s/console-e2e 2>&1",
+             "/usr/bin/python3 %s --vfy %s --console %s --work %s --shots %s/console-e2e%s%s "
+             "--face-format %s 2>&1",
              repo_path("tests/tools/console_e2e.py", script, sizeof script), vfy_bin(),
-             repo_path("data/console", console, sizeof console), work, build);
+             repo_path("data/console", console, sizeof console), work, build,
+             strcmp(face_format, "jpeg") != 0 ? "-" : "",
+             strcmp(face_format, "jpeg") != 0 ? face_format : "", face_format);
     char *out = NULL;
     int rc = run_capture(cmd, &out);
     cr_expect_eq(rc, 0, "%s", out);
     cr_expect(strstr(out, " 0 failed") != NULL, "%s", out);
     free(out);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", work);
-    cr_expect_eq(system(cmd), 0);
+    tmpdir_remove(work);
 }
+
+Test(console_e2e, specimen_clone_and_removal_in_chromium, .timeout = 60) { run_e2e("jpeg"); }
+
+/* The same with a JPEG 2000 face (vfy specimen --face-format jp2): the console shows the
+ * PNG the service converted it to. Screenshots under $VFY_BUILD/console-e2e-jp2/. */
+Test(console_e2e, jpeg2000_face_shown_in_chromium, .timeout = 60) { run_e2e("jp2"); }

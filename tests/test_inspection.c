@@ -24,8 +24,7 @@ static const char other_mrz[] = "P<UTOMUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<\n"
 /* A fresh specimen dump folder. */
 static void specimen(char *dir, size_t cap, const vfy_specimen_options *o)
 {
-    snprintf(dir, cap, "/tmp/vfy-inspect-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    tmpdir_make("inspect", dir, cap);
     vfy_detail d;
     vfy_detail_clear(&d);
     cr_assert_eq(vfy_specimen_write(dir, o, &d), VFY_OK, "%s", d.message);
@@ -33,9 +32,7 @@ static void specimen(char *dir, size_t cap, const vfy_specimen_options *o)
 
 static void remove_tree(const char *dir)
 {
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove(dir);
 }
 
 static void copy_file(const char *from_dir, const char *from, const char *to_dir, const char *to)

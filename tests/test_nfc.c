@@ -293,6 +293,44 @@ Test(nfc, reader_unplugged_under_the_session)
     cr_assert(s == VFY_E_READER_GONE || s == VFY_E_CARD_REMOVED, "%s: %s",
               vfy_status_name(s), d.message);
     s = t->ops->wait_card(t, 300, &d);
-    cr_assert_neq(s, VFY_OK);
+    cr_assert_eq(s, VFY_E_READER_GONE, "%s", vfy_status_name(s));
     vfy_transport_close(t);
+}
+
+/* The helper program is missing, or is some other program: opening fails typed (a
+ * configuration problem) and names the path, instead of reading garbage or hanging. */
+Test(nfc, missing_or_foreign_helper_program)
+{
+    vfy_transport *t = NULL;
+    vfy_detail d = { 0 };
+    cr_assert_eq(setenv("VFY_NFC_WORKER", "/nonexistent/vfy-nfc-worker", 1), 0);
+    vfy_status s = vfy_transport_open("pn532_uart:/nonexistent/tty", &t, &d);
+    cr_assert_eq(s, VFY_E_CONFIG, "%s: %s", vfy_status_name(s), d.message);
+    cr_assert(strstr(d.message, "/nonexistent/vfy-nfc-worker") != NULL, "%s", d.message);
+    cr_assert_null(t);
+    /* /bin/true starts, says nothing and ends: no hello, so no worker. */
+    cr_assert_eq(setenv("VFY_NFC_WORKER", "/bin/true", 1), 0);
+    s = vfy_transport_open("pn532_uart:/nonexistent/tty", &t, &d);
+    cr_assert_eq(s, VFY_E_CONFIG, "%s: %s", vfy_status_name(s), d.message);
+    cr_assert_null(t);
+    cr_assert_eq(setenv("VFY_NFC_WORKER", "relative/path", 1), 0);
+    s = vfy_transport_open("pn532_uart:/nonexistent/tty", &t, &d);
+    cr_assert_eq(s, VFY_E_CONFIG, "%s: %s", vfy_status_name(s), d.message);
+}
+
+/* Run by hand, the helper refuses: it has no socket on descriptor 3. */
+Test(nfc, helper_program_refuses_to_run_by_hand)
+{
+    const char *w = getenv("VFY_NFC_WORKER");
+    char built[400];
+    if (w == NULL) {
+        const char *b = getenv("VFY_BUILD");
+        cr_assert_not_null(b, "neither VFY_NFC_WORKER nor VFY_BUILD is set by the test runner");
+        snprintf(built, sizeof built, "%s/asan/vfy-nfc-worker", b);
+        w = built;
+    }
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "'%s' 1 </dev/null >/dev/null 2>&1 3>/dev/null", w);
+    int rc = system(cmd);
+    cr_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 2, "exit status %d", rc);
 }

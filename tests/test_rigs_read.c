@@ -5,6 +5,9 @@
  * Debian's mrtdreader as a second, independent libnfc terminal. The test log gives APDU
  * counts and times per rig. */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +93,96 @@ static void nfc_full_read(const char *card, const char *type, vfy_access_protoco
 
 Test(rigs_read, pn532_type_a_pace) { nfc_full_read("sim", "A", VFY_ACCESS_PACE); }
 Test(rigs_read, pn532_type_b_bac) { nfc_full_read("sim?pace=off", "B", VFY_ACCESS_BAC); }
+
+/* Threads that keep the allocator busy, as a kiosk UI or vfy serve has them while a
+ * read runs: the libnfc worker must not be a forked copy of this process (a fork taken
+ * while one of these holds a malloc lock could deadlock the child). */
+static atomic_bool churn_stop;
+static atomic_ulong churn_rounds;
+
+static void *churn(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&churn_stop)) {
+        void *p[16];
+        for (size_t i = 0; i < 16; i++)
+            p[i] = malloc(32 + i * 512);
+        for (size_t i = 0; i < 16; i++)
+            free(p[i]);
+        atomic_fetch_add(&churn_rounds, 1);
+    }
+    return NULL;
+}
+
+/* The executable of each child of this process (any thread's), as "NAME;NAME;". */
+static void child_programs(char *out, size_t cap)
+{
+    out[0] = '\0';
+    DIR *d = opendir("/proc/self/task");
+    cr_assert_not_null(d);
+    struct dirent *e;
+    size_t used = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[320], kids[512] = "";
+        snprintf(path, sizeof path, "/proc/self/task/%s/children", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (f == NULL)
+            continue;
+        size_t n = fread(kids, 1, sizeof kids - 1, f);
+        fclose(f);
+        kids[n] = '\0';
+        for (char *tok = strtok(kids, " \n"); tok != NULL; tok = strtok(NULL, " \n")) {
+            char exe[160], target[256];
+            snprintf(exe, sizeof exe, "/proc/%s/exe", tok);
+            ssize_t m = readlink(exe, target, sizeof target - 1);
+            if (m <= 0)
+                continue;
+            target[m] = '\0';
+            const char *base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+            int w = snprintf(out + used, cap - used, "%s;", base);
+            if (w > 0 && (size_t)w < cap - used)
+                used += (size_t)w;
+        }
+    }
+    closedir(d);
+}
+
+Test(rigs_read, pn532_read_while_other_threads_allocate, .timeout = 60)
+{
+    pthread_t th[4];
+    atomic_store(&churn_stop, false);
+    for (size_t i = 0; i < 4; i++)
+        cr_assert_eq(pthread_create(&th[i], NULL, churn, NULL), 0);
+    struct pn532_rig rig;
+    const char *const args[] = { "--card", "sim", "--type", "A", NULL };
+    pn532_rig_start(&rig, args);
+    /* Three sessions one after another: each starts a worker while the threads run. */
+    for (int round = 0; round < 3; round++) {
+        vfy_session *s = NULL;
+        vfy_detail d = { 0 };
+        cr_assert_eq(vfy_session_open(rig.conn, &s, &d), VFY_OK, "%s", d.message);
+        char kids[1024];
+        child_programs(kids, sizeof kids);
+        /* libnfc runs in the helper program, not in a forked copy of this test. */
+        cr_assert(strstr(kids, "vfy-nfc-worker;") != NULL,
+                  "the children of this process are '%s', not vfy-nfc-worker", kids);
+        vfy_document *doc = NULL;
+        vfy_status st = full_read(s, "PN532 rig with 4 allocating threads", &doc, &d);
+        cr_assert_eq(st, VFY_OK, "%s: %s", vfy_status_name(st), d.message);
+        expect_specimen_dg1(doc);
+        vfy_document_free(doc);
+        vfy_session_close(s);
+    }
+    atomic_store(&churn_stop, true);
+    for (size_t i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    cr_assert_gt(atomic_load(&churn_rounds), 0);
+    cr_log_info("allocating threads ran %lu rounds during the reads",
+                (unsigned long)atomic_load(&churn_rounds));
+    pn532_rig_stop(&rig);
+}
 
 /* The passport leaves the field after N APDUs (during access control, at the first
  * files, inside DG2): the read ends with VFY_E_CARD_REMOVED, and once it is back the same
@@ -273,8 +366,8 @@ Test(rigs_read, mrtdreader_reads_the_simulated_chip)
     pn532_rig_start(&rig, args);
     setenv("LIBNFC_DEVICE", rig.conn, 1);
     setenv("LIBNFC_AUTO_SCAN", "false", 1);
-    char dir[] = "/tmp/vfy-mrtd-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    tmpdir_make("mrtd", dir, sizeof dir);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "cd %s && exec /usr/bin/mrtdreader '%s' 2>&1", dir, SPECIMEN_L2);
     char *const argv[] = { "/bin/sh", "-c", cmd, NULL };

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rig.h"
 #include "support.h"
 
 #define L1 "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
@@ -24,15 +25,12 @@ static char dir[PATH_MAX];
 
 static void make_dir(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/vfy-serve-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    tmpdir_make("serve", dir, sizeof dir);
 }
 
 static void remove_dir(void)
 {
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
+    tmpdir_remove(dir);
 }
 
 TestSuite(serve, .init = make_dir, .fini = remove_dir, .timeout = 60);
@@ -166,4 +164,53 @@ Test(serve, unsafe_token_files_and_bad_arguments_are_refused)
     cr_expect_eq(serve_rc(args), 2);
     snprintf(args, sizeof args, "--token-file %s/t --trust %s/missing.pem", dir, dir);
     cr_expect_eq(serve_rc(args), 4);
+}
+
+/* ---- operation and faults: tests/tools/serve_ops.py, one scenario per test ---------- */
+
+static void ops(const char *scenario, const char *extra)
+{
+    char script[PATH_MAX], root[PATH_MAX], cmd[5 * PATH_MAX];
+    repo_path("", root, sizeof root);
+    snprintf(cmd, sizeof cmd, "python3 %s %s --vfy %s --root %s --work %s %s 2>&1",
+             repo_path("tests/tools/serve_ops.py", script, sizeof script), scenario, vfy_bin(),
+             root, dir, extra != NULL ? extra : "");
+    char *out = NULL;
+    int rc = run_capture(cmd, &out);
+    cr_expect_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, " 0 failed") != NULL, "%s", out);
+    cr_log_info("serve_ops %s: %s", scenario, out);
+    free(out);
+}
+
+/* --config FILE (JSON) instead of flags, flags overriding it, unknown or mistyped
+ * settings refused with exit 2; --log-level lines on stderr without personal data. */
+Test(serve, configuration_file_and_log_levels) { ops("config", NULL); }
+
+/* DNS rebinding: only the service's own address and localhost are accepted in Host. */
+Test(serve, host_header_names_the_service_or_is_refused) { ops("host", NULL); }
+
+/* A trust store switched on disk (DIR/current) and SIGHUP are picked up between
+ * inspections and recorded in the audit trail; a store that fails leaves the old one. */
+Test(serve, trust_store_switch_and_sighup_reload_and_are_audited) { ops("reload", NULL); }
+
+/* --rules/--rules-trust: the eligibility decision comes back inside the result. */
+Test(serve, rule_sets_decide_the_posted_case) { ops("rules", NULL); }
+
+/* Faults: the document taken away mid-read; event-stream clients that vanish. */
+Test(serve, document_removed_mid_read_is_a_typed_failure) { ops("removed", NULL); }
+Test(serve, event_stream_clients_that_disconnect_are_reported) { ops("sse", NULL); }
+
+/* The reader itself disappears mid-read: the PN532 rig (real libnfc) is killed while
+ * the service reads through it. */
+Test(serve, reader_unplugged_mid_read_is_reported_and_serving_goes_on)
+{
+    struct pn532_rig rig;
+    const char *const args[] = { "--card", "sim", "--type", "A", "--delay-ms", "5", NULL };
+    pn532_rig_start(&rig, args);
+    char extra[512];
+    snprintf(extra, sizeof extra, "--reader '%s' --rig-pid %d", rig.conn, (int)rig.pid);
+    ops("reader-gone", extra);
+    rig_stop(rig.pid);   /* already killed: this reaps it */
+    close(rig.out);
 }

@@ -1,21 +1,33 @@
-/* The libnfc transport (see nfc.h): libnfc runs in a worker process, driven over a
- * SOCK_SEQPACKET socket pair, one request and one reply per call. */
+/* The libnfc transport (see nfc_transport.h): libnfc runs in the helper program
+ * vfy-nfc-worker (tools/nfc_worker.c), driven over a SOCK_SEQPACKET socket pair, one
+ * request and one reply per call (nfc_protocol.h). Nothing here calls libnfc. */
+#define _GNU_SOURCE   /* secure_getenv */
 #include <errno.h>
-#include <stddef.h>
-#include <nfc/nfc.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+/* libnfc's error numbers, which the worker passes on: the header has no functions this
+ * side calls (libnfc is never called in the caller's process). */
+#include <nfc/nfc-types.h>
+#include <nfc/nfc.h>
+
 #include "core/fail.h"
+#include "nfc/nfc_protocol.h"
 #include "nfc/nfc_transport.h"
+
+extern char **environ;
 
 #define NFC_DEFAULT_APDU_TIMEOUT_MS 3000u
 #define NFC_MAX_APDU_TIMEOUT_MS 60000u
@@ -24,27 +36,11 @@
 #define NFC_OPEN_TIMEOUT_MS 5000u
 #define NFC_SELECT_TIMEOUT_MS 2000u
 #define NFC_POLL_INTERVAL_MS 20u
-#define NFC_LIST_MAX 8
-#define NFC_CONN_MAX 256
 
-enum nfc_op { OP_OPEN = 1, OP_SELECT, OP_TRANSCEIVE, OP_PRESENT, OP_QUIT, OP_LIST };
-
-/* The worker saw the target leave the field while answering a failed exchange. */
-#define REPLY_TARGET_GONE 0x01
-
-struct request {
-    uint8_t op;
-    uint32_t timeout_ms;
-    uint16_t len;
-    uint8_t data[VFY_NFC_MAX_COMMAND + NFC_CONN_MAX];
-};
-
-struct reply {
-    int32_t rc;
-    uint8_t flags;
-    uint16_t len;
-    uint8_t data[NFC_LIST_MAX * (NFC_CONN_MAX + 128 + 2) + VFY_NFC_MAX_RESPONSE + 8];
-};
+#ifndef VFY_NFC_WORKER_PATH
+#define VFY_NFC_WORKER_PATH "/usr/local/libexec/libverify/vfy-nfc-worker"
+#endif
+#define NFC_WORKER_NAME "vfy-nfc-worker"
 
 struct nfc_link {
     pid_t pid;
@@ -55,8 +51,8 @@ struct nfc_link {
     unsigned apdu_timeout_ms;
     char connstring[NFC_CONN_MAX];   /* empty for libnfc's default device */
     char why_dead[160];
-    struct request req;   /* one call at a time per link: the buffers live here */
-    struct reply rep;
+    struct nfc_request req;   /* one call at a time per link: the buffers live here */
+    struct nfc_reply rep;
 };
 
 static uint64_t now_ms(void)
@@ -73,224 +69,114 @@ static void sleep_ms(unsigned ms)
     }
 }
 
-/* ---- the worker process: the only place libnfc is called ------------------------- */
-
-struct worker {
-    nfc_context *ctx;
-    nfc_device *dev;
-    nfc_target target;
-    bool selected;
-};
-
-static const nfc_modulation type_a = { .nmt = NMT_ISO14443A, .nbr = NBR_106 };
-static const nfc_modulation type_b = { .nmt = NMT_ISO14443B, .nbr = NBR_106 };
-
-/* Selects an ISO 14443-4 target, type A first. Returns 1 and fills rep, 0 for none. */
-static int worker_select(struct worker *w, struct reply *rep)
-{
-    if (w->selected) {
-        (void)nfc_initiator_deselect_target(w->dev);
-        w->selected = false;
-    }
-    nfc_target t;
-    memset(&t, 0, sizeof t);
-    int rc = nfc_initiator_select_passive_target(w->dev, type_a, NULL, 0, &t);
-    if (rc > 0 && (t.nti.nai.btSak & 0x20) == 0) {
-        /* A type A target without ISO 14443-4 (a transit card, a tag) is no passport. */
-        (void)nfc_initiator_deselect_target(w->dev);
-        rc = 0;
-    }
-    char type = 'A';
-    if (rc <= 0) {
-        memset(&t, 0, sizeof t);
-        rc = nfc_initiator_select_passive_target(w->dev, type_b, NULL, 0, &t);
-        type = 'B';
-    }
-    if (rc < 0)
-        return rc;
-    if (rc == 0)
-        return 0;
-    w->target = t;
-    w->selected = true;
-    rep->data[0] = (uint8_t)type;
-    rep->len = 1;
-    return 1;
-}
-
-static int worker_present(struct worker *w)
-{
-    if (!w->selected)
-        return NFC_ETGRELEASED;
-    int rc = nfc_initiator_target_is_present(w->dev, &w->target);
-    if (rc == NFC_EDEVNOTSUPP || rc == NFC_ENOTIMPL) {
-        /* libnfc cannot ping this target type: select it again instead (only between
-         * reads: a new selection ends the chip's secure-messaging session). */
-        struct reply scratch;
-        rc = worker_select(w, &scratch) > 0 ? 0 : NFC_ETGRELEASED;
-    }
-    if (rc < 0)
-        w->selected = false;
-    return rc;
-}
-
-static void worker_list(struct worker *w, struct reply *rep)
-{
-    nfc_connstring found[NFC_LIST_MAX];
-    size_t n = nfc_list_devices(w->ctx, found, NFC_LIST_MAX);
-    size_t off = 0;
-    for (size_t i = 0; i < n; i++) {
-        nfc_device *dev = nfc_open(w->ctx, found[i]);
-        const char *name = dev != NULL ? nfc_device_get_name(dev) : "(cannot be opened)";
-        bool present = false;
-        if (dev != NULL && nfc_initiator_init(dev) >= 0) {
-            (void)nfc_device_set_property_bool(dev, NP_INFINITE_SELECT, false);
-            struct worker probe = { .ctx = w->ctx, .dev = dev };
-            struct reply scratch;
-            present = worker_select(&probe, &scratch) > 0;
-            if (probe.selected)
-                (void)nfc_initiator_deselect_target(dev);
-        }
-        int wrote = snprintf((char *)rep->data + off, sizeof rep->data - off, "%s%c%.127s%c%c",
-                             found[i], 0, name, 0, present ? '1' : '0');
-        if (dev != NULL)
-            nfc_close(dev);
-        if (wrote < 0 || (size_t)wrote + 1 >= sizeof rep->data - off)
-            break;
-        off += (size_t)wrote + 1;   /* snprintf's terminator ends the entry */
-    }
-    rep->rc = (int32_t)n;
-    rep->len = (uint16_t)off;
-}
-
-static void worker_serve(int fd, struct worker *w, const struct request *req, struct reply *rep)
-{
-    memset(rep, 0, offsetof(struct reply, data));
-    switch (req->op) {
-    case OP_OPEN: {
-        nfc_connstring cs;   /* libnfc reads the whole array */
-        memset(cs, 0, sizeof cs);
-        size_t n = req->len < NFC_CONN_MAX ? req->len : NFC_CONN_MAX - 1;
-        memcpy(cs, req->data, n);
-        cs[n] = '\0';
-        w->dev = nfc_open(w->ctx, n > 0 ? cs : NULL);
-        if (w->dev == NULL) {
-            rep->rc = NFC_ENOTSUCHDEV;
-            break;
-        }
-        rep->rc = nfc_initiator_init(w->dev);
-        if (rep->rc >= 0)
-            rep->rc = nfc_device_set_property_bool(w->dev, NP_INFINITE_SELECT, false);
-        if (rep->rc >= 0)
-            rep->rc = nfc_device_set_property_bool(w->dev, NP_AUTO_ISO14443_4, true);
-        if (rep->rc >= 0) {
-            int len = snprintf((char *)rep->data, 128, "%s", nfc_device_get_name(w->dev));
-            rep->len = (uint16_t)(len < 0 ? 0 : len > 127 ? 127 : len);
-        }
-        break;
-    }
-    case OP_SELECT:
-        rep->rc = w->dev != NULL ? worker_select(w, rep) : NFC_ENOTSUCHDEV;
-        break;
-    case OP_TRANSCEIVE: {
-        if (w->dev == NULL || !w->selected) {
-            rep->rc = NFC_ETGRELEASED;
-            break;
-        }
-        /* Never more than libnfc's stack buffer can take (see nfc.h). */
-        if (req->len > VFY_NFC_MAX_COMMAND) {
-            rep->rc = NFC_EOVFLOW;
-            break;
-        }
-        int rc = nfc_initiator_transceive_bytes(w->dev, req->data, req->len, rep->data,
-                                                VFY_NFC_MAX_RESPONSE, (int)req->timeout_ms);
-        if (rc >= 0) {
-            rep->len = (uint16_t)rc;
-        } else if (rc == NFC_ERFTRANS || rc == NFC_ETGRELEASED || rc == NFC_ETIMEOUT) {
-            if (worker_present(w) < 0)
-                rep->flags |= REPLY_TARGET_GONE;
-        }
-        rep->rc = rc;
-        break;
-    }
-    case OP_PRESENT:
-        rep->rc = w->dev != NULL ? worker_present(w) : NFC_ENOTSUCHDEV;
-        break;
-    case OP_LIST:
-        worker_list(w, rep);
-        break;
-    default:
-        rep->rc = NFC_EINVARG;
-        break;
-    }
-    (void)send(fd, rep, offsetof(struct reply, data) + rep->len, MSG_NOSIGNAL);
-}
-
-static void __attribute__((noreturn)) worker_main(int fd)
-{
-    /* libnfc logs to stderr; a kiosk's terminal is no place for its chatter. */
-    (void)setenv("LIBNFC_LOG_LEVEL", getenv("LIBNFC_LOG_LEVEL") ? getenv("LIBNFC_LOG_LEVEL") : "0", 1);
-    struct worker w = { 0 };
-    nfc_init(&w.ctx);
-    static struct request req;
-    static struct reply rep;
-    for (;;) {
-        ssize_t n = recv(fd, &req, sizeof req, 0);
-        if (n < (ssize_t)offsetof(struct request, data) || req.op == OP_QUIT)
-            break;
-        if ((size_t)n - offsetof(struct request, data) != req.len)
-            req.len = 0;
-        if (w.ctx == NULL) {
-            memset(&rep, 0, offsetof(struct reply, data));
-            rep.rc = NFC_ESOFT;
-            (void)send(fd, &rep, offsetof(struct reply, data), MSG_NOSIGNAL);
-            continue;
-        }
-        worker_serve(fd, &w, &req, &rep);
-    }
-    if (w.dev != NULL) {
-        if (w.selected)
-            (void)nfc_initiator_deselect_target(w.dev);
-        nfc_close(w.dev);
-    }
-    if (w.ctx != NULL)
-        nfc_exit(w.ctx);
-    if (req.op == OP_QUIT) {
-        memset(&rep, 0, offsetof(struct reply, data));
-        (void)send(fd, &rep, offsetof(struct reply, data), MSG_NOSIGNAL);
-    }
-    /* _exit: the parent's atexit handlers and buffers belong to the parent. */
-    _exit(0);
-}
-
 /* ---- the parent side ---------------------------------------------------------------- */
 
+static void stop_worker(struct nfc_link *l, unsigned grace_ms);
+
+/* Where the helper program is: $VFY_NFC_WORKER (ignored in a set-user-id process),
+ * else beside the running program (a build tree: build/bin/vfy and
+ * build/bin/vfy-nfc-worker), else where make install puts it. */
+static vfy_status find_worker(char *path, size_t cap, vfy_detail *detail)
+{
+    const char *env = secure_getenv("VFY_NFC_WORKER");
+    if (env != NULL && env[0] != '\0') {
+        if (env[0] != '/' || strlen(env) >= cap)
+            return vfy_fail(detail, VFY_E_CONFIG, "VFY_NFC_WORKER",
+                            "VFY_NFC_WORKER must be an absolute path of at most %zu characters",
+                            cap - 1);
+        snprintf(path, cap, "%s", env);
+        return VFY_OK;
+    }
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = '\0';
+        char *slash = strrchr(self, '/');
+        if (slash != NULL && (size_t)(slash - self) + sizeof NFC_WORKER_NAME + 1 < cap) {
+            snprintf(path, cap, "%.*s/%s", (int)(slash - self), self, NFC_WORKER_NAME);
+            if (access(path, X_OK) == 0)
+                return VFY_OK;
+        }
+    }
+    snprintf(path, cap, "%s", VFY_NFC_WORKER_PATH);
+    return VFY_OK;
+}
+
+/* Starts vfy-nfc-worker by posix_spawn (fork and exec in one call: nothing runs in a
+ * forked copy of this possibly multithreaded process) with its socket as descriptor 3,
+ * and waits for its hello. */
 static vfy_status spawn_worker(struct nfc_link *l, vfy_detail *detail)
 {
+    char path[PATH_MAX];
+    VFY_TRY(find_worker(path, sizeof path, detail));
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
         return vfy_fail(detail, VFY_E_READER, "nfc", "cannot create the libnfc worker's socket: %s",
                         strerror(errno));
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(sv[0]);
+    if (sv[1] == NFC_WORKER_FD) {
+        /* dup2 onto itself would leave close-on-exec set: move it first. */
+        int moved = fcntl(sv[1], F_DUPFD_CLOEXEC, NFC_WORKER_FD + 1);
+        if (moved < 0) {
+            close(sv[0]);
+            close(sv[1]);
+            return vfy_fail(detail, VFY_E_READER, "nfc", "cannot set up the libnfc worker's "
+                            "socket: %s", strerror(errno));
+        }
         close(sv[1]);
-        return vfy_fail(detail, VFY_E_READER, "nfc", "cannot start the libnfc worker: %s",
-                        strerror(errno));
+        sv[1] = moved;
     }
-    if (pid == 0) {
-        close(sv[0]);
-        (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent)
-            _exit(0);
-        worker_main(sv[1]);
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    sigset_t none;
+    sigemptyset(&none);
+    int err = posix_spawn_file_actions_init(&fa);
+    if (err == 0) {
+        err = posix_spawn_file_actions_adddup2(&fa, sv[1], NFC_WORKER_FD);
+        if (err == 0)
+            err = posix_spawnattr_init(&attr);
+        if (err == 0) {
+            /* A caller's blocked signals (a service waiting for them in one thread) must
+             * not keep the worker from ending. */
+            (void)posix_spawnattr_setsigmask(&attr, &none);
+            (void)posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+            char caller[24];
+            snprintf(caller, sizeof caller, "%ld", (long)getpid());
+            char *argv[] = { (char *)NFC_WORKER_NAME, caller, NULL };
+            pid_t pid;
+            err = posix_spawn(&pid, path, &fa, &attr, argv, environ);
+            if (err == 0)
+                l->pid = pid;
+            posix_spawnattr_destroy(&attr);
+        }
+        posix_spawn_file_actions_destroy(&fa);
     }
     close(sv[1]);
-    l->pid = pid;
+    if (err != 0) {
+        close(sv[0]);
+        l->pid = 0;
+        return vfy_fail(detail, err == ENOENT || err == EACCES ? VFY_E_CONFIG : VFY_E_READER,
+                        "nfc", "cannot start libnfc's helper program %s: %s (install it with "
+                        "libverify, or name it in VFY_NFC_WORKER)", path, strerror(err));
+    }
     l->fd = sv[0];
     l->alive = true;
     l->selected = false;
     l->why_dead[0] = '\0';
+    /* The hello: the worker runs and speaks this library's protocol. */
+    struct pollfd pfd = { .fd = l->fd, .events = POLLIN };
+    int pr;
+    do {
+        pr = poll(&pfd, 1, (int)NFC_OPEN_TIMEOUT_MS);
+    } while (pr < 0 && errno == EINTR);
+    ssize_t n = pr > 0 ? recv(l->fd, &l->rep, sizeof l->rep, 0) : -1;
+    if (n != (ssize_t)offsetof(struct nfc_reply, data) ||
+        l->rep.rc != (int32_t)NFC_PROTOCOL_VERSION) {
+        stop_worker(l, 0);
+        return vfy_fail(detail, VFY_E_CONFIG, "nfc",
+                        "libnfc's helper program %s did not answer as this libverify's "
+                        "(protocol %u): install the matching vfy-nfc-worker", path,
+                        NFC_PROTOCOL_VERSION);
+    }
     return VFY_OK;
 }
 
@@ -300,8 +186,8 @@ static void stop_worker(struct nfc_link *l, unsigned grace_ms)
     if (l->pid <= 0)
         return;
     if (l->alive && grace_ms > 0) {
-        struct request req = { .op = OP_QUIT };
-        if (send(l->fd, &req, offsetof(struct request, data), MSG_NOSIGNAL) > 0) {
+        struct nfc_request req = { .op = OP_QUIT };
+        if (send(l->fd, &req, offsetof(struct nfc_request, data), MSG_NOSIGNAL) > 0) {
             struct pollfd pfd = { .fd = l->fd, .events = POLLIN };
             (void)poll(&pfd, 1, (int)grace_ms);
         }
@@ -343,7 +229,7 @@ static vfy_status worker_lost(struct nfc_link *l, vfy_detail *detail)
 }
 
 /* One request and its reply, bounded by timeout_ms plus a margin. */
-static vfy_status call(struct nfc_link *l, struct request *req, struct reply *rep,
+static vfy_status call(struct nfc_link *l, struct nfc_request *req, struct nfc_reply *rep,
                        unsigned timeout_ms, vfy_detail *detail)
 {
     if (!l->alive)
@@ -351,7 +237,7 @@ static vfy_status call(struct nfc_link *l, struct request *req, struct reply *re
                         "the reader link is closed (%s): wait for the document again to reopen it",
                         l->why_dead[0] ? l->why_dead : "closed");
     req->timeout_ms = timeout_ms;
-    if (send(l->fd, req, offsetof(struct request, data) + req->len, MSG_NOSIGNAL) < 0)
+    if (send(l->fd, req, offsetof(struct nfc_request, data) + req->len, MSG_NOSIGNAL) < 0)
         return worker_lost(l, detail);
     struct pollfd pfd = { .fd = l->fd, .events = POLLIN };
     int pr;
@@ -366,9 +252,9 @@ static vfy_status call(struct nfc_link *l, struct request *req, struct reply *re
                         timeout_ms + NFC_WORKER_MARGIN_MS);
     }
     ssize_t n = recv(l->fd, rep, sizeof *rep, 0);
-    if (n < (ssize_t)offsetof(struct reply, data))
+    if (n < (ssize_t)offsetof(struct nfc_reply, data))
         return worker_lost(l, detail);
-    if ((size_t)n - offsetof(struct reply, data) != rep->len)
+    if ((size_t)n - offsetof(struct nfc_reply, data) != rep->len)
         return vfy_fail(detail, VFY_E_INTERNAL, "nfc", "the libnfc worker sent a torn reply");
     return VFY_OK;
 }
@@ -376,9 +262,9 @@ static vfy_status call(struct nfc_link *l, struct request *req, struct reply *re
 static vfy_status open_device(struct nfc_link *l, vfy_detail *detail)
 {
     VFY_TRY(spawn_worker(l, detail));
-    struct request *req = &l->req;
-    struct reply *rep = &l->rep;
-    memset(req, 0, offsetof(struct request, data));
+    struct nfc_request *req = &l->req;
+    struct nfc_reply *rep = &l->rep;
+    memset(req, 0, offsetof(struct nfc_request, data));
     req->op = OP_OPEN;
     req->len = (uint16_t)strlen(l->connstring);
     memcpy(req->data, l->connstring, req->len);
@@ -401,8 +287,8 @@ static vfy_status open_device(struct nfc_link *l, vfy_detail *detail)
 /* One selection attempt; sets *found. */
 static vfy_status select_once(struct nfc_link *l, bool *found, vfy_detail *detail)
 {
-    struct request *req = &l->req;
-    struct reply *rep = &l->rep;
+    struct nfc_request *req = &l->req;
+    struct nfc_reply *rep = &l->rep;
     *found = false;
     req->op = OP_SELECT;
     req->len = 0;
@@ -436,8 +322,8 @@ static vfy_status nfc_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd_
     if (!l->selected)
         return vfy_fail(detail, VFY_E_NO_CARD, "nfc",
                         "no document is in the reader's field: wait for one first");
-    struct request *req = &l->req;
-    struct reply *rep = &l->rep;
+    struct nfc_request *req = &l->req;
+    struct nfc_reply *rep = &l->rep;
     req->op = OP_TRANSCEIVE;
     req->len = (uint16_t)cmd_len;
     memcpy(req->data, cmd, cmd_len);

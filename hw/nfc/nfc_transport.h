@@ -11,17 +11,19 @@
  * libnfc 1.8 carries commands of at most 262 bytes (a longer one overflows libnfc's stack:
  * refused here), responses of at most 263 bytes with the status word (no extended
  * length), and abort()s the process when the reader's status byte has bit 8 set. libnfc
- * therefore runs in a child process of its own: an abort, a hang past the timeout or a
- * crash in it ends only that child and the call returns a typed error. Non-goals: target
- * mode, MIFARE, FeliCa, several targets in the field.
+ * therefore runs in a process of its own, the helper program vfy-nfc-worker started by
+ * posix_spawn (fork and exec, never fork alone: a child forked from a process with
+ * threads may only call async-signal-safe functions until it execs, and libnfc mallocs
+ * and takes locks). An abort, a hang past the timeout or a crash in it ends only that
+ * process and the call returns a typed error. Non-goals: target mode, MIFARE, FeliCa,
+ * several targets in the field.
  */
 #ifndef VFY_HW_NFC_H
 #define VFY_HW_NFC_H
 
 #include "transport.h"
 
-#define VFY_NFC_MAX_COMMAND 262   /* libnfc 1.8's abtCmd[264] less InDataExchange and Tg */
-#define VFY_NFC_MAX_RESPONSE 263  /* libnfc 1.8's abtRx[264] less the status byte */
+#include "nfc/nfc_limits.h"
 
 vfy_status vfy_nfc_open(const char *conn, vfy_transport **out, vfy_detail *detail);
 

@@ -22,6 +22,20 @@
  *
  * Through libnfc no APDU exceeds 262 bytes and no answer 263 (libnfc 1.8): reads use
  * short APDUs. PC/SC readers carry extended length unless they announce otherwise.
+ *
+ * libnfc readers and processes with threads: libnfc never runs in the caller's process.
+ * Opening a libnfc reader (and vfy_readers_list) starts the helper program
+ * vfy-nfc-worker with posix_spawn, i.e. fork and exec at once, so it is safe in a
+ * process with any number of threads (a plain fork() of a threaded process may only call
+ * async-signal-safe functions until it execs; libnfc mallocs and locks). The library
+ * looks for the helper in $VFY_NFC_WORKER (an absolute path; ignored when set-user-id),
+ * then beside the running program, then in LIBEXECDIR/libverify/ where make install and
+ * the vfy package put it; missing or not answering, the open fails with VFY_E_CONFIG.
+ * The helper inherits the environment (LIBNFC_DEVICE, LIBNFC_LOG_LEVEL), ends when its
+ * session is closed or the caller's process ends, and is killed when libnfc hangs past
+ * the timeout. A caller that reaps every child (waitpid(-1, …), SIGCHLD set to
+ * SIG_IGN) takes the helper's exit status away from the library, which then reports a
+ * lost worker instead of its cause.
  */
 #ifndef VERIFY_READER_H
 #define VERIFY_READER_H

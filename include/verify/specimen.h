@@ -3,8 +3,8 @@
  * nothing, for tests, demos and the simulated chip.
  *
  * A specimen holds a CSCA (csca.pem) and a document signer (ds.pem) of the MRZ's
- * issuing state (UTO becomes C=UT), EF.COM, EF.SOD, DG1 (the MRZ), DG2 (a JPEG face
- * image in an ISO/IEC 19794-5 record), DG11, DG12, DG14 (Chip Authentication, and
+ * issuing state (UTO becomes C=UT), EF.COM, EF.SOD, DG1 (the MRZ), DG2 (a JPEG or JPEG
+ * 2000 face image in an ISO/IEC 19794-5 record), DG11, DG12, DG14 (Chip Authentication, and
  * ActiveAuthenticationInfo for ECDSA), DG15 (the Active Authentication key) and the
  * chip's private keys as aa_private.pem and chipauth_private.pem, and the CSCA's key as
  * csca_private.pem (so that tests can issue CRLs). Every key is fresh
@@ -39,9 +39,16 @@ typedef enum vfy_specimen_ca {
     VFY_SPECIMEN_CA_NONE,
 } vfy_specimen_ca;
 
+typedef enum vfy_specimen_face {
+    VFY_SPECIMEN_FACE_JPEG = 0,   /* the built-in JPEG face, or the JPEG photo given */
+    VFY_SPECIMEN_FACE_JPEG2000,   /* a synthetic face encoded as JPEG 2000 (JP2), or the
+                                     JPEG 2000 photo given */
+} vfy_specimen_face;
+
 typedef struct vfy_specimen_options {
     const char *mrz;              /* two or three MRZ lines; NULL: the ICAO Utopia TD3 specimen */
-    const uint8_t *photo;         /* a JPEG for DG2; NULL: the built-in synthetic face */
+    const uint8_t *photo;         /* a JPEG, or with face_format JPEG2000 a JPEG 2000 file
+                                     (JP2 or J2K), for DG2; NULL: a built-in synthetic face */
     size_t photo_len;
     vfy_specimen_sig sig;
     vfy_specimen_aa aa;
@@ -51,6 +58,7 @@ typedef struct vfy_specimen_options {
                                      "SHA-1", "SHA-224", "SHA-384", "SHA-512" */
     bool pace_in_dg14;            /* DG14 (signed) also lists a PACEInfo, as a chip that
                                      supports PACE may: reading it over BAC is a downgrade */
+    vfy_specimen_face face_format; /* the DG2 face's encoding (default JPEG) */
 } vfy_specimen_options;
 
 /* Writes a specimen dump folder: a new (or empty) folder, new 0600 files as

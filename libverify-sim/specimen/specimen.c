@@ -197,8 +197,10 @@ static vfy_status build_dg1(specimen *s, const vfy_mrz *mrz, vfy_detail *detail)
     return set_file(s, (vfy_file_id)1, &outer, detail);
 }
 
-/* DG2 around a JPEG: one biometric template with an ISO/IEC 19794-5 facial record. */
-static vfy_status build_dg2(specimen *s, const uint8_t *jpeg, size_t len, vfy_detail *detail)
+/* DG2 around a JPEG or JPEG 2000 image: one biometric template with an ISO/IEC 19794-5
+ * facial record. width and height 0 mean unspecified (the JPEG is not decoded here). */
+static vfy_status build_dg2(specimen *s, const uint8_t *jpeg, size_t len, bool jpeg2000,
+                            unsigned width, unsigned height, vfy_detail *detail)
 {
     const size_t block = 4 + 16 + 12 + len, record = 14 + block;
     uint8_t head[14 + 4 + 16 + 12];
@@ -210,9 +212,9 @@ static vfy_status build_dg2(specimen *s, const uint8_t *jpeg, size_t len, vfy_de
     vfy_w_u32be(&w, (uint32_t)block);
     vfy_w_fill(&w, 0, 16); /* no feature points, gender/eyes/hair/mask/expression/pose unspecified */
     vfy_w_u8(&w, 1);       /* full frontal */
-    vfy_w_u8(&w, 0);       /* JPEG */
-    /* Width and height are not decoded from the JPEG here: 0 means unspecified. */
-    vfy_w_fill(&w, 0, 4);
+    vfy_w_u8(&w, jpeg2000 ? 1 : 0);   /* image data type: JPEG or JPEG 2000 */
+    vfy_w_u16be(&w, (uint16_t)width);
+    vfy_w_u16be(&w, (uint16_t)height);
     vfy_w_u8(&w, 1);    /* 24-bit RGB */
     vfy_w_u8(&w, 0x02); /* source: digital camera */
     vfy_w_fill(&w, 0, 4); /* device type, quality */
@@ -546,6 +548,25 @@ static vfy_status default_photo(const uint8_t **jpeg, size_t *len, vfy_detail *d
     return VFY_OK;
 }
 
+/* DG2 with a JPEG 2000 face: the photo given (which must be JPEG 2000), else the
+ * synthetic portrait encoded by openjpeg. */
+static vfy_status jpeg2000_face(specimen *s, const vfy_specimen_options *o, vfy_detail *detail)
+{
+    if (o->photo != NULL) {
+        if (lds_sniff_image(o->photo, o->photo_len) != VFY_IMAGE_JPEG2000)
+            return vfy_fail(detail, VFY_E_BAD_ENCODING, FIELD,
+                            "the photo is not a JPEG 2000 file (JP2 or J2K)");
+        return build_dg2(s, o->photo, o->photo_len, true, 0, 0, detail);
+    }
+    uint8_t *jp2 = NULL;
+    size_t len = 0;
+    unsigned w = 0, h = 0;
+    VFY_TRY(specimen_face_jp2(&jp2, &len, &w, &h, detail));
+    vfy_status st = build_dg2(s, jp2, len, true, w, h, detail);
+    free(jp2);
+    return st;
+}
+
 vfy_status specimen_build(const vfy_specimen_options *options, const specimen_faults *faults,
                           specimen *s, vfy_detail *detail)
 {
@@ -573,7 +594,12 @@ vfy_status specimen_build(const vfy_specimen_options *options, const specimen_fa
     if (st == VFY_OK)
         st = build_dg1(s, &mrz, detail);
     const struct vfy_embedded_file *builtin_dg2 = vfy_embedded_find("specimen/DG2.bin");
-    if (st == VFY_OK && o->photo == NULL && builtin_dg2 != NULL) {
+    if (st == VFY_OK && o->face_format == VFY_SPECIMEN_FACE_JPEG2000) {
+        st = jpeg2000_face(s, o, detail);
+    } else if (st == VFY_OK && o->face_format != VFY_SPECIMEN_FACE_JPEG) {
+        st = vfy_fail(detail, VFY_E_INVALID_ARGUMENT, FIELD, "unknown face format %d",
+                      (int)o->face_format);
+    } else if (st == VFY_OK && o->photo == NULL && builtin_dg2 != NULL) {
         st = vfy_document_set_file(s->doc, (vfy_file_id)2, builtin_dg2->data, builtin_dg2->len);
     } else if (st == VFY_OK) {
         const uint8_t *jpeg = o->photo;
@@ -583,7 +609,7 @@ vfy_status specimen_build(const vfy_specimen_options *options, const specimen_fa
         if (st == VFY_OK && lds_sniff_image(jpeg, jpeg_len) != VFY_IMAGE_JPEG)
             st = vfy_fail(detail, VFY_E_BAD_ENCODING, FIELD, "the photo is not a JPEG file");
         if (st == VFY_OK)
-            st = build_dg2(s, jpeg, jpeg_len, detail);
+            st = build_dg2(s, jpeg, jpeg_len, false, 0, 0, detail);
     }
     if (st == VFY_OK)
         st = build_dg11_dg12(s, &mrz, detail);

@@ -31,6 +31,10 @@ VFY_NODISCARD vfy_status specimen_build(const vfy_specimen_options *options,
                                         vfy_detail *detail);
 void specimen_free(specimen *s);
 
+/* The synthetic portrait as a JP2 file (specimen_face.c); *out is malloc'd. */
+VFY_NODISCARD vfy_status specimen_face_jp2(uint8_t **out, size_t *out_len, unsigned *width,
+                                           unsigned *height, vfy_detail *detail);
+
 /* PEM of a certificate or a private key (PKCS#8) into a file. */
 VFY_NODISCARD vfy_status specimen_write_pem(const char *dir, const char *name, X509 *cert,
                                             EVP_PKEY *key, vfy_detail *detail);

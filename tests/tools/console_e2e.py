@@ -6,7 +6,10 @@ served by `vfy serve` on `sim:DIR?present=FILE`; the script plays the kiosk's MR
 officer sees. A clone is the same folder with one byte of the face changed: its hash no
 longer matches EF.SOD. Screenshots of each state go to --shots. Every wait is bounded.
 
-usage: console_e2e.py --vfy BIN --console DIR --work DIR --shots DIR
+With --face-format jp2 the specimen's face is JPEG 2000, which no browser shows: the
+console must show the PNG the service converted it to (240x320, the synthetic face).
+
+usage: console_e2e.py --vfy BIN --console DIR --work DIR --shots DIR [--face-format jpeg|jp2]
 """
 import argparse
 import base64
@@ -85,11 +88,13 @@ def main():
     ap = argparse.ArgumentParser()
     for a in ("--vfy", "--console", "--work", "--shots"):
         ap.add_argument(a, required=True)
+    ap.add_argument("--face-format", default="jpeg", choices=("jpeg", "jp2"))
     a = ap.parse_args()
     os.makedirs(a.shots, exist_ok=True)
     doc = os.path.join(a.work, "doc")
     on = os.path.join(a.work, "on-reader")
-    subprocess.run([a.vfy, "specimen", "--out", doc], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([a.vfy, "specimen", "--out", doc, "--face-format", a.face_format], check=True,
+                   stdout=subprocess.DEVNULL)
     serve = subprocess.Popen(
         [a.vfy, "serve", "--reader", "sim:%s?present=%s" % (doc, on), "--trust",
          os.path.join(doc, "csca.pem"), "--listen", "127.0.0.1:0", "--token-file",
@@ -131,6 +136,11 @@ def main():
         open(on, "w").close()
         page.wait("$('verdict').textContent === 'GENUINE' && $('photo').naturalWidth > 0 && !$('photo').hidden",
                   "GENUINE with the photo")
+        if a.face_format == "jp2":
+            # the JPEG 2000 face, decoded: the synthetic portrait's own size, served as PNG
+            check(page.js("[$('photo').naturalWidth, $('photo').naturalHeight]") == [240, 320],
+                  "the JPEG 2000 face is shown at 240x320: %s"
+                  % page.js("[$('photo').naturalWidth, $('photo').naturalHeight]"))
         check(any(p.startswith("Reading the chip") for p in page.js("seen")),
               "progress was shown: %s" % page.js("seen"))
         check(page.js("getComputedStyle($('verdict')).backgroundColor") == "rgb(11, 107, 46)",

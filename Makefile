@@ -138,7 +138,7 @@ $(SHARED_LIB): $(LIB_OBJS) mk/libverify.map
 	ln -sf libverify.so.$(VERSION) $(BUILD)/lib/libverify.so.$(SOVERSION)
 	ln -sf libverify.so.$(VERSION) $(BUILD)/lib/libverify.so
 
-# libverify-sim: the simulator's objects, plus a private copy of the core/, crypto/, lds/
+# libverify-sim: the simulator's objects, plus a private copy of the core/, crypto/, lds/, document/
 # objects they call (pulled from an archive of SIM_PRIVATE_DIRS only, made local), and
 # libverify's public API from libverify itself. The static archive: one partial link in
 # which everything but SIM_API is local.

@@ -8,6 +8,7 @@
 #define VERIFY_H
 
 #include "verify/common.h"
+#include "verify/vfy_limits.h"
 #include "verify/version.h"
 #include "verify/status.h"
 #include "verify/mrz.h"

@@ -103,6 +103,23 @@ Test(build, static_archives_expose_only_the_api)
     cr_assert_eq(run_capture(cmd, NULL), 0);
 }
 
+/* Issue 12: the public structures' arrays are sized with the named constants of
+ * verify/vfy_limits.h, never with a bare number. */
+Test(build, public_arrays_are_sized_by_name)
+{
+    char root[512], cmd[1024];
+    repo_path("", root, sizeof root);
+    snprintf(cmd, sizeof cmd,
+             "cd %s && grep -nE '\\[ *[0-9]+ *\\]' include/verify.h include/verify/*.h | "
+             "grep -v '^include/verify/vfy_limits.h:'", root);
+    char *out = NULL;
+    cr_assert_eq(run_capture(cmd, &out), 1, "arrays sized with a bare number:\n%s", out);
+    free(out);
+    /* The probe finds what it looks for. */
+    snprintf(cmd, sizeof cmd, "printf 'char a[12];\\n' | grep -cE '\\[ *[0-9]+ *\\]'");
+    cr_assert_eq(run_capture(cmd, NULL), 0);
+}
+
 Test(build, cli_is_hardened)
 {
     char bin[512], cmd[1024];

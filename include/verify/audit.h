@@ -162,7 +162,7 @@ typedef struct vfy_audit_verify_result {
     uint64_t checkpoints;        /* signed checkpoints verified (in the log and given) */
     uint64_t key_rotations;      /* signing and lookup key rotations followed */
     uint64_t pruned;             /* records removed by a signed prune */
-    char message[256];           /* what was found, for a person */
+    char message[VFY_AUDIT_MESSAGE_MAX];           /* what was found, for a person */
 } vfy_audit_verify_result;
 
 /*

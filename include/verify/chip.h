@@ -76,10 +76,10 @@ typedef struct vfy_read_options {
 /* How the chip was opened. */
 typedef struct vfy_access_info {
     vfy_access_protocol protocol;
-    char mapping[4];     /* PACE: "GM", "IM" or "CAM"; "" otherwise */
-    char cipher[12];     /* "3DES", "AES-128", "AES-192", "AES-256"; BAC: "3DES" */
-    char curve[32];      /* PACE on ECDH: "brainpoolP256r1", ...; else "" */
-    char group[32];      /* PACE on DH: "modp1024_160", ...; else "" */
+    char mapping[VFY_ACCESS_MAPPING_MAX];     /* PACE: "GM", "IM" or "CAM"; "" otherwise */
+    char cipher[VFY_ACCESS_CIPHER_MAX];     /* "3DES", "AES-128", "AES-192", "AES-256"; BAC: "3DES" */
+    char curve[VFY_CURVE_NAME_MAX];      /* PACE on ECDH: "brainpoolP256r1", ...; else "" */
+    char group[VFY_CURVE_NAME_MAX];      /* PACE on DH: "modp1024_160", ...; else "" */
     bool fell_back_to_bac;   /* PACE failed and the caller's policy allowed BAC */
     bool cam_verified;       /* PACE-CAM: the chip proved it holds DG14's Chip Authentication
                               * key (checked by the inspection after the read; a chip that

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vfy_limits.h"   /* not "limits.h": that name is the C library's */
+
 #ifdef __cplusplus
 extern "C" {
 #endif

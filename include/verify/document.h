@@ -29,8 +29,6 @@ typedef enum vfy_file_id {
     VFY_FILE_COUNT = 21,
 } vfy_file_id;
 
-/* Largest file accepted from a chip or a dump folder. */
-#define VFY_FILE_MAX_BYTES (1024u * 1024u)
 
 typedef struct vfy_document vfy_document;
 

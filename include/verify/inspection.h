@@ -87,7 +87,7 @@ typedef struct vfy_face_match {
     double score;
     double threshold;
     bool matched;                     /* the caller's verdict: score reached threshold */
-    char method[64];                  /* the algorithm or product that compared */
+    char method[VFY_METHOD_NAME_MAX];                  /* the algorithm or product that compared */
 } vfy_face_match;
 
 /* One check of the inspection. Strings live as long as the inspection. */
@@ -184,7 +184,7 @@ VFY_API bool vfy_inspection_is_live(const vfy_inspection *inspection);
 VFY_API time_t vfy_inspection_time(const vfy_inspection *inspection, vfy_time_source *source);
 /* The digest of the trust store the inspection was judged against (vfy_trust_digest);
  * false when it had none. */
-VFY_API bool vfy_inspection_trust_digest(const vfy_inspection *inspection, uint8_t out[32]);
+VFY_API bool vfy_inspection_trust_digest(const vfy_inspection *inspection, uint8_t out[VFY_SHA256_SIZE]);
 
 VFY_API size_t vfy_inspection_check_count(const vfy_inspection *inspection);
 /* Check i (0 .. count-1) in inspection order; false past the end. */

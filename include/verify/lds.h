@@ -33,7 +33,6 @@ typedef struct vfy_bytes {
     bool present;
 } vfy_bytes;
 
-#define VFY_LDS_MAX_UNKNOWN 16
 
 /* Tags met that this parser does not interpret, kept for display. */
 typedef struct vfy_lds_unknown {
@@ -42,10 +41,9 @@ typedef struct vfy_lds_unknown {
 } vfy_lds_unknown;
 
 /* ---- EF.COM ---------------------------------------------------------------- */
-#define VFY_LDS_MAX_TAGS 32
 typedef struct vfy_lds_com {
-    char lds_version[5];      /* "0107" */
-    char unicode_version[7];  /* "040000" */
+    char lds_version[VFY_LDS_VERSION_MAX];      /* "0107" */
+    char unicode_version[VFY_UNICODE_VERSION_MAX];  /* "040000" */
     unsigned tag_count;
     uint8_t tags[VFY_LDS_MAX_TAGS]; /* data group tags: 0x61 DG1, 0x75 DG2 ... */
     vfy_lds_unknown unknown;
@@ -70,7 +68,6 @@ typedef enum vfy_image_type {
     VFY_IMAGE_JPEG2000,
 } vfy_image_type;
 
-#define VFY_FACE_MAX_FEATURE_POINTS 16
 typedef struct vfy_feature_point {
     uint8_t type;
     uint8_t code;  /* MPEG-4 feature point: major in the high nibble, minor in the low */
@@ -92,7 +89,6 @@ typedef struct vfy_face_image {
     vfy_bytes image;            /* the encoded image, exactly as stored */
 } vfy_face_image;
 
-#define VFY_DG2_MAX_FACES 4
 typedef struct vfy_lds_dg2 {
     unsigned template_count;    /* biometric information templates declared */
     unsigned face_count;        /* faces kept in faces[] */
@@ -104,7 +100,6 @@ VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_dg2(const uint8_t *data, size_t l
                                                    vfy_lds_dg2 *out, vfy_detail *detail);
 
 /* DG5 (portrait), DG6 (reserved), DG7 (signature or usual mark): displayed images. */
-#define VFY_DISPLAYED_MAX 4
 typedef struct vfy_lds_displayed {
     unsigned dg;               /* 5, 6 or 7 */
     unsigned declared_count;
@@ -118,7 +113,6 @@ VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_displayed(const uint8_t *data, si
                                                          vfy_detail *detail);
 
 /* ---- DG11, DG12, DG16 ------------------------------------------------------- */
-#define VFY_LDS_MAX_NAMES 8
 typedef struct vfy_lds_dg11 {
     vfy_bytes full_name, personal_number, full_date_of_birth, place_of_birth, address,
         telephone, profession, title, personal_summary, proof_of_citizenship,
@@ -144,7 +138,6 @@ typedef struct vfy_lds_dg12 {
 VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_dg12(const uint8_t *data, size_t len,
                                                     vfy_lds_dg12 *out, vfy_detail *detail);
 
-#define VFY_DG16_MAX_PERSONS 8
 typedef struct vfy_lds_dg16 {
     unsigned person_count;
     struct {
@@ -167,7 +160,7 @@ typedef enum vfy_key_type {
 typedef struct vfy_lds_dg15 {
     vfy_key_type key_type;
     unsigned bits;            /* RSA modulus or EC field size */
-    char curve[32];           /* EC: the named curve, or "explicit" when none matches */
+    char curve[VFY_CURVE_NAME_MAX];           /* EC: the named curve, or "explicit" when none matches */
     vfy_bytes public_key;     /* the SubjectPublicKeyInfo, DER */
 } vfy_lds_dg15;
 
@@ -200,7 +193,7 @@ typedef enum vfy_lds_cipher {
 
 typedef struct vfy_security_info {
     vfy_security_info_kind kind;
-    char oid[64];             /* dotted protocol OID */
+    char oid[VFY_OID_TEXT_MAX];             /* dotted protocol OID */
     vfy_bytes oid_der;        /* the OID's content bytes */
     long version;             /* -1 when the structure has none */
     bool has_key_id;
@@ -208,11 +201,10 @@ typedef struct vfy_security_info {
     vfy_lds_agreement agreement;         /* CA and CA public key: DH or ECDH */
     vfy_lds_cipher cipher;        /* CA and PACE: the secure-messaging cipher */
     vfy_bytes public_key;     /* ChipAuthenticationPublicKeyInfo: SubjectPublicKeyInfo DER */
-    char signature_oid[64];   /* ActiveAuthenticationInfo: the signature algorithm */
+    char signature_oid[VFY_OID_TEXT_MAX];   /* ActiveAuthenticationInfo: the signature algorithm */
     vfy_bytes raw;            /* the whole SecurityInfo */
 } vfy_security_info;
 
-#define VFY_SECURITY_INFOS_MAX 16
 typedef struct vfy_security_infos {
     unsigned count;
     vfy_security_info items[VFY_SECURITY_INFOS_MAX];
@@ -239,19 +231,18 @@ VFY_API const vfy_security_info *vfy_security_infos_find(const vfy_security_info
                                                          const vfy_security_info *from);
 
 /* ---- EF.SOD: the LDSSecurityObject (the signature is checked by verdict.h) --- */
-#define VFY_SOD_MAX_HASHES 16
 typedef struct vfy_lds_sod {
     long version;             /* 0, or 1 with LDSVersionInfo */
-    char econtent_type[64];   /* dotted OID of the signed content */
-    char digest[16];          /* "SHA-256" ... */
+    char econtent_type[VFY_OID_TEXT_MAX];   /* dotted OID of the signed content */
+    char digest[VFY_ALGORITHM_NAME_MAX];          /* "SHA-256" ... */
     unsigned hash_count;
     struct {
         unsigned dg;
-        uint8_t value[64];
+        uint8_t value[VFY_DIGEST_MAX_SIZE];
         size_t len;
     } hashes[VFY_SOD_MAX_HASHES];
-    char lds_version[5];      /* v1 only, else "" */
-    char unicode_version[7];
+    char lds_version[VFY_LDS_VERSION_MAX];      /* v1 only, else "" */
+    char unicode_version[VFY_UNICODE_VERSION_MAX];
 } vfy_lds_sod;
 
 VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_sod(const uint8_t *data, size_t len,

@@ -62,45 +62,42 @@ typedef enum vfy_check {
     VFY_CHECK_FAILED,
 } vfy_check;
 
-#define VFY_MRZ_MAX_LINES 3
-#define VFY_MRZ_MAX_ERRORS 16
-#define VFY_MRZ_MAX_REPAIRS 16
 
 typedef struct vfy_mrz_error {
     vfy_status status; /* VFY_E_MRZ_CHECK_DIGIT, _FIELD, _DATE, _DOCUMENT_CODE, _STATE_CODE */
-    char field[24];   /* "document_number", "birth_date", "composite", ... */
+    char field[VFY_MRZ_FIELD_NAME_MAX];   /* "document_number", "birth_date", "composite", ... */
     unsigned line;    /* 1-based */
     unsigned column;  /* 1-based */
-    char message[128];
+    char message[VFY_MRZ_MESSAGE_MAX];
 } vfy_mrz_error;
 
 /* An OCR correction proposed by vfy_mrz_parse with repair enabled. */
 typedef struct vfy_mrz_repair {
-    char field[24];
+    char field[VFY_MRZ_FIELD_NAME_MAX];
     unsigned line, column;
     char from, to;
 } vfy_mrz_repair;
 
 typedef struct vfy_mrz {
     vfy_mrz_format format;
-    char lines[VFY_MRZ_MAX_LINES][45];  /* the lines as parsed (after any repair) */
+    char lines[VFY_MRZ_MAX_LINES][VFY_MRZ_LINE_MAX];  /* the lines as parsed (after any repair) */
     unsigned line_count;
 
-    char document_code[3];     /* "P", "I", "V", "AC", ... ('<' removed) */
-    char issuing_state[4];     /* three letters, '<' fill removed: "D", "UTO" */
-    char surname[40];          /* primary identifier, '<' as space */
-    char given_names[40];      /* secondary identifier, '<' as space */
+    char document_code[VFY_MRZ_DOCUMENT_CODE_MAX];     /* "P", "I", "V", "AC", ... ('<' removed) */
+    char issuing_state[VFY_ALPHA3_MAX];     /* three letters, '<' fill removed: "D", "UTO" */
+    char surname[VFY_MRZ_NAME_MAX];          /* primary identifier, '<' as space */
+    char given_names[VFY_MRZ_NAME_MAX];      /* secondary identifier, '<' as space */
     bool name_truncated;       /* the name fills its field: it may have been cut */
-    char document_number[23];  /* TD1/TD2 numbers longer than 9 continue in optional data */
+    char document_number[VFY_MRZ_DOCUMENT_NUMBER_MAX];  /* TD1/TD2 numbers longer than 9 continue in optional data */
     bool document_number_extended; /* it did: '<' at the check digit, rest in optional data */
-    char nationality[4];
+    char nationality[VFY_ALPHA3_MAX];
     vfy_date birth_date;
-    char birth_date_raw[7];    /* YYMMDD as printed */
+    char birth_date_raw[VFY_MRZ_DATE_RAW_MAX];    /* YYMMDD as printed */
     char sex;                  /* 'M', 'F', 'X' (also for '<') */
     vfy_date expiry_date;
-    char expiry_date_raw[7];
-    char optional_data[31];    /* TD1 line 1 / TD2, TD3, visas; '<' fill removed */
-    char optional_data_2[31];  /* TD1 line 2 only */
+    char expiry_date_raw[VFY_MRZ_DATE_RAW_MAX];
+    char optional_data[VFY_MRZ_OPTIONAL_DATA_MAX];    /* TD1 line 1 / TD2, TD3, visas; '<' fill removed */
+    char optional_data_2[VFY_MRZ_OPTIONAL_DATA_MAX];  /* TD1 line 2 only */
 
     /* The check digits as printed, for access-control key derivation. */
     char document_number_cd, birth_date_cd, expiry_date_cd;
@@ -154,7 +151,6 @@ VFY_API bool vfy_mrz_code_known(const char *code);
  * a plain ISO 3166-1 code and for an unknown one. */
 VFY_API const char *vfy_mrz_code_description(const char *code);
 
-#define VFY_MRZ_KEY_INPUT_MAX 48
 /*
  * The BAC/PACE password of ICAO 9303-11 (MRZ_information): document number padded
  * with '<' to at least 9 characters, its check digit, birth date YYMMDD, its check
@@ -183,7 +179,7 @@ VFY_API bool vfy_mrz_check_digits_ok(const vfy_mrz *mrz);
 
 /* ISO 8601, reduced to the known leading parts ("1974", "1974-08"); NULL when the year is
  * unknown or a known day follows an unknown month. */
-VFY_API const char *vfy_date_iso(vfy_date date, char buf[11]);
+VFY_API const char *vfy_date_iso(vfy_date date, char buf[VFY_DATE_ISO_MAX]);
 
 /* vfy_mrz_to_json flag: add the repairs made and the lines as repaired. */
 #define VFY_MRZ_JSON_REPAIRS 0x100u

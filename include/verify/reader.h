@@ -48,12 +48,11 @@
 extern "C" {
 #endif
 
-#define VFY_READER_CONNECTION_MAX 288
 
 typedef struct vfy_reader_info {
-    char backend[8];                            /* "pcsc", "nfc" or "sim" */
+    char backend[VFY_READER_BACKEND_MAX];                            /* "pcsc", "nfc" or "sim" */
     char connection[VFY_READER_CONNECTION_MAX]; /* opens this reader, e.g. "pcsc:ACS ACR122U 00 00" */
-    char name[160];                             /* the reader's own name */
+    char name[VFY_READER_NAME_MAX];                             /* the reader's own name */
     bool card_present;                          /* a document is on it now */
 } vfy_reader_info;
 
@@ -65,9 +64,9 @@ VFY_API void vfy_readers_free(vfy_reader_info *list);
 
 /* Whether a hardware backend could be asked at all: pcscd not running, libnfc failing. */
 typedef struct vfy_reader_backend {
-    char backend[8];        /* "pcsc" or "nfc" */
+    char backend[VFY_READER_BACKEND_MAX];        /* "pcsc" or "nfc" */
     vfy_status status;      /* VFY_OK: asked (it may have no reader); otherwise why not */
-    char message[192];      /* the sentence for a person, "" when VFY_OK */
+    char message[VFY_READER_MESSAGE_MAX];      /* the sentence for a person, "" when VFY_OK */
 } vfy_reader_backend;
 
 #define VFY_READER_BACKENDS 2

@@ -32,10 +32,6 @@
 extern "C" {
 #endif
 
-/* Limits applied to hostile input (bytes and JSON nesting). */
-#define VFY_RULES_MAX_FILE (1u << 20)
-#define VFY_RULES_MAX_CASE (64u << 10)
-#define VFY_RULES_MAX_DEPTH 16
 
 typedef enum vfy_rules_mode {
     VFY_RULES_PRODUCTION = 0, /* signed by a trusted key; no hypothetical or draft sets */

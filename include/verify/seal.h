@@ -83,15 +83,14 @@ typedef enum vfy_seal_layout {
     VFY_SEAL_LAYOUT_VARIABLE, /* VDS "version 4": signer, length, reference */
 } vfy_seal_layout;
 
-#define VFY_SEAL_CERT_REF_MAX 64
 
 typedef struct vfy_seal_header {
     /* VDS */
     uint8_t version_byte;       /* 0x02 ("version 3") or 0x03 ("version 4") */
     vfy_seal_layout layout;     /* layout actually used to read the header */
-    char country_c40[4];        /* issuing country as decoded ("D  ", "D", "UTO") */
-    char country[4];            /* normalised to three characters, '<' fill ("D<<") */
-    char signer_id[5];          /* "DETS" */
+    char country_c40[VFY_ALPHA3_MAX];        /* issuing country as decoded ("D  ", "D", "UTO") */
+    char country[VFY_ALPHA3_MAX];            /* normalised to three characters, '<' fill ("D<<") */
+    char signer_id[VFY_SEAL_SIGNER_ID_MAX];          /* "DETS" */
     char cert_ref[VFY_SEAL_CERT_REF_MAX + 1]; /* as printed ("32", "00027"; IDB: hex) */
     vfy_date issue_date;
     vfy_date signature_date;    /* VDS header; IDB masked date; VDS-NC none (all 0) */
@@ -100,18 +99,18 @@ typedef struct vfy_seal_header {
     size_t header_length;
     const char *document_type;  /* "ICAO visa", ... or NULL when the type is unknown */
     /* IDB */
-    char identifier[5];         /* "RDB1" / "NDB1" */
+    char identifier[VFY_SEAL_IDENTIFIER_MAX];         /* "RDB1" / "NDB1" */
     char flag;                  /* 'A'..'D' */
     bool is_signed, compressed;
     uint8_t signature_algorithm; /* 1 SHA-256, 2 SHA-384, 3 SHA-512 */
-    uint8_t cert_ref_bytes[5];  /* IDB: last five bytes of SHA-1 of the signer certificate */
-    uint8_t signature_date_raw[4];
+    uint8_t cert_ref_bytes[VFY_SEAL_CERT_REF_BYTES];  /* IDB: last five bytes of SHA-1 of the signer certificate */
+    uint8_t signature_date_raw[VFY_SEAL_DATE_RAW_BYTES];
     size_t payload_length;      /* IDB: after base32 and inflation */
     bool has_certificate;       /* IDB 0x7E / VDS-NC `cer` present */
     /* VDS-NC */
-    char type[32];              /* hdr.t: "icao.vacc" */
+    char type[VFY_SEAL_TYPE_MAX];              /* hdr.t: "icao.vacc" */
     int nc_version;             /* hdr.v */
-    char algorithm[8];          /* sig.alg: "ES256" */
+    char algorithm[VFY_SEAL_ALGORITHM_MAX];          /* sig.alg: "ES256" */
 } vfy_seal_header;
 
 typedef struct vfy_seal_signer {
@@ -120,28 +119,26 @@ typedef struct vfy_seal_signer {
     bool direct_anchor;         /* always false: a signer certificate in the store is a hint,
                                    never its own anchor (docs/trust.md); kept for callers */
     bool chained;               /* it chains to a CSCA of the trust store */
-    char subject[256];
-    char issuer[256];
-    char serial[80];            /* hex */
+    char subject[VFY_DN_MAX];
+    char issuer[VFY_DN_MAX];
+    char serial[VFY_SERIAL_HEX_MAX];            /* hex */
     time_t not_before, not_after;
     /* Certificate validity: at the signature creation date (when the seal has one)
      * and at verification time. Both are reported; only the first decides. */
     bool has_signing_time;
     bool valid_at_signing;
     bool valid_now;
-    char key[64];               /* "EC brainpoolP224r1 (224 bit)" */
-    char hash[16];              /* "SHA-224" */
+    char key[VFY_KEY_TEXT_MAX];               /* "EC brainpoolP224r1 (224 bit)" */
+    char hash[VFY_ALGORITHM_NAME_MAX];              /* "SHA-224" */
 } vfy_seal_signer;
 
 /* One disagreement between the seal and the passport. */
 typedef struct vfy_seal_mismatch {
-    char field[24];             /* "passport_number", "nationality", "birth_date", ... */
-    char seal[48];
-    char passport[48];
+    char field[VFY_SEAL_FIELD_NAME_MAX];             /* "passport_number", "nationality", "birth_date", ... */
+    char seal[VFY_SEAL_VALUE_MAX];
+    char passport[VFY_SEAL_VALUE_MAX];
 } vfy_seal_mismatch;
 
-#define VFY_SEAL_MAX_MISMATCHES 8
-#define VFY_SEAL_MAX_CHOICES 8
 
 typedef struct vfy_seal_result {
     vfy_seal_kind kind;
@@ -209,9 +206,6 @@ typedef struct vfy_seal_options {
     time_t now;
 } vfy_seal_options;
 
-/* Largest accepted input and inflated IDB payload. */
-#define VFY_SEAL_MAX_INPUT (256u * 1024u)
-#define VFY_SEAL_MAX_INFLATED (64u * 1024u)
 
 /*
  * Decodes and verifies one seal. Returns VFY_OK exactly when the verdict is

@@ -157,8 +157,6 @@ typedef enum vfy_layer {
     VFY_LAYER_AUDIT = 8,
 } vfy_layer;
 
-#define VFY_DETAIL_FIELD_MAX 48
-#define VFY_DETAIL_MESSAGE_MAX 256
 #define VFY_NO_OFFSET ((size_t)-1)
 
 /* Where and why a call failed. Zero-initialise it, pass it, read it on failure. */

@@ -55,14 +55,14 @@ typedef enum vfy_trust_kind {
 typedef struct vfy_trust_entry {
     vfy_trust_kind kind;
     bool accepted;
-    char source[256];     /* the file it came from */
-    char subject[256];    /* one-line subject (or issuer, for a CRL) */
-    char country[3];      /* ISO 3166-1 alpha-2 of the subject, "" if none */
+    char source[VFY_TRUST_SOURCE_MAX];     /* the file it came from */
+    char subject[VFY_DN_MAX];    /* one-line subject (or issuer, for a CRL) */
+    char country[VFY_ALPHA2_MAX];      /* ISO 3166-1 alpha-2 of the subject, "" if none */
     time_t not_before;    /* validity, or CRL thisUpdate/nextUpdate */
     time_t not_after;
-    char reason[192];     /* why it was rejected, or a note */
-    char serial[80];      /* hex serial number (certificate) or CRL number, "" if none */
-    char sha256[65];      /* hex SHA-256 of the item's DER, "" when it could not be read */
+    char reason[VFY_TRUST_REASON_MAX];     /* why it was rejected, or a note */
+    char serial[VFY_SERIAL_HEX_MAX];      /* hex serial number (certificate) or CRL number, "" if none */
+    char sha256[VFY_SHA256_HEX_MAX];      /* hex SHA-256 of the item's DER, "" when it could not be read */
 } vfy_trust_entry;
 
 VFY_API VFY_NODISCARD vfy_status vfy_trust_new(vfy_trust **out);
@@ -95,7 +95,7 @@ VFY_API size_t vfy_trust_anchor_count(const vfy_trust *trust);
  * bytewise and concatenated. Two stores with the same accepted items have the same
  * digest whatever the load order. VFY_E_INVALID_ARGUMENT without a store.
  */
-VFY_API VFY_NODISCARD vfy_status vfy_trust_digest(const vfy_trust *trust, uint8_t out[32]);
+VFY_API VFY_NODISCARD vfy_status vfy_trust_digest(const vfy_trust *trust, uint8_t out[VFY_SHA256_SIZE]);
 
 /*
  * The store's build time: the newest of the accepted CRLs' thisUpdate and the accepted

@@ -50,10 +50,10 @@ typedef struct vfy_import_item {
     vfy_import_action action;
     vfy_trust_kind kind;    /* CERTIFICATE (a CSCA), HINT (a DS or barcode signer),
                                MASTER_LIST or CRL */
-    char source[640];       /* the file, and for LDIF the entry's DN and line */
-    char subject[256];      /* subject (RFC 4514), or the issuer of a CRL or list signer */
-    char country[3];
-    char reason[256];       /* why it was rejected, replaced or removed; "" otherwise */
+    char source[VFY_IMPORT_SOURCE_MAX];       /* the file, and for LDIF the entry's DN and line */
+    char subject[VFY_DN_MAX];      /* subject (RFC 4514), or the issuer of a CRL or list signer */
+    char country[VFY_ALPHA2_MAX];
+    char reason[VFY_IMPORT_REASON_MAX];       /* why it was rejected, replaced or removed; "" otherwise */
 } vfy_import_item;
 
 typedef struct vfy_trust_import_options {
@@ -107,10 +107,10 @@ typedef enum vfy_freshness {
 typedef struct vfy_trust_status_item {
     vfy_trust_kind kind;    /* CERTIFICATE (a CSCA) or HINT (a signer certificate) */
     vfy_freshness state;    /* the worst that applies */
-    char subject[256];
-    char country[3];
-    char serial[80];        /* hex */
-    char sha256[65];        /* hex fingerprint of the DER */
+    char subject[VFY_DN_MAX];
+    char country[VFY_ALPHA2_MAX];
+    char serial[VFY_SERIAL_HEX_MAX];        /* hex */
+    char sha256[VFY_SHA256_HEX_MAX];        /* hex fingerprint of the DER */
     time_t not_after;
     size_t crl_count;       /* CSCA: CRLs that verify under it */
     time_t crl_this_update; /* CSCA: the newest CRL's thisUpdate, 0 if none */

@@ -1062,3 +1062,40 @@ Test(cov_trust, import_skips_what_is_not_a_store_file)
     rm_rf(dir);
     free(dir);
 }
+
+Test(cov_trust, import_that_cannot_switch_leaves_no_new_store)
+{
+    /* DIR/current is a real folder (not the link the import manages): the new store is
+     * written, cannot be put in force, and is removed again. Likewise when the link's
+     * temporary name is taken by a folder. */
+    for (int variant = 0; variant < 2; variant++) {
+        char *dir = temp_dir();
+        char path[1024], store[256], blocker[400];
+        X509 *a = csca("CSCA Switch", 14);
+        snprintf(path, sizeof path, "%s/csca.der", dir);
+        pki_write_der(path, a);
+        snprintf(store, sizeof store, "%s/store", dir);
+        cr_assert_eq(mkdir(store, 0700), 0);
+        if (variant == 0)
+            snprintf(blocker, sizeof blocker, "%s/current", store);
+        else
+            snprintf(blocker, sizeof blocker, "%s/.current-%ld", store, (long)getpid());
+        cr_assert_eq(mkdir(blocker, 0700), 0);
+        snprintf(path, sizeof path, "%s/x", blocker);
+        write_bytes(path, "x", 1);
+        snprintf(path, sizeof path, "%s/csca.der", dir);
+        vfy_trust_import_report *r = NULL;
+        vfy_detail d;
+        cr_assert_eq(import_one(store, path, &r, &d), VFY_E_IO, "%s", d.message);
+        cr_assert(strstr(d.message, variant == 0 ? "cannot switch" : "cannot create a link") != NULL, "%s",
+                  d.message);
+        vfy_trust_import_report_free(r);
+        /* No store-* folder is left behind. */
+        char cmd[700];
+        snprintf(cmd, sizeof cmd, "ls '%s' | grep -q '^store-'", store);
+        cr_assert_neq(system(cmd), 0, "a store folder was left in %s", store);
+        X509_free(a);
+        rm_rf(dir);
+        free(dir);
+    }
+}

@@ -332,3 +332,19 @@ Test(cov_auth, session_without_access_control_claims_no_proof)
     vfy_document_free(doc);
     vfy_session_close(s);
 }
+
+Test(cov_auth, rsa_signature_not_below_the_modulus)
+{
+    /* RFC 8017 §5.2.2: a signature representative must be less than n; all-ones bytes
+     * of the modulus length never are. */
+    EVP_PKEY *k = pki_key("rsa:1024");
+    uint8_t dg15[400], sig[128];
+    size_t n = make_dg15(k, dg15);
+    memset(sig, 0xFF, sizeof sig);
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_aa_verify(dg15, n, NULL, 0, challenge, sizeof challenge, sig, sizeof sig, &d),
+                 VFY_E_AA_FAILED, "%s", d.message);
+    cr_assert(strstr(d.message, "cannot be opened") != NULL, "%s", d.message);
+    EVP_PKEY_free(k);
+}

@@ -312,3 +312,39 @@ Test(cov_auth, chip_authentication_needs_secure_messaging_first)
     vfy_channel_free(&ch);
     EVP_PKEY_free(ec);
 }
+
+Test(cov_auth, session_without_access_control_claims_no_proof)
+{
+    /* A session on which no access control ran (as with early documents that have
+     * none), and a document without DG14 or DG15: nothing is reported as proved. */
+    vfy_session *s = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_session_open("sim", &s, &d), VFY_OK, "%s", d.message);
+    vfy_document *doc;
+    cr_assert_eq(vfy_document_new(&doc), VFY_OK);
+    vfy_chip_checks out;
+    cr_assert_eq(vfy_session_authenticate(s, doc, &out, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(out.access_control.outcome, VFY_OUTCOME_NOT_SUPPORTED, "%s", out.access_control.reason);
+    cr_assert(strstr(out.access_control.reason, "no access control") != NULL, "%s", out.access_control.reason);
+    cr_assert_eq(out.chip_auth.outcome, VFY_OUTCOME_NOT_SUPPORTED);
+    cr_assert_eq(out.active_auth.outcome, VFY_OUTCOME_NOT_SUPPORTED);
+    vfy_document_free(doc);
+    vfy_session_close(s);
+}
+
+Test(cov_auth, rsa_signature_not_below_the_modulus)
+{
+    /* RFC 8017 §5.2.2: a signature representative must be less than n; all-ones bytes
+     * of the modulus length never are. */
+    EVP_PKEY *k = pki_key("rsa:1024");
+    uint8_t dg15[400], sig[128];
+    size_t n = make_dg15(k, dg15);
+    memset(sig, 0xFF, sizeof sig);
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_aa_verify(dg15, n, NULL, 0, challenge, sizeof challenge, sig, sizeof sig, &d),
+                 VFY_E_AA_FAILED, "%s", d.message);
+    cr_assert(strstr(d.message, "cannot be opened") != NULL, "%s", d.message);
+    EVP_PKEY_free(k);
+}

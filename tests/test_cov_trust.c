@@ -1062,3 +1062,92 @@ Test(cov_trust, import_skips_what_is_not_a_store_file)
     rm_rf(dir);
     free(dir);
 }
+
+Test(cov_trust, import_that_cannot_switch_leaves_no_new_store)
+{
+    /* DIR/current is a real folder (not the link the import manages): the new store is
+     * written, cannot be put in force, and is removed again. Likewise when the link's
+     * temporary name is taken by a folder. */
+    for (int variant = 0; variant < 2; variant++) {
+        char *dir = temp_dir();
+        char path[1024], store[256], blocker[400];
+        X509 *a = csca("CSCA Switch", 14);
+        snprintf(path, sizeof path, "%s/csca.der", dir);
+        pki_write_der(path, a);
+        snprintf(store, sizeof store, "%s/store", dir);
+        cr_assert_eq(mkdir(store, 0700), 0);
+        if (variant == 0)
+            snprintf(blocker, sizeof blocker, "%s/current", store);
+        else
+            snprintf(blocker, sizeof blocker, "%s/.current-%ld", store, (long)getpid());
+        cr_assert_eq(mkdir(blocker, 0700), 0);
+        snprintf(path, sizeof path, "%s/x", blocker);
+        write_bytes(path, "x", 1);
+        snprintf(path, sizeof path, "%s/csca.der", dir);
+        vfy_trust_import_report *r = NULL;
+        vfy_detail d;
+        cr_assert_eq(import_one(store, path, &r, &d), VFY_E_IO, "%s", d.message);
+        cr_assert(strstr(d.message, variant == 0 ? "cannot switch" : "cannot create a link") != NULL, "%s",
+                  d.message);
+        vfy_trust_import_report_free(r);
+        /* No store-* folder is left behind. */
+        char cmd[700];
+        snprintf(cmd, sizeof cmd, "ls '%s' | grep -q '^store-'", store);
+        cr_assert_neq(system(cmd), 0, "a store folder was left in %s", store);
+        X509_free(a);
+        rm_rf(dir);
+        free(dir);
+    }
+}
+
+Test(cov_trust, import_refuses_a_master_list_whose_signer_is_revoked)
+{
+    /* One import of the CSCA, a master list it vouches for through its signer, and a
+     * CRL of the CSCA revoking that signer: the list is rejected with that reason and
+     * the CSCA it carries does not enter the new store. */
+    ml_pki m;
+    ml_make(&m, false);
+    uint8_t content[4096];
+    size_t n = list_of(&m.other, 1, content);
+    size_t len;
+    uint8_t *ml = ml_sign(&m, content, n, &(ml_opts){ 0 }, &len);
+    X509_CRL *crl = pki_crl(m.csca, m.csca_key, m.signer, 30);
+    char *dir = temp_dir();
+    char csca_path[512], ml_path[512], crl_path[512], store[256];
+    snprintf(csca_path, sizeof csca_path, "%s/csca.der", dir);
+    snprintf(ml_path, sizeof ml_path, "%s/list.ml", dir);
+    snprintf(crl_path, sizeof crl_path, "%s/csca.crl", dir);
+    snprintf(store, sizeof store, "%s/store", dir);
+    pki_write_der(csca_path, m.csca);
+    write_bytes(ml_path, ml, len);
+    pki_write_crl_der(crl_path, crl);
+    vfy_trust_import_options o = VFY_TRUST_IMPORT_OPTIONS_INIT;
+    const char *inputs[] = { csca_path, ml_path, crl_path };
+    o.inputs = inputs;
+    o.input_count = 3;
+    vfy_trust_import_report *r = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_trust_import(store, &o, &r, &d), VFY_OK, "%s", d.message);
+    bool list_rejected = false;
+    for (size_t i = 0; i < vfy_trust_import_item_count(r); i++) {
+        vfy_import_item it;
+        cr_assert(vfy_trust_import_item_at(r, i, &it));
+        if (it.kind == VFY_TRUST_MASTER_LIST) {
+            cr_assert_eq(it.action, VFY_IMPORT_REJECTED, "%s", it.reason);
+            list_rejected = strstr(it.reason, "revoked") != NULL;
+        }
+    }
+    cr_assert(list_rejected);
+    vfy_trust *t;
+    cr_assert_eq(vfy_trust_new(&t), VFY_OK);
+    cr_assert_eq(vfy_trust_add_path(t, vfy_trust_import_store(r), &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(vfy_trust_anchor_count(t), 1, "only the CSCA itself");
+    vfy_trust_free(t);
+    vfy_trust_import_report_free(r);
+    X509_CRL_free(crl);
+    free(ml);
+    ml_free(&m);
+    rm_rf(dir);
+    free(dir);
+}

@@ -2,10 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "core/text.h"
 #include "core/fail.h"
-#include "rules/decision.h"
 #include "rules/engine.h"
+#include "rules/record.h"
 
 struct vfy_rules_decision {
     json_t *root;
@@ -32,60 +34,39 @@ const char *vfy_rules_modality_name(vfy_rules_modality m)
     return (unsigned)m < VFY_MODALITY_COUNT ? modality_names[m] : "unknown";
 }
 
-json_t *rd_rulesets_json(const vfy_rules_engine *e);
-json_t *rd_rulesets_json(const vfy_rules_engine *e)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < e->n_sets; i++) {
-        const struct ruleset *rs = &e->sets[i];
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", rs->id, "version",
-                                           rs->version, "digest", rs->digest_hex, "status",
-                                           rs_status_names[rs->status], "layer", rs_layer_names[rs->layer],
-                                           "signature", rs->signature_verified ? "verified" : "not_verified",
-                                           "key_id", rs->key_id[0] ? json_string(rs->key_id) : json_null()));
-    }
-    return a;
-}
+char *rr_document(const struct vfy_rules_workspace *ws, size_t *len);
 
-vfy_status rd_decision_new(const vfy_rules_engine *e, json_t *dims, const char *mode, bool compact,
-                           vfy_rules_decision **out, vfy_detail *detail)
+/* The API's decision: the serializer's text read back as a tree for the accessors, so
+ * that vfy_rules_decision_json gives the same text as a --batch line. */
+vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
+                              const vfy_rules_eval_options *options, vfy_rules_decision **out,
+                              vfy_detail *detail)
 {
+    if (engine == NULL || c == NULL || out == NULL)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "evaluate", "an engine, a case and an output are required");
+    *out = NULL;
+    vfy_rules_workspace *ws;
+    if (vfy_rules_workspace_new(engine, &ws) != VFY_OK)
+        return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while evaluating the case");
+    vfy_status s = vfy_rules_evaluate_into(engine, c, options, ws, detail);
+    if (s != VFY_OK) {
+        vfy_rules_workspace_free(ws);
+        return s;
+    }
+    size_t len = 0;
+    char *text = rr_document(ws, &len);
+    vfy_rules_workspace_free(ws);
     vfy_rules_decision *d = calloc(1, sizeof *d);
-    json_t *rejected = json_array();
-    for (size_t i = 0; i < e->n_rejected; i++)
-        json_array_append_new(rejected, json_pack("{s:s, s:s, s:s}", "source", e->rejected[i].label, "error",
-                                                  vfy_status_name(e->rejected[i].status), "message",
-                                                  e->rejected[i].reason));
-    json_t *root = json_pack("{s:o, s:o, s:b, s:s, s:o}", "rulesets", rd_rulesets_json(e), "rejected", rejected,
-                             "test_mode", e->mode == VFY_RULES_TEST, "mode", mode, "decision", dims);
+    json_t *root = text != NULL ? json_loadb(text, len, 0, NULL) : NULL;
+    free(text);
     if (d == NULL || root == NULL) {
         free(d);
         json_decref(root);
         return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while building the decision");
     }
-    if (!compact)
-        json_object_set_new(root, "legend", json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-        "V", "confidence: checked against the legal text",
-        "S", "confidence: from an official statement or a secondary source, or derived",
-        "U", "confidence: not verified",
-        "shall", "an obligation (a visa is required, the fee is due, the application shall be inadmissible)",
-        "entitled", "a right of the traveller or applicant",
-        "may", "the authority's discretion (a waiver, a derogation, an MEV it may grant)",
-        "not_applicable", "the question does not arise, for the reason given",
-        "officer_review", "an officer decides: an input is missing, a claim is unverified, an open point decides, or no rule decides",
-        "beaten", "the rule applied but another one prevails under the combine policy (see beaten_by)"));
-    if (e->development_key)
-        json_object_set_new(root, "development_key",
-                            json_string("DEVELOPMENT KEY: rule sets signed with the development key, whose "
-                                        "secret is public, decided this (accepted by an explicit override); "
-                                        "their signatures prove nothing: not for use at a border"));
-    if (e->mode == VFY_RULES_TEST)
-        json_object_set_new(root, "warning",
-                            json_string("TEST MODE: unsigned, draft or hypothetical rule sets may have "
-                                        "decided this; not for use at a border"));
     d->root = root;
-    d->test_mode = e->mode == VFY_RULES_TEST;
+    d->test_mode = engine->mode == VFY_RULES_TEST;
+    json_t *dims = json_object_get(root, "decision");
     for (int i = 0; i < VFY_DIM_COUNT; i++) {
         json_t *dim = json_object_get(dims, dim_names[i]);
         d->values[i] = json_dumps(json_object_get(dim, "value"), JSON_COMPACT | JSON_ENCODE_ANY);

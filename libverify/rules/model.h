@@ -167,6 +167,7 @@ struct vfy_rules_case {
     struct claim *claims; size_t n_claims;
     struct history_item *history; size_t n_history;
     bool history_given;            /* "visa_history" present (an empty list says: none) */
+    char *case_id;                 /* "case_id" as compact JSON, or NULL */
 };
 
 extern const char *const rs_status_names[ST_COUNT];

@@ -1,4 +1,6 @@
-/* Decisions: the documented JSON, and C accessors that walk it. */
+/* Decisions: the documented JSON (the serializer's text), and C accessors that walk it.
+ * The text is read back into a tree only when an accessor first needs it; a decision
+ * belongs to one thread. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +12,9 @@
 #include "rules/record.h"
 
 struct vfy_rules_decision {
-    json_t *root;
+    char *text;              /* the one-line document, as written */
+    size_t len;
+    json_t *root;            /* read from text on first use */
     bool test_mode;
     char *values[VFY_DIM_COUNT];
     char **pool;             /* strings handed out by the accessors */
@@ -57,26 +61,42 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
     char *text = rr_document(ws, &len);
     vfy_rules_workspace_free(ws);
     vfy_rules_decision *d = calloc(1, sizeof *d);
-    json_t *root = text != NULL ? json_loadb(text, len, 0, NULL) : NULL;
-    free(text);
-    if (d == NULL || root == NULL) {
+    if (d == NULL || text == NULL) {
         free(d);
-        json_decref(root);
+        free(text);
         return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while building the decision");
     }
-    d->root = root;
+    d->text = text;
+    d->len = len;
     d->test_mode = engine->mode == VFY_RULES_TEST;
+    *out = d;
+    return VFY_OK;
+}
+
+/* The tree and the values' texts, made on first use; false when out of memory. */
+static bool tree(const vfy_rules_decision *cd)
+{
+    vfy_rules_decision *d = (vfy_rules_decision *)cd;
+    if (d->root != NULL)
+        return true;
+    json_t *root = json_loadb(d->text, d->len, 0, NULL);
+    if (root == NULL)
+        return false;
     json_t *dims = json_object_get(root, "decision");
     for (int i = 0; i < VFY_DIM_COUNT; i++) {
         json_t *dim = json_object_get(dims, dim_names[i]);
         d->values[i] = json_dumps(json_object_get(dim, "value"), JSON_COMPACT | JSON_ENCODE_ANY);
         if (d->values[i] == NULL) {
-            vfy_rules_decision_free(d);
-            return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while building the decision");
+            for (int k = 0; k < i; k++) {
+                free(d->values[k]);
+                d->values[k] = NULL;
+            }
+            json_decref(root);
+            return false;
         }
     }
-    *out = d;
-    return VFY_OK;
+    d->root = root;
+    return true;
 }
 
 void vfy_rules_decision_free(vfy_rules_decision *d)
@@ -84,6 +104,7 @@ void vfy_rules_decision_free(vfy_rules_decision *d)
     if (d == NULL)
         return;
     json_decref(d->root);
+    free(d->text);
     for (int i = 0; i < VFY_DIM_COUNT; i++)
         free(d->values[i]);
     for (size_t i = 0; i < d->n_pool; i++)
@@ -123,6 +144,8 @@ vfy_status vfy_rules_decision_outcome(const vfy_rules_decision *d, vfy_rules_dim
 {
     if (d == NULL || out == NULL || (unsigned)dim >= VFY_DIM_COUNT)
         return VFY_E_INVALID_ARGUMENT;
+    if (!tree(d))
+        return VFY_E_NO_MEMORY;
     const json_t *o = dimension(d, dim);
     memset(out, 0, sizeof *out);
     out->modality = modality_of(str(o, "modality"));
@@ -207,6 +230,8 @@ vfy_status vfy_rules_decision_step(const vfy_rules_decision *cd, vfy_rules_dimen
     if (cd == NULL || out == NULL || (unsigned)dim >= VFY_DIM_COUNT)
         return VFY_E_INVALID_ARGUMENT;
     vfy_rules_decision *d = (vfy_rules_decision *)cd;
+    if (!tree(d))
+        return VFY_E_NO_MEMORY;
     const json_t *st = json_array_get(json_object_get(dimension(d, dim), "trail"), i);
     if (st == NULL)
         return VFY_E_NOT_FOUND;
@@ -240,6 +265,9 @@ char *vfy_rules_decision_json(const vfy_rules_decision *d, int indent)
 {
     if (d == NULL)
         return NULL;
-    size_t flags = JSON_PRESERVE_ORDER | (indent > 0 ? JSON_INDENT(indent > 8 ? 8 : indent) : JSON_COMPACT);
-    return json_dumps(d->root, flags);
+    if (indent <= 0)
+        return strdup(d->text); /* the serializer's line, as --batch writes it */
+    if (!tree(d))
+        return NULL;
+    return json_dumps(d->root, JSON_PRESERVE_ORDER | JSON_INDENT(indent > 8 ? 8 : indent));
 }

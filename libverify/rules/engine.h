@@ -17,7 +17,13 @@ struct rejected_set {
  * suspensions whose patterns name it, compiled once when the engine is built so that
  * evaluating compares no strings. */
 struct plan_hit { uint16_t set, suspension; };
+/* A piece of JSON text written once when the engine is built (quoted, escaped). */
+struct frag { uint32_t off, len; };
 struct plan_set {
+    struct frag id, version, digest;  /* "EU-VC-2024" ... */
+    struct frag *rule_id;             /* per rule: "vc-16-1-standard" */
+    struct frag *step;                /* per rule: {"ruleset":"..","rule":".." (compact step) */
+    struct frag *cat_id;              /* per category */
     uint16_t *by_kind[RK_COUNT];
     size_t n_by_kind[RK_COUNT];
     uint16_t *superseders; size_t n_superseders; /* engine order */
@@ -29,6 +35,15 @@ struct vfy_rules_engine {
     struct plan_set *plan;  /* one per set */
     struct plan_hit *hits;
     size_t max_by_kind;     /* most rules of one kind over all sets */
+    char *frags;            /* the text of every struct frag */
+    /* Every country code some list names, sorted; lists are bitsets over it. */
+    uint32_t *codes; size_t n_codes, code_words;
+    uint64_t *bits;         /* the bitsets, code_words words each */
+    /* The categories and evidence ids of the sets that apply in the engine's mode
+     * (the closed vocabulary of cases), sorted. */
+    const char **categories; size_t n_vocab_categories;
+    const char **evidence; size_t n_vocab_evidence;
+    struct frag metadata;   /* "rulesets":[...],"rejected":[...] */
     size_t n_rules, n_categories;
     struct ruleset *sets;   /* sorted by layer, then priority, then load order */
     size_t n_sets;
@@ -54,6 +69,15 @@ bool rs_status_applies(vfy_rules_mode mode, enum rs_status status);
 
 /* Compiles the plan of a built engine; false when out of memory. */
 bool rs_plan_build(struct vfy_rules_engine *e);
+/* A code's index in the engine's table, or -1 when no list names it. */
+long rs_code_index(const struct vfy_rules_engine *e, const char *code);
+static inline bool rs_code_in(const uint64_t *bits, long index)
+{
+    return index >= 0 && (bits[(size_t)index / 64] >> ((size_t)index % 64) & 1u);
+}
+/* Whether a category or evidence id is in the engine's closed vocabulary. */
+bool rs_known_category(const struct vfy_rules_engine *e, const char *id);
+bool rs_known_evidence(const struct vfy_rules_engine *e, const char *id);
 void rs_plan_free(struct vfy_rules_engine *e);
 
 #endif

@@ -40,6 +40,7 @@ struct ctx {
     struct winner *won;      /* what decided the dimension, for applicability */
     bool border;             /* decided at the border: a crossing date and no lodging */
     int visa_required;       /* enum tri: the visa requirement as decided (for 6(1)(b)) */
+    long nat, dest;          /* the case's codes in the engine's table (-1: in no list) */
 };
 
 struct cand {
@@ -204,19 +205,6 @@ static enum tri and3(enum tri a, enum tri b)
     return T_HOLD;
 }
 
-static bool same_code(const char *a, const char *b)
-{
-    return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3];
-}
-
-static bool in_list(const alpha3 *list, size_t n, const char *code)
-{
-    for (size_t i = 0; i < n; i++)
-        if (same_code(list[i], code))
-            return true;
-    return false;
-}
-
 /* The date a rule is checked against. The Borders Code conditions are checked at the
  * crossing; at a consulate that has no crossing date yet, at the intended entry. */
 static int32_t anchor_date(const struct ctx *x, int anchor, int *used)
@@ -242,11 +230,11 @@ static enum tri scope_test(const struct ctx *x, const struct ruleset *rs)
 {
     if (!rs_status_applies(x->e->mode, rs->status))
         return T_FAIL;
-    if (rs->nationalities != NULL && !in_list(rs->nationalities, rs->n_nationalities, x->c->nationality))
+    if (rs->nationalities != NULL && !rs_code_in(rs->nat_bits, x->nat))
         return T_FAIL;
     if (rs->destinations != NULL && x->c->destination[0] == '\0')
         return T_UNKNOWN;
-    if (rs->destinations != NULL && !in_list(rs->destinations, rs->n_destinations, x->c->destination))
+    if (rs->destinations != NULL && !rs_code_in(rs->dest_bits, x->dest))
         return T_FAIL;
     return T_HOLD;
 }
@@ -398,7 +386,7 @@ static enum tri predicate_test(const struct ctx *x, size_t si, const struct pred
     }
     if (w->nationalities != NULL) {
         enum tri r = c->nationality[0] == '\0' ? T_UNKNOWN
-                     : in_list(w->nationalities, w->n_nationalities, c->nationality) ? T_HOLD : T_FAIL;
+                     : rs_code_in(w->nat_bits, x->nat) ? T_HOLD : T_FAIL;
         if (r == T_UNKNOWN)
             miss(x, MS_NATIONALITY, 0);
         add_test(x, preds, r, "nationality in the rule's list");
@@ -406,7 +394,7 @@ static enum tri predicate_test(const struct ctx *x, size_t si, const struct pred
     }
     if (w->destinations != NULL) {
         enum tri r = c->destination[0] == '\0' ? T_UNKNOWN
-                     : in_list(w->destinations, w->n_destinations, c->destination) ? T_HOLD : T_FAIL;
+                     : rs_code_in(w->dest_bits, x->dest) ? T_HOLD : T_FAIL;
         if (r == T_UNKNOWN)
             miss(x, MS_DESTINATION, 0);
         add_test(x, preds, r, "destination %s in the rule's list", c->destination);
@@ -588,15 +576,27 @@ static const struct plan_hit *suspended(const struct ctx *x, size_t si, size_t r
     return NULL;
 }
 
-static struct rr_step new_step(const struct ctx *x, size_t si, size_t ri)
+/* A new step for rule ri of set si at the end of the trail (NULL when out of memory).
+ * The anchor is read only for the full trail, which shows it. */
+static struct rr_step *new_step(const struct ctx *x, size_t si, size_t ri)
 {
-    const struct rule *r = &x->e->sets[si].rules[ri];
-    struct rr_step st = { .kind = RK_STEP_RULE, .rule = RR_REF(si, ri), .beaten_by = RR_NONE,
-                          .result = RR_APPLIES };
-    int used;
-    st.anchor_date = anchor_date(x, r->anchor, &used);
-    st.anchor = (uint8_t)used;
+    struct vfy_rules_workspace *w = x->w;
+    if (!GROW(w, steps, n_steps, cap_steps))
+        return NULL;
+    struct rr_step *st = &w->steps[w->n_steps++];
+    *st = (struct rr_step){ .kind = RK_STEP_RULE, .rule = RR_REF(si, ri), .beaten_by = RR_NONE,
+                            .result = RR_APPLIES };
+    if (x->full) {
+        int used;
+        st->anchor_date = anchor_date(x, x->e->sets[si].rules[ri].anchor, &used);
+        st->anchor = (uint8_t)used;
+    }
     return st;
+}
+
+static uint32_t last_step(const struct ctx *x)
+{
+    return (uint32_t)(x->w->n_steps - 1);
 }
 
 /* Applicability shared by every dimension: anchor given, set in force and not
@@ -660,28 +660,29 @@ static bool same_explanation(const struct ctx *x, const struct rr_step *a, const
  * superseded version does not double the trail. */
 static int32_t open_step(const struct ctx *x, size_t si, size_t ri, uint32_t *step, uint32_t *out_of_force)
 {
-    struct rr_step st = new_step(x, si, ri);
-    int32_t d = gate(x, si, ri, &st);
+    struct rr_step *st = new_step(x, si, ri);
+    *step = NO_STEP;
+    if (st == NULL)
+        return DATE_NONE;
+    int32_t d = gate(x, si, ri, st);
     if (d != DATE_NONE) {
-        st.has_preds = x->full;
-        st.pred_off = (uint32_t)x->w->n_preds;
-        *step = add_step(x, &st);
+        st->has_preds = x->full;
+        st->pred_off = (uint32_t)x->w->n_preds;
+        *step = last_step(x);
         return d;
     }
-    if (st.result != RR_NOT_IN_FORCE) {
-        *step = add_step(x, &st);
+    if (st->result != RR_NOT_IN_FORCE) {
+        *step = last_step(x);
         return DATE_NONE;
     }
-    if (*out_of_force != NO_STEP && same_explanation(x, step_at(x, *out_of_force), &st)) {
+    if (*out_of_force != NO_STEP && same_explanation(x, step_at(x, *out_of_force), st)) {
+        x->w->n_steps--;
         list_add(x->w, &step_at(x, *out_of_force)->rules, (uint32_t)ri);
-        *step = NO_STEP;
         return DATE_NONE;
     }
-    *step = add_step(x, &st);
-    if (*step != NO_STEP) {
-        list_add(x->w, &step_at(x, *step)->rules, (uint32_t)ri);
-        *out_of_force = *step;
-    }
+    *step = last_step(x);
+    list_add(x->w, &st->rules, (uint32_t)ri);
+    *out_of_force = *step;
     return DATE_NONE;
 }
 
@@ -696,11 +697,13 @@ static void close_preds(const struct ctx *x, uint32_t step)
  * names none: the rule might apply. */
 static uint32_t scope_unknown_step(const struct ctx *x, size_t si, size_t ri)
 {
-    struct rr_step st = new_step(x, si, ri);
-    st.result = RR_NOT_EVALUATED;
-    st.expl = EX_SCOPE_UNKNOWN;
+    struct rr_step *st = new_step(x, si, ri);
     miss(x, MS_DESTINATION, 0);
-    return add_step(x, &st);
+    if (st == NULL)
+        return NO_STEP;
+    st->result = RR_NOT_EVALUATED;
+    st->expl = EX_SCOPE_UNKNOWN;
+    return last_step(x);
 }
 
 static void set_result(const struct ctx *x, uint32_t step, enum rr_result r)
@@ -977,7 +980,7 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
             /* Rules for other nationalities read as one short step per set, not as lists
              * of predicates that happen to fail (and cost nothing to skip). */
             if (r->when.nationalities != NULL && x->c->nationality[0] != '\0' &&
-                !in_list(r->when.nationalities, r->when.n_nationalities, x->c->nationality)) {
+                !rs_code_in(r->when.nat_bits, x->nat)) {
                 if (others == NO_STEP) {
                     struct rr_step st = { .kind = RK_STEP_OTHERS, .rule = RR_REF(si, 0), .beaten_by = RR_NONE,
                                           .result = RR_NOT_APPLICABLE, .expl = EX_OTHER_NATIONALITIES };
@@ -1330,10 +1333,11 @@ static void admissibility(struct ctx *x, bool *inadmissible, struct rr_dim *o)
             }
             /* A visa held is a border condition, and only where a visa is required. */
             if (r->u.check.kind == CK_VISA_HELD && (!x->border || x->visa_required == T_FAIL)) {
-                struct rr_step st = new_step(x, si, ri);
-                st.result = RR_NOT_APPLICABLE;
-                st.expl = !x->border ? EX_VISA_HELD_CONSULATE : EX_VISA_HELD_NOT_REQUIRED;
-                add_step(x, &st);
+                struct rr_step *st = new_step(x, si, ri);
+                if (st != NULL) {
+                    st->result = RR_NOT_APPLICABLE;
+                    st->expl = !x->border ? EX_VISA_HELD_CONSULATE : EX_VISA_HELD_NOT_REQUIRED;
+                }
                 continue;
             }
             if (sc == T_UNKNOWN) {
@@ -1412,47 +1416,19 @@ static void not_applicable(struct ctx *x, struct rr_dim *o, enum rr_na why)
 /* Categories and evidence ids form a closed vocabulary: those of the rule sets that
  * may apply in this mode. A misspelled category would otherwise lose its waiver
  * silently, a misspelled evidence id its simplification. */
-static bool category_known(const vfy_rules_engine *e, const char *id)
-{
-    for (size_t i = 0; i < e->n_sets; i++) {
-        if (!rs_status_applies(e->mode, e->sets[i].status))
-            continue;
-        for (size_t k = 0; k < e->sets[i].n_categories; k++)
-            if (strcmp(e->sets[i].categories[k].id, id) == 0)
-                return true;
-    }
-    return false;
-}
-
-static bool evidence_known(const vfy_rules_engine *e, const char *id)
-{
-    for (size_t i = 0; i < e->n_sets; i++) {
-        if (!rs_status_applies(e->mode, e->sets[i].status))
-            continue;
-        for (size_t k = 0; k < e->sets[i].n_categories; k++) {
-            const struct category *cat = &e->sets[i].categories[k];
-            for (size_t g = 0; g < cat->n_groups; g++)
-                for (size_t j = 0; j < cat->group_len[g]; j++)
-                    if (strcmp(cat->groups[g][j], id) == 0)
-                        return true;
-        }
-    }
-    return false;
-}
-
 static vfy_status check_vocabulary(const vfy_rules_engine *e, const vfy_rules_case *c, vfy_detail *detail)
 {
     char path[96];
     for (size_t i = 0; i < c->n_claims; i++) {
         const struct claim *cl = &c->claims[i];
-        if (!category_known(e, cl->category)) {
+        if (!rs_known_category(e, cl->category)) {
             snprintf(path, sizeof path, "$.application.claims[%zu].category", i);
             return vfy_fail(detail, VFY_E_CASE_VOCABULARY, path,
                             "no loaded rule set in force defines the category '%s' (vfy rules show "
                             "lists the categories and the evidence each needs)", cl->category);
         }
         for (size_t k = 0; k < cl->n_evidence; k++)
-            if (!evidence_known(e, cl->evidence[k])) {
+            if (!rs_known_evidence(e, cl->evidence[k])) {
                 snprintf(path, sizeof path, "$.application.claims[%zu].evidence[%zu]", i, k);
                 return vfy_fail(detail, VFY_E_CASE_VOCABULARY, path,
                                 "no loaded rule set in force knows the evidence '%s' (vfy rules show "
@@ -1517,7 +1493,8 @@ vfy_status rr_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
     w->pii = options != NULL && options->include_pii;
     w->visa_winner = RR_NONE;
     struct winner visa_won = { 0 };
-    struct ctx x = { .e = engine, .c = c, .w = w, .pii = w->pii, .full = w->full, .visa_required = T_UNKNOWN };
+    struct ctx x = { .e = engine, .c = c, .w = w, .pii = w->pii, .full = w->full, .visa_required = T_UNKNOWN,
+                     .nat = rs_code_index(engine, c->nationality), .dest = rs_code_index(engine, c->destination) };
     /* Border check: a crossing date and no lodging date (docs/rules.md, "Border check"). */
     x.border = c->dates[VFY_ANCHOR_LODGING] == DATE_NONE && c->dates[VFY_ANCHOR_BORDER_CROSSING] != DATE_NONE;
     w->border = x.border;

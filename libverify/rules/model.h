@@ -57,6 +57,8 @@ struct predicate {
     int biometric;                 /* -1 any, 0, 1 */
     alpha3 *nationalities; size_t n_nationalities; /* NULL = any */
     alpha3 *destinations; size_t n_destinations;
+    const uint64_t *nat_bits, *dest_bits;         /* the same lists as bitsets over the
+                                                     engine's codes (rules/plan.c) */
     int *categories; size_t n_categories;          /* indices into the set's categories; any of */
     struct history_cond *history;
     int32_t effective_from, effective_to;          /* rule-level, half-open; DATE_NONE */
@@ -128,6 +130,7 @@ struct ruleset {
     char **open_points; size_t n_open_points;
     alpha3 *nationalities; size_t n_nationalities;  /* NULL = all */
     alpha3 *destinations; size_t n_destinations;
+    const uint64_t *nat_bits, *dest_bits;          /* as bitsets (rules/plan.c) */
     int32_t effective_from, effective_to;
     bool feb29_to_mar1;            /* age convention for 29 February birthdays */
     enum rs_policy combine[VFY_DIM_COUNT];

@@ -39,7 +39,7 @@ bool rw_flush(struct rw *w)
     return !w->failed;
 }
 
-void rw_raw(struct rw *w, const char *s, size_t n)
+void rw_raw_slow(struct rw *w, const char *s, size_t n)
 {
     if (w->failed)
         return;
@@ -76,7 +76,7 @@ static void rw_esc(struct rw *w, const char *s, size_t n)
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
-        if (ch >= 0x20 && ch != '"' && ch != '\\')
+        if (__builtin_expect(ch >= 0x20 && ch != '"' && ch != '\\', 1))
             continue;
         rw_raw(w, s + start, i - start);
         start = i + 1;
@@ -170,6 +170,30 @@ static void rw_bool(struct rw *w, bool b)
         LIT(w, "true");
     else
         LIT(w, "false");
+}
+
+static void frag(struct rw *w, const struct vfy_rules_engine *e, struct frag f)
+{
+    rw_raw(w, e->frags + f.off, f.len);
+}
+
+static const struct plan_set *plan_of(const struct vfy_rules_workspace *ws, rr_ref ref)
+{
+    return &ws->engine->plan[RR_SET(ref)];
+}
+
+/* ,"result":"won" and the like, written whole. */
+static const char *const result_members[RR_COUNT] = {
+    ",\"result\":\"applies\"", ",\"result\":\"won\"", ",\"result\":\"beaten\"", ",\"result\":\"failed\"",
+    ",\"result\":\"suspended\"", ",\"result\":\"not_in_force\"", ",\"result\":\"alternative\"",
+    ",\"result\":\"passed\"", ",\"result\":\"not_evaluated\"", ",\"result\":\"not_applicable\"",
+    ",\"result\":\"no_rule\"",
+};
+
+static void result_member(struct rw *w, uint8_t r)
+{
+    const char *m = result_members[r < RR_COUNT ? r : RR_NOT_EVALUATED];
+    rw_raw(w, m, strlen(m));
 }
 
 /* "key": */
@@ -531,7 +555,7 @@ static void rule_list(struct rw *w, const struct vfy_rules_workspace *ws, const 
     for (uint32_t i = 0; i < l->n; i++) {
         if (i)
             LIT(w, ",");
-        rw_str(w, ws->engine->sets[si].rules[ws->links[at].v].id);
+        frag(w, ws->engine, ws->engine->plan[si].rule_id[ws->links[at].v]);
         at = ws->links[at].next;
     }
 }
@@ -544,38 +568,41 @@ static void ref_text(struct rw *w, const struct vfy_rules_workspace *ws, rr_ref 
 static void step(struct rw *w, const struct vfy_rules_workspace *ws, const struct rr_step *st, const struct rr_dim *o)
 {
     if (st->kind == RK_STEP_NOTE) {
-        LIT(w, "{\"result\":");
-        rw_str(w, rr_result_names[st->result]);
+        const char *m = result_members[st->result < RR_COUNT ? st->result : RR_NOT_EVALUATED];
+        LIT(w, "{");
+        rw_raw(w, m + 1, strlen(m + 1));
         explanation(w, ws, st, o);
         LIT(w, "}");
         return;
     }
-    const struct ruleset *rs = set_of(ws, st->rule);
+    const struct plan_set *p = plan_of(ws, st->rule);
+    const struct vfy_rules_engine *e = ws->engine;
+    const struct rule *r = st->kind == RK_STEP_RULE ? rule_of(ws, st->rule) : NULL;
+    if (!ws->full && st->kind == RK_STEP_RULE) {
+        frag(w, e, p->step[RR_RULE(st->rule)]);
+        goto rest;
+    }
     LIT(w, "{\"ruleset\":");
-    rw_str(w, rs->id);
+    frag(w, e, p->id);
     if (st->kind == RK_STEP_OTHERS) {
         LIT(w, ",\"version\":");
-        rw_str(w, rs->version);
+        frag(w, e, p->version);
         LIT(w, ",\"digest\":");
-        rw_str(w, rs->digest_hex);
-        LIT(w, ",\"result\":");
-        rw_str(w, rr_result_names[st->result]);
+        frag(w, e, p->digest);
+        result_member(w, st->result);
         explanation(w, ws, st, o);
         LIT(w, ",\"rules\":[");
         rule_list(w, ws, &st->rules, RR_SET(st->rule));
         LIT(w, "]}");
         return;
     }
-    const struct rule *r = rule_of(ws, st->rule);
-    if (ws->full) {
-        LIT(w, ",\"version\":");
-        rw_str(w, rs->version);
-        LIT(w, ",\"digest\":");
-        rw_str(w, rs->digest_hex);
-    }
+    LIT(w, ",\"version\":");
+    frag(w, e, p->version);
+    LIT(w, ",\"digest\":");
+    frag(w, e, p->digest);
     LIT(w, ",\"rule\":");
-    rw_str(w, r->id);
-    if (ws->full) {
+    frag(w, e, p->rule_id[RR_RULE(st->rule)]);
+    {
         LIT(w, ",\"legal_ref\":");
         rw_str(w, r->legal_ref);
         LIT(w, ",\"anchor\":");
@@ -591,14 +618,14 @@ static void step(struct rw *w, const struct vfy_rules_workspace *ws, const struc
         if (st->has_preds) {
             LIT(w, ",\"predicates\":[");
             for (uint32_t i = 0; i < st->n_preds; i++) {
-                const struct rr_pred *p = &ws->preds[st->pred_off + i];
+                const struct rr_pred *pr = &ws->preds[st->pred_off + i];
                 if (i)
                     LIT(w, ",");
                 LIT(w, "{\"test\":");
-                rw_strn(w, ws->text + p->off, p->len);
-                if (p->held < 0)
+                rw_strn(w, ws->text + pr->off, pr->len);
+                if (pr->held < 0)
                     LIT(w, ",\"held\":null}");
-                else if (p->held)
+                else if (pr->held)
                     LIT(w, ",\"held\":true}");
                 else
                     LIT(w, ",\"held\":false}");
@@ -606,18 +633,18 @@ static void step(struct rw *w, const struct vfy_rules_workspace *ws, const struc
             LIT(w, "]");
         }
     }
+rest:
     if (st->n_cats > 0) {
         LIT(w, ",\"categories\":[");
         for (uint32_t i = 0; i < st->n_cats; i++) {
             uint32_t ref = ws->u32[st->cat_off + i];
             if (i)
                 LIT(w, ",");
-            rw_str(w, ws->engine->sets[RR_SET(ref)].categories[RR_RULE(ref)].id);
+            frag(w, e, e->plan[RR_SET(ref)].cat_id[RR_RULE(ref)]);
         }
         LIT(w, "]");
     }
-    LIT(w, ",\"result\":");
-    rw_str(w, rr_result_names[st->result]);
+    result_member(w, st->result);
     if (st->suspended_by) {
         const struct ruleset *by = &ws->engine->sets[st->by_set];
         const struct suspension *sp = &by->suspensions[st->by_suspension];
@@ -838,7 +865,7 @@ void rr_write_open(struct rw *w, const struct vfy_rules_workspace *ws, unsigned 
     const struct vfy_rules_engine *e = ws->engine;
     LIT(w, "{");
     if (parts & RW_METADATA) {
-        rr_write_metadata(w, e);
+        frag(w, e, e->metadata);
         LIT(w, ",");
     }
     LIT(w, "\"test_mode\":");

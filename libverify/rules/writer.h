@@ -21,7 +21,17 @@ struct rw {
     bool failed;
 };
 
-void rw_raw(struct rw *w, const char *s, size_t n);
+void rw_raw_slow(struct rw *w, const char *s, size_t n);
+/* Appends n bytes (the common case inline: they fit in the buffer). */
+static inline void rw_raw(struct rw *w, const char *s, size_t n)
+{
+    if (w->len + n <= w->cap && !w->failed) {
+        __builtin_memcpy(w->buf + w->len, s, n);
+        w->len += n;
+        return;
+    }
+    rw_raw_slow(w, s, n);
+}
 void rw_str(struct rw *w, const char *s);   /* a JSON string, escaped as jansson does */
 void rw_strn(struct rw *w, const char *s, size_t n);
 void rw_int(struct rw *w, long long v);

@@ -1,0 +1,350 @@
+/*
+ * The workspace (issue 11, speed): a decision kept as data and written by the one
+ * serializer. Every line it writes must be the library's document byte for byte; the
+ * compact form must be the full form without its full-only members, byte for byte; a
+ * --batch with --header must carry the metadata once and lines that validate; and a
+ * workspace never hands out a decision it does not hold (a refused case after a
+ * decided one leaves nothing to write).
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "support.h"
+#include "test_rules_support.h"
+
+static const char *const extra[] = { RULES_UTO_OVERLAY, RULES_DEU_BILATERAL, NULL };
+
+/* The names of tests/data/rules/cases/ (without .json), NULL-terminated. */
+static char **case_names(void)
+{
+    char dir[4096];
+    DIR *dp = opendir(repo_path("tests/data/rules/cases", dir, sizeof dir));
+    cr_assert_not_null(dp);
+    char **names = calloc(256, sizeof *names);
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(dp)) != NULL && n < 255) {
+        size_t len = strlen(de->d_name);
+        if (len > 5 && strcmp(de->d_name + len - 5, ".json") == 0)
+            names[n++] = strndup(de->d_name, len - 5);
+    }
+    closedir(dp);
+    cr_assert_gt(n, 40, "the shipped cases are there");
+    return names;
+}
+
+static void free_names(char **names)
+{
+    for (size_t i = 0; names[i] != NULL; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* What vfy_rules_workspace_write writes, as a string. */
+static char *written(vfy_rules_workspace *ws, unsigned flags, const char *members)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_not_null(f);
+    cr_assert_eq(vfy_rules_workspace_write(ws, flags, members, f), VFY_OK);
+    fclose(f);
+    return buf;
+}
+
+/* The API's document for a case, one line. */
+static char *api_text(const vfy_rules_engine *e, const vfy_rules_case *c, const vfy_rules_eval_options *o)
+{
+    vfy_rules_decision *dec = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    if (vfy_rules_evaluate(e, c, o, &dec, &d) != VFY_OK)
+        return NULL;
+    char *t = vfy_rules_decision_json(dec, 0);
+    vfy_rules_decision_free(dec);
+    return t;
+}
+
+/* Every shipped case, both modes, compact and full, with and without personal data:
+ * the workspace writes the API's document, and without the metadata the same text with
+ * "rulesets" and "rejected" left out. */
+Test(rules_workspace, lines_are_the_api_document_byte_for_byte, .timeout = 60)
+{
+    char **names = case_names();
+    size_t compared = 0;
+    for (int mode = 0; mode < 2; mode++) {
+        vfy_rules_engine *e = rules_engine(mode ? VFY_RULES_TEST : VFY_RULES_PRODUCTION, mode ? extra : NULL);
+        vfy_rules_workspace *ws;
+        cr_assert_eq(vfy_rules_workspace_new(e, &ws), VFY_OK);
+        for (size_t i = 0; names[i] != NULL; i++) {
+            vfy_rules_case *c = rules_case(names[i]);
+            for (int form = 0; form < 4; form++) {
+                vfy_rules_eval_options o = { .compact_trail = form & 1, .include_pii = form & 2 };
+                char *api = api_text(e, c, &o);
+                vfy_detail d;
+                vfy_detail_clear(&d);
+                vfy_status s = vfy_rules_evaluate_into(e, c, &o, ws, &d);
+                cr_assert_eq(s == VFY_OK, api != NULL, "%s: the workspace and the API agree on refusing", names[i]);
+                if (api == NULL)
+                    continue;
+                char *line = written(ws, 0, NULL);
+                size_t n = strlen(api);
+                cr_assert(strncmp(line, api, n) == 0 && strcmp(line + n, "\n") == 0,
+                          "%s (mode %d, form %d): the line differs from vfy_rules_decision_json", names[i], mode, form);
+                free(line);
+                /* Without the metadata: "{" and the document from "test_mode" on. */
+                const char *rest = strstr(api, ",\"test_mode\":");
+                cr_assert_not_null(rest);
+                line = written(ws, VFY_RULES_JSON_NO_METADATA, "\"case_id\":\"x\",\"line\":7");
+                char *expect = NULL;
+                cr_assert_gt(asprintf(&expect, "{%.*s,\"case_id\":\"x\",\"line\":7}\n", (int)(n - 1 - (size_t)(rest + 1 - api)),
+                                      rest + 1), 0);
+                cr_assert_str_eq(line, expect, "%s: the line without metadata", names[i]);
+                free(expect);
+                free(line);
+                free(api);
+                compared++;
+            }
+            vfy_rules_case_free(c);
+        }
+        vfy_rules_workspace_free(ws);
+        vfy_rules_engine_free(e);
+    }
+    cr_assert_gt(compared, 300);
+    free_names(names);
+}
+
+/* Removes the members only the full trail has: the rule steps' version, digest,
+ * legal_ref, anchor, anchor_date, confidence, note and predicates (the step of rules
+ * for other nationalities keeps its version and digest in both forms), the legend and
+ * categories_available. */
+static void strip_full(json_t *root)
+{
+    static const char *const step_only[] = { "version", "digest", "legal_ref", "anchor", "anchor_date",
+                                             "confidence", "note", "predicates" };
+    json_object_del(root, "legend");
+    const char *k;
+    json_t *dim;
+    json_object_foreach(json_object_get(root, "decision"), k, dim) {
+        json_object_del(dim, "categories_available");
+        size_t i;
+        json_t *st;
+        json_array_foreach(json_object_get(dim, "trail"), i, st) {
+            if (json_object_get(st, "rule") == NULL)
+                continue;
+            for (size_t m = 0; m < sizeof step_only / sizeof step_only[0]; m++)
+                json_object_del(st, step_only[m]);
+        }
+    }
+}
+
+/* Where the compact and the full forms overlap they are the same bytes: the full
+ * document without its full-only members, dumped in its order, is the compact one. */
+Test(rules_workspace, compact_is_full_without_its_extra_members, .timeout = 60)
+{
+    char **names = case_names();
+    vfy_rules_engine *e = rules_engine(VFY_RULES_TEST, extra);
+    for (size_t i = 0; names[i] != NULL; i++) {
+        vfy_rules_case *c = rules_case(names[i]);
+        vfy_rules_eval_options full = { .compact_trail = false }, compact = { .compact_trail = true };
+        char *f = api_text(e, c, &full), *s = api_text(e, c, &compact);
+        vfy_rules_case_free(c);
+        cr_assert_eq(f == NULL, s == NULL);
+        if (f == NULL)
+            continue;
+        json_t *root = json_loads(f, 0, NULL);
+        cr_assert_not_null(root);
+        strip_full(root);
+        char *stripped = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        cr_assert_str_eq(stripped, s, "%s: compact differs from full where they overlap", names[i]);
+        cr_assert_lt(strlen(s), strlen(f), "%s: the full form has more", names[i]);
+        free(stripped);
+        json_decref(root);
+        free(f);
+        free(s);
+    }
+    vfy_rules_engine_free(e);
+    free_names(names);
+}
+
+/* The accessors of a workspace say what the API's decision says. */
+Test(rules_workspace, accessors_match_the_decision, .timeout = 60)
+{
+    char **names = case_names();
+    vfy_rules_engine *e = rules_engine(VFY_RULES_TEST, extra);
+    vfy_rules_workspace *ws;
+    cr_assert_eq(vfy_rules_workspace_new(e, &ws), VFY_OK);
+    for (size_t i = 0; names[i] != NULL; i++) {
+        vfy_rules_case *c = rules_case(names[i]);
+        vfy_rules_decision *dec = NULL;
+        vfy_rules_eval_options o = { .compact_trail = true };
+        if (vfy_rules_evaluate(e, c, &o, &dec, NULL) != VFY_OK) {
+            vfy_rules_case_free(c);
+            continue;
+        }
+        cr_assert_eq(vfy_rules_evaluate_into(e, c, &o, ws, NULL), VFY_OK);
+        for (int dim = 0; dim < VFY_DIM_COUNT; dim++) {
+            vfy_rules_outcome out;
+            cr_assert_eq(vfy_rules_decision_outcome(dec, (vfy_rules_dimension)dim, &out), VFY_OK);
+            cr_assert_eq(vfy_rules_workspace_modality(ws, (vfy_rules_dimension)dim), out.modality, "%s", names[i]);
+            cr_assert_eq(vfy_rules_workspace_trail_length(ws, (vfy_rules_dimension)dim), out.trail_length);
+            for (size_t k = 0; k < out.trail_length; k++) {
+                vfy_rules_step st;
+                vfy_rules_trail_entry te;
+                cr_assert_eq(vfy_rules_decision_step(dec, (vfy_rules_dimension)dim, k, &st), VFY_OK);
+                cr_assert_eq(vfy_rules_workspace_step(ws, (vfy_rules_dimension)dim, k, &te), VFY_OK);
+                cr_assert_eq(te.result, st.result, "%s %d/%zu", names[i], dim, k);
+                if (st.ruleset == NULL) {
+                    cr_assert_eq(te.ruleset, SIZE_MAX);
+                    continue;
+                }
+                vfy_rules_set_info info;
+                cr_assert_eq(vfy_rules_engine_set(e, te.ruleset, &info), VFY_OK);
+                cr_assert_str_eq(info.id, st.ruleset);
+                cr_assert_eq(te.rule == SIZE_MAX, st.rule == NULL);
+            }
+            vfy_rules_trail_entry te;
+            cr_assert_eq(vfy_rules_workspace_step(ws, (vfy_rules_dimension)dim, out.trail_length, &te), VFY_E_NOT_FOUND);
+        }
+        vfy_rules_decision_free(dec);
+        vfy_rules_case_free(c);
+    }
+    vfy_rules_workspace_free(ws);
+    vfy_rules_engine_free(e);
+    free_names(names);
+}
+
+/* Fail closed: a refused case leaves no decision in the workspace, not the previous
+ * one (which belongs to another person); a workspace made for another engine is
+ * refused. */
+Test(rules_workspace, a_refused_case_leaves_nothing_to_write)
+{
+    vfy_rules_engine *e = rules_engine(VFY_RULES_PRODUCTION, NULL), *other = rules_engine(VFY_RULES_TEST, NULL);
+    vfy_rules_workspace *ws, *ws_other;
+    cr_assert_eq(vfy_rules_workspace_new(e, &ws), VFY_OK);
+    cr_assert_eq(vfy_rules_workspace_new(other, &ws_other), VFY_OK);
+    vfy_rules_case *good = rules_case("e01-adult-tourist");
+    cr_assert_eq(vfy_rules_evaluate_into(e, good, NULL, ws, NULL), VFY_OK);
+    cr_assert_eq(vfy_rules_workspace_modality(ws, VFY_DIM_FEE), VFY_MODALITY_SHALL);
+
+    static const char nobody[] = "{\"application\":{\"dates\":{\"lodging\":\"2025-12-10\"},\"destination\":\"DEU\"}}";
+    vfy_rules_case *c;
+    cr_assert_eq(vfy_rules_case_parse(nobody, sizeof nobody - 1, &c, NULL), VFY_OK);
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_rules_evaluate_into(e, c, NULL, ws, &d), VFY_E_CASE_INCOMPLETE);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(vfy_rules_workspace_write(ws, 0, NULL, f), VFY_E_NOT_FOUND);
+    fclose(f);
+    cr_assert_eq(len, 0, "nothing was written");
+    free(buf);
+    for (int dim = 0; dim < VFY_DIM_COUNT; dim++) {
+        cr_assert_eq(vfy_rules_workspace_modality(ws, (vfy_rules_dimension)dim), VFY_MODALITY_OFFICER_REVIEW);
+        cr_assert_eq(vfy_rules_workspace_trail_length(ws, (vfy_rules_dimension)dim), 0);
+    }
+    vfy_rules_case_free(c);
+
+    /* A category no set in force defines: refused the same way. */
+    static const char unknown[] = "{\"traveller\":{\"nationality\":\"KAZ\"},\"application\":{\"claims\":"
+                                  "[{\"category\":\"tourist\",\"evidence\":[]}]}}";
+    cr_assert_eq(vfy_rules_evaluate_into(e, good, NULL, ws, NULL), VFY_OK);
+    cr_assert_eq(vfy_rules_case_parse(unknown, sizeof unknown - 1, &c, NULL), VFY_OK);
+    cr_assert_eq(vfy_rules_evaluate_into(e, c, NULL, ws, NULL), VFY_E_CASE_VOCABULARY);
+    cr_assert_eq(vfy_rules_workspace_trail_length(ws, VFY_DIM_VISA_NEEDED), 0);
+    vfy_rules_case_free(c);
+
+    cr_assert_eq(vfy_rules_evaluate_into(e, good, NULL, ws_other, NULL), VFY_E_INVALID_ARGUMENT);
+    cr_assert_eq(vfy_rules_workspace_new(NULL, &ws_other), VFY_E_INVALID_ARGUMENT);
+    vfy_rules_case_free(good);
+    vfy_rules_workspace_free(ws);
+    vfy_rules_workspace_free(ws_other);
+    vfy_rules_engine_free(e);
+    vfy_rules_engine_free(other);
+}
+
+/* vfy rules eval --batch --header: a header line (its schema) carrying the rule sets
+ * and refusals once, then decision lines that validate against the decision schema,
+ * leave out the metadata, and are the API's documents otherwise. */
+Test(rules_workspace, batch_header_line, .timeout = 60)
+{
+    char dir[] = "/tmp/vfy-batch-header-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cmd[65536], a[4096], b[4096], r[4096], t[4096], root[4096], *out = NULL;
+    repo_path("", root, sizeof root);
+    snprintf(cmd, sizeof cmd,
+             "(tr -d '\\n' < %s; echo; tr -d '\\n' < %s; echo) > %s/in.jsonl && "
+             "%s rules eval --allow-development-key --rules %s --trust %s --batch %s/in.jsonl --header > %s/out.jsonl"
+             " && head -n 1 %s/out.jsonl > %s/head.json && tail -n +2 %s/out.jsonl > %s/lines.jsonl && cat %s/out.jsonl",
+             repo_path("tests/data/rules/cases/e05-lodged-2024-06-10.json", a, sizeof a),
+             repo_path("tests/data/rules/cases/e11-business-three-lawful-visas.json", b, sizeof b), dir, vfy_bin(),
+             repo_path("data/rules", r, sizeof r), repo_path(RULES_DEV_PUB, t, sizeof t), dir, dir, dir, dir, dir, dir,
+             dir);
+    cr_assert_eq(run_capture(cmd, &out), 0, "%s", out != NULL ? out : "");
+    char *lines[3] = { out, NULL, NULL };
+    for (int i = 1; i < 3; i++) {
+        char *nl = strchr(lines[i - 1], '\n');
+        cr_assert_not_null(nl);
+        *nl = '\0';
+        lines[i] = nl + 1;
+    }
+    json_t *head = json_loads(lines[0], 0, NULL), *first = json_loads(lines[1], 0, NULL);
+    cr_assert(head != NULL && first != NULL);
+    cr_assert_str_eq(json_string_value(json_object_get(head, "schema")), "libverify.rules-batch-header/1");
+    cr_assert_str_eq(json_string_value(json_object_get(head, "library_version")), vfy_version());
+    cr_assert_gt(json_array_size(json_object_get(head, "rulesets")), 5);
+    cr_assert_eq(json_array_size(json_object_get(head, "rejected")), 1, "the hypothetical set, refused");
+    cr_assert_null(json_object_get(first, "rulesets"), "the decisions leave the metadata out");
+    cr_assert_null(json_object_get(first, "rejected"));
+    cr_assert_str_eq(json_string_value(json_object_get(first, "case_id")), "E5a");
+    cr_assert_eq(json_integer_value(json_object_get(first, "line")), 1);
+
+    /* The header carries what the lines of the same batch without --header carry, and
+     * each line is that line without it, byte for byte. */
+    char *plain = NULL;
+    snprintf(cmd, sizeof cmd, "%s rules eval --allow-development-key --rules %s --trust %s --batch %s/in.jsonl",
+             vfy_bin(), r, t, dir);
+    cr_assert_eq(run_capture(cmd, &plain), 0);
+    char *nl = strchr(plain, '\n');
+    cr_assert_not_null(nl);
+    *nl = '\0';
+    json_t *doc = json_loads(plain, 0, NULL);
+    cr_assert_not_null(doc);
+    cr_assert(json_equal(json_object_get(doc, "rulesets"), json_object_get(head, "rulesets")));
+    cr_assert(json_equal(json_object_get(doc, "rejected"), json_object_get(head, "rejected")));
+    const char *rest = strstr(plain, ",\"test_mode\":");
+    cr_assert_not_null(rest);
+    char *expect = NULL;
+    cr_assert_gt(asprintf(&expect, "{%s", rest + 1), 0);
+    cr_assert_str_eq(lines[1], expect);
+    free(expect);
+    json_decref(doc);
+    free(plain);
+    json_decref(head);
+    json_decref(first);
+    free(out);
+
+    out = NULL;
+    snprintf(cmd, sizeof cmd,
+             "python3 %s/tests/tools/validate_json.py %s/docs/schema/rules-batch-header.schema.json --lines < %s/head.json 2>&1 && "
+             "python3 %s/tests/tools/validate_json.py %s/docs/schema/rules-decision.schema.json --lines < %s/lines.jsonl 2>&1",
+             root, root, dir, root, root, dir);
+    cr_assert_eq(run_capture(cmd, &out), 0, "%s", out != NULL ? out : "");
+    free(out);
+    /* A decision without its metadata and outside a batch (no line) is not a document. */
+    out = NULL;
+    snprintf(cmd, sizeof cmd,
+             "sed 's/,\"line\":[0-9]*}$/}/' %s/lines.jsonl | python3 %s/tests/tools/validate_json.py "
+             "%s/docs/schema/rules-decision.schema.json --lines 2>&1",
+             dir, root, root);
+    cr_assert_eq(run_capture(cmd, &out), 1, "%s", out != NULL ? out : "");
+    free(out);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(run_capture(cmd, NULL), 0);
+}

@@ -55,8 +55,8 @@ SHARED_LIB := $(BUILD)/lib/libverify.so.$(VERSION)
 VFY := $(BUILD)/bin/vfy
 
 .SECONDARY:
-.PHONY: all deps demo test test-one coverage test-build fuzz fuzz-smoke bench examples install uninstall install-check clean
-all: $(STATIC) $(SHARED_LIB) $(VFY)
+.PHONY: all deps demo test test-one coverage test-build fuzz fuzz-smoke bench examples install uninstall install-check clean FORCE
+all: $(STATIC) $(SHARED_LIB) $(VFY) $(BUILD)/vfy.1
 
 deps:
 	@sh mk/deps.sh
@@ -75,6 +75,17 @@ $(BUILD)/asan/gen/embedded.o: $(BUILD)/gen/embedded.c
 $(BUILD)/fuzzobj/gen/embedded.o: $(BUILD)/gen/embedded.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(BASEFLAGS) -Wno-unknown-warning-option -O1 -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+
+# ---- generated: the installed data folder, named by vfy's help and man page ----
+# Rewritten only when DATADIR changes, so exactly then the CLI objects that include it
+# (tracked by their .d files) and the man page are rebuilt.
+$(BUILD)/gen/vfy_datadir.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define VFY_DATADIR "$(DATADIR)/libverify"' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(CLI_SRCS:%.c=$(BUILD)/obj/%.o) $(CLI_SRCS:%.c=$(BUILD)/asan/%.o) $(CLI_SRCS:%.c=$(BUILD)/cov/%.o): | $(BUILD)/gen/vfy_datadir.h
+$(BUILD)/vfy.1: docs/vfy.1 $(BUILD)/gen/vfy_datadir.h
+	sed 's|@DATADIR@|$(DATADIR)/libverify|g' docs/vfy.1 > $@
 
 # ---- release library and CLI ------------------------------------------------
 $(BUILD)/obj/%.o: %.c
@@ -120,7 +131,7 @@ $(BUILD)/rigs/%: tests/rigs/%.c $(RIG_LIB_SRCS) $(wildcard tests/rigs/lib/*.h) $
 # bench/read_rigs starts the rig programs.
 $(BUILD)/bench/read_rigs: | $(RIGS)
 
-test-build: $(BUILD)/asan/run_tests $(BUILD)/asan/vfy $(VFY) $(SHARED_LIB) $(RIGS)
+test-build: $(BUILD)/asan/run_tests $(BUILD)/asan/vfy $(VFY) $(BUILD)/vfy.1 $(SHARED_LIB) $(RIGS)
 
 test: deps
 	@$(MAKE) --no-print-directory test-build
@@ -137,7 +148,7 @@ $(BUILD)/asan/one/%: tests/%.c $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/asan/%.o) $(BUIL
 
 test-one:
 	@test -n "$(T)" || { echo "make test-one T=test_NAME (a file of tests/)"; exit 2; }
-	@$(MAKE) --no-print-directory $(BUILD)/asan/one/$(T) $(BUILD)/asan/vfy $(RIGS)
+	@$(MAKE) --no-print-directory $(BUILD)/asan/one/$(T) $(BUILD)/asan/vfy $(BUILD)/vfy.1 $(RIGS)
 	@VFY_SHARED="$(abspath $(SHARED))" VFY_BIN="$(abspath $(BUILD)/asan/vfy)" VFY_ROOT="$(CURDIR)" VFY_BUILD="$(abspath $(BUILD))" \
 	  VFY_RIGS="$(abspath $(BUILD)/rigs)" \
 	  sh mk/run-tests.sh $(BUILD)/asan/one/$(T)
@@ -159,7 +170,7 @@ $(BUILD)/cov/run_tests: $(TEST_SRCS:%.c=$(BUILD)/cov/%.o) $(BUILD)/cov/libverify
 	$(CC) --coverage -o $@ $(filter %.o,$^) $(BUILD)/cov/libverify.a $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
 coverage: deps
-	@$(MAKE) --no-print-directory $(BUILD)/cov/run_tests $(BUILD)/cov/vfy $(RIGS)
+	@$(MAKE) --no-print-directory $(BUILD)/cov/run_tests $(BUILD)/cov/vfy $(BUILD)/vfy.1 $(RIGS)
 	@find $(BUILD)/cov -name '*.gcda' -delete
 	@VFY_SHARED="$(abspath $(SHARED))" VFY_BIN="$(abspath $(BUILD)/cov/vfy)" VFY_ROOT="$(CURDIR)" VFY_BUILD="$(abspath $(BUILD))" \
 	  VFY_RIGS="$(abspath $(BUILD)/rigs)" $(BUILD)/cov/run_tests --jobs 2 --timeout 300 >$(BUILD)/cov/tests.log 2>&1; \
@@ -210,7 +221,9 @@ demo: deps
 # Headers go under $(INCLUDEDIR)/libverify/ (<libverify/verify.h> cannot collide with
 # gnulib's verify.h); the pkg-config file also adds that folder, so <verify.h> keeps
 # working. Data (the specimen CSCA, the rule sets and their public keys, the JSON
-# Schemas) goes to $(DATADIR)/libverify. INSTALLED lists every file, for uninstall.
+# Schemas, the officer console of vfy serve) goes to $(DATADIR)/libverify, the folder vfy's
+# help and man page name (build/gen/vfy_datadir.h, build/vfy.1). INSTALLED lists every
+# file, for uninstall.
 INSTALLED = $(LIBDIR)/libverify.a $(LIBDIR)/libverify.so.$(VERSION) \
   $(LIBDIR)/libverify.so.$(SOVERSION) $(LIBDIR)/libverify.so $(LIBDIR)/pkgconfig/libverify.pc \
   $(INCLUDEDIR)/libverify/verify.h \
@@ -219,12 +232,14 @@ INSTALLED = $(LIBDIR)/libverify.a $(LIBDIR)/libverify.so.$(VERSION) \
   $(DATADIR)/libverify/specimen/csca.pem \
   $(patsubst data/rules/%,$(DATADIR)/libverify/rules/%,$(wildcard data/rules/*.json)) \
   $(patsubst data/rules/keys/%,$(DATADIR)/libverify/rules/keys/%,$(wildcard data/rules/keys/*.pub)) \
-  $(patsubst docs/schema/%,$(DATADIR)/libverify/schema/%,$(wildcard docs/schema/*.json))
+  $(patsubst docs/schema/%,$(DATADIR)/libverify/schema/%,$(wildcard docs/schema/*.json)) \
+  $(patsubst data/console/%,$(DATADIR)/libverify/console/%,$(wildcard data/console/*))
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/libverify/verify \
 	  $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/libverify/specimen \
-	  $(DESTDIR)$(DATADIR)/libverify/rules/keys $(DESTDIR)$(DATADIR)/libverify/schema
+	  $(DESTDIR)$(DATADIR)/libverify/rules/keys $(DESTDIR)$(DATADIR)/libverify/schema \
+	  $(DESTDIR)$(DATADIR)/libverify/console
 	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libverify.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libverify.so.$(SOVERSION)
@@ -232,11 +247,12 @@ install: all
 	install -m 644 include/verify.h $(DESTDIR)$(INCLUDEDIR)/libverify/
 	install -m 644 include/verify/*.h $(DESTDIR)$(INCLUDEDIR)/libverify/verify/
 	install -m 755 $(VFY) $(DESTDIR)$(BINDIR)/
-	install -m 644 docs/vfy.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(BUILD)/vfy.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 data/specimen/csca.pem $(DESTDIR)$(DATADIR)/libverify/specimen/
 	install -m 644 data/rules/*.json $(DESTDIR)$(DATADIR)/libverify/rules/
 	install -m 644 data/rules/keys/*.pub $(DESTDIR)$(DATADIR)/libverify/rules/keys/
 	install -m 644 docs/schema/*.json $(DESTDIR)$(DATADIR)/libverify/schema/
+	install -m 644 data/console/* $(DESTDIR)$(DATADIR)/libverify/console/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	  -e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(filter-out ldap,$(PKGS))|' \
 	  mk/libverify.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libverify.pc
@@ -247,7 +263,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/libverify/verify $(DESTDIR)$(INCLUDEDIR)/libverify \
 	  $(DESTDIR)$(DATADIR)/libverify/rules/keys $(DESTDIR)$(DATADIR)/libverify/rules \
 	  $(DESTDIR)$(DATADIR)/libverify/schema $(DESTDIR)$(DATADIR)/libverify/specimen \
-	  $(DESTDIR)$(DATADIR)/libverify 2>/dev/null
+	  $(DESTDIR)$(DATADIR)/libverify/console $(DESTDIR)$(DATADIR)/libverify 2>/dev/null
 
 install-check: all
 	@sh mk/check-install.sh $(BUILD)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "verify.h"
+#include "vfy_datadir.h" /* VFY_DATADIR: where make install puts the data (build/gen) */
 
 /* Exit codes of every vfy command (documented in vfy --help and vfy(1)). */
 enum vfy_exit {
@@ -70,6 +71,7 @@ struct cli_command {
     const char *name;
     int (*run)(int argc, char **argv);   /* argv[0] is the command name */
     const char *summary;
+    bool quiet_self;   /* handles -q itself: prints its verdict line (else stdout is silenced) */
 };
 
 /* Inspections (cli/inspection_out.c): the JSON keys "verdict" (the overall outcome),
@@ -156,6 +158,40 @@ int cli_audit_open(const char *cmd, struct cli_audit *a, const char *reader);
 int cli_audit_record(const char *cmd, struct cli_audit *a, const vfy_inspection *r);
 /* Checkpoints, closes and frees; returns an exit code. */
 int cli_audit_close(const char *cmd, struct cli_audit *a);
+
+/* -q / -v on every command, taken out of argv by main (cli/main.c) before the command
+ * parses its options: quiet prints only the verdict (or nothing) and errors, verbose adds
+ * each phase (every file read, every policy decision). */
+enum cli_verbosity { CLI_QUIET = -1, CLI_NORMAL = 0, CLI_VERBOSE = 1 };
+extern enum cli_verbosity cli_verbosity;
+#define CLI_VERBOSITY_HELP \
+    "  -q, --quiet          print only the verdict (or nothing) and errors\n" \
+    "  -v, --verbose        print every phase: each file read, each policy decision\n"
+
+/* --progress[=bar|json] (cli/progress.c): a line rewritten in place on a terminal, or one
+ * JSON event per line on stderr (docs/schema/progress-event.schema.json). */
+enum cli_progress_mode {
+    CLI_PROGRESS_OFF = 0,
+    CLI_PROGRESS_BAR,    /* --progress: one line rewritten in place, on a terminal only */
+    CLI_PROGRESS_JSON,   /* --progress=json */
+    CLI_PROGRESS_LINES,  /* -v: one line per file read */
+};
+struct cli_progress {
+    enum cli_progress_mode mode;
+    const char *cmd;       /* "vfy read" */
+    char file[24];         /* the file last reported */
+    int percent;
+    bool drawn;            /* a bar line is on the terminal */
+};
+#define CLI_PROGRESS_HELP \
+    "  --progress[=json]    show the read: a line with the file and its percentage on a\n" \
+    "                       terminal; =json: one JSON event per line on standard error\n"
+/* Parses --progress's optional argument ("bar", "json"); false (with a message) otherwise. */
+bool cli_progress_parse(const char *cmd, const char *arg, struct cli_progress *p);
+/* A vfy_progress_fn; ctx is the struct cli_progress. */
+bool cli_progress_update(void *ctx, const char *file, size_t done, size_t total);
+/* Clears the terminal line, or emits the final JSON event ("done" or "failed"). */
+void cli_progress_finish(struct cli_progress *p, bool ok);
 
 /* One function per command, each in cli/cmd_NAME.c. */
 int cmd_version(int argc, char **argv);

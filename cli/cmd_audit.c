@@ -45,6 +45,7 @@ static void audit_usage(FILE *f)
             "  rotate      introduces a new signing or lookup key by a record signed with the\n"
             "              key in force\n"
             "  change      records a trust-store (--trust) or rule-set (--rules) change\n"
+            CLI_VERBOSITY_HELP
             "\n"
             "exit codes:\n"
             "  0  success; verify: the log is intact\n"
@@ -148,7 +149,8 @@ static int audit_verify(const char *log, const char *key_path, const char *cp_pa
         return VFY_EXIT_USAGE;
     }
     if (json) {
-        json_t *o = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I}", "log", log, "result",
+        json_t *o = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I}", "schema", "libverify.audit-verify/1",
+                              "log", log, "result",
                               vfy_audit_problem_name(r.problem), "records", (json_int_t)r.records,
                               "first", (json_int_t)r.first_seq, "last", (json_int_t)r.last_seq,
                               "checkpoints", (json_int_t)r.checkpoints, "pruned",

@@ -34,6 +34,7 @@ static void kiosk_usage(FILE *f)
             "                  refers) or fail (the document is unverified)\n"
             "  --json          one JSON object per document, one per line\n"
             CLI_AUDIT_HELP
+            CLI_VERBOSITY_HELP
             "\n"
             "exit codes:\n"
             "  0  the loop ended after --count documents, each genuine or data_authentic\n"

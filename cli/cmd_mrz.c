@@ -25,10 +25,12 @@ static void mrz_usage(FILE *f)
             "                       Q/0) that a check digit proves; all are listed\n"
             "  --today YYYY-MM-DD   reference date for two-digit years (default: today, UTC)\n"
             "  -h, --help           show this help\n"
+            CLI_VERBOSITY_HELP
             "\n"
             "exit codes:\n"
             "  0  the MRZ is valid\n"
-            "  1  the MRZ was read but a check digit or field is invalid\n"
+            "  1  the MRZ was read but a check digit or field is invalid, or a code is one\n"
+            "     ICAO 9303 does not allow (document code, issuing state, nationality)\n"
             "  2  usage error, or the input is not an MRZ (wrong lines, bad characters)\n");
 }
 
@@ -63,10 +65,30 @@ static void row(const char *label, const char *value, const char *note)
         printf("%s\n", label);
 }
 
+static void print_errors(const vfy_mrz *m)
+{
+    for (unsigned i = 0; i < m->error_count; i++)
+        printf("error: %s (line %u, column %u, %s): %s\n", m->errors[i].field, m->errors[i].line,
+               m->errors[i].column, vfy_status_name(m->errors[i].status), m->errors[i].message);
+}
+
+/* -q: the verdict and what is wrong, nothing else. */
+static void print_quiet(const vfy_mrz *m)
+{
+    printf("%s\n", m->valid ? "valid" : "invalid");
+    print_errors(m);
+}
+
 static void print_table(const vfy_mrz *m, bool repair)
 {
     char buf[11], sex[2] = { m->sex != '\0' ? m->sex : '?', '\0' };
     const char *d;
+    /* -v: the lines as the parser took them (after any repair), then every field. */
+    for (unsigned i = 0; cli_verbosity == CLI_VERBOSE && i < m->line_count; i++) {
+        char label[16];
+        snprintf(label, sizeof label, "Line %u", i + 1);
+        row(label, m->lines[i], NULL);
+    }
     row("Format", vfy_mrz_format_name(m->format), NULL);
     row("Document code", m->document_code, NULL);
     row("Issuing state", m->issuing_state, vfy_mrz_code_description(m->issuing_state));
@@ -84,13 +106,15 @@ static void print_table(const vfy_mrz *m, bool repair)
         row("Optional data 2", m->optional_data_2, NULL);
     if (m->check_composite != VFY_CHECK_ABSENT)
         row("Composite", "", check_text(m->check_composite));
-    row("Check digits", m->valid ? "all correct, format holds" : "FAILED (see the errors below)", NULL);
+    /* Three facts a kiosk must not confuse: the check digits, what 9303 allows in the
+     * fields and codes, and the expiry date. */
+    row("Check digits", vfy_mrz_check_digits_ok(m) ? "all correct" : "FAILED (see the errors below)", NULL);
+    row("Valid", m->valid ? "yes: check digits, fields and codes as ICAO 9303 requires"
+                          : "NO (see the errors below)", NULL);
     int expired = vfy_mrz_expired(m, 0);
     row("Expired", expired < 0 ? "unknown (no full expiry date)" : expired ? "YES: the document has expired" : "no",
         NULL);
-    for (unsigned i = 0; i < m->error_count; i++)
-        printf("error: %s (line %u, column %u): %s\n", m->errors[i].field, m->errors[i].line,
-               m->errors[i].column, m->errors[i].message);
+    print_errors(m);
     if (repair) {
         for (unsigned i = 0; i < m->repair_count; i++)
             printf("repair: %s (line %u, column %u): '%c' -> '%c'\n", m->repairs[i].field,
@@ -183,6 +207,8 @@ int cmd_mrz(int argc, char **argv)
     } else {
         if (json)
             print_json(m, options.repair);
+        else if (cli_verbosity == CLI_QUIET)
+            print_quiet(m);
         else
             print_table(m, options.repair);
         rc = m->valid ? VFY_EXIT_OK : VFY_EXIT_INVALID;

@@ -12,7 +12,8 @@ static void read_usage(FILE *f)
 {
     fprintf(f,
             "usage: vfy read --reader CONN (--mrz LINE [LINE...] | --doc N --dob YYMMDD --expiry YYMMDD\n"
-            "                | --can CAN) [--json] [--save DIR] [--progress] [--allow-bac-fallback]\n"
+            "                | --can CAN) [--json] [--save DIR] [--progress[=json]] [-q | -v]\n"
+            "                [--allow-bac-fallback]\n"
             "                [--wait SECONDS]\n"
             "                [--trust PATH... [--crl-policy warn|fail]] [--photo FILE]\n"
             "                [--seal FILE [--seal-hex]]\n"
@@ -32,11 +33,12 @@ static void read_usage(FILE *f)
             "  --can CAN            the card access number (PACE only)\n"
             "  --json               print one JSON object\n"
             "  --save DIR           write the files read as a dump folder\n"
-            "  --progress           report each block on standard error\n"
+            CLI_PROGRESS_HELP
             "  --allow-bac-fallback after a PACE failure, try BAC (logged); off by default\n"
             "  --wait SECONDS       wait up to SECONDS for a document to be placed on the reader\n"
             "  --trust PATH         CSCA certificates, master lists, CRLs (files or folders);\n"
-            "                       repeatable. Adds the verdict and each check\n"
+            "                       repeatable. Adds the verdict and each check. The built-in\n"
+            "                       specimen's CSCA: " VFY_DATADIR "/specimen/csca.pem\n"
             "  --crl-policy P       when revocation cannot be confirmed (stale or no CRL): warn\n"
             "                       (default; the gate refers) or fail (unverified, exit 4)\n"
             "  --photo FILE         save the DG2 face image as stored (JPEG or JPEG 2000)\n"
@@ -52,6 +54,7 @@ static void read_usage(FILE *f)
             "                       decision)\n"
             CLI_AUDIT_HELP
             "  -h, --help           show this help\n"
+            CLI_VERBOSITY_HELP
             "\n"
             "simulated reader:\n");
     for (size_t i = 0; vfy_sim_help_line(i) != NULL; i++)
@@ -67,17 +70,12 @@ static void read_usage(FILE *f)
                "     store or rule set could not be loaded\n");
 }
 
-static bool show_progress(void *ctx, const char *file, size_t done, size_t total)
-{
-    (void)ctx;
-    fprintf(stderr, "vfy read: %s %zu/%zu bytes\n", file, done, total);
-    return true;
-}
-
+/* Policy decisions and skipped files, one line each (never personal data); not with -q. */
 static void log_line(void *ctx, const char *line)
 {
     (void)ctx;
-    fprintf(stderr, "vfy read: %s\n", line);
+    if (cli_verbosity != CLI_QUIET)
+        fprintf(stderr, "vfy read: %s\n", line);
 }
 
 /* Files in reading order, for i = -4 .. 16 (0 is none): EF.CardAccess, EF.CardSecurity
@@ -87,60 +85,6 @@ static vfy_file_id file_in_order(int i)
     static const vfy_file_id first[] = { VFY_FILE_CARD_ACCESS, VFY_FILE_CARD_SECURITY,
                                          VFY_FILE_COM, VFY_FILE_SOD };
     return i < 0 ? first[i + 4] : (vfy_file_id)i;
-}
-
-static json_t *access_json(const vfy_access_info *a)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "protocol", json_string(vfy_access_protocol_name(a->protocol)));
-    if (a->protocol == VFY_ACCESS_PACE) {
-        json_object_set_new(o, "mapping", json_string(a->mapping));
-        json_object_set_new(o, "cipher", json_string(a->cipher));
-        if (a->curve[0] != '\0')
-            json_object_set_new(o, "curve", json_string(a->curve));
-        if (a->group[0] != '\0')
-            json_object_set_new(o, "group", json_string(a->group));
-        if (strcmp(a->mapping, "CAM") == 0)
-            json_object_set_new(o, "cam_verified", json_boolean(a->cam_verified));
-    } else if (a->protocol == VFY_ACCESS_BAC) {
-        json_object_set_new(o, "cipher", json_string(a->cipher));
-    }
-    json_object_set_new(o, "fell_back_to_bac", json_boolean(a->fell_back_to_bac));
-    return o;
-}
-
-static json_t *result_json(const vfy_document *doc, const vfy_access_info *a,
-                           const vfy_read_stats *st)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "access", access_json(a));
-    vfy_mrz *mrz = malloc(sizeof *mrz);
-    char *text = mrz != NULL && cli_dg1_mrz(doc, mrz) ? vfy_mrz_to_json(mrz, 0) : NULL;
-    json_t *mrz_json = text != NULL ? json_loads(text, 0, NULL) : NULL;
-    vfy_free(text);
-    json_object_set_new(o, "mrz", mrz_json != NULL ? mrz_json : json_null());
-    cli_free_mrz(mrz);
-    json_t *files = json_object();
-    for (int i = -4; i <= 16; i++) {
-        vfy_file_id id = file_in_order(i);
-        const uint8_t *data;
-        size_t len;
-        if (i != 0 && vfy_document_get_file(doc, id, &data, &len) == VFY_OK)
-            json_object_set_new(files, vfy_file_name(id),
-                                json_pack("{s:I}", "bytes", (json_int_t)len));
-    }
-    json_object_set_new(o, "files", files);
-    /* The same "read" object, keys and shapes as the inspection's (libverify.inspection/1),
-     * which replaces it when a verdict is asked for. */
-    json_t *read = json_object();
-    json_object_set_new(read, "apdus", json_integer((json_int_t)st->apdus));
-    json_object_set_new(read, "bytes_exchanged", json_integer((json_int_t)(st->bytes_sent + st->bytes_received)));
-    json_object_set_new(read, "files_read", json_integer(st->files_read));
-    json_object_set_new(read, "files_denied", json_integer(st->files_denied));
-    if (st->simulated_us != 0)
-        json_object_set_new(read, "simulated_ms", json_real((double)st->simulated_us / 1000.0));
-    json_object_set_new(o, "read", read);
-    return o;
 }
 
 static void print_result_text(const vfy_document *doc, const vfy_access_info *a,
@@ -206,7 +150,7 @@ int cmd_read(int argc, char **argv)
         { "can", required_argument, NULL, 'c' },
         { "json", no_argument, NULL, 'j' },
         { "save", required_argument, NULL, 's' },
-        { "progress", no_argument, NULL, 'p' },
+        { "progress", optional_argument, NULL, 'p' },
         { "allow-bac-fallback", no_argument, NULL, 'f' },
         { "wait", required_argument, NULL, 'w' },
         { "trust", required_argument, NULL, 't' },
@@ -227,7 +171,8 @@ int cmd_read(int argc, char **argv)
                *save = NULL;
     const char *mrz_lines[3];
     size_t mrz_count = 0;
-    bool json = false, progress = false, fallback = false;
+    bool json = false, fallback = false;
+    struct cli_progress progress = { .cmd = "vfy read", .percent = -1 };
     vfy_crl_policy crl_policy = VFY_CRL_WARN;
     long wait_s = 0;
     char *wait_end = NULL;
@@ -253,7 +198,10 @@ int cmd_read(int argc, char **argv)
         case 'c': can = optarg; break;
         case 'j': json = true; break;
         case 's': save = optarg; break;
-        case 'p': progress = true; break;
+        case 'p':
+            if (!cli_progress_parse("read", optarg, &progress))
+                return VFY_EXIT_USAGE;
+            break;
         case 'f': fallback = true; break;
         case 'w':
             wait_s = strtol(optarg, &wait_end, 10);
@@ -348,8 +296,13 @@ int cmd_read(int argc, char **argv)
     }
 
     vfy_read_options opt = { .allow_bac_fallback = fallback, .log = log_line };
-    if (progress)
-        opt.progress = show_progress;
+    /* -v without --progress: a line for each file read. */
+    if (progress.mode == CLI_PROGRESS_OFF && cli_verbosity == CLI_VERBOSE)
+        progress.mode = CLI_PROGRESS_LINES;
+    if (progress.mode != CLI_PROGRESS_OFF) {
+        opt.progress = cli_progress_update;
+        opt.progress_ctx = &progress;
+    }
     vfy_inspect_options io = VFY_INSPECT_OPTIONS_INIT;
     cli_read_options(&in, mrz, &io);
     io.read = &opt;
@@ -368,6 +321,7 @@ int cmd_read(int argc, char **argv)
     if (s == VFY_OK)
         s = vfy_inspect_session(session, &key, &io, &r, &d);
     vfy_access_key_wipe(&key);
+    cli_progress_finish(&progress, s == VFY_OK);
     if (s != VFY_OK) {
         rc = fail(json, s, &d);
     } else if ((rc = cli_audit_record("read", &audit, r)) != VFY_EXIT_OK) {
@@ -387,17 +341,21 @@ int cmd_read(int argc, char **argv)
         vfy_inspection_stats(r, &st);
         /* The exit code follows the inspection when a verdict was asked for. */
         bool judged = checks.trust_count > 0 || checks.seal != NULL;
-        json_t *o = json ? result_json(doc, &a, &st) : NULL;
-        if (o == NULL)
+        /* JSON is always the library's inspection (libverify.inspection/1): without
+         * --trust its chain and revocation checks say "no trust store was given" and the
+         * outcome is never genuine. */
+        json_t *o = json ? json_object() : NULL;
+        bool quiet = cli_verbosity == CLI_QUIET;
+        if (o == NULL && !quiet)
             print_result_text(doc, &a, &st);
         int photo_rc = checks.photo != NULL ? cli_save_photo(checks.photo, doc, o) : VFY_EXIT_OK;
-        if (judged || checks.case_path != NULL) {
-            if (o != NULL)
-                cli_inspection_add_json(o, r);
-            else {
-                printf("\n");
-                cli_inspection_print(stdout, r);
-            }
+        if (o != NULL) {
+            cli_inspection_add_json(o, r);
+        } else if ((judged || checks.case_path != NULL) && quiet) {
+            printf("verdict: %s\n", vfy_inspection_outcome_name(vfy_inspection_get_outcome(r)));
+        } else if (judged || checks.case_path != NULL) {
+            printf("\n");
+            cli_inspection_print(stdout, r);
         }
         if (o != NULL)
             cli_print_json(o);

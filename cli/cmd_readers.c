@@ -12,6 +12,7 @@ static void readers_usage(FILE *f)
             "Lists the PC/SC readers (through pcscd), the libnfc devices and the simulated\n"
             "chip, each with the connection string that opens it (vfy read --reader ...) and\n"
             "whether a document is on it. Listing a libnfc device opens it briefly.\n"
+            CLI_VERBOSITY_HELP
             "\n"
             "exit codes:\n"
             "  0  at least one reader (PC/SC or libnfc) was found\n"

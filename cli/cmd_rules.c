@@ -31,7 +31,12 @@ static void rules_usage(FILE *f)
             "version and rule sets once, in a first line (libverify.rules-batch-header/1), and\n"
             "leaves them out of each decision. Sets signed with the development key are\n"
             "refused in production mode unless --allow-development-key (tests only; every\n"
-            "decision then says so). See docs/rules.md.\n");
+            "decision then says so). The rule sets shipped are in " VFY_DATADIR "/rules,\n"
+            "their publishers' public keys in " VFY_DATADIR "/rules/keys; the rule language\n"
+            "is described in docs/rules.md of libverify's source.\n"
+            "\n"
+            "options of every subcommand:\n"
+            CLI_VERBOSITY_HELP);
 }
 
 /* Collects the arguments after an option up to the next option. */

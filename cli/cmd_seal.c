@@ -31,6 +31,7 @@ static void seal_usage(FILE *f)
             "  --mrz LINES      the passport's MRZ (lines separated by newlines, or joined):\n"
             "                   the seal's MRZ and passport number are compared with it\n"
             "  -h, --help       show this help\n"
+            CLI_VERBOSITY_HELP
             "\n"
             "exit codes:\n"
             "  0  valid: signed by a trusted signer, the signature verifies\n"
@@ -310,6 +311,8 @@ int cmd_seal(int argc, char **argv)
         } else {
             if (json)
                 cli_print_library_json(vfy_seal_result_to_json(r, VFY_JSON_PRETTY));
+            else if (cli_verbosity == CLI_QUIET)
+                printf("verdict: %s\n", vfy_seal_verdict_name(r->verdict));
             else
                 cli_seal_print(r, mrz_text != NULL);
             rc = cli_seal_exit(r->verdict);

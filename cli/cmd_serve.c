@@ -32,9 +32,10 @@ static void serve_usage(FILE *f)
             "                      created (mode 0600) when missing (default vfy-serve.token)\n"
             "  --result-ttl S      results are forgotten S seconds after they are done\n"
             "                      (default 300; they are never written to disk)\n"
-            "  --console DIR       the officer console's files (default data/console)\n"
+            "  --console DIR       the officer console's files (default " VFY_DATADIR "/console)\n"
             "  --crl-policy P      warn (default) or fail\n"
             CLI_AUDIT_HELP
+            CLI_VERBOSITY_HELP
             "\n"
             "exit codes: 0 stopped by SIGINT/SIGTERM, 2 usage, 4 trust, token or audit\n"
             "trail could not be set up or an inspection could not be recorded\n");
@@ -92,7 +93,7 @@ int cmd_serve(int argc, char **argv)
     cfg.listen_addr = "127.0.0.1";
     cfg.port = SERVE_DEFAULT_PORT;
     cfg.result_ttl_s = SERVE_DEFAULT_TTL_S;
-    cfg.console_dir = "data/console";
+    cfg.console_dir = VFY_DATADIR "/console"; /* as make install puts it */
     const char *token_file = "vfy-serve.token";
     char addr[64];
     char *end;

@@ -29,7 +29,8 @@ static void specimen_usage(FILE *f)
             "  --ca ALG         Chip Authentication key: ec (default), dh, none\n"
             "  --ca-3des        Chip Authentication with 3DES secure messaging (default AES-128)\n"
             "  --digest NAME    SHA-1, SHA-224, SHA-256 (default), SHA-384, SHA-512\n"
-            "  -h, --help       show this help\n");
+            "  -h, --help       show this help\n"
+            CLI_VERBOSITY_HELP);
 }
 
 static bool pick(const char *arg, const char *const *names, size_t n, int *out)

@@ -16,6 +16,7 @@ static void trust_usage(FILE *f)
             "folders (in one order: certificates, lists, CRLs, whatever the order given), and\n"
             "lists every item once: accepted or why not, serial, SHA-256 fingerprint, validity\n"
             "(EXPIRED marked) and every file it came from.\n"
+            CLI_VERBOSITY_HELP
             "\n"
             "exit codes:\n"
             "  0  the store holds at least one usable anchor\n"

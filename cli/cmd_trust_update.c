@@ -25,6 +25,7 @@ void trust_import_usage(FILE *f)
             "  --audit LOG --audit-key KEY [--audit-lookup-key F] [--kiosk-id ID]\n"
             "                record the switch (counts and the new store's digest) in the\n"
             "                kiosk's audit log\n"
+            CLI_VERBOSITY_HELP
             "\n"
             "exit codes:\n"
             "  0  imported (or nothing to change); nothing was rejected\n"
@@ -42,6 +43,7 @@ void trust_status_usage(FILE *f)
             "Reports how current a trust store is: each CSCA's validity and its newest CRL\n"
             "(missing, past nextUpdate, or current), CSCAs and signer certificates expiring\n"
             "within DAYS (default 30), and the countries without any CRL.\n"
+            CLI_VERBOSITY_HELP
             "\n"
             "exit codes:\n"
             "  0  everything is current\n"

@@ -34,6 +34,7 @@ static void verify_usage(FILE *f)
             "  --json           print one JSON object\n"
             CLI_AUDIT_HELP
             "  -h, --help       show this help\n"
+            CLI_VERBOSITY_HELP
             "\n"
             "exit codes:\n"
             "  0  data_authentic: Passive Authentication holds (saved files never show that a\n"
@@ -126,7 +127,7 @@ int cmd_verify(int argc, char **argv)
         vfy_document_free(doc);
         return VFY_EXIT_CONFIG;
     }
-    if (trust == NULL)
+    if (trust == NULL && cli_verbosity != CLI_QUIET)
         fprintf(stderr, "vfy verify: no --trust given: the document cannot be more than unverified\n");
     options.trust = trust;
     int rc = cli_audit_open("verify", &audit, NULL);
@@ -148,6 +149,8 @@ int cmd_verify(int argc, char **argv)
             json_object_set_new(o, "folder", json_string(dir));
             cli_inspection_add_json(o, r);
             cli_print_json(o);
+        } else if (cli_verbosity == CLI_QUIET) {
+            printf("verdict: %s\n", vfy_inspection_outcome_name(vfy_inspection_get_outcome(r)));
         } else {
             cli_inspection_print(stdout, r);
         }

@@ -11,7 +11,7 @@
 void cli_inspection_add_json(json_t *obj, const vfy_inspection *r)
 {
     /* The library's serializer decides every key, the decoded seal included. */
-    char *text = vfy_inspection_to_json(r, 0);
+    char *text = vfy_inspection_to_json(r, VFY_INSPECTION_JSON_MRZ);
     json_t *lib = text != NULL ? json_loads(text, 0, NULL) : NULL;
     vfy_free(text);
     if (lib != NULL)

@@ -19,6 +19,13 @@ static void check_invariants(const vfy_mrz *m)
     for (unsigned i = 0; i < m->repair_count; i++)
         if (m->repairs[i].from == m->repairs[i].to)
             __builtin_trap();
+    /* Every finding carries an MRZ status; a valid MRZ has only known codes. */
+    for (unsigned i = 0; i < m->error_count && i < VFY_MRZ_MAX_ERRORS; i++)
+        if (m->errors[i].status < VFY_E_MRZ_CHECK_DIGIT || m->errors[i].status > VFY_E_MRZ_STATE_CODE)
+            __builtin_trap();
+    if (m->valid && (!vfy_mrz_code_known(m->issuing_state) || !vfy_mrz_code_known(m->nationality) ||
+                     !vfy_mrz_check_digits_ok(m)))
+        __builtin_trap();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,10 +1,12 @@
-/* Fuzz target: secure-messaging response unwrapping (terminal) and command unwrapping
- * (chip) with fixed keys, 3DES and AES-128. The first input byte picks the mode. */
+/* Fuzz target: secure-messaging response unwrapping (terminal, chip/sm.c) and command
+ * unwrapping (the chip side, the simulator's hw/sim/sim_sm.c) with fixed keys, 3DES and
+ * AES-128. The first input byte picks the mode. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "chip/sm.h"
+#include "sim/sim_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -25,8 +27,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     static uint8_t out[70000];
     if (mode & 2) {
-        vfy_apdu a;
-        (void)vfy_sm_unwrap_command(&sm, data + 1, size - 1, &a, out, sizeof out, &d);
+        /* as the simulated chip's dispatcher does: parse, then unwrap a protected command */
+        struct sim_sm chip = { 0 };
+        static const uint8_t zero[16];
+        struct sim_apdu outer, inner;
+        if (sim_apdu_parse(data + 1, size - 1, &outer) == VFY_OK &&
+            (outer.cla & 0x0C) == 0x0C &&
+            sim_sm_open(&chip, c == VFY_CIPHER_3DES ? SIM_SM_3DES : SIM_SM_AES, kenc, kmac, 16,
+                        c == VFY_CIPHER_3DES ? ssc : zero) == VFY_OK)
+            (void)sim_sm_unwrap(&chip, &outer, &inner, out, sizeof out);
+        sim_sm_close(&chip);
     } else {
         size_t n;
         uint16_t sw;

@@ -32,6 +32,17 @@ c++ -std=c++20 -Wall -Wextra -Werror -pedantic -I"$dest/usr/include" mk/install_
     'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' 'L898902C36UTO7408122F3404159ZE184226B<<<<<16' |
     grep -q '^genuine'
 test -f "$dest/usr/share/man/man1/vfy.1"
+# Every installed path that the installed man page and vfy --help name is there, and
+# neither points into the source tree's data/ (nor keeps a placeholder).
+! grep -q '@DATADIR@' "$dest/usr/share/man/man1/vfy.1"
+named=$( { cat "$dest/usr/share/man/man1/vfy.1"; "$dest/usr/bin/vfy" --help; "$dest/usr/bin/vfy" read --help;
+           "$dest/usr/bin/vfy" rules --help; "$dest/usr/bin/vfy" serve --help; } |
+         grep -o '/usr/share/libverify/[A-Za-z0-9_./-]*' | sed 's/[.,)]*$//' | sort -u)
+test -n "$named"
+for p in $named; do
+  test -e "$dest$p" || { echo "check-install: $p is named but not installed" >&2; exit 1; }
+done
+if "$dest/usr/bin/vfy" --help | grep -q ' data/'; then echo "check-install: help names data/" >&2; exit 1; fi
 test -f "$dest/usr/share/libverify/schema/inspection.schema.json"
 test ! -e "$dest/usr/share/libverify/rules/keys/DEVELOPMENT-ONLY-rules-signing.key"
 # Exports: vfy_* under the LIBVERIFY_0 version node, nothing else.

@@ -83,6 +83,74 @@ Test(build, library_writes_no_unbounded_strings)
     free(out);
 }
 
+/* Issue 12: bytes are written through the bounded writer (core/writer.h), never poked
+ * into an output buffer with `buf[n++] =` or `*p++ =`, anywhere in the library or the
+ * simulated chip outside core/. The pattern, as an extended regular expression: */
+#define POKE_ERE "\\[[^]]*\\+\\+\\)?\\] *=[^=]|\\*\\(?\\*?[A-Za-z_][A-Za-z0-9_]*\\)?\\+\\+ *=[^=]"
+
+/* Appends of typed elements (structures, pointers, tag numbers) to a fixed array behind an
+ * explicit count check are not byte output; each is listed here by file and array name,
+ * so any other poke, and any new one in these files, fails the test. */
+static const char *const ELEMENT_APPENDS[] = {
+    "libverify/chip/cardaccess.c:.*out->pace\\[",     /* PACEInfos, VFY_CARD_ACCESS_MAX_PACE */
+    "libverify/lds/com.c:.*out->tags\\[",             /* EF.COM tags, VFY_LDS_MAX_TAGS */
+    "libverify/lds/dg11.c:.*names\\[",                /* name views, VFY_LDS_MAX_NAMES */
+    "libverify/rules/evaluate.c:.*(unknowns|alts)\\[", /* condition pointers, counted */
+    /* decision records appended to the workspace's grown pools (rules/record.h) */
+    "libverify/rules/evaluate.c:.*w->(miss|preds|ops|vals|waives)\\[",
+    /* the plan's tables, built once per engine: codes, vocabulary, superseders, hits */
+    "libverify/rules/plan.c:.*(e->codes|\\(\\*v\\)|p->superseders|e->hits)\\[",
+    "libverify/rules/decision.c:.*d->pool\\[",        /* owned strings, grown array */
+    "libverify/seal/jcs.c:.*names\\[",                /* object keys, sized to the object */
+    "libverify/seal/seal_result.c:.*(o->blocks|r->choices)\\[", /* owned blocks, choice ids */
+    "hw/pcsc/pcsc.c:.*match\\[",                      /* reader names, PCSC_MAX_READERS */
+};
+
+static void poke_grep(const char *where, char *cmd, size_t cap)
+{
+    int n = snprintf(cmd, cap, "grep -rnE '%s' %s | grep -v '^libverify/core/'", POKE_ERE, where);
+    cr_assert(n > 0 && (size_t)n < cap);
+    for (size_t i = 0; i < sizeof ELEMENT_APPENDS / sizeof ELEMENT_APPENDS[0]; i++) {
+        size_t len = strlen(cmd);
+        n = snprintf(cmd + len, cap - len, " | grep -vE '^%s'", ELEMENT_APPENDS[i]);
+        cr_assert(n > 0 && (size_t)n < cap - len);
+    }
+}
+
+Test(build, encoders_write_through_the_bounded_writer)
+{
+    char root[512], cmd[4096];
+    repo_path("", root, sizeof root);
+    /* The pattern finds the forms it is meant to find (and not comparisons). */
+    char dir[] = "/tmp/vfy-poke-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char file[600];
+    snprintf(file, sizeof file, "%s/poke.c", dir);
+    FILE *f = fopen(file, "w");
+    cr_assert_not_null(f);
+    fputs("buf[n++] = 1;\n*p++ = 2;\nout[(*len)++] = 3;\n*(*p)++ = 4;\n"
+          "if (a[i++] == 5) {}\nx = y[k];\n",
+          f);
+    fclose(f);
+    char probe[4096];
+    poke_grep(dir, probe, sizeof probe);
+    char *out = NULL;
+    cr_assert_eq(run_capture(probe, &out), 0);
+    unsigned lines = 0;
+    for (const char *q = out; *q != '\0'; q++)
+        lines += *q == '\n';
+    cr_assert_eq(lines, 4, "the four pokes and nothing else:\n%s", out);
+    free(out);
+    unlink(file);
+    rmdir(dir);
+
+    poke_grep("libverify hw", cmd + snprintf(cmd, 600, "cd %s && ", root), sizeof cmd - 600);
+    out = NULL;
+    int rc = run_capture(cmd, &out);
+    cr_assert_eq(rc, 1, "bytes poked into a buffer outside core/writer:\n%s", out);
+    free(out);
+}
+
 /* Issue 10 item 13: every buffer that held chip data (DG1 holds the MRZ, the chip's access
  * password; DG2 the face; DG11 the personal details), keys or secure-messaging traffic is
  * wiped before it is freed. In the files that hold such buffers, a plain free() must follow

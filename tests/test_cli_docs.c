@@ -78,3 +78,40 @@ Test(cli_docs, help_and_man_page_name_the_same_options, .timeout = 60)
     }
     free(man);
 }
+
+/* Help and the built man page name the same installed data folder (the Makefile's
+ * DATADIR, substituted at build time), never the source tree's data/ (issue 13);
+ * `make install-check` checks that every path they name is installed. */
+Test(cli_docs, help_and_man_page_name_the_installed_data, .timeout = 60)
+{
+    char cmd[600], *help;
+    snprintf(cmd, sizeof cmd, "%s --help 2>&1", vfy_bin());
+    run_capture(cmd, &help);
+    const char *csca = strstr(help, "/specimen/csca.pem");
+    cr_assert_not_null(csca, "%s", help);
+    const char *start = csca;
+    while (start > help && start[-1] != ' ')
+        start--;
+    char folder[256];
+    snprintf(folder, sizeof folder, "%.*s", (int)(csca - start), start);
+    cr_expect(strstr(folder, "/libverify") != NULL && folder[0] == '/', "%s", folder);
+    cr_expect(strstr(help, " data/") == NULL, "help names the source tree's data/: %s", help);
+    const char *build = getenv("VFY_BUILD");
+    char man_path[512], root[512];
+    if (build != NULL)
+        snprintf(man_path, sizeof man_path, "%s/vfy.1", build);
+    else
+        snprintf(man_path, sizeof man_path, "%s/build/vfy.1", repo_path("", root, sizeof root));
+    size_t len;
+    char *man = (char *)read_file_or_fail(man_path, &len);
+    man = realloc(man, len + 1);
+    man[len] = '\0';
+    cr_expect(strstr(man, "@DATADIR@") == NULL, "a placeholder is left in %s", man_path);
+    char want[300];
+    snprintf(want, sizeof want, "%s/specimen/csca.pem", folder);
+    cr_expect(strstr(man, want) != NULL, "%s does not name %s", man_path, want);
+    snprintf(want, sizeof want, "%s/schema/", folder);
+    cr_expect(strstr(man, want) != NULL, "%s does not name %s", man_path, want);
+    free(man);
+    free(help);
+}

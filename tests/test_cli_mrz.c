@@ -251,3 +251,52 @@ Test(cli_mrz, expired_is_separate_from_valid)
     cr_expect(strstr(out, "Expired           YES") != NULL, "%s", out);
     free(out);
 }
+
+/* A TD1 card whose document code starts with Q (9303-5 note k allows A, C or I) and whose
+ * nationality is ZIM (no 9303-3 code; Zimbabwe is ZWE): every check digit holds, yet vfy
+ * mrz exits 1 and names each finding with its stable code, in text and in JSON (which
+ * follows the schema). */
+Test(cli_mrz, codes_9303_forbids_are_findings_a_kiosk_can_act_on, .timeout = 60)
+{
+    const char *args = "'Q<UTOD231458907<<<<<<<<<<<<<<<' '7408122F1204159ZIM<<<<<<<<<<<6' "
+                       "'ERIKSSON<<ANNA<MARIA<<<<<<<<<<'";
+    char a[512], *out;
+    snprintf(a, sizeof a, "%s", args);
+    int rc = vfy_mrz(a, &out);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "Check digits      all correct") != NULL, "%s", out);
+    cr_expect(strstr(out, "Valid             NO") != NULL, "%s", out);
+    cr_expect(strstr(out, "error: document_code (line 1, column 1, VFY_E_MRZ_DOCUMENT_CODE)") != NULL, "%s", out);
+    cr_expect(strstr(out, "error: nationality (line 2, column 16, VFY_E_MRZ_STATE_CODE)") != NULL, "%s", out);
+    free(out);
+
+    snprintf(a, sizeof a, "--json %s", args);
+    rc = vfy_mrz(a, &out);
+    cr_expect_eq(rc, 1, "%s", out);
+    json_t *j = json_parse_or_fail(out);
+    cr_expect(json_is_false(json_object_get(j, "valid")));
+    cr_expect(json_is_true(json_object_get(j, "check_digits")));
+    json_t *errors = json_object_get(j, "errors");
+    cr_assert_eq(json_array_size(errors), 2, "%s", out);
+    cr_expect_str_eq(jstr(json_array_get(errors, 0), "code"), "VFY_E_MRZ_DOCUMENT_CODE");
+    cr_expect_eq(json_integer_value(json_object_get(json_array_get(errors, 0), "status")), 205);
+    cr_expect_str_eq(jstr(json_array_get(errors, 0), "field"), "document_code");
+    cr_expect_str_eq(jstr(json_array_get(errors, 1), "code"), "VFY_E_MRZ_STATE_CODE");
+    cr_expect_eq(json_integer_value(json_object_get(json_array_get(errors, 1), "status")), 206);
+    cr_expect_str_eq(jstr(json_array_get(errors, 1), "field"), "nationality");
+    json_decref(j);
+
+    char root[512], cmd[2048], *err;
+    repo_path("", root, sizeof root);
+    char path[] = "/tmp/vfy-mrz-codes-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, out, strlen(out)), (ssize_t)strlen(out));
+    close(fd);
+    snprintf(cmd, sizeof cmd, "python3 %s/tests/tools/validate_json.py %s/docs/schema/mrz.schema.json < %s 2>&1",
+             root, root, path);
+    cr_expect_eq(run_capture(cmd, &err), 0, "%s", err);
+    free(err);
+    free(out);
+    unlink(path);
+}

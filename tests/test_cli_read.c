@@ -186,3 +186,41 @@ Test(cli_read, every_sim_option_is_documented)
     free(help);
     free(read_help);
 }
+
+/* Without --trust, `vfy read --json` is still the library's inspection
+ * (libverify.inspection/1, schema-valid), and fails closed: the document signer cannot be
+ * chained, so the chain and revocation checks say no trust store was given and the verdict
+ * is unverified, never genuine, although the chip proved itself and every hash holds.
+ * The exit code stays 0: no verdict was asked for, the chip was read. */
+Test(cli_read, json_without_trust_is_the_inspection_never_genuine, .timeout = 60)
+{
+    char *out;
+    int rc = vfy_read("--reader sim --json --mrz '" L1 "' '" L2 "'", &out);
+    cr_assert_eq(rc, 0, "%s", out);
+    json_t *j = json_parse_or_fail(out);
+    cr_expect_str_eq(str_at(j, "schema", NULL), "libverify.inspection/1");
+    cr_expect_str_eq(str_at(j, "verdict", NULL), "unverified");
+    cr_expect_str_eq(str_at(j, "document_verdict", NULL), "unverified");
+    cr_expect_str_neq(str_at(j, "gate", NULL), "accept");
+    cr_expect_str_eq(json_check_status(j, "pa.ds_chain"), "not_checked");
+    cr_expect_str_eq(json_check_code(j, "pa.ds_chain"), "VFY_E_NO_TRUST_ANCHOR");
+    cr_expect_str_eq(json_check_status(j, "pa.crl"), "not_checked");
+    cr_expect_str_eq(json_check_status(j, "pa.hash.dg1"), "ok");
+    cr_expect(json_is_null(json_object_get(j, "trust_store")));
+    cr_expect_str_eq(str_at(j, "mrz", "document_number"), "L898902C3");
+    json_decref(j);
+
+    char root[512], path[] = "/tmp/vfy-read-notrust-XXXXXX", cmd[2048], *err;
+    repo_path("", root, sizeof root);
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, out, strlen(out)), (ssize_t)strlen(out));
+    close(fd);
+    snprintf(cmd, sizeof cmd, "python3 %s/tests/tools/validate_json.py %s/docs/schema/inspection.schema.json < %s 2>&1",
+             root, root, path);
+    rc = run_capture(cmd, &err);
+    unlink(path);
+    cr_expect_eq(rc, 0, "%s", err);
+    free(err);
+    free(out);
+}

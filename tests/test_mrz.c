@@ -320,7 +320,9 @@ Test(mrz_formats, specimen_fields_and_dates)
     cr_expect_eq(m.expiry_date.year, 1996);
     cr_expect_str_eq(m.nationality, "XXX");
     cr_expect_str_eq(vfy_mrz_code_description(m.nationality), "person of unspecified nationality");
-    cr_expect_null(vfy_mrz_code_description("UTO"));
+    cr_expect_str_eq(vfy_mrz_code_description("UTO"),
+                     "Utopia, the fictitious state of ICAO specimens (not an issued document)");
+    cr_expect_null(vfy_mrz_code_description("FRA")); /* plain ISO 3166-1: no note */
 }
 
 /* ---- building MRZs with given dates (check digits from the verified function) ---- */
@@ -587,6 +589,164 @@ static vfy_mrz parse3(const char *l1, const char *l2, const char *l3)
     vfy_detail_clear(&d);
     cr_assert_eq(vfy_mrz_parse_lines(lines, 3, &at_2026, &m, &d), VFY_OK, "%s", d.message);
     return m;
+}
+
+static void expect_one_error(const vfy_mrz *m, const char *field, unsigned line, unsigned column);
+
+/* ---- what 9303-3 to -7 forbid although every check digit holds -------------------- */
+
+/* The spec's own examples with one code changed. Neither the document code nor the
+ * issuing state nor the nationality is under any check digit (9303-4 4.2.4, 9303-5 and -6
+ * 4.2.4), so each changed MRZ keeps every check digit correct: only the code rules can
+ * catch it. */
+#define TD1_L1 "I<UTOD231458907<<<<<<<<<<<<<<<"
+#define TD1_L2 "7408122F1204159UTO<<<<<<<<<<<6"
+#define TD1_L3 "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"
+#define TD2_L1 "I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<"
+#define TD2_L2 "D231458907UTO7408122F1204159<<<<<<<6"
+
+static void with_code(char *line, const char *code, size_t at)
+{
+    memcpy(line + at, code, strlen(code));
+}
+
+static void expect_code_error(const vfy_mrz *m, vfy_status status, const char *field,
+                              unsigned line, unsigned column)
+{
+    cr_expect(vfy_mrz_check_digits_ok(m), "the check digits still hold");
+    expect_one_error(m, field, line, column);
+    if (m->error_count == 1)
+        cr_expect_eq(m->errors[0].status, status, "%s, not %s", vfy_status_name(m->errors[0].status),
+                     vfy_status_name(status));
+}
+
+static vfy_mrz td1_coded(const char *doc, const char *state, const char *nationality)
+{
+    char l1[] = TD1_L1, l2[] = TD1_L2;
+    with_code(l1, doc, 0);
+    with_code(l1, state, 2);
+    with_code(l2, nationality, 15);
+    return parse3(l1, l2, TD1_L3);
+}
+
+static vfy_mrz td2_coded(const char *doc, const char *state, const char *nationality)
+{
+    char l1[] = TD2_L1, l2[] = TD2_L2;
+    with_code(l1, doc, 0);
+    with_code(l1, state, 2);
+    with_code(l2, nationality, 10);
+    return parse2(l1, l2);
+}
+
+static vfy_mrz td3_coded(const char *doc, const char *state, const char *nationality)
+{
+    char l1[] = TD3_L1, l2[] = TD3_L2;
+    with_code(l1, doc, 0);
+    with_code(l1, state, 2);
+    with_code(l2, nationality, 10);
+    return parse2(l1, l2);
+}
+
+Test(mrz_codes, document_codes_each_format_forbids)
+{
+    /* 9303-5 note k and 9303-6 note k: a card's first letter is A, C or I. */
+    vfy_mrz m = td1_coded("Q<", "UTO", "UTO");
+    expect_code_error(&m, VFY_E_MRZ_DOCUMENT_CODE, "document_code", 1, 1);
+    m = td1_coded("P<", "UTO", "UTO");
+    expect_code_error(&m, VFY_E_MRZ_DOCUMENT_CODE, "document_code", 1, 1);
+    m = td2_coded("Q<", "UTO", "UTO");
+    expect_code_error(&m, VFY_E_MRZ_DOCUMENT_CODE, "document_code", 1, 1);
+    m = td2_coded("P<", "UTO", "UTO");
+    expect_code_error(&m, VFY_E_MRZ_DOCUMENT_CODE, "document_code", 1, 1);
+    /* ... V is never the second letter; TD1 forbids AI, TD2 forbids AC. */
+    m = td1_coded("IV", "UTO", "UTO");
+    expect_code_error(&m, VFY_E_MRZ_DOCUMENT_CODE, "document_code", 1, 1);
+    m = td1_coded("AI", "UTO", "UTO");
+    expect_code_error(&m, VFY_E_MRZ_DOCUMENT_CODE, "document_code", 1, 1);
+    m = td2_coded("AC", "UTO", "UTO");
+    expect_code_error(&m, VFY_E_MRZ_DOCUMENT_CODE, "document_code", 1, 1);
+    m = td2_coded("CV", "UTO", "UTO");
+    expect_code_error(&m, VFY_E_MRZ_DOCUMENT_CODE, "document_code", 1, 1);
+    /* 9303-4: a TD3 document code starts with P. */
+    m = td3_coded("I<", "UTO", "UTO");
+    expect_code_error(&m, VFY_E_MRZ_DOCUMENT_CODE, "document_code", 1, 1);
+    m = td3_coded("AC", "UTO", "UTO");
+    expect_code_error(&m, VFY_E_MRZ_DOCUMENT_CODE, "document_code", 1, 1);
+    /* What the notes allow stays valid: AC is the TD1 crew member certificate (9303-5
+     * Appendix C), ID and C< are the issuer's choice, PD, PE, PU are passports (9303-4
+     * 4.4, 9303-8), P< is a passport issued before the harmonised second letters. */
+    static const char *const cards[] = { "AC", "ID", "I<", "C<", "A<", "IP" };
+    for (size_t i = 0; i < sizeof cards / sizeof cards[0]; i++) {
+        m = td1_coded(cards[i], "UTO", "UTO");
+        cr_expect(m.valid, "TD1 %s: %s", cards[i], m.error_count ? m.errors[0].message : "");
+    }
+    static const char *const td2[] = { "ID", "I<", "C<", "AP" };
+    for (size_t i = 0; i < sizeof td2 / sizeof td2[0]; i++) {
+        m = td2_coded(td2[i], "UTO", "UTO");
+        cr_expect(m.valid, "TD2 %s: %s", td2[i], m.error_count ? m.errors[0].message : "");
+    }
+    static const char *const passports[] = { "P<", "PP", "PD", "PE", "PO", "PU", "PR" };
+    for (size_t i = 0; i < sizeof passports / sizeof passports[0]; i++) {
+        m = td3_coded(passports[i], "UTO", "UTO");
+        cr_expect(m.valid, "TD3 %s: %s", passports[i], m.error_count ? m.errors[0].message : "");
+    }
+}
+
+Test(mrz_codes, states_and_nationalities_outside_9303_3)
+{
+    /* ZIM is no code (Zimbabwe is ZWE); QQQ, AAA and ZZZ are not codes either. */
+    vfy_mrz m = td3_coded("P<", "ZIM", "UTO");
+    expect_code_error(&m, VFY_E_MRZ_STATE_CODE, "issuing_state", 1, 3);
+    cr_expect_str_eq(m.issuing_state, "ZIM");
+    m = td3_coded("P<", "UTO", "QQQ");
+    expect_code_error(&m, VFY_E_MRZ_STATE_CODE, "nationality", 2, 11);
+    m = td1_coded("I<", "ZZZ", "UTO");
+    expect_code_error(&m, VFY_E_MRZ_STATE_CODE, "issuing_state", 1, 3);
+    m = td1_coded("I<", "UTO", "AAA");
+    expect_code_error(&m, VFY_E_MRZ_STATE_CODE, "nationality", 2, 16);
+    m = td2_coded("I<", "UTO", "DE<");   /* Germany is D<< or DEU, never DE */
+    expect_code_error(&m, VFY_E_MRZ_STATE_CODE, "nationality", 2, 11);
+    /* Both wrong: two findings, each with its field. */
+    m = td3_coded("Q<", "ZZZ", "QQQ");
+    cr_expect_not(m.valid);
+    cr_assert_eq(m.error_count, 3);
+    cr_expect_eq(m.errors[0].status, VFY_E_MRZ_DOCUMENT_CODE);
+    cr_expect_eq(m.errors[1].status, VFY_E_MRZ_STATE_CODE);
+    cr_expect_str_eq(m.errors[1].field, "issuing_state");
+    cr_expect_eq(m.errors[2].status, VFY_E_MRZ_STATE_CODE);
+    cr_expect_str_eq(m.errors[2].field, "nationality");
+    /* A check digit failure keeps its own status next to a code finding. */
+    m = parse2("P<ZZZERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+               "L898902C37UTO7408122F1204159ZE184226B<<<<<10");
+    cr_expect_not(vfy_mrz_check_digits_ok(&m));
+    bool saw_state = false, saw_digit = false;
+    for (unsigned i = 0; i < m.error_count; i++) {
+        saw_state |= m.errors[i].status == VFY_E_MRZ_STATE_CODE;
+        saw_digit |= m.errors[i].status == VFY_E_MRZ_CHECK_DIGIT;
+    }
+    cr_expect(saw_state && saw_digit);
+}
+
+Test(mrz_codes, the_codes_9303_3_adds_to_iso_3166)
+{
+    /* 9303-3 section 5: ISO 3166-1 alpha-3 plus ICAO's own codes. */
+    static const char *const codes[] = {
+        "D<<", "GBD", "GBN", "GBO", "GBP", "GBS", "RKS", "EUE", "UNO", "UNA", "UNK", "XBA",
+        "XCC", "XCE", "XCO", "XDC", "XEC", "XES", "XIM", "XMP", "XOM", "XPO", "XXA", "XXB",
+        "XXC", "XXX", "UTO", "FRA", "ZWE", "TWN", "PSE",
+    };
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        vfy_mrz m = td3_coded("P<", codes[i], codes[i]);
+        cr_expect(m.valid, "%s: %s", codes[i], m.error_count ? m.errors[0].message : "");
+        cr_expect(vfy_mrz_code_known(m.issuing_state), "%s", codes[i]);
+    }
+    cr_expect_str_eq(vfy_mrz_code_description("XOM"), "Sovereign Military Order of Malta or one of its emissaries");
+    cr_expect_not(vfy_mrz_code_known("ZIM"));
+    cr_expect_not(vfy_mrz_code_known("IAO")); /* ICAO's own code signs master lists only */
+    cr_expect_not(vfy_mrz_code_known("DE"));
+    cr_expect_not(vfy_mrz_code_known("UTOO"));
+    cr_expect_not(vfy_mrz_code_known(""));
+    cr_expect_not(vfy_mrz_code_known(NULL));
 }
 
 static void expect_one_error(const vfy_mrz *m, const char *field, unsigned line, unsigned column)

@@ -9,7 +9,9 @@
 #include "chip/pace.h"
 #include "chip/sm.h"
 #include "core/tlv.h"
+#include "core/writer.h"
 #include "crypto/crypto.h"
+#include "sm_chip.h"
 #include "transport.h"
 
 typedef struct prim_chip {
@@ -21,20 +23,22 @@ typedef struct prim_chip {
     vfy_secret priv;
     uint8_t s[32], ks_enc[32], ks_mac[32], pk_ic[VFY_KA_MAX_PUBLIC], pk_ifd[VFY_KA_MAX_PUBLIC];
     size_t s_len, pk_ic_len, pk_ifd_len;
-    vfy_sm sm;
+    sm_chip sm;
 } prim_chip;
 
 static const char *PASSWORD = "123456";
 
-static void reply(uint8_t *resp, size_t *len, uint8_t tag, const uint8_t *v, size_t vl)
+static void reply(uint8_t *resp, size_t cap, size_t *len, uint8_t tag, const uint8_t *v,
+                  size_t vl)
 {
-    size_t n = vfy_ber_put_tl(resp, 0x7C, (vl < 0x80 ? 2 : vl < 0x100 ? 3 : 4) + vl);
-    n += vfy_ber_put_tl(resp + n, tag, vl);
-    memcpy(resp + n, v, vl);
-    n += vl;
-    resp[n++] = 0x90;
-    resp[n++] = 0x00;
-    *len = n;
+    vfy_writer w;
+    vfy_w_init(&w, resp, cap);
+    size_t dad = vfy_w_ber_open(&w, 0x7C);
+    vfy_w_ber_tl(&w, tag, vl);
+    vfy_w_bytes(&w, v, vl);
+    vfy_w_ber_close(&w, dad);
+    vfy_w_u16be(&w, 0x9000);
+    cr_assert_eq(vfy_w_finish(&w, len, VFY_E_INTERNAL, "reply", NULL), VFY_OK);
 }
 
 static bool child(const vfy_apdu *a, uint8_t tag, const uint8_t **v, size_t *vl)
@@ -57,12 +61,10 @@ static vfy_status chip_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd
     vfy_apdu a;
     uint8_t buf[600], out[VFY_KA_MAX_PUBLIC], k[VFY_KA_MAX_SECRET];
     size_t n;
-    if (vfy_sm_active(&c->sm)) {
-        cr_assert_eq(vfy_sm_unwrap_command(&c->sm, cmd, cmd_len, &a, buf, sizeof buf, NULL),
-                     VFY_OK);
+    if (sm_chip_active(&c->sm)) {
+        cr_assert_eq(sm_chip_unwrap(&c->sm, cmd, cmd_len, &a, buf, sizeof buf), 0x9000);
         cr_assert_eq(a.ins, 0xB0);
-        return vfy_sm_wrap_response(&c->sm, a.ins, (const uint8_t *)"DG1!", 4, 0x9000, resp,
-                                    cap, len, NULL);
+        return sm_chip_wrap(&c->sm, a.ins, (const uint8_t *)"DG1!", 4, 0x9000, resp, cap, len);
     }
     cr_assert_eq(vfy_apdu_decode(cmd, cmd_len, &a, NULL), VFY_OK);
     const uint8_t *v;
@@ -92,7 +94,7 @@ static vfy_status chip_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd
         cr_assert_eq(vfy_kdf(in->cipher, (const uint8_t *)PASSWORD, 6, VFY_KDF_PI, kpi, NULL),
                      VFY_OK);
         cr_assert_eq(vfy_cbc_encrypt(in->cipher, kpi, NULL, c->s, c->s_len, z, NULL), VFY_OK);
-        reply(resp, len, 0x80, z, c->s_len);
+        reply(resp, cap, len, 0x80, z, c->s_len);
         c->step++;
     } else if (c->step == 1 && child(&a, 0x81, &v, &vl)) {
         if (in->mapping == VFY_PACE_IM) {
@@ -108,7 +110,7 @@ static vfy_status chip_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd
                          VFY_OK);
             cr_assert_eq(vfy_ka_map_generic(c->g, c->s, c->s_len, h, hl, &c->mapped, NULL),
                          VFY_OK);
-            reply(resp, len, 0x82, out, n);
+            reply(resp, cap, len, 0x82, out, n);
         }
         c->step++;
     } else if (c->step == 2 && child(&a, 0x83, &v, &vl)) {
@@ -121,7 +123,7 @@ static vfy_status chip_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd
         cr_assert_eq(vfy_kdf(in->cipher, k, kn, VFY_KDF_MAC, c->ks_mac, NULL), VFY_OK);
         memcpy(c->pk_ifd, v, vl); /* for the chip's token */
         c->pk_ifd_len = vl;
-        reply(resp, len, 0x84, c->pk_ic, c->pk_ic_len);
+        reply(resp, cap, len, 0x84, c->pk_ic, c->pk_ic_len);
         c->step++;
     } else if (c->step == 3 && child(&a, 0x85, &v, &vl)) {
         uint8_t want[VFY_MAC_LEN], tok[VFY_MAC_LEN];
@@ -132,8 +134,8 @@ static vfy_status chip_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd
             return VFY_OK;
         }
         cr_assert_eq(vfy_pace_token(in, c->ks_mac, c->pk_ifd, c->pk_ifd_len, tok, NULL), VFY_OK);
-        reply(resp, len, 0x86, tok, VFY_MAC_LEN);
-        cr_assert_eq(vfy_sm_init(&c->sm, in->cipher, c->ks_enc, c->ks_mac, NULL, NULL), VFY_OK);
+        reply(resp, cap, len, 0x86, tok, VFY_MAC_LEN);
+        cr_assert_eq(sm_chip_open(&c->sm, in->cipher, c->ks_enc, c->ks_mac, NULL), VFY_OK);
         c->step++;
     } else {
         memcpy(resp, "\x6a\x80", 2);
@@ -173,7 +175,7 @@ static void run(uint8_t family, uint8_t cipher, unsigned param)
     cr_assert_eq(vfy_channel_transmit_ok(&ch, &rb, "READ", data, sizeof data, &n, &d), VFY_OK);
     cr_assert_eq(memcmp(data, "DG1!", 4), 0);
     vfy_channel_free(&ch);
-    vfy_sm_wipe(&c.sm);
+    sm_chip_close(&c.sm);
     vfy_secret_free(&c.priv);
     vfy_ka_group_free(c.mapped);
     vfy_ka_group_free(c.g);

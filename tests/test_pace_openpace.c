@@ -14,6 +14,7 @@
 #include "chip/cardaccess.h"
 #include "chip/pace.h"
 #include "core/tlv.h"
+#include "core/writer.h"
 #include "crypto/crypto.h"
 #include "transport.h"
 
@@ -48,17 +49,17 @@ static void put(uint8_t *resp, size_t *len, uint16_t sw)
 }
 
 /* Answers 7C { tag value } + 9000 and frees value. */
-static void answer_7c(uint8_t *resp, size_t *len, uint8_t tag, BUF_MEM *value)
+static void answer_7c(uint8_t *resp, size_t cap, size_t *len, uint8_t tag, BUF_MEM *value)
 {
-    size_t n = 0, vl = value != NULL ? value->length : 0;
-    size_t inner = (vl < 0x80 ? 2 : vl < 0x100 ? 3 : 4) + vl;
-    n += vfy_ber_put_tl(resp, 0x7C, inner);
-    n += vfy_ber_put_tl(resp + n, tag, vl);
-    if (vl > 0)
-        memcpy(resp + n, value->data, vl);
-    n += vl;
+    size_t vl = value != NULL ? value->length : 0;
+    vfy_writer w;
+    vfy_w_init(&w, resp, cap);
+    size_t dad = vfy_w_ber_open(&w, 0x7C);
+    vfy_w_ber_tl(&w, tag, vl);
+    vfy_w_bytes(&w, vl > 0 ? value->data : NULL, vl);
+    vfy_w_ber_close(&w, dad);
     BUF_MEM_free(value);
-    *len = n;
+    cr_assert_eq(vfy_w_finish(&w, len, VFY_E_INTERNAL, "answer", NULL), VFY_OK);
     put(resp, len, 0x9000);
 }
 
@@ -190,7 +191,6 @@ static vfy_status op_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd_l
                               uint8_t *resp, size_t cap, size_t *len, vfy_detail *detail)
 {
     (void)detail;
-    (void)cap;
     op_chip *c = (op_chip *)t;
     *len = 0;
     if (c->sm) {
@@ -204,12 +204,12 @@ static vfy_status op_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd_l
         put(resp, len, mse_set_at(c, &a) ? 0x9000 : 0x6A80);
     } else if (a.ins == 0x86 && c->step == 0) {
         c->step++;
-        answer_7c(resp, len, 0x80, PACE_STEP1_enc_nonce(c->ctx, c->pi));
+        answer_7c(resp, cap, len, 0x80, PACE_STEP1_enc_nonce(c->ctx, c->pi));
     } else if (a.ins == 0x86 && c->step == 1 && inner_do(&a, 0x81, &in)) {
         c->step++;
         BUF_MEM *mine = PACE_STEP3A_generate_mapping_data(c->ctx);
         cr_assert_eq(PACE_STEP3A_map_generator(c->ctx, in), 1);
-        answer_7c(resp, len, 0x82, mine);
+        answer_7c(resp, cap, len, 0x82, mine);
     } else if (a.ins == 0x86 && c->step == 2 && inner_do(&a, 0x83, &in)) {
         c->step++;
         BUF_MEM *mine = PACE_STEP3B_generate_ephemeral_key(c->ctx);
@@ -218,7 +218,7 @@ static vfy_status op_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd_l
         cr_assert_eq(PACE_STEP3C_derive_keys(c->ctx), 1);
         c->pcd_eph = in;
         in = NULL;
-        answer_7c(resp, len, 0x84, mine);
+        answer_7c(resp, cap, len, 0x84, mine);
     } else if (a.ins == 0x86 && c->step == 3 && inner_do(&a, 0x85, &in)) {
         c->step++;
         if (PACE_STEP3D_verify_authentication_token(c->ctx, in) != 1) {
@@ -227,7 +227,7 @@ static vfy_status op_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd_l
             BUF_MEM *tok = PACE_STEP3D_compute_authentication_token(c->ctx, c->pcd_eph);
             cr_assert_eq(EAC_CTX_set_encryption_ctx(c->ctx, EAC_ID_PACE), 1);
             c->sm = true;
-            answer_7c(resp, len, 0x86, tok);
+            answer_7c(resp, cap, len, 0x86, tok);
         }
     } else {
         put(resp, len, 0x6A80);

@@ -1,25 +1,25 @@
 /* Date conventions of the domain reference (section 4), on the engine's calendar code. */
 #include <criterion/criterion.h>
 
-#include "rules/date.h"
+#include "core/date.h"
 
 static int32_t D(const char *s)
 {
     int32_t d;
-    cr_assert(rd_parse(s, &d), "%s", s);
+    cr_assert(vfy_day_parse_iso(s, &d), "%s", s);
     return d;
 }
 
 Test(rules_date, parse_is_strict)
 {
     int32_t d;
-    cr_assert(rd_parse("2024-02-29", &d));
-    cr_assert_not(rd_parse("2023-02-29", &d));
-    cr_assert_not(rd_parse("2024-2-29", &d));
-    cr_assert_not(rd_parse("2024-02-29 ", &d));
-    cr_assert_not(rd_parse("1899-12-31", &d));
+    cr_assert(vfy_day_parse_iso("2024-02-29", &d));
+    cr_assert_not(vfy_day_parse_iso("2023-02-29", &d));
+    cr_assert_not(vfy_day_parse_iso("2024-2-29", &d));
+    cr_assert_not(vfy_day_parse_iso("2024-02-29 ", &d));
+    cr_assert_not(vfy_day_parse_iso("1899-12-31", &d));
     char b[11];
-    rd_format(D("1970-01-01"), b);
+    vfy_day_format_iso(D("1970-01-01"), b);
     cr_assert_str_eq(b, "1970-01-01");
     cr_assert_eq(D("1970-01-01"), 0);
     cr_assert_eq(D("2000-03-01") - D("2000-02-28"), 2, "2000 is a leap year");
@@ -28,32 +28,32 @@ Test(rules_date, parse_is_strict)
 
 Test(rules_date, ages_in_completed_years)
 {
-    cr_assert_eq(rd_age(D("2019-12-11"), D("2025-12-10"), true), 5);
-    cr_assert_eq(rd_age(D("2019-12-11"), D("2025-12-11"), true), 6);
+    cr_assert_eq(vfy_day_age(D("2019-12-11"), D("2025-12-10"), true), 5);
+    cr_assert_eq(vfy_day_age(D("2019-12-11"), D("2025-12-11"), true), 6);
     /* 29 February: 1 March in common years by default, 28 February when configured. */
-    cr_assert_eq(rd_age(D("2008-02-29"), D("2026-02-28"), true), 17);
-    cr_assert_eq(rd_age(D("2008-02-29"), D("2026-03-01"), true), 18);
-    cr_assert_eq(rd_age(D("2008-02-29"), D("2026-02-28"), false), 18);
-    cr_assert_eq(rd_age(D("2008-02-29"), D("2028-02-29"), true), 20);
+    cr_assert_eq(vfy_day_age(D("2008-02-29"), D("2026-02-28"), true), 17);
+    cr_assert_eq(vfy_day_age(D("2008-02-29"), D("2026-03-01"), true), 18);
+    cr_assert_eq(vfy_day_age(D("2008-02-29"), D("2026-02-28"), false), 18);
+    cr_assert_eq(vfy_day_age(D("2008-02-29"), D("2028-02-29"), true), 20);
 }
 
 Test(rules_date, months_clamp_to_the_end_of_the_month)
 {
     char b[11];
-    rd_format(rd_add_months(D("2026-02-10"), 3), b);
+    vfy_day_format_iso(vfy_day_add_months(D("2026-02-10"), 3), b);
     cr_assert_str_eq(b, "2026-05-10");
-    rd_format(rd_add_months(D("2026-01-31"), 1), b);
+    vfy_day_format_iso(vfy_day_add_months(D("2026-01-31"), 1), b);
     cr_assert_str_eq(b, "2026-02-28");
-    rd_format(rd_add_months(D("2025-12-10"), -120), b);
+    vfy_day_format_iso(vfy_day_add_months(D("2025-12-10"), -120), b);
     cr_assert_str_eq(b, "2015-12-10");
-    rd_format(rd_add_months(D("2024-02-29"), -12), b);
+    vfy_day_format_iso(vfy_day_add_months(D("2024-02-29"), -12), b);
     cr_assert_str_eq(b, "2023-02-28");
 }
 
 Test(rules_date, month_arithmetic_far_back_stays_a_calendar_date)
 {
     int y, m, d;
-    rd_to_ymd(rd_add_months(D("1900-01-31"), -12 * 2000 - 1), &y, &m, &d);
+    vfy_day_to_ymd(vfy_day_add_months(D("1900-01-31"), -12 * 2000 - 1), &y, &m, &d);
     cr_assert_eq(y, -101);
     cr_assert_eq(m, 12);
     cr_assert_eq(d, 31);

@@ -5,7 +5,11 @@
  * tests/data/rules/cases; the rule sets are the signed ones shipped in data/rules.
  */
 #include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "support.h"
 #include "test_rules_support.h"
@@ -102,7 +106,25 @@ static void e1(json_t *r)
     cr_assert(json_is_false(json_object_get(r, "test_mode")));
     /* Production mode: the hypothetical KZ set was refused, and the decision says so. */
     json_t *rej = json_array_get(json_object_get(r, "rejected"), 0);
-    cr_assert_str_eq(json_string_value(json_object_get(rej, "error")), "VFY_E_RULES_STATUS");
+    json_t *why = json_object_get(rej, "error");
+    cr_assert_str_eq(json_string_value(json_object_get(why, "schema")), "libverify.error/1");
+    cr_assert_str_eq(json_string_value(json_object_get(why, "code")), "VFY_E_RULES_STATUS");
+    cr_assert_eq(json_integer_value(json_object_get(why, "status")), VFY_E_RULES_STATUS);
+    cr_assert_str_eq(json_string_value(json_object_get(why, "field")),
+                     json_string_value(json_object_get(rej, "source")));
+    /* ... and the decision with its refused set follows the published schema. */
+    char root[512], path[] = "/tmp/vfy-rules-rejected-XXXXXX", cmd[2048], *err;
+    repo_path("", root, sizeof root);
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(json_dumpfd(r, fd, JSON_COMPACT), 0);
+    close(fd);
+    snprintf(cmd, sizeof cmd, "python3 %s/tests/tools/validate_json.py %s/docs/schema/rules-decision.schema.json < %s 2>&1",
+             root, root, path);
+    int rc = run_capture(cmd, &err);
+    unlink(path);
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
 }
 EXAMPLE(e01_adult_tourist, VFY_RULES_PRODUCTION, NULL, "e01-adult-tourist", e1)
 

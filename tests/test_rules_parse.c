@@ -147,3 +147,37 @@ Test(rules_parse, empty_case_is_refused_not_guessed)
     vfy_rules_case_free(c);
     vfy_rules_engine_free(e);
 }
+
+/* A category id longer than a case can name (32 bytes) could never be claimed, so its
+ * rules would silently never apply: refused at load. */
+Test(rules_parse, category_id_a_case_cannot_name)
+{
+    vfy_detail d;
+    cr_assert_eq(load(HEAD "\"categories\":[{\"id\":\"a_category_id_of_thirty_three_byt\",\"legal_ref\":\"x\","
+                      "\"confidence\":\"V\"}],\"rules\":[" FEE_RULE("") "]}", &d), VFY_E_RULES_SCHEMA);
+    cr_assert(strstr(d.message, "$.categories[0].id") != NULL, "%s", d.message);
+}
+
+/* A rule-level modality is a Member State's option on the visa requirement only;
+ * "shall" or "entitled" cannot be written (the value says which), nor on other rules. */
+Test(rules_parse, visa_option_modality)
+{
+    vfy_detail d;
+#define VISA_RULE(m) "{\"id\":\"v\",\"dimension\":\"visa_needed\",\"legal_ref\":\"x\",\"anchor\":\"lodging\"," \
+                     "\"confidence\":\"V\",\"visa_needed\":false,\"modality\":\"" m "\"}"
+    cr_assert_eq(load(HEAD "\"rules\":[" VISA_RULE("may") "]}", &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(load(HEAD "\"rules\":[" VISA_RULE("entitled") "]}", &d), VFY_E_RULES_SCHEMA);
+    cr_assert(strstr(d.message, "$.rules[0].modality") != NULL, "%s", d.message);
+    cr_assert_eq(load(HEAD "\"rules\":[" FEE_RULE(",\"modality\":\"may\"") "]}", &d), VFY_E_RULES_SCHEMA);
+}
+
+/* "unless_categories" takes category ids. */
+Test(rules_parse, unless_categories_are_ids)
+{
+    vfy_detail d;
+    cr_assert_eq(load(HEAD "\"rules\":[" FEE_RULE(",\"when\":{\"unless_categories\":[\"a b\"]}") "]}", &d),
+                 VFY_E_RULES_SCHEMA);
+    cr_assert(strstr(d.message, "unless_categories") != NULL, "%s", d.message);
+    cr_assert_eq(load(HEAD "\"rules\":[" FEE_RULE(",\"when\":{\"unless_categories\":[\"defined_elsewhere\"]}") "]}", &d),
+                 VFY_OK, "%s", d.message);
+}

@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "seal/base32.h"
+#include "seal/base64url.h"
 #include "seal/c40.h"
 #include "seal/inflate.h"
 #include "seal/jcs.h"
@@ -151,6 +152,49 @@ Test(seal_base32, rfc4648_vectors_and_refusals)
         vfy_cur_init(&c, bad[i], strlen(bad[i]), "b32", NULL);
         cr_assert_eq(seal_base32_decode(&c, out, sizeof out, &n), VFY_E_BAD_ENCODING, "%s", bad[i]);
     }
+}
+
+/* RFC 4648 section 10 vectors, with and without padding, and the URL-safe letters of
+ * section 5 (bytes FB FF -> "-_8"); the refusals are the standard alphabet, padding that is
+ * incomplete, too long or followed by data, a dangling character, and leftover bits. */
+Test(seal_base64url, rfc4648_vectors_and_refusals)
+{
+    static const struct { const char *text, *plain; size_t len; } v[] = {
+        { "", "", 0 }, { "Zg", "f", 1 }, { "Zg==", "f", 1 }, { "Zm8", "fo", 2 },
+        { "Zm8=", "fo", 2 }, { "Zm9v", "foo", 3 }, { "Zm9vYg", "foob", 4 },
+        { "Zm9vYmE=", "fooba", 5 }, { "Zm9vYmFy", "foobar", 6 }, { "-_8", "\xFB\xFF", 2 },
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        uint8_t out[SEAL_BASE64_DECODED_MAX(8)];
+        size_t n;
+        vfy_cursor c;
+        vfy_cur_init(&c, v[i].text, strlen(v[i].text), "b64", NULL);
+        cr_assert_eq(seal_base64url_decode(&c, out, sizeof out, &n), VFY_OK, "%s", v[i].text);
+        cr_assert_eq(n, v[i].len, "%s", v[i].text);
+        cr_assert_eq(memcmp(out, v[i].plain, n), 0);
+        cr_assert(vfy_cur_at_end(&c));
+    }
+    static const struct { const char *text; size_t offset; } bad[] = {
+        { "+/8", 0 }, { "Zm9/", 3 }, { "Zg=", 3 }, { "Zg===", 5 }, { "Zg==Zg", 2 },
+        { "Zm9vY", 5 }, { "Zh", 2 } /* leftover bits */, { "Z", 1 }, { "Zm 9v", 2 },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        uint8_t out[16];
+        size_t n;
+        vfy_detail d;
+        vfy_detail_clear(&d);
+        vfy_cursor c;
+        vfy_cur_init(&c, bad[i].text, strlen(bad[i].text), "b64", &d);
+        cr_assert_eq(seal_base64url_decode(&c, out, sizeof out, &n), VFY_E_BAD_ENCODING, "%s",
+                     bad[i].text);
+        cr_assert_eq(d.offset, bad[i].offset, "%s: offset %zu", bad[i].text, d.offset);
+        cr_assert_eq(c.pos, 0, "a refused text is not consumed");
+    }
+    uint8_t small[2];
+    size_t n;
+    vfy_cursor c;
+    vfy_cur_init(&c, "Zm9v", 4, "b64", NULL);
+    cr_assert_eq(seal_base64url_decode(&c, small, sizeof small, &n), VFY_E_INTERNAL);
 }
 
 static vfy_status inflate_n(size_t plain_len, size_t limit, size_t *out_len, bool corrupt)

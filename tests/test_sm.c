@@ -7,6 +7,7 @@
 #include "chip/channel.h"
 #include "chip/sm.h"
 #include "chip_vectors.h"
+#include "sm_chip.h"
 #include "core/fail.h"
 #include "support.h"
 
@@ -92,9 +93,10 @@ Test(sm, appendix_d4_both_sides)
     size_t n;
     uint8_t *kenc = vec_hex(v, "ks_enc", &n), *kmac = vec_hex(v, "ks_mac", &n);
     uint8_t *ssc = vec_hex(v, "ssc_initial", &n);
-    vfy_sm term = { 0 }, chip = { 0 };
+    vfy_sm term = { 0 };
+    sm_chip chip;
     cr_assert_eq(vfy_sm_init(&term, VFY_CIPHER_3DES, kenc, kmac, ssc, NULL), VFY_OK);
-    cr_assert_eq(vfy_sm_init(&chip, VFY_CIPHER_3DES, kenc, kmac, ssc, NULL), VFY_OK);
+    cr_assert_eq(sm_chip_open(&chip, VFY_CIPHER_3DES, kenc, kmac, ssc), VFY_OK);
     for (int i = 0; i < 3; i++) {
         char p[64];
         snprintf(p, sizeof p, "exchanges.%d.unprotected_command", i);
@@ -112,8 +114,7 @@ Test(sm, appendix_d4_both_sides)
         /* chip: unwrap the command, answer with the example's data */
         vfy_apdu seen;
         uint8_t buf[300];
-        cr_assert_eq(vfy_sm_unwrap_command(&chip, prot, prot_len, &seen, buf, sizeof buf, NULL),
-                     VFY_OK);
+        cr_assert_eq(sm_chip_unwrap(&chip, prot, prot_len, &seen, buf, sizeof buf), 0x9000);
         cr_assert_eq(seen.ins, plain.ins);
         cr_assert_eq(seen.le, plain.le);
         cr_assert_eq(seen.data_len, plain.data_len);
@@ -122,8 +123,8 @@ Test(sm, appendix_d4_both_sides)
         uint8_t *answer = vec_hex(v, p, &dn);
         uint8_t rsp[300];
         size_t rsp_len;
-        cr_assert_eq(vfy_sm_wrap_response(&chip, seen.ins, answer, dn, 0x9000, rsp, sizeof rsp,
-                                          &rsp_len, NULL), VFY_OK);
+        cr_assert_eq(sm_chip_wrap(&chip, seen.ins, answer, dn, 0x9000, rsp, sizeof rsp, &rsp_len),
+                     VFY_OK);
         snprintf(p, sizeof p, "exchanges.%d.protected_response", i);
         vec_expect(v, p, rsp, rsp_len);
 
@@ -139,7 +140,7 @@ Test(sm, appendix_d4_both_sides)
         free(plain_bytes);
     }
     vfy_sm_wipe(&term);
-    vfy_sm_wipe(&chip);
+    sm_chip_close(&chip);
     cr_assert_null(term.ks_enc.bytes);
     free(kenc);
     free(kmac);
@@ -208,9 +209,10 @@ Test(sm, aes_round_trips_every_key_size)
     memset(kenc, 0x11, sizeof kenc);
     memset(kmac, 0x22, sizeof kmac);
     for (size_t k = 0; k < 4; k++) {
-        vfy_sm term = { 0 }, chip = { 0 };
+        vfy_sm term = { 0 };
+        sm_chip chip;
         cr_assert_eq(vfy_sm_init(&term, cs[k], kenc, kmac, NULL, NULL), VFY_OK);
-        cr_assert_eq(vfy_sm_init(&chip, cs[k], kenc, kmac, NULL, NULL), VFY_OK);
+        cr_assert_eq(sm_chip_open(&chip, cs[k], kenc, kmac, NULL), VFY_OK);
         const size_t sizes[] = { 0, 1, 15, 16, 17, 223, 255, 256, 999 };
         for (size_t j = 0; j < sizeof sizes / sizeof sizes[0]; j++) {
             for (int odd = 0; odd < 2; odd++) {
@@ -221,13 +223,12 @@ Test(sm, aes_round_trips_every_key_size)
                 cr_assert_eq(vfy_sm_wrap_command(&term, &plain, prot, sizeof prot, &pl, NULL),
                              VFY_OK);
                 vfy_apdu seen;
-                cr_assert_eq(vfy_sm_unwrap_command(&chip, prot, pl, &seen, buf, sizeof buf,
-                                                   NULL), VFY_OK);
+                cr_assert_eq(sm_chip_unwrap(&chip, prot, pl, &seen, buf, sizeof buf), 0x9000);
                 cr_assert_eq(seen.data_len, sizes[j]);
                 cr_assert_eq(seen.le, plain.le);
                 cr_assert(sizes[j] == 0 || memcmp(seen.data, payload, sizes[j]) == 0);
-                cr_assert_eq(vfy_sm_wrap_response(&chip, seen.ins, payload, sizes[j], 0x6282,
-                                                  rsp, sizeof rsp, &rl, NULL), VFY_OK);
+                cr_assert_eq(sm_chip_wrap(&chip, seen.ins, payload, sizes[j], 0x6282, rsp,
+                                          sizeof rsp, &rl), VFY_OK);
                 cr_assert_eq(rl, sizes[j] + vfy_sm_response_overhead(cs[k], sizes[j]) + 2 -
                                      (odd && sizes[j] > 0 ? 1 : 0));
                 uint16_t sw;
@@ -238,18 +239,19 @@ Test(sm, aes_round_trips_every_key_size)
                 cr_assert(ol == 0 || memcmp(out, payload, ol) == 0);
             }
         }
-        cr_assert_eq(memcmp(term.ssc, chip.ssc, 16), 0);
+        cr_assert_eq(memcmp(term.ssc, sm_chip_ssc(&chip), term.ssc_len), 0);
         /* A skewed counter is caught by the MAC. */
         vfy_apdu plain = { .ins = 0xB0, .le = 4 };
         uint8_t prot[64], buf[64];
         size_t pl;
         cr_assert_eq(vfy_sm_wrap_command(&term, &plain, prot, sizeof prot, &pl, NULL), VFY_OK);
-        chip.ssc[chip.ssc_len - 1] ^= 1;
+        sm_chip_ssc(&chip)[term.ssc_len - 1] ^= 1;
         vfy_apdu seen;
-        cr_assert_eq(vfy_sm_unwrap_command(&chip, prot, pl, &seen, buf, sizeof buf, NULL),
-                     VFY_E_SM_MAC);
+        cr_assert_eq(sm_chip_unwrap(&chip, prot, pl, &seen, buf, sizeof buf), 0x6988,
+                     "a command MACed under another counter is refused with 6988");
+        cr_assert(!sm_chip_active(&chip), "and the chip ends the session");
         vfy_sm_wipe(&term);
-        vfy_sm_wipe(&chip);
+        sm_chip_close(&chip);
     }
 }
 
@@ -257,7 +259,7 @@ Test(sm, aes_round_trips_every_key_size)
 
 typedef struct mini_chip {
     vfy_transport t;
-    vfy_sm sm;
+    sm_chip sm;
     uint8_t file[600];
     size_t file_len;
     bool wrong_le_once;      /* first READ BINARY: 6Cxx with the right Le */
@@ -294,10 +296,11 @@ static vfy_status chip_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd
         return chip_answer(c, resp, cap, resp_len);
     vfy_apdu a;
     uint8_t buf[600];
-    if (vfy_sm_active(&c->sm)) {
-        if (vfy_sm_unwrap_command(&c->sm, cmd, cmd_len, &a, buf, sizeof buf, detail) != VFY_OK) {
-            resp[0] = 0x69;
-            resp[1] = 0x88;
+    if (sm_chip_active(&c->sm)) {
+        uint16_t refused = sm_chip_unwrap(&c->sm, cmd, cmd_len, &a, buf, sizeof buf);
+        if (refused != 0x9000) {
+            resp[0] = (uint8_t)(refused >> 8);
+            resp[1] = (uint8_t)refused;
             *resp_len = 2;
             return VFY_OK;
         }
@@ -320,9 +323,9 @@ static vfy_status chip_transmit(vfy_transport *t, const uint8_t *cmd, size_t cmd
         }
     }
     c->responses++;
-    if (vfy_sm_active(&c->sm)) {
-        VFY_TRY(vfy_sm_wrap_response(&c->sm, a.ins, data, n, sw, c->pending, sizeof c->pending,
-                                     &c->pending_len, detail));
+    if (sm_chip_active(&c->sm)) {
+        VFY_TRY(sm_chip_wrap(&c->sm, a.ins, data, n, sw, c->pending, sizeof c->pending,
+                             &c->pending_len));
         if (c->responses == c->corrupt_response)
             c->pending[c->pending_len - 4] ^= 0x40;
     } else {
@@ -352,7 +355,7 @@ static void mini_init(mini_chip *c, vfy_cipher cipher)
         uint8_t ke[32], km[32];
         memset(ke, 3, sizeof ke);
         memset(km, 4, sizeof km);
-        cr_assert_eq(vfy_sm_init(&c->sm, cipher, ke, km, NULL, NULL), VFY_OK);
+        cr_assert_eq(sm_chip_open(&c->sm, cipher, ke, km, NULL), VFY_OK);
     }
 }
 
@@ -398,9 +401,9 @@ Test(channel, get_response_plain_and_sm)
         /* the last block: 6282 with data */
         read_and_check(&ch, &c, 456, 119, 44, 0x6282);
         if (cs[k] != VFY_CIPHER_NONE)
-            cr_assert_eq(memcmp(ch.sm.ssc, c.sm.ssc, 16), 0, "SSC out of step");
+            cr_assert_eq(memcmp(ch.sm.ssc, sm_chip_ssc(&c.sm), ch.sm.ssc_len), 0, "SSC out of step");
         vfy_channel_free(&ch);
-        vfy_sm_wipe(&c.sm);
+        sm_chip_close(&c.sm);
     }
 }
 
@@ -420,7 +423,7 @@ Test(channel, wrong_le_repeat_keeps_ssc_in_step)
         /* the next exchange still verifies: the counter stayed in step */
         read_and_check(&ch, &c, 0, 16, 16, 0x9000);
         vfy_channel_free(&ch);
-        vfy_sm_wipe(&c.sm);
+        sm_chip_close(&c.sm);
     }
 }
 
@@ -445,7 +448,7 @@ Test(channel, corrupted_response_is_a_typed_error_without_data)
         cr_assert_eq(data[i], 0, "data written before the MAC verified");
     cr_assert(strstr(d.message, "MAC") != NULL, "%s", d.message);
     vfy_channel_free(&ch);
-    vfy_sm_wipe(&c.sm);
+    sm_chip_close(&c.sm);
 }
 
 Test(channel, appendix_d4_replay)

@@ -5,6 +5,7 @@
 
 #include "core/cursor.h"
 #include "core/fail.h"
+#include "core/writer.h"
 #include "sim/sim_internal.h"
 
 static const uint8_t emrtd_aid[] = { 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01 };
@@ -146,21 +147,15 @@ static void read_current(vfy_sim_chip *c, size_t offset, size_t le, struct sim_r
                 break;
             }
         }
-        uint8_t *p = r->data;
-        *p++ = 0x53;
-        if (head == 3)
-            *p++ = 0x81;
-        else if (head == 4)
-            *p++ = 0x82;
-        else if (head == 5) {
-            *p++ = 0x83;
-            *p++ = (uint8_t)(n >> 16);
+        vfy_writer w;
+        vfy_w_init(&w, r->data, SIM_RESP_MAX);
+        vfy_w_ber_tl(&w, 0x53, n); /* head bytes: the shortest form, as computed above */
+        vfy_w_bytes(&w, f->data + offset, n);
+        if (!vfy_w_ok(&w)) {
+            sim_resp_set(r, NULL, 0, SW_UNKNOWN);
+            return;
         }
-        if (head >= 4)
-            *p++ = (uint8_t)(n >> 8);
-        *p++ = (uint8_t)n;
-        memcpy(p, f->data + offset, n);
-        r->len = head + n;
+        r->len = vfy_w_len(&w);
         r->sw = n < le - head && c->p.eof_6282 ? SW_EOF : SW_OK;
         return;
     }

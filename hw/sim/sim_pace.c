@@ -14,6 +14,7 @@
 
 #include "core/tlv.h"
 #include "core/fail.h"
+#include "core/writer.h"
 #include "crypto/crypto.h"
 #include "sim/sim_internal.h"
 
@@ -176,79 +177,63 @@ void sim_mse(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_resp *r)
     r->sw = SW_OK;
 }
 
-/* The public key data object of 9303-11 §4.4.3.4 that the tokens MAC. */
-static size_t pk_data_object(const struct sim_pace_state *p, const uint8_t *pk, size_t pk_len,
-                             uint8_t *out)
+/* The public key data object of 9303-11 §4.4.3.4 that the tokens MAC:
+ * 7F49 { 06 protocol OID, 84 DH key | 86 EC point }. */
+static bool pk_data_object(const struct sim_pace_state *p, const uint8_t *pk, size_t pk_len,
+                           uint8_t *out, size_t cap, size_t *out_len)
 {
     bool ec = vfy_ka_group_kind(p->group) == VFY_KA_ECDH;
-    uint8_t inner[16 + VFY_KA_MAX_PUBLIC];
-    size_t n = 0;
-    inner[n++] = 0x06;
-    inner[n++] = 10;
-    memcpy(inner + n, p->oid, 10);
-    n += 10;
-    inner[n++] = ec ? 0x86 : 0x84;
-    if (pk_len >= 0x100) {
-        inner[n++] = 0x82;
-        inner[n++] = (uint8_t)(pk_len >> 8);
-    } else if (pk_len >= 0x80) {
-        inner[n++] = 0x81;
-    }
-    inner[n++] = (uint8_t)pk_len;
-    memcpy(inner + n, pk, pk_len);
-    n += pk_len;
-    size_t o = 0;
-    out[o++] = 0x7F;
-    out[o++] = 0x49;
-    if (n >= 0x100) {
-        out[o++] = 0x82;
-        out[o++] = (uint8_t)(n >> 8);
-    } else if (n >= 0x80) {
-        out[o++] = 0x81;
-    }
-    out[o++] = (uint8_t)n;
-    memcpy(out + o, inner, n);
-    return o + n;
+    vfy_writer w;
+    vfy_w_init(&w, out, cap);
+    size_t key = vfy_w_ber_open(&w, 0x7F49);
+    vfy_w_ber_tl(&w, 0x06, 10);
+    vfy_w_bytes(&w, p->oid, 10);
+    vfy_w_ber_tl(&w, ec ? 0x86 : 0x84, pk_len);
+    vfy_w_bytes(&w, pk, pk_len);
+    vfy_w_ber_close(&w, key);
+    return vfy_w_finish(&w, out_len, VFY_E_INTERNAL, "PACE token input", NULL) == VFY_OK;
 }
 
 static vfy_status token(const struct sim_pace_state *p, const uint8_t *pk, size_t pk_len,
                         uint8_t mac[VFY_MAC_LEN])
 {
     uint8_t buf[48 + VFY_KA_MAX_PUBLIC];
-    size_t n = pk_data_object(p, pk, pk_len, buf);
+    size_t n;
+    if (!pk_data_object(p, pk, pk_len, buf, sizeof buf, &n))
+        return VFY_E_INTERNAL;
     if (p->cipher == VFY_CIPHER_3DES)
         VFY_TRY(vfy_pad(buf, n, sizeof buf, 8, &n, NULL));
     return vfy_mac8(p->cipher, p->ks_mac.bytes, buf, n, mac, NULL);
 }
 
-/* Answers 7C { tag: value } into r. */
+/* Answers 7C { tag: value [, tag2: value2] } into r (tag 0 and no value: an empty 7C). */
+static void answer2(struct sim_resp *r, uint8_t tag, const uint8_t *v, size_t len, uint8_t tag2,
+                    const uint8_t *v2, size_t len2)
+{
+    vfy_writer w;
+    vfy_w_init(&w, r->data, SIM_RESP_MAX);
+    size_t dad = vfy_w_ber_open(&w, 0x7C);
+    if (tag != 0 || len > 0) {
+        vfy_w_ber_tl(&w, tag, len);
+        vfy_w_bytes(&w, v, len);
+    }
+    if (tag2 != 0) {
+        vfy_w_ber_tl(&w, tag2, len2);
+        vfy_w_bytes(&w, v2, len2);
+    }
+    vfy_w_ber_close(&w, dad);
+    if (!vfy_w_ok(&w)) {
+        sim_resp_set(r, NULL, 0, SW_UNKNOWN);
+        return;
+    }
+    r->len = vfy_w_len(&w);
+    r->sw = SW_OK;
+}
+
+/* Answers 7C { tag: value } into r; value never points into r->data. */
 static void answer(struct sim_resp *r, uint8_t tag, const uint8_t *v, size_t len)
 {
-    uint8_t *o = r->data;
-    size_t n = 0;
-    size_t inner = len == 0 && tag == 0 ? 0 : 1 + (len >= 0x80 ? (len >= 0x100 ? 3 : 2) : 1) + len;
-    o[n++] = 0x7C;
-    if (inner >= 0x100) {
-        o[n++] = 0x82;
-        o[n++] = (uint8_t)(inner >> 8);
-    } else if (inner >= 0x80) {
-        o[n++] = 0x81;
-    }
-    o[n++] = (uint8_t)inner;
-    if (inner > 0) {
-        o[n++] = tag;
-        if (len >= 0x100) {
-            o[n++] = 0x82;
-            o[n++] = (uint8_t)(len >> 8);
-        } else if (len >= 0x80) {
-            o[n++] = 0x81;
-        }
-        o[n++] = (uint8_t)len;
-        memmove(o + n, v, len);
-        n += len;
-    }
-    r->len = n;
-    r->sw = SW_OK;
+    answer2(r, tag, v, len, 0, NULL, 0);
 }
 
 static uint16_t step_nonce(vfy_sim_chip *c, struct sim_pace_state *p, struct sim_resp *r)
@@ -389,17 +374,9 @@ static uint16_t step_token(vfy_sim_chip *c, struct sim_pace_state *p, const vfy_
     enum sim_sm_cipher sm = p->cipher == VFY_CIPHER_3DES ? SIM_SM_3DES : SIM_SM_AES;
     if (sim_session_start(c, sm, p->ks_enc.bytes, p->ks_mac.bytes, p->ks_enc.len, ssc) != VFY_OK)
         return SW_UNKNOWN;
-    answer(r, 0x86, t_ic, VFY_MAC_LEN);
-    if (ecad_len > 0) {
-        /* 7C { 86 T_IC, 8A encrypted chip authentication data } */
-        uint8_t *o = r->data;
-        o[1] = (uint8_t)(o[1] + 2 + ecad_len);
-        o[r->len++] = 0x8A;
-        o[r->len++] = (uint8_t)ecad_len;
-        memcpy(o + r->len, ecad, ecad_len);
-        r->len += ecad_len;
-    }
-    return SW_OK;
+    /* 7C { 86 T_IC [, 8A encrypted chip authentication data (CAM)] } */
+    answer2(r, 0x86, t_ic, VFY_MAC_LEN, ecad_len > 0 ? 0x8A : 0, ecad, ecad_len);
+    return r->sw;
 }
 
 void sim_general_authenticate(vfy_sim_chip *c, const struct sim_apdu *a, struct sim_resp *r)

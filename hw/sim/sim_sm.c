@@ -7,6 +7,7 @@
 
 #include "core/cursor.h"
 #include "core/fail.h"
+#include "core/writer.h"
 #include "crypto/crypto.h"
 #include "sim/sim_internal.h"
 
@@ -96,20 +97,6 @@ static vfy_status mac_over(const struct sim_sm *sm, const uint8_t *data, size_t 
         s = vfy_mac8(cipher_of(sm), kmac(sm), buf, padded, mac, NULL);
     free(buf);
     return s;
-}
-
-static void put_length(uint8_t **p, size_t n)
-{
-    if (n < 0x80) {
-        *(*p)++ = (uint8_t)n;
-    } else if (n < 0x100) {
-        *(*p)++ = 0x81;
-        *(*p)++ = (uint8_t)n;
-    } else {
-        *(*p)++ = 0x82;
-        *(*p)++ = (uint8_t)(n >> 8);
-        *(*p)++ = (uint8_t)n;
-    }
 }
 
 uint16_t sim_sm_unwrap(struct sim_sm *sm, const struct sim_apdu *a, struct sim_apdu *inner,
@@ -212,15 +199,16 @@ vfy_status sim_sm_wrap(struct sim_sm *sm, struct sim_resp *r, bool odd_ins, bool
 {
     size_t b = block_of(sm);
     ssc_increment(sm);
-    size_t padded_cap = r->len + b;
-    uint8_t *out = malloc(padded_cap + 32);
+    size_t padded_cap = r->len + b, out_cap = padded_cap + 32;
+    uint8_t *out = malloc(out_cap);
     uint8_t *plain = malloc(padded_cap);
     if (out == NULL || plain == NULL) {
         free(out);
         free(plain);
         return VFY_E_NO_MEMORY;
     }
-    uint8_t *p = out;
+    vfy_writer w;
+    vfy_w_init(&w, out, out_cap);
     vfy_status s = VFY_OK;
     if (r->len > 0) {
         memcpy(plain, r->data, r->len);
@@ -230,30 +218,33 @@ vfy_status sim_sm_wrap(struct sim_sm *sm, struct sim_resp *r, bool odd_ins, bool
         if (s == VFY_OK)
             s = iv_of(sm, iv);
         if (s == VFY_OK) {
-            *p++ = odd_ins ? 0x85 : 0x87;
-            put_length(&p, padded + (odd_ins ? 0 : 1));
+            /* DO'87' carries the padding indicator 01; DO'85' (odd instructions) does not. */
+            vfy_w_ber_tl(&w, odd_ins ? 0x85 : 0x87, padded + (odd_ins ? 0 : 1));
             if (!odd_ins)
-                *p++ = 0x01;
-            s = vfy_cbc_encrypt(cipher_of(sm), kenc(sm), iv, plain, padded, p, NULL);
-            p += padded;
+                vfy_w_u8(&w, 0x01);
+            uint8_t *ct = vfy_w_claim(&w, padded);
+            s = ct == NULL ? VFY_E_INTERNAL
+                           : vfy_cbc_encrypt(cipher_of(sm), kenc(sm), iv, plain, padded, ct, NULL);
         }
     }
-    *p++ = 0x99;
-    *p++ = 0x02;
-    *p++ = (uint8_t)(r->sw >> 8);
-    *p++ = (uint8_t)r->sw;
+    vfy_w_ber_tl(&w, 0x99, 2);
+    vfy_w_u16be(&w, r->sw);
     uint8_t mac[VFY_MAC_LEN];
     if (s == VFY_OK)
-        s = mac_over(sm, out, (size_t)(p - out), mac);
+        s = mac_over(sm, out, vfy_w_len(&w), mac);
     if (s == VFY_OK) {
         if (corrupt_mac)
             mac[VFY_MAC_LEN - 1] ^= 0x01;
-        *p++ = 0x8E;
-        *p++ = VFY_MAC_LEN;
-        memcpy(p, mac, VFY_MAC_LEN);
-        p += VFY_MAC_LEN;
-        r->len = (size_t)(p - out);
-        memcpy(r->data, out, r->len);
+        vfy_w_ber_tl(&w, 0x8E, VFY_MAC_LEN);
+        vfy_w_bytes(&w, mac, VFY_MAC_LEN);
+        size_t n;
+        s = vfy_w_finish(&w, &n, VFY_E_INTERNAL, "SM response", NULL);
+        if (s == VFY_OK && n > SIM_RESP_MAX)
+            s = VFY_E_INTERNAL;
+        if (s == VFY_OK) {
+            r->len = n;
+            memcpy(r->data, out, n);
+        }
     }
     vfy_wipe(plain, padded_cap);
     free(plain);

@@ -239,8 +239,11 @@ VFY_API vfy_gate vfy_gate_default(const vfy_inspection *inspection);
  * inspection.schema.json): schema, library_version, time, time_source, live, verdict
  * (the overall outcome), document_verdict, seal_verdict, gate, summary, checks (array of
  * {id, status, code, reason}), warnings, signer, access, read, files, eligibility,
- * face_match. NUL-terminated; release with vfy_free(). NULL when out of memory.
+ * face_match; with VFY_INSPECTION_JSON_MRZ also "mrz", DG1's MRZ (libverify.mrz/1, its
+ * two-digit years placed relative to the inspection time), or null when DG1 holds none
+ * that parses. NUL-terminated; release with vfy_free(). NULL when out of memory.
  */
+#define VFY_INSPECTION_JSON_MRZ 0x100u
 VFY_API char *vfy_inspection_to_json(const vfy_inspection *inspection, unsigned flags);
 
 /* "genuine", "data_authentic", "invalid", "unverified". */

@@ -6,7 +6,12 @@
  * verified (weights 7-3-1) and each format's composite check digit; visas have none.
  *
  * A parse that recognises the layout returns VFY_OK and fills the structure even when
- * check digits fail: `valid` is then false and `errors` says which field failed where.
+ * check digits fail: `valid` is then false and `errors` says which field failed where,
+ * each with its status. Besides the check digits, the parser reports what 9303-3 to -7
+ * forbid: a document code whose first letter the format does not allow (TD1 and TD2
+ * cards A, C or I; TD3 P; visas V) or whose second letter its note forbids
+ * (VFY_E_MRZ_DOCUMENT_CODE), and an issuing state or nationality outside the codes of
+ * 9303-3 (VFY_E_MRZ_STATE_CODE).
  * Input that is not an MRZ at all (wrong line lengths, a character outside A-Z, 0-9
  * and '<') fails with a status and a vfy_detail naming the line and column.
  *
@@ -62,6 +67,7 @@ typedef enum vfy_check {
 #define VFY_MRZ_MAX_REPAIRS 16
 
 typedef struct vfy_mrz_error {
+    vfy_status status; /* VFY_E_MRZ_CHECK_DIGIT, _FIELD, _DATE, _DOCUMENT_CODE, _STATE_CODE */
     char field[24];   /* "document_number", "birth_date", "composite", ... */
     unsigned line;    /* 1-based */
     unsigned column;  /* 1-based */
@@ -138,9 +144,14 @@ VFY_API int vfy_mrz_check_digit(const char *s, size_t n);
 /* "TD1", "TD2", "TD3", "MRVA", "MRVB". */
 VFY_API const char *vfy_mrz_format_name(vfy_mrz_format format);
 
-/* What a code that names no state means (UNO, UNA, UNK, XXA, XXB, XXC, XXX, EUE,
- * and Germany's one-letter D), for display; NULL for any other code. The parser
- * accepts every well-formed code: it keeps no list of states. */
+/* Whether `code` (fill removed: "D", "UTO") is one of the codes of ICAO Doc 9303-3
+ * section 5: ISO 3166-1 alpha-3 plus ICAO's own (D, GBD..GBS, RKS, EUE, UNO, UNA, UNK,
+ * XBA..XPO, XXA..XXX, the withdrawn ANT and NTZ, and the specimen UTO). The parser
+ * reports an issuing state or nationality outside it as VFY_E_MRZ_STATE_CODE. */
+VFY_API bool vfy_mrz_code_known(const char *code);
+
+/* What one of ICAO's own codes means (UNO, XXA, XOM, D, UTO ...), for display; NULL for
+ * a plain ISO 3166-1 code and for an unknown one. */
 VFY_API const char *vfy_mrz_code_description(const char *code);
 
 #define VFY_MRZ_KEY_INPUT_MAX 48
@@ -164,6 +175,11 @@ VFY_API VFY_NODISCARD vfy_status vfy_mrz_key_input_from(const char *document_num
  * date). Separate from `valid`, which says only that the format and check digits hold.
  */
 VFY_API int vfy_mrz_expired(const vfy_mrz *mrz, time_t at);
+
+/* Whether every check digit the format has holds (none is VFY_CHECK_FAILED): what the
+ * check digits prove, apart from `valid`, which also needs every field well-formed and
+ * the codes 9303 allows. */
+VFY_API bool vfy_mrz_check_digits_ok(const vfy_mrz *mrz);
 
 /* ISO 8601, reduced to the known leading parts ("1974", "1974-08"); NULL when the year is
  * unknown or a known day follows an unknown month. */

@@ -34,6 +34,7 @@ extern "C" {
     X(VFY_E_CONFIG,               10, "the configuration is invalid") \
     X(VFY_E_EXISTS,               11, "the file or folder exists already; libverify never replaces one") \
     X(VFY_E_SYMLINK,              12, "a path leads through a symbolic link, which libverify does not follow when writing") \
+    X(VFY_E_OUTPUT_FULL,          13, "an encoding does not fit in its output buffer") \
     /* bounded parsing and encodings: 100-199 */ \
     X(VFY_E_TRUNCATED,           100, "the input ends before a complete element") \
     X(VFY_E_LENGTH_OVERFLOW,     101, "a length field points beyond the end of its enclosing data") \
@@ -50,6 +51,8 @@ extern "C" {
     X(VFY_E_MRZ_CHECK_DIGIT,     202, "an MRZ check digit does not match its field") \
     X(VFY_E_MRZ_FIELD,           203, "an MRZ field has an invalid value") \
     X(VFY_E_MRZ_DATE,            204, "an MRZ date is not a valid calendar date") \
+    X(VFY_E_MRZ_DOCUMENT_CODE,   205, "the MRZ document code is not one its format allows (ICAO 9303-4 to -7)") \
+    X(VFY_E_MRZ_STATE_CODE,      206, "an MRZ issuing state or nationality is not a code of ICAO 9303-3") \
     /* readers and transport: 300-399 */ \
     X(VFY_E_READER,              300, "the card reader reported an error") \
     X(VFY_E_NO_READER,           301, "no card reader was found") \

@@ -14,6 +14,7 @@
 
 #include "audit/audit_internal.h"
 #include "core/fail.h"
+#include "core/writer.h"
 
 #define SIGNING_PREFIX "libverify-audit-signing-key/1 "
 #define PUBLIC_PREFIX "libverify-audit-public-key/1 "
@@ -231,19 +232,20 @@ bool aud_signature_ok(const uint8_t pub[32], const uint8_t *msg, size_t len,
 
 bool aud_normalise_number(const char *in, char *out, size_t cap)
 {
-    size_t n = 0;
+    vfy_writer w;
+    vfy_w_init_text(&w, out, cap);
     for (; *in != '\0'; in++) {
         char ch = *in;
         if (ch == '<' || ch == ' ')
             continue;
         if (ch >= 'a' && ch <= 'z')
             ch = (char)(ch - 'a' + 'A');
-        if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) || n + 1 >= cap)
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')))
             return false;
-        out[n++] = ch;
+        vfy_w_char(&w, ch);
     }
-    out[n] = '\0';
-    return n > 0;
+    vfy_w_text_end(&w);
+    return vfy_w_ok(&w) && vfy_w_len(&w) > 0;
 }
 
 /* BLAKE2b-256 keyed with the lookup key over label || 0 || number [|| 0 || dob]. */

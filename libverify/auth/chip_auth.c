@@ -8,6 +8,7 @@
 
 #include "auth/auth.h"
 #include "core/fail.h"
+#include "core/writer.h"
 #include "crypto/crypto.h"
 #include "lds/der.h"
 #include "lds/pubkey.h"
@@ -126,57 +127,55 @@ out:
     return s;
 }
 
-/* A keyId as the minimal unsigned big-endian bytes of tag 84. */
-static size_t key_id_bytes(long id, uint8_t out[8])
+/* A keyId as the minimal unsigned big-endian bytes of tag 84 (TR-03110-3 B.11.1). */
+static void put_key_id(vfy_writer *w, long id)
 {
-    uint8_t tmp[8];
-    size_t n = 0;
     unsigned long v = (unsigned long)id;
-    do {
-        tmp[n++] = (uint8_t)(v & 0xFF);
-        v >>= 8;
-    } while (v != 0 && n < sizeof tmp);
-    for (size_t i = 0; i < n; i++)
-        out[i] = tmp[n - 1 - i];
-    return n;
+    size_t n = 1;
+    while (n < sizeof v && (v >> (8 * n)) != 0)
+        n++;
+    vfy_w_ber_tl(w, 0x84, n);
+    for (size_t i = n; i > 0; i--)
+        vfy_w_u8(w, (uint8_t)(v >> (8 * (i - 1))));
 }
 
-static size_t put_tlv(uint8_t *buf, size_t at, uint8_t tag, const uint8_t *v, size_t len)
+static void put_tlv(vfy_writer *w, uint32_t tag, const uint8_t *v, size_t len)
 {
-    buf[at++] = tag;
-    if (len > 255) {
-        buf[at++] = 0x82;
-        buf[at++] = (uint8_t)(len >> 8);
-    } else if (len > 127) {
-        buf[at++] = 0x81;
-    }
-    buf[at++] = (uint8_t)len;
-    memcpy(buf + at, v, len);
-    return at + len;
+    vfy_w_ber_tl(w, tag, len);
+    vfy_w_bytes(w, v, len);
 }
 
 static vfy_status send_commands(vfy_channel *ch, const auth_ca_plan *plan, const ca_exchange *x,
                                 vfy_detail *detail)
 {
-    uint8_t data[VFY_KA_MAX_PUBLIC + 64], inner[VFY_KA_MAX_PUBLIC + 8], resp[64];
+    uint8_t data[VFY_KA_MAX_PUBLIC + 64], resp[64];
     size_t n = 0, rlen = 0;
-    uint8_t kid[8];
-    size_t kid_len = plan->key->has_key_id ? key_id_bytes(plan->key->key_id, kid) : 0;
+    vfy_writer w;
+    vfy_w_init(&w, data, sizeof data);
     if (plan->use_kat) {
-        n = put_tlv(data, 0, 0x91, x->pub, x->pub_len);
-        if (kid_len > 0)
-            n = put_tlv(data, n, 0x84, kid, kid_len);
+        /* MSE:Set KAT, TR-03110-3 B.11.2: 91 ephemeral key, 84 key id. */
+        put_tlv(&w, 0x91, x->pub, x->pub_len);
+        if (plan->key->has_key_id)
+            put_key_id(&w, plan->key->key_id);
+        VFY_TRY(vfy_w_finish(&w, &n, VFY_E_INTERNAL, "MSE:Set KAT", detail));
         vfy_apdu kat = { .cla = 0x00, .ins = 0x22, .p1 = 0x41, .p2 = 0xA6, .data = data, .data_len = n };
         return vfy_channel_transmit_ok(ch, &kat, "MSE:Set KAT", resp, sizeof resp, &rlen, detail);
     }
-    n = put_tlv(data, 0, 0x80, plan->info->oid_der.data, plan->info->oid_der.len);
-    if (kid_len > 0)
-        n = put_tlv(data, n, 0x84, kid, kid_len);
+    /* MSE:Set AT, TR-03110-3 B.11.1: 80 protocol, 84 key id. */
+    put_tlv(&w, 0x80, plan->info->oid_der.data, plan->info->oid_der.len);
+    if (plan->key->has_key_id)
+        put_key_id(&w, plan->key->key_id);
+    VFY_TRY(vfy_w_finish(&w, &n, VFY_E_INTERNAL, "MSE:Set AT (Chip Authentication)", detail));
     vfy_apdu at = { .cla = 0x00, .ins = 0x22, .p1 = 0x41, .p2 = 0xA4, .data = data, .data_len = n };
     VFY_TRY(vfy_channel_transmit_ok(ch, &at, "MSE:Set AT (Chip Authentication)", resp, sizeof resp,
                                     &rlen, detail));
-    size_t in = put_tlv(inner, 0, 0x80, x->pub, x->pub_len);
-    n = put_tlv(data, 0, 0x7C, inner, in);
+    /* GENERAL AUTHENTICATE: 7C { 80 ephemeral key }. */
+    vfy_w_init(&w, data, sizeof data);
+    size_t dad = vfy_w_ber_open(&w, 0x7C);
+    put_tlv(&w, 0x80, x->pub, x->pub_len);
+    vfy_w_ber_close(&w, dad);
+    VFY_TRY(vfy_w_finish(&w, &n, VFY_E_INTERNAL, "GENERAL AUTHENTICATE (Chip Authentication)",
+                         detail));
     vfy_apdu ga = { .cla = 0x00, .ins = 0x86, .p1 = 0x00, .p2 = 0x00, .data = data, .data_len = n,
                     .le = 256 };
     VFY_TRY(vfy_channel_transmit_ok(ch, &ga, "GENERAL AUTHENTICATE (Chip Authentication)", resp,

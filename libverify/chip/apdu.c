@@ -4,6 +4,7 @@
 #include "chip/apdu.h"
 #include "core/cursor.h"
 #include "core/fail.h"
+#include "core/writer.h"
 
 bool vfy_apdu_is_extended(const vfy_apdu *a)
 {
@@ -35,31 +36,33 @@ vfy_status vfy_apdu_encode(const vfy_apdu *a, uint8_t *out, size_t cap, size_t *
         return vfy_fail(detail, VFY_E_APDU, "apdu", "command of %zu bytes does not fit in %zu",
                         n, cap);
     bool ext = vfy_apdu_is_extended(a);
-    size_t i = 0;
-    out[i++] = a->cla;
-    out[i++] = a->ins;
-    out[i++] = a->p1;
-    out[i++] = a->p2;
+    vfy_writer w;
+    vfy_w_init(&w, out, cap);
+    vfy_w_u8(&w, a->cla);
+    vfy_w_u8(&w, a->ins);
+    vfy_w_u8(&w, a->p1);
+    vfy_w_u8(&w, a->p2);
     if (a->data_len > 0) {
         if (ext) {
-            out[i++] = 0;
-            out[i++] = (uint8_t)(a->data_len >> 8);
+            vfy_w_u8(&w, 0);
+            vfy_w_u16be(&w, (uint16_t)a->data_len);
+        } else {
+            vfy_w_u8(&w, (uint8_t)a->data_len);
         }
-        out[i++] = (uint8_t)a->data_len;
-        memcpy(out + i, a->data, a->data_len);
-        i += a->data_len;
+        vfy_w_bytes(&w, a->data, a->data_len);
     }
     if (a->le != VFY_APDU_LE_NONE) {
+        /* The largest Le of each form is encoded as zero (ISO/IEC 7816-4 5.1). */
         uint32_t le = a->le == (ext ? VFY_APDU_LE_EXT_MAX : VFY_APDU_LE_SHORT_MAX) ? 0 : a->le;
         if (ext) {
             if (a->data_len == 0)
-                out[i++] = 0;
-            out[i++] = (uint8_t)(le >> 8);
+                vfy_w_u8(&w, 0);
+            vfy_w_u16be(&w, (uint16_t)le);
+        } else {
+            vfy_w_u8(&w, (uint8_t)le);
         }
-        out[i++] = (uint8_t)le;
     }
-    *out_len = i;
-    return VFY_OK;
+    return vfy_w_finish(&w, out_len, VFY_E_APDU, "apdu", detail);
 }
 
 vfy_status vfy_apdu_decode(const uint8_t *in, size_t len, vfy_apdu *a, vfy_detail *detail)
@@ -107,25 +110,6 @@ vfy_status vfy_apdu_decode(const uint8_t *in, size_t len, vfy_apdu *a, vfy_detai
     VFY_TRY(vfy_cur_u16be(&c, &le));
     a->le = le == 0 ? VFY_APDU_LE_EXT_MAX : le;
     return vfy_cur_expect_end(&c);
-}
-
-size_t vfy_ber_put_tl(uint8_t *out, uint32_t tag, size_t len)
-{
-    size_t i = 0;
-    if (tag > 0xFF)
-        out[i++] = (uint8_t)(tag >> 8);
-    out[i++] = (uint8_t)tag;
-    if (len < 0x80) {
-        out[i++] = (uint8_t)len;
-    } else if (len < 0x100) {
-        out[i++] = 0x81;
-        out[i++] = (uint8_t)len;
-    } else {
-        out[i++] = 0x82;
-        out[i++] = (uint8_t)(len >> 8);
-        out[i++] = (uint8_t)len;
-    }
-    return i;
 }
 
 vfy_status vfy_apdu_response_split(const uint8_t *resp, size_t len, size_t *data_len,

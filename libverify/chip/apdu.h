@@ -61,10 +61,6 @@ static inline bool vfy_sw_is_ok(uint16_t sw) { return sw == VFY_SW_OK; }
  * the text is static (the hex digits of unknown words are not repeated). */
 const char *vfy_sw_name(uint16_t sw);
 
-/* Writes a BER tag (1 or 2 bytes) and a definite length (up to 3 length bytes) into out,
- * which must have room for 5 bytes; returns the bytes written. For building DOs. */
-size_t vfy_ber_put_tl(uint8_t *out, uint32_t tag, size_t len);
-
 /* Splits a response APDU into its data length and status word. */
 VFY_NODISCARD vfy_status vfy_apdu_response_split(const uint8_t *resp, size_t len,
                                                  size_t *data_len, uint16_t *sw,

@@ -5,6 +5,7 @@
 #include "chip/pace.h"
 #include "core/fail.h"
 #include "core/tlv.h"
+#include "core/writer.h"
 
 #define FIELD "PACE"
 #define GA_MAX 600 /* largest GENERAL AUTHENTICATE data: a 2048-bit DH key plus headers */
@@ -30,20 +31,16 @@ vfy_status vfy_pace_password_key(const vfy_pace_password *pw, vfy_cipher c, uint
 vfy_status vfy_pace_token_input(const vfy_pace_info *info, const uint8_t *pub, size_t pub_len,
                                 uint8_t *out, size_t cap, size_t *out_len, vfy_detail *detail)
 {
-    size_t inner = 2 + info->oid_len + 4 + pub_len;
-    if (cap < inner + 5 || info->oid_len > 127)
-        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, FIELD, "token input does not fit");
-    size_t i = vfy_ber_put_tl(out, 0x7F49, 2 + info->oid_len +
-                                               (pub_len < 0x80 ? 2 : pub_len < 0x100 ? 3 : 4) +
-                                               pub_len);
-    out[i++] = 0x06;
-    out[i++] = (uint8_t)info->oid_len;
-    memcpy(out + i, info->oid, info->oid_len);
-    i += info->oid_len;
-    i += vfy_ber_put_tl(out + i, info->ka == VFY_KA_ECDH ? 0x86 : 0x84, pub_len);
-    memcpy(out + i, pub, pub_len);
-    *out_len = i + pub_len;
-    return VFY_OK;
+    /* Public key data object, BSI TR-03110-3 D.3: 7F49 { 06 OID, 84/86 key }. */
+    vfy_writer w;
+    vfy_w_init(&w, out, cap);
+    size_t key = vfy_w_ber_open(&w, 0x7F49);
+    vfy_w_ber_tl(&w, 0x06, info->oid_len);
+    vfy_w_bytes(&w, info->oid, info->oid_len);
+    vfy_w_ber_tl(&w, info->ka == VFY_KA_ECDH ? 0x86 : 0x84, pub_len);
+    vfy_w_bytes(&w, pub, pub_len);
+    vfy_w_ber_close(&w, key);
+    return vfy_w_finish(&w, out_len, VFY_E_INVALID_ARGUMENT, FIELD, detail);
 }
 
 vfy_status vfy_pace_token(const vfy_pace_info *info, const uint8_t *ks_mac, const uint8_t *pub,
@@ -68,19 +65,16 @@ static vfy_status general_authenticate(vfy_channel *ch, bool last, const char *s
     if (sw_out != NULL)
         *sw_out = 0;
     uint8_t cmd[GA_MAX];
-    size_t n = 0;
+    vfy_writer w;
+    vfy_w_init(&w, cmd, sizeof cmd);
+    size_t dad = vfy_w_ber_open(&w, 0x7C); /* dynamic authentication data */
     if (value != NULL) {
-        size_t inner = (len < 0x80 ? 2 : len < 0x100 ? 3 : 4) + len;
-        if (inner + 5 > sizeof cmd)
-            return vfy_fail(detail, VFY_E_INTERNAL, FIELD, "GENERAL AUTHENTICATE too long");
-        n = vfy_ber_put_tl(cmd, 0x7C, inner);
-        n += vfy_ber_put_tl(cmd + n, tag, len);
-        memcpy(cmd + n, value, len);
-        n += len;
-    } else {
-        cmd[n++] = 0x7C;
-        cmd[n++] = 0x00;
+        vfy_w_ber_tl(&w, tag, len);
+        vfy_w_bytes(&w, value, len);
     }
+    vfy_w_ber_close(&w, dad);
+    size_t n;
+    VFY_TRY(vfy_w_finish(&w, &n, VFY_E_INTERNAL, "GENERAL AUTHENTICATE", detail));
     vfy_apdu a = { .cla = last ? 0x00 : 0x10, .ins = 0x86, .data = cmd, .data_len = n,
                    .le = VFY_APDU_LE_SHORT_MAX };
     uint8_t raw[GA_MAX];
@@ -153,20 +147,20 @@ enum { S_KPI = 0, S_NONCE = 32, S_T = 64, S_SECRET = 96, S_KSENC = 96 + VFY_KA_M
 static vfy_status mse_set_at(vfy_channel *ch, const vfy_pace_password *pw,
                              const vfy_pace_info *info, vfy_detail *detail)
 {
+    /* ICAO 9303-11 4.4.4.1: 80 protocol OID, 83 password reference, 84 domain parameters. */
     uint8_t data[64];
-    size_t n = 0;
-    data[n++] = 0x80;
-    data[n++] = (uint8_t)info->oid_len;
-    memcpy(data + n, info->oid, info->oid_len);
-    n += info->oid_len;
-    data[n++] = 0x83;
-    data[n++] = 0x01;
-    data[n++] = pw->kind == VFY_PACE_PASSWORD_CAN ? 0x02 : 0x01;
+    vfy_writer w;
+    vfy_w_init(&w, data, sizeof data);
+    vfy_w_ber_tl(&w, 0x80, info->oid_len);
+    vfy_w_bytes(&w, info->oid, info->oid_len);
+    vfy_w_ber_tl(&w, 0x83, 1);
+    vfy_w_u8(&w, pw->kind == VFY_PACE_PASSWORD_CAN ? 0x02 : 0x01);
     if (info->has_parameter_id) {
-        data[n++] = 0x84;
-        data[n++] = 0x01;
-        data[n++] = (uint8_t)info->parameter_id;
+        vfy_w_ber_tl(&w, 0x84, 1);
+        vfy_w_u8(&w, (uint8_t)info->parameter_id);
     }
+    size_t n;
+    VFY_TRY(vfy_w_finish(&w, &n, VFY_E_INTERNAL, "MSE:Set AT", detail));
     vfy_apdu a = { .ins = 0x22, .p1 = 0xC1, .p2 = 0xA4, .data = data, .data_len = n };
     uint8_t none[8];
     size_t len;

@@ -5,6 +5,7 @@
 #include "chip/sm.h"
 #include "core/fail.h"
 #include "core/tlv.h"
+#include "core/writer.h"
 
 #define FIELD "secure messaging"
 
@@ -142,24 +143,22 @@ static vfy_status decrypt_data(const vfy_sm *sm, const uint8_t *ct, size_t ct_le
 }
 
 /* Appends DO'87' (01 || cryptogram) or, for an odd instruction, DO'85' (cryptogram) of
- * the padded and encrypted data at out + *n; out has room for padded_len(len) + 5. */
+ * the padded data, encrypted in place in the writer's buffer. */
 static vfy_status put_crypto_do(const vfy_sm *sm, bool odd, const uint8_t *data, size_t len,
-                                uint8_t *out, size_t *n, vfy_detail *detail)
+                                vfy_writer *w, vfy_detail *detail)
 {
-    size_t ct_cap = padded_len(len, sm->ssc_len), ct_len = 0;
-    uint8_t *ct = malloc(ct_cap);
+    size_t ct_len = padded_len(len, sm->ssc_len);
+    vfy_w_ber_tl(w, odd ? 0x85 : 0x87, ct_len + (odd ? 0 : 1));
+    if (!odd)
+        vfy_w_u8(w, 0x01); /* padding indicator: ISO/IEC 7816-4 padding */
+    uint8_t *ct = vfy_w_claim(w, ct_len);
     if (ct == NULL)
-        return vfy_fail(detail, VFY_E_NO_MEMORY, FIELD, "no memory to encrypt");
-    vfy_status s = encrypt_data(sm, data, len, ct, ct_cap, &ct_len, detail);
-    if (s == VFY_OK) {
-        *n += vfy_ber_put_tl(out + *n, odd ? 0x85 : 0x87, ct_len + (odd ? 0 : 1));
-        if (!odd)
-            out[(*n)++] = 0x01;
-        memcpy(out + *n, ct, ct_len);
-        *n += ct_len;
-    }
-    vfy_wipe(ct, ct_cap);
-    free(ct);
+        return vfy_fail(detail, VFY_E_LIMIT, FIELD, "%zu bytes do not fit after encryption",
+                        len);
+    size_t n;
+    vfy_status s = encrypt_data(sm, data, len, ct, ct_len, &n, detail);
+    if (s != VFY_OK)
+        vfy_wipe(ct, ct_len); /* never leave plaintext in the output */
     return s;
 }
 
@@ -183,19 +182,18 @@ vfy_status vfy_sm_wrap_command(vfy_sm *sm, const vfy_apdu *plain, uint8_t *out, 
     uint8_t *body = malloc(body_cap);
     if (body == NULL)
         return vfy_fail(detail, VFY_E_NO_MEMORY, FIELD, "no memory to protect a command");
-    size_t n = 0;
+    vfy_writer w;
+    vfy_w_init(&w, body, body_cap);
     vfy_status s = VFY_OK;
     if (plain->data_len > 0)
-        s = put_crypto_do(sm, odd, plain->data, plain->data_len, body, &n, detail);
+        s = put_crypto_do(sm, odd, plain->data, plain->data_len, &w, detail);
     if (s == VFY_OK && plain->le != VFY_APDU_LE_NONE) {
         if (ext_le) {
-            uint32_t le = plain->le == VFY_APDU_LE_EXT_MAX ? 0 : plain->le;
-            n += vfy_ber_put_tl(body + n, 0x97, 2);
-            body[n++] = (uint8_t)(le >> 8);
-            body[n++] = (uint8_t)le;
+            vfy_w_ber_tl(&w, 0x97, 2);
+            vfy_w_u16be(&w, (uint16_t)(plain->le == VFY_APDU_LE_EXT_MAX ? 0 : plain->le));
         } else {
-            n += vfy_ber_put_tl(body + n, 0x97, 1);
-            body[n++] = (uint8_t)(plain->le == VFY_APDU_LE_SHORT_MAX ? 0 : plain->le);
+            vfy_w_ber_tl(&w, 0x97, 1);
+            vfy_w_u8(&w, (uint8_t)(plain->le == VFY_APDU_LE_SHORT_MAX ? 0 : plain->le));
         }
     }
     if (s == VFY_OK) {
@@ -204,11 +202,15 @@ vfy_status vfy_sm_wrap_command(vfy_sm *sm, const vfy_apdu *plain, uint8_t *out, 
         uint8_t mac[VFY_MAC_LEN];
         s = vfy_pad(header, 4, sizeof header, block, &hlen, detail);
         if (s == VFY_OK)
-            s = compute_mac(sm, header, hlen, body, n, mac, detail);
+            s = compute_mac(sm, header, hlen, body, vfy_w_len(&w), mac, detail);
         if (s == VFY_OK) {
-            n += vfy_ber_put_tl(body + n, 0x8E, VFY_MAC_LEN);
-            memcpy(body + n, mac, VFY_MAC_LEN);
-            n += VFY_MAC_LEN;
+            vfy_w_ber_tl(&w, 0x8E, VFY_MAC_LEN);
+            vfy_w_bytes(&w, mac, VFY_MAC_LEN);
+        }
+        size_t n = 0;
+        if (s == VFY_OK)
+            s = vfy_w_finish(&w, &n, VFY_E_INTERNAL, FIELD, detail);
+        if (s == VFY_OK) {
             vfy_apdu prot = {
                 .cla = header[0], .ins = plain->ins, .p1 = plain->p1, .p2 = plain->p2,
                 .data = body, .data_len = n,
@@ -227,22 +229,18 @@ typedef struct sm_dos {
     const uint8_t *crypto; /* DO'87' cryptogram (after the indicator) or DO'85' value */
     size_t crypto_len;
     bool has_crypto;
-    const uint8_t *le; /* DO'97' value */
-    size_t le_len;
-    bool has_le;
     const uint8_t *sw; /* DO'99' value */
     bool has_sw;
     const uint8_t *mac; /* DO'8E' value */
     size_t macced_len;  /* bytes from the first DO to the start of DO'8E' */
 } sm_dos;
 
-/* Walks the DOs: each at most once, in the order 87|85, 97, 99, 8E, and 8E last. */
-static vfy_status parse_dos(const uint8_t *in, size_t len, bool command, sm_dos *d,
-                            vfy_detail *detail)
+/* Walks a response's DOs: each at most once, in the order 87|85, 99, 8E, and 8E last. */
+static vfy_status parse_dos(const uint8_t *in, size_t len, sm_dos *d, vfy_detail *detail)
 {
     memset(d, 0, sizeof *d);
     vfy_cursor c;
-    vfy_cur_init(&c, in, len, command ? "SM command" : "SM response", detail);
+    vfy_cur_init(&c, in, len, "SM response", detail);
     int last_rank = -1;
     while (!vfy_cur_at_end(&c)) {
         size_t start = c.pos;
@@ -250,13 +248,11 @@ static vfy_status parse_dos(const uint8_t *in, size_t len, bool command, sm_dos 
         vfy_status s = vfy_tlv_next(&c, 0, &t);
         if (s != VFY_OK)
             return vfy_fail(detail, VFY_E_SM_FORMAT, FIELD,
-                            "the %s data objects are malformed at byte %zu",
-                            command ? "command's" : "response's", start);
+                            "the response's data objects are malformed at byte %zu", start);
         int rank;
         switch (t.tag) {
         case 0x87: case 0x85: rank = 0; break;
-        case 0x97: rank = command ? 1 : -1; break;
-        case 0x99: rank = command ? -1 : 2; break;
+        case 0x99: rank = 2; break;
         case 0x8E: rank = 3; break;
         default: rank = -1; break;
         }
@@ -280,13 +276,6 @@ static vfy_status parse_dos(const uint8_t *in, size_t len, bool command, sm_dos 
             d->crypto_len = vlen;
             d->has_crypto = true;
             break;
-        case 0x97:
-            if (vlen > 2)
-                return vfy_fail(detail, VFY_E_SM_FORMAT, FIELD, "DO'97' has %zu bytes", vlen);
-            d->le = v;
-            d->le_len = vlen;
-            d->has_le = true;
-            break;
         case 0x99:
             if (vlen != 2)
                 return vfy_fail(detail, VFY_E_SM_FORMAT, FIELD, "DO'99' has %zu bytes", vlen);
@@ -302,8 +291,7 @@ static vfy_status parse_dos(const uint8_t *in, size_t len, bool command, sm_dos 
         }
     }
     if (d->mac == NULL)
-        return vfy_fail(detail, command ? VFY_E_SM_FORMAT : VFY_E_SM_REQUIRED, FIELD,
-                        "the %s carries no MAC (DO'8E')", command ? "command" : "response");
+        return vfy_fail(detail, VFY_E_SM_REQUIRED, FIELD, "the response carries no MAC (DO'8E')");
     return VFY_OK;
 }
 
@@ -327,7 +315,7 @@ vfy_status vfy_sm_unwrap_response(vfy_sm *sm, const uint8_t *resp, size_t resp_l
         return VFY_OK;
     }
     sm_dos d;
-    VFY_TRY(parse_dos(resp, body_len, false, &d, detail));
+    VFY_TRY(parse_dos(resp, body_len, &d, detail));
     uint8_t mac[VFY_MAC_LEN];
     VFY_TRY(compute_mac(sm, NULL, 0, resp, d.macced_len, mac, detail));
     if (!vfy_equal_ct(mac, d.mac, VFY_MAC_LEN))
@@ -338,85 +326,5 @@ vfy_status vfy_sm_unwrap_response(vfy_sm *sm, const uint8_t *resp, size_t resp_l
     if (d.has_crypto)
         VFY_TRY(decrypt_data(sm, d.crypto, d.crypto_len, data, cap, data_len, detail));
     *sw = status;
-    return VFY_OK;
-}
-
-/* ---- chip ----------------------------------------------------------------------------- */
-
-vfy_status vfy_sm_unwrap_command(vfy_sm *sm, const uint8_t *cmd, size_t len, vfy_apdu *plain,
-                                 uint8_t *data_buf, size_t cap, vfy_detail *detail)
-{
-    if (!vfy_sm_active(sm))
-        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, FIELD, "no secure messaging session");
-    ssc_increment(sm);
-    vfy_apdu prot;
-    VFY_TRY(vfy_apdu_decode(cmd, len, &prot, detail));
-    if ((prot.cla & 0x0C) != 0x0C)
-        return vfy_fail(detail, VFY_E_SM_FORMAT, FIELD, "the command is not protected (CLA %02X)",
-                        prot.cla);
-    sm_dos d;
-    VFY_TRY(parse_dos(prot.data, prot.data_len, true, &d, detail));
-    uint8_t header[16] = { prot.cla, prot.ins, prot.p1, prot.p2 }, mac[VFY_MAC_LEN];
-    size_t hlen;
-    VFY_TRY(vfy_pad(header, 4, sizeof header, sm->ssc_len, &hlen, detail));
-    VFY_TRY(compute_mac(sm, header, hlen, prot.data, d.macced_len, mac, detail));
-    if (!vfy_equal_ct(mac, d.mac, VFY_MAC_LEN))
-        return vfy_fail(detail, VFY_E_SM_MAC, FIELD, "the command's MAC does not verify");
-    memset(plain, 0, sizeof *plain);
-    plain->cla = (uint8_t)(prot.cla & ~0x0C);
-    plain->ins = prot.ins;
-    plain->p1 = prot.p1;
-    plain->p2 = prot.p2;
-    if (d.has_crypto) {
-        VFY_TRY(decrypt_data(sm, d.crypto, d.crypto_len, data_buf, cap, &plain->data_len,
-                             detail));
-        plain->data = data_buf;
-    }
-    if (d.has_le) {
-        if (d.le_len == 1) {
-            plain->le = d.le[0] == 0 ? VFY_APDU_LE_SHORT_MAX : d.le[0];
-        } else if (d.le_len == 2) {
-            uint32_t le = (uint32_t)((d.le[0] << 8) | d.le[1]);
-            plain->le = le == 0 ? VFY_APDU_LE_EXT_MAX : le;
-            plain->extended = true;
-        } else {
-            plain->le = VFY_APDU_LE_SHORT_MAX; /* empty DO'97': as much as available */
-        }
-    }
-    return VFY_OK;
-}
-
-vfy_status vfy_sm_wrap_response(vfy_sm *sm, uint8_t ins, const uint8_t *data, size_t len,
-                                uint16_t sw, uint8_t *out, size_t cap, size_t *out_len,
-                                vfy_detail *detail)
-{
-    *out_len = 0;
-    if (!vfy_sm_active(sm))
-        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, FIELD, "no secure messaging session");
-    ssc_increment(sm);
-    size_t block = sm->ssc_len;
-    bool odd = (ins & 1) != 0;
-    size_t ct_cap = len > 0 ? padded_len(len, block) : 0;
-    size_t need = (len > 0 ? 4 + 1 + ct_cap : 0) + 4 + 10 + 2;
-    if (need > cap)
-        return vfy_fail(detail, VFY_E_LIMIT, FIELD,
-                        "a protected response of %zu bytes does not fit",
-                        need);
-    size_t n = 0;
-    if (len > 0)
-        VFY_TRY(put_crypto_do(sm, odd, data, len, out, &n, detail));
-    out[n++] = 0x99;
-    out[n++] = 0x02;
-    out[n++] = (uint8_t)(sw >> 8);
-    out[n++] = (uint8_t)sw;
-    uint8_t mac[VFY_MAC_LEN];
-    VFY_TRY(compute_mac(sm, NULL, 0, out, n, mac, detail));
-    out[n++] = 0x8E;
-    out[n++] = VFY_MAC_LEN;
-    memcpy(out + n, mac, VFY_MAC_LEN);
-    n += VFY_MAC_LEN;
-    out[n++] = (uint8_t)(sw >> 8);
-    out[n++] = (uint8_t)sw;
-    *out_len = n;
     return VFY_OK;
 }

@@ -13,8 +13,10 @@
  * time before anything inside the DOs is decrypted or returned. Non-goals: DO'81' plain data
  * and response chaining inside SM.
  *
- * Terminal: vfy_sm_wrap_command, vfy_sm_unwrap_response. Chip (the simulator):
- * vfy_sm_unwrap_command, vfy_sm_wrap_response.
+ * Terminal side only: vfy_sm_wrap_command, vfy_sm_unwrap_response. The chip's side lives
+ * in one place, the simulated chip (hw/sim/sim_sm.c), which the tests and the fuzzer
+ * drive through tests/sm_chip.h; a terminal and a chip written separately that agree
+ * with each other and with the appendix D.4 vectors keep each other honest.
  */
 #ifndef VFY_CHIP_SM_H
 #define VFY_CHIP_SM_H
@@ -52,15 +54,5 @@ VFY_NODISCARD vfy_status vfy_sm_unwrap_response(vfy_sm *sm, const uint8_t *resp,
                                                 size_t resp_len, uint8_t *data, size_t cap,
                                                 size_t *data_len, uint16_t *sw,
                                                 vfy_detail *detail);
-
-/* Chip: verifies and decrypts a protected command (SSC+1); plain->data points into
- * data_buf. VFY_E_SM_MAC / VFY_E_SM_FORMAT tell the chip to answer 6988 / 6987. */
-VFY_NODISCARD vfy_status vfy_sm_unwrap_command(vfy_sm *sm, const uint8_t *cmd, size_t len,
-                                               vfy_apdu *plain, uint8_t *data_buf, size_t cap,
-                                               vfy_detail *detail);
-/* Chip: protects a response (SSC+1): [DO'87'/'85' (odd ins)] DO'99' DO'8E' SW. */
-VFY_NODISCARD vfy_status vfy_sm_wrap_response(vfy_sm *sm, uint8_t ins, const uint8_t *data,
-                                              size_t len, uint16_t sw, uint8_t *out,
-                                              size_t cap, size_t *out_len, vfy_detail *detail);
 
 #endif

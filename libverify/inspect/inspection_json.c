@@ -1,12 +1,15 @@
 /* The inspection as JSON (schema libverify.inspection/1, docs/schema/inspection.schema.json):
  * the one serializer every front end prints, so a key means the same thing everywhere. */
 #include <jansson.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/json_out.h"
 #include "inspect/inspect_internal.h"
+#include "mrz/mrz_json.h"
+#include "verify/lds.h"
 #include "seal/seal_internal.h"
 #include "verify/version.h"
 
@@ -72,7 +75,32 @@ static json_t *files_json(const vfy_document *doc)
     return o;
 }
 
-static json_t *inspection_object(const vfy_inspection *r)
+/* DG1's MRZ, parsed with its century relative to the inspection time; null when none. */
+static json_t *dg1_mrz_json(const vfy_inspection *r)
+{
+    const uint8_t *data;
+    size_t len;
+    vfy_bytes text;
+    if (vfy_document_get_file(r->doc, VFY_FILE_DG1, &data, &len) != VFY_OK ||
+        vfy_lds_dg1_mrz(data, len, &text, NULL) != VFY_OK)
+        return json_null();
+    vfy_mrz_options opt = { .repair = false };
+    struct tm tm;
+    time_t at = r->at;
+    if (gmtime_r(&at, &tm) != NULL)
+        opt.today = (vfy_date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+    vfy_mrz *m = malloc(sizeof *m);
+    json_t *o = NULL;
+    if (m != NULL && vfy_mrz_parse((const char *)text.data, text.len, &opt, m, NULL) == VFY_OK)
+        o = vfy_mrz_json_object_(m, 0);
+    if (m != NULL) {
+        sodium_memzero(m, sizeof *m); /* the MRZ is the chip's access password */
+        free(m);
+    }
+    return o != NULL ? o : json_null();
+}
+
+static json_t *inspection_object(const vfy_inspection *r, unsigned flags)
 {
     json_t *o = json_object();
     json_object_set_new(o, "schema", json_string(INSPECTION_SCHEMA));
@@ -118,6 +146,8 @@ static json_t *inspection_object(const vfy_inspection *r)
     json_object_set_new(o, "access", r->live ? access_json(&r->access) : json_null());
     json_object_set_new(o, "read", r->live ? read_json(r) : json_null());
     json_object_set_new(o, "files", files_json(r->doc));
+    if (flags & VFY_INSPECTION_JSON_MRZ)
+        json_object_set_new(o, "mrz", dg1_mrz_json(r));
     if (r->has_trust_digest) {
         char hex[65];
         for (size_t i = 0; i < 32; i++)
@@ -146,7 +176,7 @@ char *vfy_inspection_to_json(const vfy_inspection *r, unsigned flags)
 {
     if (r == NULL)
         return NULL;
-    json_t *o = inspection_object(r);
+    json_t *o = inspection_object(r, flags);
     if (o == NULL)
         return NULL;
     return vfy_json_dump_(o, flags);

@@ -10,8 +10,7 @@
  * A part printed as "<<" is unknown and reported as 0; the rule then compares only
  * the known parts. A date whose year is unknown gets no century at all.
  */
-#include <time.h>
-
+#include "core/date.h"
 #include "mrz/mrz_internal.h"
 
 /* One two-character part: a number 0..99, -1 for "<<", -2 for anything else. */
@@ -24,19 +23,13 @@ static int part(const char *p)
     return (p[0] - '0') * 10 + (p[1] - '0');
 }
 
-static bool leap(int year)
-{
-    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
+/* Days of a month whose year or month may be unknown (0): an unknown month allows 31,
+ * an unknown year allows 29 February. */
 static int days_in_month(int year, int month)
 {
-    static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     if (month == 0)
         return 31;
-    if (month == 2 && (year == 0 || leap(year)))
-        return 29;
-    return days[month - 1];
+    return vfy_days_in_month(year == 0 ? 2000 : year, month);
 }
 
 /* Whether (year, month, day) with 0 for unknown parts could lie after today. */
@@ -78,17 +71,4 @@ mrz_date_result mrz_date_decode(const char raw[6], vfy_date today, mrz_date_kind
     out->month = month;
     out->day = day;
     return MRZ_DATE_OK;
-}
-
-vfy_date mrz_date_today(void)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    vfy_date d = { 0, 0, 0 };
-    if (gmtime_r(&now, &tm) == NULL)
-        return d;
-    d.year = tm.tm_year + 1900;
-    d.month = tm.tm_mon + 1;
-    d.day = tm.tm_mday;
-    return d;
 }

@@ -6,14 +6,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/writer.h"
 #include "mrz/mrz_internal.h"
 
-void mrz_add_error(vfy_mrz *m, const char *field, mrz_span at, const char *fmt, ...)
+void mrz_add_error(vfy_mrz *m, vfy_status status, const char *field, mrz_span at,
+                   const char *fmt, ...)
 {
     m->valid = false;
     if (m->error_count >= VFY_MRZ_MAX_ERRORS)
         return;
     vfy_mrz_error *e = &m->errors[m->error_count++];
+    e->status = status;
     snprintf(e->field, sizeof e->field, "%s", field);
     e->line = at.line + 1u;
     e->column = at.col + 1u;
@@ -51,10 +54,11 @@ static void name_part(char *dst, size_t cap, const char *src, size_t n)
         start++;
     while (end > start && src[end - 1] == '<')
         end--;
-    size_t o = 0;
-    for (size_t i = start; i < end && o + 1 < cap; i++)
-        dst[o++] = src[i] == '<' ? ' ' : src[i];
-    dst[o] = '\0';
+    vfy_writer w;
+    vfy_w_init_text(&w, dst, cap); /* a name longer than cap is cut, as before */
+    for (size_t i = start; i < end && vfy_w_ok(&w); i++)
+        vfy_w_char(&w, src[i] == '<' ? ' ' : src[i]);
+    vfy_w_text_end(&w);
 }
 
 void mrz_split_name(vfy_mrz *m, const char *raw, size_t n, mrz_span at)
@@ -64,7 +68,7 @@ void mrz_split_name(vfy_mrz *m, const char *raw, size_t n, mrz_span at)
     for (size_t i = 0; i < n; i++) {
         if (raw[i] >= '0' && raw[i] <= '9') {
             mrz_span pos = { at.line, (unsigned char)(at.col + i), 1 };
-            mrz_add_error(m, "name", pos, "the name contains the digit '%c'; names hold only "
+            mrz_add_error(m, VFY_E_MRZ_FIELD, "name", pos, "the name contains the digit '%c'; names hold only "
                           "letters and '<'", raw[i]);
             break;
         }

@@ -6,8 +6,8 @@
  * turns caller bytes into checked lines; the layout tables (mrz_formats.c) say where
  * every field sits; mrz_parse.c reads the fields through the bounded cursor and
  * verifies the check digits (check_digit.c); dates get their century in mrz_date.c;
- * optional OCR repair lives in mrz_repair.c. Non-goals: the visual inspection zone,
- * country-code lists (UTO and friends must pass), transliteration of names.
+ * optional OCR repair lives in mrz_repair.c; the 9303-3 code list is icao_codes.c.
+ * Non-goals: the visual inspection zone, transliteration of names.
  */
 #ifndef VFY_MRZ_INTERNAL_H
 #define VFY_MRZ_INTERNAL_H
@@ -110,8 +110,6 @@ typedef enum mrz_date_result {
  * relative to `today` (see vfy_mrz_options). */
 mrz_date_result mrz_date_decode(const char raw[6], vfy_date today, mrz_date_kind kind,
                                 vfy_date *out);
-/* Today's UTC date from the system clock. */
-vfy_date mrz_date_today(void);
 
 /* ---- mrz_repair.c ------------------------------------------------------------- */
 
@@ -122,8 +120,8 @@ void mrz_repair(vfy_mrz *m, const mrz_layout *layout);
 /* ---- mrz_fields.c ------------------------------------------------------------- */
 
 /* Records a problem found in a field (bounded by VFY_MRZ_MAX_ERRORS). */
-void mrz_add_error(vfy_mrz *m, const char *field, mrz_span at, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+void mrz_add_error(vfy_mrz *m, vfy_status status, const char *field, mrz_span at,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Removes trailing '<' fill in place. */
 void mrz_strip_fill(char *s);
 /* A document or state code: letters followed by '<' fill. */

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "core/json_out.h"
+#include "mrz/mrz_json.h"
 #include "verify/mrz.h"
 #include "verify/version.h"
 
@@ -46,10 +47,8 @@ static json_t *string_or_null(const char *s)
     return s != NULL ? json_string(s) : json_null();
 }
 
-char *vfy_mrz_to_json(const vfy_mrz *m, unsigned flags)
+json_t *vfy_mrz_json_object_(const vfy_mrz *m, unsigned flags)
 {
-    if (m == NULL)
-        return NULL;
     bool repair = (flags & VFY_MRZ_JSON_REPAIRS) != 0;
     char buf[11], sex[2] = { m->sex, '\0' };
     json_t *o = json_object();
@@ -78,16 +77,23 @@ char *vfy_mrz_to_json(const vfy_mrz *m, unsigned flags)
     json_object_set_new(checks, "optional_data", check_json(m->check_optional_data));
     json_object_set_new(checks, "composite", check_json(m->check_composite));
     json_object_set_new(o, "checks", checks);
-    /* "valid": format and check digits; "expired": the expiry date against today (UTC),
+    /* "valid": format, check digits and codes; "check_digits": the check digits alone;
+     * "expired": the expiry date against today (UTC),
      * null when the date is not complete. Two facts a kiosk must not confuse. */
     json_object_set_new(o, "valid", json_boolean(m->valid));
+    json_object_set_new(o, "check_digits", json_boolean(vfy_mrz_check_digits_ok(m)));
     int expired = vfy_mrz_expired(m, 0);
     json_object_set_new(o, "expired", expired < 0 ? json_null() : json_boolean(expired == 1));
     json_t *errors = json_array();
     for (unsigned i = 0; i < m->error_count; i++) {
         const vfy_mrz_error *e = &m->errors[i];
-        json_array_append_new(errors, json_pack("{s:s, s:i, s:i, s:s}", "field", e->field,
-                                                "line", (int)e->line, "column", (int)e->column,
+        /* The status number and its stable name, as in the error object, so that a
+         * kiosk can branch on (and translate) each finding. */
+        json_array_append_new(errors, json_pack("{s:i, s:s, s:s, s:i, s:i, s:s}",
+                                                "status", (int)e->status,
+                                                "code", vfy_status_name(e->status),
+                                                "field", e->field, "line", (int)e->line,
+                                                "column", (int)e->column,
                                                 "message", e->message));
     }
     json_object_set_new(o, "errors", errors);
@@ -107,5 +113,12 @@ char *vfy_mrz_to_json(const vfy_mrz *m, unsigned flags)
             json_array_append_new(lines, json_string(m->lines[i]));
         json_object_set_new(o, "lines", lines);
     }
-    return vfy_json_dump_(o, flags);
+    return o;
+}
+
+char *vfy_mrz_to_json(const vfy_mrz *m, unsigned flags)
+{
+    if (m == NULL)
+        return NULL;
+    return vfy_json_dump_(vfy_mrz_json_object_(m, flags), flags);
 }

@@ -10,6 +10,7 @@
 
 #include "core/cursor.h"
 #include "core/fail.h"
+#include "core/writer.h"
 #include "mrz/mrz_internal.h"
 
 #define DOCUMENT_NUMBER_MIN 9
@@ -24,10 +25,12 @@ static vfy_status compose(const char *number, size_t number_len, char number_cd,
         return vfy_fail(detail, VFY_E_MRZ_FIELD, "document_number",
                         "the document number must have 1 to %d characters",
                         DOCUMENT_NUMBER_MAX);
-    memcpy(padded, number, number_len);
-    while (number_len < DOCUMENT_NUMBER_MIN)
-        padded[number_len++] = '<';
-    padded[number_len] = '\0';
+    vfy_writer w;
+    vfy_w_init_text(&w, padded, sizeof padded);
+    vfy_w_bytes(&w, number, number_len);
+    if (number_len < DOCUMENT_NUMBER_MIN) /* short numbers are padded with fillers (9303-11 9.7.2) */
+        vfy_w_fill(&w, '<', DOCUMENT_NUMBER_MIN - number_len);
+    vfy_w_text_end(&w);
     int n = snprintf(out, VFY_MRZ_KEY_INPUT_MAX, "%s%c%.6s%c%.6s%c", padded, number_cd, birth,
                      birth_cd, expiry, expiry_cd);
     sodium_memzero(padded, sizeof padded);

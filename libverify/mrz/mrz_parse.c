@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/date.h"
 #include "core/fail.h"
 #include "mrz/mrz_internal.h"
 
@@ -14,7 +15,7 @@ static vfy_status reference_date(const vfy_mrz_options *options, vfy_date *today
 {
     if (options == NULL || (options->today.year == 0 && options->today.month == 0 &&
                             options->today.day == 0)) {
-        *today = mrz_date_today();
+        *today = vfy_date_today_utc();
         return VFY_OK;
     }
     const vfy_date *t = &options->today;
@@ -29,15 +30,52 @@ static vfy_status reference_date(const vfy_mrz_options *options, vfy_date *today
     return VFY_OK;
 }
 
+/* An issuing state or nationality: letters then '<' fill (9303-3 section 5), and one of
+ * the codes 9303-3 lists, which 9303-4 to -7 make mandatory in the MRZ. A code outside
+ * the list is reported even when every check digit holds: check digits prove only that
+ * the zone was read as printed. */
 static void read_code(vfy_mrz *m, mrz_span s, const char *field, char *dst, size_t cap)
 {
+    const char *label = strcmp(field, "issuing_state") == 0 ? "issuing state" : "nationality";
     char raw[4];
     mrz_span_copy(m, s, raw);
-    if (!mrz_code_well_formed(raw, s.len))
-        mrz_add_error(m, field, s, "the %s code must be letters followed by '<' fill",
-                      strcmp(field, "issuing_state") == 0 ? "issuing state" : "nationality");
+    bool well_formed = mrz_code_well_formed(raw, s.len);
+    if (!well_formed)
+        mrz_add_error(m, VFY_E_MRZ_FIELD, field, s,
+                      "the %s code must be letters followed by '<' fill", label);
     mrz_strip_fill(raw);
     snprintf(dst, cap, "%s", raw);
+    if (well_formed && !vfy_mrz_code_known(dst))
+        mrz_add_error(m, VFY_E_MRZ_STATE_CODE, field, s,
+                      "the %s code '%s' is not one of ICAO 9303-3's codes: compare it with "
+                      "the printed page", label, dst);
+}
+
+/* The letters each format allows in its document code (the notes to the data element
+ * directories of 9303-4 to -7):
+ *   TD3 (9303-4 4.2.2 and 4.4)  first letter P; the second is the passport type
+ *                               (one letter or '<' on passports issued before 2028);
+ *   TD1 (9303-5 note k)         first letter A, C or I; second not V, and not I after A;
+ *                               AC only on crew member certificates (allowed here);
+ *   TD2 (9303-6 note k)         first letter A, C or I; second not V, and not C after A;
+ *   MRV-A, MRV-B (9303-7)       first letter V (how a visa is told apart from a TD3 or
+ *                               TD2 at all, so it always holds here). */
+static const char *document_code_problem(vfy_mrz_format format, const char code[2])
+{
+    bool card = format == VFY_MRZ_TD1 || format == VFY_MRZ_TD2;
+    if (format == VFY_MRZ_TD3 && code[0] != 'P')
+        return "a TD3 (passport-size) document code starts with P";
+    if (card && code[0] != 'A' && code[0] != 'C' && code[0] != 'I')
+        return format == VFY_MRZ_TD1 ? "a TD1 card's document code starts with A, C or I"
+                                     : "a TD2 document's code starts with A, C or I";
+    if (card && code[1] == 'V')
+        return "V may not be the second letter of a TD1 or TD2 document code";
+    if (format == VFY_MRZ_TD1 && code[0] == 'A' && code[1] == 'I')
+        return "AI is not a TD1 document code (I may not follow A)";
+    if (format == VFY_MRZ_TD2 && code[0] == 'A' && code[1] == 'C')
+        return "AC is not a TD2 document code (C may not follow A; crew member "
+               "certificates are TD1 cards)";
+    return NULL;
 }
 
 static void read_document_code(vfy_mrz *m, const mrz_layout *l)
@@ -46,9 +84,15 @@ static void read_document_code(vfy_mrz *m, const mrz_layout *l)
     mrz_span_copy(m, l->document_code, raw);
     bool first_ok = raw[0] >= 'A' && raw[0] <= 'Z';
     bool second_ok = (raw[1] >= 'A' && raw[1] <= 'Z') || raw[1] == '<';
-    if (!first_ok || !second_ok)
-        mrz_add_error(m, "document_code", l->document_code,
+    if (!first_ok || !second_ok) {
+        mrz_add_error(m, VFY_E_MRZ_FIELD, "document_code", l->document_code,
                       "the document code must be a letter followed by a letter or '<'");
+    } else {
+        const char *problem = document_code_problem(l->format, raw);
+        if (problem != NULL)
+            mrz_add_error(m, VFY_E_MRZ_DOCUMENT_CODE, "document_code", l->document_code,
+                          "the document code '%.2s' is not allowed: %s", raw, problem);
+    }
     mrz_strip_fill(raw);
     memcpy(m->document_code, raw, sizeof m->document_code);
 }
@@ -67,7 +111,7 @@ static void read_sex(vfy_mrz *m, const mrz_layout *l)
         break;
     default:
         m->sex = '\0';
-        mrz_add_error(m, "sex", l->sex, "the sex must be M, F, X or '<'");
+        mrz_add_error(m, VFY_E_MRZ_FIELD, "sex", l->sex, "the sex must be M, F, X or '<'");
         break;
     }
 }
@@ -91,10 +135,10 @@ static vfy_check verify_guard(vfy_mrz *m, const mrz_guard *g)
         return VFY_CHECK_OK;
     int computed = vfy_mrz_check_digit(value, g->n);
     if (stated >= '0' && stated <= '9')
-        mrz_add_error(m, g->field, g->cd, "the %s check digit is %c but the field computes to %d",
+        mrz_add_error(m, VFY_E_MRZ_CHECK_DIGIT, g->field, g->cd, "the %s check digit is %c but the field computes to %d",
                       guard_label(g->id), stated, computed);
     else
-        mrz_add_error(m, g->field, g->cd,
+        mrz_add_error(m, VFY_E_MRZ_CHECK_DIGIT, g->field, g->cd,
                       "the %s check digit is '%c', not a digit (the field computes to %d)",
                       guard_label(g->id), stated, computed);
     return VFY_CHECK_FAILED;
@@ -110,11 +154,11 @@ static void read_date(vfy_mrz *m, mrz_span s, mrz_span cd, const char *field, vf
     case MRZ_DATE_OK:
         break;
     case MRZ_DATE_BAD_CHAR:
-        mrz_add_error(m, field, s, "the %s must be YYMMDD digits, each part either two digits "
+        mrz_add_error(m, VFY_E_MRZ_DATE, field, s, "the %s must be YYMMDD digits, each part either two digits "
                       "or \"<<\" when unknown", label);
         break;
     case MRZ_DATE_BAD_VALUE:
-        mrz_add_error(m, field, s, "the %s is not a calendar date", label);
+        mrz_add_error(m, VFY_E_MRZ_DATE, field, s, "the %s is not a calendar date", label);
         break;
     }
 }
@@ -157,7 +201,7 @@ static void read_fields(vfy_mrz *m, const mrz_layout *l, vfy_date today)
     snprintf(m->document_number, sizeof m->document_number, "%.22s", value);
     m->document_number_extended = number->long_document_number;
     if (m->document_number[0] == '\0')
-        mrz_add_error(m, "document_number", l->document_number, "the document number is empty");
+        mrz_add_error(m, VFY_E_MRZ_FIELD, "document_number", l->document_number, "the document number is empty");
 
     read_code(m, l->nationality, "nationality", m->nationality, sizeof m->nationality);
     read_date(m, l->birth_date, l->birth_date_cd, "birth_date", today, MRZ_DATE_BIRTH,
@@ -219,4 +263,12 @@ vfy_status vfy_mrz_parse_lines(const char *const *lines, size_t count,
     VFY_TRY(begin(options, out, &today, detail));
     VFY_TRY(mrz_text_take_lines(lines, count, out, detail));
     return parse_checked_lines(options, today, out);
+}
+
+bool vfy_mrz_check_digits_ok(const vfy_mrz *m)
+{
+    return m != NULL && m->format != VFY_MRZ_UNKNOWN &&
+           m->check_document_number != VFY_CHECK_FAILED && m->check_birth_date != VFY_CHECK_FAILED &&
+           m->check_expiry_date != VFY_CHECK_FAILED && m->check_optional_data != VFY_CHECK_FAILED &&
+           m->check_composite != VFY_CHECK_FAILED;
 }

@@ -7,7 +7,7 @@
 #include <jansson.h>
 
 #include "core/fail.h"
-#include "rules/date.h"
+#include "core/date.h"
 #include "rules/jsonload.h"
 #include "rules/model.h"
 #include "rules/vocabulary.h"
@@ -241,7 +241,7 @@ static vfy_status check_dates(rj_path *p, const struct vfy_rules_case *c)
             return fail_at(p, "traveller", "birth_date", NULL, why);
         }
     /* Nobody has lived 125 years (the longest documented life is 122). */
-    if (c->birth_date != DATE_NONE && ref != DATE_NONE && rd_add_months(c->birth_date, 125 * 12) <= ref)
+    if (c->birth_date != DATE_NONE && ref != DATE_NONE && vfy_day_add_months(c->birth_date, 125 * 12) <= ref)
         return fail_at(p, "traveller", "birth_date", NULL, "the birth date is 125 years or more before the application");
     if (c->birth_date != DATE_NONE && c->issue_date != DATE_NONE && c->issue_date < c->birth_date)
         return fail_at(p, "traveller", "document", "issue_date", "the document was issued before its holder was born");
@@ -328,7 +328,7 @@ vfy_status vfy_rules_case_set_traveller_from_mrz(vfy_rules_case *c, const vfy_mr
         return vfy_fail(detail, VFY_E_MRZ_CHECK_DIGIT, "mrz",
                         "the MRZ did not pass its checks; eligibility is not evaluated on unverified data");
     int32_t birth, expiry;
-    if (!rd_from_vfy_date(mrz->birth_date, &birth) || !rd_from_vfy_date(mrz->expiry_date, &expiry))
+    if (!vfy_day_from_date(mrz->birth_date, &birth) || !vfy_day_from_date(mrz->expiry_date, &expiry))
         return vfy_fail(detail, VFY_E_MRZ_DATE, "mrz",
                         "the MRZ birth or expiry date is partly unknown; enter it in the case");
     /* 9303-3 writes Germany "D"; a case writes DEU. */
@@ -372,9 +372,9 @@ vfy_status vfy_rules_case_set_border_crossing_if_missing(vfy_rules_case *c, time
     if (c->dates[VFY_ANCHOR_BORDER_CROSSING] != DATE_NONE)
         return VFY_OK;
     int y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
-    if (!rd_valid_ymd(y, m, d) || y < 1900 || y > 2199)
+    if (!vfy_day_valid_ymd(y, m, d) || y < 1900 || y > 2199)
         return VFY_E_INVALID_ARGUMENT;
-    c->dates[VFY_ANCHOR_BORDER_CROSSING] = rd_from_ymd(y, m, d);
+    c->dates[VFY_ANCHOR_BORDER_CROSSING] = vfy_day_from_ymd(y, m, d);
     if (was_set != NULL)
         *was_set = true;
     return VFY_OK;
@@ -383,7 +383,7 @@ vfy_status vfy_rules_case_set_border_crossing_if_missing(vfy_rules_case *c, time
 vfy_status vfy_rules_case_set_date(vfy_rules_case *c, vfy_rules_anchor anchor, vfy_date date)
 {
     int32_t d;
-    if (c == NULL || (unsigned)anchor >= VFY_ANCHOR_COUNT || !rd_from_vfy_date(date, &d))
+    if (c == NULL || (unsigned)anchor >= VFY_ANCHOR_COUNT || !vfy_day_from_date(date, &d))
         return VFY_E_INVALID_ARGUMENT;
     c->dates[anchor] = d;
     return VFY_OK;
@@ -392,7 +392,7 @@ vfy_status vfy_rules_case_set_date(vfy_rules_case *c, vfy_rules_anchor anchor, v
 vfy_status vfy_rules_case_set_document_issue_date(vfy_rules_case *c, vfy_date date)
 {
     int32_t d;
-    if (c == NULL || !rd_from_vfy_date(date, &d))
+    if (c == NULL || !vfy_day_from_date(date, &d))
         return VFY_E_INVALID_ARGUMENT;
     c->issue_date = d;
     return VFY_OK;

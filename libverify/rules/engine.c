@@ -7,7 +7,7 @@
 #include <jansson.h>
 
 #include "core/fail.h"
-#include "rules/date.h"
+#include "core/date.h"
 #include "rules/engine.h"
 #include "rules/jsonload.h"
 #include "rules/signature.h"
@@ -321,9 +321,9 @@ char *vfy_rules_engine_summary(const vfy_rules_engine *e)
     for (size_t i = 0; i < e->n_sets; i++) {
         const struct ruleset *rs = &e->sets[i];
         char from[11], to[11] = "open";
-        rd_format(rs->effective_from, from);
+        vfy_day_format_iso(rs->effective_from, from);
         if (rs->effective_to != DATE_NONE)
-            rd_format(rs->effective_to, to);
+            vfy_day_format_iso(rs->effective_to, to);
         put(&t, "\n%s %s — %s\n", rs->id, rs->version, rs->title != NULL ? rs->title : "");
         put(&t, "  status %s, layer %s, effective [%s, %s)\n", rs_status_names[rs->status],
             rs_layer_names[rs->layer], from, to);

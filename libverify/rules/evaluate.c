@@ -16,7 +16,7 @@
 
 #include "core/text.h"
 #include "core/fail.h"
-#include "rules/date.h"
+#include "core/date.h"
 #include "rules/engine.h"
 #include "rules/record.h"
 
@@ -126,7 +126,7 @@ static void miss(const struct ctx *x, enum rr_miss_kind kind, size_t arg)
             return;
     if (!GROW(w, miss, n_miss, cap_miss))
         return;
-    w->miss[w->n_miss++] = (struct rr_miss){ (uint16_t)kind, (uint16_t)arg };
+    w->miss[w->n_miss++] = (struct rr_miss){ (uint32_t)kind, (uint32_t)arg };
 }
 
 /* Forgets the inputs recorded since `mark`: a predicate that failed on what the case
@@ -265,7 +265,7 @@ static long superseded_by(const struct ctx *x, size_t si, int32_t d)
  * and says in the trail why each other visa did not count. */
 static enum tri history_test(const struct ctx *x, const struct history_cond *h, int32_t anchor, bool preds)
 {
-    int32_t from = rd_add_months(anchor, -h->lookback_months);
+    int32_t from = vfy_day_add_months(anchor, -h->lookback_months);
     int counted = 0;
     bool unknown = false;
     for (size_t i = 0; i < x->c->n_history; i++) {
@@ -277,7 +277,7 @@ static enum tri history_test(const struct ctx *x, const struct history_cond *h, 
         else if (h->entries != 0 && !(h->entries & (1u << v->entries)))
             why = "it is not of the required number of entries";
         else if (h->min_validity_months > 0 &&
-                 rd_add_months(v->dates[HF_VALID_FROM], h->min_validity_months) > v->dates[HF_VALID_TO] + 1)
+                 vfy_day_add_months(v->dates[HF_VALID_FROM], h->min_validity_months) > v->dates[HF_VALID_TO] + 1)
             why = "its validity is shorter than required";
         else if (when < from || when > anchor)
             why = "it falls outside the look-back window";
@@ -296,7 +296,7 @@ static enum tri history_test(const struct ctx *x, const struct history_cond *h, 
             continue;
         if (x->pii) {
             char b[11];
-            rd_format(v->dates[HF_ISSUE_DATE], b);
+            vfy_day_format_iso(v->dates[HF_ISSUE_DATE], b);
             add_test(x, preds, T_FAIL, "visa_history[%zu] (issued %s) does not count: %s", i, b, why);
         } else {
             add_test(x, preds, T_FAIL, "visa_history[%zu] does not count: %s", i, why);
@@ -305,8 +305,8 @@ static enum tri history_test(const struct ctx *x, const struct history_cond *h, 
     enum tri r = counted >= h->count ? T_HOLD : unknown ? T_UNKNOWN : T_FAIL;
     if (preds) {
         char fromb[11], tob[11];
-        rd_format(from, fromb);
-        rd_format(anchor, tob);
+        vfy_day_format_iso(from, fromb);
+        vfy_day_format_iso(anchor, tob);
         add_test(x, preds, r, "at least %d qualifying visa(s) by %s in [%s, %s]: %d found", h->count,
                  (const char *[]){ "issue_date", "valid_from", "valid_to" }[h->date_field], fromb, tob, counted);
     }
@@ -315,6 +315,7 @@ static enum tri history_test(const struct ctx *x, const struct history_cond *h, 
 
 static enum tri category_test(const struct ctx *x, size_t si, int idx, int32_t anchor, bool preds,
                               struct cand *cd);
+static enum tri unless_category_test(const struct ctx *x, const char *id, int32_t anchor, bool preds);
 
 static enum tri predicate_test(const struct ctx *x, size_t si, const struct predicate *w, int32_t anchor,
                                bool preds, struct cand *cd)
@@ -327,9 +328,9 @@ static enum tri predicate_test(const struct ctx *x, size_t si, const struct pred
                   (w->effective_to == DATE_NONE || anchor < w->effective_to);
         if (preds) {
             char b1[11], b2[11];
-            rd_format(w->effective_from != DATE_NONE ? w->effective_from : anchor, b1);
+            vfy_day_format_iso(w->effective_from != DATE_NONE ? w->effective_from : anchor, b1);
             if (w->effective_to != DATE_NONE)
-                rd_format(w->effective_to, b2);
+                vfy_day_format_iso(w->effective_to, b2);
             else
                 snprintf(b2, sizeof b2, "open");
             add_test(x, preds, ok ? T_HOLD : T_FAIL, "rule effective [%s, %s)", b1, b2);
@@ -352,7 +353,7 @@ static enum tri predicate_test(const struct ctx *x, size_t si, const struct pred
             miss(x, MS_BIRTH_DATE, 0);
             add_test(x, preds, r, "age %s: birth date not given", range);
         } else {
-            int age = rd_age(c->birth_date, anchor, rs->feb29_to_mar1);
+            int age = vfy_day_age(c->birth_date, anchor, rs->feb29_to_mar1);
             r = (w->age_from < 0 || age >= w->age_from) && (w->age_below < 0 || age < w->age_below)
                     ? T_HOLD : T_FAIL;
             if (x->pii)
@@ -442,9 +443,49 @@ static enum tri predicate_test(const struct ctx *x, size_t si, const struct pred
         }
         all = and3(all, any);
     }
+    for (size_t i = 0; i < w->n_unless_categories; i++)
+        all = and3(all, unless_category_test(x, w->unless_categories[i], anchor, preds));
     if (w->history != NULL)
         all = and3(all, history_test(x, w->history, anchor, preds));
     return all;
+}
+
+/* "Unless category C holds": C is looked up in every loaded set (the Borders Code's set
+ * names the Directive's category). It holds only when claimed with complete evidence and
+ * its own conditions hold; unknown stays unknown, so the rule is not dropped on a guess. */
+static enum tri unless_category_test(const struct ctx *x, const char *id, int32_t anchor, bool preds)
+{
+    for (size_t si = 0; si < x->e->n_sets; si++) {
+        const struct ruleset *set = &x->e->sets[si];
+        for (size_t k = 0; k < set->n_categories; k++) {
+            if (strcmp(set->categories[k].id, id) != 0)
+                continue;
+            /* The probe's own predicates and categories are not the rule's: dropped. */
+            size_t pred_mark = x->w->n_preds, u32_mark = x->w->n_u32;
+            struct cand probe = { .si = si, .status_end = DATE_NONE };
+            enum tri r = category_test(x, si, (int)k, anchor, preds, &probe);
+            x->w->n_preds = pred_mark;
+            x->w->n_u32 = u32_mark;
+            /* Setting a condition aside on a claim nobody has checked would let a typed
+             * claim wave a traveller past the entry conditions: until an officer verifies
+             * it, the rule is neither applied nor dropped, and an officer decides. */
+            if (r == T_HOLD && probe.unverified) {
+                miss(x, MS_CLAIM_VERIFIED, RR_REF(si, k));
+                add_test(x, preds, T_UNKNOWN, "unless category %s holds: it is claimed with complete evidence "
+                         "that an officer has not yet verified", id);
+                return T_UNKNOWN;
+            }
+            enum tri out = r == T_HOLD ? T_FAIL : r == T_FAIL ? T_HOLD : T_UNKNOWN;
+            if (r == T_HOLD)
+                add_test(x, preds, out, "unless category %s holds: it does (%s, %s), so the rule does not bind", id,
+                         set->id, set->categories[k].legal_ref);
+            else
+                add_test(x, preds, out, "unless category %s holds: it does not", id);
+            return out;
+        }
+    }
+    add_test(x, preds, T_HOLD, "unless category %s holds: no loaded rule set defines it", id);
+    return T_HOLD;
 }
 
 /* The evidence a category needs, in words: "a and b, or c". */
@@ -513,7 +554,7 @@ static enum tri category_test(const struct ctx *x, size_t si, int idx, int32_t a
     if (cl->status_end != DATE_NONE && cl->status_end < start) {
         if (preds) {
             char b[11];
-            rd_format(start, b);
+            vfy_day_format_iso(start, b);
             add_test(x, preds, T_FAIL, "category %s: the status it rests on ends before %s, when the stay begins",
                      cat->id, b);
         }
@@ -728,6 +769,8 @@ static bool is_discretionary(const struct rule *r)
         return r->u.grant.modality == VFY_MODALITY_MAY;
     case RK_EVIDENCE:
         return r->u.evidence.modality == VFY_MODALITY_MAY;
+    case RK_VISA:
+        return r->member_state_may;
     default:
         return false;
     }
@@ -757,7 +800,7 @@ static void compute_grant(const struct ctx *x, struct cand *cd)
     int32_t start = x->c->dates[r->u.grant.start_anchor];
     if (start == DATE_NONE)
         return;
-    cd->ends = rd_add_months(start, r->u.grant.validity_months) - 1 + r->u.grant.grace_days;
+    cd->ends = vfy_day_add_months(start, r->u.grant.validity_months) - 1 + r->u.grant.grace_days;
     if (r->u.grant.cap_document && x->c->expiry_date != DATE_NONE && x->c->expiry_date < cd->ends) {
         cd->ends = x->c->expiry_date;
         cd->capped_by = 1;
@@ -1036,8 +1079,8 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
                 if (cd.short_of_stay) {
                     if (x->full) {
                         char b1[11], b2[11];
-                        rd_format(cd.ends, b1);
-                        rd_format(x->c->dates[VFY_ANCHOR_INTENDED_EXIT], b2);
+                        vfy_day_format_iso(cd.ends, b1);
+                        vfy_day_format_iso(x->c->dates[VFY_ANCHOR_INTENDED_EXIT], b2);
                         add_test(x, true, T_FAIL, "validity, capped by the %s, would end on %s, before the "
                                  "intended exit %s: it does not cover the stay",
                                  cd.capped_by == 2 ? "end of the status the claim rests on" : "document expiry",
@@ -1135,7 +1178,12 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
         struct cand *best_alt = NULL;
         o->alt_off = (uint32_t)w->n_vals;
         for (size_t i = 0; i < n_alts; i++) {
-            if (acc != NULL && alt_favour(dim, &alts[i], acc) <= 0) {
+            /* A Member State's option on the visa requirement cuts either way (Reg.
+             * 2018/1806 Art. 6(1): exempting Annex I or requiring from Annex II), so it is
+             * shown whenever it would change the value, not only when it is favourable. */
+            bool other_way = dim == VFY_DIM_VISA_NEEDED && acc != NULL &&
+                             alts[i].r->u.visa_needed != acc->r->u.visa_needed;
+            if (acc != NULL && !other_way && alt_favour(dim, &alts[i], acc) <= 0) {
                 set_result(x, alts[i].step, RR_BEATEN);
                 continue;
             }
@@ -1202,9 +1250,9 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
                 return T_UNKNOWN;
             }
         }
-        int32_t required = r->u.check.kind == CK_VALID_ON ? d : rd_add_months(from, r->u.check.amount);
+        int32_t required = r->u.check.kind == CK_VALID_ON ? d : vfy_day_add_months(from, r->u.check.amount);
         if (preds)
-            rd_format(required, need);
+            vfy_day_format_iso(required, need);
         if (c->expiry_date == DATE_NONE) {
             miss(x, MS_EXPIRY, 0);
             add_test(x, preds, T_UNKNOWN, "document valid until at least %s: expiry date not given", need);
@@ -1212,7 +1260,7 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
         }
         enum tri t = c->expiry_date >= required ? T_HOLD : T_FAIL;
         if (preds && x->pii) {
-            rd_format(c->expiry_date, have);
+            vfy_day_format_iso(c->expiry_date, have);
             add_test(x, preds, t, "document valid until at least %s (expires %s)", need, have);
         } else {
             add_test(x, preds, t, "document valid until at least %s", need);
@@ -1220,9 +1268,9 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
         return t;
     }
     case CK_MAX_ISSUE_AGE: {
-        int32_t oldest = rd_add_months(d, -12 * r->u.check.amount);
+        int32_t oldest = vfy_day_add_months(d, -12 * r->u.check.amount);
         if (preds)
-            rd_format(oldest, need);
+            vfy_day_format_iso(oldest, need);
         if (c->issue_date == DATE_NONE) {
             miss(x, MS_ISSUE, 0);
             add_test(x, preds, T_UNKNOWN, "document issued on or after %s: issue date not given", need);
@@ -1230,7 +1278,7 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
         }
         enum tri t = c->issue_date >= oldest ? T_HOLD : T_FAIL;
         if (preds && x->pii) {
-            rd_format(c->issue_date, have);
+            vfy_day_format_iso(c->issue_date, have);
             add_test(x, preds, t, "document issued on or after %s, at most %d years before (issued %s)", need, r->u.check.amount, have);
         } else {
             add_test(x, preds, t, "document issued on or after %s, at most %d years before", need, r->u.check.amount);
@@ -1257,10 +1305,10 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
         }
         enum tri t;
         if (r->u.check.kind == CK_LODGING_NOT_BEFORE) {
-            int32_t earliest = rd_add_months(rel, -r->u.check.amount);
+            int32_t earliest = vfy_day_add_months(rel, -r->u.check.amount);
             t = d >= earliest ? T_HOLD : T_FAIL;
             if (preds) {
-                rd_format(earliest, need);
+                vfy_day_format_iso(earliest, need);
                 add_test(x, preds, t, "%s on or after %s (%d months before %s)", rs_anchor_names[r->anchor], need,
                          r->u.check.amount, rs_anchor_names[r->u.check.relative_to]);
             }
@@ -1268,7 +1316,7 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
             int32_t latest = rel - r->u.check.amount;
             t = d <= latest ? T_HOLD : T_FAIL;
             if (preds) {
-                rd_format(latest, need);
+                vfy_day_format_iso(latest, need);
                 add_test(x, preds, t, "%s on or before %s (%d days before %s)", rs_anchor_names[r->anchor], need,
                          r->u.check.amount, rs_anchor_names[r->u.check.relative_to]);
             }

@@ -7,7 +7,7 @@
 #include "core/text.h"
 #include "core/cursor.h"
 #include "core/fail.h"
-#include "rules/date.h"
+#include "core/date.h"
 #include "rules/jsonload.h"
 
 /* Walks the bytes once: nesting depth outside strings, and no NUL byte (jansson
@@ -243,7 +243,7 @@ vfy_status rj_date(rj_path *p, const json_t *obj, const char *key, bool required
     json_t *v = json_object_get(obj, key);
     if (v == NULL || json_is_null(v))
         return required ? missing(p, key) : VFY_OK;
-    if (!json_is_string(v) || !rd_parse(json_string_value(v), out)) {
+    if (!json_is_string(v) || !vfy_day_parse_iso(json_string_value(v), out)) {
         *out = INT32_MIN;
         size_t m = rj_push_key(p, key);
         vfy_status s = rj_fail(p, "a date YYYY-MM-DD between 1900 and 2199 is required");

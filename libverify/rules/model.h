@@ -60,6 +60,10 @@ struct predicate {
     const uint64_t *nat_bits, *dest_bits;         /* the same lists as bitsets over the
                                                      engine's codes (rules/plan.c) */
     int *categories; size_t n_categories;          /* indices into the set's categories; any of */
+    /* Category ids, of any loaded set, whose holding takes the case out of the rule (the
+     * Borders Code's entry conditions do not bind a Union citizen's family member who
+     * moves with him). An id no loaded set defines never holds: the rule then applies. */
+    char **unless_categories; size_t n_unless_categories;
     struct history_cond *history;
     int32_t effective_from, effective_to;          /* rule-level, half-open; DATE_NONE */
 };
@@ -83,6 +87,8 @@ struct rule {
     char *note;            /* why it is uncertain, or NULL */
     char **open_points; size_t n_open_points; /* legal questions the decision must show */
     enum applicability applicability;         /* visa_needed rules with value false */
+    bool member_state_may;  /* visa_needed: a Member State's optional national exception
+                               (Reg. 2018/1806 Art. 6), shown as an alternative, "may" */
     enum rule_kind kind;
     int anchor;            /* vfy_rules_anchor */
     int priority;

@@ -114,9 +114,10 @@ struct rr_dim {
 /* An input the case lacks, as a JSON path kind and its argument. */
 enum rr_miss_kind {
     MS_BIRTH_DATE, MS_DOC_TYPE, MS_BIOMETRIC, MS_NATIONALITY, MS_DESTINATION, MS_LAWFUL_USE, MS_DATE,
-    MS_EXPIRY, MS_ISSUE, MS_BLANK_PAGES, MS_HISTORY
+    MS_EXPIRY, MS_ISSUE, MS_BLANK_PAGES, MS_HISTORY,
+    MS_CLAIM_VERIFIED          /* arg: the category (set << 16 | index) */
 };
-struct rr_miss { uint16_t kind; uint16_t arg; };
+struct rr_miss { uint32_t kind; uint32_t arg; };
 
 struct rr_pred { uint32_t off, len; int8_t held; /* 1, 0, -1 unknown */ };
 

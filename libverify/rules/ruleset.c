@@ -6,7 +6,7 @@
 #include <jansson.h>
 
 #include "core/fail.h"
-#include "rules/date.h"
+#include "core/date.h"
 #include "rules/jsonload.h"
 #include "rules/model.h"
 
@@ -145,8 +145,9 @@ static vfy_status compile_predicate(rj_path *p, const json_t *parent, const stru
                                     bool allow_categories, struct predicate *w)
 {
     static const char *const keys[] = { "age_from", "age_below", "document_types", "biometric",
-                                        "nationalities", "destinations", "categories", "history",
-                                        "effective_from", "effective_to", NULL };
+                                        "nationalities", "destinations", "categories",
+                                        "unless_categories", "history", "effective_from",
+                                        "effective_to", NULL };
     w->age_from = w->age_below = -1;
     w->biometric = -1;
     w->effective_from = w->effective_to = DATE_NONE;
@@ -194,6 +195,14 @@ static vfy_status compile_predicate(rj_path *p, const json_t *parent, const stru
             w->n_categories = n;
         rj_free_strings(cats, n);
     }
+    if (s == VFY_OK)
+        s = rj_strings(p, o, "unless_categories", 8, MAX_ID, &w->unless_categories, &w->n_unless_categories);
+    for (size_t i = 0; s == VFY_OK && i < w->n_unless_categories; i++)
+        if (!is_id(w->unless_categories[i])) {
+            size_t mk = rj_push_key(p, "unless_categories");
+            s = rj_fail(p, "'%s' is not a category id", w->unless_categories[i]);
+            rj_pop(p, mk);
+        }
     const json_t *h = json_object_get(o, "history");
     if (s == VFY_OK && h != NULL) {
         size_t mh = rj_push_key(p, "history");
@@ -215,6 +224,7 @@ static void predicate_clear(struct predicate *w)
     free(w->nationalities);
     free(w->destinations);
     free(w->categories);
+    rj_free_strings(w->unless_categories, w->n_unless_categories);
     free(w->history);
 }
 
@@ -235,6 +245,15 @@ static vfy_status compile_category(rj_path *p, const json_t *o, struct ruleset *
     VFY_TRY(rj_only_keys(p, o, keys));
     VFY_TRY(id_member(p, o, "id", true, &c->id));
     p->rule_id = c->id;
+    /* A case names a category in at most 32 bytes (struct claim): a longer id could
+     * never be claimed, so its rules would silently never apply. */
+    if (strlen(c->id) >= sizeof ((struct claim *)0)->category) {
+        size_t mk = rj_push_key(p, "id");
+        vfy_status st = rj_fail(p, "a category id has at most %zu bytes, the most a case can name",
+                                sizeof ((struct claim *)0)->category - 1);
+        rj_pop(p, mk);
+        return st;
+    }
     if (find_category(rs, c->id) >= 0)
         return rj_fail(p, "category id '%s' is used twice", c->id);
     VFY_TRY(rj_string(p, o, "legal_ref", true, MAX_TEXT, &c->legal_ref));
@@ -302,6 +321,13 @@ static vfy_status compile_rule_payload(rj_path *p, const json_t *o, struct rules
         VFY_TRY(rj_bool(p, o, "visa_needed", true, true, &r->u.visa_needed));
         VFY_TRY(rj_enum(p, o, "applicability", false, rs_applicability_names, AP_COUNT, AP_VISA_EXEMPT, &e));
         r->applicability = (enum applicability)e;
+        if (json_object_get(o, "modality") != NULL) {
+            /* Only a Member State's option can be written on a visa rule: the law's own
+             * requirement or exemption is an obligation or a right by its value. */
+            static const char *const visa_modality_names[] = { "may" };
+            VFY_TRY(rj_enum(p, o, "modality", true, visa_modality_names, 1, 0, &e));
+            r->member_state_may = true;
+        }
         if (r->u.visa_needed && json_object_get(o, "applicability") != NULL) {
             size_t m = rj_push_key(p, "applicability");
             vfy_status s = rj_fail(p, "applicability explains a visa exemption: only with \"visa_needed\": false");
@@ -434,7 +460,7 @@ static vfy_status compile_rule(rj_path *p, const json_t *o, struct ruleset *rs, 
     static const char *const keys[] = { "id", "dimension", "legal_ref", "confidence", "note",
                                         "anchor", "priority", "when", "visa_needed", "check", "fee",
                                         "service_fee_cap", "deadline", "grant", "evidence",
-                                        "applicability", "open_points", NULL };
+                                        "applicability", "modality", "open_points", NULL };
     VFY_TRY(rj_object(p, o));
     VFY_TRY(id_member(p, o, "id", true, &r->id));
     p->rule_id = r->id;
@@ -451,6 +477,9 @@ static vfy_status compile_rule(rj_path *p, const json_t *o, struct ruleset *rs, 
     VFY_TRY(rj_strings(p, o, "open_points", 8, MAX_TEXT, &r->open_points, &r->n_open_points));
     if (r->kind != RK_VISA && json_object_get(o, "applicability") != NULL)
         return rj_fail(p, "applicability is a member of visa_needed rules only");
+    if (r->kind != RK_VISA && json_object_get(o, "modality") != NULL)
+        return rj_fail(p, "a rule-level modality is a member of visa_needed rules only (other dimensions "
+                          "carry theirs in their payload)");
     /* Every rule names the date it is checked against: no default. */
     VFY_TRY(rj_enum(p, o, "anchor", true, rs_anchor_names, VFY_ANCHOR_COUNT, 0, &e));
     r->anchor = e;

@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/date.h"
+#include "core/date.h"
+#include <jansson.h>
+
+#include "core/error_json.h"
 #include "rules/engine.h"
 #include "rules/writer.h"
 
@@ -142,13 +145,11 @@ static void rw_real(struct rw *w, double v)
 {
     char b[40];
     int n = snprintf(b, sizeof b, "%.17g", v);
-    if (n < 0 || (size_t)n >= sizeof b - 3)
+    if (n < 0 || (size_t)n >= sizeof b)
         return;
-    if (strpbrk(b, ".eE") == NULL) {
-        b[n++] = '.';
-        b[n++] = '0';
-    }
     rw_raw(w, b, (size_t)n);
+    if (strpbrk(b, ".eE") == NULL)
+        LIT(w, ".0");
 }
 
 static void rw_date(struct rw *w, int32_t d)
@@ -159,7 +160,7 @@ static void rw_date(struct rw *w, int32_t d)
     }
     char b[12];
     b[0] = '"';
-    rd_format(d, b + 1);
+    vfy_day_format_iso(d, b + 1);
     b[11] = '"';
     rw_raw(w, b, 12);
 }
@@ -254,9 +255,13 @@ static void na_text(const struct vfy_rules_workspace *ws, enum rr_na na, char *b
     }
 }
 
-static void missing_path(const struct rr_miss *m, char *buf, size_t cap)
+static void missing_path(const struct vfy_rules_workspace *ws, const struct rr_miss *m, char *buf, size_t cap)
 {
     switch (m->kind) {
+    case MS_CLAIM_VERIFIED:
+        snprintf(buf, cap, "application.claims[%s].verified",
+                 ws->engine->sets[RR_SET(m->arg)].categories[RR_RULE(m->arg)].id);
+        break;
     case MS_BIRTH_DATE: snprintf(buf, cap, "traveller.birth_date"); break;
     case MS_DOC_TYPE: snprintf(buf, cap, "traveller.document.type"); break;
     case MS_BIOMETRIC: snprintf(buf, cap, "traveller.document.biometric"); break;
@@ -396,7 +401,7 @@ static void value_text(struct rw *w, const struct vfy_rules_workspace *ws, int d
             for (uint32_t i = 0; i < o->n_miss; i++)
                 if (n < sizeof b) {
                     char path[96];
-                    missing_path(&ws->miss[o->miss_off + i], path, sizeof path);
+                    missing_path(ws, &ws->miss[o->miss_off + i], path, sizeof path);
                     n += (size_t)snprintf(b + n, sizeof b - n, "%s%s", i ? ", " : "", path);
                 }
             if (n < sizeof b)
@@ -462,7 +467,7 @@ static void value_text(struct rw *w, const struct vfy_rules_workspace *ws, int d
             n = (size_t)snprintf(b, sizeof b, "the intended stay");
         if (o->v.ends != DATE_NONE && n < sizeof b) {
             char d[11];
-            rd_format(o->v.ends, d);
+            vfy_day_format_iso(o->v.ends, d);
             n += (size_t)snprintf(b + n, sizeof b - n, ", valid until %s", d);
         }
         if (o->v.capped_by != 0 && n < sizeof b)
@@ -501,14 +506,30 @@ static void explanation(struct rw *w, const struct vfy_rules_workspace *ws, cons
     case EX_NO_ANCHOR:
         snprintf(b, sizeof b, "the case gives no %s date", rs_anchor_names[st->expl_anchor]);
         break;
-    case EX_NOT_IN_FORCE:
-        rd_format(rs->effective_from, b1);
-        if (rs->effective_to != DATE_NONE)
-            rd_format(rs->effective_to, b2);
-        rd_format(st->expl_date, b3);
-        snprintf(b, sizeof b, "%s is in force [%s, %s); %s is %s", rs->id, b1, b2,
-                 rs_anchor_names[st->expl_anchor], b3);
-        break;
+    case EX_NOT_IN_FORCE: {
+        /* The most frequent explanation, written in pieces: "ID is in force [FROM, TO);
+         * ANCHOR is DATE" (the id's fragment is quoted and escaped already). */
+        struct frag id = ws->engine->plan[RR_SET(st->rule)].id;
+        LIT(w, ",\"explanation\":");
+        rw_raw(w, ws->engine->frags + id.off, id.len - 1);
+        LIT(w, " is in force [");
+        vfy_day_format_iso(rs->effective_from, b1);
+        rw_raw(w, b1, 10);
+        LIT(w, ", ");
+        if (rs->effective_to != DATE_NONE) {
+            vfy_day_format_iso(rs->effective_to, b2);
+            rw_raw(w, b2, 10);
+        } else {
+            LIT(w, "open");
+        }
+        LIT(w, "); ");
+        rw_raw(w, rs_anchor_names[st->expl_anchor], strlen(rs_anchor_names[st->expl_anchor]));
+        LIT(w, " is ");
+        vfy_day_format_iso(st->expl_date, b3);
+        rw_raw(w, b3, 10);
+        LIT(w, "\"");
+        return;
+    }
     case EX_SUPERSEDED:
         snprintf(b, sizeof b, "superseded by %s %s", ws->engine->sets[st->by_set].id,
                  ws->engine->sets[st->by_set].version);
@@ -521,20 +542,20 @@ static void explanation(struct rw *w, const struct vfy_rules_workspace *ws, cons
         snprintf(b, sizeof b, "%s applies to some destinations only and the case names no destination", rs->id);
         break;
     case EX_VISA_HELD_CONSULATE:
-        snprintf(b, sizeof b, "at a consulate the visa is being applied for: no visa is held yet");
-        break;
+        LIT(w, ",\"explanation\":\"at a consulate the visa is being applied for: no visa is held yet\"");
+        return;
     case EX_VISA_HELD_NOT_REQUIRED:
-        snprintf(b, sizeof b, "no visa is required (see visa_needed)");
-        break;
+        LIT(w, ",\"explanation\":\"no visa is required (see visa_needed)\"");
+        return;
     case EX_OTHER_NATIONALITIES:
-        snprintf(b, sizeof b, "these rules concern other nationalities");
-        break;
+        LIT(w, ",\"explanation\":\"these rules concern other nationalities\"");
+        return;
     case EX_NO_RULE:
-        snprintf(b, sizeof b, "no rule of the loaded rule sets decides this for the case");
-        break;
+        LIT(w, ",\"explanation\":\"no rule of the loaded rule sets decides this for the case\"");
+        return;
     case EX_NO_CHECK:
-        snprintf(b, sizeof b, "no admissibility check of the loaded rule sets applies");
-        break;
+        LIT(w, ",\"explanation\":\"no admissibility check of the loaded rule sets applies\"");
+        return;
     case EX_BORDER_SKIPPED:
         snprintf(b, sizeof b, "border check: the Visa Code's admissibility conditions of an application "
                               "(Art. 9, 12, 19) are not entry conditions and were not checked");
@@ -744,7 +765,7 @@ static void dimension(struct rw *w, const struct vfy_rules_workspace *ws, int di
         LIT(w, ",\"missing\":[");
         for (uint32_t i = 0; i < o->n_miss; i++) {
             char path[96];
-            missing_path(&ws->miss[o->miss_off + i], path, sizeof path);
+            missing_path(ws, &ws->miss[o->miss_off + i], path, sizeof path);
             if (i)
                 LIT(w, ",");
             rw_str(w, path);
@@ -834,19 +855,25 @@ void rr_write_metadata(struct rw *w, const struct vfy_rules_engine *e)
             LIT(w, "null");
         LIT(w, "}");
     }
-    LIT(w, "],\"rejected\":[");
-    for (size_t i = 0; i < e->n_rejected; i++) {
-        if (i)
-            LIT(w, ",");
-        LIT(w, "{\"source\":");
-        rw_str(w, e->rejected[i].label);
-        LIT(w, ",\"error\":");
-        rw_str(w, vfy_status_name(e->rejected[i].status));
-        LIT(w, ",\"message\":");
-        rw_str(w, e->rejected[i].reason);
-        LIT(w, "}");
+    /* A refused rule set: where it came from, and why in the one error shape
+     * (libverify.error/1, docs/schema/error.schema.json) with the source as its field
+     * and the message whole. Written with jansson: this runs once per engine. */
+    LIT(w, "],\"rejected\":");
+    json_t *rejected = json_array();
+    for (size_t i = 0; rejected != NULL && i < e->n_rejected; i++) {
+        json_t *why = vfy_error_json_object_(e->rejected[i].status, NULL);
+        json_object_set_new(why, "field", json_string(e->rejected[i].label));
+        json_object_set_new(why, "message", json_string(e->rejected[i].reason));
+        json_array_append_new(rejected, json_pack("{s:s, s:o}", "source", e->rejected[i].label, "error", why));
     }
-    LIT(w, "]");
+    char *text = rejected != NULL ? json_dumps(rejected, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(rejected);
+    if (text == NULL) {
+        w->failed = true;
+        return;
+    }
+    rw_raw(w, text, strlen(text));
+    free(text);
 }
 
 static const char legend[] =

@@ -1,5 +1,6 @@
 /* Base32 without padding (IDB). */
 #include "core/fail.h"
+#include "core/writer.h"
 #include "seal/base32.h"
 
 static int b32_value(uint8_t ch)
@@ -22,7 +23,8 @@ vfy_status seal_base32_decode(vfy_cursor *c, uint8_t *out, size_t cap, size_t *o
                             chars);
     uint32_t acc = 0;
     unsigned bits = 0;
-    size_t n = 0;
+    vfy_writer w;
+    vfy_w_init(&w, out, cap);
     while (!vfy_cur_at_end(c)) {
         uint8_t ch;
         VFY_TRY(vfy_cur_u8(c, &ch));
@@ -39,11 +41,11 @@ vfy_status seal_base32_decode(vfy_cursor *c, uint8_t *out, size_t cap, size_t *o
         bits += 5;
         if (bits >= 8) {
             bits -= 8;
-            if (n >= cap) {
+            vfy_w_u8(&w, (uint8_t)(acc >> bits));
+            if (!vfy_w_ok(&w)) {
                 c->pos = start;
                 return vfy_cur_fail(c, VFY_E_INTERNAL, "base32 output buffer too small");
             }
-            out[n++] = (uint8_t)(acc >> bits);
             acc &= (1u << bits) - 1;
         }
     }
@@ -52,6 +54,6 @@ vfy_status seal_base32_decode(vfy_cursor *c, uint8_t *out, size_t cap, size_t *o
         c->pos = start;
         return s;
     }
-    *out_len = n;
+    *out_len = vfy_w_len(&w);
     return VFY_OK;
 }

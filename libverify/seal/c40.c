@@ -1,5 +1,6 @@
 /* C40 decoding, strict (see c40.h for the accepted subset). */
 #include "core/fail.h"
+#include "core/writer.h"
 #include "seal/c40.h"
 
 static char c40_char(unsigned v)
@@ -26,7 +27,8 @@ vfy_status seal_c40_decode(vfy_cursor *c, size_t nbytes, char *out, size_t cap, 
         return vfy_cur_fail(c, VFY_E_BAD_ENCODING, "C40 text at offset %zu has an odd number of bytes (%zu)",
                             vfy_cur_offset(c), nbytes);
     VFY_TRY(vfy_cur_sub(c, nbytes, NULL, &in));
-    size_t n = 0;
+    vfy_writer tw;
+    vfy_w_init_text(&tw, out, cap);
     vfy_status s = VFY_OK;
     while (!vfy_cur_at_end(&in)) {
         bool last = vfy_cur_remaining(&in) == 2;
@@ -34,8 +36,6 @@ vfy_status seal_c40_decode(vfy_cursor *c, size_t nbytes, char *out, size_t cap, 
         uint8_t b1 = 0, b2 = 0;
         if ((s = vfy_cur_u8(&in, &b1)) != VFY_OK || (s = vfy_cur_u8(&in, &b2)) != VFY_OK)
             break;
-        char chars[3];
-        size_t count = 0;
         if (b1 == 0xFE) {
             /* DataMatrix unlatch: one ASCII character, only as the final pair. */
             if (!last) {
@@ -50,7 +50,7 @@ vfy_status seal_c40_decode(vfy_cursor *c, size_t nbytes, char *out, size_t cap, 
                                  pair_off + 1);
                 break;
             }
-            chars[count++] = (char)ch;
+            vfy_w_char(&tw, (char)ch);
         } else {
             unsigned v = (unsigned)b1 << 8 | b2;
             if (v == 0 || v > 64000) {
@@ -70,28 +70,22 @@ vfy_status seal_c40_decode(vfy_cursor *c, size_t nbytes, char *out, size_t cap, 
                                      u[i] == 0 ? "padding before the end" : "a shift not used in seals");
                     break;
                 }
-                chars[count++] = ch;
+                vfy_w_char(&tw, ch);
             }
             if (s != VFY_OK)
                 break;
         }
-        for (size_t i = 0; i < count; i++) {
-            if (n + 1 >= cap) {
-                s = vfy_cur_fail(&in, VFY_E_INTERNAL, "C40 output buffer too small");
-                break;
-            }
-            out[n++] = chars[i];
-        }
-        if (s != VFY_OK)
+        if (!vfy_w_ok(&tw)) {
+            s = vfy_cur_fail(&in, VFY_E_INTERNAL, "C40 output buffer too small");
             break;
+        }
     }
     if (s != VFY_OK) {
         c->pos = start;
         return s;
     }
-    if (cap > 0)
-        out[n] = '\0';
-    *text_len = n;
+    vfy_w_text_end(&tw);
+    *text_len = vfy_w_len(&tw);
     return VFY_OK;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/fail.h"
+#include "core/writer.h"
 #include "seal/c40.h"
 #include "seal/seal_date.h"
 #include "seal/seal_internal.h"
@@ -55,17 +56,19 @@ vfy_status seal_tlv_next(vfy_cursor *c, seal_tlv *out)
 /* MRZ text: '<' restored, a '\n' after every full line but the last. */
 static char *mrz_lines(vfy_seal_result *r, const char *text, size_t n, unsigned line_len)
 {
-    char *out = seal_alloc(r, n + n / (line_len ? line_len : 1) + 2);
+    size_t cap = n + n / (line_len ? line_len : 1) + 2;
+    char *out = seal_alloc(r, cap);
     if (out == NULL)
         return NULL;
-    size_t o = 0;
+    vfy_writer w;
+    vfy_w_init_text(&w, out, cap);
     for (size_t i = 0; i < n; i++) {
         if (line_len != 0 && i > 0 && i % line_len == 0)
-            out[o++] = '\n';
-        out[o++] = text[i] == ' ' ? '<' : text[i];
+            vfy_w_char(&w, '\n');
+        vfy_w_char(&w, text[i] == ' ' ? '<' : text[i]);
     }
-    out[o] = '\0';
-    return out;
+    vfy_w_text_end(&w);
+    return vfy_w_ok(&w) ? out : NULL;
 }
 
 static vfy_status decode_text(vfy_seal_result *r, const seal_feature *f, vfy_seal_message *m,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/writer.h"
 #include "seal/jcs.h"
 #include "seal/utf8.h"
 
@@ -56,11 +57,13 @@ void seal_jcs_number(double x, char buf[64])
             break;
     }
     char digits[24];
-    size_t k = 0;
+    vfy_writer w;
+    vfy_w_init_text(&w, digits, sizeof digits);
     const char *q = e_form;
     for (; *q != 'e'; q++)
         if (*q >= '0' && *q <= '9')
-            digits[k++] = *q;
+            vfy_w_char(&w, *q);
+    size_t k = vfy_w_len(&w); /* at most 17 significant digits: always fits */
     while (k > 1 && digits[k - 1] == '0')
         k--;
     digits[k] = '\0';

@@ -1,19 +1,9 @@
 /* Seal dates: 3-byte MMDDYYYY and the IDB masked date. */
 #include <stdio.h>
 
+#include "core/date.h"
 #include "core/fail.h"
 #include "seal/seal_date.h"
-
-bool seal_date_valid(int year, int month, int day)
-{
-    static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1)
-        return false;
-    int max = days[month - 1];
-    if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
-        max = 29;
-    return day <= max;
-}
 
 vfy_status seal_date3_read(vfy_cursor *c, vfy_date *out)
 {
@@ -21,7 +11,7 @@ vfy_status seal_date3_read(vfy_cursor *c, vfy_date *out)
     uint32_t v;
     VFY_TRY(vfy_cur_u24be(c, &v));
     int month = (int)(v / 1000000), day = (int)(v / 10000 % 100), year = (int)(v % 10000);
-    if (v > 99999999u || !seal_date_valid(year, month, day)) {
+    if (v > 99999999u || !vfy_ymd_valid(year, month, day)) {
         c->pos = start;
         return vfy_cur_fail(c, VFY_E_BAD_VALUE, "date at offset %zu (MMDDYYYY %08u) is not a calendar date",
                             vfy_cur_offset(c), (unsigned)v);
@@ -63,7 +53,7 @@ vfy_status seal_masked_date_read(vfy_cursor *c, vfy_date *out, char text[11])
         bad = true;
     if (day_known && (day < 1 || day > 31))
         bad = true;
-    if (month_known && day_known && year_known && !seal_date_valid(year, month, day))
+    if (month_known && day_known && year_known && !vfy_ymd_valid(year, month, day))
         bad = true;
     if (bad) {
         c->pos = start;

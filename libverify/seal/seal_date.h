@@ -19,6 +19,4 @@ VFY_NODISCARD vfy_status seal_date3_read(vfy_cursor *c, vfy_date *out);
  * "YYYY-MM-DD" with 'x' for unknown digits (11 bytes). */
 VFY_NODISCARD vfy_status seal_masked_date_read(vfy_cursor *c, vfy_date *out, char text[11]);
 
-bool seal_date_valid(int year, int month, int day);
-
 #endif

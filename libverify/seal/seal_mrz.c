@@ -9,15 +9,19 @@
 #include <string.h>
 
 #include "core/fail.h"
+#include "core/writer.h"
 #include "seal/seal_internal.h"
 
 #define VISA_LINE2_PROTECTED 28
 
 static void strip_filler(const char *in, size_t n, char *out, size_t cap)
 {
-    size_t len = 0;
-    for (size_t i = 0; i < n && in[i] != '\0' && in[i] != '\n' && len + 1 < cap; i++)
-        out[len++] = in[i];
+    vfy_writer w;
+    vfy_w_init_text(&w, out, cap); /* a longer field is cut to cap - 1, as before */
+    for (size_t i = 0; i < n && in[i] != '\0' && in[i] != '\n' && vfy_w_ok(&w); i++)
+        vfy_w_char(&w, in[i]);
+    vfy_w_text_end(&w);
+    size_t len = strlen(out);
     while (len > 0 && (out[len - 1] == '<' || out[len - 1] == ' '))
         len--;
     out[len] = '\0';

@@ -18,6 +18,7 @@
 
 #include "core/embedded.h"
 #include "core/fail.h"
+#include "core/writer.h"
 #include "lds/lds_internal.h"
 #include "specimen/specimen_internal.h"
 #include "verify/lds.h"
@@ -60,27 +61,13 @@ static void put(sbuf *b, const void *data, size_t len)
 
 static void put_tlv(sbuf *b, uint32_t tag, const void *data, size_t len)
 {
-    uint8_t h[8];
-    size_t k = 0;
-    if (tag > 0xFF)
-        h[k++] = (uint8_t)(tag >> 8);
-    h[k++] = (uint8_t)tag;
-    if (len < 0x80) {
-        h[k++] = (uint8_t)len;
-    } else if (len < 0x100) {
-        h[k++] = 0x81;
-        h[k++] = (uint8_t)len;
-    } else if (len < 0x10000) {
-        h[k++] = 0x82;
-        h[k++] = (uint8_t)(len >> 8);
-        h[k++] = (uint8_t)len;
-    } else {
-        h[k++] = 0x83;
-        h[k++] = (uint8_t)(len >> 16);
-        h[k++] = (uint8_t)(len >> 8);
-        h[k++] = (uint8_t)len;
-    }
-    put(b, h, k);
+    uint8_t h[VFY_BER_TAG_MAX_BYTES + 1 + VFY_BER_LENGTH_MAX_BYTES];
+    vfy_writer w;
+    vfy_w_init(&w, h, sizeof h);
+    vfy_w_ber_tl(&w, tag, len);
+    if (!vfy_w_ok(&w))
+        b->failed = true;
+    put(b, h, vfy_w_len(&w));
     put(b, data, len);
 }
 
@@ -194,8 +181,8 @@ static X509 *make_cert(const char *cn, const char *country, EVP_PKEY *key, X509 
 static void mrz_field_to_text(const char *in, char *out, size_t cap)
 {
     size_t n = 0;
-    for (; *in != '\0' && n + 1 < cap; in++)
-        out[n++] = *in == ' ' ? '<' : *in;
+    for (; in[n] != '\0' && n + 1 < cap; n++)
+        out[n] = in[n] == ' ' ? '<' : in[n];
     out[n] = '\0';
 }
 
@@ -214,21 +201,23 @@ static vfy_status build_dg1(specimen *s, const vfy_mrz *mrz, vfy_detail *detail)
 static vfy_status build_dg2(specimen *s, const uint8_t *jpeg, size_t len, vfy_detail *detail)
 {
     const size_t block = 4 + 16 + 12 + len, record = 14 + block;
-    uint8_t head[14 + 4 + 16 + 12] = { 'F', 'A', 'C', 0, '0', '1', '0', 0 };
-    size_t k = 8;
-    head[k++] = (uint8_t)(record >> 24); head[k++] = (uint8_t)(record >> 16);
-    head[k++] = (uint8_t)(record >> 8); head[k++] = (uint8_t)record;
-    head[k++] = 0; head[k++] = 1; /* one image */
-    head[k++] = (uint8_t)(block >> 24); head[k++] = (uint8_t)(block >> 16);
-    head[k++] = (uint8_t)(block >> 8); head[k++] = (uint8_t)block;
-    k += 16; /* no feature points, gender/eyes/hair/mask/expression/pose unspecified */
-    head[k++] = 1;   /* full frontal */
-    head[k++] = 0;   /* JPEG */
+    uint8_t head[14 + 4 + 16 + 12];
+    vfy_writer w;
+    vfy_w_init(&w, head, sizeof head);
+    vfy_w_bytes(&w, "FAC\0" "010\0", 8); /* format identifier and version */
+    vfy_w_u32be(&w, (uint32_t)record);
+    vfy_w_u16be(&w, 1); /* one image */
+    vfy_w_u32be(&w, (uint32_t)block);
+    vfy_w_fill(&w, 0, 16); /* no feature points, gender/eyes/hair/mask/expression/pose unspecified */
+    vfy_w_u8(&w, 1);       /* full frontal */
+    vfy_w_u8(&w, 0);       /* JPEG */
     /* Width and height are not decoded from the JPEG here: 0 means unspecified. */
-    k += 4;
-    head[k++] = 1;   /* 24-bit RGB */
-    head[k++] = 0x02; /* source: digital camera */
-    k += 4;          /* device type, quality */
+    vfy_w_fill(&w, 0, 4);
+    vfy_w_u8(&w, 1);    /* 24-bit RGB */
+    vfy_w_u8(&w, 0x02); /* source: digital camera */
+    vfy_w_fill(&w, 0, 4); /* device type, quality */
+    if (vfy_w_len(&w) != sizeof head || record > UINT32_MAX)
+        return vfy_fail(detail, VFY_E_INTERNAL, FIELD, "the facial record header is malformed");
     sbuf bdb = { 0 }, bit = { 0 }, bht = { 0 }, group = { 0 }, dg = { 0 };
     put(&bdb, head, sizeof head);
     put(&bdb, jpeg, len);
@@ -331,14 +320,15 @@ static vfy_status build_com(specimen *s, vfy_detail *detail)
     static const uint8_t tags[17] = { 0, 0x61, 0x75, 0x63, 0x76, 0x65, 0x66, 0x67, 0x68,
                                       0x69, 0x6A, 0x6B, 0x6C, 0x6D, 0x6E, 0x6F, 0x70 };
     uint8_t list[16];
-    size_t n = 0;
+    vfy_writer w;
+    vfy_w_init(&w, list, sizeof list);
     for (unsigned dg = 1; dg <= 16; dg++)
         if (vfy_document_has_file(s->doc, (vfy_file_id)dg))
-            list[n++] = tags[dg];
+            vfy_w_u8(&w, tags[dg]);
     sbuf com = { 0 }, outer = { 0 };
     put_text(&com, 0x5F01, "0107");
     put_text(&com, 0x5F36, "040000");
-    put_tlv(&com, 0x5C, list, n);
+    put_tlv(&com, 0x5C, list, vfy_w_len(&w));
     wrap(&outer, 0x60, &com);
     return set_file(s, VFY_FILE_COM, &outer, detail);
 }

@@ -205,6 +205,7 @@ $(BUILD)/bench/%: bench/%.c $(STATIC)
 
 bench: $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 	@for b in $^; do echo "== $$b"; $$b || exit 1; done
+	@echo "== bench/rules_batch.sh"; sh bench/rules_batch.sh $(BUILD)/bin/vfy
 
 $(BUILD)/examples/%: examples/%.c $(STATIC)
 	@mkdir -p $(dir $@)

@@ -39,6 +39,8 @@ struct vfy_rules_engine {
     /* Every country code some list names, sorted; lists are bitsets over it. */
     uint32_t *codes; size_t n_codes, code_words;
     uint64_t *bits;         /* the bitsets, code_words words each */
+    uint32_t *unless_refs;  /* what predicates' unless_refs point into */
+    const char **names; size_t n_names; /* every category id of every set, sorted */
     /* The categories and evidence ids of the sets that apply in the engine's mode
      * (the closed vocabulary of cases), sorted. */
     const char **categories; size_t n_vocab_categories;
@@ -78,6 +80,8 @@ static inline bool rs_code_in(const uint64_t *bits, long index)
 /* Whether a category or evidence id is in the engine's closed vocabulary. */
 bool rs_known_category(const struct vfy_rules_engine *e, const char *id);
 bool rs_known_evidence(const struct vfy_rules_engine *e, const char *id);
+/* A category id's number (struct category.name), or -1 when no loaded set defines it. */
+int rs_category_name(const struct vfy_rules_engine *e, const char *id);
 void rs_plan_free(struct vfy_rules_engine *e);
 
 #endif

@@ -41,7 +41,49 @@ struct ctx {
     bool border;             /* decided at the border: a crossing date and no lodging */
     int visa_required;       /* enum tri: the visa requirement as decided (for 6(1)(b)) */
     long nat, dest;          /* the case's codes in the engine's table (-1: in no list) */
+    /* Each claim's category as a number (rs_category_name), when there are at most 32. */
+    int claim_name[32];
+    bool named;
+    /* Month arithmetic already done in this decision (rules share dates and periods). */
+    struct { int32_t day, result; int months; bool used; } months_cache[16];
+    /* The last age computed per 29 February convention (most rules share an anchor). */
+    int32_t age_anchor[2];
+    int age[2];
 };
+
+/* vfy_day_add_months, remembered for the decision (a small direct-mapped cache). */
+static int32_t add_months(const struct ctx *cx, int32_t day, int months)
+{
+    struct ctx *x = (struct ctx *)cx; /* the cache only */
+    size_t slot = ((uint32_t)day * 31u + (uint32_t)months) % (sizeof x->months_cache / sizeof x->months_cache[0]);
+    if (!x->months_cache[slot].used || x->months_cache[slot].day != day || x->months_cache[slot].months != months) {
+        x->months_cache[slot].day = day;
+        x->months_cache[slot].months = months;
+        x->months_cache[slot].result = vfy_day_add_months(day, months);
+        x->months_cache[slot].used = true;
+    }
+    return x->months_cache[slot].result;
+}
+
+/* The claim of a category, or NULL. */
+static const struct claim *claim_of(const struct ctx *x, const struct category *cat)
+{
+    for (size_t i = 0; i < x->c->n_claims; i++)
+        if (x->named ? x->claim_name[i] == cat->name : strcmp(x->c->claims[i].category, cat->id) == 0)
+            return &x->c->claims[i];
+    return NULL;
+}
+
+static int age_at(const struct ctx *cx, int32_t anchor, bool feb29_to_mar1)
+{
+    struct ctx *x = (struct ctx *)cx; /* the cache only */
+    int k = feb29_to_mar1;
+    if (x->age_anchor[k] != anchor) {
+        x->age[k] = vfy_day_age(x->c->birth_date, anchor, feb29_to_mar1);
+        x->age_anchor[k] = anchor;
+    }
+    return x->age[k];
+}
 
 struct cand {
     size_t si;
@@ -265,7 +307,7 @@ static long superseded_by(const struct ctx *x, size_t si, int32_t d)
  * and says in the trail why each other visa did not count. */
 static enum tri history_test(const struct ctx *x, const struct history_cond *h, int32_t anchor, bool preds)
 {
-    int32_t from = vfy_day_add_months(anchor, -h->lookback_months);
+    int32_t from = add_months(x, anchor, -h->lookback_months);
     int counted = 0;
     bool unknown = false;
     for (size_t i = 0; i < x->c->n_history; i++) {
@@ -277,7 +319,7 @@ static enum tri history_test(const struct ctx *x, const struct history_cond *h, 
         else if (h->entries != 0 && !(h->entries & (1u << v->entries)))
             why = "it is not of the required number of entries";
         else if (h->min_validity_months > 0 &&
-                 vfy_day_add_months(v->dates[HF_VALID_FROM], h->min_validity_months) > v->dates[HF_VALID_TO] + 1)
+                 add_months(x, v->dates[HF_VALID_FROM], h->min_validity_months) > v->dates[HF_VALID_TO] + 1)
             why = "its validity is shorter than required";
         else if (when < from || when > anchor)
             why = "it falls outside the look-back window";
@@ -315,7 +357,8 @@ static enum tri history_test(const struct ctx *x, const struct history_cond *h, 
 
 static enum tri category_test(const struct ctx *x, size_t si, int idx, int32_t anchor, bool preds,
                               struct cand *cd);
-static enum tri unless_category_test(const struct ctx *x, const char *id, int32_t anchor, bool preds);
+static enum tri unless_category_test(const struct ctx *x, const char *id, uint32_t ref, int32_t anchor,
+                                     bool preds);
 
 static enum tri predicate_test(const struct ctx *x, size_t si, const struct predicate *w, int32_t anchor,
                                bool preds, struct cand *cd)
@@ -353,7 +396,7 @@ static enum tri predicate_test(const struct ctx *x, size_t si, const struct pred
             miss(x, MS_BIRTH_DATE, 0);
             add_test(x, preds, r, "age %s: birth date not given", range);
         } else {
-            int age = vfy_day_age(c->birth_date, anchor, rs->feb29_to_mar1);
+            int age = age_at(x, anchor, rs->feb29_to_mar1);
             r = (w->age_from < 0 || age >= w->age_from) && (w->age_below < 0 || age < w->age_below)
                     ? T_HOLD : T_FAIL;
             if (x->pii)
@@ -415,10 +458,7 @@ static enum tri predicate_test(const struct ctx *x, size_t si, const struct pred
                 vfy_text_append(list, sizeof list, list[0] ? ", " : "");
                 vfy_text_append(list, sizeof list, cat->id);
             }
-            bool is_claimed = false;
-            for (size_t k = 0; k < c->n_claims && !is_claimed; k++)
-                is_claimed = strcmp(c->claims[k].category, cat->id) == 0;
-            if (!is_claimed)
+            if (claim_of(x, cat) == NULL)
                 continue;
             claimed++;
             enum tri r = category_test(x, si, w->categories[i], anchor, preds, cd);
@@ -444,48 +484,47 @@ static enum tri predicate_test(const struct ctx *x, size_t si, const struct pred
         all = and3(all, any);
     }
     for (size_t i = 0; i < w->n_unless_categories; i++)
-        all = and3(all, unless_category_test(x, w->unless_categories[i], anchor, preds));
+        all = and3(all, unless_category_test(x, w->unless_categories[i], w->unless_refs[i], anchor, preds));
     if (w->history != NULL)
         all = and3(all, history_test(x, w->history, anchor, preds));
     return all;
 }
 
-/* "Unless category C holds": C is looked up in every loaded set (the Borders Code's set
- * names the Directive's category). It holds only when claimed with complete evidence and
- * its own conditions hold; unknown stays unknown, so the rule is not dropped on a guess. */
-static enum tri unless_category_test(const struct ctx *x, const char *id, int32_t anchor, bool preds)
+/* "Unless category C holds": C is its first definition in the loaded sets (the Borders
+ * Code's set names the Directive's category; rules/plan.c finds it once). It holds only
+ * when claimed with complete evidence and its own conditions hold; unknown stays
+ * unknown, so the rule is not dropped on a guess. */
+static enum tri unless_category_test(const struct ctx *x, const char *id, uint32_t ref, int32_t anchor,
+                                     bool preds)
 {
-    for (size_t si = 0; si < x->e->n_sets; si++) {
-        const struct ruleset *set = &x->e->sets[si];
-        for (size_t k = 0; k < set->n_categories; k++) {
-            if (strcmp(set->categories[k].id, id) != 0)
-                continue;
-            /* The probe's own predicates and categories are not the rule's: dropped. */
-            size_t pred_mark = x->w->n_preds, u32_mark = x->w->n_u32;
-            struct cand probe = { .si = si, .status_end = DATE_NONE };
-            enum tri r = category_test(x, si, (int)k, anchor, preds, &probe);
-            x->w->n_preds = pred_mark;
-            x->w->n_u32 = u32_mark;
-            /* Setting a condition aside on a claim nobody has checked would let a typed
-             * claim wave a traveller past the entry conditions: until an officer verifies
-             * it, the rule is neither applied nor dropped, and an officer decides. */
-            if (r == T_HOLD && probe.unverified) {
-                miss(x, MS_CLAIM_VERIFIED, RR_REF(si, k));
-                add_test(x, preds, T_UNKNOWN, "unless category %s holds: it is claimed with complete evidence "
-                         "that an officer has not yet verified", id);
-                return T_UNKNOWN;
-            }
-            enum tri out = r == T_HOLD ? T_FAIL : r == T_FAIL ? T_HOLD : T_UNKNOWN;
-            if (r == T_HOLD)
-                add_test(x, preds, out, "unless category %s holds: it does (%s, %s), so the rule does not bind", id,
-                         set->id, set->categories[k].legal_ref);
-            else
-                add_test(x, preds, out, "unless category %s holds: it does not", id);
-            return out;
-        }
+    if (ref == UINT32_MAX) {
+        add_test(x, preds, T_HOLD, "unless category %s holds: no loaded rule set defines it", id);
+        return T_HOLD;
     }
-    add_test(x, preds, T_HOLD, "unless category %s holds: no loaded rule set defines it", id);
-    return T_HOLD;
+    size_t si = RR_SET(ref), k = RR_RULE(ref);
+    const struct ruleset *set = &x->e->sets[si];
+    /* The probe's own predicates and categories are not the rule's: dropped. */
+    size_t pred_mark = x->w->n_preds, u32_mark = x->w->n_u32;
+    struct cand probe = { .si = si, .status_end = DATE_NONE };
+    enum tri r = category_test(x, si, (int)k, anchor, preds, &probe);
+    x->w->n_preds = pred_mark;
+    x->w->n_u32 = u32_mark;
+    /* Setting a condition aside on a claim nobody has checked would let a typed claim
+     * wave a traveller past the entry conditions: until an officer verifies it, the
+     * rule is neither applied nor dropped, and an officer decides. */
+    if (r == T_HOLD && probe.unverified) {
+        miss(x, MS_CLAIM_VERIFIED, ref);
+        add_test(x, preds, T_UNKNOWN, "unless category %s holds: it is claimed with complete evidence "
+                 "that an officer has not yet verified", id);
+        return T_UNKNOWN;
+    }
+    enum tri out = r == T_HOLD ? T_FAIL : r == T_FAIL ? T_HOLD : T_UNKNOWN;
+    if (r == T_HOLD)
+        add_test(x, preds, out, "unless category %s holds: it does (%s, %s), so the rule does not bind", id,
+                 set->id, set->categories[k].legal_ref);
+    else
+        add_test(x, preds, out, "unless category %s holds: it does not", id);
+    return out;
 }
 
 /* The evidence a category needs, in words: "a and b, or c". */
@@ -513,10 +552,7 @@ static enum tri category_test(const struct ctx *x, size_t si, int idx, int32_t a
 {
     const struct ruleset *rs = &x->e->sets[si];
     const struct category *cat = &rs->categories[idx];
-    const struct claim *cl = NULL;
-    for (size_t i = 0; i < x->c->n_claims && cl == NULL; i++)
-        if (strcmp(x->c->claims[i].category, cat->id) == 0)
-            cl = &x->c->claims[i];
+    const struct claim *cl = claim_of(x, cat);
     if (cl == NULL) {
         if (preds) {
             char needs[300];
@@ -701,6 +737,21 @@ static bool same_explanation(const struct ctx *x, const struct rr_step *a, const
  * superseded version does not double the trail. */
 static int32_t open_step(const struct ctx *x, size_t si, size_t ri, uint32_t *step, uint32_t *out_of_force)
 {
+    /* The common case of an older version of a set, first and without a step: out of
+     * force at the same anchor date as the group before it (gate() would say exactly
+     * that, and the step would join the group). */
+    if (*out_of_force != NO_STEP) {
+        const struct ruleset *rs = &x->e->sets[si];
+        const struct rr_step *g = step_at(x, *out_of_force);
+        int used;
+        int32_t d = anchor_date(x, rs->rules[ri].anchor, &used);
+        if (d != DATE_NONE && !in_force(rs, d) && g->expl == EX_NOT_IN_FORCE && g->expl_anchor == used &&
+            g->expl_date == d) {
+            *step = NO_STEP;
+            list_add(x->w, &step_at(x, *out_of_force)->rules, (uint32_t)ri);
+            return DATE_NONE;
+        }
+    }
     struct rr_step *st = new_step(x, si, ri);
     *step = NO_STEP;
     if (st == NULL)
@@ -800,7 +851,7 @@ static void compute_grant(const struct ctx *x, struct cand *cd)
     int32_t start = x->c->dates[r->u.grant.start_anchor];
     if (start == DATE_NONE)
         return;
-    cd->ends = vfy_day_add_months(start, r->u.grant.validity_months) - 1 + r->u.grant.grace_days;
+    cd->ends = add_months(x, start, r->u.grant.validity_months) - 1 + r->u.grant.grace_days;
     if (r->u.grant.cap_document && x->c->expiry_date != DATE_NONE && x->c->expiry_date < cd->ends) {
         cd->ends = x->c->expiry_date;
         cd->capped_by = 1;
@@ -1250,7 +1301,7 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
                 return T_UNKNOWN;
             }
         }
-        int32_t required = r->u.check.kind == CK_VALID_ON ? d : vfy_day_add_months(from, r->u.check.amount);
+        int32_t required = r->u.check.kind == CK_VALID_ON ? d : add_months(x, from, r->u.check.amount);
         if (preds)
             vfy_day_format_iso(required, need);
         if (c->expiry_date == DATE_NONE) {
@@ -1268,7 +1319,7 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
         return t;
     }
     case CK_MAX_ISSUE_AGE: {
-        int32_t oldest = vfy_day_add_months(d, -12 * r->u.check.amount);
+        int32_t oldest = add_months(x, d, -12 * r->u.check.amount);
         if (preds)
             vfy_day_format_iso(oldest, need);
         if (c->issue_date == DATE_NONE) {
@@ -1305,7 +1356,7 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
         }
         enum tri t;
         if (r->u.check.kind == CK_LODGING_NOT_BEFORE) {
-            int32_t earliest = vfy_day_add_months(rel, -r->u.check.amount);
+            int32_t earliest = add_months(x, rel, -r->u.check.amount);
             t = d >= earliest ? T_HOLD : T_FAIL;
             if (preds) {
                 vfy_day_format_iso(earliest, need);
@@ -1542,10 +1593,14 @@ vfy_status rr_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
     w->visa_winner = RR_NONE;
     struct winner visa_won = { 0 };
     struct ctx x = { .e = engine, .c = c, .w = w, .pii = w->pii, .full = w->full, .visa_required = T_UNKNOWN,
-                     .nat = rs_code_index(engine, c->nationality), .dest = rs_code_index(engine, c->destination) };
+                     .nat = rs_code_index(engine, c->nationality), .dest = rs_code_index(engine, c->destination),
+                     .age_anchor = { DATE_NONE, DATE_NONE } };
     /* Border check: a crossing date and no lodging date (docs/rules.md, "Border check"). */
     x.border = c->dates[VFY_ANCHOR_LODGING] == DATE_NONE && c->dates[VFY_ANCHOR_BORDER_CROSSING] != DATE_NONE;
     w->border = x.border;
+    x.named = c->n_claims <= sizeof x.claim_name / sizeof x.claim_name[0];
+    for (size_t i = 0; x.named && i < c->n_claims; i++)
+        x.claim_name[i] = rs_category_name(engine, c->claims[i].category);
 
     x.miss_start = w->n_miss;
     x.won = &visa_won;

@@ -64,12 +64,15 @@ struct predicate {
      * Borders Code's entry conditions do not bind a Union citizen's family member who
      * moves with him). An id no loaded set defines never holds: the rule then applies. */
     char **unless_categories; size_t n_unless_categories;
+    const uint32_t *unless_refs;   /* each one's first definition (set << 16 | category) in
+                                      the engine, or UINT32_MAX (rules/plan.c) */
     struct history_cond *history;
     int32_t effective_from, effective_to;          /* rule-level, half-open; DATE_NONE */
 };
 
 struct category {
     char *id;
+    int name;                      /* the id's number among all loaded ids (rules/plan.c) */
     char *legal_ref;
     struct predicate when;
     /* Evidence: any one group complete, each group all of its items. */

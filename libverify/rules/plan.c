@@ -255,10 +255,88 @@ bool rs_known_evidence(const struct vfy_rules_engine *e, const char *id)
     return known(e->evidence, e->n_vocab_evidence, id);
 }
 
+/* "Unless category C": C's first definition in the engine's order, found once (the
+ * evaluator would otherwise compare it with every category of every set). */
+static size_t unless_of(struct vfy_rules_engine *e, struct predicate *w, size_t at)
+{
+    if (w->n_unless_categories == 0)
+        return at;
+    uint32_t *refs = e->unless_refs + at;
+    for (size_t i = 0; i < w->n_unless_categories; i++) {
+        refs[i] = UINT32_MAX;
+        for (size_t si = 0; si < e->n_sets && refs[i] == UINT32_MAX; si++)
+            for (size_t k = 0; k < e->sets[si].n_categories; k++)
+                if (strcmp(e->sets[si].categories[k].id, w->unless_categories[i]) == 0) {
+                    refs[i] = (uint32_t)(si << 16 | k);
+                    break;
+                }
+    }
+    w->unless_refs = refs;
+    return at + w->n_unless_categories;
+}
+
+static bool unless(struct vfy_rules_engine *e)
+{
+    size_t n = 0;
+    for (size_t si = 0; si < e->n_sets; si++) {
+        const struct ruleset *rs = &e->sets[si];
+        for (size_t i = 0; i < rs->n_rules; i++)
+            n += rs->rules[i].when.n_unless_categories;
+        for (size_t i = 0; i < rs->n_categories; i++)
+            n += rs->categories[i].when.n_unless_categories;
+        for (size_t i = 0; i < rs->n_suspensions; i++)
+            n += rs->suspensions[i].when.n_unless_categories;
+    }
+    e->unless_refs = calloc(n + 1, sizeof *e->unless_refs);
+    if (e->unless_refs == NULL)
+        return false;
+    size_t at = 0;
+    for (size_t si = 0; si < e->n_sets; si++) {
+        struct ruleset *rs = &e->sets[si];
+        for (size_t i = 0; i < rs->n_rules; i++)
+            at = unless_of(e, &rs->rules[i].when, at);
+        for (size_t i = 0; i < rs->n_categories; i++)
+            at = unless_of(e, &rs->categories[i].when, at);
+        for (size_t i = 0; i < rs->n_suspensions; i++)
+            at = unless_of(e, &rs->suspensions[i].when, at);
+    }
+    return true;
+}
+
+/* Category ids as numbers: every id of every set sorted once; a case's claims are
+ * numbered once per decision, and categories compare as integers. */
+static bool category_names(struct vfy_rules_engine *e)
+{
+    size_t cap = 0;
+    for (size_t si = 0; si < e->n_sets; si++)
+        for (size_t k = 0; k < e->sets[si].n_categories; k++)
+            if (!add_word(&e->names, &e->n_names, &cap, e->sets[si].categories[k].id))
+                return false;
+    if (e->n_names > 0)
+        qsort((void *)e->names, e->n_names, sizeof *e->names, cmp_str);
+    size_t n = 0;
+    for (size_t i = 0; i < e->n_names; i++)
+        if (n == 0 || strcmp(e->names[n - 1], e->names[i]) != 0)
+            e->names[n++] = e->names[i];
+    e->n_names = n;
+    for (size_t si = 0; si < e->n_sets; si++)
+        for (size_t k = 0; k < e->sets[si].n_categories; k++)
+            e->sets[si].categories[k].name = rs_category_name(e, e->sets[si].categories[k].id);
+    return true;
+}
+
+int rs_category_name(const struct vfy_rules_engine *e, const char *id)
+{
+    if (e->n_names == 0)
+        return -1;
+    const char *const *hit = bsearch(&id, e->names, e->n_names, sizeof *e->names, cmp_str);
+    return hit != NULL ? (int)(hit - e->names) : -1;
+}
+
 bool rs_plan_build(struct vfy_rules_engine *e)
 {
     e->plan = calloc(e->n_sets > 0 ? e->n_sets : 1, sizeof *e->plan);
-    if (e->plan == NULL || !codes(e) || !vocabulary(e))
+    if (e->plan == NULL || !codes(e) || !vocabulary(e) || !unless(e) || !category_names(e))
         return false;
     size_t n_hits = 0, cap_hits = 0;
     for (size_t si = 0; si < e->n_sets; si++) {
@@ -328,6 +406,10 @@ void rs_plan_free(struct vfy_rules_engine *e)
     e->frags = NULL;
     free(e->codes);
     free(e->bits);
+    free(e->unless_refs);
+    e->unless_refs = NULL;
+    free((void *)e->names);
+    e->names = NULL;
     free((void *)e->categories);
     free((void *)e->evidence);
     e->codes = NULL;

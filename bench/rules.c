@@ -96,6 +96,8 @@ static void *run(void *arg)
     unsigned i = 0;
     vfy_rules_workspace *ws = NULL;
     FILE *sink = j->way == WAY_WORKSPACE_JSON ? fopen("/dev/null", "w") : NULL;
+    if (sink != NULL)
+        setvbuf(sink, NULL, _IOFBF, 1u << 18); /* as vfy rules eval --batch does */
     if (j->way != WAY_DECISION && vfy_rules_workspace_new(j->engine, &ws) != VFY_OK)
         exit(1);
     vfy_rules_eval_options opt = { .compact_trail = j->compact };

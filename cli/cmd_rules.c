@@ -455,6 +455,13 @@ static int run_batch(const vfy_rules_engine *e, const char *path, bool pii, bool
         return VFY_EXIT_USAGE;
     }
     int rc = VFY_EXIT_OK, r;
+    /* Decisions are a few KiB each: from a file, a large stdio buffer makes one write of
+     * many lines. From a pipe or a terminal the default buffering is kept, so that a
+     * program feeding cases one at a time gets each decision without waiting for more. */
+    static char out_buffer[1u << 18];
+    struct stat in_st;
+    if (fstat(fileno(f), &in_st) == 0 && S_ISREG(in_st.st_mode))
+        setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
     if (header) {
         char *h = vfy_rules_batch_header_json(e, time(NULL));
         if (h == NULL)

@@ -26,7 +26,7 @@ SERVICE_PKGS := libmicrohttpd
 SERVICE_LIBS := $(shell pkg-config --libs $(SERVICE_PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null) $(shell pkg-config --libs libeac 2>/dev/null)
 
-INCLUDES := -Iinclude -Ilibverify -Ihw -I$(BUILD)/gen
+INCLUDES := -Iinclude -Ilibverify -Ilibverify-sim -Ihw -I$(BUILD)/gen
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes
 HARDEN   := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIC
 BASEFLAGS := -std=gnu11 -g $(WARN) $(INCLUDES) $(PKG_CFLAGS) -DVFY_BUILDING \
@@ -36,7 +36,7 @@ ALL_CFLAGS := $(BASEFLAGS) $(HARDEN) $(CFLAGS)
 LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-LIB_SRCS  := $(shell find libverify hw -name '*.c' -not -path '*/tools/*' | sort)
+LIB_SRCS  := $(shell find libverify hw libverify-sim -name '*.c' -not -path '*/tools/*' | sort)
 CLI_SRCS  := $(sort $(wildcard cli/*.c service/*.c))
 TEST_SRCS := $(sort $(wildcard tests/*.c))
 FUZZ_HARNESSES := $(filter-out %common.c,$(sort $(wildcard fuzz/*.c)))

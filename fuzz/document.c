@@ -33,7 +33,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/embedded.h"
+#include "specimen/embedded.h"
 #include "verify.h"
 
 #define MAX_FILE (256u * 1024u)

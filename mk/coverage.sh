@@ -2,7 +2,7 @@
 # Line and branch coverage of libverify/ per module, from the gcov data of a coverage run.
 set -eu
 dir=$1
-gcovr --root . --object-directory "$dir" --filter 'libverify/' --filter 'hw/' \
+gcovr --root . --object-directory "$dir" --filter 'libverify/' --filter 'hw/' --filter 'libverify-sim/' \
   --json-summary "$dir/summary.json" --json-summary-pretty --txt "$dir/coverage.txt" \
   --exclude-unreachable-branches --exclude-throw-branches >/dev/null
 python3 - "$dir/summary.json" <<'PY'
@@ -11,7 +11,7 @@ s = json.load(open(sys.argv[1]))
 mods = collections.OrderedDict()
 for f in sorted(s["files"], key=lambda f: f["filename"]):
     parts = f["filename"].split("/")
-    mod = "/".join(parts[:2]) if parts[0] in ("libverify", "hw") else parts[0]
+    mod = "/".join(parts[:2]) if parts[0] in ("libverify", "hw", "libverify-sim") else parts[0]
     m = mods.setdefault(mod, [0, 0, 0, 0])
     m[0] += f["line_covered"]; m[1] += f["line_total"]
     m[2] += f["branch_covered"]; m[3] += f["branch_total"]
@@ -20,6 +20,6 @@ def pct(a, b):
 print("%-22s %8s %8s" % ("module", "lines", "branches"))
 for mod, (lc, lt, bc, bt) in mods.items():
     print("%-22s %7.1f%% %7.1f%%" % (mod, pct(lc, lt), pct(bc, bt)))
-print("%-22s %7.1f%% %7.1f%%" % ("libverify/ and hw/ total", s["line_percent"], s["branch_percent"]))
+print("%-22s %7.1f%% %7.1f%%" % ("libverify/, hw/, libverify-sim/", s["line_percent"], s["branch_percent"]))
 PY
 echo "per-file detail: $dir/coverage.txt"

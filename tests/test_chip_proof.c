@@ -13,7 +13,7 @@
 #include "chip/file_read.h"
 #include "auth/auth.h"
 #include "chip/pace.h"
-#include "core/embedded.h"
+#include "specimen/embedded.h"
 #include "pa/pa.h"
 #include "support.h"
 #include "pa/verdict_internal.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/embedded.h"
+#include "specimen/embedded.h"
 #include "support.h"
 #include "verify.h"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/embedded.h"
+#include "specimen/embedded.h"
 #include "document/document_internal.h"
 #include "support.h"
 #include "verify.h"

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/embedded.h"
+#include "specimen/embedded.h"
 #include "support.h"
 #include "verify.h"
 

@@ -10,7 +10,7 @@
 
 #include "auth/auth.h"
 #include "chip/pace.h"
-#include "core/embedded.h"
+#include "specimen/embedded.h"
 #include "support.h"
 #include "pa/verdict_internal.h"
 #include "transport.h"

@@ -1,9 +1,10 @@
 /*
- * Internal: files compiled into the library from data/embed/ (see mk/embed.sh),
- * such as the built-in specimen passport of the simulated chip.
+ * Internal to libverify-sim: files compiled into the simulator library from data/embed/
+ * (see mk/embed.sh): the built-in specimen passport of the simulated chip, with its
+ * chip's private keys, which is why they are never in the product library.
  */
-#ifndef VFY_CORE_EMBEDDED_H
-#define VFY_CORE_EMBEDDED_H
+#ifndef VFY_SIM_EMBEDDED_H
+#define VFY_SIM_EMBEDDED_H
 
 #include <stddef.h>
 

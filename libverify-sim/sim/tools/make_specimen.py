@@ -8,7 +8,7 @@ person) in an ISO/IEC 19794-5 record inside the ICAO biometric templates (9303-1
 EF.CardAccess offers PACE ECDH generic mapping, AES-128, brainpoolP256r1 (parameter 13).
 EF.SOD, DG11/12/14/15 and the AA/CA keys come from the passive-authentication tooling.
 
-Usage: python3 hw/sim/tools/make_specimen.py   (from the repository root; needs cc and libjpeg)
+Usage: python3 libverify-sim/sim/tools/make_specimen.py   (from the repository root; needs cc and libjpeg)
 """
 import os
 import subprocess

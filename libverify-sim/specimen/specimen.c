@@ -16,7 +16,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
-#include "core/embedded.h"
+#include "specimen/embedded.h"
 #include "core/fail.h"
 #include "core/writer.h"
 #include "lds/lds_internal.h"

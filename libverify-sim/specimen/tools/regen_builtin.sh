@@ -2,13 +2,13 @@
 # Re-signs the built-in specimen passport of the simulated chip (data/embed/specimen/)
 # with a fresh specimen PKI, and ships its CSCA as data/specimen/csca.pem.
 #
-# Kept from the simulated chip's own tooling (hw/sim/tools/make_specimen.py): DG1, DG2,
+# Kept from the simulated chip's own tooling (libverify-sim/sim/tools/make_specimen.py): DG1, DG2,
 # EF_COM.bin and EF_CardAccess.bin. Written here: EF_SOD.bin (hashing DG1 and DG2 as
 # they are), DG11, DG12, DG14 (Chip Authentication, ECDH brainpoolP256r1, AES-128),
 # DG15 (RSA-1536 Active Authentication key), EF_CardSecurity.bin (EF.CardAccess's PACEInfo and
 # DG14's SecurityInfos, signed by the same DS), aa_private.pem, chipauth_private.pem.
 #
-# Usage (from the repository root, after `make`): sh libverify/specimen/tools/regen_builtin.sh
+# Usage (from the repository root, after `make`): sh libverify-sim/specimen/tools/regen_builtin.sh
 set -eu
 vfy=${VFY:-build/bin/vfy}
 tmp=$(mktemp -d)

@@ -1,7 +1,7 @@
 /*
- * Internal to hw/sim: the chip's state shared by its command handlers (sim_chip.c
+ * Internal to libverify-sim/sim: the chip's state shared by its command handlers (sim_chip.c
  * dispatches; sim_files.c loads the passport; sim_sm.c, sim_bac.c, sim_pace.c and
- * sim_auth.c implement the protocols). Nothing outside hw/sim includes this.
+ * sim_auth.c implement the protocols). Nothing outside libverify-sim/sim includes this (the tests and fuzzers aside).
  */
 #ifndef VFY_HW_SIM_INTERNAL_H
 #define VFY_HW_SIM_INTERNAL_H

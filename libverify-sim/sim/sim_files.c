@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/cursor.h"
-#include "core/embedded.h"
+#include "specimen/embedded.h"
 #include "core/fail.h"
 #include "core/tlv.h"
 #include "sim/sim_internal.h"

@@ -23,7 +23,7 @@
 #include <openssl/rsa.h>
 
 #include "core/cursor.h"
-#include "core/embedded.h"
+#include "specimen/embedded.h"
 #include "core/tlv.h"
 #include "crypto/crypto.h"
 #include "sim/sim_internal.h"

@@ -348,3 +348,107 @@ Test(rules_workspace, batch_header_line, .timeout = 60)
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(run_capture(cmd, NULL), 0);
 }
+
+/* Every shipped case through one --batch --header run (test mode, with the hypothetical
+ * sets): every decision line validates against the decision schema, and each is the
+ * API's document for its case without the metadata, with its case_id and line. */
+Test(rules_workspace, batch_of_every_case_validates_and_matches_the_api, .timeout = 60)
+{
+    char **names = case_names();
+    char dir[] = "/tmp/vfy-batch-all-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cmd[65536], r[4096], t[4096], o1[4096], o2[4096], root[4096], *out = NULL;
+    repo_path("", root, sizeof root);
+    size_t n = 0;
+    int len = snprintf(cmd, sizeof cmd, "(");
+    for (; names[n] != NULL; n++) {
+        char rel[256], path[4096];
+        snprintf(rel, sizeof rel, "tests/data/rules/cases/%s.json", names[n]);
+        len += snprintf(cmd + len, sizeof cmd - (size_t)len, "tr -d '\\n' < %s; echo; ", repo_path(rel, path, sizeof path));
+        cr_assert_lt((size_t)len, sizeof cmd - 4096);
+    }
+    snprintf(cmd + len, sizeof cmd - (size_t)len,
+             ") > %s/in.jsonl && %s rules eval --test-mode --allow-development-key --rules %s %s %s --trust %s "
+             "--batch %s/in.jsonl --header > %s/out.jsonl; tail -n +2 %s/out.jsonl | grep -v '\"libverify.error/1\"' "
+             "> %s/lines.jsonl; cat %s/out.jsonl",
+             dir, vfy_bin(), repo_path("data/rules", r, sizeof r), repo_path(RULES_UTO_OVERLAY, o1, sizeof o1),
+             repo_path(RULES_DEU_BILATERAL, o2, sizeof o2), repo_path(RULES_DEV_PUB, t, sizeof t), dir, dir, dir,
+             dir, dir);
+    int rc = run_capture(cmd, &out);
+    cr_assert(rc == 0 || rc == 2, "decided, and refused lines reported (%d)", rc);
+
+    /* The engine as the command builds it: the .json files of data/rules in name order, then the
+     * extras (the order of sets within a layer follows the order of loading). */
+    char rules_dir[4096];
+    struct dirent **entries = NULL;
+    int n_entries = scandir(repo_path("data/rules", rules_dir, sizeof rules_dir), &entries, NULL, alphasort);
+    cr_assert_gt(n_entries, 0);
+    vfy_rules_trust *trust = rules_dev_trust();
+    vfy_rules_builder *b;
+    cr_assert_eq(vfy_rules_builder_new(VFY_RULES_TEST, trust, &b), VFY_OK);
+    cr_assert_eq(vfy_rules_builder_allow_development_key(b), VFY_OK);
+    for (int i = 0; i < n_entries + 2; i++) {
+        char rel[512], path[4096];
+        if (i >= n_entries)
+            snprintf(rel, sizeof rel, "%s", i == n_entries ? RULES_UTO_OVERLAY : RULES_DEU_BILATERAL);
+        else if (strlen(entries[i]->d_name) > 5 && strcmp(entries[i]->d_name + strlen(entries[i]->d_name) - 5, ".json") == 0)
+            snprintf(rel, sizeof rel, "data/rules/%s", entries[i]->d_name);
+        else
+            continue;
+        size_t flen;
+        uint8_t *buf = read_file_or_fail(repo_path(rel, path, sizeof path), &flen);
+        cr_assert_eq(vfy_rules_builder_add(b, buf, flen, rel, NULL), VFY_OK, "%s", rel);
+        free(buf);
+    }
+    for (int i = 0; i < n_entries; i++)
+        free(entries[i]);
+    free(entries);
+    vfy_rules_engine *e;
+    cr_assert_eq(vfy_rules_build(b, &e, NULL), VFY_OK);
+    vfy_rules_trust_free(trust);
+    char *line = strchr(out, '\n');
+    cr_assert_not_null(line, "a header line");
+    line++;
+    size_t decided = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *next = strchr(line, '\n');
+        cr_assert_not_null(next, "one line per case");
+        *next = '\0';
+        vfy_rules_case *c = rules_case(names[i]);
+        vfy_rules_eval_options o = { .compact_trail = true };
+        char *api = api_text(e, c, &o);
+        vfy_rules_case_free(c);
+        if (api == NULL) {
+            cr_assert_not_null(strstr(line, "\"libverify.error/1\""), "%s: refused by both", names[i]);
+        } else {
+            const char *rest = strstr(api, ",\"test_mode\":");
+            cr_assert_not_null(rest);
+            json_t *doc = json_loads(line, 0, NULL);
+            cr_assert_not_null(doc, "%s: the line is JSON", names[i]);
+            json_t *id = json_object_get(doc, "case_id");
+            char *idtext = json_dumps(id != NULL ? id : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
+            json_decref(doc);
+            char *expect = NULL;
+            cr_assert_gt(asprintf(&expect, "{%.*s,\"case_id\":%s,\"line\":%zu}", (int)strlen(rest + 1) - 1, rest + 1,
+                                  idtext, i + 1), 0);
+            cr_assert_str_eq(line, expect, "%s: the batch line is not the API's document", names[i]);
+            free(expect);
+            free(idtext);
+            decided++;
+        }
+        free(api);
+        line = next + 1;
+    }
+    cr_assert_gt(decided, 30);
+    vfy_rules_engine_free(e);
+    free(out);
+    out = NULL;
+    snprintf(cmd, sizeof cmd,
+             "python3 %s/tests/tools/validate_json.py %s/docs/schema/rules-decision.schema.json --lines < %s/lines.jsonl 2>&1",
+             root, root, dir);
+    cr_assert_eq(run_capture(cmd, &out), 0, "%s", out != NULL ? out : "");
+    free(out);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(run_capture(cmd, NULL), 0);
+    free_names(names);
+}

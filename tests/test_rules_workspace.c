@@ -452,3 +452,65 @@ Test(rules_workspace, batch_of_every_case_validates_and_matches_the_api, .timeou
     cr_assert_eq(run_capture(cmd, NULL), 0);
     free_names(names);
 }
+
+/* No allocation per decision: once a workspace has decided each case (its pools have
+ * their size), deciding them all again, compact and full, allocates nothing. Counted
+ * with AddressSanitizer's allocator hooks (the suite runs under ASan; skipped without). */
+extern int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void *, size_t),
+                                                     void (*free_hook)(const volatile void *))
+    __attribute__((weak));
+static volatile size_t counted_mallocs;
+static volatile bool counting;
+static void on_malloc(const volatile void *p, size_t n)
+{
+    (void)p;
+    (void)n;
+    if (counting)
+        counted_mallocs = counted_mallocs + 1;
+}
+static void on_free(const volatile void *p)
+{
+    (void)p;
+}
+
+Test(rules_workspace, deciding_allocates_nothing, .timeout = 60)
+{
+    if (__sanitizer_install_malloc_and_free_hooks == NULL)
+        cr_skip_test("needs AddressSanitizer's allocator hooks");
+    cr_assert_neq(__sanitizer_install_malloc_and_free_hooks(on_malloc, on_free), 0);
+    char **names = case_names();
+    vfy_rules_engine *e = rules_engine(VFY_RULES_TEST, extra);
+    vfy_rules_workspace *ws;
+    cr_assert_eq(vfy_rules_workspace_new(e, &ws), VFY_OK);
+    vfy_rules_case *cases[256];
+    size_t n = 0;
+    for (; names[n] != NULL; n++)
+        cases[n] = rules_case(names[n]);
+    /* The hooks see allocations: the counter moves when something allocates. */
+    counting = true;
+    free(malloc(16));
+    counting = false;
+    cr_assert_eq(counted_mallocs, 1);
+    counted_mallocs = 0;
+    size_t decided = 0;
+    for (int full = 0; full < 2; full++) {
+        vfy_rules_eval_options o = { .compact_trail = !full };
+        for (size_t i = 0; i < n; i++) {
+            vfy_status first = vfy_rules_evaluate_into(e, cases[i], &o, ws, NULL); /* the pools grow here */
+            cr_assert(first == VFY_OK || first == VFY_E_CASE_INCOMPLETE || first == VFY_E_CASE_VOCABULARY);
+        }
+        counting = true;
+        for (int round = 0; round < 3; round++)
+            for (size_t i = 0; i < n; i++)
+                decided += vfy_rules_evaluate_into(e, cases[i], &o, ws, NULL) == VFY_OK;
+        counting = false;
+        cr_assert_eq(counted_mallocs, 0, "%zu allocations while deciding (%s trail)", (size_t)counted_mallocs,
+                     full ? "full" : "compact");
+    }
+    cr_assert_gt(decided, 6 * 30);
+    for (size_t i = 0; i < n; i++)
+        vfy_rules_case_free(cases[i]);
+    vfy_rules_workspace_free(ws);
+    vfy_rules_engine_free(e);
+    free_names(names);
+}

@@ -26,6 +26,9 @@ struct plan_set {
     struct frag *cat_id;              /* per category */
     uint16_t *by_kind[RK_COUNT];
     size_t n_by_kind[RK_COUNT];
+    /* beside by_kind: each rule's nationality bitset (NULL: any), so that skipping the
+     * rules for other nationalities reads no rule */
+    const uint64_t **nat_by_kind[RK_COUNT];
     uint16_t *superseders; size_t n_superseders; /* engine order */
     uint32_t *hit_off;       /* n_rules + 1 offsets into the engine's hits */
 };

@@ -1070,11 +1070,11 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
         uint32_t out_of_force = NO_STEP, others = NO_STEP;
         for (size_t k = 0; k < p->n_by_kind[kind]; k++) {
             size_t ri = p->by_kind[kind][k];
-            const struct rule *r = &rs->rules[ri];
             /* Rules for other nationalities read as one short step per set, not as lists
-             * of predicates that happen to fail (and cost nothing to skip). */
-            if (r->when.nationalities != NULL && x->c->nationality[0] != '\0' &&
-                !rs_code_in(r->when.nat_bits, x->nat)) {
+             * of predicates that happen to fail (and cost nothing to skip: the plan keeps
+             * their nationality bitsets beside their indices). */
+            const uint64_t *nat = p->nat_by_kind[kind][k];
+            if (nat != NULL && x->c->nationality[0] != '\0' && !rs_code_in(nat, x->nat)) {
                 if (others == NO_STEP) {
                     struct rr_step st = { .kind = RK_STEP_OTHERS, .rule = RR_REF(si, 0), .beaten_by = RR_NONE,
                                           .result = RR_NOT_APPLICABLE, .expl = EX_OTHER_NATIONALITIES };
@@ -1084,6 +1084,7 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
                     list_add(w, &step_at(x, others)->rules, (uint32_t)ri);
                 continue;
             }
+            const struct rule *r = &rs->rules[ri];
             struct cand cd = { .si = si, .rs = rs, .r = r, .status_end = DATE_NONE, .step = NO_STEP };
             if (sc == T_UNKNOWN) {
                 cd.step = scope_unknown_step(x, si, ri);

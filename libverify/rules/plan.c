@@ -350,13 +350,16 @@ bool rs_plan_build(struct vfy_rules_engine *e)
             if (p->n_by_kind[k] > e->max_by_kind)
                 e->max_by_kind = p->n_by_kind[k];
             p->by_kind[k] = malloc((p->n_by_kind[k] + 1) * sizeof *p->by_kind[k]);
-            if (p->by_kind[k] == NULL)
+            p->nat_by_kind[k] = malloc((p->n_by_kind[k] + 1) * sizeof *p->nat_by_kind[k]);
+            if (p->by_kind[k] == NULL || p->nat_by_kind[k] == NULL)
                 return false;
             p->n_by_kind[k] = 0;
         }
         for (size_t ri = 0; ri < rs->n_rules; ri++) {
             enum rule_kind k = rs->rules[ri].kind;
-            p->by_kind[k][p->n_by_kind[k]++] = (uint16_t)ri;
+            p->nat_by_kind[k][p->n_by_kind[k]] = rs->rules[ri].when.nat_bits;
+            p->by_kind[k][p->n_by_kind[k]] = (uint16_t)ri;
+            p->n_by_kind[k]++;
         }
         p->superseders = malloc(e->n_sets * sizeof *p->superseders + 1);
         if (p->superseders == NULL)
@@ -394,8 +397,10 @@ void rs_plan_free(struct vfy_rules_engine *e)
     if (e->plan == NULL)
         return;
     for (size_t si = 0; si < e->n_sets; si++) {
-        for (int k = 0; k < RK_COUNT; k++)
+        for (int k = 0; k < RK_COUNT; k++) {
             free(e->plan[si].by_kind[k]);
+            free((void *)e->plan[si].nat_by_kind[k]);
+        }
         free(e->plan[si].superseders);
         free(e->plan[si].hit_off);
         free(e->plan[si].rule_id);

@@ -36,7 +36,14 @@ ALL_CFLAGS := $(BASEFLAGS) $(HARDEN) $(CFLAGS)
 LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-LIB_SRCS  := $(shell find libverify hw libverify-sim -name '*.c' -not -path '*/tools/*' | sort)
+LIB_SRCS  := $(shell find libverify hw -name '*.c' -not -path '*/tools/*' | sort)
+# The simulated chip and the specimen generator: libverify-sim, a library of its own that
+# vfy, the tests, bench/ and examples/ link and libverify.so does not contain.
+SIM_DIRS  := libverify-sim
+SIM_SRCS  := $(shell find $(SIM_DIRS) -name '*.c' -not -path '*/tools/*' | sort)
+# The layers below it of which the installed libverify-sim carries its own hidden copy
+# (libverify exports none of their functions): docs/simulated-chip.md says why.
+SIM_PRIVATE_DIRS := libverify/core libverify/crypto libverify/lds
 CLI_SRCS  := $(sort $(wildcard cli/*.c service/*.c))
 TEST_SRCS := $(sort $(wildcard tests/*.c))
 FUZZ_HARNESSES := $(filter-out %common.c,$(sort $(wildcard fuzz/*.c)))
@@ -46,17 +53,30 @@ EXAMPLE_SRCS := $(sort $(wildcard examples/*.c))
 # Data files compiled into the library (the built-in specimen passport and friends).
 EMBED_FILES := $(shell find data/embed -type f 2>/dev/null | sort)
 
-LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o
-ASAN_OBJS := $(LIB_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/gen/embedded.o
-FUZZ_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzzobj/%.o) $(BUILD)/fuzzobj/gen/embedded.o
+# The embedded specimen (with its chip's private keys) belongs to the simulator.
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+SIM_OBJS  := $(SIM_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o
+SIM_PRIVATE_OBJS := $(foreach d,$(SIM_PRIVATE_DIRS),$(filter $(BUILD)/obj/$(d)/%,$(LIB_OBJS)))
+ASAN_OBJS := $(LIB_SRCS:%.c=$(BUILD)/asan/%.o)
+ASAN_SIM_OBJS := $(SIM_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/gen/embedded.o
+FUZZ_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzzobj/%.o) $(SIM_SRCS:%.c=$(BUILD)/fuzzobj/%.o) \
+             $(BUILD)/fuzzobj/gen/embedded.o
 
 STATIC := $(BUILD)/lib/libverify.a
 SHARED_LIB := $(BUILD)/lib/libverify.so.$(VERSION)
+SIM_STATIC := $(BUILD)/lib/libverify-sim.a
+SIM_SHARED := $(BUILD)/lib/libverify-sim.so.$(VERSION)
+# The same release objects with their internal symbols global, for the programs that
+# reach inside (bench/, the test rigs); never installed.
+INTERNAL := $(BUILD)/obj/libverify-internal.a
+SIM_INTERNAL := $(BUILD)/obj/libverify-sim-internal.a
 VFY := $(BUILD)/bin/vfy
+# What libverify-sim exports (mk/libverify-sim.map says the same for the shared library).
+SIM_API := vfy_sim_* vfy_specimen_*
 
 .SECONDARY:
 .PHONY: all deps demo test test-one coverage test-build fuzz fuzz-smoke bench examples install uninstall install-check clean FORCE
-all: $(STATIC) $(SHARED_LIB) $(VFY) $(BUILD)/vfy.1
+all: $(STATIC) $(SHARED_LIB) $(SIM_STATIC) $(SIM_SHARED) $(VFY) $(BUILD)/vfy.1
 
 deps:
 	@sh mk/deps.sh
@@ -92,46 +112,86 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
+# The installed archive holds one object: the partial link of all of them, with every
+# hidden (internal) symbol made local, so that only the exported API is global in its
+# namespace and an integrator's own functions cannot collide with libverify's internals.
 $(STATIC): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
+	$(LD) -r -o $(BUILD)/obj/libverify.o $^
+	objcopy --localize-hidden $(BUILD)/obj/libverify.o
+	rm -f $@ && ar rcs $@ $(BUILD)/obj/libverify.o
+
+$(INTERNAL): $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(SHARED_LIB): $(LIB_OBJS) mk/libverify.map
 	@mkdir -p $(dir $@)
-	$(CC) -shared -Wl,-soname,libverify.so.$(SOVERSION) -Wl,-z,relro,-z,now \
+	$(CC) -shared -Wl,-soname,libverify.so.$(SOVERSION) -Wl,-z,relro,-z,now -Wl,-z,defs \
 	  -Wl,--version-script=mk/libverify.map -o $@ $(filter %.o,$^) $(PKG_LIBS)
 	ln -sf libverify.so.$(VERSION) $(BUILD)/lib/libverify.so.$(SOVERSION)
 	ln -sf libverify.so.$(VERSION) $(BUILD)/lib/libverify.so
 
-$(VFY): $(CLI_SRCS:%.c=$(BUILD)/obj/%.o) $(STATIC)
+# libverify-sim: the simulator's objects, plus a private copy of the core/, crypto/, lds/
+# objects they call (pulled from an archive of SIM_PRIVATE_DIRS only, made local), and
+# libverify's public API from libverify itself. The static archive: one partial link in
+# which everything but SIM_API is local.
+$(BUILD)/obj/libverify-sim-private.a: $(SIM_PRIVATE_OBJS) Makefile
+	rm -f $@ && ar rcs $@ $(filter %.o,$^)
+
+$(SIM_STATIC): $(SIM_OBJS) $(BUILD)/obj/libverify-sim-private.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDHARDEN) -o $@ $(filter %.o,$^) $(STATIC) $(PKG_LIBS) $(SERVICE_LIBS)
+	$(LD) -r -o $(BUILD)/obj/libverify-sim.o $^
+	objcopy --localize-hidden $(BUILD)/obj/libverify-sim.o
+	objcopy --wildcard $(SIM_API:%=--keep-global-symbol='%') $(BUILD)/obj/libverify-sim.o
+	rm -f $@ && ar rcs $@ $(BUILD)/obj/libverify-sim.o
+
+$(SIM_INTERNAL): $(SIM_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+# Linked against libverify.so (listed first, so that its exported API binds there and only
+# hidden functions come from the private archive); -z defs: nothing left unresolved.
+$(SIM_SHARED): $(SIM_OBJS) $(BUILD)/obj/libverify-sim-private.a $(SHARED_LIB) mk/libverify-sim.map
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libverify-sim.so.$(SOVERSION) -Wl,-z,relro,-z,now -Wl,-z,defs \
+	  -Wl,--version-script=mk/libverify-sim.map -o $@ $(SIM_OBJS) -L$(BUILD)/lib -lverify \
+	  $(BUILD)/obj/libverify-sim-private.a $(PKG_LIBS)
+	ln -sf libverify-sim.so.$(VERSION) $(BUILD)/lib/libverify-sim.so.$(SOVERSION)
+	ln -sf libverify-sim.so.$(VERSION) $(BUILD)/lib/libverify-sim.so
+
+# vfy links the two installed archives as an integrator would: only their exported API.
+$(VFY): $(CLI_SRCS:%.c=$(BUILD)/obj/%.o) $(SIM_STATIC) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDHARDEN) -o $@ $(filter %.o,$^) $(SIM_STATIC) $(STATIC) $(PKG_LIBS) $(SERVICE_LIBS)
 
 # ---- tests: everything under ASan+UBSan --------------------------------------
 $(BUILD)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) -fPIC -O1 $(SAN) -MMD -MP -c $< -o $@
 
+# The tests reach internals of both libraries: plain archives, not the installed form.
 $(BUILD)/asan/libverify.a: $(ASAN_OBJS)
 	rm -f $@ && ar rcs $@ $^
+$(BUILD)/asan/libverify-sim.a: $(ASAN_SIM_OBJS)
+	rm -f $@ && ar rcs $@ $^
+ASAN_LIBS := $(BUILD)/asan/libverify-sim.a $(BUILD)/asan/libverify.a
 
-$(BUILD)/asan/vfy: $(CLI_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libverify.a
-	$(CC) $(SAN) -o $@ $(filter %.o,$^) $(BUILD)/asan/libverify.a $(PKG_LIBS) $(SERVICE_LIBS)
+$(BUILD)/asan/vfy: $(CLI_SRCS:%.c=$(BUILD)/asan/%.o) $(ASAN_LIBS)
+	$(CC) $(SAN) -o $@ $(filter %.o,$^) $(ASAN_LIBS) $(PKG_LIBS) $(SERVICE_LIBS)
 
-$(BUILD)/asan/run_tests: $(TEST_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libverify.a
-	$(CC) $(SAN) -o $@ $(filter %.o,$^) $(BUILD)/asan/libverify.a $(PKG_LIBS) $(TEST_LIBS) -lpthread
+$(BUILD)/asan/run_tests: $(TEST_SRCS:%.c=$(BUILD)/asan/%.o) $(ASAN_LIBS)
+	$(CC) $(SAN) -o $@ $(filter %.o,$^) $(ASAN_LIBS) $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
 # Test rigs (emulated readers the tests start): tests/rigs/NAME.c + tests/rigs/lib/*.c.
 RIG_LIB_SRCS := $(sort $(wildcard tests/rigs/lib/*.c))
 RIGS := $(patsubst tests/rigs/%.c,$(BUILD)/rigs/%,$(sort $(wildcard tests/rigs/*.c)))
-$(BUILD)/rigs/%: tests/rigs/%.c $(RIG_LIB_SRCS) $(wildcard tests/rigs/lib/*.h) $(BUILD)/asan/libverify.a
+$(BUILD)/rigs/%: tests/rigs/%.c $(RIG_LIB_SRCS) $(wildcard tests/rigs/lib/*.h) $(ASAN_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) -Itests/rigs -O1 $(SAN) -o $@ $< $(RIG_LIB_SRCS) $(BUILD)/asan/libverify.a $(PKG_LIBS)
+	$(CC) $(BASEFLAGS) -Itests/rigs -O1 $(SAN) -o $@ $< $(RIG_LIB_SRCS) $(ASAN_LIBS) $(PKG_LIBS)
 
 # bench/read_rigs starts the rig programs.
 $(BUILD)/bench/read_rigs: | $(RIGS)
 
-test-build: $(BUILD)/asan/run_tests $(BUILD)/asan/vfy $(VFY) $(BUILD)/vfy.1 $(SHARED_LIB) $(RIGS)
+test-build: $(BUILD)/asan/run_tests $(BUILD)/asan/vfy $(VFY) $(BUILD)/vfy.1 $(SHARED_LIB) $(SIM_SHARED) $(SIM_STATIC) $(RIGS)
 
 test: deps
 	@$(MAKE) --no-print-directory test-build
@@ -141,20 +201,21 @@ test: deps
 
 # One test file on its own, in seconds: make test-one T=test_inspection
 TEST_SUPPORT_SRCS := $(filter-out tests/test_%.c,$(TEST_SRCS)) $(filter tests/test_%_support.c,$(TEST_SRCS))
-$(BUILD)/asan/one/%: tests/%.c $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/libverify.a
+$(BUILD)/asan/one/%: tests/%.c $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/asan/%.o) $(ASAN_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) -fPIC -O1 $(SAN) -o $@ $< $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/asan/%.o) \
-	  $(BUILD)/asan/libverify.a $(PKG_LIBS) $(TEST_LIBS) -lpthread
+	  $(ASAN_LIBS) $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
 test-one:
 	@test -n "$(T)" || { echo "make test-one T=test_NAME (a file of tests/)"; exit 2; }
-	@$(MAKE) --no-print-directory $(BUILD)/asan/one/$(T) $(BUILD)/asan/vfy $(BUILD)/vfy.1 $(RIGS)
+	@$(MAKE) --no-print-directory $(BUILD)/asan/one/$(T) $(BUILD)/asan/vfy $(BUILD)/vfy.1 $(RIGS) \
+	  $(if $(filter test_build test_sim_library,$(T)),$(VFY) $(SHARED_LIB) $(SIM_SHARED) $(SIM_STATIC))
 	@VFY_SHARED="$(abspath $(SHARED))" VFY_BIN="$(abspath $(BUILD)/asan/vfy)" VFY_ROOT="$(CURDIR)" VFY_BUILD="$(abspath $(BUILD))" \
 	  VFY_RIGS="$(abspath $(BUILD)/rigs)" \
 	  sh mk/run-tests.sh $(BUILD)/asan/one/$(T)
 
 # ---- coverage: line and branch coverage per module (gcovr), outside the per-commit path
-COV_OBJS := $(LIB_SRCS:%.c=$(BUILD)/cov/%.o) $(BUILD)/cov/gen/embedded.o
+COV_OBJS := $(LIB_SRCS:%.c=$(BUILD)/cov/%.o) $(SIM_SRCS:%.c=$(BUILD)/cov/%.o) $(BUILD)/cov/gen/embedded.o
 COVFLAGS := -O0 --coverage -fprofile-update=atomic
 $(BUILD)/cov/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -199,17 +260,17 @@ fuzz-smoke: fuzz
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh mk/fuzz-smoke.sh $(BUILD)/fuzz $(FUZZ_HARNESSES:fuzz/%.c=%)
 
 # ---- benchmarks and examples -----------------------------------------------
-$(BUILD)/bench/%: bench/%.c $(STATIC)
+$(BUILD)/bench/%: bench/%.c $(SIM_INTERNAL) $(INTERNAL)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(STATIC) $(PKG_LIBS) -lpthread
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(SIM_INTERNAL) $(INTERNAL) $(PKG_LIBS) -lpthread
 
 bench: $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 	@for b in $^; do echo "== $$b"; $$b || exit 1; done
 	@echo "== bench/rules_batch.sh"; sh bench/rules_batch.sh $(BUILD)/bin/vfy
 
-$(BUILD)/examples/%: examples/%.c $(STATIC)
+$(BUILD)/examples/%: examples/%.c $(SIM_STATIC) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(STATIC) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(SIM_STATIC) $(STATIC) $(PKG_LIBS)
 
 examples: $(EXAMPLE_SRCS:examples/%.c=$(BUILD)/examples/%)
 
@@ -227,6 +288,8 @@ demo: deps
 # file, for uninstall.
 INSTALLED = $(LIBDIR)/libverify.a $(LIBDIR)/libverify.so.$(VERSION) \
   $(LIBDIR)/libverify.so.$(SOVERSION) $(LIBDIR)/libverify.so $(LIBDIR)/pkgconfig/libverify.pc \
+  $(LIBDIR)/libverify-sim.a $(LIBDIR)/libverify-sim.so.$(VERSION) \
+  $(LIBDIR)/libverify-sim.so.$(SOVERSION) $(LIBDIR)/libverify-sim.so $(LIBDIR)/pkgconfig/libverify-sim.pc \
   $(INCLUDEDIR)/libverify/verify.h \
   $(patsubst include/%,$(INCLUDEDIR)/libverify/%,$(wildcard include/verify/*.h)) \
   $(BINDIR)/vfy $(MANDIR)/man1/vfy.1 \
@@ -245,6 +308,10 @@ install: all
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libverify.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libverify.so.$(SOVERSION)
 	ln -sf libverify.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libverify.so
+	install -m 644 $(SIM_STATIC) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SIM_SHARED) $(DESTDIR)$(LIBDIR)/
+	ln -sf libverify-sim.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libverify-sim.so.$(SOVERSION)
+	ln -sf libverify-sim.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libverify-sim.so
 	install -m 644 include/verify.h $(DESTDIR)$(INCLUDEDIR)/libverify/
 	install -m 644 include/verify/*.h $(DESTDIR)$(INCLUDEDIR)/libverify/verify/
 	install -m 755 $(VFY) $(DESTDIR)$(BINDIR)/
@@ -257,6 +324,8 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	  -e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(filter-out ldap,$(PKGS))|' \
 	  mk/libverify.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libverify.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	  -e 's|@VERSION@|$(VERSION)|' mk/libverify-sim.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libverify-sim.pc
 
 # Removes exactly what install put there, then the folders it made if they are empty.
 uninstall:

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "verify.h"
+#include "verify/sim.h"
 
 #define APPENDS 500
 

@@ -10,6 +10,7 @@
 #include "chip/cardaccess.h"
 #include "chip/pace.h"
 #include "transport.h"
+#include "verify/sim.h"
 
 static const char *SPECIMEN_KEY = "L898902C3674081223404159";
 static const uint8_t AID[] = { 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01 };
@@ -75,6 +76,10 @@ static long session(const char *conn, bool bac)
 
 int main(void)
 {
+    if (vfy_sim_register(NULL) != VFY_OK) {   /* the reader "sim" is libverify-sim's */
+        fprintf(stderr, "cannot register the simulated chip\n");
+        return 1;
+    }
     static const struct {
         const char *label, *conn;
         bool bac;

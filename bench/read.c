@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "verify.h"
+#include "verify/sim.h"
 
 #define LINE1 "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
 #define LINE2 "L898902C36UTO7408122F3404159ZE184226B<<<<<16"
@@ -39,6 +40,10 @@ static size_t ceil_div(size_t a, size_t b)
 
 int main(void)
 {
+    if (vfy_sim_register(NULL) != VFY_OK) {   /* the reader "sim" is libverify-sim's */
+        fprintf(stderr, "cannot register the simulated chip\n");
+        return 1;
+    }
     static const struct {
         const char *name;
         const char *conn;

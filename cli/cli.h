@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "verify.h"
+#include "verify/sim.h"
 #include "vfy_datadir.h" /* VFY_DATADIR: where make install puts the data (build/gen) */
 
 /* Exit codes of every vfy command (documented in vfy --help and vfy(1)). */

@@ -14,6 +14,7 @@ static void kiosk_usage(FILE *f)
     fprintf(f,
             "usage: vfy kiosk --reader CONN (--mrz LINES | --can CAN) [--trust PATH]...\n"
             "                 [--count N] [--wait SECONDS] [--crl-policy warn|fail] [--json]\n"
+            "                 [--progress[=json]] [-q | -v]\n"
             "                 [--audit LOG --audit-key KEY [--audit-lookup-key FILE] [--kiosk-id ID]]\n"
             "\n"
             "Serves travellers one after another on one reader: waits for a document, opens\n"
@@ -33,6 +34,7 @@ static void kiosk_usage(FILE *f)
             "  --crl-policy P  when revocation cannot be confirmed: warn (default; the gate\n"
             "                  refers) or fail (the document is unverified)\n"
             "  --json          one JSON object per document, one per line\n"
+            CLI_PROGRESS_HELP
             CLI_AUDIT_HELP
             CLI_VERBOSITY_HELP
             "\n"
@@ -54,6 +56,7 @@ struct kiosk {
     vfy_trust *trust;
     vfy_crl_policy crl_policy;
     bool json;
+    struct cli_progress progress;   /* --progress, or -v's line per file */
     struct cli_audit audit;
     bool audit_failed;
 };
@@ -86,7 +89,16 @@ static int serve(struct kiosk *k, long n)
     o.trust = k->trust;
     o.mrz = k->have_mrz ? &k->mrz : NULL;
     o.crl_policy = k->crl_policy;
+    vfy_read_options ro = { .allow_bac_fallback = false };
+    if (k->progress.mode != CLI_PROGRESS_OFF) {
+        k->progress.file[0] = '\0';
+        k->progress.percent = -1;
+        ro.progress = cli_progress_update;
+        ro.progress_ctx = &k->progress;
+        o.read = &ro;
+    }
     vfy_status s = vfy_inspect_session(k->session, &k->key, &o, &r, &d);
+    cli_progress_finish(&k->progress, s == VFY_OK);
     if (s != VFY_OK) {
         vfy_read_stats stats = { 0 };
         vfy_session_stats(k->session, &stats);
@@ -167,10 +179,14 @@ int cmd_kiosk(int argc, char **argv)
         { "count", required_argument, NULL, 'n' },  { "wait", required_argument, NULL, 'w' },
         { "json", no_argument, NULL, 'j' },         { "help", no_argument, NULL, 'h' },
         { "crl-policy", required_argument, NULL, 'P' },
+        { "progress", optional_argument, NULL, 'G' },
         CLI_AUDIT_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
     struct kiosk k = { 0 };
+    k.progress.cmd = "vfy kiosk";
+    /* -v without --progress: a line for each file read (--progress below overrides). */
+    k.progress.mode = cli_verbosity == CLI_VERBOSE ? CLI_PROGRESS_LINES : CLI_PROGRESS_OFF;
     const char *reader = NULL, *mrz_text = NULL, *can = NULL;
     char *trust_paths[MAX_TRUST];
     size_t trust_count = 0;
@@ -205,6 +221,10 @@ int cmd_kiosk(int argc, char **argv)
             }
             break;
         case 'j': k.json = true; break;
+        case 'G':
+            if (!cli_progress_parse("kiosk", optarg, &k.progress))
+                return VFY_EXIT_USAGE;
+            break;
         case 'P':
             if (!cli_parse_crl_policy("kiosk", optarg, &k.crl_policy))
                 return VFY_EXIT_USAGE;

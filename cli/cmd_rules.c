@@ -106,10 +106,8 @@ static int cmd_keygen(int argc, char **argv)
     }
     if (rc == VFY_EXIT_OK)
         printf("wrote %s.key (secret: keep it offline) and %s.pub (for trust files)\n", prefix, prefix);
-    if (sec != NULL)
-        memset(sec, 0, strlen(sec));
-    free(sec);
-    free(pub);
+    vfy_free_secret(sec);
+    vfy_free(pub);
     return rc;
 }
 
@@ -168,7 +166,7 @@ static int cmd_sign(int argc, char **argv)
         memset(kbuf, 0, klen);
     free(kbuf);
     free(rbuf);
-    free(signed_text);
+    vfy_free(signed_text);
     return rc;
 }
 
@@ -313,7 +311,7 @@ static int cmd_verify_or_show(int argc, char **argv, bool show)
         char *text = vfy_rules_engine_summary(e);
         if (text != NULL)
             fputs(text, stdout);
-        free(text);
+        vfy_free(text);
     } else if (e != NULL) {
         for (size_t i = 0; i < vfy_rules_engine_count(e); i++) {
             vfy_rules_set_info info;
@@ -331,7 +329,7 @@ void cli_rules_print(const vfy_rules_decision *dec)
 {
     if (vfy_rules_decision_test_mode(dec))
         printf("TEST MODE: unsigned or hypothetical rule sets may have decided this\n");
-    for (int dim = 0; dim < VFY_DIM_COUNT; dim++) {
+    for (int dim = 0; dim < VFY_RULES_DIM_COUNT; dim++) {
         vfy_rules_outcome o;
         if (vfy_rules_decision_outcome(dec, (vfy_rules_dimension)dim, &o) != VFY_OK)
             continue;
@@ -351,7 +349,7 @@ void cli_rules_print(const vfy_rules_decision *dec)
             vfy_rules_step st;
             if (vfy_rules_decision_step(dec, (vfy_rules_dimension)dim, i, &st) != VFY_OK)
                 continue;
-            if (st.result == VFY_STEP_NOT_IN_FORCE || st.result == VFY_STEP_NOT_APPLICABLE)
+            if (st.result == VFY_RULES_STEP_NOT_IN_FORCE || st.result == VFY_RULES_STEP_NOT_APPLICABLE)
                 continue;
             printf("    %-14s %s/%s %s [%s]", labels[st.result], st.ruleset ? st.ruleset : "-",
                    st.rule ? st.rule : "-", st.legal_ref ? st.legal_ref : "", st.confidence ? st.confidence : "-");
@@ -387,7 +385,7 @@ static int eval_one(const vfy_rules_engine *e, const char *text, size_t len, boo
         char *out = vfy_rules_decision_json(dec, 2);
         if (out != NULL)
             puts(out);
-        free(out);
+        vfy_free(out);
     } else {
         cli_rules_print(dec);
     }
@@ -468,7 +466,7 @@ static int run_batch(const vfy_rules_engine *e, const char *path, bool pii, bool
             rc = VFY_EXIT_USAGE;
         else
             puts(h);
-        free(h);
+        vfy_free(h);
     }
     vfy_rules_eval_options opt = { .include_pii = pii, .compact_trail = compact };
     while ((r = read_line(f, line, cap, &len)) != 0) {

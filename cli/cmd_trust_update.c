@@ -145,9 +145,7 @@ int cmd_trust_import(int argc, char **argv)
             }
             vfy_free(text);
         } else {
-            json_t *e = json_object();
-            json_object_set_new(e, "error", cli_error_json(s, &d));
-            cli_print_json(e);
+            cli_print_json(cli_error_json(s, &d)); /* no report: the one error object */
         }
     } else {
         for (size_t i = 0; i < vfy_trust_import_item_count(r); i++) {
@@ -256,9 +254,7 @@ int cmd_trust_status(int argc, char **argv)
         s = vfy_trust_status_make(t, at, (unsigned)within, &st);
     if (s != VFY_OK) {
         if (json) {
-            json_t *e = json_object();
-            json_object_set_new(e, "error", cli_error_json(s, &d));
-            cli_print_json(e);
+            cli_print_json(cli_error_json(s, &d)); /* no report: the one error object */
         } else {
             cli_report("trust status", s, &d);
         }

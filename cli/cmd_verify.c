@@ -121,6 +121,13 @@ int cmd_verify(int argc, char **argv)
         vfy_document_free(doc);
         return VFY_EXIT_USAGE;
     }
+    /* -v: what the folder held, file by file (names and sizes only). */
+    for (int id = 0; cli_verbosity == CLI_VERBOSE && id < VFY_FILE_COUNT; id++) {
+        const uint8_t *data;
+        size_t len;
+        if (vfy_document_get_file(doc, (vfy_file_id)id, &data, &len) == VFY_OK)
+            fprintf(stderr, "vfy verify: loaded %s, %zu bytes\n", vfy_file_name((vfy_file_id)id), len);
+    }
     vfy_trust *trust = NULL;
     s = cli_load_trust("verify", trust_paths, trust_count, &trust);
     if (s != VFY_OK) {

@@ -160,6 +160,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "vfy: -q and -v contradict each other; give one\n");
         return VFY_EXIT_USAGE;
     }
+    /* vfy is a test and demonstration tool as well: it links libverify-sim and offers
+     * the simulated chip as the reader "sim". */
+    vfy_detail reg = { 0 };
+    if (vfy_sim_register(&reg) != VFY_OK) {
+        cli_report("", reg.status, &reg);
+        return VFY_EXIT_USAGE;
+    }
     if (argc < 2) {
         usage(stderr);
         return VFY_EXIT_USAGE;

@@ -23,6 +23,7 @@ int cli_exit_for_status(vfy_status status)
     case VFY_E_RULES_SCHEMA:
     case VFY_E_RULES_SIGNATURE:
     case VFY_E_RULES_UNTRUSTED:
+    case VFY_E_RULES_RESIGN:
     case VFY_E_RULES_STATUS:
     case VFY_E_RULES_DEVELOPMENT_KEY:
     case VFY_E_RULES_CONFLICT:

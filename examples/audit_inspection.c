@@ -4,13 +4,14 @@
  * officer sees anything. Then verify the whole log against the kiosk's public key.
  *
  *   vfy audit keygen --out kiosk && vfy audit keygen --lookup --out lookup
- *   cc audit_inspection.c $(pkg-config --cflags --libs libverify) -o audit_inspection
+ *   cc audit_inspection.c $(pkg-config --cflags --libs libverify-sim) -o audit_inspection
  *   ./audit_inspection audit.db kiosk lookup sim data/specimen/csca.pem \
  *       'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' 'L898902C36UTO7408122F3404159ZE184226B<<<<<16'
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <verify.h>
+#include <verify/sim.h>   /* the simulated chip, reader "sim": leave out in production */
 
 int main(int argc, char **argv)
 {
@@ -30,6 +31,7 @@ int main(int argc, char **argv)
     vfy_inspection *result = NULL;
     vfy_status st = mrz != NULL ? VFY_OK : VFY_E_NO_MEMORY;
 
+    if (st == VFY_OK) st = vfy_sim_register(&d);   /* offers the reader "sim" (libverify-sim) */
     /* The log first: an inspection that cannot be recorded is not started. */
     if (st == VFY_OK) st = vfy_audit_key_load(argv[2], &key, &d);
     if (st == VFY_OK) st = vfy_audit_lookup_key_load(argv[3], &lookup, &d);

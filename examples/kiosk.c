@@ -6,7 +6,7 @@
  * kept for the next (the session forgets keys and chip state at each new document, the
  * document with its files is freed after each read).
  *
- *   cc kiosk.c $(pkg-config --cflags --libs libverify) -o kiosk
+ *   cc kiosk.c $(pkg-config --cflags --libs libverify-sim) -o kiosk
  *   ./kiosk READER MRZ_LINE1 MRZ_LINE2 [TRUST_PATH] [DOCUMENTS]
  *   ./kiosk pcsc 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' \
  *               'L898902C36UTO7408122F3404159ZE184226B<<<<<16' csca.pem 3
@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <verify.h>
+#include <verify/sim.h>   /* the simulated chip, reader "sim": leave out in production */
 
 #define WAIT_MS 30000u
 
@@ -68,7 +69,9 @@ int main(int argc, char **argv)
     vfy_mrz mrz;
     vfy_mrz_options mrz_options = { .repair = false };
     vfy_access_key key;
-    vfy_status s = vfy_mrz_parse_lines((const char *const *)argv + 2, 2, &mrz_options, &mrz, &d);
+    vfy_status s = vfy_sim_register(&d);   /* offers the reader "sim" (libverify-sim) */
+    if (s == VFY_OK)
+        s = vfy_mrz_parse_lines((const char *const *)argv + 2, 2, &mrz_options, &mrz, &d);
     if (s == VFY_OK)
         s = vfy_access_key_from_mrz(&mrz, &key, &d);
     if (s != VFY_OK) {

@@ -4,13 +4,14 @@
  * Authentication while the chip is on the reader, Passive Authentication against the
  * CSCAs — and returns one outcome, each check with its id, and a gate decision.
  *
- *   cc verify_passport.c $(pkg-config --cflags --libs libverify) -o verify_passport
+ *   cc verify_passport.c $(pkg-config --cflags --libs libverify-sim) -o verify_passport
  *   ./verify_passport sim data/specimen/csca.pem \
  *       'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' 'L898902C36UTO7408122F3404159ZE184226B<<<<<16'
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <verify.h>
+#include <verify/sim.h>   /* the simulated chip, reader "sim": leave out in production */
 
 int main(int argc, char **argv)
 {
@@ -26,6 +27,7 @@ int main(int argc, char **argv)
     vfy_inspection *result = NULL;
     vfy_status st = mrz != NULL ? VFY_OK : VFY_E_NO_MEMORY;
 
+    if (st == VFY_OK) st = vfy_sim_register(&d);   /* offers the reader "sim" (libverify-sim) */
     if (st == VFY_OK) st = vfy_mrz_parse_lines((const char *const *)argv + 3, 2, NULL, mrz, &d);
     if (st == VFY_OK) st = vfy_access_key_from_mrz(mrz, &key, &d);
     if (st == VFY_OK) st = vfy_trust_new(&trust);

@@ -67,7 +67,7 @@ static void same_as_workspace(const vfy_rules_engine *e, const vfy_rules_case *c
         size_t n = api != NULL ? strlen(api) : 0;
         if (api == NULL || len != n + 1 || memcmp(buf, api, n) != 0 || buf[n] != '\n')
             __builtin_trap();
-        free(api);
+        vfy_free(api);
         free(buf);
     }
     vfy_rules_workspace_free(ws);
@@ -76,7 +76,7 @@ static void same_as_workspace(const vfy_rules_engine *e, const vfy_rules_case *c
 /* The invariant, through the public accessors only. */
 static void check(const vfy_rules_decision *dec)
 {
-    for (int dim = 0; dim < VFY_DIM_COUNT; dim++) {
+    for (int dim = 0; dim < VFY_RULES_DIM_COUNT; dim++) {
         vfy_rules_outcome o;
         if (vfy_rules_decision_outcome(dec, (vfy_rules_dimension)dim, &o) != VFY_OK)
             __builtin_trap();

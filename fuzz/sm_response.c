@@ -1,5 +1,5 @@
 /* Fuzz target: secure-messaging response unwrapping (terminal, chip/sm.c) and command
- * unwrapping (the chip side, the simulator's hw/sim/sim_sm.c) with fixed keys, 3DES and
+ * unwrapping (the chip side, the simulator's libverify-sim/sim/sim_sm.c) with fixed keys, 3DES and
  * AES-128. The first input byte picks the mode. */
 #include <stddef.h>
 #include <stdint.h>

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "seal/jcs.h"
+#include "core/jcs.h"
 #include "verify/seal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -19,12 +19,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (v != NULL) {
         char *out = NULL;
         size_t n = 0;
-        if (seal_jcs_serialize(v, 1u << 20, &out, &n) == VFY_OK) {
+        if (vfy_jcs_serialize(v, 1u << 20, &out, &n) == VFY_OK) {
             /* Canonical output is itself JSON and canonical again. */
             json_t *again = json_loadb(out, n, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, NULL);
             char *out2 = NULL;
             size_t n2 = 0;
-            if (again == NULL || seal_jcs_serialize(again, 1u << 20, &out2, &n2) != VFY_OK || n2 != n ||
+            if (again == NULL || vfy_jcs_serialize(again, 1u << 20, &out2, &n2) != VFY_OK || n2 != n ||
                 memcmp(out, out2, n) != 0)
                 abort();
             free(out2);

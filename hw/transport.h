@@ -54,8 +54,32 @@ struct vfy_transport {
 typedef vfy_status (*vfy_transport_open_fn)(const char *conn, vfy_transport **out,
                                             vfy_detail *detail);
 
-/* Opens a transport from a connection string: "sim", "sim:DIR?opts", "pcsc",
- * "pcsc:READER", "nfc", "pn532_uart:/dev/ttyUSB0", ... */
+/*
+ * A reader backend that lives outside the product library and adds itself at run time:
+ * libverify-sim's simulated chip ("sim") through vfy_sim_register(). libverify itself
+ * knows only the hardware backends; it never links the simulator.
+ */
+typedef struct vfy_transport_backend {
+    const char *scheme;         /* "sim": serves "sim", "sim:..." and "sim?..."; [a-z0-9_]{1,16} */
+    vfy_transport_open_fn open;
+    const char *listing;        /* non-NULL: vfy_readers_list shows the bare scheme as a
+                                   reader of this name, when it opens */
+} vfy_transport_backend;
+
+/* Adds a backend; backend must have static storage (it is kept, never copied). Adding
+ * the same one again is a no-op. VFY_E_BACKEND_CONFLICT when the scheme is a built-in
+ * one or another backend has it, VFY_E_BACKEND_TABLE_FULL past VFY_TRANSPORT_REGISTERED_MAX.
+ * Thread-safe (lock-free); exported from libverify.so only under the LIBVERIFY_PRIVATE
+ * version node, for libverify-sim: not part of the public API. */
+#define VFY_TRANSPORT_REGISTERED_MAX 4
+VFY_API VFY_NODISCARD vfy_status vfy_transport_register(const vfy_transport_backend *backend,
+                                                        vfy_detail *detail);
+
+/* The i-th registered backend (from 0), NULL past the last. Thread-safe. */
+const vfy_transport_backend *vfy_transport_registered(size_t i);
+
+/* Opens a transport from a connection string: "pcsc", "pcsc:READER", "nfc",
+ * "pn532_uart:/dev/ttyUSB0", ..., or a registered backend's ("sim", "sim:DIR?opts"). */
 VFY_NODISCARD vfy_status vfy_transport_open(const char *conn, vfy_transport **out,
                                             vfy_detail *detail);
 

@@ -1,7 +1,8 @@
 /*
  * libverify — ePassport, eID and visa-seal verification for border-control kiosks.
  *
- * One header per module under verify/; this one includes them all.
+ * One header per module under verify/; this one includes them all. The simulated chip
+ * and the specimen generator are a separate library, libverify-sim: <verify/sim.h>.
  */
 #ifndef VERIFY_H
 #define VERIFY_H
@@ -18,7 +19,6 @@
 #include "verify/verdict.h"
 #include "verify/inspection.h"
 #include "verify/rules.h"
-#include "verify/specimen.h"
 #include "verify/seal.h"
 #include "verify/reader.h"
 #include "verify/files.h"

@@ -13,10 +13,17 @@ DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1 |
 cd "$work"
 ls ./*.deb
 lintian --fail-on error,warning ./*.deb
-apt-get install -y --no-install-recommends ./libverify0_*.deb ./libverify-dev_*.deb ./vfy_*.deb >/dev/null
+apt-get install -y --no-install-recommends ./libverify0_*.deb ./libverify-dev_*.deb \
+  ./libverify-sim0_*.deb ./libverify-sim-dev_*.deb ./vfy_*.deb >/dev/null
 vfy read --reader sim --trust /usr/share/libverify/specimen/csca.pem \
     --mrz 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' 'L898902C36UTO7408122F3404159ZE184226B<<<<<16' |
   grep -q 'genuine'
 pkg-config --exists libverify
-apt-get remove -y vfy libverify-dev libverify0 >/dev/null
-echo "deb-check: libverify0, libverify-dev and vfy built, lintian-clean, installed, ran, removed"
+pkg-config --exists libverify-sim
+test -f /usr/include/libverify/verify/sim.h
+# The simulator's files are in its own packages only.
+if dpkg -L libverify0 libverify-dev | grep -E 'sim\.h|specimen\.h|libverify-sim'; then
+  echo "deb-check: simulator files in libverify0 or libverify-dev" >&2; exit 1
+fi
+apt-get remove -y vfy libverify-sim-dev libverify-sim0 libverify-dev libverify0 >/dev/null
+echo "deb-check: libverify0, libverify-dev, libverify-sim0, libverify-sim-dev and vfy built, lintian-clean, installed, ran, removed"

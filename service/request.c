@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/fail.h"
+#include "core/fail.h"   /* VFY_TRY only: the service uses the public API */
 #include "request.h"
 
 vfy_status serve_error_set(struct serve_error *err, unsigned http_status, vfy_status status,

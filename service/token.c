@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/fail.h"
 #include "serve.h"
 #include "verify/files.h"
 
@@ -17,7 +16,7 @@ static vfy_status create_token(const char *path, char *token, size_t cap, vfy_de
 {
     uint8_t raw[TOKEN_BYTES];
     if (cap < 2 * TOKEN_BYTES + 1)
-        return vfy_fail(d, VFY_E_INVALID_ARGUMENT, "token", "token buffer too small");
+        return vfy_detail_set(d, VFY_E_INVALID_ARGUMENT, "token", "token buffer too small");
     randombytes_buf(raw, sizeof raw);
     sodium_bin2hex(token, cap, raw, sizeof raw);
     sodium_memzero(raw, sizeof raw);
@@ -35,21 +34,21 @@ vfy_status serve_token_load(const char *path, char *token, size_t cap, vfy_detai
     if (fd < 0 && errno == ENOENT)
         return create_token(path, token, cap, d);
     if (fd < 0)
-        return vfy_fail(d, errno == ELOOP ? VFY_E_SYMLINK : VFY_E_IO, "token",
+        return vfy_detail_set(d, errno == ELOOP ? VFY_E_SYMLINK : VFY_E_IO, "token",
                         "cannot open the token file %.200s: %s", path, strerror(errno));
     struct stat st;
     vfy_status s = VFY_OK;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        s = vfy_fail(d, VFY_E_IO, "token", "the token file %.200s is not a regular file", path);
+        s = vfy_detail_set(d, VFY_E_IO, "token", "the token file %.200s is not a regular file", path);
     else if ((st.st_mode & 077) != 0)
-        s = vfy_fail(d, VFY_E_IO, "token",
+        s = vfy_detail_set(d, VFY_E_IO, "token",
                      "the token file %.200s may be read by others (mode %03o); chmod 600 it",
                      path, (unsigned)(st.st_mode & 0777));
     ssize_t n = 0;
     if (s == VFY_OK) {
         n = read(fd, token, cap - 1);
         if (n < 0)
-            s = vfy_fail(d, VFY_E_IO, "token", "cannot read the token file %.200s", path);
+            s = vfy_detail_set(d, VFY_E_IO, "token", "cannot read the token file %.200s", path);
     }
     close(fd);
     if (s != VFY_OK)
@@ -62,7 +61,7 @@ vfy_status serve_token_load(const char *path, char *token, size_t cap, vfy_detai
             s = VFY_E_IO;
     if (s != VFY_OK || (size_t)n < TOKEN_MIN_CHARS || (size_t)n >= cap - 1) {
         sodium_memzero(token, cap);
-        return vfy_fail(d, VFY_E_IO, "token",
+        return vfy_detail_set(d, VFY_E_IO, "token",
                         "the token in %.200s must be one line of 32 to %zu printable characters",
                         path, cap - 2);
     }

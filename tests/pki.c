@@ -82,7 +82,8 @@ X509 *pki_cert(const pki_cert_spec *s)
     X509_gmtime_adj(X509_getm_notBefore(x), s->not_before_days * 86400L);
     X509_gmtime_adj(X509_getm_notAfter(x), s->not_after_days * 86400L);
     X509_NAME *name = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC, (const unsigned char *)s->country, -1, -1, 0);
+    if (s->country != NULL) /* NULL: a name without C= (a malformed signer) */
+        X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC, (const unsigned char *)s->country, -1, -1, 0);
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)s->cn, -1, -1, 0);
     X509 *issuer = s->issuer != NULL ? s->issuer : x;
     X509_set_issuer_name(x, X509_get_subject_name(issuer));

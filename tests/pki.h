@@ -19,7 +19,7 @@ enum pki_usage {
 
 typedef struct pki_cert_spec {
     const char *cn;          /* common name */
-    const char *country;     /* C=, two letters */
+    const char *country;     /* C=, two letters; NULL: no C= attribute */
     EVP_PKEY *key;           /* the subject's key */
     X509 *issuer;            /* NULL: self-signed */
     EVP_PKEY *issuer_key;    /* NULL: self-signed with `key` */

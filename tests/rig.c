@@ -201,8 +201,7 @@ void pcsc_rig_start(struct pcsc_rig *r)
         cr_skip_test("PC/SC rig: cannot make a private network namespace (%s); run as root",
                      strerror(errno));
     loopback_up();
-    snprintf(r->dir, sizeof r->dir, "/tmp/vfy-pcsc-XXXXXX");
-    cr_assert_not_null(mkdtemp(r->dir));
+    tmpdir_make("pcsc", r->dir, sizeof r->dir);
     char path[256];
     snprintf(path, sizeof path, "%s/vpcd", r->dir);
     FILE *f = fopen(path, "w");

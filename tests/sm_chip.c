@@ -1,4 +1,4 @@
-/* See sm_chip.h: an adapter only; the protocol is hw/sim/sim_sm.c's. */
+/* See sm_chip.h: an adapter only; the protocol is libverify-sim/sim/sim_sm.c's. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* The chip's side of secure messaging for tests and fuzzing: the simulated chip's own
- * implementation (hw/sim/sim_sm.c, the only chip-side SM in the project) behind the raw
+ * implementation (libverify-sim/sim/sim_sm.c, the only chip-side SM in the project) behind the raw
  * bytes that tests exchange with the terminal (chip/sm.c). */
 #ifndef VFY_TESTS_SM_CHIP_H
 #define VFY_TESTS_SM_CHIP_H

@@ -1,4 +1,6 @@
+#define _XOPEN_SOURCE 700
 #include <ctype.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,18 @@
 #include <jansson.h>
 
 #include "support.h"
+#include "verify/sim.h"
+
+/* Every test program links libverify-sim, as vfy does, and offers its simulated chip as
+ * the reader "sim" before any test runs (test_sim_library checks libverify without it). */
+__attribute__((constructor)) static void register_simulated_chip(void)
+{
+    vfy_detail d = { 0 };
+    if (vfy_sim_register(&d) != VFY_OK) {
+        fprintf(stderr, "tests: vfy_sim_register failed: %s\n", d.message);
+        abort();
+    }
+}
 
 static const char *shared_root(void)
 {
@@ -154,4 +168,28 @@ const char *json_check_code(json_t *inspection, const char *id)
 {
     const char *s = json_string_value(json_object_get(json_check(inspection, id), "code"));
     return s != NULL ? s : "";
+}
+
+const char *tmpdir_make(const char *name, char *buf, size_t cap)
+{
+    int n = snprintf(buf, cap, "/tmp/vfy-%s-XXXXXX", name);
+    cr_assert(n > 0 && (size_t)n < cap, "temporary folder name for %s does not fit", name);
+    cr_assert_not_null(mkdtemp(buf), "mkdtemp %s", buf);
+    return buf;
+}
+
+static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)type;
+    (void)ftw;
+    return remove(path);
+}
+
+void tmpdir_remove(const char *dir)
+{
+    cr_assert(strncmp(dir, "/tmp/vfy-", 9) == 0 && strstr(dir, "..") == NULL,
+              "refusing to remove %s", dir);
+    /* depth first (contents before their folder), links removed, never followed */
+    cr_assert_eq(nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS), 0, "removing %s", dir);
 }

@@ -37,4 +37,11 @@ const char *json_check_code(struct json_t *inspection, const char *id);
 /* Path of the vfy binary under test (built with sanitizers). */
 const char *vfy_bin(void);
 
+/* A fresh private (0700) folder /tmp/vfy-NAME-XXXXXX, written into buf; aborts the test
+ * when it cannot be made or does not fit. Returns buf. */
+const char *tmpdir_make(const char *name, char *buf, size_t cap);
+/* Removes a folder made by tmpdir_make and everything under it, without a shell and
+ * without following links; refuses (aborting the test) any path outside /tmp/vfy-. */
+void tmpdir_remove(const char *dir);
+
 #endif

@@ -23,16 +23,13 @@ static char csca[512];
 
 static void make_dir(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/vfy-cli-audit-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    tmpdir_make("cli-audit", dir, sizeof dir);
     repo_path("data/specimen/csca.pem", csca, sizeof csca);
 }
 
 static void remove_dir(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove(dir);
 }
 
 /* Runs vfy with printf-style arguments; stdout in *out (may be NULL), stderr in

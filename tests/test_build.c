@@ -36,6 +36,73 @@ Test(build, shared_library_exports_only_the_public_api)
     cr_assert_eq(run_capture(cmd, NULL), 0, "versioned soname libverify.so.0");
 }
 
+/* The simulated chip and the specimen generator are libverify-sim: libverify.so holds no
+ * symbol of theirs, not even a local one, nor the embedded specimen's chip keys; the
+ * simulator's library exports its own API only and needs libverify.so. */
+Test(build, product_library_does_not_contain_the_simulator)
+{
+    char lib[512], sim[512], cmd[1200];
+    snprintf(lib, sizeof lib, "%s/lib/libverify.so", build_dir());
+    snprintf(sim, sizeof sim, "%s/lib/libverify-sim.so", build_dir());
+    if (access(lib, R_OK) != 0 || access(sim, R_OK) != 0)
+        cr_skip_test("%s or %s not built", lib, sim);
+    static const char *const words[] = { "sim_", "specimen", "embedded" };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        /* Positive control: the simulator's library has them. */
+        snprintf(cmd, sizeof cmd, "nm %s | grep -c '%s'", sim, words[i]);
+        cr_assert_eq(run_capture(cmd, NULL), 0, "%s has %s symbols", sim, words[i]);
+        snprintf(cmd, sizeof cmd, "{ nm %s; nm -D %s; } | grep '%s'", lib, lib, words[i]);
+        char *out = NULL;
+        cr_assert_eq(run_capture(cmd, &out), 1, "libverify.so holds %s symbols:\n%s", words[i], out);
+        free(out);
+    }
+    snprintf(cmd, sizeof cmd, "grep -c 'PRIVATE KEY' %s", sim);
+    cr_assert_eq(run_capture(cmd, NULL), 0, "the simulator embeds the specimen's chip keys");
+    snprintf(cmd, sizeof cmd, "grep -c 'PRIVATE KEY' %s", lib);
+    cr_assert_eq(run_capture(cmd, NULL), 1, "libverify.so embeds a private key");
+
+    snprintf(cmd, sizeof cmd,
+             "nm -D --defined-only %s | awk '$2 ~ /[TDBR]/ {print $3}' | grep -v '^LIBVERIFY_SIM_0$' | "
+             "grep -vE '^vfy_(sim|specimen)_'", sim);
+    char *out = NULL;
+    cr_assert_eq(run_capture(cmd, &out), 1, "libverify-sim.so exports beyond its API:\n%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "readelf -d %s | grep -q 'SONAME.*libverify-sim.so.0' && "
+             "readelf -d %s | grep -q 'NEEDED.*libverify.so.0'", sim, sim);
+    cr_assert_eq(run_capture(cmd, NULL), 0, "soname libverify-sim.so.0, needs libverify.so.0");
+}
+
+/* The static archives: only the exported API is global (an integrator's functions cannot
+ * collide with libverify's internals); internals are still there, as local symbols. */
+Test(build, static_archives_expose_only_the_api)
+{
+    char a[512], so[512], sa[512], cmd[1400];
+    snprintf(a, sizeof a, "%s/lib/libverify.a", build_dir());
+    snprintf(so, sizeof so, "%s/lib/libverify.so", build_dir());
+    snprintf(sa, sizeof sa, "%s/lib/libverify-sim.a", build_dir());
+    if (access(a, R_OK) != 0 || access(so, R_OK) != 0 || access(sa, R_OK) != 0)
+        cr_skip_test("%s, %s or %s not built", a, so, sa);
+    /* Every global definition of the archive is exported by the shared library and the
+     * other way round: the same API in both forms. */
+    snprintf(cmd, sizeof cmd,
+             "nm -g --defined-only %s | awk 'NF == 3 {print $3}' | sort > /tmp/vfy_a_$$ && "
+             "nm -D --defined-only %s | awk '$3 ~ /^vfy_/ {sub(/@.*/, \"\", $3); print $3}' | sort > /tmp/vfy_so_$$ && "
+             "diff /tmp/vfy_a_$$ /tmp/vfy_so_$$; r=$?; wc -l < /tmp/vfy_a_$$; rm -f /tmp/vfy_a_$$ /tmp/vfy_so_$$; exit $r",
+             a, so);
+    char *out = NULL;
+    cr_assert_eq(run_capture(cmd, &out), 0, "libverify.a's globals differ from the exports:\n%s", out);
+    cr_assert_gt(atoi(out), 100, "the API is there");
+    free(out);
+    snprintf(cmd, sizeof cmd, "nm %s | grep -q ' t vfy_cur_init$'", a);
+    cr_assert_eq(run_capture(cmd, NULL), 0, "internals are present, as local symbols");
+    snprintf(cmd, sizeof cmd,
+             "nm -g --defined-only %s | awk 'NF == 3 {print $3}' | grep -vE '^vfy_(sim|specimen)_'", sa);
+    cr_assert_eq(run_capture(cmd, &out), 1, "libverify-sim.a's globals beyond its API:\n%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "nm -g --defined-only %s | grep -q ' T vfy_sim_register$'", sa);
+    cr_assert_eq(run_capture(cmd, NULL), 0);
+}
+
 Test(build, cli_is_hardened)
 {
     char bin[512], cmd[1024];
@@ -122,8 +189,8 @@ Test(build, encoders_write_through_the_bounded_writer)
     char root[512], cmd[4096];
     repo_path("", root, sizeof root);
     /* The pattern finds the forms it is meant to find (and not comparisons). */
-    char dir[] = "/tmp/vfy-poke-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    tmpdir_make("poke", dir, sizeof dir);
     char file[600];
     snprintf(file, sizeof file, "%s/poke.c", dir);
     FILE *f = fopen(file, "w");
@@ -144,7 +211,7 @@ Test(build, encoders_write_through_the_bounded_writer)
     unlink(file);
     rmdir(dir);
 
-    poke_grep("libverify hw", cmd + snprintf(cmd, 600, "cd %s && ", root), sizeof cmd - 600);
+    poke_grep("libverify libverify-sim hw", cmd + snprintf(cmd, 600, "cd %s && ", root), sizeof cmd - 600);
     out = NULL;
     int rc = run_capture(cmd, &out);
     cr_assert_eq(rc, 1, "bytes poked into a buffer outside core/writer:\n%s", out);

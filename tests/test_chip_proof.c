@@ -19,21 +19,19 @@
 #include "pa/verdict_internal.h"
 #include "transport.h"
 #include "verify.h"
+#include "verify/sim.h"
 
 static const char utopia_mrz[] = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
                                  "L898902C36UTO7408122F3404159ZE184226B<<<<<16";
 
 static void tmpdir(char *buf, size_t cap)
 {
-    snprintf(buf, cap, "/tmp/vfy-chip-proof-XXXXXX");
-    cr_assert_not_null(mkdtemp(buf));
+    tmpdir_make("chip-proof", buf, cap);
 }
 
 static void rmdir_all(const char *dir)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove(dir);
 }
 
 /* Reads the chip behind `reader`, lets it prove itself, and verifies against csca. */

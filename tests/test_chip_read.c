@@ -190,8 +190,8 @@ Test(chip_read, faults_are_typed_errors)
 /* A passport with a data group above 32 KB: offsets past 32767 need B1. */
 Test(chip_read, large_file_uses_odd_read_binary)
 {
-    char dir[] = "/tmp/vfy_read_bigXXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    tmpdir_make("read-big", dir, sizeof dir);
     const struct vfy_embedded_file *dg1 = vfy_embedded_find("specimen/DG1.bin");
     const uint8_t com[] = { 0x60, 0x14, 0x5F, 0x01, 0x04, '0', '1', '0', '7', 0x5F, 0x36, 0x06,
                             '0', '4', '0', '0', '0', '0', 0x5C, 0x02, 0x61, 0x75 };

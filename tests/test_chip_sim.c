@@ -1,6 +1,7 @@
 /* The terminal protocols (BAC, PACE in every mapping and cipher, the channel's quirk
- * handling) against the simulated chip of hw/sim, which implements the chip side
- * separately (sharing only crypto primitives). */
+ * handling) against the simulated chip of libverify-sim/sim, which implements the chip side
+ * separately (sharing only what docs/simulated-chip.md lists: crypto, PACE mapping, MRZ key
+ * seed, SFI/FID table). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>

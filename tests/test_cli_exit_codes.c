@@ -33,8 +33,7 @@ static void sh(const char *fmt, ...)
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/vfy-exit-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    tmpdir_make("exit", dir, sizeof dir);
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "%s specimen --out %s/s >/dev/null && %s specimen --out %s/o >/dev/null", vfy_bin(),
              dir, vfy_bin(), dir);
@@ -52,9 +51,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove(dir);
 }
 
 static void expect(int want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -103,6 +103,24 @@ Test(cli_verbose, every_file_read_and_the_lines_parsed, .timeout = 60)
     cr_expect_eq(vfy2("mrz --verbose '" L1 "' '" L2 "'", &out, &err), 0);
     cr_expect_eq(strncmp(out, "Line 1            " L1 "\nLine 2            " L2 "\n", 18 + 44 + 1 + 18 + 44 + 1), 0, "%s", out);
     free(out), free(err);
+    /* vfy verify -v: each file the dump folder held. */
+    char dir[] = "/tmp/vfy-output-spec-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(args, sizeof args, "specimen --out %s/p", dir);
+    cr_assert_eq(vfy2(args, &out, &err), 0, "%s", err);
+    free(out), free(err);
+    snprintf(args, sizeof args, "verify %s/p --trust %s/p/csca.pem -v", dir, dir);
+    cr_expect_eq(vfy2(args, &out, &err), 0, "%s", err);
+    cr_expect(strstr(err, "vfy verify: loaded EF.SOD") != NULL && strstr(err, "vfy verify: loaded DG1, 93 bytes") != NULL,
+              "%s", err);
+    free(out), free(err);
+    snprintf(args, sizeof args, "verify %s/p --trust %s/p/csca.pem", dir, dir);
+    cr_expect_eq(vfy2(args, &out, &err), 0, "%s", err);
+    cr_expect(strstr(err, "loaded") == NULL, "%s", err);
+    free(out), free(err);
+    char rm[128];
+    snprintf(rm, sizeof rm, "rm -rf %s", dir);
+    cr_assert_eq(system(rm), 0);
     /* Without -v, no line per file. */
     cr_expect_eq(vfy2(READ, &out, &err), 0);
     cr_expect(strstr(err, "DG2") == NULL, "%s", err);
@@ -177,4 +195,26 @@ Test(cli_progress, one_line_rewritten_on_a_terminal_none_elsewhere, .timeout = 6
     size_t n = strlen(out);
     cr_expect(n >= 4 && strstr(out + n - 6, "\r\033[K") != NULL, "the line is cleared at the end");
     free(out);
+}
+
+/* The kiosk shows each traveller's read the same way: its events follow the schema and
+ * each traveller's read ends with "done". */
+Test(cli_progress, kiosk_events_per_traveller, .timeout = 60)
+{
+    char *out, *err, root[512], path[] = "/tmp/vfy-kiosk-progress-XXXXXX", cmd[2048], *verr;
+    cr_expect_eq(vfy2("kiosk --reader sim --mrz '" L1 "' '" L2 "' --count 1 --progress=json", &out, &err), 0);
+    cr_expect(strstr(err, "\"file\":\"DG2\"") != NULL, "%s", err);
+    cr_expect(strstr(err, "{\"schema\":\"libverify.progress/1\",\"event\":\"done\"}\n") != NULL, "%s", err);
+    repo_path("", root, sizeof root);
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, err, strlen(err)), (ssize_t)strlen(err));
+    close(fd);
+    /* Only the JSON lines: the kiosk's prompts to the traveller are not events. */
+    snprintf(cmd, sizeof cmd, "grep '^{' %s | python3 %s/tests/tools/validate_json.py "
+             "%s/docs/schema/progress-event.schema.json --lines 2>&1", path, root, root);
+    cr_expect_eq(run_capture(cmd, &verr), 0, "%s", verr);
+    free(verr);
+    unlink(path);
+    free(out), free(err);
 }

@@ -11,6 +11,7 @@
 #include "specimen/embedded.h"
 #include "support.h"
 #include "verify.h"
+#include "verify/sim.h"
 
 #define L1 "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
 #define L2 "L898902C36UTO7408122F3404159ZE184226B<<<<<16"
@@ -85,8 +86,8 @@ Test(cli_read, bac_with_typed_values_and_joined_mrz)
 
 Test(cli_read, can_and_save)
 {
-    char dir[] = "/tmp/vfy_cli_readXXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    tmpdir_make("cli-read", dir, sizeof dir);
     char args[512], *out;
     snprintf(args, sizeof args, "--reader sim --can 123456 --save %s/dump", dir);
     cr_assert_eq(vfy_read(args, &out), 0, "%s", out);
@@ -110,9 +111,7 @@ Test(cli_read, can_and_save)
              dir);
     cr_assert_eq(vfy_read(args, &out), 0, "%s", out);
     free(out);
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove(dir);
 }
 
 Test(cli_read, failures_print_json_and_exit_3_or_2_for_a_bad_reader_string)

@@ -67,8 +67,8 @@ Test(cli_read_checks, foreign_csca_leaves_the_document_unverified)
 Test(cli_read_checks, photo_is_the_dg2_image_as_stored)
 {
     /* --photo writes a new file only (verify/files.h): a name in a fresh folder */
-    char dir[] = "/tmp/vfy-photo-XXXXXX", path[64];
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64], path[96];
+    tmpdir_make("photo", dir, sizeof dir);
     snprintf(path, sizeof path, "%s/face.jpg", dir);
     char args[256];
     snprintf(args, sizeof args, "--photo %s", path);

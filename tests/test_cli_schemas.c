@@ -60,6 +60,7 @@ Test(cli_schemas, every_json_failure_is_the_error_object, .timeout = 60)
         { "verify /nonexistent --json", 2, "VFY_E_IO" },
         { "seal --json /dev/null", 2, "VFY_E_SEAL_FORMAT" },
         { "audit verify --key /nonexistent /nonexistent --json", 2, "VFY_E_IO" },
+        { "trust status /nonexistent --json", 4, "VFY_E_TRUST_STORE" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *out, *why;

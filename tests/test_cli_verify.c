@@ -12,15 +12,12 @@ static char dir[64];
 
 static void make_dir(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/vfy-cli-verify-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    tmpdir_make("cli-verify", dir, sizeof dir);
 }
 
 static void remove_dir(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove(dir);
 }
 
 static int run(const char *args, char **out)

@@ -19,8 +19,8 @@ Test(console_e2e, specimen_clone_and_removal_in_chromium, .timeout = 60)
         cr_skip_test("chromium is not installed (Debian chromium; make deps)");
     if (system("/usr/bin/python3 -c 'import websocket' 2>/dev/null") != 0)
         cr_skip_test("python3-websocket is not installed (make deps)");
-    char work[] = "/tmp/vfy-console-XXXXXX";
-    cr_assert_not_null(mkdtemp(work));
+    char work[64];
+    tmpdir_make("console", work, sizeof work);
     const char *build = getenv("VFY_BUILD") != NULL ? getenv("VFY_BUILD") : "build";
     char script[PATH_MAX], console[PATH_MAX], cmd[5 * PATH_MAX];
     snprintf(cmd, sizeof cmd,
@@ -32,6 +32,5 @@ Test(console_e2e, specimen_clone_and_removal_in_chromium, .timeout = 60)
     cr_expect_eq(rc, 0, "%s", out);
     cr_expect(strstr(out, " 0 failed") != NULL, "%s", out);
     free(out);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", work);
-    cr_expect_eq(system(cmd), 0);
+    tmpdir_remove(work);
 }

@@ -50,8 +50,8 @@ Test(document, lds_file_table)
 
 Test(document, dump_folder_round_trip)
 {
-    char dir[] = "/tmp/vfy-doc-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    tmpdir_make("doc", dir, sizeof dir);
     vfy_document *d, *e;
     cr_assert_eq(vfy_document_new(&d), VFY_OK);
     const uint8_t com[] = { 0x60, 0x03, 0x5C, 0x01, 0x61 };

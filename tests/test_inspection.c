@@ -14,6 +14,7 @@
 #include "pki.h"
 #include "support.h"
 #include "verify.h"
+#include "verify/sim.h"
 
 static const char utopia_mrz[] = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
                                  "L898902C36UTO7408122F3404159ZE184226B<<<<<16";
@@ -23,8 +24,7 @@ static const char other_mrz[] = "P<UTOMUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<\n"
 /* A fresh specimen dump folder. */
 static void specimen(char *dir, size_t cap, const vfy_specimen_options *o)
 {
-    snprintf(dir, cap, "/tmp/vfy-inspect-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    tmpdir_make("inspect", dir, cap);
     vfy_detail d;
     vfy_detail_clear(&d);
     cr_assert_eq(vfy_specimen_write(dir, o, &d), VFY_OK, "%s", d.message);
@@ -32,9 +32,7 @@ static void specimen(char *dir, size_t cap, const vfy_specimen_options *o)
 
 static void remove_tree(const char *dir)
 {
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove(dir);
 }
 
 static void copy_file(const char *from_dir, const char *from, const char *to_dir, const char *to)

@@ -12,6 +12,7 @@
 #include "lds/read_plan.h"
 #include "support.h"
 #include "verify.h"
+#include "verify/sim.h"
 
 /* EF.COM of LDS 1.7, Unicode 4.0.0, listing DG1 (61) and DG2 (75) only. */
 static const uint8_t com_dg1_dg2[] = { 0x60, 0x14, 0x5F, 0x01, 0x04, '0', '1', '0', '7',
@@ -79,8 +80,8 @@ static void collect(void *ctx, const char *line)
 /* A specimen chip whose EF.COM is replaced by `com`; returns the document read. */
 static vfy_document *read_with_com(const uint8_t *com, size_t com_len, log_lines *log)
 {
-    char dir[] = "/tmp/vfy_plan_XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    tmpdir_make("plan", dir, sizeof dir);
     vfy_detail d;
     vfy_detail_clear(&d);
     cr_assert_eq(vfy_specimen_write(dir, NULL, &d), VFY_OK, "%s", d.message);
@@ -102,9 +103,7 @@ static vfy_document *read_with_com(const uint8_t *com, size_t com_len, log_lines
     cr_assert_eq(vfy_session_read_document(s, &k, &o, doc, &d), VFY_OK, "%s", d.message);
     vfy_access_key_wipe(&k);
     vfy_session_close(s);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove(dir);
     return doc;
 }
 

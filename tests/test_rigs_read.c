@@ -273,8 +273,8 @@ Test(rigs_read, mrtdreader_reads_the_simulated_chip)
     pn532_rig_start(&rig, args);
     setenv("LIBNFC_DEVICE", rig.conn, 1);
     setenv("LIBNFC_AUTO_SCAN", "false", 1);
-    char dir[] = "/tmp/vfy-mrtd-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    tmpdir_make("mrtd", dir, sizeof dir);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "cd %s && exec /usr/bin/mrtdreader '%s' 2>&1", dir, SPECIMEN_L2);
     char *const argv[] = { "/bin/sh", "-c", cmd, NULL };

@@ -18,7 +18,7 @@ Test(rules_api, walk_the_trail_of_a_fee)
     vfy_detail_clear(&d);
     cr_assert_eq(vfy_rules_evaluate(e, c, NULL, &dec, &d), VFY_OK);
     vfy_rules_outcome o;
-    cr_assert_eq(vfy_rules_decision_outcome(dec, VFY_DIM_FEE, &o), VFY_OK);
+    cr_assert_eq(vfy_rules_decision_outcome(dec, VFY_RULES_DIM_FEE, &o), VFY_OK);
     cr_assert_str_eq(o.value_json, "45");
     cr_assert_eq(o.modality, VFY_MODALITY_MAY);
     cr_assert_str_eq(o.winner_rule, "vc-16-2-child-6-to-11");
@@ -26,8 +26,8 @@ Test(rules_api, walk_the_trail_of_a_fee)
     bool saw_won = false, saw_alt = false, saw_failed = false;
     for (size_t i = 0; i < o.trail_length; i++) {
         vfy_rules_step st;
-        cr_assert_eq(vfy_rules_decision_step(dec, VFY_DIM_FEE, i, &st), VFY_OK);
-        if (st.result == VFY_STEP_WON) {
+        cr_assert_eq(vfy_rules_decision_step(dec, VFY_RULES_DIM_FEE, i, &st), VFY_OK);
+        if (st.result == VFY_RULES_STEP_WON) {
             saw_won = true;
             cr_assert_str_eq(st.legal_ref, "VC Art. 16(2)");
             cr_assert_str_eq(st.anchor, "lodging");
@@ -35,12 +35,12 @@ Test(rules_api, walk_the_trail_of_a_fee)
             cr_assert(strstr(st.explanation, "held: age from 6 to under 12") != NULL, "%s", st.explanation);
             cr_assert(strstr(st.beat, "vc-16-1-standard") != NULL, "%s", st.beat);
         }
-        saw_alt |= st.result == VFY_STEP_ALTERNATIVE && strcmp(st.rule, "vc-16-5-a-children-6-to-17") == 0;
-        saw_failed |= st.result == VFY_STEP_FAILED && strcmp(st.rule, "vc-16-4-a-under-6") == 0;
+        saw_alt |= st.result == VFY_RULES_STEP_ALTERNATIVE && strcmp(st.rule, "vc-16-5-a-children-6-to-17") == 0;
+        saw_failed |= st.result == VFY_RULES_STEP_FAILED && strcmp(st.rule, "vc-16-4-a-under-6") == 0;
     }
     cr_assert(saw_won && saw_alt && saw_failed);
     vfy_rules_step st;
-    cr_assert_eq(vfy_rules_decision_step(dec, VFY_DIM_FEE, o.trail_length, &st), VFY_E_NOT_FOUND);
+    cr_assert_eq(vfy_rules_decision_step(dec, VFY_RULES_DIM_FEE, o.trail_length, &st), VFY_E_NOT_FOUND);
     vfy_rules_decision_free(dec);
     vfy_rules_case_free(c);
     vfy_rules_engine_free(e);
@@ -90,7 +90,7 @@ Test(rules_api, traveller_from_an_mrz)
     vfy_rules_decision *dec;
     cr_assert_eq(vfy_rules_evaluate(e, c, NULL, &dec, &d), VFY_OK);
     vfy_rules_outcome o;
-    cr_assert_eq(vfy_rules_decision_outcome(dec, VFY_DIM_VISA_NEEDED, &o), VFY_OK);
+    cr_assert_eq(vfy_rules_decision_outcome(dec, VFY_RULES_DIM_VISA_NEEDED, &o), VFY_OK);
     cr_assert_str_eq(o.value_json, "false", "PD is a diplomatic passport: the AM VFA exempts it");
     cr_assert_str_eq(o.winner_rule, "am-10-diplomatic-exempt");
     vfy_rules_decision_free(dec);
@@ -121,7 +121,7 @@ static void *work(void *arg)
         if (vfy_rules_evaluate(w->engine, w->c, NULL, &dec, NULL) != VFY_OK)
             continue;
         vfy_rules_outcome o;
-        if (vfy_rules_decision_outcome(dec, VFY_DIM_VALIDITY, &o) == VFY_OK &&
+        if (vfy_rules_decision_outcome(dec, VFY_RULES_DIM_VALIDITY, &o) == VFY_OK &&
             strstr(o.value_json, "\"until\":\"2026-09-30\"") != NULL)
             w->ok++;
         vfy_rules_decision_free(dec);
@@ -149,8 +149,8 @@ Test(rules_api, one_engine_many_threads)
 
 Test(rules_api, cli_batch_json_lines)
 {
-    char dir[] = "/tmp/vfy-batch-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    tmpdir_make("batch", dir, sizeof dir);
     char cmd[16384], a[4096], b[4096], r[4096], t[4096], *out = NULL;
     snprintf(cmd, sizeof cmd,
              "(tr -d '\\n' < %s; echo; echo 'not json'; tr -d '\\n' < %s; echo) > %s/in.jsonl && "
@@ -190,8 +190,7 @@ Test(rules_api, cli_batch_json_lines)
     out = NULL;
     cr_assert_eq(run_capture(cmd, &out), 0, "%s", out != NULL ? out : "");
     free(out);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(run_capture(cmd, NULL), 0);
+    tmpdir_remove(dir);
 }
 
 Test(rules_api, cli_show_lists_uncertain_rules)

@@ -115,7 +115,7 @@ Test(rules_failclosed, nationality_only_decides_nothing_but_the_visa_requirement
     cr_assert_eq(vfy_rules_case_parse(text, strlen(text), &c, &d), VFY_OK, "%s", d.message);
     vfy_rules_decision *dec;
     cr_assert_eq(vfy_rules_evaluate(e, c, NULL, &dec, &d), VFY_OK, "%s", d.message);
-    for (int dim = 0; dim < VFY_DIM_COUNT; dim++) {
+    for (int dim = 0; dim < VFY_RULES_DIM_COUNT; dim++) {
         vfy_rules_outcome o;
         cr_assert_eq(vfy_rules_decision_outcome(dec, (vfy_rules_dimension)dim, &o), VFY_OK);
         cr_assert_eq(o.modality, VFY_MODALITY_OFFICER_REVIEW, "%s", vfy_rules_dimension_name((vfy_rules_dimension)dim));

@@ -107,7 +107,7 @@ Test(rules_workspace, lines_are_the_api_document_byte_for_byte, .timeout = 60)
                 cr_assert_str_eq(line, expect, "%s: the line without metadata", names[i]);
                 free(expect);
                 free(line);
-                free(api);
+                vfy_free(api);
                 compared++;
             }
             vfy_rules_case_free(c);
@@ -188,7 +188,7 @@ Test(rules_workspace, accessors_match_the_decision, .timeout = 60)
             continue;
         }
         cr_assert_eq(vfy_rules_evaluate_into(e, c, &o, ws, NULL), VFY_OK);
-        for (int dim = 0; dim < VFY_DIM_COUNT; dim++) {
+        for (int dim = 0; dim < VFY_RULES_DIM_COUNT; dim++) {
             vfy_rules_outcome out;
             cr_assert_eq(vfy_rules_decision_outcome(dec, (vfy_rules_dimension)dim, &out), VFY_OK);
             cr_assert_eq(vfy_rules_workspace_modality(ws, (vfy_rules_dimension)dim), out.modality, "%s", names[i]);
@@ -230,7 +230,7 @@ Test(rules_workspace, a_refused_case_leaves_nothing_to_write)
     cr_assert_eq(vfy_rules_workspace_new(other, &ws_other), VFY_OK);
     vfy_rules_case *good = rules_case("e01-adult-tourist");
     cr_assert_eq(vfy_rules_evaluate_into(e, good, NULL, ws, NULL), VFY_OK);
-    cr_assert_eq(vfy_rules_workspace_modality(ws, VFY_DIM_FEE), VFY_MODALITY_SHALL);
+    cr_assert_eq(vfy_rules_workspace_modality(ws, VFY_RULES_DIM_FEE), VFY_MODALITY_SHALL);
 
     static const char nobody[] = "{\"application\":{\"dates\":{\"lodging\":\"2025-12-10\"},\"destination\":\"DEU\"}}";
     vfy_rules_case *c;
@@ -245,7 +245,7 @@ Test(rules_workspace, a_refused_case_leaves_nothing_to_write)
     fclose(f);
     cr_assert_eq(len, 0, "nothing was written");
     free(buf);
-    for (int dim = 0; dim < VFY_DIM_COUNT; dim++) {
+    for (int dim = 0; dim < VFY_RULES_DIM_COUNT; dim++) {
         cr_assert_eq(vfy_rules_workspace_modality(ws, (vfy_rules_dimension)dim), VFY_MODALITY_OFFICER_REVIEW);
         cr_assert_eq(vfy_rules_workspace_trail_length(ws, (vfy_rules_dimension)dim), 0);
     }
@@ -257,7 +257,7 @@ Test(rules_workspace, a_refused_case_leaves_nothing_to_write)
     cr_assert_eq(vfy_rules_evaluate_into(e, good, NULL, ws, NULL), VFY_OK);
     cr_assert_eq(vfy_rules_case_parse(unknown, sizeof unknown - 1, &c, NULL), VFY_OK);
     cr_assert_eq(vfy_rules_evaluate_into(e, c, NULL, ws, NULL), VFY_E_CASE_VOCABULARY);
-    cr_assert_eq(vfy_rules_workspace_trail_length(ws, VFY_DIM_VISA_NEEDED), 0);
+    cr_assert_eq(vfy_rules_workspace_trail_length(ws, VFY_RULES_DIM_VISA_NEEDED), 0);
     vfy_rules_case_free(c);
 
     cr_assert_eq(vfy_rules_evaluate_into(e, good, NULL, ws_other, NULL), VFY_E_INVALID_ARGUMENT);
@@ -436,7 +436,7 @@ Test(rules_workspace, batch_of_every_case_validates_and_matches_the_api, .timeou
             free(idtext);
             decided++;
         }
-        free(api);
+        vfy_free(api);
         line = next + 1;
     }
     cr_assert_gt(decided, 30);

@@ -24,8 +24,7 @@ typedef struct scratch {
 
 static void scratch_make(scratch *s)
 {
-    snprintf(s->root, sizeof s->root, "/tmp/vfy-safe-XXXXXX");
-    cr_assert_not_null(mkdtemp(s->root));
+    tmpdir_make("safe", s->root, sizeof s->root);
     snprintf(s->outside, sizeof s->outside, "%s/outside.txt", s->root);
     FILE *f = fopen(s->outside, "w");
     cr_assert_not_null(f);
@@ -35,9 +34,7 @@ static void scratch_make(scratch *s)
 
 static void scratch_remove(scratch *s)
 {
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->root);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove(s->root);
 }
 
 static void path_in(const scratch *s, const char *rel, char *out, size_t cap)

@@ -14,7 +14,7 @@
 #include "seal/base64url.h"
 #include "seal/c40.h"
 #include "seal/inflate.h"
-#include "seal/jcs.h"
+#include "core/jcs.h"
 #include "seal/seal_date.h"
 #include "seal/seal_internal.h"
 #include "support.h"
@@ -238,7 +238,7 @@ Test(seal_inflate, limit_is_exact_and_checksum_checked)
 /* ---- RFC 8785 ------------------------------------------------------------------- */
 static const char *num(double x, char buf[64])
 {
-    seal_jcs_number(x, buf);
+    vfy_jcs_number(x, buf);
     return buf;
 }
 
@@ -267,6 +267,58 @@ Test(seal_jcs, ecmascript_numbers)
     cr_assert_str_eq(num(123e20, b), "1.23e+22");
 }
 
+/* RFC 8785 appendix B: IEEE-754 bit patterns and their serialisations. */
+Test(seal_jcs, rfc8785_appendix_b)
+{
+    static const struct { uint64_t bits; const char *text; } v[] = {
+        { 0x0000000000000000u, "0" }, { 0x8000000000000000u, "0" },
+        { 0x0000000000000001u, "5e-324" }, { 0x8000000000000001u, "-5e-324" },
+        { 0x7fefffffffffffffu, "1.7976931348623157e+308" },
+        { 0xffefffffffffffffu, "-1.7976931348623157e+308" },
+        { 0x4340000000000000u, "9007199254740992" }, { 0xc340000000000000u, "-9007199254740992" },
+        { 0x4430000000000000u, "295147905179352830000" },
+        { 0x44b52d02c7e14af5u, "9.999999999999997e+22" }, { 0x44b52d02c7e14af6u, "1e+23" },
+        { 0x44b52d02c7e14af7u, "1.0000000000000001e+23" },
+        { 0x444b1ae4d6e2ef4eu, "999999999999999700000" },
+        { 0x444b1ae4d6e2ef4fu, "999999999999999900000" }, { 0x444b1ae4d6e2ef50u, "1e+21" },
+        { 0x3eb0c6f7a0b5ed8cu, "9.999999999999997e-7" }, { 0x3eb0c6f7a0b5ed8du, "0.000001" },
+        { 0x41b3de4355555553u, "333333333.3333332" }, { 0x41b3de4355555554u, "333333333.33333325" },
+        { 0x41b3de4355555555u, "333333333.3333333" }, { 0x41b3de4355555556u, "333333333.3333334" },
+        { 0x41b3de4355555557u, "333333333.33333343" },
+        { 0xbecbf647612f3696u, "-0.0000033333333333333333" },
+        { 0x43143ff3c1cb0959u, "1424953923781206.2" },
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        double x;
+        memcpy(&x, &v[i].bits, sizeof x);
+        char b[64];
+        cr_expect_str_eq(num(x, b), v[i].text, "%016llx", (unsigned long long)v[i].bits);
+    }
+    /* NaN and Infinity (7fffffffffffffff, 7ff0000000000000) have no serialisation. */
+    json_t *inf = json_real(0.0);
+    cr_assert_eq(json_real_set(inf, 1e308 * 10), -1, "jansson itself refuses a non-finite real");
+    json_decref(inf);
+}
+
+/* JSON integers are serialised as the double they equal; beyond 2^53 there is none
+ * exact, and the canonical form is refused rather than rounded. */
+Test(seal_jcs, integers_beyond_2_pow_53_are_refused)
+{
+    json_t *v = json_pack("[I, I]", (json_int_t)9007199254740992LL, (json_int_t)-9007199254740992LL);
+    char *out;
+    size_t n;
+    cr_assert_eq(vfy_jcs_serialize(v, 64, &out, &n), VFY_OK);
+    cr_assert_str_eq(out, "[9007199254740992,-9007199254740992]");
+    free(out);
+    json_decref(v);
+    v = json_pack("{s:I}", "n", (json_int_t)9007199254740993LL);
+    cr_assert_eq(vfy_jcs_serialize(v, 64, &out, &n), VFY_E_BAD_VALUE);
+    json_decref(v);
+    v = json_pack("[I]", (json_int_t)-9007199254740993LL);
+    cr_assert_eq(vfy_jcs_serialize(v, 64, &out, &n), VFY_E_BAD_VALUE);
+    json_decref(v);
+}
+
 static char *canon(const char *json)
 {
     json_error_t e;
@@ -274,7 +326,7 @@ static char *canon(const char *json)
     cr_assert_not_null(v, "%s", e.text);
     char *out;
     size_t n;
-    cr_assert_eq(seal_jcs_serialize(v, 4096, &out, &n), VFY_OK);
+    cr_assert_eq(vfy_jcs_serialize(v, 4096, &out, &n), VFY_OK);
     cr_assert_eq(strlen(out), n);
     json_decref(v);
     return out;
@@ -307,9 +359,9 @@ Test(seal_jcs, limit)
     json_t *v = json_string("0123456789");
     char *out = NULL;
     size_t n;
-    cr_assert_eq(seal_jcs_serialize(v, 12, &out, &n), VFY_OK);
+    cr_assert_eq(vfy_jcs_serialize(v, 12, &out, &n), VFY_OK);
     free(out);
-    cr_assert_eq(seal_jcs_serialize(v, 11, &out, &n), VFY_E_LIMIT);
+    cr_assert_eq(vfy_jcs_serialize(v, 11, &out, &n), VFY_E_LIMIT);
     json_decref(v);
 }
 

@@ -24,15 +24,12 @@ static char dir[PATH_MAX];
 
 static void make_dir(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/vfy-serve-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    tmpdir_make("serve", dir, sizeof dir);
 }
 
 static void remove_dir(void)
 {
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
+    tmpdir_remove(dir);
 }
 
 TestSuite(serve, .init = make_dir, .fini = remove_dir, .timeout = 60);

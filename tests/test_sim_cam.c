@@ -116,8 +116,8 @@ Test(sim_cam, session_checks_cam_against_dg14)
     cr_assert_eq(ca, VFY_OUTCOME_OK);
     cr_assert(a.cam_verified);
 
-    char dir[] = "/tmp/vfy_cam_badXXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    tmpdir_make("cam-bad", dir, sizeof dir);
     static const char *names[] = { "EF_COM.bin", "EF_SOD.bin", "DG1.bin", "DG2.bin", "DG14.bin" };
     for (size_t i = 0; i < 5; i++)
         write_embedded(dir, names[i]);
@@ -134,15 +134,13 @@ Test(sim_cam, session_checks_cam_against_dg14)
     cr_assert_eq(read_cam(conn, &a, &ca), VFY_OK);
     cr_assert_eq(ca, VFY_OUTCOME_FAILED);
     cr_assert(!a.cam_verified);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove(dir);
 }
 
 Test(sim_cam, no_cam_without_a_chip_authentication_key)
 {
-    char dir[] = "/tmp/vfy_camXXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    tmpdir_make("cam", dir, sizeof dir);
     write_embedded(dir, "DG1.bin");
     char conn[600];
     snprintf(conn, sizeof conn, "sim:%s?mapping=cam&bac=off", dir);
@@ -178,8 +176,8 @@ Test(sim_cam, chip_authentication_by_cam_needs_the_dg14_check)
 {
     cr_assert_eq(chip_auth_after_cam("sim?mapping=cam"), VFY_OUTCOME_OK);
 
-    char dir[] = "/tmp/vfy_cam_nodg14XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    tmpdir_make("cam-nodg14", dir, sizeof dir);
     static const char *names[] = { "EF_COM.bin", "EF_SOD.bin", "DG1.bin", "DG2.bin",
                                    "chipauth_private.pem" };
     for (size_t i = 0; i < 5; i++)
@@ -201,9 +199,7 @@ Test(sim_cam, chip_authentication_by_cam_needs_the_dg14_check)
     fclose(f);
     EVP_PKEY_free(other);
     cr_assert_eq(chip_auth_after_cam(conn), VFY_OUTCOME_FAILED);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove(dir);
 }
 
 /* DG14 as ICAO 9303-11 §9.2 has it: 6E { SET { ChipAuthenticationPublicKeyInfo ... } }, one

@@ -217,8 +217,8 @@ Test(sim_chip, oversized_tlv_length)
 
 Test(sim_chip, serves_a_dump_folder)
 {
-    char dir[] = "/tmp/vfy_sim_dumpXXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    tmpdir_make("sim-dump", dir, sizeof dir);
     char path[512];
     snprintf(path, sizeof path, "%s/EF_COM.bin", dir);
     FILE *f = fopen(path, "wb");

@@ -21,8 +21,7 @@ static char flag[PATH_MAX + 16];
 
 static void make_dir(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/vfy-presence-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    tmpdir_make("presence", dir, sizeof dir);
     snprintf(flag, sizeof flag, "%s/on-reader", dir);
 }
 

@@ -57,8 +57,8 @@ static void replay(const char *vector, const char *card_access_hex, bool can,
     char full[512];
     json_t *v = json_load_file(shared_path(path, full, sizeof full), 0, &err);
     cr_assert_not_null(v, "%s", err.text);
-    char dir[] = "/tmp/vfy_sim_paceXXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    tmpdir_make("sim-pace", dir, sizeof dir);
     uint8_t dg1[5 + 88] = { 0x61, 0x5B, 0x5F, 0x1F, 0x58 };
     memcpy(dg1 + 5, g_mrz, 88);
     write_file(dir, "DG1.bin", dg1, sizeof dg1);
@@ -152,8 +152,8 @@ Test(sim_sm, appendix_d4_protected_exchanges)
                                            path), 0, &err);
     cr_assert_not_null(v, "%s", err.text);
     /* a chip whose EF.COM is the appendix's (LDS 1.6) */
-    char dir[] = "/tmp/vfy_sim_d4XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    tmpdir_make("sim-d4", dir, sizeof dir);
     size_t n;
     uint8_t *com = hex_decode(hexs(v, "resulting_ef_com"), &n);
     write_file(dir, "EF_COM.bin", com, n);
@@ -211,8 +211,8 @@ Test(sim_sm, appendix_d3_mutual_authenticate)
     json_error_t err;
     json_t *v = json_load_file(SHARED_PATH("vectors/emrtd/bac_appendix_d.json", path), 0, &err);
     cr_assert_not_null(v, "%s", err.text);
-    char dir[] = "/tmp/vfy_sim_d3XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    tmpdir_make("sim-d3", dir, sizeof dir);
     /* DG1: a TD3 MRZ with the appendix's document number, birth and expiry dates */
     const char *mrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
                       "L898902C<3UTO6908061F9406236ZE184226B<<<<<14";

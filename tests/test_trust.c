@@ -53,15 +53,12 @@ static void make_pki(struct pki *p)
                                                .not_before_days = -10, .not_after_days = 365,
                                                .usage = PKI_KU_SIGN, .serial = 6 });
     EVP_PKEY_free(fk);
-    snprintf(p->dir, sizeof p->dir, "/tmp/vfy-trust-XXXXXX");
-    cr_assert_not_null(mkdtemp(p->dir));
+    tmpdir_make("trust", p->dir, sizeof p->dir);
 }
 
 static void free_pki(struct pki *p)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", p->dir);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove(p->dir);
     X509_free(p->csca);
     X509_free(p->ds);
     X509_free(p->expired_ds);

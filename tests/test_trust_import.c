@@ -55,8 +55,7 @@ static void world_make(world *w)
                                           .key = w->ds_key, .issuer = w->xe_csca, .issuer_key = w->xe_key,
                                           .not_before_days = -10, .not_after_days = 365,
                                           .usage = PKI_KU_SIGN, .serial = 4 });
-    snprintf(w->dir, sizeof w->dir, "/tmp/vfy-import-XXXXXX");
-    cr_assert_not_null(mkdtemp(w->dir));
+    tmpdir_make("import", w->dir, sizeof w->dir);
     snprintf(w->store, sizeof w->store, "%s/trust", w->dir);
 }
 
@@ -70,9 +69,7 @@ static void world_free(world *w)
     X509_free(w->ml_signer);
     X509_free(w->xe_csca);
     X509_free(w->xe_ds);
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", w->dir);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove(w->dir);
 }
 
 static void path_in(const world *w, const char *name, char *out, size_t cap)

@@ -84,6 +84,9 @@ Test(writer, claim_and_unclaim)
     cr_assert_eq(vfy_w_len(&w), 4);
     vfy_w_unclaim(&w, 5); /* more than was written: a bug, reported, never wrapped */
     cr_assert(!vfy_w_ok(&w));
+    vfy_w_init(&w, buf, sizeof buf);
+    cr_assert_null(vfy_w_claim(&w, 0), "an empty claim is refused");
+    cr_assert(!vfy_w_ok(&w));
 }
 
 /* The length forms of X.690 8.1.3, checked against OpenSSL's DER decoder. */

@@ -113,10 +113,6 @@ VFY_API void vfy_session_stats(const vfy_session *s, vfy_read_stats *out);
 
 VFY_API void vfy_session_close(vfy_session *s);
 
-/* Line i (from 0) of the help on the simulated reader's connection strings ("sim",
- * "sim:DIR" and every "?option"); NULL past the last line. */
-VFY_API const char *vfy_sim_help_line(size_t i);
-
 /* "PACE", "BAC", "none". */
 VFY_API const char *vfy_access_protocol_name(vfy_access_protocol p);
 

@@ -2,7 +2,8 @@
  * libverify — shared declarations of the public API.
  *
  * Every public function is thread-safe on distinct objects; the library keeps no
- * global mutable state. Functions that can fail return a vfy_status and, when the
+ * global mutable state but the table of reader backends added at run time
+ * (vfy_sim_register), which is filled lock-free and never emptied. Functions that can fail return a vfy_status and, when the
  * caller passes a non-NULL vfy_detail, say exactly where and why.
  */
 #ifndef VERIFY_COMMON_H
@@ -30,6 +31,10 @@ extern "C" {
 /* Wipes and frees text the library returned to the caller (JSON, PEM ...): it may hold
  * personal data. Only for such NUL-terminated text. NULL is ignored. */
 VFY_API void vfy_free(void *p);
+/* Wipes and releases a secret the library returned in guarded memory (libsodium's
+ * sodium_malloc: guard pages, never swapped): the secret key of vfy_rules_keygen. Never
+ * pass it to vfy_free or free(), nor anything else to this. NULL is ignored. */
+VFY_API void vfy_free_secret(char *secret);
 
 #ifdef __cplusplus
 }

@@ -44,15 +44,15 @@ typedef enum vfy_rules_mode {
 } vfy_rules_mode;
 
 typedef enum vfy_rules_dimension {
-    VFY_DIM_VISA_NEEDED = 0,
-    VFY_DIM_ADMISSIBLE,
-    VFY_DIM_FEE,
-    VFY_DIM_SERVICE_FEE_CAP,
-    VFY_DIM_DEADLINE,
-    VFY_DIM_ENTRIES,
-    VFY_DIM_VALIDITY,
-    VFY_DIM_EVIDENCE,
-    VFY_DIM_COUNT
+    VFY_RULES_DIM_VISA_NEEDED = 0,
+    VFY_RULES_DIM_ADMISSIBLE,
+    VFY_RULES_DIM_FEE,
+    VFY_RULES_DIM_SERVICE_FEE_CAP,
+    VFY_RULES_DIM_DEADLINE,
+    VFY_RULES_DIM_ENTRIES,
+    VFY_RULES_DIM_VALIDITY,
+    VFY_RULES_DIM_EVIDENCE,
+    VFY_RULES_DIM_COUNT
 } vfy_rules_dimension;
 
 /* The one vocabulary of decisions (docs/rules.md, "Modalities"). Zero is officer
@@ -84,12 +84,13 @@ VFY_API VFY_NODISCARD vfy_status vfy_rules_trust_load(const void *json, size_t l
                                                       vfy_rules_trust **out, vfy_detail *detail);
 VFY_API void vfy_rules_trust_free(vfy_rules_trust *trust);
 
-/* A new Ed25519 key pair as two NUL-terminated JSON documents (free with free()).
- * The secret one must be kept secret; the public one goes into trust files. */
+/* A new Ed25519 key pair as two NUL-terminated JSON documents. The secret one is in
+ * guarded memory: keep it secret, release it with vfy_free_secret. The public one goes
+ * into trust files; release it with vfy_free. */
 VFY_API VFY_NODISCARD vfy_status vfy_rules_keygen(const char *publisher, char **secret_json,
                                                   char **public_json, vfy_detail *detail);
 
-/* Signs a rule set with a secret key document: the result (NUL-terminated, free())
+/* Signs a rule set with a secret key document: the result (NUL-terminated, vfy_free())
  * is the rule set in canonical form with its embedded signature. */
 VFY_API VFY_NODISCARD vfy_status vfy_rules_sign(const void *ruleset, size_t len,
                                                 const void *secret_json, size_t secret_len,
@@ -149,7 +150,7 @@ VFY_API VFY_NODISCARD vfy_status vfy_rules_engine_rejected(const vfy_rules_engin
                                                            const char **reason);
 
 /* A readable multi-line summary of every loaded set, its rules and every rule whose
- * legal text is marked uncertain (NUL-terminated, free()). */
+ * legal text is marked uncertain (NUL-terminated, vfy_free()). */
 VFY_API char *vfy_rules_engine_summary(const vfy_rules_engine *engine);
 
 /* ---- cases ----------------------------------------------------------------- */
@@ -234,15 +235,15 @@ VFY_API VFY_NODISCARD vfy_status vfy_rules_decision_outcome(const vfy_rules_deci
                                                             vfy_rules_outcome *out);
 
 typedef enum vfy_rules_step_result {
-    VFY_STEP_WON = 0,      /* the rule gave the dimension its value */
-    VFY_STEP_BEATEN,       /* it applied but another rule won under the combine policy */
-    VFY_STEP_FAILED,       /* a predicate or check failed */
-    VFY_STEP_SUSPENDED,    /* a suspension in force switched it off */
-    VFY_STEP_NOT_IN_FORCE, /* its set was not in force at the rule's reference date */
-    VFY_STEP_ALTERNATIVE,  /* a discretionary option the officer may grant */
-    VFY_STEP_PASSED,       /* an admissibility check that held */
-    VFY_STEP_NOT_EVALUATED,/* a reference date or an input was missing */
-    VFY_STEP_NOT_APPLICABLE,/* the rule's conditions do not hold for the case */
+    VFY_RULES_STEP_WON = 0,      /* the rule gave the dimension its value */
+    VFY_RULES_STEP_BEATEN,       /* it applied but another rule won under the combine policy */
+    VFY_RULES_STEP_FAILED,       /* a predicate or check failed */
+    VFY_RULES_STEP_SUSPENDED,    /* a suspension in force switched it off */
+    VFY_RULES_STEP_NOT_IN_FORCE, /* its set was not in force at the rule's reference date */
+    VFY_RULES_STEP_ALTERNATIVE,  /* a discretionary option the officer may grant */
+    VFY_RULES_STEP_PASSED,       /* an admissibility check that held */
+    VFY_RULES_STEP_NOT_EVALUATED,/* a reference date or an input was missing */
+    VFY_RULES_STEP_NOT_APPLICABLE,/* the rule's conditions do not hold for the case */
 } vfy_rules_step_result;
 
 typedef struct vfy_rules_step {
@@ -261,7 +262,7 @@ VFY_API VFY_NODISCARD vfy_status vfy_rules_decision_step(const vfy_rules_decisio
                                                          vfy_rules_step *out);
 
 /* The decision in the documented JSON format {rulesets, test_mode, decision}
- * (NUL-terminated, free()); `indent` 0 gives one line (JSON Lines). */
+ * (NUL-terminated, vfy_free()); `indent` 0 gives one line (JSON Lines). */
 VFY_API char *vfy_rules_decision_json(const vfy_rules_decision *d, int indent);
 
 /* ---- volume: a reusable workspace ------------------------------------------

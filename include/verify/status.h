@@ -35,6 +35,7 @@ extern "C" {
     X(VFY_E_EXISTS,               11, "the file or folder exists already; libverify never replaces one") \
     X(VFY_E_SYMLINK,              12, "a path leads through a symbolic link, which libverify does not follow when writing") \
     X(VFY_E_OUTPUT_FULL,          13, "an encoding does not fit in its output buffer") \
+    X(VFY_E_RULES_RESIGN,         14, "the rule set is signed in a retired form; its publisher must re-sign it with 'vfy rules sign'") \
     /* bounded parsing and encodings: 100-199 */ \
     X(VFY_E_TRUNCATED,           100, "the input ends before a complete element") \
     X(VFY_E_LENGTH_OVERFLOW,     101, "a length field points beyond the end of its enclosing data") \
@@ -131,7 +132,10 @@ extern "C" {
     X(VFY_E_REQUEST_MEDIA_TYPE,  902, "the service request's content type is not application/json") \
     X(VFY_E_UNAUTHORIZED,        903, "the service request carries no valid bearer token") \
     X(VFY_E_ORIGIN_REFUSED,      904, "the service request comes from another origin") \
-    X(VFY_E_SERVICE_BUSY,        905, "the service has too many inspections waiting; try again when one is done")
+    X(VFY_E_SERVICE_BUSY,        905, "the service has too many inspections waiting; try again when one is done") \
+    /* reader backends added at run time (libverify-sim's simulated chip): 1100-1109 */ \
+    X(VFY_E_BACKEND_CONFLICT,   1100, "another reader backend has this connection scheme already") \
+    X(VFY_E_BACKEND_TABLE_FULL, 1101, "no room is left to register another reader backend")
 
 typedef enum vfy_status {
 #define VFY_STATUS_ENUM_(name, num, text) name = num,
@@ -173,6 +177,11 @@ VFY_API const char *vfy_strerror(vfy_status status);
 VFY_API vfy_layer vfy_status_layer(vfy_status status);
 /* Resets a detail to "no failure". */
 VFY_API void vfy_detail_clear(vfy_detail *detail);
+/* Fills a detail as the library does (no offset; fmt NULL: vfy_strerror's sentence) and
+ * returns status, for a front end's own checks: return vfy_detail_set(d, VFY_E_IO, ...).
+ * detail may be NULL. */
+VFY_API vfy_status vfy_detail_set(vfy_detail *detail, vfy_status status, const char *field,
+                                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
  * The error as JSON, the one shape of every output (docs/schema/error.schema.json):

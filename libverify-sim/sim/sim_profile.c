@@ -6,6 +6,7 @@
 #include "core/fail.h"
 #include "sim/sim_profile.h"
 #include "verify/chip.h"
+#include "verify/sim.h"
 
 const char *const sim_profile_help[] = {
     "sim                     the built-in ICAO specimen passport (PACE ECDH-GM brainpoolP256r1 AES-128, and BAC)",

@@ -11,6 +11,7 @@
 #include "sim/sim_internal.h"
 #include "sim/sim_transport.h"
 #include "transport.h"
+#include "verify/sim.h"
 
 struct sim_link {
     vfy_sim_chip *chip;
@@ -253,4 +254,17 @@ vfy_status vfy_sim_transport_open(const char *conn, vfy_transport **out, vfy_det
     t->impl = l;
     *out = t;
     return VFY_OK;
+}
+
+/* The simulated reader joins libverify's transport table at run time: libverify.so
+ * does not contain the simulator and names it only in an error message. */
+static const vfy_transport_backend sim_backend = {
+    .scheme = "sim",
+    .open = vfy_sim_transport_open,
+    .listing = "simulated chip (built-in specimen passport)",
+};
+
+vfy_status vfy_sim_register(vfy_detail *detail)
+{
+    return vfy_transport_register(&sim_backend, detail);
 }

@@ -65,7 +65,7 @@ static void decision(const vfy_inspection *in, aud_record *r)
         r->n_sets++;
     }
     json_decref(root);
-    for (int dim = 0; dim < VFY_DIM_COUNT && r->n_dims < AUD_MAX_DIMS; dim++) {
+    for (int dim = 0; dim < VFY_RULES_DIM_COUNT && r->n_dims < AUD_MAX_DIMS; dim++) {
         vfy_rules_outcome o;
         if (vfy_rules_decision_outcome(d, (vfy_rules_dimension)dim, &o) != VFY_OK)
             continue;

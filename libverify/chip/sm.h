@@ -14,7 +14,7 @@
  * and response chaining inside SM.
  *
  * Terminal side only: vfy_sm_wrap_command, vfy_sm_unwrap_response. The chip's side lives
- * in one place, the simulated chip (hw/sim/sim_sm.c), which the tests and the fuzzer
+ * in one place, the simulated chip (libverify-sim/sim/sim_sm.c), which the tests and the fuzzer
  * drive through tests/sm_chip.h; a terminal and a chip written separately that agree
  * with each other and with the appendix D.4 vectors keep each other honest.
  */

@@ -98,3 +98,23 @@ void vfy_detail_prefix_field(vfy_detail *detail, const char *outer)
     joined[n] = '\0';
     memcpy(detail->field, joined, sizeof joined);
 }
+
+vfy_status vfy_detail_set(vfy_detail *detail, vfy_status status, const char *field,
+                          const char *fmt, ...)
+{
+    if (detail == NULL)
+        return status;
+    vfy_detail_clear(detail);
+    detail->status = status;
+    if (field != NULL)
+        snprintf(detail->field, sizeof detail->field, "%s", field);
+    if (fmt != NULL) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(detail->message, sizeof detail->message, fmt, ap);
+        va_end(ap);
+    } else {
+        snprintf(detail->message, sizeof detail->message, "%s", vfy_strerror(status));
+    }
+    return status;
+}

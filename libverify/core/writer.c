@@ -70,6 +70,10 @@ void vfy_w_fill(vfy_writer *w, uint8_t v, size_t n)
 
 uint8_t *vfy_w_claim(vfy_writer *w, size_t n)
 {
+    if (n == 0) { /* nothing to fill is a caller bug, and would point past the buffer */
+        w->failed = true;
+        return NULL;
+    }
     if (overflows(w, n))
         return NULL;
     uint8_t *p = w->buf + w->len;

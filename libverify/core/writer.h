@@ -43,7 +43,7 @@ void vfy_w_u32be(vfy_writer *w, uint32_t v);
 void vfy_w_bytes(vfy_writer *w, const void *p, size_t n);
 /* n copies of byte v (padding). */
 void vfy_w_fill(vfy_writer *w, uint8_t v, size_t n);
-/* Claims the next n bytes for the caller to fill in place (a cipher or a key export
+/* Claims the next n (> 0) bytes for the caller to fill in place (a cipher or a key export
  * writing straight into the output) and returns them, or NULL (writer failed) if they
  * do not fit. The bytes are zeroed first, so an abandoned claim leaks nothing. */
 uint8_t *vfy_w_claim(vfy_writer *w, size_t n);

@@ -155,7 +155,7 @@ static bool eligibility_refers(const vfy_inspection *r)
         return false;
     if (r->decision == NULL)
         return true;
-    for (int dim = 0; dim < VFY_DIM_COUNT; dim++) {
+    for (int dim = 0; dim < VFY_RULES_DIM_COUNT; dim++) {
         vfy_rules_outcome o;
         if (vfy_rules_decision_outcome(r->decision, (vfy_rules_dimension)dim, &o) != VFY_OK)
             return true;

@@ -77,16 +77,20 @@ vfy_status vfy_readers_list_backends(vfy_reader_info **out, size_t *count,
     backend_note(&backends[0], "pcsc", vfy_pcsc_list(add_pcsc, &l, &why), &why);
     vfy_detail_clear(&why);
     backend_note(&backends[1], "nfc", vfy_nfc_list(add_nfc, &l, &why), &why);
-    vfy_transport *sim = NULL;
-    if (vfy_transport_open("sim", &sim, &ignored) == VFY_OK) {
+    /* Backends registered at run time (libverify-sim's "sim") list their bare scheme. */
+    const vfy_transport_backend *reg;
+    for (size_t i = 0; (reg = vfy_transport_registered(i)) != NULL; i++) {
+        vfy_transport *t = NULL;
+        if (reg->listing == NULL || vfy_transport_open(reg->scheme, &t, &ignored) != VFY_OK)
+            continue;
         vfy_reader_info *r = next_slot(&l);
         if (r != NULL) {
-            snprintf(r->backend, sizeof r->backend, "sim");
-            snprintf(r->connection, sizeof r->connection, "sim");
-            snprintf(r->name, sizeof r->name, "simulated chip (built-in specimen passport)");
+            snprintf(r->backend, sizeof r->backend, "%s", reg->scheme);
+            snprintf(r->connection, sizeof r->connection, "%s", reg->scheme);
+            snprintf(r->name, sizeof r->name, "%s", reg->listing);
             r->card_present = true;
         }
-        vfy_transport_close(sim);
+        vfy_transport_close(t);
     }
     *out = l.items;
     *count = l.count;

@@ -16,12 +16,12 @@ struct vfy_rules_decision {
     size_t len;
     json_t *root;            /* read from text on first use */
     bool test_mode;
-    char *values[VFY_DIM_COUNT];
+    char *values[VFY_RULES_DIM_COUNT];
     char **pool;             /* strings handed out by the accessors */
     size_t n_pool, cap_pool;
 };
 
-static const char *const dim_names[VFY_DIM_COUNT] = {
+static const char *const dim_names[VFY_RULES_DIM_COUNT] = {
     "visa_needed", "admissible", "fee", "service_fee_cap", "deadline", "entries", "validity", "evidence",
 };
 static const char *const modality_names[VFY_MODALITY_COUNT] = {
@@ -30,7 +30,7 @@ static const char *const modality_names[VFY_MODALITY_COUNT] = {
 
 const char *vfy_rules_dimension_name(vfy_rules_dimension d)
 {
-    return (unsigned)d < VFY_DIM_COUNT ? dim_names[d] : "unknown";
+    return (unsigned)d < VFY_RULES_DIM_COUNT ? dim_names[d] : "unknown";
 }
 
 const char *vfy_rules_modality_name(vfy_rules_modality m)
@@ -83,7 +83,7 @@ static bool tree(const vfy_rules_decision *cd)
     if (root == NULL)
         return false;
     json_t *dims = json_object_get(root, "decision");
-    for (int i = 0; i < VFY_DIM_COUNT; i++) {
+    for (int i = 0; i < VFY_RULES_DIM_COUNT; i++) {
         json_t *dim = json_object_get(dims, dim_names[i]);
         d->values[i] = json_dumps(json_object_get(dim, "value"), JSON_COMPACT | JSON_ENCODE_ANY);
         if (d->values[i] == NULL) {
@@ -104,8 +104,8 @@ void vfy_rules_decision_free(vfy_rules_decision *d)
     if (d == NULL)
         return;
     json_decref(d->root);
-    free(d->text);
-    for (int i = 0; i < VFY_DIM_COUNT; i++)
+    vfy_free(d->text); /* it may hold personal data (include_pii): wiped */
+    for (int i = 0; i < VFY_RULES_DIM_COUNT; i++)
         free(d->values[i]);
     for (size_t i = 0; i < d->n_pool; i++)
         free(d->pool[i]);
@@ -142,7 +142,7 @@ static char *join(const json_t *arr, const char *member, const char *prefix_held
 vfy_status vfy_rules_decision_outcome(const vfy_rules_decision *d, vfy_rules_dimension dim,
                                       vfy_rules_outcome *out)
 {
-    if (d == NULL || out == NULL || (unsigned)dim >= VFY_DIM_COUNT)
+    if (d == NULL || out == NULL || (unsigned)dim >= VFY_RULES_DIM_COUNT)
         return VFY_E_INVALID_ARGUMENT;
     if (!tree(d))
         return VFY_E_NO_MEMORY;
@@ -218,16 +218,16 @@ static const struct {
     const char *name;
     vfy_rules_step_result result;
 } results[] = {
-    { "won", VFY_STEP_WON }, { "beaten", VFY_STEP_BEATEN }, { "failed", VFY_STEP_FAILED },
-    { "suspended", VFY_STEP_SUSPENDED }, { "not_in_force", VFY_STEP_NOT_IN_FORCE },
-    { "alternative", VFY_STEP_ALTERNATIVE }, { "passed", VFY_STEP_PASSED },
-    { "not_evaluated", VFY_STEP_NOT_EVALUATED }, { "not_applicable", VFY_STEP_NOT_APPLICABLE },
+    { "won", VFY_RULES_STEP_WON }, { "beaten", VFY_RULES_STEP_BEATEN }, { "failed", VFY_RULES_STEP_FAILED },
+    { "suspended", VFY_RULES_STEP_SUSPENDED }, { "not_in_force", VFY_RULES_STEP_NOT_IN_FORCE },
+    { "alternative", VFY_RULES_STEP_ALTERNATIVE }, { "passed", VFY_RULES_STEP_PASSED },
+    { "not_evaluated", VFY_RULES_STEP_NOT_EVALUATED }, { "not_applicable", VFY_RULES_STEP_NOT_APPLICABLE },
 };
 
 vfy_status vfy_rules_decision_step(const vfy_rules_decision *cd, vfy_rules_dimension dim, size_t i,
                                    vfy_rules_step *out)
 {
-    if (cd == NULL || out == NULL || (unsigned)dim >= VFY_DIM_COUNT)
+    if (cd == NULL || out == NULL || (unsigned)dim >= VFY_RULES_DIM_COUNT)
         return VFY_E_INVALID_ARGUMENT;
     vfy_rules_decision *d = (vfy_rules_decision *)cd;
     if (!tree(d))
@@ -242,7 +242,7 @@ vfy_status vfy_rules_decision_step(const vfy_rules_decision *cd, vfy_rules_dimen
     out->legal_ref = str(st, "legal_ref");
     out->anchor = str(st, "anchor");
     out->confidence = str(st, "confidence");
-    out->result = VFY_STEP_NOT_EVALUATED;
+    out->result = VFY_RULES_STEP_NOT_EVALUATED;
     const char *res = str(st, "result");
     for (size_t k = 0; res != NULL && k < sizeof results / sizeof results[0]; k++)
         if (strcmp(res, results[k].name) == 0)

@@ -872,18 +872,18 @@ static int favour(int dim, const struct cand *a, const struct cand *b)
 {
     const struct rule *ra = a->r, *rb = b->r;
     switch (dim) {
-    case VFY_DIM_VISA_NEEDED:
+    case VFY_RULES_DIM_VISA_NEEDED:
         return (int)rb->u.visa_needed - (int)ra->u.visa_needed;
-    case VFY_DIM_FEE:
+    case VFY_RULES_DIM_FEE:
         return fee_of(rb) > fee_of(ra) ? 1 : fee_of(rb) < fee_of(ra) ? -1 : 0;
-    case VFY_DIM_SERVICE_FEE_CAP: {
+    case VFY_RULES_DIM_SERVICE_FEE_CAP: {
         int64_t va = rr_sfc_of(a->rs, ra), vb = rr_sfc_of(b->rs, rb);
         return vb > va ? 1 : vb < va ? -1 : 0;
     }
-    case VFY_DIM_DEADLINE:
+    case VFY_RULES_DIM_DEADLINE:
         return rb->u.deadline.days - ra->u.deadline.days;
-    case VFY_DIM_ENTRIES:
-    case VFY_DIM_VALIDITY:
+    case VFY_RULES_DIM_ENTRIES:
+    case VFY_RULES_DIM_VALIDITY:
         /* Entries and validity are one grant, decided jointly so that they cannot
          * contradict: more entries first, then the date the visa really ends, nominal
          * months only when neither end is known. */
@@ -894,7 +894,7 @@ static int favour(int dim, const struct cand *a, const struct cand *b)
         if (a->ends != b->ends)
             return a->ends == DATE_NONE ? -1 : 1;
         return ra->u.grant.validity_months - rb->u.grant.validity_months;
-    case VFY_DIM_EVIDENCE:
+    case VFY_RULES_DIM_EVIDENCE:
         return ((int)ra->u.evidence.simplified + (int)ra->u.evidence.n_waives) -
                ((int)rb->u.evidence.simplified + (int)rb->u.evidence.n_waives);
     default:
@@ -988,7 +988,7 @@ static void set_review(struct rr_dim *o, enum rr_vkind provisional)
  * number of entries. */
 static int alt_favour(int dim, const struct cand *a, const struct cand *b)
 {
-    if (dim == VFY_DIM_ENTRIES)
+    if (dim == VFY_RULES_DIM_ENTRIES)
         return (int)a->r->u.grant.entries - (int)b->r->u.grant.entries;
     return favour(dim, a, b);
 }
@@ -1154,7 +1154,7 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
             struct cand *now = &cands[n_cands++];
             if (local == NULL) {
                 local = now;
-            } else if (dim == VFY_DIM_EVIDENCE && rs->combine[dim] == POL_ACCUMULATE) {
+            } else if (dim == VFY_RULES_DIM_EVIDENCE && rs->combine[dim] == POL_ACCUMULATE) {
                 continue;
             } else {
                 struct cand *keep = choose(dim, rs->combine[dim], local, now, true);
@@ -1162,7 +1162,7 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
                 local = keep;
             }
         }
-        if (local == NULL || (dim == VFY_DIM_EVIDENCE && rs->combine[dim] == POL_ACCUMULATE))
+        if (local == NULL || (dim == VFY_RULES_DIM_EVIDENCE && rs->combine[dim] == POL_ACCUMULATE))
             continue;
         if (acc == NULL) {
             acc = local;
@@ -1177,13 +1177,13 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
      * than the result could change it, so the result is not a right or an obligation. */
     bool blocked = false;
     for (size_t i = 0; i < n_unknown && !blocked; i++) {
-        if (dim == VFY_DIM_EVIDENCE)
+        if (dim == VFY_RULES_DIM_EVIDENCE)
             blocked = true; /* evidence accumulates: any rule might add to it */
         else
             blocked = acc == NULL || favour(dim, &unknowns[i], acc) != 0;
     }
 
-    if (dim == VFY_DIM_EVIDENCE) {
+    if (dim == VFY_RULES_DIM_EVIDENCE) {
         bool simplified = false, unverified = false, discretionary_better = false;
         o->ecat_off = (uint32_t)w->n_u32;
         o->waive_off = (uint32_t)w->n_waives;
@@ -1233,7 +1233,7 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
             /* A Member State's option on the visa requirement cuts either way (Reg.
              * 2018/1806 Art. 6(1): exempting Annex I or requiring from Annex II), so it is
              * shown whenever it would change the value, not only when it is favourable. */
-            bool other_way = dim == VFY_DIM_VISA_NEEDED && acc != NULL &&
+            bool other_way = dim == VFY_RULES_DIM_VISA_NEEDED && acc != NULL &&
                              alts[i].r->u.visa_needed != acc->r->u.visa_needed;
             if (acc != NULL && !other_way && alt_favour(dim, &alts[i], acc) <= 0) {
                 set_result(x, alts[i].step, RR_BEATEN);
@@ -1605,8 +1605,8 @@ vfy_status rr_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
 
     x.miss_start = w->n_miss;
     x.won = &visa_won;
-    struct rr_dim *visa = &w->dims[VFY_DIM_VISA_NEEDED];
-    resolve(&x, VFY_DIM_VISA_NEEDED, RK_VISA, visa);
+    struct rr_dim *visa = &w->dims[VFY_RULES_DIM_VISA_NEEDED];
+    resolve(&x, VFY_RULES_DIM_VISA_NEEDED, RK_VISA, visa);
     x.won = NULL;
     /* Applicability first: when no visa is needed, or the traveller is not a
      * third-country national, the dimensions of a visa application do not arise. */
@@ -1627,28 +1627,28 @@ vfy_status rr_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
 
     bool inadmissible = false;
     if (why != NA_NONE && !(x.border && !not_tcn)) {
-        not_applicable(&x, &w->dims[VFY_DIM_ADMISSIBLE], why);
+        not_applicable(&x, &w->dims[VFY_RULES_DIM_ADMISSIBLE], why);
     } else {
         x.miss_start = w->n_miss;
-        admissibility(&x, &inadmissible, &w->dims[VFY_DIM_ADMISSIBLE]);
+        admissibility(&x, &inadmissible, &w->dims[VFY_RULES_DIM_ADMISSIBLE]);
     }
-    static const enum rule_kind kinds[VFY_DIM_COUNT] = {
+    static const enum rule_kind kinds[VFY_RULES_DIM_COUNT] = {
         RK_VISA, RK_CHECK, RK_FEE, RK_SERVICE_FEE_CAP, RK_DEADLINE, RK_ENTRY_VALIDITY,
         RK_ENTRY_VALIDITY, RK_EVIDENCE,
     };
-    for (int d = VFY_DIM_FEE; d < VFY_DIM_COUNT; d++) {
+    for (int d = VFY_RULES_DIM_FEE; d < VFY_RULES_DIM_COUNT; d++) {
         struct rr_dim *o = &w->dims[d];
         x.miss_start = w->n_miss;
         if (why != NA_NONE) {
             not_applicable(&x, o, why);
         } else if (inadmissible) {
             not_applicable(&x, o, NA_INADMISSIBLE);
-            o->refund = d == VFY_DIM_FEE;
+            o->refund = d == VFY_RULES_DIM_FEE;
         } else {
             resolve(&x, d, kinds[d], o);
         }
     }
-    struct rr_dim *ev = &w->dims[VFY_DIM_EVIDENCE];
+    struct rr_dim *ev = &w->dims[VFY_RULES_DIM_EVIDENCE];
     if (x.full && ev->modality != VFY_MODALITY_NOT_APPLICABLE)
         categories_available(&x, ev);
     /* A decision missing a part is never returned. */

@@ -142,7 +142,7 @@ struct ruleset {
     const uint64_t *nat_bits, *dest_bits;          /* as bitsets (rules/plan.c) */
     int32_t effective_from, effective_to;
     bool feb29_to_mar1;            /* age convention for 29 February birthdays */
-    enum rs_policy combine[VFY_DIM_COUNT];
+    enum rs_policy combine[VFY_RULES_DIM_COUNT];
     struct category *categories; size_t n_categories;
     struct rule *rules; size_t n_rules;
     struct suspension *suspensions; size_t n_suspensions;

@@ -133,7 +133,7 @@ struct vfy_rules_workspace {
     const struct vfy_rules_engine *engine;
     bool full, pii, border, valid;
     rr_ref visa_winner;        /* decides applicability (RR_NONE) */
-    struct rr_dim dims[VFY_DIM_COUNT];
+    struct rr_dim dims[VFY_RULES_DIM_COUNT];
     /* growable pools, kept between decisions */
     struct rr_step *steps; size_t n_steps, cap_steps;
     struct rr_link *links; size_t n_links, cap_links;

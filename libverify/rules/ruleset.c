@@ -626,7 +626,7 @@ static vfy_status compile_header(rj_path *p, const json_t *root, struct ruleset 
         rj_pop(p, m);
     }
 
-    static const enum rs_policy defaults[VFY_DIM_COUNT] = {
+    static const enum rs_policy defaults[VFY_RULES_DIM_COUNT] = {
         POL_OVERRIDE, POL_MOST_RESTRICTIVE, POL_OVERRIDE, POL_OVERRIDE,
         POL_OVERRIDE, POL_OVERRIDE, POL_OVERRIDE, POL_ACCUMULATE,
     };
@@ -638,14 +638,14 @@ static vfy_status compile_header(rj_path *p, const json_t *root, struct ruleset 
         static const char *const dim_keys[] = { "visa_needed", "admissible", "fee", "service_fee_cap",
                                                 "deadline", "entries", "validity", "evidence", NULL };
         VFY_TRY(rj_only_keys(p, comb, dim_keys));
-        for (int d = 0; d < VFY_DIM_COUNT; d++) {
+        for (int d = 0; d < VFY_RULES_DIM_COUNT; d++) {
             VFY_TRY(rj_enum(p, comb, dim_keys[d], false, policy_names, POL_COUNT, (int)defaults[d], &e));
             rs->combine[d] = (enum rs_policy)e;
         }
-        if (rs->combine[VFY_DIM_ADMISSIBLE] != POL_MOST_RESTRICTIVE)
+        if (rs->combine[VFY_RULES_DIM_ADMISSIBLE] != POL_MOST_RESTRICTIVE)
             return rj_fail(p, "admissible combines most_restrictive: every check must hold");
-        for (int d = 0; d < VFY_DIM_COUNT; d++)
-            if (d != VFY_DIM_EVIDENCE && rs->combine[d] == POL_ACCUMULATE)
+        for (int d = 0; d < VFY_RULES_DIM_COUNT; d++)
+            if (d != VFY_RULES_DIM_EVIDENCE && rs->combine[d] == POL_ACCUMULATE)
                 return rj_fail(p, "accumulate is only for evidence");
         rj_pop(p, m);
     }

@@ -5,10 +5,17 @@
 #include <sodium.h>
 
 #include "core/fail.h"
+#include "core/jcs.h"
+#include "core/writer.h"
 #include "rules/jsonload.h"
 #include "rules/signature.h"
 
-#define DOMAIN_PREFIX "vfy-rules/1\n"
+/* Version 2 of the signed message: the RFC 8785 canonical form. Version 1 (jansson's
+ * sorted compact dump) is retired: such sets are refused with VFY_E_RULES_RESIGN. */
+#define DOMAIN_PREFIX "vfy-rules/2\n"
+#define CANONICALIZATION "RFC 8785"
+/* The canonical form of a set within VFY_RULES_MAX_FILE bytes (escapes never grow). */
+#define MAX_CANONICAL (2 * (size_t)VFY_RULES_MAX_FILE)
 #define KEY_FORMAT "vfy-rules-key/1"
 #define MAX_KEY_FILE (64u << 10)
 #define MAX_TRUSTED_KEYS 64
@@ -20,46 +27,154 @@ static vfy_status sodium_ready(vfy_detail *detail)
     return VFY_OK;
 }
 
-/* The signed message: domain prefix plus the compact canonical dump without signature. */
-static vfy_status canonical_message(const json_t *root, char **msg, size_t *len)
+/* The RFC 8785 form of v, or a failure a publisher can act on. */
+static vfy_status canonical(const json_t *v, char **out, size_t *len, vfy_detail *detail)
+{
+    vfy_status s = vfy_jcs_serialize(v, MAX_CANONICAL, out, len);
+    if (s == VFY_E_BAD_VALUE || s == VFY_E_TOO_DEEP)
+        return vfy_fail(detail, VFY_E_RULES_SCHEMA, "$",
+                        "the rule set has no RFC 8785 canonical form (a number that is not "
+                        "finite, an integer beyond 2^53, or nesting deeper than 64)");
+    if (s != VFY_OK)
+        return vfy_fail(detail, s, "$", "the canonical form of the rule set could not be made");
+    return VFY_OK;
+}
+
+/* The signed message: domain prefix plus the RFC 8785 form of the set without its
+ * signature. */
+static vfy_status canonical_message(const json_t *root, char **msg, size_t *len,
+                                    vfy_detail *detail)
 {
     json_t *copy = json_copy((json_t *)root);
     if (copy == NULL)
         return VFY_E_NO_MEMORY;
     json_object_del(copy, "signature");
-    char *body = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+    char *body;
+    size_t body_len;
+    vfy_status s = canonical(copy, &body, &body_len, detail);
     json_decref(copy);
-    if (body == NULL)
-        return VFY_E_NO_MEMORY;
-    size_t n = strlen(DOMAIN_PREFIX) + strlen(body);
+    if (s != VFY_OK)
+        return s;
+    size_t prefix = strlen(DOMAIN_PREFIX), n = prefix + body_len;
     char *m = malloc(n + 1);
     if (m == NULL) {
         free(body);
         return VFY_E_NO_MEMORY;
     }
-    size_t prefix = strlen(DOMAIN_PREFIX);
-    memcpy(m, DOMAIN_PREFIX, prefix);
-    memcpy(m + prefix, body, n - prefix + 1);
+    vfy_writer w;
+    vfy_w_init_text(&w, m, n + 1);
+    vfy_w_bytes(&w, DOMAIN_PREFIX, prefix);
+    vfy_w_bytes(&w, body, body_len);
+    vfy_w_text_end(&w);
     free(body);
     *msg = m;
     *len = n;
     return VFY_OK;
 }
 
-static char *file_form(const json_t *root)
+/* The layout of a signed file, defined here and not by a JSON library's printer: the
+ * RFC 8785 text of the whole set (signature included) with a line break and two spaces
+ * per level after every '{', '[' and ',' and before every '}' and ']' (empty ones stay
+ * "{}" and "[]"), a space after every ':' between a name and its value, and one final
+ * line break. Runs twice: once to measure (w NULL), once to write. */
+typedef struct layout {
+    vfy_writer *w; /* NULL: measure only */
+    size_t out;    /* bytes of the layout so far */
+    size_t depth;
+} layout;
+
+static void emit(layout *l, const char *p, size_t k)
 {
-    char *s = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-    if (s == NULL)
-        return NULL;
-    size_t n = strlen(s);
-    char *t = realloc(s, n + 2);
-    if (t == NULL) {
-        free(s);
-        return NULL;
+    if (l->w != NULL)
+        vfy_w_bytes(l->w, p, k);
+    l->out += k;
+}
+
+static void line_break(layout *l)
+{
+    emit(l, "\n", 1);
+    for (size_t lv = 0; lv < l->depth; lv++)
+        emit(l, "  ", 2);
+}
+
+static size_t lay_out(const char *t, size_t n, vfy_writer *w)
+{
+    layout l = { .w = w, .out = 0, .depth = 0 };
+    bool in_string = false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = t[i];
+        if (in_string) {
+            emit(&l, &t[i], 1);
+            if (ch == '\\' && i + 1 < n) {
+                i++;
+                emit(&l, &t[i], 1); /* the escaped character, even a quote */
+            } else if (ch == '"') {
+                in_string = false;
+            }
+            continue;
+        }
+        switch (ch) {
+        case '"':
+            in_string = true;
+            emit(&l, &t[i], 1);
+            break;
+        case '{':
+        case '[':
+            emit(&l, &t[i], 1);
+            if (i + 1 < n && (t[i + 1] == '}' || t[i + 1] == ']')) {
+                i++;
+                emit(&l, &t[i], 1); /* empty: "{}" or "[]" */
+                break;
+            }
+            l.depth++;
+            line_break(&l);
+            break;
+        case '}':
+        case ']':
+            if (l.depth > 0) /* always, for the text of vfy_jcs_serialize */
+                l.depth--;
+            line_break(&l);
+            emit(&l, &t[i], 1);
+            break;
+        case ',':
+            emit(&l, ",", 1);
+            line_break(&l);
+            break;
+        case ':':
+            emit(&l, ": ", 2);
+            break;
+        default:
+            emit(&l, &t[i], 1);
+        }
     }
-    t[n] = '\n';
-    t[n + 1] = '\0';
-    return t;
+    emit(&l, "\n", 1);
+    return l.out;
+}
+
+static vfy_status file_form(const json_t *root, char **form, size_t *form_len, vfy_detail *detail)
+{
+    *form = NULL;
+    char *canon;
+    size_t n;
+    VFY_TRY(canonical(root, &canon, &n, detail));
+    size_t need = lay_out(canon, n, NULL);
+    char *f = malloc(need + 1);
+    if (f == NULL) {
+        free(canon);
+        return VFY_E_NO_MEMORY;
+    }
+    vfy_writer w;
+    vfy_w_init_text(&w, f, need + 1);
+    lay_out(canon, n, &w);
+    vfy_w_text_end(&w);
+    free(canon);
+    if (!vfy_w_ok(&w)) {
+        free(f);
+        return vfy_fail(detail, VFY_E_INTERNAL, "$", "the signed file's layout was mismeasured");
+    }
+    *form = f;
+    *form_len = need;
+    return VFY_OK;
 }
 
 vfy_status rs_digest(const json_t *root, char digest_hex[65], vfy_detail *detail)
@@ -67,7 +182,7 @@ vfy_status rs_digest(const json_t *root, char digest_hex[65], vfy_detail *detail
     VFY_TRY(sodium_ready(detail));
     char *msg;
     size_t len;
-    VFY_TRY(canonical_message(root, &msg, &len));
+    VFY_TRY(canonical_message(root, &msg, &len, detail));
     unsigned char h[32];
     crypto_generichash(h, sizeof h, (const unsigned char *)msg, len, NULL, 0);
     free(msg);
@@ -193,7 +308,7 @@ void vfy_rules_trust_free(vfy_rules_trust *trust)
 /* A key document, written without jansson so that no copy of a secret is left in
  * memory we cannot wipe: only the publisher name goes through jansson, for escaping. */
 static char *dump_key(const char *publisher, const char *kid, const char *member, const char *hex,
-                      const char *note)
+                      const char *note, bool guarded)
 {
     json_t *pub = json_string(publisher);
     char *quoted = pub != NULL ? json_dumps(pub, JSON_ENCODE_ANY | JSON_ENSURE_ASCII) : NULL;
@@ -204,7 +319,9 @@ static char *dump_key(const char *publisher, const char *kid, const char *member
                               "  \"key_id\": \"%s\",\n  \"publisher\": %s,\n  \"%s\": \"%s\",\n"
                               "  \"note\": \"%s\"\n}";
     size_t n = sizeof fmt + strlen(kid) + strlen(quoted) + strlen(member) + strlen(hex) + strlen(note);
-    char *out = malloc(n);
+    /* The secret document goes to guarded memory (guard pages, locked, wiped when
+     * released with vfy_free_secret); the public one to the heap (vfy_free). */
+    char *out = guarded ? sodium_malloc(n) : malloc(n);
     if (out != NULL)
         snprintf(out, n, fmt, kid, quoted, member, hex, note);
     free(quoted);
@@ -234,13 +351,15 @@ vfy_status vfy_rules_keygen(const char *publisher, char **secret_json, char **pu
     sodium_bin2hex(pk_hex, sizeof pk_hex, pk, sizeof pk);
     sodium_bin2hex(sk_hex, 2 * crypto_sign_SECRETKEYBYTES + 1, sk, crypto_sign_SECRETKEYBYTES);
     *secret_json = dump_key(publisher, kid, "secret_key", sk_hex,
-                            "SECRET: whoever holds this file can sign rule sets for this publisher");
+                            "SECRET: whoever holds this file can sign rule sets for this publisher",
+                            true);
     *public_json = dump_key(publisher, kid, "public_key", pk_hex,
-                            "public key: add it to the trust file of every engine that accepts this publisher");
+                            "public key: add it to the trust file of every engine that accepts this publisher",
+                            false);
     sodium_free(sk);
     sodium_free(sk_hex);
     if (*secret_json == NULL || *public_json == NULL) {
-        free(*secret_json);
+        vfy_free_secret(*secret_json);
         free(*public_json);
         *secret_json = *public_json = NULL;
         return VFY_E_NO_MEMORY;
@@ -291,20 +410,17 @@ vfy_status vfy_rules_sign(const void *ruleset, size_t len, const void *secret_js
     char *msg = NULL;
     size_t msg_len = 0;
     if (s == VFY_OK)
-        s = canonical_message(root, &msg, &msg_len);
+        s = canonical_message(root, &msg, &msg_len, detail);
     if (s == VFY_OK) {
         unsigned char sig[crypto_sign_BYTES];
         crypto_sign_detached(sig, NULL, (const unsigned char *)msg, msg_len, sk);
         char b64[sodium_base64_ENCODED_LEN(crypto_sign_BYTES, sodium_base64_VARIANT_ORIGINAL)];
         sodium_bin2base64(b64, sizeof b64, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
         json_object_set_new(root, "signature",
-                            json_pack("{s:s, s:s, s:s}", "algorithm", "Ed25519", "key_id", real_kid,
+                            json_pack("{s:s, s:s, s:s, s:s}", "algorithm", "Ed25519",
+                                      "canonicalization", CANONICALIZATION, "key_id", real_kid,
                                       "value", b64));
-        *signed_out = file_form(root);
-        if (*signed_out == NULL)
-            s = VFY_E_NO_MEMORY;
-        else
-            *signed_len = strlen(*signed_out);
+        s = file_form(root, signed_out, signed_len, detail);
     }
     free(msg);
     json_decref(root);
@@ -326,10 +442,21 @@ vfy_status rs_verify(const json_t *root, const void *bytes, size_t len,
     rj_path p;
     rj_path_init(&p, VFY_E_RULES_SIGNATURE, detail);
     rj_push_key(&p, "signature");
-    static const char *const keys[] = { "algorithm", "key_id", "value", NULL };
+    static const char *const keys[] = { "algorithm", "canonicalization", "key_id", "value", NULL };
     static const char *const algs[] = { "Ed25519" };
     VFY_TRY(rj_object(&p, sig));
     VFY_TRY(rj_only_keys(&p, sig, keys));
+    /* Fail closed on the retired form: a set signed over jansson's dump (vfy-rules/1, no
+     * "canonicalization") is refused, never verified the old way, with what to do. */
+    const json_t *canon = json_object_get(sig, "canonicalization");
+    if (canon == NULL)
+        return vfy_fail(detail, VFY_E_RULES_RESIGN, "$.signature",
+                        "the rule set is signed in the retired form (message vfy-rules/1, jansson's "
+                        "sorted dump), which this version no longer verifies: its publisher "
+                        "must re-sign it with 'vfy rules sign' (RFC 8785, vfy-rules/2)");
+    if (!json_is_string(canon) || strcmp(json_string_value(canon), CANONICALIZATION) != 0)
+        return vfy_fail(detail, VFY_E_RULES_SIGNATURE, "$.signature.canonicalization",
+                        "the signature's canonicalization must be \"" CANONICALIZATION "\"");
     int e;
     VFY_TRY(rj_enum(&p, sig, "algorithm", true, algs, 1, 0, &e));
     char *kid = NULL, *value = NULL;
@@ -353,19 +480,19 @@ vfy_status rs_verify(const json_t *root, const void *bytes, size_t len,
     if (rc != 0 || got != sizeof raw)
         return vfy_fail(detail, VFY_E_RULES_SIGNATURE, "$.signature.value",
                         "the signature value is not 64 bytes of base64");
-    /* The file itself must be the canonical dump: whitespace and key order included. */
-    char *form = file_form(root);
-    if (form == NULL)
-        return VFY_E_NO_MEMORY;
-    bool canonical = strlen(form) == len && memcmp(form, bytes, len) == 0;
+    /* The file itself must be the canonical layout: whitespace and key order included. */
+    char *form;
+    size_t form_len;
+    VFY_TRY(file_form(root, &form, &form_len, detail));
+    bool exact = form_len == len && memcmp(form, bytes, len) == 0;
     free(form);
-    if (!canonical)
+    if (!exact)
         return vfy_fail(detail, VFY_E_RULES_SIGNATURE, "$",
                         "the signed file is not byte for byte the canonical form 'vfy rules sign' "
                         "wrote: it was altered after signing");
     char *msg;
     size_t msg_len;
-    VFY_TRY(canonical_message(root, &msg, &msg_len));
+    VFY_TRY(canonical_message(root, &msg, &msg_len, detail));
     rc = crypto_sign_verify_detached(raw, (const unsigned char *)msg, msg_len, k->public_key);
     free(msg);
     if (rc != 0)

@@ -2,10 +2,12 @@
  * Internal: the canonical byte form of a rule set, its BLAKE2b-256 digest, and its
  * Ed25519 signature with a key id (docs/rules.md, "Signatures").
  *
- * Signed message = "vfy-rules/1\n" || compact JSON of the set without its "signature"
- * member, keys sorted, non-ASCII escaped, integers only. A signed file must be exactly
- * the indented canonical dump `vfy rules sign` writes, so that no byte of it can
- * change without the change being refused.
+ * Signed message = "vfy-rules/2\n" || the RFC 8785 canonical form (core/jcs) of the set
+ * without its "signature" member; the signature names "canonicalization": "RFC 8785".
+ * A signed file must be exactly the layout `vfy rules sign` writes (the canonical text
+ * indented by 2, defined in signature.c, not by a JSON printer), so that no byte of it
+ * can change without the change being refused. Sets signed the retired vfy-rules/1 way
+ * (jansson's sorted compact dump) are refused with VFY_E_RULES_RESIGN.
  */
 #ifndef VFY_RULES_SIGNATURE_H
 #define VFY_RULES_SIGNATURE_H

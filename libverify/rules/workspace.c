@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "core/fail.h"
 #include "rules/engine.h"
 #include "rules/record.h"
@@ -31,7 +33,7 @@ bool rr_workspace_reserve(struct vfy_rules_workspace *w, const struct vfy_rules_
     /* Every rule gives at most one step per dimension it decides (entries and validity
      * share the grant rules), plus a few notes per dimension and set. */
     size_t rules = e->n_rules + 1, sets = e->n_sets + 1;
-    size_t steps = 2 * rules + VFY_DIM_COUNT * (sets + 4);
+    size_t steps = 2 * rules + VFY_RULES_DIM_COUNT * (sets + 4);
     size_t cands = 3 * (e->max_by_kind * sets + 1);
     bool ok = reserve(w, (void **)&w->steps, &w->cap_steps, steps, sizeof *w->steps) &&
               reserve(w, (void **)&w->links, &w->cap_links, 3 * rules, sizeof *w->links) &&
@@ -47,6 +49,12 @@ bool rr_workspace_reserve(struct vfy_rules_workspace *w, const struct vfy_rules_
 
 void rr_workspace_release(struct vfy_rules_workspace *w)
 {
+    /* The worded predicates and the last lines written may hold personal data
+     * (include_pii): wiped before they are released. */
+    if (w->text != NULL)
+        sodium_memzero(w->text, w->cap_text);
+    if (w->out != NULL)
+        sodium_memzero(w->out, BATCH_BUFFER);
     free(w->steps);
     free(w->links);
     free(w->u32);
@@ -94,14 +102,14 @@ vfy_status vfy_rules_evaluate_into(const vfy_rules_engine *engine, const vfy_rul
 
 vfy_rules_modality vfy_rules_workspace_modality(const vfy_rules_workspace *w, vfy_rules_dimension d)
 {
-    if (w == NULL || !w->valid || (unsigned)d >= VFY_DIM_COUNT)
+    if (w == NULL || !w->valid || (unsigned)d >= VFY_RULES_DIM_COUNT)
         return VFY_MODALITY_OFFICER_REVIEW; /* fail closed */
     return (vfy_rules_modality)w->dims[d].modality;
 }
 
 size_t vfy_rules_workspace_trail_length(const vfy_rules_workspace *w, vfy_rules_dimension d)
 {
-    if (w == NULL || !w->valid || (unsigned)d >= VFY_DIM_COUNT)
+    if (w == NULL || !w->valid || (unsigned)d >= VFY_RULES_DIM_COUNT)
         return 0;
     return w->dims[d].n_steps;
 }
@@ -109,7 +117,7 @@ size_t vfy_rules_workspace_trail_length(const vfy_rules_workspace *w, vfy_rules_
 vfy_status vfy_rules_workspace_step(const vfy_rules_workspace *w, vfy_rules_dimension d, size_t i,
                                     vfy_rules_trail_entry *out)
 {
-    if (w == NULL || out == NULL || (unsigned)d >= VFY_DIM_COUNT)
+    if (w == NULL || out == NULL || (unsigned)d >= VFY_RULES_DIM_COUNT)
         return VFY_E_INVALID_ARGUMENT;
     if (!w->valid || i >= w->dims[d].n_steps)
         return VFY_E_NOT_FOUND;

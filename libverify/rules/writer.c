@@ -22,9 +22,9 @@ const char *const rr_result_names[RR_COUNT] = {
     "not_evaluated", "not_applicable", "no_rule",
 };
 const vfy_rules_step_result rr_public_result[RR_COUNT] = {
-    VFY_STEP_NOT_EVALUATED, VFY_STEP_WON, VFY_STEP_BEATEN, VFY_STEP_FAILED, VFY_STEP_SUSPENDED,
-    VFY_STEP_NOT_IN_FORCE, VFY_STEP_ALTERNATIVE, VFY_STEP_PASSED, VFY_STEP_NOT_EVALUATED,
-    VFY_STEP_NOT_APPLICABLE, VFY_STEP_NOT_EVALUATED,
+    VFY_RULES_STEP_NOT_EVALUATED, VFY_RULES_STEP_WON, VFY_RULES_STEP_BEATEN, VFY_RULES_STEP_FAILED, VFY_RULES_STEP_SUSPENDED,
+    VFY_RULES_STEP_NOT_IN_FORCE, VFY_RULES_STEP_ALTERNATIVE, VFY_RULES_STEP_PASSED, VFY_RULES_STEP_NOT_EVALUATED,
+    VFY_RULES_STEP_NOT_APPLICABLE, VFY_RULES_STEP_NOT_EVALUATED,
 };
 
 void rr_evidence_words(const struct category *cat, char *buf, size_t cap);
@@ -209,7 +209,7 @@ static void key(struct rw *w, const char *k)
 static const char *const modality_names[VFY_MODALITY_COUNT] = {
     "officer_review", "shall", "entitled", "may", "not_applicable",
 };
-static const char *const dim_names[VFY_DIM_COUNT] = {
+static const char *const dim_names[VFY_RULES_DIM_COUNT] = {
     "visa_needed", "admissible", "fee", "service_fee_cap", "deadline", "entries", "validity", "evidence",
 };
 
@@ -291,16 +291,16 @@ static void rule_value(struct rw *w, const struct vfy_rules_workspace *ws, int d
 {
     const struct rule *r = rule_of(ws, v->rule);
     switch (dim) {
-    case VFY_DIM_VISA_NEEDED:
+    case VFY_RULES_DIM_VISA_NEEDED:
         rw_bool(w, r->u.visa_needed);
         return;
-    case VFY_DIM_FEE:
+    case VFY_RULES_DIM_FEE:
         money(w, r->u.fee.amount_cents);
         return;
-    case VFY_DIM_SERVICE_FEE_CAP:
+    case VFY_RULES_DIM_SERVICE_FEE_CAP:
         money(w, rr_sfc_of(set_of(ws, v->rule), r));
         return;
-    case VFY_DIM_DEADLINE:
+    case VFY_RULES_DIM_DEADLINE:
         LIT(w, "{\"days\":");
         rw_int(w, r->u.deadline.days);
         LIT(w, ",\"extendable_to\":");
@@ -326,10 +326,10 @@ static void rule_value(struct rw *w, const struct vfy_rules_workspace *ws, int d
             LIT(w, "null");
         LIT(w, "}");
         return;
-    case VFY_DIM_ENTRIES:
+    case VFY_RULES_DIM_ENTRIES:
         rw_str(w, (const char *[]){ "single", "double", "multiple" }[r->u.grant.entries]);
         return;
-    case VFY_DIM_VALIDITY:
+    case VFY_RULES_DIM_VALIDITY:
         LIT(w, "{\"months\":");
         if (r->u.grant.validity_months > 0)
             rw_int(w, r->u.grant.validity_months);
@@ -417,23 +417,23 @@ static void value_text(struct rw *w, const struct vfy_rules_workspace *ws, int d
         return;
     }
     switch (dim) {
-    case VFY_DIM_VISA_NEEDED:
+    case VFY_RULES_DIM_VISA_NEEDED:
         rw_str(w, (o->value == VK_TRUE || (r != NULL && r->u.visa_needed)) ? "a visa is required" : "no visa is required");
         return;
-    case VFY_DIM_ADMISSIBLE:
+    case VFY_RULES_DIM_ADMISSIBLE:
         rw_str(w, o->value == VK_TRUE ? "admissible (every condition checked holds)"
                   : o->modality == VFY_MODALITY_MAY
                       ? "not admissible unless the authority derogates or waives (see the failed checks)"
                       : "not admissible");
         return;
-    case VFY_DIM_FEE:
-    case VFY_DIM_SERVICE_FEE_CAP: {
-        int64_t cents = dim == VFY_DIM_FEE ? r->u.fee.amount_cents : rr_sfc_of(set_of(ws, o->v.rule), r);
+    case VFY_RULES_DIM_FEE:
+    case VFY_RULES_DIM_SERVICE_FEE_CAP: {
+        int64_t cents = dim == VFY_RULES_DIM_FEE ? r->u.fee.amount_cents : rr_sfc_of(set_of(ws, o->v.rule), r);
         if (cents % 100 == 0)
             snprintf(e, sizeof e, "EUR %lld", (long long)(cents / 100));
         else
             snprintf(e, sizeof e, "EUR %.2f", (double)cents / 100.0);
-        if (dim == VFY_DIM_FEE) {
+        if (dim == VFY_RULES_DIM_FEE) {
             rw_str(w, cents == 0 ? "no fee" : e);
         } else {
             snprintf(b, sizeof b, "an external service provider may charge at most %s", e);
@@ -441,7 +441,7 @@ static void value_text(struct rw *w, const struct vfy_rules_workspace *ws, int d
         }
         return;
     }
-    case VFY_DIM_DEADLINE: {
+    case VFY_RULES_DIM_DEADLINE: {
         const char *kind = r->u.deadline.working ? "working" : "calendar";
         size_t n = (size_t)snprintf(b, sizeof b, "decision within %lld %s days", (long long)r->u.deadline.days, kind);
         if (r->u.deadline.extendable_to > 0)
@@ -455,11 +455,11 @@ static void value_text(struct rw *w, const struct vfy_rules_workspace *ws, int d
         rw_str(w, b);
         return;
     }
-    case VFY_DIM_ENTRIES:
+    case VFY_RULES_DIM_ENTRIES:
         rw_str(w, r->u.grant.entries == EN_SINGLE ? "a single entry"
                   : r->u.grant.entries == EN_DOUBLE ? "two entries" : "multiple entries");
         return;
-    case VFY_DIM_VALIDITY: {
+    case VFY_RULES_DIM_VALIDITY: {
         size_t n;
         if (r->u.grant.validity_months > 0)
             n = (size_t)snprintf(b, sizeof b, "%lld months", (long long)r->u.grant.validity_months);
@@ -478,7 +478,7 @@ static void value_text(struct rw *w, const struct vfy_rules_workspace *ws, int d
         rw_str(w, b);
         return;
     }
-    case VFY_DIM_EVIDENCE: {
+    case VFY_RULES_DIM_EVIDENCE: {
         size_t n = (size_t)snprintf(b, sizeof b, "%s", o->simplified ? "simplified supporting documents"
                                                                      : "the standard file");
         for (uint32_t i = 0; i < o->n_waive; i++)
@@ -714,7 +714,7 @@ rest:
 static void alternative(struct rw *w, const struct vfy_rules_workspace *ws, int dim, const struct rr_value *v)
 {
     const struct rule *r = rule_of(ws, v->rule);
-    if (dim == VFY_DIM_EVIDENCE) {
+    if (dim == VFY_RULES_DIM_EVIDENCE) {
         LIT(w, "{\"ruleset\":");
         rw_str(w, set_of(ws, v->rule)->id);
         LIT(w, ",\"rule\":");
@@ -802,7 +802,7 @@ static void dimension(struct rw *w, const struct vfy_rules_workspace *ws, int di
         LIT(w, ",\"refund\":true");
     LIT(w, ",\"value_text\":");
     value_text(w, ws, dim, o);
-    if (ws->full && dim == VFY_DIM_EVIDENCE && o->modality != VFY_MODALITY_NOT_APPLICABLE) {
+    if (ws->full && dim == VFY_RULES_DIM_EVIDENCE && o->modality != VFY_MODALITY_NOT_APPLICABLE) {
         LIT(w, ",\"categories_available\":[");
         for (uint32_t i = 0; i < o->n_avail; i++) {
             uint32_t ref = ws->u32[o->avail_off + i];
@@ -900,7 +900,7 @@ void rr_write_open(struct rw *w, const struct vfy_rules_workspace *ws, unsigned 
     LIT(w, ",\"mode\":");
     rw_str(w, ws->border ? "border" : "consulate");
     LIT(w, ",\"decision\":{");
-    for (int d = 0; d < VFY_DIM_COUNT; d++) {
+    for (int d = 0; d < VFY_RULES_DIM_COUNT; d++) {
         if (d)
             LIT(w, ",");
         key(w, dim_names[d]);

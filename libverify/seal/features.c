@@ -10,7 +10,7 @@
 #include "seal/c40.h"
 #include "seal/seal_date.h"
 #include "seal/seal_internal.h"
-#include "seal/utf8.h"
+#include "core/utf8.h"
 
 vfy_status seal_tlv_next(vfy_cursor *c, seal_tlv *out)
 {
@@ -140,7 +140,7 @@ static vfy_status decode_value(vfy_seal_result *r, const seal_feature *f, vfy_se
         return VFY_OK;
     }
     case VFY_SEAL_UTF8:
-        if (seal_utf8_valid(m->value, m->value_len))
+        if (vfy_utf8_valid(m->value, m->value_len))
             m->text = seal_dup(r, m->value, m->value_len);
         else
             m->conforms = false;

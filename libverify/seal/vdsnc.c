@@ -13,7 +13,7 @@
 
 #include "core/fail.h"
 #include "seal/base64url.h"
-#include "seal/jcs.h"
+#include "core/jcs.h"
 #include "seal/seal_internal.h"
 
 static const char *member_string(const json_t *o, const char *name)
@@ -89,7 +89,7 @@ static vfy_status parse_json(vfy_seal_result *r, json_t *root, vfy_detail *detai
     /* The signed bytes: canonical `data`. */
     char *canon = NULL;
     size_t canon_len = 0;
-    vfy_status s = seal_jcs_serialize(data, VFY_SEAL_MAX_INPUT * 2, &canon, &canon_len);
+    vfy_status s = vfy_jcs_serialize(data, VFY_SEAL_MAX_INPUT * 2, &canon, &canon_len);
     if (s != VFY_OK)
         return vfy_fail(detail, s, "data", "the data cannot be put in canonical form (RFC 8785)");
     r->signed_bytes = seal_dup(r, canon, canon_len);
@@ -109,7 +109,7 @@ static vfy_status parse_json(vfy_seal_result *r, json_t *root, vfy_detail *detai
         m->name = seal_strdup(r, key);
         char *text = NULL;
         size_t text_len = 0;
-        s = seal_jcs_serialize(value, VFY_SEAL_MAX_INPUT * 2, &text, &text_len);
+        s = vfy_jcs_serialize(value, VFY_SEAL_MAX_INPUT * 2, &text, &text_len);
         if (s != VFY_OK)
             return vfy_fail(detail, s, "msg", "member \"%s\" cannot be put in canonical form", key);
         m->text = seal_dup(r, text, text_len);

@@ -5,8 +5,11 @@
 #include <string.h>
 
 #include "core/writer.h"
-#include "seal/jcs.h"
-#include "seal/utf8.h"
+#include "core/jcs.h"
+#include "core/utf8.h"
+
+/* 2^53: every integer up to it is exactly one double. */
+#define JCS_EXACT_MAX 9007199254740992LL
 
 typedef struct jcs_buf {
     char *data;
@@ -41,7 +44,7 @@ static void put(jcs_buf *b, const char *s, size_t n)
 
 static void puts_(jcs_buf *b, const char *s) { put(b, s, strlen(s)); }
 
-void seal_jcs_number(double x, char buf[64])
+void vfy_jcs_number(double x, char buf[64])
 {
     if (x == 0) { /* also -0 */
         snprintf(buf, 64, "0");
@@ -129,7 +132,7 @@ static uint32_t next_unit(u16_reader *r)
         return u;
     }
     uint32_t cp;
-    if (vfy_cur_at_end(&r->c) || seal_utf8_next(&r->c, &cp) != VFY_OK)
+    if (vfy_cur_at_end(&r->c) || vfy_utf8_next(&r->c, &cp) != VFY_OK)
         return 0x110000; /* end (jansson has validated the UTF-8) */
     if (cp < 0x10000)
         return cp;
@@ -165,6 +168,12 @@ static void put_value(jcs_buf *b, const json_t *v, unsigned depth)
     case JSON_FALSE: puts_(b, "false"); break;
     case JSON_STRING: put_string(b, json_string_value(v), json_string_length(v)); break;
     case JSON_INTEGER:
+        if (json_integer_value(v) > JCS_EXACT_MAX || json_integer_value(v) < -JCS_EXACT_MAX) {
+            b->status = VFY_E_BAD_VALUE;
+            return;
+        }
+        /* an exact integer is written as the double it equals */
+        __attribute__((fallthrough));
     case JSON_REAL: {
         double x = json_number_value(v);
         if (!isfinite(x)) {
@@ -172,7 +181,7 @@ static void put_value(jcs_buf *b, const json_t *v, unsigned depth)
             return;
         }
         char num[64];
-        seal_jcs_number(x, num);
+        vfy_jcs_number(x, num);
         puts_(b, num);
         break;
     }
@@ -214,7 +223,7 @@ static void put_value(jcs_buf *b, const json_t *v, unsigned depth)
     }
 }
 
-vfy_status seal_jcs_serialize(const json_t *v, size_t max, char **out, size_t *len)
+vfy_status vfy_jcs_serialize(const json_t *v, size_t max, char **out, size_t *len)
 {
     jcs_buf b = { .max = max, .status = VFY_OK };
     put_value(&b, v, 0);

@@ -1,8 +1,8 @@
 /* Strict UTF-8 decoding over the bounded cursor. */
 #include "core/fail.h"
-#include "seal/utf8.h"
+#include "core/utf8.h"
 
-vfy_status seal_utf8_next(vfy_cursor *c, uint32_t *cp)
+vfy_status vfy_utf8_next(vfy_cursor *c, uint32_t *cp)
 {
     size_t start = c->pos;
     uint8_t b0;
@@ -42,13 +42,13 @@ vfy_status seal_utf8_next(vfy_cursor *c, uint32_t *cp)
     return VFY_OK;
 }
 
-bool seal_utf8_valid(const uint8_t *data, size_t len)
+bool vfy_utf8_valid(const uint8_t *data, size_t len)
 {
     vfy_cursor c;
     vfy_cur_init(&c, data, len, NULL, NULL);
     uint32_t cp;
     while (!vfy_cur_at_end(&c))
-        if (seal_utf8_next(&c, &cp) != VFY_OK)
+        if (vfy_utf8_next(&c, &cp) != VFY_OK)
             return false;
     return true;
 }

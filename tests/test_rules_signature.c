@@ -431,5 +431,5 @@ Test(rules_signature, integer_beyond_2_pow_53_cannot_be_signed)
     cr_assert_null(signed_text);
     cr_assert(strstr(d.message, "2^53") != NULL, "%s", d.message);
     free(pub);
-    free(secret);
+    vfy_free_secret(secret);
 }

@@ -20,14 +20,16 @@ static void rules_usage(FILE *f)
             "       vfy rules show [--rules-trust KEYS.json | --test-mode] RULES.json...\n"
             "       vfy rules eval --rules FILE|DIR... (--case CASE.json | --batch [CASES.jsonl])\n"
             "                      [--json] [--test-mode] [--rules-trust KEYS.json] [--pii]\n"
-            "                      [--allow-development-key] [--full-trail]\n"
+            "                      [--allow-development-key] [--full-trail] [--header]\n"
             "\n"
             "Production mode (the default) loads only rule sets signed by a key in --rules-trust\n"
             "(the same name as in vfy read; --trust is still accepted here) and\n"
             "refuses hypothetical and draft sets; --test-mode accepts them and every decision\n"
             "says so. --batch reads one case per line (JSON Lines, '-' or no file for standard\n"
             "input) and writes one decision per line, with a compact trail (rule and result;\n"
-            "--full-trail for predicates and explanations). Sets signed with the development key are\n"
+            "--full-trail for predicates and explanations); --header writes the time, library\n"
+            "version and rule sets once, in a first line (libverify.rules-batch-header/1), and\n"
+            "leaves them out of each decision. Sets signed with the development key are\n"
             "refused in production mode unless --allow-development-key (tests only; every\n"
             "decision then says so). The rule sets shipped are in " VFY_DATADIR "/rules,\n"
             "their publishers' public keys in " VFY_DATADIR "/rules/keys; the rule language\n"
@@ -364,50 +366,22 @@ void cli_rules_print(const vfy_rules_decision *dec)
 }
 
 /* Evaluates one case text; prints the decision; returns an exit code. */
-static int eval_one(const vfy_rules_engine *e, const char *text, size_t len, bool json, bool pii,
-                    bool compact, bool line_mode, size_t line_no)
+static int eval_one(const vfy_rules_engine *e, const char *text, size_t len, bool json, bool pii)
 {
     vfy_detail d;
     vfy_detail_clear(&d);
     vfy_rules_case *c = NULL;
     vfy_status s = vfy_rules_case_parse(text, len, &c, &d);
     vfy_rules_decision *dec = NULL;
-    vfy_rules_eval_options opt = { .include_pii = pii, .compact_trail = compact };
+    vfy_rules_eval_options opt = { .include_pii = pii };
     if (s == VFY_OK)
         s = vfy_rules_evaluate(e, c, &opt, &dec, &d);
     vfy_rules_case_free(c);
     if (s != VFY_OK) {
-        if (line_mode) {
-            json_t *err = cli_error_json(s, &d);
-            json_object_set_new(err, "line", json_integer((json_int_t)line_no));
-            char *t = json_dumps(err, JSON_COMPACT);
-            puts(t != NULL ? t : "{}");
-            free(t);
-            json_decref(err);
-        } else {
-            cli_report("rules eval", s, &d);
-        }
+        cli_report("rules eval", s, &d);
         return cli_exit_for_status(s);
     }
-    if (line_mode) {
-        /* The case id (never personal data) ties an output line to its input line. The
-         * library's one-line JSON is extended in place (its closing brace replaced), not
-         * parsed and written again. */
-        json_t *in = json_loadb(text, len, 0, NULL);
-        char *out = vfy_rules_decision_json(dec, 0);
-        json_t *id = json_object_get(in, "case_id");
-        char *idtext = json_dumps(id != NULL ? id : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
-        size_t n = out != NULL ? strlen(out) : 0;
-        if (out != NULL && idtext != NULL && n > 1 && out[n - 1] == '}') {
-            out[n - 1] = '\0';
-            printf("%s,\"case_id\":%s,\"line\":%zu}\n", out, idtext, line_no);
-        } else {
-            puts("{\"error\":\"VFY_E_NO_MEMORY\"}");
-        }
-        free(idtext);
-        json_decref(in);
-        vfy_free(out);
-    } else if (json) {
+    if (json) {
         char *out = vfy_rules_decision_json(dec, 2);
         if (out != NULL)
             puts(out);
@@ -446,7 +420,21 @@ static int read_line(FILE *f, char *buf, size_t cap, size_t *len)
     return over ? 2 : 1;
 }
 
-static int run_batch(const vfy_rules_engine *e, const char *path, bool pii, bool compact)
+/* One refused line of a batch: the library's error object and the line number. */
+static void batch_error(vfy_status s, const vfy_detail *d, size_t line_no)
+{
+    json_t *err = cli_error_json(s, d);
+    json_object_set_new(err, "line", json_integer((json_int_t)line_no));
+    char *t = json_dumps(err, JSON_COMPACT);
+    puts(t != NULL ? t : "{}");
+    free(t);
+    json_decref(err);
+}
+
+/* --batch: one case per line in, one decision per line out, through one workspace (no
+ * JSON tree per decision; the library writes each line). With --header the metadata
+ * goes once into a first line and the decisions leave it out. */
+static int run_batch(const vfy_rules_engine *e, const char *path, bool pii, bool compact, bool header)
 {
     FILE *f = path == NULL || strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     if (f == NULL) {
@@ -455,13 +443,32 @@ static int run_batch(const vfy_rules_engine *e, const char *path, bool pii, bool
     }
     /* One line of at most VFY_RULES_MAX_CASE bytes is held at a time. */
     size_t cap = (size_t)VFY_RULES_MAX_CASE + 2, len = 0, line_no = 0;
-    char *line = malloc(cap);
-    if (line == NULL) {
+    char *line = malloc(cap), *members = malloc(cap + 64);
+    vfy_rules_workspace *ws = NULL;
+    if (line == NULL || members == NULL || vfy_rules_workspace_new(e, &ws) != VFY_OK) {
+        free(line);
+        free(members);
         if (f != stdin)
             fclose(f);
         return VFY_EXIT_USAGE;
     }
     int rc = VFY_EXIT_OK, r;
+    /* Decisions are a few KiB each: from a file, a large stdio buffer makes one write of
+     * many lines. From a pipe or a terminal the default buffering is kept, so that a
+     * program feeding cases one at a time gets each decision without waiting for more. */
+    static char out_buffer[1u << 18];
+    struct stat in_st;
+    if (fstat(fileno(f), &in_st) == 0 && S_ISREG(in_st.st_mode))
+        setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
+    if (header) {
+        char *h = vfy_rules_batch_header_json(e, time(NULL));
+        if (h == NULL)
+            rc = VFY_EXIT_USAGE;
+        else
+            puts(h);
+        vfy_free(h);
+    }
+    vfy_rules_eval_options opt = { .include_pii = pii, .compact_trail = compact };
     while ((r = read_line(f, line, cap, &len)) != 0) {
         line_no++;
         if (r == 2 || len > VFY_RULES_MAX_CASE) {
@@ -472,10 +479,31 @@ static int run_batch(const vfy_rules_engine *e, const char *path, bool pii, bool
         }
         if (len == 0)
             continue;
-        if (eval_one(e, line, len, true, pii, compact, true, line_no) != VFY_EXIT_OK)
+        vfy_detail d;
+        vfy_detail_clear(&d);
+        vfy_rules_case *c = NULL;
+        vfy_status s = vfy_rules_case_parse(line, len, &c, &d);
+        if (s == VFY_OK)
+            s = vfy_rules_evaluate_into(e, c, &opt, ws, &d);
+        if (s == VFY_OK) {
+            /* The case id (never personal data) ties an output line to its input line. */
+            snprintf(members, cap + 64, "\"case_id\":%s,\"line\":%zu", vfy_rules_case_id_json(c), line_no);
+            s = vfy_rules_workspace_write(ws, header ? VFY_RULES_JSON_NO_METADATA : 0, members, stdout);
+            if (s != VFY_OK) {
+                vfy_rules_case_free(c);
+                fprintf(stderr, "vfy rules eval: cannot write the decisions\n");
+                rc = VFY_EXIT_USAGE;
+                break;
+            }
+        } else {
+            batch_error(s, &d, line_no);
             rc = VFY_EXIT_USAGE;
+        }
+        vfy_rules_case_free(c);
     }
+    vfy_rules_workspace_free(ws);
     free(line);
+    free(members);
     if (f != stdin)
         fclose(f);
     return rc;
@@ -485,7 +513,8 @@ static int cmd_eval(int argc, char **argv)
 {
     const char *rules[64], *case_path = NULL, *trust_path = NULL, *batch_path = NULL;
     int n_rules = 0;
-    bool json = false, test_mode = false, pii = false, batch = false, allow_dev = false, full_trail = false;
+    bool json = false, test_mode = false, pii = false, batch = false, allow_dev = false, full_trail = false,
+         header = false;
     for (int i = 1; i < argc;) {
         if (strcmp(argv[i], "--rules") == 0) {
             int before = n_rules;
@@ -510,6 +539,8 @@ static int cmd_eval(int argc, char **argv)
             allow_dev = true;
         else if (strcmp(argv[i], "--full-trail") == 0)
             full_trail = true;
+        else if (strcmp(argv[i], "--header") == 0)
+            header = true;
         else if (strcmp(argv[i], "--batch") == 0) {
             batch = true;
             if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0)
@@ -520,7 +551,7 @@ static int cmd_eval(int argc, char **argv)
         }
         i++;
     }
-    if (n_rules == 0 || (case_path == NULL) == !batch || (case_path != NULL && batch)) {
+    if (n_rules == 0 || (case_path == NULL) == !batch || (case_path != NULL && batch) || (header && !batch)) {
         rules_usage(stderr);
         return VFY_EXIT_USAGE;
     }
@@ -535,13 +566,13 @@ static int cmd_eval(int argc, char **argv)
                 fprintf(stderr, "vfy rules eval: not used: %s: %s\n", label, reason);
         }
         if (batch) {
-            rc = run_batch(e, batch_path, pii, !full_trail);
+            rc = run_batch(e, batch_path, pii, !full_trail, header);
         } else {
             char *text;
             size_t len;
             rc = read_or_report("rules eval", case_path, VFY_RULES_MAX_CASE, &text, &len);
             if (rc == VFY_EXIT_OK) {
-                rc = eval_one(e, text, len, json, pii, false, false, 0);
+                rc = eval_one(e, text, len, json, pii);
                 free(text);
             }
         }

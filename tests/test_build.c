@@ -180,6 +180,10 @@ static const char *const ELEMENT_APPENDS[] = {
     "libverify/lds/com.c:.*out->tags\\[",             /* EF.COM tags, VFY_LDS_MAX_TAGS */
     "libverify/lds/dg11.c:.*names\\[",                /* name views, VFY_LDS_MAX_NAMES */
     "libverify/rules/evaluate.c:.*(unknowns|alts)\\[", /* condition pointers, counted */
+    /* decision records appended to the workspace's grown pools (rules/record.h) */
+    "libverify/rules/evaluate.c:.*w->(miss|preds|ops|vals|waives)\\[",
+    /* the plan's tables, built once per engine: codes, vocabulary, superseders, hits */
+    "libverify/rules/plan.c:.*(e->codes|e->names|\\(\\*v\\)|p->superseders|e->hits)\\[",
     "libverify/rules/decision.c:.*d->pool\\[",        /* owned strings, grown array */
     "libverify/seal/jcs.c:.*names\\[",                /* object keys, sized to the object */
     "libverify/seal/seal_result.c:.*(o->blocks|r->choices)\\[", /* owned blocks, choice ids */

@@ -22,6 +22,7 @@
 #ifndef VERIFY_RULES_H
 #define VERIFY_RULES_H
 
+#include <stdio.h>
 #include <time.h>
 
 #include "common.h"
@@ -164,6 +165,9 @@ typedef enum vfy_rules_anchor {
 /* Parses a case (format in docs/rules.md). */
 VFY_API VFY_NODISCARD vfy_status vfy_rules_case_parse(const void *json, size_t len,
                                                       vfy_rules_case **out, vfy_detail *detail);
+/* The case's "case_id" as compact JSON text ("\"A1\""), "null" when it has none; valid
+ * as long as the case. Batches echo it beside each decision. */
+VFY_API const char *vfy_rules_case_id_json(const vfy_rules_case *c);
 /* An empty case, to be filled with the setters. */
 VFY_API VFY_NODISCARD vfy_status vfy_rules_case_new(vfy_rules_case **out);
 VFY_API void vfy_rules_case_free(vfy_rules_case *c);
@@ -256,6 +260,62 @@ VFY_API VFY_NODISCARD vfy_status vfy_rules_decision_step(const vfy_rules_decisio
 /* The decision in the documented JSON format {rulesets, test_mode, decision}
  * (NUL-terminated, vfy_free()); `indent` 0 gives one line (JSON Lines). */
 VFY_API char *vfy_rules_decision_json(const vfy_rules_decision *d, int indent);
+
+/* ---- volume: a reusable workspace ------------------------------------------
+ *
+ * For many decisions on one thread (vfy rules eval --batch, a back office). A workspace
+ * belongs to one engine and one thread; the engine stays shared. Evaluating into it
+ * decides exactly as vfy_rules_evaluate does, but keeps the decision as plain data
+ * (rule indices and results, no JSON) and, once the workspace has grown to the
+ * engine's size (it is sized from the engine when made), allocates nothing. The JSON
+ * is written only when asked, by the same serializer as vfy_rules_decision_json, so
+ * the text is the same byte for byte. */
+typedef struct vfy_rules_workspace vfy_rules_workspace;
+
+VFY_API VFY_NODISCARD vfy_status vfy_rules_workspace_new(const vfy_rules_engine *engine,
+                                                         vfy_rules_workspace **out);
+VFY_API void vfy_rules_workspace_free(vfy_rules_workspace *w);
+
+/* Evaluates a case into `w` (made for this engine); the previous decision in `w` is
+ * replaced. On failure `w` holds no decision. */
+VFY_API VFY_NODISCARD vfy_status vfy_rules_evaluate_into(const vfy_rules_engine *engine,
+                                                         const vfy_rules_case *c,
+                                                         const vfy_rules_eval_options *options,
+                                                         vfy_rules_workspace *w, vfy_detail *detail);
+
+/* One dimension of the decision in `w`: its modality and its trail length. */
+VFY_API vfy_rules_modality vfy_rules_workspace_modality(const vfy_rules_workspace *w,
+                                                        vfy_rules_dimension dimension);
+VFY_API size_t vfy_rules_workspace_trail_length(const vfy_rules_workspace *w,
+                                                vfy_rules_dimension dimension);
+
+/* A trail step as indices: the set (vfy_rules_engine_set) and the rule's position in
+ * its file, or SIZE_MAX for a step of no single rule. */
+typedef struct vfy_rules_trail_entry {
+    size_t ruleset;
+    size_t rule;
+    vfy_rules_step_result result;
+} vfy_rules_trail_entry;
+VFY_API VFY_NODISCARD vfy_status vfy_rules_workspace_step(const vfy_rules_workspace *w,
+                                                          vfy_rules_dimension dimension, size_t i,
+                                                          vfy_rules_trail_entry *out);
+
+/* Flags of vfy_rules_workspace_write. */
+#define VFY_RULES_JSON_NO_METADATA 1u /* leave out "rulesets" and "rejected" (a batch whose
+                                         header line carries them, docs/rules.md) */
+
+/* Writes the decision in `w` as one line of JSON (and "\n") to `out`, through a bounded
+ * buffer. `members`, when not NULL, is JSON text of members added before the closing
+ * brace ("\"case_id\":\"A1\",\"line\":3"). Without flags the line is the text of
+ * vfy_rules_decision_json(d, 0) for the same case and options. */
+VFY_API VFY_NODISCARD vfy_status vfy_rules_workspace_write(vfy_rules_workspace *w, unsigned flags,
+                                                           const char *members, FILE *out);
+
+/* The first line of a batch that leaves the metadata out of its decisions (schema
+ * libverify.rules-batch-header/1, docs/schema/rules-batch-header.schema.json): time
+ * (`now`, UTC), library version, mode and the rule sets used and refused. One line,
+ * NUL-terminated, free(). */
+VFY_API char *vfy_rules_batch_header_json(const vfy_rules_engine *engine, time_t now);
 
 #ifdef __cplusplus
 }

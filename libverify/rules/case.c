@@ -45,6 +45,7 @@ void vfy_rules_case_free(vfy_rules_case *c)
         free(c->claims[i].evidence);
     free(c->claims);
     free(c->history);
+    free(c->case_id);
     free(c);
 }
 
@@ -260,6 +261,11 @@ static vfy_status check_dates(rj_path *p, const struct vfy_rules_case *c)
     return VFY_OK;
 }
 
+const char *vfy_rules_case_id_json(const vfy_rules_case *c)
+{
+    return c != NULL && c->case_id != NULL ? c->case_id : "null";
+}
+
 vfy_status vfy_rules_case_parse(const void *json, size_t len, vfy_rules_case **out, vfy_detail *detail)
 {
     if (out == NULL)
@@ -292,6 +298,13 @@ vfy_status vfy_rules_case_parse(const void *json, size_t len, vfy_rules_case **o
             rj_pop(&p, m);
     }
     c->history_given = json_is_array(json_object_get(root, "visa_history"));
+    /* The case id is echoed, never interpreted: kept as the JSON it was given as. */
+    const json_t *id = json_object_get(root, "case_id");
+    if (s == VFY_OK && id != NULL) {
+        c->case_id = json_dumps(id, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (c->case_id == NULL)
+            s = VFY_E_NO_MEMORY;
+    }
     if (s == VFY_OK)
         s = rj_array(&p, root, "visa_history", MAX_HISTORY, sizeof(struct history_item),
                      (void **)&c->history, &c->n_history, NULL, one_history);

@@ -1,15 +1,20 @@
-/* Decisions: the documented JSON, and C accessors that walk it. */
+/* Decisions: the documented JSON (the serializer's text), and C accessors that walk it.
+ * The text is read back into a tree only when an accessor first needs it; a decision
+ * belongs to one thread. */
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "core/text.h"
-#include "core/error_json.h"
 #include "core/fail.h"
-#include "rules/decision.h"
 #include "rules/engine.h"
+#include "rules/record.h"
 
 struct vfy_rules_decision {
-    json_t *root;
+    char *text;              /* the one-line document, as written */
+    size_t len;
+    json_t *root;            /* read from text on first use */
     bool test_mode;
     char *values[VFY_RULES_DIM_COUNT];
     char **pool;             /* strings handed out by the accessors */
@@ -33,75 +38,65 @@ const char *vfy_rules_modality_name(vfy_rules_modality m)
     return (unsigned)m < VFY_MODALITY_COUNT ? modality_names[m] : "unknown";
 }
 
-json_t *rd_rulesets_json(const vfy_rules_engine *e);
-json_t *rd_rulesets_json(const vfy_rules_engine *e)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < e->n_sets; i++) {
-        const struct ruleset *rs = &e->sets[i];
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", rs->id, "version",
-                                           rs->version, "digest", rs->digest_hex, "status",
-                                           rs_status_names[rs->status], "layer", rs_layer_names[rs->layer],
-                                           "signature", rs->signature_verified ? "verified" : "not_verified",
-                                           "key_id", rs->key_id[0] ? json_string(rs->key_id) : json_null()));
-    }
-    return a;
-}
+char *rr_document(const struct vfy_rules_workspace *ws, size_t *len);
 
-vfy_status rd_decision_new(const vfy_rules_engine *e, json_t *dims, const char *mode, bool compact,
-                           vfy_rules_decision **out, vfy_detail *detail)
+/* The API's decision: the serializer's text read back as a tree for the accessors, so
+ * that vfy_rules_decision_json gives the same text as a --batch line. */
+vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
+                              const vfy_rules_eval_options *options, vfy_rules_decision **out,
+                              vfy_detail *detail)
 {
-    vfy_rules_decision *d = calloc(1, sizeof *d);
-    json_t *rejected = json_array();
-    /* A refused rule set: where it came from, and why in the one error shape
-     * (libverify.error/1, docs/schema/error.schema.json) with the source as its field. */
-    for (size_t i = 0; i < e->n_rejected; i++) {
-        /* Field and message whole (a vfy_detail would cut a long path). */
-        json_t *why = vfy_error_json_object_(e->rejected[i].status, NULL);
-        json_object_set_new(why, "field", json_string(e->rejected[i].label));
-        json_object_set_new(why, "message", json_string(e->rejected[i].reason));
-        json_array_append_new(rejected, json_pack("{s:s, s:o}", "source", e->rejected[i].label, "error", why));
+    if (engine == NULL || c == NULL || out == NULL)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "evaluate", "an engine, a case and an output are required");
+    *out = NULL;
+    vfy_rules_workspace *ws;
+    if (vfy_rules_workspace_new(engine, &ws) != VFY_OK)
+        return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while evaluating the case");
+    vfy_status s = vfy_rules_evaluate_into(engine, c, options, ws, detail);
+    if (s != VFY_OK) {
+        vfy_rules_workspace_free(ws);
+        return s;
     }
-    json_t *root = json_pack("{s:o, s:o, s:b, s:s, s:o}", "rulesets", rd_rulesets_json(e), "rejected", rejected,
-                             "test_mode", e->mode == VFY_RULES_TEST, "mode", mode, "decision", dims);
-    if (d == NULL || root == NULL) {
+    size_t len = 0;
+    char *text = rr_document(ws, &len);
+    vfy_rules_workspace_free(ws);
+    vfy_rules_decision *d = calloc(1, sizeof *d);
+    if (d == NULL || text == NULL) {
         free(d);
-        json_decref(root);
+        free(text);
         return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while building the decision");
     }
-    if (!compact)
-        json_object_set_new(root, "legend", json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-        "V", "confidence: checked against the legal text",
-        "S", "confidence: from an official statement or a secondary source, or derived",
-        "U", "confidence: not verified",
-        "shall", "an obligation (a visa is required, the fee is due, the application shall be inadmissible)",
-        "entitled", "a right of the traveller or applicant",
-        "may", "the authority's discretion (a waiver, a derogation, an MEV it may grant)",
-        "not_applicable", "the question does not arise, for the reason given",
-        "officer_review", "an officer decides: an input is missing, a claim is unverified, an open point decides, or no rule decides",
-        "beaten", "the rule applied but another one prevails under the combine policy (see beaten_by)"));
-    if (e->development_key)
-        json_object_set_new(root, "development_key",
-                            json_string("DEVELOPMENT KEY: rule sets signed with the development key, whose "
-                                        "secret is public, decided this (accepted by an explicit override); "
-                                        "their signatures prove nothing: not for use at a border"));
-    if (e->mode == VFY_RULES_TEST)
-        json_object_set_new(root, "warning",
-                            json_string("TEST MODE: unsigned, draft or hypothetical rule sets may have "
-                                        "decided this; not for use at a border"));
-    d->root = root;
-    d->test_mode = e->mode == VFY_RULES_TEST;
+    d->text = text;
+    d->len = len;
+    d->test_mode = engine->mode == VFY_RULES_TEST;
+    *out = d;
+    return VFY_OK;
+}
+
+/* The tree and the values' texts, made on first use; false when out of memory. */
+static bool tree(const vfy_rules_decision *cd)
+{
+    vfy_rules_decision *d = (vfy_rules_decision *)cd;
+    if (d->root != NULL)
+        return true;
+    json_t *root = json_loadb(d->text, d->len, 0, NULL);
+    if (root == NULL)
+        return false;
+    json_t *dims = json_object_get(root, "decision");
     for (int i = 0; i < VFY_RULES_DIM_COUNT; i++) {
         json_t *dim = json_object_get(dims, dim_names[i]);
         d->values[i] = json_dumps(json_object_get(dim, "value"), JSON_COMPACT | JSON_ENCODE_ANY);
         if (d->values[i] == NULL) {
-            vfy_rules_decision_free(d);
-            return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while building the decision");
+            for (int k = 0; k < i; k++) {
+                free(d->values[k]);
+                d->values[k] = NULL;
+            }
+            json_decref(root);
+            return false;
         }
     }
-    *out = d;
-    return VFY_OK;
+    d->root = root;
+    return true;
 }
 
 void vfy_rules_decision_free(vfy_rules_decision *d)
@@ -109,6 +104,7 @@ void vfy_rules_decision_free(vfy_rules_decision *d)
     if (d == NULL)
         return;
     json_decref(d->root);
+    vfy_free(d->text); /* it may hold personal data (include_pii): wiped */
     for (int i = 0; i < VFY_RULES_DIM_COUNT; i++)
         free(d->values[i]);
     for (size_t i = 0; i < d->n_pool; i++)
@@ -148,6 +144,8 @@ vfy_status vfy_rules_decision_outcome(const vfy_rules_decision *d, vfy_rules_dim
 {
     if (d == NULL || out == NULL || (unsigned)dim >= VFY_RULES_DIM_COUNT)
         return VFY_E_INVALID_ARGUMENT;
+    if (!tree(d))
+        return VFY_E_NO_MEMORY;
     const json_t *o = dimension(d, dim);
     memset(out, 0, sizeof *out);
     out->modality = modality_of(str(o, "modality"));
@@ -232,6 +230,8 @@ vfy_status vfy_rules_decision_step(const vfy_rules_decision *cd, vfy_rules_dimen
     if (cd == NULL || out == NULL || (unsigned)dim >= VFY_RULES_DIM_COUNT)
         return VFY_E_INVALID_ARGUMENT;
     vfy_rules_decision *d = (vfy_rules_decision *)cd;
+    if (!tree(d))
+        return VFY_E_NO_MEMORY;
     const json_t *st = json_array_get(json_object_get(dimension(d, dim), "trail"), i);
     if (st == NULL)
         return VFY_E_NOT_FOUND;
@@ -265,6 +265,9 @@ char *vfy_rules_decision_json(const vfy_rules_decision *d, int indent)
 {
     if (d == NULL)
         return NULL;
-    size_t flags = JSON_PRESERVE_ORDER | (indent > 0 ? JSON_INDENT(indent > 8 ? 8 : indent) : JSON_COMPACT);
-    return json_dumps(d->root, flags);
+    if (indent <= 0)
+        return strdup(d->text); /* the serializer's line, as --batch writes it */
+    if (!tree(d))
+        return NULL;
+    return json_dumps(d->root, JSON_PRESERVE_ORDER | JSON_INDENT(indent > 8 ? 8 : indent));
 }

@@ -183,6 +183,10 @@ vfy_status vfy_rules_build(vfy_rules_builder *b, vfy_rules_engine **out, vfy_det
     if (e->n_sets > 1)
         qsort(e->sets, e->n_sets, sizeof *e->sets, order);
     free(b);
+    if (!rs_plan_build(e)) {
+        vfy_rules_engine_free(e);
+        return vfy_fail(detail, VFY_E_NO_MEMORY, "engine", "out of memory while compiling the rule sets");
+    }
     *out = e;
     return VFY_OK;
 }
@@ -211,6 +215,7 @@ void vfy_rules_engine_free(vfy_rules_engine *e)
 {
     if (e == NULL)
         return;
+    rs_plan_free(e);
     for (size_t i = 0; i < e->n_sets; i++)
         rs_ruleset_clear(&e->sets[i]);
     free(e->sets);

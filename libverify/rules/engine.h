@@ -13,8 +13,43 @@ struct rejected_set {
     char *reason;
 };
 
+/* The plan: each set's rules by kind, the sets that supersede it and, for each rule, the
+ * suspensions whose patterns name it, compiled once when the engine is built so that
+ * evaluating compares no strings. */
+struct plan_hit { uint16_t set, suspension; };
+/* A piece of JSON text written once when the engine is built (quoted, escaped). */
+struct frag { uint32_t off, len; };
+struct plan_set {
+    struct frag id, version, digest;  /* "EU-VC-2024" ... */
+    struct frag *rule_id;             /* per rule: "vc-16-1-standard" */
+    struct frag *step;                /* per rule: {"ruleset":"..","rule":".." (compact step) */
+    struct frag *cat_id;              /* per category */
+    uint16_t *by_kind[RK_COUNT];
+    size_t n_by_kind[RK_COUNT];
+    /* beside by_kind: each rule's nationality bitset (NULL: any), so that skipping the
+     * rules for other nationalities reads no rule */
+    const uint64_t **nat_by_kind[RK_COUNT];
+    uint16_t *superseders; size_t n_superseders; /* engine order */
+    uint32_t *hit_off;       /* n_rules + 1 offsets into the engine's hits */
+};
+
 struct vfy_rules_engine {
     vfy_rules_mode mode;
+    struct plan_set *plan;  /* one per set */
+    struct plan_hit *hits;
+    size_t max_by_kind;     /* most rules of one kind over all sets */
+    char *frags;            /* the text of every struct frag */
+    /* Every country code some list names, sorted; lists are bitsets over it. */
+    uint32_t *codes; size_t n_codes, code_words;
+    uint64_t *bits;         /* the bitsets, code_words words each */
+    uint32_t *unless_refs;  /* what predicates' unless_refs point into */
+    const char **names; size_t n_names; /* every category id of every set, sorted */
+    /* The categories and evidence ids of the sets that apply in the engine's mode
+     * (the closed vocabulary of cases), sorted. */
+    const char **categories; size_t n_vocab_categories;
+    const char **evidence; size_t n_vocab_evidence;
+    struct frag metadata;   /* "rulesets":[...],"rejected":[...] */
+    size_t n_rules, n_categories;
     struct ruleset *sets;   /* sorted by layer, then priority, then load order */
     size_t n_sets;
     struct rejected_set *rejected;
@@ -36,5 +71,20 @@ struct vfy_rules_builder {
 /* May a set of this status be applied in this mode? (production: in force or partially
  * suspended; test mode also hypothetical, draft and signed-but-not-in-force sets). */
 bool rs_status_applies(vfy_rules_mode mode, enum rs_status status);
+
+/* Compiles the plan of a built engine; false when out of memory. */
+bool rs_plan_build(struct vfy_rules_engine *e);
+/* A code's index in the engine's table, or -1 when no list names it. */
+long rs_code_index(const struct vfy_rules_engine *e, const char *code);
+static inline bool rs_code_in(const uint64_t *bits, long index)
+{
+    return index >= 0 && (bits[(size_t)index / 64] >> ((size_t)index % 64) & 1u);
+}
+/* Whether a category or evidence id is in the engine's closed vocabulary. */
+bool rs_known_category(const struct vfy_rules_engine *e, const char *id);
+bool rs_known_evidence(const struct vfy_rules_engine *e, const char *id);
+/* A category id's number (struct category.name), or -1 when no loaded set defines it. */
+int rs_category_name(const struct vfy_rules_engine *e, const char *id);
+void rs_plan_free(struct vfy_rules_engine *e);
 
 #endif

@@ -3,70 +3,248 @@
  * predicates, drop suspended rules, then combine per dimension with each set's policy.
  * The law is in the data; this file only knows the mechanics (docs/rules.md,
  * "Evaluation").
+ *
+ * The result is a record (rules/record.h) in a reusable workspace: indices, day numbers
+ * and enums, no JSON and, once the workspace has its size, no allocation. The texts of
+ * the trail are written by rules/writer.c; only the full trail's predicates are worded
+ * here, because they describe what was tested as it was tested.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "core/text.h"
 #include "core/fail.h"
 #include "core/date.h"
-#include "rules/decision.h"
 #include "rules/engine.h"
+#include "rules/record.h"
 
 enum tri { T_HOLD, T_FAIL, T_UNKNOWN };
-
-struct ctx {
-    const struct vfy_rules_engine *e;
-    const struct vfy_rules_case *c;
-    bool pii;
-    json_t *missing;         /* inputs the dimension being decided lacked (JSON paths) */
-    bool compact;            /* steps: rule and result only */
-    struct winner *won;      /* what decided the dimension, for applicability */
-    bool border;             /* decided at the border: a crossing date and no lodging */
-    int visa_required;       /* enum tri: the visa requirement as decided (for 6(1)(b)) */
-};
 
 /* The rule that decided a dimension, when one did and nothing could change it. */
 struct winner {
     const struct ruleset *rs;
     const struct rule *r;
+    size_t si;
     bool decided;
 };
 
-/* Records an input the case lacks; the dimension that needed it goes to an officer. */
-static void miss(const struct ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void miss(const struct ctx *x, const char *fmt, ...)
+struct ctx {
+    const struct vfy_rules_engine *e;
+    const struct vfy_rules_case *c;
+    struct vfy_rules_workspace *w;
+    bool pii;
+    bool full;               /* predicates are worded into the trail */
+    size_t miss_start;       /* the inputs the dimension being decided lacked start here */
+    struct winner *won;      /* what decided the dimension, for applicability */
+    bool border;             /* decided at the border: a crossing date and no lodging */
+    int visa_required;       /* enum tri: the visa requirement as decided (for 6(1)(b)) */
+    long nat, dest;          /* the case's codes in the engine's table (-1: in no list) */
+    /* Each claim's category as a number (rs_category_name), when there are at most 32. */
+    int claim_name[32];
+    bool named;
+    /* Month arithmetic already done in this decision (rules share dates and periods). */
+    struct { int32_t day, result; int months; bool used; } months_cache[16];
+    /* The last age computed per 29 February convention (most rules share an anchor). */
+    int32_t age_anchor[2];
+    int age[2];
+};
+
+/* vfy_day_add_months, remembered for the decision (a small direct-mapped cache). */
+static int32_t add_months(const struct ctx *cx, int32_t day, int months)
 {
-    char path[96];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(path, sizeof path, fmt, ap);
-    va_end(ap);
-    if (x->missing == NULL)
+    struct ctx *x = (struct ctx *)cx; /* the cache only */
+    size_t slot = ((uint32_t)day * 31u + (uint32_t)months) % (sizeof x->months_cache / sizeof x->months_cache[0]);
+    if (!x->months_cache[slot].used || x->months_cache[slot].day != day || x->months_cache[slot].months != months) {
+        x->months_cache[slot].day = day;
+        x->months_cache[slot].months = months;
+        x->months_cache[slot].result = vfy_day_add_months(day, months);
+        x->months_cache[slot].used = true;
+    }
+    return x->months_cache[slot].result;
+}
+
+/* The claim of a category, or NULL. */
+static const struct claim *claim_of(const struct ctx *x, const struct category *cat)
+{
+    for (size_t i = 0; i < x->c->n_claims; i++)
+        if (x->named ? x->claim_name[i] == cat->name : strcmp(x->c->claims[i].category, cat->id) == 0)
+            return &x->c->claims[i];
+    return NULL;
+}
+
+static int age_at(const struct ctx *cx, int32_t anchor, bool feb29_to_mar1)
+{
+    struct ctx *x = (struct ctx *)cx; /* the cache only */
+    int k = feb29_to_mar1;
+    if (x->age_anchor[k] != anchor) {
+        x->age[k] = vfy_day_age(x->c->birth_date, anchor, feb29_to_mar1);
+        x->age_anchor[k] = anchor;
+    }
+    return x->age[k];
+}
+
+struct cand {
+    size_t si;
+    const struct ruleset *rs;
+    const struct rule *r;
+    uint32_t step;           /* index of its trail step */
+    bool unverified;         /* relies on a claim the officer has not verified */
+    int32_t status_end;      /* earliest status end of the categories it relied on */
+    uint32_t cat_off, n_cats;/* categories that held (w->u32) */
+    bool has_cats;
+    /* computed for entries/validity */
+    int32_t ends;
+    uint8_t capped_by;       /* 0, 1 document_expiry, 2 status_end */
+    bool short_of_stay;      /* the capped validity ends before the intended exit */
+};
+
+#define NO_STEP UINT32_MAX
+
+/* ---- the workspace's pools ------------------------------------------------------ */
+
+bool rr_grow(struct vfy_rules_workspace *w, void **p, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return true;
+    size_t ncap = *cap ? *cap * 2 : 64;
+    while (ncap <= n)
+        ncap *= 2;
+    void *q = realloc(*p, ncap * elem);
+    if (q == NULL) {
+        w->oom = true;
+        return false;
+    }
+    *p = q;
+    *cap = ncap;
+    return true;
+}
+
+#define GROW(w, arr, n, cap) rr_grow((w), (void **)&(w)->arr, &(w)->cap, (w)->n, sizeof *(w)->arr)
+
+static uint32_t push_u32(struct vfy_rules_workspace *w, uint32_t v)
+{
+    if (!GROW(w, u32, n_u32, cap_u32))
+        return 0;
+    w->u32[w->n_u32] = v;
+    return (uint32_t)w->n_u32++;
+}
+
+static void list_add(struct vfy_rules_workspace *w, struct rr_list *l, uint32_t v)
+{
+    if (!GROW(w, links, n_links, cap_links))
         return;
-    size_t i;
-    json_t *v;
-    json_array_foreach(x->missing, i, v)
-        if (strcmp(json_string_value(v), path) == 0)
+    uint32_t i = (uint32_t)w->n_links++;
+    w->links[i] = (struct rr_link){ UINT32_MAX, v };
+    if (l->n == 0)
+        l->first = i;
+    else
+        w->links[l->last].next = i;
+    l->last = i;
+    l->n++;
+}
+
+static uint32_t add_step(const struct ctx *x, const struct rr_step *st)
+{
+    struct vfy_rules_workspace *w = x->w;
+    if (!GROW(w, steps, n_steps, cap_steps))
+        return NO_STEP;
+    w->steps[w->n_steps] = *st;
+    return (uint32_t)w->n_steps++;
+}
+
+static struct rr_step *step_at(const struct ctx *x, uint32_t i)
+{
+    return &x->w->steps[i];
+}
+
+/* Records an input the case lacks; the dimension that needed it goes to an officer. */
+static void miss(const struct ctx *x, enum rr_miss_kind kind, size_t arg)
+{
+    struct vfy_rules_workspace *w = x->w;
+    for (size_t i = x->miss_start; i < w->n_miss; i++)
+        if (w->miss[i].kind == kind && w->miss[i].arg == arg)
             return;
-    json_array_append_new(x->missing, json_string(path));
+    if (!GROW(w, miss, n_miss, cap_miss))
+        return;
+    w->miss[w->n_miss++] = (struct rr_miss){ (uint32_t)kind, (uint32_t)arg };
 }
 
 /* Forgets the inputs recorded since `mark`: a predicate that failed on what the case
  * gives does not need what it lacks. */
 static void missing_reset(const struct ctx *x, size_t mark)
 {
-    while (x->missing != NULL && json_array_size(x->missing) > mark)
-        json_array_remove(x->missing, json_array_size(x->missing) - 1);
+    if (x->w->n_miss > mark)
+        x->w->n_miss = mark;
 }
 
 static size_t missing_mark(const struct ctx *x)
 {
-    return x->missing != NULL ? json_array_size(x->missing) : 0;
+    return x->w->n_miss;
+}
+
+/* ---- predicates in words (full trail only) --------------------------------------- */
+
+static void add_test(const struct ctx *x, bool preds, enum tri held, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void add_test(const struct ctx *x, bool preds, enum tri held, const char *fmt, ...)
+{
+    if (!preds)
+        return; /* compact trail */
+    struct vfy_rules_workspace *w = x->w;
+    char text[600];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    size_t len = n < 0 ? 0 : (size_t)n >= sizeof text ? sizeof text - 1 : (size_t)n;
+    if (!GROW(w, preds, n_preds, cap_preds) ||
+        !rr_grow(w, (void **)&w->text, &w->cap_text, w->n_text + len, 1))
+        return;
+    memcpy(w->text + w->n_text, text, len);
+    w->preds[w->n_preds++] = (struct rr_pred){ (uint32_t)w->n_text, (uint32_t)len,
+                                               (int8_t)(held == T_UNKNOWN ? -1 : held == T_HOLD) };
+    w->n_text += len;
+}
+
+/* Rewords the predicates recorded since `mark` as "category ID: text" (at most 299
+ * bytes, as a category's own predicates read in the trail). */
+static void prefix_tests(const struct ctx *x, size_t mark, const char *cat)
+{
+    struct vfy_rules_workspace *w = x->w;
+    for (size_t i = mark; i < w->n_preds; i++) {
+        char text[300];
+        int n = snprintf(text, sizeof text, "category %s: %.*s", cat, (int)w->preds[i].len,
+                         w->text + w->preds[i].off);
+        size_t len = n < 0 ? 0 : (size_t)n >= sizeof text ? sizeof text - 1 : (size_t)n;
+        if (!rr_grow(w, (void **)&w->text, &w->cap_text, w->n_text + len, 1))
+            return;
+        memcpy(w->text + w->n_text, text, len);
+        w->preds[i].off = (uint32_t)w->n_text;
+        w->preds[i].len = (uint32_t)len;
+        w->n_text += len;
+    }
+}
+
+/* Moves the last predicate to position `at` (a summary read before its details). */
+static void last_test_to(const struct ctx *x, size_t at)
+{
+    struct vfy_rules_workspace *w = x->w;
+    if (w->n_preds == 0 || at >= w->n_preds - 1)
+        return;
+    struct rr_pred last = w->preds[w->n_preds - 1];
+    memmove(&w->preds[at + 1], &w->preds[at], (w->n_preds - 1 - at) * sizeof *w->preds);
+    w->preds[at] = last;
+}
+
+static enum tri and3(enum tri a, enum tri b)
+{
+    if (a == T_FAIL || b == T_FAIL)
+        return T_FAIL;
+    if (a == T_UNKNOWN || b == T_UNKNOWN)
+        return T_UNKNOWN;
+    return T_HOLD;
 }
 
 /* The date a rule is checked against. The Borders Code conditions are checked at the
@@ -88,83 +266,17 @@ static int32_t anchor_date(const struct ctx *x, int anchor, int *used)
     return d;
 }
 
-struct cand {
-    const struct ruleset *rs;
-    const struct rule *r;
-    json_t *step;            /* borrowed from the trail */
-    bool unverified;         /* relies on a claim the officer has not verified */
-    int32_t status_end;      /* earliest status end of the categories it relied on */
-    json_t *categories;      /* ids of the categories that held (owned) */
-    /* computed for entries/validity */
-    int32_t ends;
-    const char *capped_by;
-    bool short_of_stay;      /* the capped validity ends before the intended exit */
-};
-
-static const char *const kind_dim_names[VFY_RULES_DIM_COUNT] = {
-    "visa_needed", "admissible", "fee", "service_fee_cap", "deadline", "entries", "validity", "evidence",
-};
-
-static json_t *date_json(int32_t d)
-{
-    if (d == DATE_NONE)
-        return json_null();
-    char b[11];
-    vfy_day_format_iso(d, b);
-    return json_string(b);
-}
-
-static void add_test(json_t *preds, enum tri held, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void add_test(json_t *preds, enum tri held, const char *fmt, ...)
-{
-    if (preds == NULL)
-        return; /* compact trail */
-    char text[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    json_array_append_new(preds, json_pack("{s:s, s:o}", "test", text, "held",
-                                           held == T_UNKNOWN ? json_null() : json_boolean(held == T_HOLD)));
-}
-
-static enum tri and3(enum tri a, enum tri b)
-{
-    if (a == T_FAIL || b == T_FAIL)
-        return T_FAIL;
-    if (a == T_UNKNOWN || b == T_UNKNOWN)
-        return T_UNKNOWN;
-    return T_HOLD;
-}
-
-static bool in_list(const alpha3 *list, size_t n, const char *code)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i], code) == 0)
-            return true;
-    return false;
-}
-
-static bool pattern_match(const char *pattern, const char *s)
-{
-    size_t n = strlen(pattern);
-    if (n > 0 && pattern[n - 1] == '*')
-        return strncmp(pattern, s, n - 1) == 0;
-    return strcmp(pattern, s) == 0;
-}
-
 /* Whether a set applies to the case by status, nationality and destination. A set
  * scoped to some destinations applies to a case without one only perhaps (T_UNKNOWN). */
 static enum tri scope_test(const struct ctx *x, const struct ruleset *rs)
 {
     if (!rs_status_applies(x->e->mode, rs->status))
         return T_FAIL;
-    if (rs->nationalities != NULL && !in_list(rs->nationalities, rs->n_nationalities, x->c->nationality))
+    if (rs->nationalities != NULL && !rs_code_in(rs->nat_bits, x->nat))
         return T_FAIL;
     if (rs->destinations != NULL && x->c->destination[0] == '\0')
         return T_UNKNOWN;
-    if (rs->destinations != NULL && !in_list(rs->destinations, rs->n_destinations, x->c->destination))
+    if (rs->destinations != NULL && !rs_code_in(rs->dest_bits, x->dest))
         return T_FAIL;
     return T_HOLD;
 }
@@ -179,23 +291,23 @@ static bool in_force(const struct ruleset *rs, int32_t d)
     return d >= rs->effective_from && (rs->effective_to == DATE_NONE || d < rs->effective_to);
 }
 
-static const struct ruleset *superseded_by(const struct ctx *x, const struct ruleset *rs, int32_t d)
+/* The first set (engine order) that supersedes set si and applies at d, or -1. */
+static long superseded_by(const struct ctx *x, size_t si, int32_t d)
 {
-    for (size_t i = 0; i < x->e->n_sets; i++) {
-        const struct ruleset *t = &x->e->sets[i];
-        if (t->supersedes != NULL && strcmp(t->supersedes, rs->id) == 0 && scope_applies(x, t) &&
-            in_force(t, d))
-            return t;
+    const struct plan_set *p = &x->e->plan[si];
+    for (size_t i = 0; i < p->n_superseders; i++) {
+        const struct ruleset *t = &x->e->sets[p->superseders[i]];
+        if (scope_applies(x, t) && in_force(t, d))
+            return p->superseders[i];
     }
-    return NULL;
+    return -1;
 }
 
 /* Visa history: counts the visas meeting the condition inside [anchor - lookback, anchor]
  * and says in the trail why each other visa did not count. */
-static enum tri history_test(const struct ctx *x, const struct history_cond *h, int32_t anchor,
-                             json_t *preds)
+static enum tri history_test(const struct ctx *x, const struct history_cond *h, int32_t anchor, bool preds)
 {
-    int32_t from = vfy_day_add_months(anchor, -h->lookback_months);
+    int32_t from = add_months(x, anchor, -h->lookback_months);
     int counted = 0;
     bool unknown = false;
     for (size_t i = 0; i < x->c->n_history; i++) {
@@ -207,7 +319,7 @@ static enum tri history_test(const struct ctx *x, const struct history_cond *h, 
         else if (h->entries != 0 && !(h->entries & (1u << v->entries)))
             why = "it is not of the required number of entries";
         else if (h->min_validity_months > 0 &&
-                 vfy_day_add_months(v->dates[HF_VALID_FROM], h->min_validity_months) > v->dates[HF_VALID_TO] + 1)
+                 add_months(x, v->dates[HF_VALID_FROM], h->min_validity_months) > v->dates[HF_VALID_TO] + 1)
             why = "its validity is shorter than required";
         else if (when < from || when > anchor)
             why = "it falls outside the look-back window";
@@ -216,133 +328,141 @@ static enum tri history_test(const struct ctx *x, const struct history_cond *h, 
         else if (v->lawful_use == LAW_UNKNOWN) {
             why = "its lawful use is unknown (check VIS/EES)";
             unknown = true;
-            miss(x, "visa_history[%zu].lawful_use", i);
+            miss(x, MS_LAWFUL_USE, i);
         }
         if (why == NULL) {
             counted++;
             continue;
         }
+        if (!preds)
+            continue;
         if (x->pii) {
             char b[11];
             vfy_day_format_iso(v->dates[HF_ISSUE_DATE], b);
-            add_test(preds, T_FAIL, "visa_history[%zu] (issued %s) does not count: %s", i, b, why);
+            add_test(x, preds, T_FAIL, "visa_history[%zu] (issued %s) does not count: %s", i, b, why);
         } else {
-            add_test(preds, T_FAIL, "visa_history[%zu] does not count: %s", i, why);
+            add_test(x, preds, T_FAIL, "visa_history[%zu] does not count: %s", i, why);
         }
     }
-    char fromb[11], tob[11];
-    vfy_day_format_iso(from, fromb);
-    vfy_day_format_iso(anchor, tob);
     enum tri r = counted >= h->count ? T_HOLD : unknown ? T_UNKNOWN : T_FAIL;
-    add_test(preds, r, "at least %d qualifying visa(s) by %s in [%s, %s]: %d found", h->count,
-             (const char *[]){ "issue_date", "valid_from", "valid_to" }[h->date_field], fromb, tob, counted);
+    if (preds) {
+        char fromb[11], tob[11];
+        vfy_day_format_iso(from, fromb);
+        vfy_day_format_iso(anchor, tob);
+        add_test(x, preds, r, "at least %d qualifying visa(s) by %s in [%s, %s]: %d found", h->count,
+                 (const char *[]){ "issue_date", "valid_from", "valid_to" }[h->date_field], fromb, tob, counted);
+    }
     return r;
 }
 
-static enum tri category_test(const struct ctx *x, const struct ruleset *rs, int idx, int32_t anchor,
-                              json_t *preds, struct cand *cd);
-static enum tri unless_category_test(const struct ctx *x, const char *id, int32_t anchor, json_t *preds);
+static enum tri category_test(const struct ctx *x, size_t si, int idx, int32_t anchor, bool preds,
+                              struct cand *cd);
+static enum tri unless_category_test(const struct ctx *x, const char *id, uint32_t ref, int32_t anchor,
+                                     bool preds);
 
-static enum tri predicate_test(const struct ctx *x, const struct ruleset *rs, const struct predicate *w,
-                               int32_t anchor, json_t *preds, struct cand *cd)
+static enum tri predicate_test(const struct ctx *x, size_t si, const struct predicate *w, int32_t anchor,
+                               bool preds, struct cand *cd)
 {
+    const struct ruleset *rs = &x->e->sets[si];
     const struct vfy_rules_case *c = x->c;
     enum tri all = T_HOLD;
-    char b1[11], b2[11];
     if (w->effective_from != DATE_NONE || w->effective_to != DATE_NONE) {
         bool ok = (w->effective_from == DATE_NONE || anchor >= w->effective_from) &&
                   (w->effective_to == DATE_NONE || anchor < w->effective_to);
-        vfy_day_format_iso(w->effective_from != DATE_NONE ? w->effective_from : anchor, b1);
-        if (w->effective_to != DATE_NONE)
-            vfy_day_format_iso(w->effective_to, b2);
-        else
-            snprintf(b2, sizeof b2, "open");
-        add_test(preds, ok ? T_HOLD : T_FAIL, "rule effective [%s, %s)", b1, b2);
+        if (preds) {
+            char b1[11], b2[11];
+            vfy_day_format_iso(w->effective_from != DATE_NONE ? w->effective_from : anchor, b1);
+            if (w->effective_to != DATE_NONE)
+                vfy_day_format_iso(w->effective_to, b2);
+            else
+                snprintf(b2, sizeof b2, "open");
+            add_test(x, preds, ok ? T_HOLD : T_FAIL, "rule effective [%s, %s)", b1, b2);
+        }
         all = and3(all, ok ? T_HOLD : T_FAIL);
     }
     if (w->age_from >= 0 || w->age_below >= 0) {
         enum tri r;
-        char range[48];
-        if (w->age_below < 0)
-            snprintf(range, sizeof range, "%d or older", w->age_from);
-        else if (w->age_from < 0)
-            snprintf(range, sizeof range, "under %d", w->age_below);
-        else
-            snprintf(range, sizeof range, "from %d to under %d", w->age_from, w->age_below);
+        char range[48] = "";
+        if (preds) {
+            if (w->age_below < 0)
+                snprintf(range, sizeof range, "%d or older", w->age_from);
+            else if (w->age_from < 0)
+                snprintf(range, sizeof range, "under %d", w->age_below);
+            else
+                snprintf(range, sizeof range, "from %d to under %d", w->age_from, w->age_below);
+        }
         if (c->birth_date == DATE_NONE) {
             r = T_UNKNOWN;
-            miss(x, "traveller.birth_date");
-            add_test(preds, r, "age %s: birth date not given", range);
+            miss(x, MS_BIRTH_DATE, 0);
+            add_test(x, preds, r, "age %s: birth date not given", range);
         } else {
-            int age = vfy_day_age(c->birth_date, anchor, rs->feb29_to_mar1);
+            int age = age_at(x, anchor, rs->feb29_to_mar1);
             r = (w->age_from < 0 || age >= w->age_from) && (w->age_below < 0 || age < w->age_below)
                     ? T_HOLD : T_FAIL;
             if (x->pii)
-                add_test(preds, r, "age %s in completed years (age %d)", range, age);
+                add_test(x, preds, r, "age %s in completed years (age %d)", range, age);
             else
-                add_test(preds, r, "age %s in completed years", range);
+                add_test(x, preds, r, "age %s in completed years", range);
         }
         all = and3(all, r);
     }
     if (w->doc_types != 0) {
         enum tri r = !c->doc_type_known ? T_UNKNOWN : (w->doc_types & (1u << c->doc_type)) ? T_HOLD : T_FAIL;
         if (r == T_UNKNOWN)
-            miss(x, "traveller.document.type");
-        char list[64] = "";
-        for (int i = 0; i < DOC_COUNT; i++)
-            if (w->doc_types & (1u << i)) {
-                vfy_text_append(list, sizeof list, list[0] ? "|" : "");
-                vfy_text_append(list, sizeof list, rs_doc_type_names[i]);
-            }
-        add_test(preds, r, "document type %s", list);
+            miss(x, MS_DOC_TYPE, 0);
+        if (preds) {
+            char list[64] = "";
+            for (int i = 0; i < DOC_COUNT; i++)
+                if (w->doc_types & (1u << i)) {
+                    vfy_text_append(list, sizeof list, list[0] ? "|" : "");
+                    vfy_text_append(list, sizeof list, rs_doc_type_names[i]);
+                }
+            add_test(x, preds, r, "document type %s", list);
+        }
         all = and3(all, r);
     }
     if (w->biometric >= 0) {
         enum tri r = c->biometric < 0 ? T_UNKNOWN : c->biometric == w->biometric ? T_HOLD : T_FAIL;
         if (r == T_UNKNOWN)
-            miss(x, "traveller.document.biometric");
-        add_test(preds, r, "document %sbiometric", w->biometric ? "" : "not ");
+            miss(x, MS_BIOMETRIC, 0);
+        add_test(x, preds, r, "document %sbiometric", w->biometric ? "" : "not ");
         all = and3(all, r);
     }
     if (w->nationalities != NULL) {
         enum tri r = c->nationality[0] == '\0' ? T_UNKNOWN
-                     : in_list(w->nationalities, w->n_nationalities, c->nationality) ? T_HOLD : T_FAIL;
+                     : rs_code_in(w->nat_bits, x->nat) ? T_HOLD : T_FAIL;
         if (r == T_UNKNOWN)
-            miss(x, "traveller.nationality");
-        add_test(preds, r, "nationality in the rule's list");
+            miss(x, MS_NATIONALITY, 0);
+        add_test(x, preds, r, "nationality in the rule's list");
         all = and3(all, r);
     }
     if (w->destinations != NULL) {
         enum tri r = c->destination[0] == '\0' ? T_UNKNOWN
-                     : in_list(w->destinations, w->n_destinations, c->destination) ? T_HOLD : T_FAIL;
+                     : rs_code_in(w->dest_bits, x->dest) ? T_HOLD : T_FAIL;
         if (r == T_UNKNOWN)
-            miss(x, "application.destination");
-        add_test(preds, r, "destination %s in the rule's list", c->destination);
+            miss(x, MS_DESTINATION, 0);
+        add_test(x, preds, r, "destination %s in the rule's list", c->destination);
         all = and3(all, r);
     }
     if (w->n_categories == 1) {
-        all = and3(all, category_test(x, rs, w->categories[0], anchor, preds, cd));
+        all = and3(all, category_test(x, si, w->categories[0], anchor, preds, cd));
     } else if (w->n_categories > 1) {
         /* Alternatives read as one step: "one of ...", then what the claims gave, so
          * that ten unclaimed categories do not read as ten failed requirements. */
         enum tri any = T_FAIL;
-        json_t *sub = preds != NULL ? json_array() : NULL;
         char list[400] = "", held[160] = "";
-        size_t claimed = 0;
+        size_t claimed = 0, mark = x->w->n_preds;
         for (size_t i = 0; i < w->n_categories; i++) {
             const struct category *cat = &rs->categories[w->categories[i]];
-            if (strlen(list) + strlen(cat->id) + 3 < sizeof list) {
+            if (preds && strlen(list) + strlen(cat->id) + 3 < sizeof list) {
                 vfy_text_append(list, sizeof list, list[0] ? ", " : "");
                 vfy_text_append(list, sizeof list, cat->id);
             }
-            bool is_claimed = false;
-            for (size_t k = 0; k < c->n_claims && !is_claimed; k++)
-                is_claimed = strcmp(c->claims[k].category, cat->id) == 0;
-            if (!is_claimed)
+            if (claim_of(x, cat) == NULL)
                 continue;
             claimed++;
-            enum tri r = category_test(x, rs, w->categories[i], anchor, sub, cd);
-            if (r == T_HOLD && strlen(held) + strlen(cat->id) + 3 < sizeof held) {
+            enum tri r = category_test(x, si, w->categories[i], anchor, preds, cd);
+            if (preds && r == T_HOLD && strlen(held) + strlen(cat->id) + 3 < sizeof held) {
                 vfy_text_append(held, sizeof held, held[0] ? ", " : "");
                 vfy_text_append(held, sizeof held, cat->id);
             }
@@ -351,66 +471,65 @@ static enum tri predicate_test(const struct ctx *x, const struct ruleset *rs, co
             else if (r == T_UNKNOWN && any == T_FAIL)
                 any = T_UNKNOWN;
         }
-        if (any == T_HOLD)
-            add_test(preds, any, "one of the categories %s: %s holds", list, held);
-        else if (claimed == 0)
-            add_test(preds, any, "one of the categories %s: none is claimed", list);
-        else
-            add_test(preds, any, "one of the categories %s: the claimed one%s do%s not hold (below)", list,
-                     claimed > 1 ? "s" : "", claimed > 1 ? "" : "es");
-        size_t i;
-        json_t *v;
-        json_array_foreach(sub, i, v)
-            json_array_append(preds, v);
-        json_decref(sub);
+        if (preds) {
+            if (any == T_HOLD)
+                add_test(x, preds, any, "one of the categories %s: %s holds", list, held);
+            else if (claimed == 0)
+                add_test(x, preds, any, "one of the categories %s: none is claimed", list);
+            else
+                add_test(x, preds, any, "one of the categories %s: the claimed one%s do%s not hold (below)", list,
+                         claimed > 1 ? "s" : "", claimed > 1 ? "" : "es");
+            last_test_to(x, mark);
+        }
         all = and3(all, any);
     }
     for (size_t i = 0; i < w->n_unless_categories; i++)
-        all = and3(all, unless_category_test(x, w->unless_categories[i], anchor, preds));
+        all = and3(all, unless_category_test(x, w->unless_categories[i], w->unless_refs[i], anchor, preds));
     if (w->history != NULL)
         all = and3(all, history_test(x, w->history, anchor, preds));
     return all;
 }
 
-/* "Unless category C holds": C is looked up in every loaded set (the Borders Code's set
- * names the Directive's category). It holds only when claimed with complete evidence and
- * its own conditions hold; unknown stays unknown, so the rule is not dropped on a guess. */
-static enum tri unless_category_test(const struct ctx *x, const char *id, int32_t anchor, json_t *preds)
+/* "Unless category C holds": C is its first definition in the loaded sets (the Borders
+ * Code's set names the Directive's category; rules/plan.c finds it once). It holds only
+ * when claimed with complete evidence and its own conditions hold; unknown stays
+ * unknown, so the rule is not dropped on a guess. */
+static enum tri unless_category_test(const struct ctx *x, const char *id, uint32_t ref, int32_t anchor,
+                                     bool preds)
 {
-    for (size_t si = 0; si < x->e->n_sets; si++) {
-        const struct ruleset *set = &x->e->sets[si];
-        for (size_t k = 0; k < set->n_categories; k++) {
-            if (strcmp(set->categories[k].id, id) != 0)
-                continue;
-            json_t *sub = preds != NULL ? json_array() : NULL;
-            struct cand probe = { .status_end = DATE_NONE };
-            enum tri r = category_test(x, set, (int)k, anchor, sub, &probe);
-            json_decref(sub);
-            json_decref(probe.categories);
-            /* Setting a condition aside on a claim nobody has checked would let a typed
-             * claim wave a traveller past the entry conditions: until an officer verifies
-             * it, the rule is neither applied nor dropped, and an officer decides. */
-            if (r == T_HOLD && probe.unverified) {
-                miss(x, "application.claims[%s].verified", id);
-                add_test(preds, T_UNKNOWN, "unless category %s holds: it is claimed with complete evidence "
-                         "that an officer has not yet verified", id);
-                return T_UNKNOWN;
-            }
-            enum tri out = r == T_HOLD ? T_FAIL : r == T_FAIL ? T_HOLD : T_UNKNOWN;
-            if (r == T_HOLD)
-                add_test(preds, out, "unless category %s holds: it does (%s, %s), so the rule does not bind", id,
-                         set->id, set->categories[k].legal_ref);
-            else
-                add_test(preds, out, "unless category %s holds: it does not", id);
-            return out;
-        }
+    if (ref == UINT32_MAX) {
+        add_test(x, preds, T_HOLD, "unless category %s holds: no loaded rule set defines it", id);
+        return T_HOLD;
     }
-    add_test(preds, T_HOLD, "unless category %s holds: no loaded rule set defines it", id);
-    return T_HOLD;
+    size_t si = RR_SET(ref), k = RR_RULE(ref);
+    const struct ruleset *set = &x->e->sets[si];
+    /* The probe's own predicates and categories are not the rule's: dropped. */
+    size_t pred_mark = x->w->n_preds, u32_mark = x->w->n_u32;
+    struct cand probe = { .si = si, .status_end = DATE_NONE };
+    enum tri r = category_test(x, si, (int)k, anchor, preds, &probe);
+    x->w->n_preds = pred_mark;
+    x->w->n_u32 = u32_mark;
+    /* Setting a condition aside on a claim nobody has checked would let a typed claim
+     * wave a traveller past the entry conditions: until an officer verifies it, the
+     * rule is neither applied nor dropped, and an officer decides. */
+    if (r == T_HOLD && probe.unverified) {
+        miss(x, MS_CLAIM_VERIFIED, ref);
+        add_test(x, preds, T_UNKNOWN, "unless category %s holds: it is claimed with complete evidence "
+                 "that an officer has not yet verified", id);
+        return T_UNKNOWN;
+    }
+    enum tri out = r == T_HOLD ? T_FAIL : r == T_FAIL ? T_HOLD : T_UNKNOWN;
+    if (r == T_HOLD)
+        add_test(x, preds, out, "unless category %s holds: it does (%s, %s), so the rule does not bind", id,
+                 set->id, set->categories[k].legal_ref);
+    else
+        add_test(x, preds, out, "unless category %s holds: it does not", id);
+    return out;
 }
 
 /* The evidence a category needs, in words: "a and b, or c". */
-static void evidence_words(const struct category *cat, char *buf, size_t cap)
+void rr_evidence_words(const struct category *cat, char *buf, size_t cap);
+void rr_evidence_words(const struct category *cat, char *buf, size_t cap)
 {
     buf[0] = '\0';
     if (cat->n_groups == 0) {
@@ -428,18 +547,18 @@ static void evidence_words(const struct category *cat, char *buf, size_t cap)
         }
 }
 
-static enum tri category_test(const struct ctx *x, const struct ruleset *rs, int idx, int32_t anchor,
-                              json_t *preds, struct cand *cd)
+static enum tri category_test(const struct ctx *x, size_t si, int idx, int32_t anchor, bool preds,
+                              struct cand *cd)
 {
+    const struct ruleset *rs = &x->e->sets[si];
     const struct category *cat = &rs->categories[idx];
-    const struct claim *cl = NULL;
-    for (size_t i = 0; i < x->c->n_claims && cl == NULL; i++)
-        if (strcmp(x->c->claims[i].category, cat->id) == 0)
-            cl = &x->c->claims[i];
+    const struct claim *cl = claim_of(x, cat);
     if (cl == NULL) {
-        char needs[300];
-        evidence_words(cat, needs, sizeof needs);
-        add_test(preds, T_FAIL, "category %s is not claimed (it needs %s)", cat->id, needs);
+        if (preds) {
+            char needs[300];
+            rr_evidence_words(cat, needs, sizeof needs);
+            add_test(x, preds, T_FAIL, "category %s is not claimed (it needs %s)", cat->id, needs);
+        }
         return T_FAIL;
     }
     /* Evidence: one complete alternative group is enough. */
@@ -452,7 +571,7 @@ static enum tri category_test(const struct ctx *x, const struct ruleset *rs, int
             for (size_t e = 0; e < cl->n_evidence && !have; e++)
                 have = strcmp(cl->evidence[e], cat->groups[g][k]) == 0;
             if (!have) {
-                if (all && g == 0 && strlen(missing) + strlen(cat->groups[g][k]) + 2 < sizeof missing) {
+                if (preds && all && g == 0 && strlen(missing) + strlen(cat->groups[g][k]) + 2 < sizeof missing) {
                     vfy_text_append(missing, sizeof missing, missing[0] ? ", " : "");
                     vfy_text_append(missing, sizeof missing, cat->groups[g][k]);
                 }
@@ -462,210 +581,232 @@ static enum tri category_test(const struct ctx *x, const struct ruleset *rs, int
         complete = all;
     }
     if (!complete) {
-        add_test(preds, T_FAIL, "category %s: evidence incomplete (missing %s)", cat->id, missing);
+        add_test(x, preds, T_FAIL, "category %s: evidence incomplete (missing %s)", cat->id, missing);
         return T_FAIL;
     }
     /* The status the claim rests on (a residence right, an office) must still hold
      * when the stay begins; otherwise the category does not. */
     int32_t start = x->c->dates[VFY_ANCHOR_INTENDED_ENTRY] != DATE_NONE ? x->c->dates[VFY_ANCHOR_INTENDED_ENTRY] : anchor;
     if (cl->status_end != DATE_NONE && cl->status_end < start) {
-        char b[11];
-        vfy_day_format_iso(start, b);
-        add_test(preds, T_FAIL, "category %s: the status it rests on ends before %s, when the stay begins",
-                 cat->id, b);
+        if (preds) {
+            char b[11];
+            vfy_day_format_iso(start, b);
+            add_test(x, preds, T_FAIL, "category %s: the status it rests on ends before %s, when the stay begins",
+                     cat->id, b);
+        }
         return T_FAIL;
     }
-    json_t *sub = preds != NULL ? json_array() : NULL;
-    enum tri r = predicate_test(x, rs, &cat->when, anchor, sub, NULL);
-    size_t i;
-    json_t *v;
-    json_array_foreach(sub, i, v) {
-        char text[300];
-        snprintf(text, sizeof text, "category %s: %s", cat->id, json_string_value(json_object_get(v, "test")));
-        json_array_append_new(preds, json_pack("{s:s, s:O}", "test", text, "held", json_object_get(v, "held")));
-    }
-    json_decref(sub);
+    size_t mark = x->w->n_preds;
+    enum tri r = predicate_test(x, si, &cat->when, anchor, preds, NULL);
+    if (preds)
+        prefix_tests(x, mark, cat->id);
     if (r != T_HOLD)
         return r;
-    add_test(preds, T_HOLD, "category %s claimed with complete evidence (%s)", cat->id,
+    add_test(x, preds, T_HOLD, "category %s claimed with complete evidence (%s)", cat->id,
              cl->verified ? "verified by an officer" : "not yet verified by an officer");
     if (cd != NULL) {
         if (!cl->verified)
             cd->unverified = true;
         if (cl->status_end != DATE_NONE && (cd->status_end == DATE_NONE || cl->status_end < cd->status_end))
             cd->status_end = cl->status_end;
-        if (cd->categories == NULL)
-            cd->categories = json_array();
-        json_array_append_new(cd->categories, json_string(cat->id));
+        uint32_t at = push_u32(x->w, RR_REF(si, (unsigned)idx));
+        if (!cd->has_cats) {
+            cd->has_cats = true;
+            cd->cat_off = at;
+            cd->n_cats = 0;
+        }
+        cd->n_cats++;
     }
     return T_HOLD;
 }
+
 /* The suspension in force that switches a rule off, if any. `unknown` is set when a
  * suspension might apply but the case lacks an input its predicates need: the rule is
  * then neither applied nor ignored (fail closed). */
-static const struct suspension *suspended(const struct ctx *x, const struct ruleset *rs,
-                                          const struct rule *r, const struct ruleset **by, bool *unknown)
+static const struct plan_hit *suspended(const struct ctx *x, size_t si, size_t ri, bool *unknown)
 {
     *unknown = false;
-    for (size_t i = 0; i < x->e->n_sets; i++) {
-        const struct ruleset *s = &x->e->sets[i];
+    const struct plan_set *p = &x->e->plan[si];
+    for (uint32_t h = p->hit_off[ri]; h < p->hit_off[ri + 1]; h++) {
+        const struct plan_hit *hit = &x->e->hits[h];
+        const struct ruleset *s = &x->e->sets[hit->set];
         if (!scope_applies(x, s))
             continue;
-        for (size_t j = 0; j < s->n_suspensions; j++) {
-            const struct suspension *sp = &s->suspensions[j];
-            int32_t d = anchor_date(x, sp->anchor, NULL);
-            bool set_hit = false, rule_hit = false;
-            for (size_t k = 0; k < sp->n_sets && !set_hit; k++)
-                set_hit = pattern_match(sp->sets[k], rs->id);
-            for (size_t k = 0; k < sp->n_rules && !rule_hit; k++)
-                rule_hit = pattern_match(sp->rules[k], r->id);
-            if (!set_hit || !rule_hit)
-                continue;
-            if (d == DATE_NONE) {
-                miss(x, "application.dates.%s", rs_anchor_names[sp->anchor]);
-                *unknown = true;
-                *by = s;
-                return sp;
-            }
-            if (d < sp->from || (sp->to != DATE_NONE && d >= sp->to) || !in_force(s, d))
-                continue;
-            json_t *scratch = json_array();
-            size_t mark = missing_mark(x);
-            enum tri t = predicate_test(x, s, &sp->when, d, scratch, NULL);
-            if (t != T_UNKNOWN)
-                missing_reset(x, mark);
-            json_decref(scratch);
-            if (t != T_FAIL) {
-                *unknown = t == T_UNKNOWN;
-                *by = s;
-                return sp;
-            }
+        const struct suspension *sp = &s->suspensions[hit->suspension];
+        int32_t d = anchor_date(x, sp->anchor, NULL);
+        if (d == DATE_NONE) {
+            miss(x, MS_DATE, (size_t)sp->anchor);
+            *unknown = true;
+            return hit;
+        }
+        if (d < sp->from || (sp->to != DATE_NONE && d >= sp->to) || !in_force(s, d))
+            continue;
+        size_t mark = missing_mark(x);
+        enum tri t = predicate_test(x, hit->set, &sp->when, d, false, NULL);
+        if (t != T_UNKNOWN)
+            missing_reset(x, mark);
+        if (t != T_FAIL) {
+            *unknown = t == T_UNKNOWN;
+            return hit;
         }
     }
     return NULL;
 }
 
-static json_t *new_step(const struct ctx *x, const struct ruleset *rs, const struct rule *r)
+/* A new step for rule ri of set si at the end of the trail (NULL when out of memory).
+ * The anchor is read only for the full trail, which shows it. */
+static struct rr_step *new_step(const struct ctx *x, size_t si, size_t ri)
 {
-    if (x->compact)
-        return json_pack("{s:s, s:s}", "ruleset", rs->id, "rule", r->id);
-    int used;
-    int32_t d = anchor_date(x, r->anchor, &used);
-    json_t *st = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "ruleset", rs->id, "version",
-                           rs->version, "digest", rs->digest_hex, "rule", r->id, "legal_ref",
-                           r->legal_ref, "anchor", rs_anchor_names[used], "anchor_date",
-                           date_json(d), "confidence", r->confidence);
-    if (st != NULL && r->note != NULL)
-        json_object_set_new(st, "note", json_string(r->note));
+    struct vfy_rules_workspace *w = x->w;
+    if (!GROW(w, steps, n_steps, cap_steps))
+        return NULL;
+    struct rr_step *st = &w->steps[w->n_steps++];
+    *st = (struct rr_step){ .kind = RK_STEP_RULE, .rule = RR_REF(si, ri), .beaten_by = RR_NONE,
+                            .result = RR_APPLIES };
+    if (x->full) {
+        int used;
+        st->anchor_date = anchor_date(x, x->e->sets[si].rules[ri].anchor, &used);
+        st->anchor = (uint8_t)used;
+    }
     return st;
 }
 
-static void set_result(json_t *step, const char *result)
+static uint32_t last_step(const struct ctx *x)
 {
-    json_object_set_new(step, "result", json_string(result));
-}
-
-static bool result_is(const json_t *step, const char *result)
-{
-    const char *s = json_string_value(json_object_get(step, "result"));
-    return s != NULL && strcmp(s, result) == 0;
+    return (uint32_t)(x->w->n_steps - 1);
 }
 
 /* Applicability shared by every dimension: anchor given, set in force and not
  * superseded at it, rule not suspended. Returns the anchor date or DATE_NONE (the step
  * then says why; "not_evaluated" when an input is missing). */
-static int32_t gate(const struct ctx *x, const struct ruleset *rs, const struct rule *r, json_t *step)
+static int32_t gate(const struct ctx *x, size_t si, size_t ri, struct rr_step *st)
 {
+    const struct ruleset *rs = &x->e->sets[si];
+    const struct rule *r = &rs->rules[ri];
     int used;
     int32_t d = anchor_date(x, r->anchor, &used);
-    char b1[11], b2[11] = "open", b3[11];
     if (d == DATE_NONE) {
-        set_result(step, "not_evaluated");
-        miss(x, "application.dates.%s", rs_anchor_names[r->anchor]);
-        json_object_set_new(step, "explanation",
-                            json_sprintf("the case gives no %s date", rs_anchor_names[r->anchor]));
+        st->result = RR_NOT_EVALUATED;
+        miss(x, MS_DATE, (size_t)r->anchor);
+        st->expl = EX_NO_ANCHOR;
+        st->expl_anchor = (uint8_t)r->anchor;
         return DATE_NONE;
     }
     if (!in_force(rs, d)) {
-        vfy_day_format_iso(rs->effective_from, b1);
-        if (rs->effective_to != DATE_NONE)
-            vfy_day_format_iso(rs->effective_to, b2);
-        vfy_day_format_iso(d, b3);
-        set_result(step, "not_in_force");
-        json_object_set_new(step, "explanation",
-                            json_sprintf("%s is in force [%s, %s); %s is %s", rs->id, b1, b2,
-                                         rs_anchor_names[used], b3));
+        st->result = RR_NOT_IN_FORCE;
+        st->expl = EX_NOT_IN_FORCE;
+        st->expl_anchor = (uint8_t)used;
+        st->expl_date = d;
         return DATE_NONE;
     }
-    const struct ruleset *t = superseded_by(x, rs, d);
-    if (t != NULL) {
-        set_result(step, "not_in_force");
-        json_object_set_new(step, "explanation", json_sprintf("superseded by %s %s", t->id, t->version));
+    long t = superseded_by(x, si, d);
+    if (t >= 0) {
+        st->result = RR_NOT_IN_FORCE;
+        st->expl = EX_SUPERSEDED;
+        st->by_set = (uint16_t)t;
         return DATE_NONE;
     }
-    const struct ruleset *by = NULL;
     bool unknown;
-    const struct suspension *sp = suspended(x, rs, r, &by, &unknown);
-    if (sp != NULL) {
-        set_result(step, unknown ? "not_evaluated" : "suspended");
-        json_object_set_new(step, "suspended_by",
-                            json_pack("{s:s, s:s, s:s}", "ruleset", by->id, "suspension", sp->id,
-                                      "legal_ref", sp->legal_ref));
+    const struct plan_hit *hit = suspended(x, si, ri, &unknown);
+    if (hit != NULL) {
+        st->result = unknown ? RR_NOT_EVALUATED : RR_SUSPENDED;
+        st->suspended_by = true;
+        st->by_set = hit->set;
+        st->by_suspension = hit->suspension;
         if (unknown)
-            json_object_set_new(step, "explanation",
-                                json_sprintf("suspension %s may switch this rule off; the case lacks "
-                                             "an input it needs", sp->id));
+            st->expl = EX_SUSPENSION_UNKNOWN;
         return DATE_NONE;
     }
     return d;
 }
 
-/* Opens a rule's trail step and gates it: returns the anchor date, or DATE_NONE when
- * the rule does not apply (the step says why). `preds` receives the predicate list.
- * Consecutive rules of one set out of force for the same reason share one step (its
- * "rules" lists them), so that a superseded version does not double the trail. */
-static int32_t open_step(const struct ctx *x, const struct ruleset *rs, const struct rule *r,
-                         json_t *trail, json_t **step, json_t **preds, json_t **out_of_force)
+/* Two out-of-force explanations read the same. */
+static bool same_explanation(const struct ctx *x, const struct rr_step *a, const struct rr_step *b)
 {
-    *step = new_step(x, rs, r);
-    int32_t d = gate(x, rs, r, *step);
+    if (a->expl != b->expl)
+        return false;
+    if (a->expl == EX_NOT_IN_FORCE)
+        return RR_SET(a->rule) == RR_SET(b->rule) && a->expl_anchor == b->expl_anchor && a->expl_date == b->expl_date;
+    const struct ruleset *s = &x->e->sets[a->by_set], *t = &x->e->sets[b->by_set];
+    return strcmp(s->id, t->id) == 0 && strcmp(s->version, t->version) == 0;
+}
+
+/* Opens a rule's trail step and gates it: returns the anchor date, or DATE_NONE when
+ * the rule does not apply (the step says why). Consecutive rules of one set out of
+ * force for the same reason share one step (its "rules" lists them), so that a
+ * superseded version does not double the trail. */
+static int32_t open_step(const struct ctx *x, size_t si, size_t ri, uint32_t *step, uint32_t *out_of_force)
+{
+    /* The common case of an older version of a set, first and without a step: out of
+     * force at the same anchor date as the group before it (gate() would say exactly
+     * that, and the step would join the group). */
+    if (*out_of_force != NO_STEP) {
+        const struct ruleset *rs = &x->e->sets[si];
+        const struct rr_step *g = step_at(x, *out_of_force);
+        int used;
+        int32_t d = anchor_date(x, rs->rules[ri].anchor, &used);
+        if (d != DATE_NONE && !in_force(rs, d) && g->expl == EX_NOT_IN_FORCE && g->expl_anchor == used &&
+            g->expl_date == d) {
+            *step = NO_STEP;
+            list_add(x->w, &step_at(x, *out_of_force)->rules, (uint32_t)ri);
+            return DATE_NONE;
+        }
+    }
+    struct rr_step *st = new_step(x, si, ri);
+    *step = NO_STEP;
+    if (st == NULL)
+        return DATE_NONE;
+    int32_t d = gate(x, si, ri, st);
     if (d != DATE_NONE) {
-        json_array_append_new(trail, *step);
-        *preds = x->compact ? NULL : json_array();
-        if (*preds != NULL)
-            json_object_set_new(*step, "predicates", *preds);
+        st->has_preds = x->full;
+        st->pred_off = (uint32_t)x->w->n_preds;
+        *step = last_step(x);
         return d;
     }
-    if (!result_is(*step, "not_in_force")) {
-        json_array_append_new(trail, *step);
+    if (st->result != RR_NOT_IN_FORCE) {
+        *step = last_step(x);
         return DATE_NONE;
     }
-    if (*out_of_force != NULL && json_equal(json_object_get(*out_of_force, "explanation"),
-                                            json_object_get(*step, "explanation"))) {
-        json_array_append_new(json_object_get(*out_of_force, "rules"), json_string(r->id));
-        json_decref(*step);
-        *step = NULL;
+    if (*out_of_force != NO_STEP && same_explanation(x, step_at(x, *out_of_force), st)) {
+        x->w->n_steps--;
+        list_add(x->w, &step_at(x, *out_of_force)->rules, (uint32_t)ri);
         return DATE_NONE;
     }
-    json_object_set_new(*step, "rules", json_pack("[s]", r->id));
-    json_array_append_new(trail, *step);
+    *step = last_step(x);
+    list_add(x->w, &st->rules, (uint32_t)ri);
     *out_of_force = *step;
     return DATE_NONE;
 }
 
+/* Closes the predicates of a step opened by open_step. */
+static void close_preds(const struct ctx *x, uint32_t step)
+{
+    if (step != NO_STEP && x->full)
+        step_at(x, step)->n_preds = (uint32_t)(x->w->n_preds - step_at(x, step)->pred_off);
+}
+
 /* A step for a rule of a set that applies only to some destinations, in a case that
  * names none: the rule might apply. */
-static json_t *scope_unknown_step(const struct ctx *x, const struct ruleset *rs, const struct rule *r,
-                                  json_t *trail)
+static uint32_t scope_unknown_step(const struct ctx *x, size_t si, size_t ri)
 {
-    json_t *step = new_step(x, rs, r);
-    set_result(step, "not_evaluated");
-    json_object_set_new(step, "explanation",
-                        json_sprintf("%s applies to some destinations only and the case names no "
-                                     "destination", rs->id));
-    miss(x, "application.destination");
-    json_array_append_new(trail, step);
-    return step;
+    struct rr_step *st = new_step(x, si, ri);
+    miss(x, MS_DESTINATION, 0);
+    if (st == NULL)
+        return NO_STEP;
+    st->result = RR_NOT_EVALUATED;
+    st->expl = EX_SCOPE_UNKNOWN;
+    return last_step(x);
+}
+
+static void set_result(const struct ctx *x, uint32_t step, enum rr_result r)
+{
+    if (step != NO_STEP)
+        step_at(x, step)->result = (uint8_t)r;
+}
+
+static bool result_is(const struct ctx *x, uint32_t step, enum rr_result r)
+{
+    return step != NO_STEP && step_at(x, step)->result == r;
 }
 
 /* ---- values and their order ----------------------------------------------- */
@@ -688,7 +829,8 @@ static bool is_discretionary(const struct rule *r)
 
 static int64_t fee_of(const struct rule *r) { return r->u.fee.amount_cents; }
 
-static int64_t sfc_of(const struct ruleset *rs, const struct rule *r)
+int64_t rr_sfc_of(const struct ruleset *rs, const struct rule *r);
+int64_t rr_sfc_of(const struct ruleset *rs, const struct rule *r)
 {
     if (r->u.sfc.of_rule < 0)
         return r->u.sfc.amount_cents;
@@ -699,7 +841,7 @@ static void compute_grant(const struct ctx *x, struct cand *cd)
 {
     const struct rule *r = cd->r;
     cd->ends = DATE_NONE;
-    cd->capped_by = NULL;
+    cd->capped_by = 0;
     if (r->u.grant.entries == EN_SINGLE && r->u.grant.validity_months == 0) {
         int32_t exit = x->c->dates[VFY_ANCHOR_INTENDED_EXIT];
         if (exit != DATE_NONE)
@@ -709,14 +851,14 @@ static void compute_grant(const struct ctx *x, struct cand *cd)
     int32_t start = x->c->dates[r->u.grant.start_anchor];
     if (start == DATE_NONE)
         return;
-    cd->ends = vfy_day_add_months(start, r->u.grant.validity_months) - 1 + r->u.grant.grace_days;
+    cd->ends = add_months(x, start, r->u.grant.validity_months) - 1 + r->u.grant.grace_days;
     if (r->u.grant.cap_document && x->c->expiry_date != DATE_NONE && x->c->expiry_date < cd->ends) {
         cd->ends = x->c->expiry_date;
-        cd->capped_by = "document_expiry";
+        cd->capped_by = 1;
     }
     if (r->u.grant.cap_status && cd->status_end != DATE_NONE && cd->status_end < cd->ends) {
         cd->ends = cd->status_end;
-        cd->capped_by = "status_end";
+        cd->capped_by = 2;
     }
     /* A visa is issued for the intended stay: a grant whose cap ends before the
      * intended exit (a residence right or a document that ends before or during the
@@ -735,7 +877,7 @@ static int favour(int dim, const struct cand *a, const struct cand *b)
     case VFY_RULES_DIM_FEE:
         return fee_of(rb) > fee_of(ra) ? 1 : fee_of(rb) < fee_of(ra) ? -1 : 0;
     case VFY_RULES_DIM_SERVICE_FEE_CAP: {
-        int64_t va = sfc_of(a->rs, ra), vb = sfc_of(b->rs, rb);
+        int64_t va = rr_sfc_of(a->rs, ra), vb = rr_sfc_of(b->rs, rb);
         return vb > va ? 1 : vb < va ? -1 : 0;
     }
     case VFY_RULES_DIM_DEADLINE:
@@ -782,56 +924,20 @@ static struct cand *choose(int dim, enum rs_policy pol, struct cand *earlier, st
     return later->r->priority > earlier->r->priority ? later : earlier;
 }
 
-static void add_beat(struct cand *winner, struct cand *loser)
+static void add_beat(const struct ctx *x, struct cand *winner, struct cand *loser)
 {
-    json_t *beat = json_object_get(winner->step, "beat");
-    if (beat == NULL) {
-        beat = json_array();
-        json_object_set_new(winner->step, "beat", beat);
-    }
-    json_array_append_new(beat, json_sprintf("%s/%s", loser->rs->id, loser->r->id));
-    set_result(loser->step, "beaten");
-    json_object_set_new(loser->step, "beaten_by", json_sprintf("%s/%s", winner->rs->id, winner->r->id));
+    if (winner->step == NO_STEP || loser->step == NO_STEP)
+        return;
+    list_add(x->w, &step_at(x, winner->step)->beat, RR_REF(loser->si, (size_t)(loser->r - loser->rs->rules)));
+    set_result(x, loser->step, RR_BEATEN);
+    step_at(x, loser->step)->beaten_by = RR_REF(winner->si, (size_t)(winner->r - winner->rs->rules));
 }
 
-static json_t *value_of(const struct ctx *x, int dim, const struct cand *cd)
+static struct rr_value value_of(const struct cand *cd)
 {
-    const struct rule *r = cd->r;
-    switch (dim) {
-    case VFY_RULES_DIM_VISA_NEEDED:
-        return json_boolean(r->u.visa_needed);
-    case VFY_RULES_DIM_FEE:
-        return fee_of(r) % 100 == 0 ? json_integer(fee_of(r) / 100) : json_real((double)fee_of(r) / 100.0);
-    case VFY_RULES_DIM_SERVICE_FEE_CAP: {
-        int64_t v = sfc_of(cd->rs, r);
-        return v % 100 == 0 ? json_integer(v / 100) : json_real((double)v / 100.0);
-    }
-    case VFY_RULES_DIM_DEADLINE: {
-        json_t *o = json_pack("{s:i}", "days", r->u.deadline.days);
-        json_object_set_new(o, "extendable_to", r->u.deadline.extendable_to > 0 ? json_integer(r->u.deadline.extendable_to) : json_null());
-        json_object_set_new(o, "urgent_days", r->u.deadline.urgent_days >= 0 ? json_integer(r->u.deadline.urgent_days) : json_null());
-        json_object_set_new(o, "day_kind", json_string(r->u.deadline.working ? "working" : "calendar"));
-        if (r->u.deadline.urgent_days >= 0)
-            json_object_set_new(o, "urgent_day_kind", json_string(r->u.deadline.urgent_working ? "working" : "calendar"));
-        json_object_set_new(o, "consultation_days", r->u.deadline.consultation_days >= 0 ? json_integer(r->u.deadline.consultation_days) : json_null());
-        return o;
-    }
-    case VFY_RULES_DIM_ENTRIES:
-        return json_string((const char *[]){ "single", "double", "multiple" }[r->u.grant.entries]);
-    case VFY_RULES_DIM_VALIDITY: {
-        json_t *o = json_object();
-        json_object_set_new(o, "months", r->u.grant.validity_months > 0 ? json_integer(r->u.grant.validity_months) : json_null());
-        json_object_set_new(o, "until", cd->capped_by != NULL ? date_json(cd->ends) : json_null());
-        json_object_set_new(o, "ends", date_json(cd->ends));
-        json_object_set_new(o, "capped_by", cd->capped_by != NULL ? json_string(cd->capped_by) : json_null());
-        json_object_set_new(o, "grace_days", json_integer(r->u.grant.grace_days));
-        (void)x;
-        return o;
-    }
-    default:
-        return json_null();
-    }
+    return (struct rr_value){ RR_REF(cd->si, (size_t)(cd->r - cd->rs->rules)), cd->ends, cd->capped_by };
 }
+
 /* The modality a rule gives when it decides (docs/rules.md, "Modalities"): a visa
  * requirement, a fee due and a deadline are obligations; an exemption, a mandatory
  * waiver, a service-fee cap and an entitled grant are rights; optional waivers and
@@ -857,25 +963,24 @@ static vfy_rules_modality rule_modality(const struct rule *r)
     }
 }
 
-/* One dimension's JSON. The invariant of docs/rules.md is enforced here, whatever the
- * caller computed: a null value is never a right, an obligation or a discretion. */
-static json_t *dimension_json(json_t *value, vfy_rules_modality m, json_t *trail)
+/* One dimension's value and modality. The invariant of docs/rules.md is enforced here,
+ * whatever the caller computed: a null value is never a right, an obligation or a
+ * discretion. */
+static void set_dimension(struct rr_dim *o, enum rr_vkind value, vfy_rules_modality m)
 {
-    if (value == NULL || json_is_null(value))
-        if (m != VFY_MODALITY_NOT_APPLICABLE)
-            m = VFY_MODALITY_OFFICER_REVIEW;
-    return json_pack("{s:o, s:s, s:o}", "value", value != NULL ? value : json_null(), "modality",
-                     vfy_rules_modality_name(m), "trail", trail);
+    if (value == VK_NULL && m != VFY_MODALITY_NOT_APPLICABLE)
+        m = VFY_MODALITY_OFFICER_REVIEW;
+    o->value = (uint8_t)value;
+    o->modality = (uint8_t)m;
 }
 
 /* A dimension that some rule could still change: officer review, the value it would
  * have without those rules kept as "provisional", the missing inputs listed. */
-static json_t *review_json(const struct ctx *x, json_t *provisional, json_t *trail)
+static void set_review(struct rr_dim *o, enum rr_vkind provisional)
 {
-    json_t *out = dimension_json(json_null(), VFY_MODALITY_OFFICER_REVIEW, trail);
-    json_object_set_new(out, "provisional", provisional != NULL ? provisional : json_null());
-    json_object_set(out, "missing", x->missing);
-    return out;
+    set_dimension(o, VK_NULL, VFY_MODALITY_OFFICER_REVIEW);
+    o->provisional = (uint8_t)provisional;
+    o->missing = true;
 }
 
 /* Entries compare by entries alone when asking whether a discretionary alternative is
@@ -888,85 +993,111 @@ static int alt_favour(int dim, const struct cand *a, const struct cand *b)
     return favour(dim, a, b);
 }
 
-/* The open points of a rule that took part in a decision, "SET/rule: text". */
-static void add_open_points(json_t *list, const struct cand *cd)
+/* The open points of a rule that took part in a decision, "SET/rule: text", each once. */
+static void add_open_points(const struct ctx *x, struct rr_dim *o, const struct cand *cd)
 {
+    struct vfy_rules_workspace *w = x->w;
     for (size_t i = 0; i < cd->r->n_open_points; i++) {
-        json_t *v = json_sprintf("%s/%s: %s", cd->rs->id, cd->r->id, cd->r->open_points[i]);
-        size_t k;
-        json_t *w;
         bool dup = false;
-        json_array_foreach(list, k, w)
-            dup |= json_equal(v, w);
-        if (dup)
-            json_decref(v);
-        else
-            json_array_append_new(list, v);
+        for (size_t k = o->op_off; k < w->n_ops && !dup; k++) {
+            const struct ruleset *s = &x->e->sets[RR_SET(w->ops[k].rule)];
+            const struct rule *r = &s->rules[RR_RULE(w->ops[k].rule)];
+            dup = strcmp(s->id, cd->rs->id) == 0 && strcmp(r->id, cd->r->id) == 0 &&
+                  strcmp(r->open_points[w->ops[k].i], cd->r->open_points[i]) == 0;
+        }
+        if (dup || !GROW(w, ops, n_ops, cap_ops))
+            continue;
+        w->ops[w->n_ops++] = (struct rr_open){ RR_REF(cd->si, (size_t)(cd->r - cd->rs->rules)), (uint32_t)i };
+        o->n_op++;
     }
 }
 
-static void free_cands(struct cand *c, size_t n)
+static void add_alternative(const struct ctx *x, struct rr_dim *o, struct rr_value v)
 {
-    for (size_t i = 0; i < n; i++)
-        json_decref(c[i].categories);
+    struct vfy_rules_workspace *w = x->w;
+    if (!GROW(w, vals, n_vals, cap_vals))
+        return;
+    w->vals[w->n_vals++] = v;
+    o->n_alt++;
+}
+
+/* The trail of the dimension being decided begins. */
+static void open_dimension(struct ctx *x, struct rr_dim *o)
+{
+    memset(o, 0, sizeof *o);
+    o->step_off = (uint32_t)x->w->n_steps;
+    o->v.rule = o->pv.rule = RR_NONE;
+}
+
+static void close_dimension(struct ctx *x, struct rr_dim *o)
+{
+    o->n_steps = (uint32_t)(x->w->n_steps - o->step_off);
+    o->miss_off = (uint32_t)x->miss_start;
+    o->n_miss = (uint32_t)(x->w->n_miss - x->miss_start);
+}
+
+static void note_step(const struct ctx *x, enum rr_result result, enum rr_expl expl)
+{
+    struct rr_step st = { .kind = RK_STEP_NOTE, .result = (uint8_t)result, .expl = (uint8_t)expl,
+                          .beaten_by = RR_NONE, .rule = RR_NONE };
+    add_step(x, &st);
 }
 
 /* One dimension decided by rules of one kind (everything but admissibility). */
-static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
+static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *o)
 {
+    struct vfy_rules_workspace *w = x->w;
+    open_dimension(x, o);
     /* Room for every rule of this kind: no candidate is ever dropped for lack of space. */
     size_t room = 1;
     for (size_t si = 0; si < x->e->n_sets; si++)
-        for (size_t ri = 0; ri < x->e->sets[si].n_rules; ri++)
-            room += x->e->sets[si].rules[ri].kind == kind;
-    struct cand *cands = calloc(room, sizeof *cands), *alts = calloc(room, sizeof *alts);
-    struct cand *unknowns = calloc(room, sizeof *unknowns);
-    if (cands == NULL || alts == NULL || unknowns == NULL) {
-        free(cands);
-        free(alts);
-        free(unknowns);
-        return NULL;
-    }
-    json_t *trail = json_array(), *open_points = json_array();
+        room += x->e->plan[si].n_by_kind[kind];
+    if (!rr_grow(w, &w->cands, &w->cap_cands, 3 * room, sizeof(struct cand)))
+        return;
+    struct cand *cands = w->cands, *alts = cands + room, *unknowns = alts + room;
     size_t n_cands = 0, n_alts = 0, n_unknown = 0;
     struct cand *acc = NULL;
+    o->op_off = (uint32_t)w->n_ops;
     for (size_t si = 0; si < x->e->n_sets; si++) {
         const struct ruleset *rs = &x->e->sets[si];
+        const struct plan_set *p = &x->e->plan[si];
+        if (p->n_by_kind[kind] == 0)
+            continue;
         enum tri sc = scope_test(x, rs);
         if (sc == T_FAIL)
             continue;
         struct cand *local = NULL;
-        json_t *out_of_force = NULL, *others = NULL;
-        for (size_t ri = 0; ri < rs->n_rules; ri++) {
-            const struct rule *r = &rs->rules[ri];
-            if (r->kind != kind)
-                continue;
+        uint32_t out_of_force = NO_STEP, others = NO_STEP;
+        for (size_t k = 0; k < p->n_by_kind[kind]; k++) {
+            size_t ri = p->by_kind[kind][k];
             /* Rules for other nationalities read as one short step per set, not as lists
-             * of predicates that happen to fail (and cost nothing to skip). */
-            if (r->when.nationalities != NULL && x->c->nationality[0] != '\0' &&
-                !in_list(r->when.nationalities, r->when.n_nationalities, x->c->nationality)) {
-                if (others == NULL) {
-                    others = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[]}", "ruleset", rs->id, "version", rs->version,
-                                       "digest", rs->digest_hex, "result", "not_applicable", "explanation",
-                                       "these rules concern other nationalities", "rules");
-                    json_array_append_new(trail, others);
+             * of predicates that happen to fail (and cost nothing to skip: the plan keeps
+             * their nationality bitsets beside their indices). */
+            const uint64_t *nat = p->nat_by_kind[kind][k];
+            if (nat != NULL && x->c->nationality[0] != '\0' && !rs_code_in(nat, x->nat)) {
+                if (others == NO_STEP) {
+                    struct rr_step st = { .kind = RK_STEP_OTHERS, .rule = RR_REF(si, 0), .beaten_by = RR_NONE,
+                                          .result = RR_NOT_APPLICABLE, .expl = EX_OTHER_NATIONALITIES };
+                    others = add_step(x, &st);
                 }
-                json_array_append_new(json_object_get(others, "rules"), json_string(r->id));
+                if (others != NO_STEP)
+                    list_add(w, &step_at(x, others)->rules, (uint32_t)ri);
                 continue;
             }
-            struct cand cd = { .rs = rs, .r = r, .status_end = DATE_NONE };
+            const struct rule *r = &rs->rules[ri];
+            struct cand cd = { .si = si, .rs = rs, .r = r, .status_end = DATE_NONE, .step = NO_STEP };
             if (sc == T_UNKNOWN) {
-                cd.step = scope_unknown_step(x, rs, r, trail);
+                cd.step = scope_unknown_step(x, si, ri);
                 if (kind == RK_ENTRY_VALIDITY)
                     compute_grant(x, &cd);
                 if (!is_discretionary(r))
                     unknowns[n_unknown++] = cd;
                 continue;
             }
-            json_t *step, *preds;
-            int32_t d = open_step(x, rs, r, trail, &step, &preds, &out_of_force);
+            uint32_t step;
+            int32_t d = open_step(x, si, ri, &step, &out_of_force);
             if (d == DATE_NONE) {
-                if (step != NULL && result_is(step, "not_evaluated") && !is_discretionary(r)) {
+                if (result_is(x, step, RR_NOT_EVALUATED) && !is_discretionary(r)) {
                     cd.step = step;
                     if (kind == RK_ENTRY_VALIDITY)
                         compute_grant(x, &cd);
@@ -976,13 +1107,14 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
             }
             cd.step = step;
             size_t mark = missing_mark(x);
-            enum tri t = predicate_test(x, rs, &r->when, d, preds, &cd);
+            enum tri t = predicate_test(x, si, &r->when, d, x->full, &cd);
             if (t != T_UNKNOWN)
                 missing_reset(x, mark);
             if (t != T_HOLD) {
-                set_result(step, t == T_FAIL ? "failed" : "not_evaluated");
-                json_decref(cd.categories);
-                cd.categories = NULL;
+                close_preds(x, step);
+                set_result(x, step, t == T_FAIL ? RR_FAILED : RR_NOT_EVALUATED);
+                cd.has_cats = false;
+                cd.n_cats = 0;
                 if (t == T_UNKNOWN && !is_discretionary(r)) {
                     if (kind == RK_ENTRY_VALIDITY)
                         compute_grant(x, &cd);
@@ -990,26 +1122,30 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
                 }
                 continue;
             }
-            if (cd.categories != NULL)
-                json_object_set(step, "categories", cd.categories);
+            if (cd.has_cats && step != NO_STEP) {
+                step_at(x, step)->cat_off = cd.cat_off;
+                step_at(x, step)->n_cats = cd.n_cats;
+            }
             if (kind == RK_ENTRY_VALIDITY) {
                 compute_grant(x, &cd);
                 if (cd.short_of_stay) {
-                    char b1[11], b2[11];
-                    vfy_day_format_iso(cd.ends, b1);
-                    vfy_day_format_iso(x->c->dates[VFY_ANCHOR_INTENDED_EXIT], b2);
-                    add_test(preds, T_FAIL, "validity, capped by the %s, would end on %s, before the "
-                             "intended exit %s: it does not cover the stay",
-                             cd.capped_by != NULL && strcmp(cd.capped_by, "status_end") == 0
-                                 ? "end of the status the claim rests on" : "document expiry",
-                             b1, b2);
-                    set_result(step, "failed");
-                    json_decref(cd.categories);
+                    if (x->full) {
+                        char b1[11], b2[11];
+                        vfy_day_format_iso(cd.ends, b1);
+                        vfy_day_format_iso(x->c->dates[VFY_ANCHOR_INTENDED_EXIT], b2);
+                        add_test(x, true, T_FAIL, "validity, capped by the %s, would end on %s, before the "
+                                 "intended exit %s: it does not cover the stay",
+                                 cd.capped_by == 2 ? "end of the status the claim rests on" : "document expiry",
+                                 b1, b2);
+                    }
+                    close_preds(x, step);
+                    set_result(x, step, RR_FAILED);
                     continue;
                 }
             }
+            close_preds(x, step);
             bool alt = is_discretionary(r);
-            set_result(step, alt ? "alternative" : "applies");
+            set_result(x, step, alt ? RR_ALTERNATIVE : RR_APPLIES);
             if (alt) {
                 alts[n_alts++] = cd;
                 continue;
@@ -1022,7 +1158,7 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
                 continue;
             } else {
                 struct cand *keep = choose(dim, rs->combine[dim], local, now, true);
-                add_beat(keep, keep == local ? now : local);
+                add_beat(x, keep, keep == local ? now : local);
                 local = keep;
             }
         }
@@ -1032,7 +1168,7 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
             acc = local;
         } else {
             struct cand *keep = choose(dim, rs->combine[dim], acc, local, false);
-            add_beat(keep, keep == acc ? local : acc);
+            add_beat(x, keep, keep == acc ? local : acc);
             acc = keep;
         }
     }
@@ -1047,54 +1183,52 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
             blocked = acc == NULL || favour(dim, &unknowns[i], acc) != 0;
     }
 
-    json_t *out;
     if (dim == VFY_RULES_DIM_EVIDENCE) {
-        json_t *cats = json_array(), *waived = json_array();
         bool simplified = false, unverified = false, discretionary_better = false;
+        o->ecat_off = (uint32_t)w->n_u32;
+        o->waive_off = (uint32_t)w->n_waives;
         for (size_t i = 0; i < n_cands; i++) {
-            if (!result_is(cands[i].step, "applies"))
+            if (!result_is(x, cands[i].step, RR_APPLIES))
                 continue;
-            set_result(cands[i].step, "won");
-            add_open_points(open_points, &cands[i]);
+            set_result(x, cands[i].step, RR_WON);
+            add_open_points(x, o, &cands[i]);
             simplified |= cands[i].r->u.evidence.simplified;
             unverified |= cands[i].unverified;
-            for (size_t k = 0; k < cands[i].r->u.evidence.n_waives; k++)
-                json_array_append_new(waived, json_string(cands[i].r->u.evidence.waives[k]));
-            size_t j;
-            json_t *v;
-            json_array_foreach(cands[i].categories, j, v)
-                json_array_append(cats, v);
+            for (size_t k = 0; k < cands[i].r->u.evidence.n_waives; k++) {
+                if (!GROW(w, waives, n_waives, cap_waives))
+                    break;
+                w->waives[w->n_waives++] = (struct rr_waive){ value_of(&cands[i]).rule, (uint32_t)k };
+                o->n_waive++;
+            }
+            for (uint32_t k = 0; cands[i].has_cats && k < cands[i].n_cats; k++) {
+                push_u32(w, w->u32[cands[i].cat_off + k]);
+                o->n_ecat++;
+            }
         }
-        json_t *alternatives = json_array();
+        o->alt_off = (uint32_t)w->n_vals;
         for (size_t i = 0; i < n_alts; i++) {
             discretionary_better = true;
-            json_t *w = json_array();
-            for (size_t k = 0; k < alts[i].r->u.evidence.n_waives; k++)
-                json_array_append_new(w, json_string(alts[i].r->u.evidence.waives[k]));
-            json_array_append_new(alternatives, json_pack("{s:s, s:s, s:s, s:s, s:b, s:o}", "ruleset", alts[i].rs->id,
-                                                          "rule", alts[i].r->id, "legal_ref", alts[i].r->legal_ref,
-                                                          "modality", "may",
-                                                          "simplified", alts[i].r->u.evidence.simplified,
-                                                          "waives", w));
+            add_alternative(x, o, value_of(&alts[i]));
         }
-        json_t *value = json_pack("{s:b, s:o, s:o}", "simplified", simplified, "categories", cats,
-                                  "waived", waived);
+        o->simplified = simplified;
         if (blocked)
-            out = review_json(x, value, trail);
+            set_review(o, VK_EVIDENCE);
         else
-            out = dimension_json(value, unverified ? VFY_MODALITY_OFFICER_REVIEW
-                                        : discretionary_better && !simplified ? VFY_MODALITY_MAY
-                                        : VFY_MODALITY_ENTITLED, trail);
-        json_object_set_new(out, "alternatives", alternatives);
+            set_dimension(o, VK_EVIDENCE, unverified ? VFY_MODALITY_OFFICER_REVIEW
+                                          : discretionary_better && !simplified ? VFY_MODALITY_MAY
+                                          : VFY_MODALITY_ENTITLED);
+        o->alternatives = true;
     } else if (acc == NULL && n_alts == 0) {
-        json_array_append_new(trail, json_pack("{s:s, s:s}", "result", "no_rule", "explanation",
-                                               "no rule of the loaded rule sets decides this for the case"));
-        out = blocked ? review_json(x, NULL, trail) : dimension_json(json_null(), VFY_MODALITY_OFFICER_REVIEW, trail);
+        note_step(x, RR_NO_RULE, EX_NO_RULE);
+        if (blocked)
+            set_review(o, VK_NULL);
+        else
+            set_dimension(o, VK_NULL, VFY_MODALITY_OFFICER_REVIEW);
     } else {
         if (acc != NULL)
-            set_result(acc->step, "won");
+            set_result(x, acc->step, RR_WON);
         struct cand *best_alt = NULL;
-        json_t *alternatives = json_array();
+        o->alt_off = (uint32_t)w->n_vals;
         for (size_t i = 0; i < n_alts; i++) {
             /* A Member State's option on the visa requirement cuts either way (Reg.
              * 2018/1806 Art. 6(1): exempting Annex I or requiring from Annex II), so it is
@@ -1102,16 +1236,13 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
             bool other_way = dim == VFY_RULES_DIM_VISA_NEEDED && acc != NULL &&
                              alts[i].r->u.visa_needed != acc->r->u.visa_needed;
             if (acc != NULL && !other_way && alt_favour(dim, &alts[i], acc) <= 0) {
-                set_result(alts[i].step, "beaten");
+                set_result(x, alts[i].step, RR_BEATEN);
                 continue;
             }
             if (best_alt == NULL || favour(dim, &alts[i], best_alt) > 0)
                 best_alt = &alts[i];
-            add_open_points(open_points, &alts[i]);
-            json_array_append_new(alternatives,
-                                  json_pack("{s:o, s:s, s:s, s:s, s:s}", "value", value_of(x, dim, &alts[i]),
-                                            "modality", "may", "ruleset", alts[i].rs->id,
-                                            "rule", alts[i].r->id, "legal_ref", alts[i].r->legal_ref));
+            add_open_points(x, o, &alts[i]);
+            add_alternative(x, o, value_of(&alts[i]));
         }
         const struct cand *shown = acc != NULL ? acc : best_alt;
         /* An open point on the winning rule is material when a rule it beat would have
@@ -1119,9 +1250,9 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
          * is unsettled exactly where the decision turns, so an officer decides. */
         bool material = false;
         if (acc != NULL) {
-            add_open_points(open_points, acc);
+            add_open_points(x, o, acc);
             for (size_t i = 0; i < n_cands && acc->r->n_open_points > 0; i++)
-                if (&cands[i] != acc && result_is(cands[i].step, "beaten") && favour(dim, &cands[i], acc) > 0)
+                if (&cands[i] != acc && result_is(x, cands[i].step, RR_BEATEN) && favour(dim, &cands[i], acc) > 0)
                     material = true;
         }
         vfy_rules_modality m;
@@ -1134,34 +1265,29 @@ static json_t *resolve(const struct ctx *x, int dim, enum rule_kind kind)
         else
             m = rule_modality(acc->r);
         if (material && !blocked) {
-            out = dimension_json(json_null(), VFY_MODALITY_OFFICER_REVIEW, trail);
-            json_object_set_new(out, "provisional", value_of(x, dim, shown));
+            set_dimension(o, VK_NULL, VFY_MODALITY_OFFICER_REVIEW);
+            o->provisional = VK_RULE;
+            o->pv = value_of(shown);
+        } else if (blocked) {
+            set_review(o, VK_RULE);
+            o->pv = value_of(shown);
         } else {
-            out = blocked ? review_json(x, value_of(x, dim, shown), trail)
-                          : dimension_json(value_of(x, dim, shown), m, trail);
+            set_dimension(o, VK_RULE, m);
+            o->v = value_of(shown);
         }
         if (x->won != NULL && acc != NULL && !blocked && !material && m != VFY_MODALITY_OFFICER_REVIEW)
-            *x->won = (struct winner){ acc->rs, acc->r, true };
-        json_object_set_new(out, "alternatives", alternatives);
+            *x->won = (struct winner){ acc->rs, acc->r, acc->si, true };
+        o->alternatives = true;
     }
-    if (out != NULL && json_array_size(open_points) > 0)
-        json_object_set(out, "open_points", open_points);
-    json_decref(open_points);
-    free_cands(cands, n_cands);
-    free_cands(alts, n_alts);
-    free_cands(unknowns, n_unknown);
-    free(cands);
-    free(alts);
-    free(unknowns);
-    return out;
+    close_dimension(x, o);
 }
 
 /* ---- admissibility: every check of every set in force must hold --------------- */
 
-static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, json_t *preds)
+static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, bool preds)
 {
     const struct vfy_rules_case *c = x->c;
-    char need[11], have[11];
+    char need[11] = "", have[11];
     switch (r->u.check.kind) {
     case CK_VALID_ON:
     case CK_VALID_AFTER: {
@@ -1169,98 +1295,106 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
         if (r->u.check.kind == CK_VALID_AFTER && r->u.check.relative_to >= 0) {
             from = c->dates[r->u.check.relative_to];
             if (from == DATE_NONE) {
-                miss(x, "application.dates.%s", rs_anchor_names[r->u.check.relative_to]);
-                add_test(preds, T_UNKNOWN, "document valid %d months after the %s: the case gives no %s date",
+                miss(x, MS_DATE, (size_t)r->u.check.relative_to);
+                add_test(x, preds, T_UNKNOWN, "document valid %d months after the %s: the case gives no %s date",
                          r->u.check.amount, rs_anchor_names[r->u.check.relative_to],
                          rs_anchor_names[r->u.check.relative_to]);
                 return T_UNKNOWN;
             }
         }
-        int32_t required = r->u.check.kind == CK_VALID_ON ? d : vfy_day_add_months(from, r->u.check.amount);
-        vfy_day_format_iso(required, need);
+        int32_t required = r->u.check.kind == CK_VALID_ON ? d : add_months(x, from, r->u.check.amount);
+        if (preds)
+            vfy_day_format_iso(required, need);
         if (c->expiry_date == DATE_NONE) {
-            miss(x, "traveller.document.expiry_date");
-            add_test(preds, T_UNKNOWN, "document valid until at least %s: expiry date not given", need);
+            miss(x, MS_EXPIRY, 0);
+            add_test(x, preds, T_UNKNOWN, "document valid until at least %s: expiry date not given", need);
             return T_UNKNOWN;
         }
         enum tri t = c->expiry_date >= required ? T_HOLD : T_FAIL;
-        vfy_day_format_iso(c->expiry_date, have);
-        if (x->pii)
-            add_test(preds, t, "document valid until at least %s (expires %s)", need, have);
-        else
-            add_test(preds, t, "document valid until at least %s", need);
+        if (preds && x->pii) {
+            vfy_day_format_iso(c->expiry_date, have);
+            add_test(x, preds, t, "document valid until at least %s (expires %s)", need, have);
+        } else {
+            add_test(x, preds, t, "document valid until at least %s", need);
+        }
         return t;
     }
     case CK_MAX_ISSUE_AGE: {
-        int32_t oldest = vfy_day_add_months(d, -12 * r->u.check.amount);
-        vfy_day_format_iso(oldest, need);
+        int32_t oldest = add_months(x, d, -12 * r->u.check.amount);
+        if (preds)
+            vfy_day_format_iso(oldest, need);
         if (c->issue_date == DATE_NONE) {
-            miss(x, "traveller.document.issue_date");
-            add_test(preds, T_UNKNOWN, "document issued on or after %s: issue date not given", need);
+            miss(x, MS_ISSUE, 0);
+            add_test(x, preds, T_UNKNOWN, "document issued on or after %s: issue date not given", need);
             return T_UNKNOWN;
         }
         enum tri t = c->issue_date >= oldest ? T_HOLD : T_FAIL;
-        vfy_day_format_iso(c->issue_date, have);
-        if (x->pii)
-            add_test(preds, t, "document issued on or after %s, at most %d years before (issued %s)", need, r->u.check.amount, have);
-        else
-            add_test(preds, t, "document issued on or after %s, at most %d years before", need, r->u.check.amount);
+        if (preds && x->pii) {
+            vfy_day_format_iso(c->issue_date, have);
+            add_test(x, preds, t, "document issued on or after %s, at most %d years before (issued %s)", need, r->u.check.amount, have);
+        } else {
+            add_test(x, preds, t, "document issued on or after %s, at most %d years before", need, r->u.check.amount);
+        }
         return t;
     }
     case CK_BLANK_PAGES: {
         if (c->blank_pages < 0) {
-            miss(x, "traveller.document.blank_pages");
-            add_test(preds, T_UNKNOWN, "at least %d blank pages: not given", r->u.check.amount);
+            miss(x, MS_BLANK_PAGES, 0);
+            add_test(x, preds, T_UNKNOWN, "at least %d blank pages: not given", r->u.check.amount);
             return T_UNKNOWN;
         }
         enum tri t = c->blank_pages >= r->u.check.amount ? T_HOLD : T_FAIL;
-        add_test(preds, t, "at least %d blank pages", r->u.check.amount);
+        add_test(x, preds, t, "at least %d blank pages", r->u.check.amount);
         return t;
     }
     case CK_LODGING_NOT_BEFORE:
     case CK_LODGING_NOT_AFTER: {
         int32_t rel = c->dates[r->u.check.relative_to];
         if (rel == DATE_NONE) {
-            miss(x, "application.dates.%s", rs_anchor_names[r->u.check.relative_to]);
-            add_test(preds, T_UNKNOWN, "the case gives no %s date", rs_anchor_names[r->u.check.relative_to]);
+            miss(x, MS_DATE, (size_t)r->u.check.relative_to);
+            add_test(x, preds, T_UNKNOWN, "the case gives no %s date", rs_anchor_names[r->u.check.relative_to]);
             return T_UNKNOWN;
         }
         enum tri t;
         if (r->u.check.kind == CK_LODGING_NOT_BEFORE) {
-            int32_t earliest = vfy_day_add_months(rel, -r->u.check.amount);
-            vfy_day_format_iso(earliest, need);
+            int32_t earliest = add_months(x, rel, -r->u.check.amount);
             t = d >= earliest ? T_HOLD : T_FAIL;
-            add_test(preds, t, "%s on or after %s (%d months before %s)", rs_anchor_names[r->anchor], need,
-                     r->u.check.amount, rs_anchor_names[r->u.check.relative_to]);
+            if (preds) {
+                vfy_day_format_iso(earliest, need);
+                add_test(x, preds, t, "%s on or after %s (%d months before %s)", rs_anchor_names[r->anchor], need,
+                         r->u.check.amount, rs_anchor_names[r->u.check.relative_to]);
+            }
         } else {
             int32_t latest = rel - r->u.check.amount;
-            vfy_day_format_iso(latest, need);
             t = d <= latest ? T_HOLD : T_FAIL;
-            add_test(preds, t, "%s on or before %s (%d days before %s)", rs_anchor_names[r->anchor], need,
-                     r->u.check.amount, rs_anchor_names[r->u.check.relative_to]);
+            if (preds) {
+                vfy_day_format_iso(latest, need);
+                add_test(x, preds, t, "%s on or before %s (%d days before %s)", rs_anchor_names[r->anchor], need,
+                         r->u.check.amount, rs_anchor_names[r->u.check.relative_to]);
+            }
         }
         return t;
     }
     case CK_VISA_HELD: {
         /* Borders Code Art. 6(1)(b): a valid visa, if one is required. */
         if (x->visa_required == T_UNKNOWN) {
-            add_test(preds, T_UNKNOWN, "a valid visa held, if one is required: the visa requirement is undecided");
+            add_test(x, preds, T_UNKNOWN, "a valid visa held, if one is required: the visa requirement is undecided");
             return T_UNKNOWN;
         }
         if (!c->history_given) {
-            miss(x, "visa_history");
-            add_test(preds, T_UNKNOWN, "a visa valid on %s: the case gives no visa history", rs_anchor_names[r->anchor]);
+            miss(x, MS_HISTORY, 0);
+            add_test(x, preds, T_UNKNOWN, "a visa valid on %s: the case gives no visa history", rs_anchor_names[r->anchor]);
             return T_UNKNOWN;
         }
         for (size_t i = 0; i < c->n_history; i++) {
             const struct history_item *v = &c->history[i];
             if (v->kind != VK_ATV && v->dates[HF_VALID_FROM] <= d && d <= v->dates[HF_VALID_TO]) {
-                add_test(preds, T_HOLD, "visa_history[%zu] is a visa valid on the day of the %s", i,
+                add_test(x, preds, T_HOLD, "visa_history[%zu] is a visa valid on the day of the %s", i,
                          rs_anchor_names[r->anchor]);
                 return T_HOLD;
             }
         }
-        add_test(preds, T_FAIL, "a visa valid on the day of the %s (none of the %zu visa(s) of the history)",
+        add_test(x, preds, T_FAIL, "a visa valid on the day of the %s (none of the %zu visa(s) of the history)",
                  rs_anchor_names[r->anchor], c->n_history);
         return T_FAIL;
     }
@@ -1273,22 +1407,24 @@ static enum tri run_check(const struct ctx *x, const struct rule *r, int32_t d, 
  * held. A failed check that makes the application inadmissible decides `false`/shall
  * whatever else is unknown (Art. 19(3)); one the consulate may derogate from gives
  * `false`/may (Art. 19(4)); one that needs an officer's judgement `false`/officer_review. */
-static json_t *admissibility(const struct ctx *x, bool *inadmissible)
+static void admissibility(struct ctx *x, bool *inadmissible, struct rr_dim *o)
 {
-    json_t *trail = json_array();
+    open_dimension(x, o);
     bool any_check = false, derogable = false, review = false, unknown = false;
     size_t consular_skipped = 0;
     *inadmissible = false;
     for (size_t si = 0; si < x->e->n_sets; si++) {
         const struct ruleset *rs = &x->e->sets[si];
+        const struct plan_set *p = &x->e->plan[si];
+        if (p->n_by_kind[RK_CHECK] == 0)
+            continue;
         enum tri sc = scope_test(x, rs);
         if (sc == T_FAIL)
             continue;
-        json_t *out_of_force = NULL;
-        for (size_t ri = 0; ri < rs->n_rules; ri++) {
+        uint32_t out_of_force = NO_STEP;
+        for (size_t k = 0; k < p->n_by_kind[RK_CHECK]; k++) {
+            size_t ri = p->by_kind[RK_CHECK][k];
             const struct rule *r = &rs->rules[ri];
-            if (r->kind != RK_CHECK)
-                continue;
             /* At the border only the entry conditions (rules anchored on the crossing)
              * are checked; the Visa Code's conditions of an application are not. */
             if (x->border && r->anchor != VFY_ANCHOR_BORDER_CROSSING) {
@@ -1297,51 +1433,51 @@ static json_t *admissibility(const struct ctx *x, bool *inadmissible)
             }
             /* A visa held is a border condition, and only where a visa is required. */
             if (r->u.check.kind == CK_VISA_HELD && (!x->border || x->visa_required == T_FAIL)) {
-                json_t *st = new_step(x, rs, r);
-                set_result(st, "not_applicable");
-                json_object_set_new(st, "explanation", json_string(
-                    !x->border ? "at a consulate the visa is being applied for: no visa is held yet"
-                               : "no visa is required (see visa_needed)"));
-                json_array_append_new(trail, st);
+                struct rr_step *st = new_step(x, si, ri);
+                if (st != NULL) {
+                    st->result = RR_NOT_APPLICABLE;
+                    st->expl = !x->border ? EX_VISA_HELD_CONSULATE : EX_VISA_HELD_NOT_REQUIRED;
+                }
                 continue;
             }
             if (sc == T_UNKNOWN) {
-                scope_unknown_step(x, rs, r, trail);
+                scope_unknown_step(x, si, ri);
                 unknown = true;
                 continue;
             }
-            json_t *step, *preds;
-            int32_t d = open_step(x, rs, r, trail, &step, &preds, &out_of_force);
+            uint32_t step;
+            int32_t d = open_step(x, si, ri, &step, &out_of_force);
             if (d == DATE_NONE) {
-                unknown |= step != NULL && result_is(step, "not_evaluated");
+                unknown |= result_is(x, step, RR_NOT_EVALUATED);
                 continue;
             }
-            struct cand scratch = { .status_end = DATE_NONE };
-            size_t mark = missing_mark(x);
-            enum tri t = predicate_test(x, rs, &r->when, d, preds, &scratch);
+            struct cand scratch = { .si = si, .rs = rs, .r = r, .status_end = DATE_NONE };
+            size_t mark = missing_mark(x), u32_mark = x->w->n_u32;
+            enum tri t = predicate_test(x, si, &r->when, d, x->full, &scratch);
+            x->w->n_u32 = u32_mark;
             if (t != T_UNKNOWN)
                 missing_reset(x, mark);
-            json_decref(scratch.categories);
             if (t != T_HOLD) {
-                set_result(step, t == T_FAIL ? "not_applicable" : "not_evaluated");
+                close_preds(x, step);
+                set_result(x, step, t == T_FAIL ? RR_NOT_APPLICABLE : RR_NOT_EVALUATED);
                 unknown |= t == T_UNKNOWN;
                 continue;
             }
             any_check = true;
-            t = run_check(x, r, d, preds);
+            t = run_check(x, r, d, x->full);
+            close_preds(x, step);
             if (t == T_HOLD) {
-                set_result(step, "passed");
+                set_result(x, step, RR_PASSED);
                 continue;
             }
             if (t == T_UNKNOWN) {
-                set_result(step, "not_evaluated");
+                set_result(x, step, RR_NOT_EVALUATED);
                 unknown = true;
                 continue;
             }
-            set_result(step, "failed");
-            json_object_set_new(step, "on_fail", json_string(rs_check_fail_names[r->u.check.on_fail]));
-            if (r->u.check.consequence != NULL)
-                json_object_set_new(step, "consequence", json_string(r->u.check.consequence));
+            set_result(x, step, RR_FAILED);
+            if (step != NO_STEP)
+                step_at(x, step)->on_fail = true;
             switch (r->u.check.on_fail) {
             case CF_INADMISSIBLE: *inadmissible = true; break;
             case CF_DEROGATION: derogable = true; break;
@@ -1350,82 +1486,49 @@ static json_t *admissibility(const struct ctx *x, bool *inadmissible)
         }
     }
     if (consular_skipped > 0)
-        json_array_append_new(trail, json_pack("{s:s, s:s}", "result", "not_applicable", "explanation",
-                                               "border check: the Visa Code's admissibility conditions of an "
-                                               "application (Art. 9, 12, 19) are not entry conditions and were "
-                                               "not checked"));
-    if (*inadmissible)
-        return dimension_json(json_false(), VFY_MODALITY_SHALL, trail);
-    if (derogable || review) {
-        json_t *out = dimension_json(json_false(), review || unknown ? VFY_MODALITY_OFFICER_REVIEW
-                                                                      : VFY_MODALITY_MAY, trail);
-        if (unknown)
-            json_object_set(out, "missing", x->missing);
-        return out;
+        note_step(x, RR_NOT_APPLICABLE, EX_BORDER_SKIPPED);
+    if (*inadmissible) {
+        set_dimension(o, VK_FALSE, VFY_MODALITY_SHALL);
+    } else if (derogable || review) {
+        set_dimension(o, VK_FALSE, review || unknown ? VFY_MODALITY_OFFICER_REVIEW : VFY_MODALITY_MAY);
+        o->missing = unknown;
+    } else if (unknown) {
+        set_review(o, any_check ? VK_TRUE : VK_NULL);
+    } else if (!any_check) {
+        note_step(x, RR_NO_RULE, EX_NO_CHECK);
+        set_dimension(o, VK_NULL, VFY_MODALITY_OFFICER_REVIEW);
+    } else {
+        set_dimension(o, VK_TRUE, VFY_MODALITY_ENTITLED);
     }
-    if (unknown)
-        return review_json(x, any_check ? json_true() : json_null(), trail);
-    if (!any_check) {
-        json_array_append_new(trail, json_pack("{s:s, s:s}", "result", "no_rule", "explanation",
-                                               "no admissibility check of the loaded rule sets applies"));
-        return dimension_json(json_null(), VFY_MODALITY_OFFICER_REVIEW, trail);
-    }
-    return dimension_json(json_true(), VFY_MODALITY_ENTITLED, trail);
+    close_dimension(x, o);
 }
 
-static json_t *not_applicable(const char *why)
+static void not_applicable(struct ctx *x, struct rr_dim *o, enum rr_na why)
 {
-    json_t *out = dimension_json(json_null(), VFY_MODALITY_NOT_APPLICABLE,
-                                 json_pack("[{s:s, s:s}]", "result", "not_applicable", "explanation", why));
-    if (out != NULL)
-        json_object_set_new(out, "reason", json_string(why));
-    return out;
+    open_dimension(x, o);
+    note_step(x, RR_NOT_APPLICABLE, EX_DIMENSION_NA);
+    set_dimension(o, VK_NULL, VFY_MODALITY_NOT_APPLICABLE);
+    o->na = (uint8_t)why;
+    o->reason = true;
+    close_dimension(x, o);
 }
 
 /* Categories and evidence ids form a closed vocabulary: those of the rule sets that
  * may apply in this mode. A misspelled category would otherwise lose its waiver
  * silently, a misspelled evidence id its simplification. */
-static bool category_known(const vfy_rules_engine *e, const char *id)
-{
-    for (size_t i = 0; i < e->n_sets; i++) {
-        if (!rs_status_applies(e->mode, e->sets[i].status))
-            continue;
-        for (size_t k = 0; k < e->sets[i].n_categories; k++)
-            if (strcmp(e->sets[i].categories[k].id, id) == 0)
-                return true;
-    }
-    return false;
-}
-
-static bool evidence_known(const vfy_rules_engine *e, const char *id)
-{
-    for (size_t i = 0; i < e->n_sets; i++) {
-        if (!rs_status_applies(e->mode, e->sets[i].status))
-            continue;
-        for (size_t k = 0; k < e->sets[i].n_categories; k++) {
-            const struct category *cat = &e->sets[i].categories[k];
-            for (size_t g = 0; g < cat->n_groups; g++)
-                for (size_t j = 0; j < cat->group_len[g]; j++)
-                    if (strcmp(cat->groups[g][j], id) == 0)
-                        return true;
-        }
-    }
-    return false;
-}
-
 static vfy_status check_vocabulary(const vfy_rules_engine *e, const vfy_rules_case *c, vfy_detail *detail)
 {
     char path[96];
     for (size_t i = 0; i < c->n_claims; i++) {
         const struct claim *cl = &c->claims[i];
-        if (!category_known(e, cl->category)) {
+        if (!rs_known_category(e, cl->category)) {
             snprintf(path, sizeof path, "$.application.claims[%zu].category", i);
             return vfy_fail(detail, VFY_E_CASE_VOCABULARY, path,
                             "no loaded rule set in force defines the category '%s' (vfy rules show "
                             "lists the categories and the evidence each needs)", cl->category);
         }
         for (size_t k = 0; k < cl->n_evidence; k++)
-            if (!evidence_known(e, cl->evidence[k])) {
+            if (!rs_known_evidence(e, cl->evidence[k])) {
                 snprintf(path, sizeof path, "$.application.claims[%zu].evidence[%zu]", i, k);
                 return vfy_fail(detail, VFY_E_CASE_VOCABULARY, path,
                                 "no loaded rule set in force knows the evidence '%s' (vfy rules show "
@@ -1435,163 +1538,47 @@ static vfy_status check_vocabulary(const vfy_rules_engine *e, const vfy_rules_ca
     return VFY_OK;
 }
 
-/* ---- readable values ------------------------------------------------------------ */
-
-static void euros(const json_t *v, char *buf, size_t cap)
-{
-    if (json_is_integer(v))
-        snprintf(buf, cap, "EUR %lld", (long long)json_integer_value(v));
-    else
-        snprintf(buf, cap, "EUR %.2f", json_number_value(v));
-}
-
-/* A dimension's value in words, for an officer reading the decision at a glance. */
-static json_t *value_words(int dim, const json_t *d)
-{
-    const json_t *v = json_object_get(d, "value");
-    const char *m = json_string_value(json_object_get(d, "modality"));
-    char b[400], e[64];
-    if (json_is_null(v)) {
-        const json_t *missing = json_object_get(d, "missing");
-        if (m != NULL && strcmp(m, "not_applicable") == 0)
-            return json_string("not applicable");
-        if (json_array_size(missing) > 0) {
-            size_t n = (size_t)snprintf(b, sizeof b, "not decided: an officer decides (missing ");
-            size_t i;
-            json_t *s;
-            json_array_foreach(missing, i, s)
-                if (n < sizeof b)
-                    n += (size_t)snprintf(b + n, sizeof b - n, "%s%s", i ? ", " : "", json_string_value(s));
-            if (n < sizeof b)
-                snprintf(b + n, sizeof b - n, ")");
-            return json_string(b);
-        }
-        if (json_object_get(d, "open_points") != NULL)
-            return json_string("not decided: an open legal point decides it (see open_points); an officer decides");
-        return json_string("not decided: an officer decides");
-    }
-    switch (dim) {
-    case VFY_RULES_DIM_VISA_NEEDED:
-        return json_string(json_is_true(v) ? "a visa is required" : "no visa is required");
-    case VFY_RULES_DIM_ADMISSIBLE:
-        return json_string(json_is_true(v) ? "admissible (every condition checked holds)"
-                           : m != NULL && strcmp(m, "may") == 0
-                               ? "not admissible unless the authority derogates or waives (see the failed checks)"
-                               : "not admissible");
-    case VFY_RULES_DIM_FEE:
-        euros(v, e, sizeof e);
-        return json_is_integer(v) && json_integer_value(v) == 0 ? json_string("no fee") : json_string(e);
-    case VFY_RULES_DIM_SERVICE_FEE_CAP:
-        euros(v, e, sizeof e);
-        snprintf(b, sizeof b, "an external service provider may charge at most %s", e);
-        return json_string(b);
-    case VFY_RULES_DIM_DEADLINE: {
-        const char *kind = json_string_value(json_object_get(v, "day_kind"));
-        size_t n = (size_t)snprintf(b, sizeof b, "decision within %lld %s days",
-                                    (long long)json_integer_value(json_object_get(v, "days")), kind ? kind : "");
-        if (json_is_integer(json_object_get(v, "extendable_to")))
-            n += (size_t)snprintf(b + n, sizeof b - n, ", extendable to %lld",
-                                  (long long)json_integer_value(json_object_get(v, "extendable_to")));
-        if (json_is_integer(json_object_get(v, "urgent_days")) && n < sizeof b)
-            n += (size_t)snprintf(b + n, sizeof b - n, ", %lld %s days when urgent",
-                                  (long long)json_integer_value(json_object_get(v, "urgent_days")),
-                                  json_string_value(json_object_get(v, "urgent_day_kind")) ? json_string_value(json_object_get(v, "urgent_day_kind")) : "");
-        if (json_is_integer(json_object_get(v, "consultation_days")) && n < sizeof b)
-            snprintf(b + n, sizeof b - n, ", of which up to %lld for prior consultation",
-                     (long long)json_integer_value(json_object_get(v, "consultation_days")));
-        return json_string(b);
-    }
-    case VFY_RULES_DIM_ENTRIES: {
-        const char *en = json_string_value(v);
-        return json_string(en == NULL ? "?" : strcmp(en, "single") == 0 ? "a single entry"
-                           : strcmp(en, "double") == 0 ? "two entries" : "multiple entries");
-    }
-    case VFY_RULES_DIM_VALIDITY: {
-        const char *ends = json_string_value(json_object_get(v, "ends"));
-        const char *capped = json_string_value(json_object_get(v, "capped_by"));
-        const json_t *months = json_object_get(v, "months");
-        long long grace = json_integer_value(json_object_get(v, "grace_days"));
-        size_t n = 0;
-        if (json_is_integer(months))
-            n = (size_t)snprintf(b, sizeof b, "%lld months", (long long)json_integer_value(months));
-        else
-            n = (size_t)snprintf(b, sizeof b, "the intended stay");
-        if (ends != NULL && n < sizeof b)
-            n += (size_t)snprintf(b + n, sizeof b - n, ", valid until %s", ends);
-        if (capped != NULL && n < sizeof b)
-            n += (size_t)snprintf(b + n, sizeof b - n, " (cut at the %s)",
-                                  strcmp(capped, "status_end") == 0 ? "end of the status claimed" : "document expiry");
-        if (grace > 0 && n < sizeof b)
-            snprintf(b + n, sizeof b - n, ", %lld days of grace included", grace);
-        return json_string(b);
-    }
-    case VFY_RULES_DIM_EVIDENCE: {
-        const json_t *waived = json_object_get(v, "waived");
-        size_t n = (size_t)snprintf(b, sizeof b, "%s", json_is_true(json_object_get(v, "simplified"))
-                                                        ? "simplified supporting documents" : "the standard file");
-        size_t i;
-        json_t *w;
-        json_array_foreach(waived, i, w)
-            if (n < sizeof b)
-                n += (size_t)snprintf(b + n, sizeof b - n, "%s%s", i ? ", " : "; not required: ", json_string_value(w));
-        return json_string(b);
-    }
-    default:
-        return json_string("");
-    }
-}
-
 /* What each category of the applicable sets needs, whether claimed or not, so an
- * officer can tell the applicant what to bring. */
-static json_t *categories_available(const struct ctx *x)
+ * officer can tell the applicant what to bring (full trail). */
+static void categories_available(struct ctx *x, struct rr_dim *o)
 {
-    json_t *out = json_array();
+    struct vfy_rules_workspace *w = x->w;
+    o->avail_off = (uint32_t)w->n_u32;
     for (size_t i = 0; i < x->e->n_sets; i++) {
         const struct ruleset *rs = &x->e->sets[i];
         int32_t at = anchor_date(x, VFY_ANCHOR_LODGING, NULL);
-        if (scope_test(x, rs) == T_FAIL || (at != DATE_NONE && (!in_force(rs, at) || superseded_by(x, rs, at) != NULL)))
+        if (scope_test(x, rs) == T_FAIL || (at != DATE_NONE && (!in_force(rs, at) || superseded_by(x, i, at) >= 0)))
             continue;
         for (size_t k = 0; k < rs->n_categories; k++) {
-            char needs[300];
-            evidence_words(&rs->categories[k], needs, sizeof needs);
+            char needs[300], other[300];
+            rr_evidence_words(&rs->categories[k], needs, sizeof needs);
             /* The same category with the same evidence in another set adds nothing. */
             bool dup = false;
-            size_t j;
-            json_t *v;
-            json_array_foreach(out, j, v)
-                dup |= strcmp(json_string_value(json_object_get(v, "category")), rs->categories[k].id) == 0 &&
-                       strcmp(json_string_value(json_object_get(v, "needs")), needs) == 0;
+            for (uint32_t j = 0; j < o->n_avail && !dup; j++) {
+                uint32_t ref = w->u32[o->avail_off + j];
+                const struct category *oc = &x->e->sets[RR_SET(ref)].categories[RR_RULE(ref)];
+                rr_evidence_words(oc, other, sizeof other);
+                dup = strcmp(oc->id, rs->categories[k].id) == 0 && strcmp(other, needs) == 0;
+            }
             if (dup)
                 continue;
-            json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s}", "category", rs->categories[k].id,
-                                                 "ruleset", rs->id, "legal_ref", rs->categories[k].legal_ref,
-                                                 "needs", needs));
+            push_u32(w, RR_REF(i, k));
+            o->n_avail++;
         }
     }
-    return out;
 }
 
-/* Applicability first: when no visa is needed, or the traveller is not a
- * third-country national, the dimensions of a visa application do not arise. */
-static const char *applicability_reason(const struct winner *w, char *buf, size_t cap)
+vfy_status rr_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
+                       const vfy_rules_eval_options *options, struct vfy_rules_workspace *w,
+                       vfy_detail *detail);
+vfy_status rr_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
+                       const vfy_rules_eval_options *options, struct vfy_rules_workspace *w,
+                       vfy_detail *detail)
 {
-    if (!w->decided || w->r->kind != RK_VISA || w->r->u.visa_needed)
-        return NULL;
-    snprintf(buf, cap, "%s (%s/%s, %s): there is no visa application to decide",
-             w->r->applicability == AP_NOT_THIRD_COUNTRY_NATIONAL
-                 ? "the traveller is not a third-country national"
-                 : "no visa is needed",
-             w->rs->id, w->r->id, w->r->legal_ref);
-    return buf;
-}
-
-vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
-                              const vfy_rules_eval_options *options, vfy_rules_decision **out,
-                              vfy_detail *detail)
-{
-    if (engine == NULL || c == NULL || out == NULL)
-        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "evaluate", "an engine, a case and an output are required");
-    *out = NULL;
+    w->valid = false;
+    if (engine == NULL || c == NULL || w == NULL || w->engine != engine)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "evaluate",
+                        "an engine, a case and a workspace made for that engine are required");
     /* Nothing is decided for nobody: an empty or traveller-less case is refused, not
      * answered with a decision made of unknowns. */
     if (c->nationality[0] == '\0')
@@ -1599,81 +1586,74 @@ vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine, const vfy_rules_ca
                         "the case names no traveller (traveller.nationality is required); "
                         "no decision is made for an unknown person");
     VFY_TRY(check_vocabulary(engine, c, detail));
+    w->n_steps = w->n_links = w->n_u32 = w->n_vals = w->n_miss = w->n_ops = w->n_waives = 0;
+    w->n_preds = w->n_text = 0;
+    w->oom = false;
+    w->full = options == NULL || !options->compact_trail;
+    w->pii = options != NULL && options->include_pii;
+    w->visa_winner = RR_NONE;
     struct winner visa_won = { 0 };
-    struct ctx x = { engine, c, options != NULL && options->include_pii, NULL,
-                     options != NULL && options->compact_trail, NULL, false, T_UNKNOWN };
+    struct ctx x = { .e = engine, .c = c, .w = w, .pii = w->pii, .full = w->full, .visa_required = T_UNKNOWN,
+                     .nat = rs_code_index(engine, c->nationality), .dest = rs_code_index(engine, c->destination),
+                     .age_anchor = { DATE_NONE, DATE_NONE } };
     /* Border check: a crossing date and no lodging date (docs/rules.md, "Border check"). */
     x.border = c->dates[VFY_ANCHOR_LODGING] == DATE_NONE && c->dates[VFY_ANCHOR_BORDER_CROSSING] != DATE_NONE;
-    json_t *dims = json_object();
-    bool complete = dims != NULL;
+    w->border = x.border;
+    x.named = c->n_claims <= sizeof x.claim_name / sizeof x.claim_name[0];
+    for (size_t i = 0; x.named && i < c->n_claims; i++)
+        x.claim_name[i] = rs_category_name(engine, c->claims[i].category);
 
-    x.missing = json_array();
+    x.miss_start = w->n_miss;
     x.won = &visa_won;
-    json_t *visa = resolve(&x, VFY_RULES_DIM_VISA_NEEDED, RK_VISA);
+    struct rr_dim *visa = &w->dims[VFY_RULES_DIM_VISA_NEEDED];
+    resolve(&x, VFY_RULES_DIM_VISA_NEEDED, RK_VISA, visa);
     x.won = NULL;
-    json_decref(x.missing);
-    complete &= visa != NULL;
-    char why[512];
-    const char *na = applicability_reason(&visa_won, why, sizeof why);
-    if (na != NULL && visa != NULL && visa_won.r->applicability == AP_NOT_THIRD_COUNTRY_NATIONAL)
-        json_object_set_new(visa, "modality", json_string("not_applicable"));
-    if (na != NULL && visa != NULL)
-        json_object_set_new(visa, "reason", json_string(na));
+    /* Applicability first: when no visa is needed, or the traveller is not a
+     * third-country national, the dimensions of a visa application do not arise. */
+    bool na = visa_won.decided && visa_won.r->kind == RK_VISA && !visa_won.r->u.visa_needed;
+    if (na) {
+        w->visa_winner = RR_REF(visa_won.si, (size_t)(visa_won.r - visa_won.rs->rules));
+        visa->reason = true;
+        visa->na = NA_NOT_REQUIRED;
+        if (visa_won.r->applicability == AP_NOT_THIRD_COUNTRY_NATIONAL)
+            visa->modality = VFY_MODALITY_NOT_APPLICABLE;
+    }
     if (visa_won.decided)
         x.visa_required = visa_won.r->u.visa_needed ? T_HOLD : T_FAIL;
-    bool not_tcn = na != NULL && visa_won.r->applicability == AP_NOT_THIRD_COUNTRY_NATIONAL;
-    static const char border_na[] =
-        "border check: fees, deadlines, entries and validity are decided at the consulate when a visa "
-        "is issued; at the border the visa requirement, the travel document (Borders Code Art. 6(1)(a)) "
-        "and a visa held (Art. 6(1)(b)) are checked";
+    bool not_tcn = na && visa_won.r->applicability == AP_NOT_THIRD_COUNTRY_NATIONAL;
+    enum rr_na why = na ? NA_NOT_REQUIRED : NA_NONE;
     if (x.border && !not_tcn)
-        na = border_na;
+        why = NA_BORDER;
 
     bool inadmissible = false;
-    json_t *adm;
-    if (na != NULL && !(x.border && !not_tcn)) {
-        adm = not_applicable(na);
+    if (why != NA_NONE && !(x.border && !not_tcn)) {
+        not_applicable(&x, &w->dims[VFY_RULES_DIM_ADMISSIBLE], why);
     } else {
-        x.missing = json_array();
-        adm = admissibility(&x, &inadmissible);
-        json_decref(x.missing);
+        x.miss_start = w->n_miss;
+        admissibility(&x, &inadmissible, &w->dims[VFY_RULES_DIM_ADMISSIBLE]);
     }
-    complete &= adm != NULL;
-    json_object_set_new(dims, "visa_needed", visa);
-    json_object_set_new(dims, "admissible", adm);
     static const enum rule_kind kinds[VFY_RULES_DIM_COUNT] = {
         RK_VISA, RK_CHECK, RK_FEE, RK_SERVICE_FEE_CAP, RK_DEADLINE, RK_ENTRY_VALIDITY,
         RK_ENTRY_VALIDITY, RK_EVIDENCE,
     };
     for (int d = VFY_RULES_DIM_FEE; d < VFY_RULES_DIM_COUNT; d++) {
-        json_t *v;
-        if (na != NULL) {
-            v = not_applicable(na);
+        struct rr_dim *o = &w->dims[d];
+        x.miss_start = w->n_miss;
+        if (why != NA_NONE) {
+            not_applicable(&x, o, why);
         } else if (inadmissible) {
-            v = not_applicable("the application is inadmissible (see admissible, Art. 19(3)): "
-                               "it is returned and no entitlement is evaluated");
-            if (d == VFY_RULES_DIM_FEE && v != NULL)
-                json_object_set_new(v, "refund", json_true());
+            not_applicable(&x, o, NA_INADMISSIBLE);
+            o->refund = d == VFY_RULES_DIM_FEE;
         } else {
-            x.missing = json_array();
-            v = resolve(&x, d, kinds[d]);
-            json_decref(x.missing);
+            resolve(&x, d, kinds[d], o);
         }
-        complete &= v != NULL;
-        json_object_set_new(dims, kind_dim_names[d], v);
     }
-    for (int d = 0; d < VFY_RULES_DIM_COUNT && complete; d++) {
-        json_t *dim = json_object_get(dims, kind_dim_names[d]);
-        json_object_set_new(dim, "value_text", value_words(d, dim));
-    }
-    json_t *ev = json_object_get(dims, "evidence");
-    if (complete && !x.compact && ev != NULL &&
-        strcmp(json_string_value(json_object_get(ev, "modality")), "not_applicable") != 0)
-        json_object_set_new(ev, "categories_available", categories_available(&x));
-    /* A decision missing a dimension is never returned. */
-    if (!complete) {
-        json_decref(dims);
+    struct rr_dim *ev = &w->dims[VFY_RULES_DIM_EVIDENCE];
+    if (x.full && ev->modality != VFY_MODALITY_NOT_APPLICABLE)
+        categories_available(&x, ev);
+    /* A decision missing a part is never returned. */
+    if (w->oom)
         return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while evaluating the case");
-    }
-    return rd_decision_new(engine, dims, x.border ? "border" : "consulate", x.compact, out, detail);
+    w->valid = true;
+    return VFY_OK;
 }

@@ -57,17 +57,22 @@ struct predicate {
     int biometric;                 /* -1 any, 0, 1 */
     alpha3 *nationalities; size_t n_nationalities; /* NULL = any */
     alpha3 *destinations; size_t n_destinations;
+    const uint64_t *nat_bits, *dest_bits;         /* the same lists as bitsets over the
+                                                     engine's codes (rules/plan.c) */
     int *categories; size_t n_categories;          /* indices into the set's categories; any of */
     /* Category ids, of any loaded set, whose holding takes the case out of the rule (the
      * Borders Code's entry conditions do not bind a Union citizen's family member who
      * moves with him). An id no loaded set defines never holds: the rule then applies. */
     char **unless_categories; size_t n_unless_categories;
+    const uint32_t *unless_refs;   /* each one's first definition (set << 16 | category) in
+                                      the engine, or UINT32_MAX (rules/plan.c) */
     struct history_cond *history;
     int32_t effective_from, effective_to;          /* rule-level, half-open; DATE_NONE */
 };
 
 struct category {
     char *id;
+    int name;                      /* the id's number among all loaded ids (rules/plan.c) */
     char *legal_ref;
     struct predicate when;
     /* Evidence: any one group complete, each group all of its items. */
@@ -134,6 +139,7 @@ struct ruleset {
     char **open_points; size_t n_open_points;
     alpha3 *nationalities; size_t n_nationalities;  /* NULL = all */
     alpha3 *destinations; size_t n_destinations;
+    const uint64_t *nat_bits, *dest_bits;          /* as bitsets (rules/plan.c) */
     int32_t effective_from, effective_to;
     bool feb29_to_mar1;            /* age convention for 29 February birthdays */
     enum rs_policy combine[VFY_RULES_DIM_COUNT];
@@ -173,6 +179,7 @@ struct vfy_rules_case {
     struct claim *claims; size_t n_claims;
     struct history_item *history; size_t n_history;
     bool history_given;            /* "visa_history" present (an empty list says: none) */
+    char *case_id;                 /* "case_id" as compact JSON, or NULL */
 };
 
 extern const char *const rs_status_names[ST_COUNT];

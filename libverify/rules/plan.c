@@ -1,0 +1,427 @@
+/*
+ * The plan of an engine: what evaluation would otherwise find by scanning and comparing
+ * strings for every decision (which rules of a set decide a dimension, which sets
+ * supersede a set, which suspensions name a rule) computed once, when the engine is
+ * built. The engine stays immutable afterwards.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/engine.h"
+#include "rules/writer.h"
+
+/* Writes a quoted, escaped string into the fragments and says where it is. */
+static struct frag quoted(struct rw *w, const char *s)
+{
+    size_t at = w->len;
+    rw_str(w, s);
+    return (struct frag){ (uint32_t)at, (uint32_t)(w->len - at) };
+}
+
+/* The text every decision repeats, written once: ids, versions, digests, the compact
+ * step of each rule and the metadata members. */
+static bool fragments(struct vfy_rules_engine *e)
+{
+    struct rw w = { 0 };
+    for (size_t si = 0; si < e->n_sets; si++) {
+        const struct ruleset *rs = &e->sets[si];
+        struct plan_set *p = &e->plan[si];
+        p->id = quoted(&w, rs->id);
+        p->version = quoted(&w, rs->version);
+        p->digest = quoted(&w, rs->digest_hex);
+        p->rule_id = calloc(rs->n_rules + 1, sizeof *p->rule_id);
+        p->step = calloc(rs->n_rules + 1, sizeof *p->step);
+        p->cat_id = calloc(rs->n_categories + 1, sizeof *p->cat_id);
+        if (p->rule_id == NULL || p->step == NULL || p->cat_id == NULL)
+            return false;
+        for (size_t ri = 0; ri < rs->n_rules; ri++) {
+            p->rule_id[ri] = quoted(&w, rs->rules[ri].id);
+            size_t at = w.len;
+            rw_raw(&w, "{\"ruleset\":", 11);
+            rw_str(&w, rs->id);
+            rw_raw(&w, ",\"rule\":", 8);
+            rw_str(&w, rs->rules[ri].id);
+            p->step[ri] = (struct frag){ (uint32_t)at, (uint32_t)(w.len - at) };
+        }
+        for (size_t k = 0; k < rs->n_categories; k++)
+            p->cat_id[k] = quoted(&w, rs->categories[k].id);
+    }
+    size_t at = w.len;
+    rr_write_metadata(&w, e);
+    e->metadata = (struct frag){ (uint32_t)at, (uint32_t)(w.len - at) };
+    if (w.failed || w.len > UINT32_MAX) {
+        free(w.buf);
+        return false;
+    }
+    e->frags = w.buf;
+    return true;
+}
+
+static bool pattern_match(const char *pattern, const char *s)
+{
+    size_t n = strlen(pattern);
+    if (n > 0 && pattern[n - 1] == '*')
+        return strncmp(pattern, s, n - 1) == 0;
+    return strcmp(pattern, s) == 0;
+}
+
+static bool names(const struct suspension *sp, const struct ruleset *rs, const struct rule *r)
+{
+    bool set_hit = false, rule_hit = false;
+    for (size_t k = 0; k < sp->n_sets && !set_hit; k++)
+        set_hit = pattern_match(sp->sets[k], rs->id);
+    for (size_t k = 0; k < sp->n_rules && !rule_hit; k++)
+        rule_hit = pattern_match(sp->rules[k], r->id);
+    return set_hit && rule_hit;
+}
+
+static uint32_t code_of(const char *c)
+{
+    return (uint32_t)(unsigned char)c[0] << 16 | (uint32_t)(unsigned char)c[1] << 8 | (unsigned char)c[2];
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Scratch of the code table while the engine is built (one builder, one thread). */
+struct codes_ctx {
+    struct vfy_rules_engine *e;
+    size_t cap, n_bitsets, next;
+};
+
+/* Calls f for every code list of the engine (sets' scopes; predicates of rules,
+ * categories and suspensions), with the list and where its bitset goes. */
+typedef bool (*list_fn)(struct codes_ctx *c, const alpha3 *list, size_t n, const uint64_t **bits);
+static bool each_predicate(struct codes_ctx *c, struct predicate *w, list_fn f)
+{
+    return f(c, w->nationalities, w->n_nationalities, &w->nat_bits) &&
+           f(c, w->destinations, w->n_destinations, &w->dest_bits);
+}
+
+static bool each_list(struct codes_ctx *c, list_fn f)
+{
+    struct vfy_rules_engine *e = c->e;
+    for (size_t si = 0; si < e->n_sets; si++) {
+        struct ruleset *rs = &e->sets[si];
+        if (!f(c, rs->nationalities, rs->n_nationalities, &rs->nat_bits) ||
+            !f(c, rs->destinations, rs->n_destinations, &rs->dest_bits))
+            return false;
+        for (size_t i = 0; i < rs->n_rules; i++)
+            if (!each_predicate(c, &rs->rules[i].when, f))
+                return false;
+        for (size_t i = 0; i < rs->n_categories; i++)
+            if (!each_predicate(c, &rs->categories[i].when, f))
+                return false;
+        for (size_t i = 0; i < rs->n_suspensions; i++)
+            if (!each_predicate(c, &rs->suspensions[i].when, f))
+                return false;
+    }
+    return true;
+}
+
+static bool collect_codes(struct codes_ctx *c, const alpha3 *list, size_t n, const uint64_t **bits)
+{
+    (void)bits;
+    struct vfy_rules_engine *e = c->e;
+    for (size_t i = 0; list != NULL && i < n; i++) {
+        if (e->n_codes == c->cap) {
+            size_t cap = c->cap ? c->cap * 2 : 256;
+            uint32_t *v = realloc(e->codes, cap * sizeof *v);
+            if (v == NULL)
+                return false;
+            e->codes = v;
+            c->cap = cap;
+        }
+        e->codes[e->n_codes++] = code_of(list[i]);
+    }
+    return true;
+}
+
+static bool count_lists(struct codes_ctx *c, const alpha3 *list, size_t n, const uint64_t **bits)
+{
+    (void)n;
+    (void)bits;
+    c->n_bitsets += list != NULL;
+    return true;
+}
+
+static bool fill_bits(struct codes_ctx *c, const alpha3 *list, size_t n, const uint64_t **bits)
+{
+    struct vfy_rules_engine *e = c->e;
+    *bits = NULL;
+    if (list == NULL)
+        return true;
+    uint64_t *b = e->bits + c->next++ * e->code_words;
+    for (size_t i = 0; i < n; i++) {
+        long k = rs_code_index(e, list[i]);
+        if (k >= 0)
+            b[(size_t)k / 64] |= (uint64_t)1 << ((size_t)k % 64);
+    }
+    *bits = b;
+    return true;
+}
+
+long rs_code_index(const struct vfy_rules_engine *e, const char *code)
+{
+    if (code[0] == '\0' || e->n_codes == 0)
+        return -1;
+    uint32_t key = code_of(code);
+    const uint32_t *hit = bsearch(&key, e->codes, e->n_codes, sizeof key, cmp_u32);
+    return hit != NULL ? (long)(hit - e->codes) : -1;
+}
+
+/* Country codes: a sorted table of every code some list names, and each list as a
+ * bitset over it, so that "is the nationality in the list" is one bit. The builder
+ * runs on one thread; the statics are its scratch only while it runs. */
+static bool codes(struct vfy_rules_engine *e)
+{
+    struct codes_ctx c = { .e = e };
+    if (!each_list(&c, collect_codes))
+        return false;
+    if (e->n_codes > 0)
+        qsort(e->codes, e->n_codes, sizeof *e->codes, cmp_u32);
+    size_t n = 0;
+    for (size_t i = 0; i < e->n_codes; i++)
+        if (n == 0 || e->codes[n - 1] != e->codes[i])
+            e->codes[n++] = e->codes[i];
+    e->n_codes = n;
+    e->code_words = n / 64 + 1;
+    each_list(&c, count_lists);
+    e->bits = calloc(c.n_bitsets * e->code_words + 1, sizeof *e->bits);
+    if (e->bits == NULL)
+        return false;
+    return each_list(&c, fill_bits);
+}
+
+static bool add_word(const char ***v, size_t *n, size_t *cap, const char *s)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 64;
+        const char **p = realloc((void *)*v, c * sizeof *p);
+        if (p == NULL)
+            return false;
+        *v = p;
+        *cap = c;
+    }
+    (*v)[(*n)++] = s;
+    return true;
+}
+
+/* The closed vocabulary of cases: categories and evidence of the sets that may apply in
+ * this mode, sorted for lookup. */
+static bool vocabulary(struct vfy_rules_engine *e)
+{
+    size_t cap_c = 0, cap_e = 0;
+    for (size_t i = 0; i < e->n_sets; i++) {
+        if (!rs_status_applies(e->mode, e->sets[i].status))
+            continue;
+        for (size_t k = 0; k < e->sets[i].n_categories; k++) {
+            const struct category *cat = &e->sets[i].categories[k];
+            if (!add_word(&e->categories, &e->n_vocab_categories, &cap_c, cat->id))
+                return false;
+            for (size_t g = 0; g < cat->n_groups; g++)
+                for (size_t j = 0; j < cat->group_len[g]; j++)
+                    if (!add_word(&e->evidence, &e->n_vocab_evidence, &cap_e, cat->groups[g][j]))
+                        return false;
+        }
+    }
+    if (e->n_vocab_categories > 0)
+        qsort((void *)e->categories, e->n_vocab_categories, sizeof *e->categories, cmp_str);
+    if (e->n_vocab_evidence > 0)
+        qsort((void *)e->evidence, e->n_vocab_evidence, sizeof *e->evidence, cmp_str);
+    return true;
+}
+
+static bool known(const char *const *v, size_t n, const char *id)
+{
+    return n > 0 && bsearch(&id, v, n, sizeof *v, cmp_str) != NULL;
+}
+
+bool rs_known_category(const struct vfy_rules_engine *e, const char *id)
+{
+    return known(e->categories, e->n_vocab_categories, id);
+}
+
+bool rs_known_evidence(const struct vfy_rules_engine *e, const char *id)
+{
+    return known(e->evidence, e->n_vocab_evidence, id);
+}
+
+/* "Unless category C": C's first definition in the engine's order, found once (the
+ * evaluator would otherwise compare it with every category of every set). */
+static size_t unless_of(struct vfy_rules_engine *e, struct predicate *w, size_t at)
+{
+    if (w->n_unless_categories == 0)
+        return at;
+    uint32_t *refs = e->unless_refs + at;
+    for (size_t i = 0; i < w->n_unless_categories; i++) {
+        refs[i] = UINT32_MAX;
+        for (size_t si = 0; si < e->n_sets && refs[i] == UINT32_MAX; si++)
+            for (size_t k = 0; k < e->sets[si].n_categories; k++)
+                if (strcmp(e->sets[si].categories[k].id, w->unless_categories[i]) == 0) {
+                    refs[i] = (uint32_t)(si << 16 | k);
+                    break;
+                }
+    }
+    w->unless_refs = refs;
+    return at + w->n_unless_categories;
+}
+
+static bool unless(struct vfy_rules_engine *e)
+{
+    size_t n = 0;
+    for (size_t si = 0; si < e->n_sets; si++) {
+        const struct ruleset *rs = &e->sets[si];
+        for (size_t i = 0; i < rs->n_rules; i++)
+            n += rs->rules[i].when.n_unless_categories;
+        for (size_t i = 0; i < rs->n_categories; i++)
+            n += rs->categories[i].when.n_unless_categories;
+        for (size_t i = 0; i < rs->n_suspensions; i++)
+            n += rs->suspensions[i].when.n_unless_categories;
+    }
+    e->unless_refs = calloc(n + 1, sizeof *e->unless_refs);
+    if (e->unless_refs == NULL)
+        return false;
+    size_t at = 0;
+    for (size_t si = 0; si < e->n_sets; si++) {
+        struct ruleset *rs = &e->sets[si];
+        for (size_t i = 0; i < rs->n_rules; i++)
+            at = unless_of(e, &rs->rules[i].when, at);
+        for (size_t i = 0; i < rs->n_categories; i++)
+            at = unless_of(e, &rs->categories[i].when, at);
+        for (size_t i = 0; i < rs->n_suspensions; i++)
+            at = unless_of(e, &rs->suspensions[i].when, at);
+    }
+    return true;
+}
+
+/* Category ids as numbers: every id of every set sorted once; a case's claims are
+ * numbered once per decision, and categories compare as integers. */
+static bool category_names(struct vfy_rules_engine *e)
+{
+    size_t cap = 0;
+    for (size_t si = 0; si < e->n_sets; si++)
+        for (size_t k = 0; k < e->sets[si].n_categories; k++)
+            if (!add_word(&e->names, &e->n_names, &cap, e->sets[si].categories[k].id))
+                return false;
+    if (e->n_names > 0)
+        qsort((void *)e->names, e->n_names, sizeof *e->names, cmp_str);
+    size_t n = 0;
+    for (size_t i = 0; i < e->n_names; i++)
+        if (n == 0 || strcmp(e->names[n - 1], e->names[i]) != 0)
+            e->names[n++] = e->names[i];
+    e->n_names = n;
+    for (size_t si = 0; si < e->n_sets; si++)
+        for (size_t k = 0; k < e->sets[si].n_categories; k++)
+            e->sets[si].categories[k].name = rs_category_name(e, e->sets[si].categories[k].id);
+    return true;
+}
+
+int rs_category_name(const struct vfy_rules_engine *e, const char *id)
+{
+    if (e->n_names == 0)
+        return -1;
+    const char *const *hit = bsearch(&id, e->names, e->n_names, sizeof *e->names, cmp_str);
+    return hit != NULL ? (int)(hit - e->names) : -1;
+}
+
+bool rs_plan_build(struct vfy_rules_engine *e)
+{
+    e->plan = calloc(e->n_sets > 0 ? e->n_sets : 1, sizeof *e->plan);
+    if (e->plan == NULL || !codes(e) || !vocabulary(e) || !unless(e) || !category_names(e))
+        return false;
+    size_t n_hits = 0, cap_hits = 0;
+    for (size_t si = 0; si < e->n_sets; si++) {
+        const struct ruleset *rs = &e->sets[si];
+        struct plan_set *p = &e->plan[si];
+        e->n_rules += rs->n_rules;
+        e->n_categories += rs->n_categories;
+        for (size_t ri = 0; ri < rs->n_rules; ri++)
+            p->n_by_kind[rs->rules[ri].kind]++;
+        for (int k = 0; k < RK_COUNT; k++) {
+            if (p->n_by_kind[k] > e->max_by_kind)
+                e->max_by_kind = p->n_by_kind[k];
+            p->by_kind[k] = malloc((p->n_by_kind[k] + 1) * sizeof *p->by_kind[k]);
+            p->nat_by_kind[k] = malloc((p->n_by_kind[k] + 1) * sizeof *p->nat_by_kind[k]);
+            if (p->by_kind[k] == NULL || p->nat_by_kind[k] == NULL)
+                return false;
+            p->n_by_kind[k] = 0;
+        }
+        for (size_t ri = 0; ri < rs->n_rules; ri++) {
+            enum rule_kind k = rs->rules[ri].kind;
+            p->nat_by_kind[k][p->n_by_kind[k]] = rs->rules[ri].when.nat_bits;
+            p->by_kind[k][p->n_by_kind[k]] = (uint16_t)ri;
+            p->n_by_kind[k]++;
+        }
+        p->superseders = malloc(e->n_sets * sizeof *p->superseders + 1);
+        if (p->superseders == NULL)
+            return false;
+        for (size_t ti = 0; ti < e->n_sets; ti++)
+            if (e->sets[ti].supersedes != NULL && strcmp(e->sets[ti].supersedes, rs->id) == 0)
+                p->superseders[p->n_superseders++] = (uint16_t)ti;
+        p->hit_off = malloc((rs->n_rules + 1) * sizeof *p->hit_off);
+        if (p->hit_off == NULL)
+            return false;
+        for (size_t ri = 0; ri < rs->n_rules; ri++) {
+            p->hit_off[ri] = (uint32_t)n_hits;
+            for (size_t s = 0; s < e->n_sets; s++)
+                for (size_t j = 0; j < e->sets[s].n_suspensions; j++) {
+                    if (!names(&e->sets[s].suspensions[j], rs, &rs->rules[ri]))
+                        continue;
+                    if (n_hits == cap_hits) {
+                        size_t cap = cap_hits ? cap_hits * 2 : 16;
+                        struct plan_hit *h = realloc(e->hits, cap * sizeof *h);
+                        if (h == NULL)
+                            return false;
+                        e->hits = h;
+                        cap_hits = cap;
+                    }
+                    e->hits[n_hits++] = (struct plan_hit){ (uint16_t)s, (uint16_t)j };
+                }
+        }
+        p->hit_off[rs->n_rules] = (uint32_t)n_hits;
+    }
+    return fragments(e);
+}
+
+void rs_plan_free(struct vfy_rules_engine *e)
+{
+    if (e->plan == NULL)
+        return;
+    for (size_t si = 0; si < e->n_sets; si++) {
+        for (int k = 0; k < RK_COUNT; k++) {
+            free(e->plan[si].by_kind[k]);
+            free((void *)e->plan[si].nat_by_kind[k]);
+        }
+        free(e->plan[si].superseders);
+        free(e->plan[si].hit_off);
+        free(e->plan[si].rule_id);
+        free(e->plan[si].step);
+        free(e->plan[si].cat_id);
+    }
+    free(e->frags);
+    e->frags = NULL;
+    free(e->codes);
+    free(e->bits);
+    free(e->unless_refs);
+    e->unless_refs = NULL;
+    free((void *)e->names);
+    e->names = NULL;
+    free((void *)e->categories);
+    free((void *)e->evidence);
+    e->codes = NULL;
+    e->bits = NULL;
+    e->categories = e->evidence = NULL;
+    free(e->plan);
+    free(e->hits);
+    e->plan = NULL;
+    e->hits = NULL;
+}

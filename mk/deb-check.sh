@@ -14,7 +14,7 @@ cd "$work"
 ls ./*.deb
 lintian --fail-on error,warning ./*.deb
 apt-get install -y --no-install-recommends ./libverify0_*.deb ./libverify-dev_*.deb \
-  ./libverify-sim0_*.deb ./libverify-sim-dev_*.deb ./vfy_*.deb >/dev/null
+  ./libverify-sim0_*.deb ./libverify-sim-dev_*.deb ./libverify-nfc_*.deb ./vfy_*.deb >/dev/null
 vfy read --reader sim --trust /usr/share/libverify/specimen/csca.pem \
     --mrz 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' 'L898902C36UTO7408122F3404159ZE184226B<<<<<16' |
   grep -q 'genuine'
@@ -35,11 +35,15 @@ finally:
     p.wait(timeout=20)
 PY
 test -x /usr/libexec/libverify/vfy-nfc-worker
+# The worker is its own package, which libverify0 recommends: a program that links
+# libverify0 alone reaches libnfc readers too, without pulling libnfc into every install.
+dpkg -S /usr/libexec/libverify/vfy-nfc-worker | grep -q '^libverify-nfc:'
+dpkg-deb -f "$work"/libverify0_*.deb Recommends | grep -q 'libverify-nfc'
 pkg-config --exists libverify-sim
 test -f /usr/include/libverify/verify/sim.h
 # The simulator's files are in its own packages only.
 if dpkg -L libverify0 libverify-dev | grep -E 'sim\.h|specimen\.h|libverify-sim'; then
   echo "deb-check: simulator files in libverify0 or libverify-dev" >&2; exit 1
 fi
-apt-get remove -y vfy libverify-sim-dev libverify-sim0 libverify-dev libverify0 >/dev/null
-echo "deb-check: libverify0, libverify-dev, libverify-sim0, libverify-sim-dev and vfy built, lintian-clean, installed, ran (read, serve with its console), removed"
+apt-get remove -y vfy libverify-nfc libverify-sim-dev libverify-sim0 libverify-dev libverify0 >/dev/null
+echo "deb-check: libverify0, libverify-dev, libverify-sim0, libverify-sim-dev, libverify-nfc and vfy built, lintian-clean, installed, ran (read, serve with its console), removed"

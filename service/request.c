@@ -92,9 +92,8 @@ static vfy_status take_mrz(json_t *v, struct serve_request *out, struct serve_er
         size_t off = have && e->line >= 1 && e->column >= 1
                          ? (size_t)(e->line - 1) * 45u + e->column - 1u
                          : VFY_NO_OFFSET;
-        vfy_status code = have && strstr(e->message, "check digit") != NULL
-                              ? VFY_E_MRZ_CHECK_DIGIT
-                              : VFY_E_MRZ_FIELD;
+        /* The library typed the first failure; the service passes that type on. */
+        vfy_status code = have && e->status != VFY_OK ? e->status : VFY_E_MRZ_FIELD;
         return serve_error_set(err, 400, code, "mrz", off, "the MRZ is not valid: %s",
                                have ? e->message : "a field or check digit fails");
     }

@@ -206,7 +206,11 @@ def main():
         ("neither", dict(obj={}), 400, "VFY_E_REQUEST_MALFORMED", "mrz"),
         ("one MRZ line", dict(obj={"mrz": a.mrz[:1]}), 400, "VFY_E_REQUEST_MALFORMED", "mrz"),
         ("MRZ line too long", dict(obj={"mrz": [a.mrz[0] + "<", a.mrz[1]]}), 400, "VFY_E_REQUEST_MALFORMED", "mrz"),
-        ("bad check digit", dict(obj={"mrz": [a.mrz[0], a.mrz[1][:9] + "0" + a.mrz[1][10:]]}), 400, "VFY_E_MRZ_*", "mrz"),
+        ("bad check digit", dict(obj={"mrz": [a.mrz[0], a.mrz[1][:9] + "0" + a.mrz[1][10:]]}), 400, "VFY_E_MRZ_CHECK_DIGIT", "mrz"),
+        # every check digit holds, but 9303-5 allows no Q on a TD1 card: the library's own
+        # finding, VFY_E_MRZ_DOCUMENT_CODE, is the error's code
+        ("document code 9303 forbids", dict(obj={"mrz": ["Q<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6",
+                                                         "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"]}), 400, "VFY_E_MRZ_DOCUMENT_CODE", "mrz"),
         ("not MRZ characters", dict(obj={"mrz": ["p<uto", "x"]}), 400, "VFY_E_MRZ_*", "mrz"),
         ("CAN not digits", dict(obj={"can": "12a456"}), 400, "VFY_E_*", "can"),
         ("CAN a number", dict(obj={"can": 123456}), 400, "VFY_E_REQUEST_MALFORMED", "can"),

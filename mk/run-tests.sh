@@ -8,7 +8,7 @@ log=$(mktemp)
 "$bin" --jobs "${TEST_JOBS:-2}" --timeout 120 2>&1 | tee "$log"
 rc=$?
 # A sanitizer report fails the run even when the test that caused it was counted.
-if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$log"; then
+if ! python3 "$(dirname "$0")/sanitizer-reports.py" "$log"; then
   echo "make test: sanitizer report found" >&2
   rc=1
 fi

@@ -59,6 +59,11 @@ bool cli_parse_date(const char *text, time_t *out);
 
 /* After a bad option: one line pointing at the command's --help; returns VFY_EXIT_USAGE. */
 int cli_usage_hint(const char *cmd);
+/* An option the command does not know (or lacks its value): that line and the hint. */
+int cli_unknown_option(const char *cmd, const char *arg);
+/* --json after a failure that cli_report printed: the same failure as the one error
+ * object (libverify.error/1) on standard output; `fallback` when none was reported. */
+void cli_print_reported_error(vfy_status fallback);
 
 /* A UTC day, YYYY-MM-DD, or "-" for 0. */
 void cli_format_day(time_t t, char buf[11]);

@@ -260,6 +260,8 @@ int cmd_read(int argc, char **argv)
     if (rc == VFY_EXIT_OK)
         rc = cli_audit_open("read", &audit, reader);
     if (rc != VFY_EXIT_OK) {
+        if (json) /* the failure printed on stderr, as the one error object */
+            cli_print_reported_error(VFY_E_CONFIG);
         cli_read_inputs_free(&in);
         return rc;
     }

@@ -31,8 +31,7 @@ int cmd_readers(int argc, char **argv)
             readers_usage(stdout);
             return VFY_EXIT_OK;
         } else {
-            readers_usage(stderr);
-            return VFY_EXIT_USAGE;
+            return cli_unknown_option("readers", argv[i]);
         }
     }
     vfy_reader_info *list = NULL;

@@ -82,14 +82,12 @@ static int cmd_keygen(int argc, char **argv)
             publisher = argv[++i];
         else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
             prefix = argv[++i];
-        else {
-            rules_usage(stderr);
-            return VFY_EXIT_USAGE;
-        }
+        else
+            return cli_unknown_option("rules keygen", argv[i]);
     }
     if (publisher == NULL || prefix == NULL || strlen(prefix) > 4000) {
-        rules_usage(stderr);
-        return VFY_EXIT_USAGE;
+        fprintf(stderr, "vfy rules keygen: --publisher NAME and --out PREFIX (at most 4000 bytes) are needed\n");
+        return cli_usage_hint("rules keygen");
     }
     char *sec = NULL, *pub = NULL;
     vfy_detail d;
@@ -115,7 +113,9 @@ static int read_or_report(const char *cmd, const char *path, size_t max, char **
 {
     vfy_status s = cli_read_file(path, max, buf, len);
     if (s != VFY_OK) {
-        fprintf(stderr, "vfy %s: cannot read %s: %s\n", cmd, path, vfy_strerror(s));
+        vfy_detail d;
+        cli_detail(&d, s, "", "cannot read %s", path);
+        cli_report(cmd, s, &d);
         return VFY_EXIT_USAGE;
     }
     return VFY_EXIT_OK;
@@ -131,14 +131,12 @@ static int cmd_sign(int argc, char **argv)
             out = argv[++i];
         else if (in == NULL && strncmp(argv[i], "--", 2) != 0)
             in = argv[i];
-        else {
-            rules_usage(stderr);
-            return VFY_EXIT_USAGE;
-        }
+        else
+            return cli_unknown_option("rules sign", argv[i]);
     }
     if (key == NULL || in == NULL) {
-        rules_usage(stderr);
-        return VFY_EXIT_USAGE;
+        fprintf(stderr, "vfy rules sign: --key PREFIX.key and the RULES.json to sign are needed\n");
+        return cli_usage_hint("rules sign");
     }
     char *kbuf = NULL, *rbuf = NULL, *signed_text = NULL;
     size_t klen = 0, rlen = 0, slen = 0;
@@ -201,7 +199,9 @@ static int add_path(const char *cmd, vfy_rules_builder *b, const char *path, boo
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         DIR *dir = opendir(path);
         if (dir == NULL) {
-            fprintf(stderr, "vfy %s: cannot open directory %s\n", cmd, path);
+            vfy_detail d;
+            cli_detail(&d, VFY_E_IO, "", "cannot open the directory %s", path);
+            cli_report(cmd, VFY_E_IO, &d);
             return VFY_EXIT_USAGE;
         }
         char *names[64];
@@ -251,8 +251,11 @@ int cli_rules_engine(const char *cmd, const char **paths, int n, const char *tru
 {
     *engine = NULL;
     if (!test_mode && trust_path == NULL) {
-        fprintf(stderr, "vfy %s: production mode needs --rules-trust KEYS.json (the publishers whose "
-                        "signed rule sets you accept); --test-mode is for tests only\n", cmd);
+        vfy_detail d;
+        cli_detail(&d, VFY_E_CONFIG, "--rules-trust",
+                   "production mode needs --rules-trust KEYS.json (the publishers whose signed rule "
+                   "sets you accept); --test-mode is for tests only");
+        cli_report(cmd, VFY_E_CONFIG, &d);
         return VFY_EXIT_CONFIG;
     }
     int rc = load_trust(cmd, trust_path, trust);
@@ -292,14 +295,12 @@ static int cmd_verify_or_show(int argc, char **argv, bool show)
             test_mode = true;
         else if (strncmp(argv[i], "--", 2) != 0 && n < 64)
             files[n++] = argv[i];
-        else {
-            rules_usage(stderr);
-            return VFY_EXIT_USAGE;
-        }
+        else
+            return cli_unknown_option(cmd, argv[i]);
     }
     if (n == 0) {
-        rules_usage(stderr);
-        return VFY_EXIT_USAGE;
+        fprintf(stderr, "vfy %s: name at least one RULES.json\n", cmd);
+        return cli_usage_hint(cmd);
     }
     vfy_rules_trust *trust = NULL;
     vfy_rules_engine *e = NULL;
@@ -378,7 +379,11 @@ static int eval_one(const vfy_rules_engine *e, const char *text, size_t len, boo
         s = vfy_rules_evaluate(e, c, &opt, &dec, &d);
     vfy_rules_case_free(c);
     if (s != VFY_OK) {
-        cli_report("rules eval", s, &d);
+        /* --json: the refusal is the one error object on standard output. */
+        if (json)
+            cli_print_json(cli_error_json(s, &d));
+        else
+            cli_report("rules eval", s, &d);
         return cli_exit_for_status(s);
     }
     if (json) {
@@ -424,7 +429,8 @@ static int read_line(FILE *f, char *buf, size_t cap, size_t *len)
 static void batch_error(vfy_status s, const vfy_detail *d, size_t line_no)
 {
     json_t *err = cli_error_json(s, d);
-    json_object_set_new(err, "line", json_integer((json_int_t)line_no));
+    if (line_no > 0) /* 0: the batch as a whole (its file cannot be opened) */
+        json_object_set_new(err, "line", json_integer((json_int_t)line_no));
     char *t = json_dumps(err, JSON_COMPACT);
     puts(t != NULL ? t : "{}");
     free(t);
@@ -438,7 +444,10 @@ static int run_batch(const vfy_rules_engine *e, const char *path, bool pii, bool
 {
     FILE *f = path == NULL || strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     if (f == NULL) {
-        fprintf(stderr, "vfy rules eval: cannot open %s\n", path);
+        vfy_detail d;
+        cli_detail(&d, VFY_E_IO, "--batch", "cannot open %s", path);
+        cli_report("rules eval", VFY_E_IO, &d);
+        batch_error(VFY_E_IO, &d, 0);
         return VFY_EXIT_USAGE;
     }
     /* One line of at most VFY_RULES_MAX_CASE bytes is held at a time. */
@@ -472,8 +481,9 @@ static int run_batch(const vfy_rules_engine *e, const char *path, bool pii, bool
     while ((r = read_line(f, line, cap, &len)) != 0) {
         line_no++;
         if (r == 2 || len > VFY_RULES_MAX_CASE) {
-            printf("{\"error\":\"VFY_E_LIMIT\",\"message\":\"the case line is longer than %u bytes\",\"line\":%zu}\n",
-                   VFY_RULES_MAX_CASE, line_no);
+            vfy_detail d;
+            cli_detail(&d, VFY_E_LIMIT, "", "the case line is longer than %u bytes", VFY_RULES_MAX_CASE);
+            batch_error(VFY_E_LIMIT, &d, line_no);
             rc = VFY_EXIT_USAGE;
             continue;
         }
@@ -519,10 +529,8 @@ static int cmd_eval(int argc, char **argv)
         if (strcmp(argv[i], "--rules") == 0) {
             int before = n_rules;
             i = collect(argc, argv, i + 1, rules, 64, &n_rules);
-            if (n_rules == before) {
-                rules_usage(stderr);
-                return VFY_EXIT_USAGE;
-            }
+            if (n_rules == before)
+                return cli_unknown_option("rules eval", argv[i - 1]);
             continue;
         }
         if (strcmp(argv[i], "--case") == 0 && i + 1 < argc)
@@ -546,18 +554,24 @@ static int cmd_eval(int argc, char **argv)
             if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0)
                 batch_path = argv[++i];
         } else {
-            rules_usage(stderr);
-            return VFY_EXIT_USAGE;
+            return cli_unknown_option("rules eval", argv[i]);
         }
         i++;
     }
-    if (n_rules == 0 || (case_path == NULL) == !batch || (case_path != NULL && batch) || (header && !batch)) {
-        rules_usage(stderr);
-        return VFY_EXIT_USAGE;
+    const char *missing = n_rules == 0                      ? "--rules FILE|DIR... is needed"
+                          : case_path == NULL && !batch     ? "give --case CASE.json or --batch [CASES.jsonl]"
+                          : case_path != NULL && batch      ? "--case and --batch exclude each other"
+                          : header && !batch                ? "--header goes with --batch only"
+                                                            : NULL;
+    if (missing != NULL) {
+        fprintf(stderr, "vfy rules eval: %s\n", missing);
+        return cli_usage_hint("rules eval");
     }
     vfy_rules_trust *trust = NULL;
     vfy_rules_engine *e = NULL;
     int rc = cli_rules_engine("rules eval", rules, n_rules, trust_path, allow_dev, test_mode, true, &trust, &e);
+    if (rc != VFY_EXIT_OK && json)
+        cli_print_reported_error(VFY_E_CONFIG); /* --json: the one error object, too */
     if (rc == VFY_EXIT_OK) {
         for (size_t i = 0; i < vfy_rules_engine_rejected_count(e); i++) {
             const char *label, *reason;
@@ -571,6 +585,8 @@ static int cmd_eval(int argc, char **argv)
             char *text;
             size_t len;
             rc = read_or_report("rules eval", case_path, VFY_RULES_MAX_CASE, &text, &len);
+            if (rc != VFY_EXIT_OK && json)
+                cli_print_reported_error(VFY_E_IO);
             if (rc == VFY_EXIT_OK) {
                 rc = eval_one(e, text, len, json, pii);
                 free(text);
@@ -589,6 +605,12 @@ int cmd_rules(int argc, char **argv)
         return argc < 2 ? VFY_EXIT_USAGE : VFY_EXIT_OK;
     }
     const char *sub = argv[1];
+    /* `vfy rules SUB --help` (the hint after a bad option points there). */
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            rules_usage(stdout);
+            return VFY_EXIT_OK;
+        }
     if (strcmp(sub, "keygen") == 0)
         return cmd_keygen(argc - 1, argv + 1);
     if (strcmp(sub, "sign") == 0)

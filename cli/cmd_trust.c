@@ -45,15 +45,21 @@ int cmd_trust(int argc, char **argv)
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0)
             json = true;
-        else if (argv[i][0] == '-') {
-            trust_usage(stderr);
-            return VFY_EXIT_USAGE;
-        } else if (n < sizeof paths / sizeof paths[0])
+        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            trust_usage(stdout);
+            return VFY_EXIT_OK;
+        } else if (argv[i][0] == '-')
+            return cli_unknown_option("trust show", argv[i]);
+        else if (n < sizeof paths / sizeof paths[0])
             paths[n++] = argv[i];
+        else {
+            fprintf(stderr, "vfy trust show: at most %zu paths\n", sizeof paths / sizeof paths[0]);
+            return cli_usage_hint("trust show");
+        }
     }
     if (n == 0) {
-        trust_usage(stderr);
-        return VFY_EXIT_USAGE;
+        fprintf(stderr, "vfy trust show: name at least one PATH (a certificate, master list, CRL or store)\n");
+        return cli_usage_hint("trust show");
     }
     vfy_trust *t;
     if (vfy_trust_new(&t) != VFY_OK)

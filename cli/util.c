@@ -43,8 +43,18 @@ int cli_exit_for_status(vfy_status status)
     }
 }
 
+/* The last failure cli_report printed, so that a command in --json mode can give it
+ * again as the one error object on standard output. */
+static vfy_status last_status = VFY_OK;
+static vfy_detail last_detail;
+
 void cli_report(const char *cmd, vfy_status status, const vfy_detail *detail)
 {
+    last_status = status;
+    if (detail != NULL)
+        last_detail = *detail;
+    else
+        vfy_detail_clear(&last_detail);
     if (detail != NULL && detail->message[0] != '\0') {
         if (detail->field[0] != '\0')
             fprintf(stderr, "vfy %s: %s (%s): %s\n", cmd, vfy_strerror(status), detail->field,
@@ -74,6 +84,12 @@ json_t *cli_error_json(vfy_status status, const vfy_detail *detail)
     json_t *o = text != NULL ? json_loads(text, 0, NULL) : NULL;
     vfy_free(text);
     return o != NULL ? o : json_object();
+}
+
+void cli_print_reported_error(vfy_status fallback)
+{
+    vfy_status s = last_status != VFY_OK ? last_status : fallback;
+    cli_print_json(cli_error_json(s, last_status != VFY_OK ? &last_detail : NULL));
 }
 
 void cli_print_library_json(char *text)
@@ -216,6 +232,12 @@ bool cli_parse_date(const char *s, time_t *out)
     tm.tm_hour = 12;
     *out = timegm(&tm);
     return *out != (time_t)-1;
+}
+
+int cli_unknown_option(const char *cmd, const char *arg)
+{
+    fprintf(stderr, "vfy %s: unknown or incomplete option '%s'\n", cmd, arg);
+    return cli_usage_hint(cmd);
 }
 
 int cli_usage_hint(const char *cmd)

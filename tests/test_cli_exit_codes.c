@@ -148,3 +148,30 @@ Test(cli_exit_codes, trust_specimen_version_and_unknowns)
     expect(2, "bogus");
     expect(2, "help nosuchtopic");
 }
+
+/* An option a command does not know gets exit 2 and, on stderr, the option named and one
+ * line pointing at that command's --help: never the whole usage (issue 13). And that
+ * --help exists and exits 0, so the hint leads somewhere. */
+Test(cli_exit_codes, an_unknown_option_gets_one_line_and_a_hint, .timeout = 120)
+{
+    static const char *const commands[] = {
+        "read", "verify", "kiosk", "seal", "mrz", "specimen", "readers", "trust show",
+        "trust import", "trust status", "rules eval", "rules show", "rules verify", "rules sign",
+        "rules keygen", "serve", "version",
+    };
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        char cmd[512], *err = NULL;
+        snprintf(cmd, sizeof cmd, "%s %s --bogus 2>&1 >/dev/null", vfy_bin(), commands[i]);
+        int rc = run_capture(cmd, &err);
+        cr_expect_eq(rc, 2, "%s --bogus: exit %d", commands[i], rc);
+        size_t lines = 0;
+        for (const char *p = err; *p != '\0'; p++)
+            lines += *p == '\n';
+        cr_expect_leq(lines, 2, "%s --bogus: %zu lines on stderr:\n%s", commands[i], lines, err);
+        cr_expect_not_null(strstr(err, "--bogus"), "%s: the option is named: %s", commands[i], err);
+        cr_expect_not_null(strstr(err, "--help"), "%s: a hint to --help: %s", commands[i], err);
+        free(err);
+        snprintf(cmd, sizeof cmd, "%s %s --help >/dev/null 2>&1", vfy_bin(), commands[i]);
+        cr_expect_eq(run_capture(cmd, NULL), 0, "%s --help", commands[i]);
+    }
+}

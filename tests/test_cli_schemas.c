@@ -39,10 +39,12 @@ static int validate(const char *name, const char *text, char **why)
     return rc;
 }
 
+/* Runs vfy from the repository's root (the cases name data/ and tests/data/ there). */
 static int vfy(const char *args, char **out)
 {
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "%s %s 2>/dev/null", vfy_bin(), args);
+    char cmd[2048], root[512];
+    repo_path("", root, sizeof root);
+    snprintf(cmd, sizeof cmd, "cd '%s' && %s %s 2>/dev/null", root, vfy_bin(), args);
     return run_capture(cmd, out);
 }
 
@@ -61,6 +63,15 @@ Test(cli_schemas, every_json_failure_is_the_error_object, .timeout = 60)
         { "seal --json /dev/null", 2, "VFY_E_SEAL_FORMAT" },
         { "audit verify --key /nonexistent /nonexistent --json", 2, "VFY_E_IO" },
         { "trust status /nonexistent --json", 4, "VFY_E_TRUST_STORE" },
+        /* configuration that fails before any reader or case is touched */
+        { "read --reader sim --trust /nonexistent --json --mrz '" L1 "' '" L2 "'", 4, "VFY_E_TRUST_STORE" },
+        { "rules eval --json --rules data/rules/eu-2018-1806.json --case /dev/null", 4, "VFY_E_CONFIG" },
+        { "rules eval --json --test-mode --rules /nonexistent.json --case /dev/null", 4, "VFY_E_IO" },
+        { "rules eval --json --test-mode --rules data/rules/eu-2018-1806.json --case /nonexistent", 2, "VFY_E_IO" },
+        /* a case the engine refuses: the refusal, not a text line on stderr */
+        { "rules eval --json --test-mode --rules data/rules/eu-2018-1806.json --case /dev/null", 2, "VFY_E_CASE_PARSE" },
+        { "rules eval --json --test-mode --rules data/rules/eu-2018-1806.json --case tests/data/rules/malformed/empty-object.json",
+          2, "VFY_E_CASE_INCOMPLETE" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *out, *why;

@@ -113,6 +113,14 @@ Test(rules_input, batch_lines_are_bounded, .timeout = 60)
     cr_assert_eq(rc, 2, "an over-long line makes the batch exit 2");
     cr_assert_not_null(strstr(out, "\"line\":1"), "%.200s", out);
     cr_assert_not_null(strstr(out, "VFY_E_LIMIT"));
+    /* The refusal is the one error shape (libverify.error/1) with its line number. */
+    json_t *first = json_loadb(out, strcspn(out, "\n"), 0, NULL);
+    cr_assert_not_null(first, "%.200s", out);
+    cr_expect_str_eq(json_string_value(json_object_get(first, "schema")), "libverify.error/1");
+    cr_expect_str_eq(json_string_value(json_object_get(first, "code")), "VFY_E_LIMIT");
+    cr_expect_eq(json_integer_value(json_object_get(first, "status")), VFY_E_LIMIT);
+    cr_expect_eq(json_integer_value(json_object_get(first, "line")), 1);
+    json_decref(first);
     cr_assert_not_null(strstr(out, "\"case_id\":\"second\""), "the line after is still decided");
     free(out);
     size_t len;

@@ -112,19 +112,49 @@ static void fingerprint(void *ctx, bool rules, uint8_t out[32])
     crypto_generichash_final(&h, out, 32);
 }
 
-static vfy_status record_change(void *ctx, bool rules, const char *why)
+/* The digest an audit record names new content by: the trust store's own digest
+ * (vfy_trust_digest, as vfy trust import records it), or for rule sets BLAKE2b-256 over
+ * each set's "id version digest" line in load order. False when there is no content. */
+static bool change_digest(const vfy_trust *trust, const vfy_rules_engine *engine, bool rules,
+                          uint8_t out[32])
+{
+    if (!rules)
+        return trust != NULL && vfy_trust_digest(trust, out) == VFY_OK;
+    if (engine == NULL)
+        return false;
+    crypto_generichash_state h;
+    crypto_generichash_init(&h, NULL, 0, 32);
+    for (size_t i = 0; i < vfy_rules_engine_count(engine); i++) {
+        vfy_rules_set_info info;
+        if (vfy_rules_engine_set(engine, i, &info) != VFY_OK)
+            return false;
+        char line[512];
+        int n = snprintf(line, sizeof line, "%s %s %s\n", info.id, info.version, info.digest);
+        if (n < 0 || (size_t)n >= sizeof line)
+            return false;
+        crypto_generichash_update(&h, (const uint8_t *)line, (size_t)n);
+    }
+    crypto_generichash_final(&h, out, 32);
+    return true;
+}
+
+static vfy_status record_change(void *ctx, bool rules, const char *why, const vfy_trust *trust,
+                                const vfy_rules_engine *engine)
 {
     struct serve_cli *s = ctx;
     if (s->audit.open == NULL)
         return VFY_OK;
     char text[200];
-    snprintf(text, sizeof text, "vfy serve reloaded the %s (%s)",
-             rules ? "rule sets" : "trust store", why);
+    uint8_t digest[32];
+    bool have = change_digest(trust, engine, rules, digest);
+    snprintf(text, sizeof text, "vfy serve reloaded the %s (%s)%s",
+             rules ? "rule sets" : "trust store", why, have ? "" : ": none given");
     vfy_detail d;
     vfy_detail_clear(&d);
     vfy_status st = vfy_audit_record_change(s->audit.open,
                                             rules ? VFY_AUDIT_RULES_CHANGE : VFY_AUDIT_TRUST_CHANGE,
-                                            text, NULL, 0, NULL, &d);
+                                            text, have ? digest : NULL, have ? sizeof digest : 0,
+                                            NULL, &d);
     if (st != VFY_OK)
         cli_report("serve", st, &d);
     return st;

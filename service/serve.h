@@ -24,8 +24,11 @@ typedef vfy_status (*serve_load_trust_fn)(void *ctx, vfy_trust **out);
  * engine with VFY_OK means none. */
 typedef vfy_status (*serve_load_rules_fn)(void *ctx, vfy_rules_engine **out);
 /* Records a trust-store (rules false) or rule-set (rules true) reload in the audit trail
- * before the new one is used; `why` says what caused it. A failure stops the service. */
-typedef vfy_status (*serve_record_change_fn)(void *ctx, bool rules, const char *why);
+ * before the new one is used; `why` says what caused it, `trust` or `engine` is what was
+ * just loaded (either may be NULL: none given), so the record names its content by
+ * digest. A failure stops the service. */
+typedef vfy_status (*serve_record_change_fn)(void *ctx, bool rules, const char *why,
+                                             const vfy_trust *trust, const vfy_rules_engine *engine);
 /* A digest of what is on disk for the trust store (rules false) or the rule sets: the
  * worker compares it between inspections and reloads when it changed (vfy trust import
  * switching DIR/current, a rule set replaced). */

@@ -105,7 +105,7 @@ static void reload(struct worker *w, bool rules, const char *why)
         return;
     }
     if (cfg->record_change != NULL) {
-        vfy_status rs = cfg->record_change(cfg->ctx, rules, why);
+        vfy_status rs = cfg->record_change(cfg->ctx, rules, why, fresh_trust, fresh_rules);
         if (rs != VFY_OK) {
             vfy_trust_free(fresh_trust);
             vfy_rules_engine_free(fresh_rules);

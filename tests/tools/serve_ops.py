@@ -21,6 +21,7 @@ usage: serve_ops.py SCENARIO --vfy BIN --root REPO --work DIR [--reader CONN --r
 """
 import argparse
 import http.client
+import hashlib
 import json
 import os
 import queue
@@ -349,6 +350,13 @@ def scenario_reload(a):
     check(len(changes) == 2, "two trust_change records (switch, SIGHUP): %d" % len(changes))
     text = json.dumps(changes)
     check("changed on disk" in text and "SIGHUP" in text, "the records say why: %s" % text[:300])
+    # each names what it loaded by the store's digest, as vfy trust show reports it
+    shown = subprocess.run([a.vfy, "trust", "show", "--json", os.path.join(store, "gen2")],
+                           capture_output=True, timeout=30)
+    gen2 = json.loads(shown.stdout).get("digest")
+    check(gen2 is not None and all(c.get("digest") == gen2 for c in changes),
+          "the trust_change records name the new store's digest %s: %s" %
+          (gen2, [c.get("digest") for c in changes]))
     r = subprocess.run([a.vfy, "audit", "verify", "--key", key + ".pub", log], capture_output=True,
                        timeout=30)
     check(r.returncode == 0, "the audit trail verifies: %s" % r.stdout[-200:])
@@ -360,19 +368,37 @@ def scenario_rules(a):
              "--rules", os.path.join(a.root, "data/rules/eu-2018-1806.json"),
              "--rules-trust", os.path.join(a.root, "data/rules/keys/DEVELOPMENT-ONLY-rules-signing.pub"),
              "--allow-development-key"]
-    s = Serve(a, common(a, presence, rules), reader="sim?present=" + presence)
+    key = os.path.join(a.work, "kiosk")
+    subprocess.run([a.vfy, "audit", "keygen", "--out", key], check=True, stdout=subprocess.DEVNULL)
+    log = os.path.join(a.work, "audit.db")
+    s = Serve(a, common(a, presence, rules + ["--audit", log, "--audit-key", key]),
+              reader="sim?present=" + presence)
+    ev = Events(s.port, s.token)
     case = json.load(open(os.path.join(a.root, "tests/data/rules/cases/e04-uto-adult.json")))
     res = traveller(s, None, presence, extra={"case": case})
     e = res.get("inspection", {}).get("eligibility") or {}
     fee = ((e.get("decision") or {}).get("fee") or {}).get("value")
     check(fee == 90, "an adult pays the Visa Code 2024 fee, decided in the service: %s" % fee)
     check(len(e.get("rulesets", [])) == 2, "both rule sets named: %s" % e.get("rulesets"))
+    # SIGHUP reloads the rule sets too, recorded in the audit trail with their digest:
+    # BLAKE2b-256 over each set's "id version digest" line, in load order
+    s.p.send_signal(signal.SIGHUP)
+    check(ev.wait_for("rules_reloaded", timeout=10) is not None, "rules_reloaded after SIGHUP")
+    ev.close()
+    h = hashlib.blake2b(digest_size=32)
+    for rs in e.get("rulesets", []):
+        h.update(("%s %s %s\n" % (rs.get("id"), rs.get("version"), rs.get("digest"))).encode())
     # a case that is not a case: refused at once, nothing queued
     st, r = s.post({"mrz": [L1, L2], "case": {"traveller": 5}})
     check(st == 400 and r.get("field", "").startswith("case"), "a broken case: %d %s" % (st, r))
-    st, h = s.health()
-    check(h["pending"] == 0, "the broken case was not queued")
+    st, health = s.health()
+    check(health["pending"] == 0, "the broken case was not queued")
     check(s.stop() == 0, "stopped cleanly")
+    changes = audit_records(a, log, "rules_change")
+    check(len(changes) == 1 and "SIGHUP" in json.dumps(changes), "one rules_change record: %s" % changes)
+    check(all(c.get("digest") == h.hexdigest() for c in changes),
+          "the rules_change record names the sets' digest %s: %s" %
+          (h.hexdigest(), [c.get("digest") for c in changes]))
     # without rule sets a case is refused
     s = Serve(a, common(a, presence), reader="sim?present=" + presence)
     st, r = s.post({"mrz": [L1, L2], "case": case})

@@ -283,6 +283,7 @@ $(BUILD)/bench/%: bench/%.c $(SIM_INTERNAL) $(INTERNAL)
 bench: $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 	@for b in $^; do echo "== $$b"; VFY_NFC_WORKER="$(abspath $(NFC_WORKER))" $$b || exit 1; done
 	@echo "== bench/rules_batch.sh"; sh bench/rules_batch.sh $(BUILD)/bin/vfy
+	@echo "== bench/serve.py"; python3 bench/serve.py --vfy $(BUILD)/bin/vfy --count 1000
 
 $(BUILD)/examples/%: examples/%.c $(SIM_STATIC) $(STATIC)
 	@mkdir -p $(dir $@)

@@ -185,6 +185,39 @@ Test(trust_adversarial, stale_newest_crl_is_stale_even_if_an_older_is_current)
     utopia_free(&u);
 }
 
+/* A CRL without nextUpdate (RFC 5280 5.1.2.5 requires it) says nothing about until when
+ * it is current: the chain check reports the revocation status stale, as vfy trust
+ * status does for the same CRL, never "not revoked, current". */
+Test(trust_adversarial, a_crl_without_next_update_is_stale)
+{
+    utopia u;
+    utopia_make(&u);
+    vfy_trust *t = new_store();
+    add_cert(t, u.csca);
+    X509_CRL *crl = X509_CRL_new();
+    cr_assert_not_null(crl);
+    X509_CRL_set_version(crl, 1);
+    X509_CRL_set_issuer_name(crl, X509_get_subject_name(u.csca));
+    ASN1_TIME *issued = X509_gmtime_adj(NULL, -86400L);
+    X509_CRL_set1_lastUpdate(crl, issued);
+    ASN1_TIME_free(issued);
+    cr_assert_gt(X509_CRL_sign(crl, u.csca_key, EVP_sha256()), 0);
+    cr_assert_null(X509_CRL_get0_nextUpdate(crl));
+    add_crl(t, crl);
+    vfy_chain_result r = chain(t, u.ds, time(NULL));
+    cr_assert_eq(r.crl_count, 1, "the CRL verifies under its CSCA and is consulted");
+    cr_assert_eq(r.crl, VFY_E_CRL_STALE, "%s", r.crl_reason);
+    /* the same CRL with a nextUpdate ahead is current: the refusal is about the field */
+    X509_CRL *dated = pki_crl_at(u.csca, u.csca_key, NULL, 0, 30);
+    add_crl(t, dated);
+    r = chain(t, u.ds, time(NULL));
+    cr_assert_eq(r.crl, VFY_OK, "%s", r.crl_reason);
+    vfy_trust_free(t);
+    X509_CRL_free(crl);
+    X509_CRL_free(dated);
+    utopia_free(&u);
+}
+
 Test(trust_adversarial, crl_not_verifying_under_the_csca_is_rejected_and_ignored)
 {
     utopia u;

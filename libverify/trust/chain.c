@@ -145,7 +145,17 @@ static void crl_check(const vfy_trust *t, X509 *cert, X509 *anchor, time_t at, v
         return;
     }
     const ASN1_TIME *next = X509_CRL_get0_nextUpdate(newest);
-    if (next != NULL && X509_cmp_time(next, &at) < 0) {
+    if (next == NULL) {
+        /* RFC 5280 5.1.2.5 and ICAO 9303-12 require nextUpdate: without it nothing says
+         * until when the list is current, so the revocation status is unknown (fail
+         * closed, as trust/freshness.c reports such a CRL stale). */
+        r->crl = VFY_E_CRL_STALE;
+        snprintf(r->crl_reason, sizeof r->crl_reason,
+                 "the newest CRL of the CSCA names no next update (RFC 5280 requires one): "
+                 "whether it is current is unknown");
+        return;
+    }
+    if (X509_cmp_time(next, &at) < 0) {
         r->crl = VFY_E_CRL_STALE;
         snprintf(r->crl_reason, sizeof r->crl_reason,
                  "the newest CRL of the CSCA was past its next update at the verification time: "

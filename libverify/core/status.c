@@ -39,24 +39,34 @@ void vfy_detail_clear(vfy_detail *detail)
     detail->offset = VFY_NO_OFFSET;
 }
 
+/* The one filling of a detail: status, field, and the message (the status's sentence when
+ * there is no format). The position members are the callers'. */
+static void detail_fill(vfy_detail *detail, vfy_status status, const char *field, const char *fmt,
+                        va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void detail_fill(vfy_detail *detail, vfy_status status, const char *field, const char *fmt,
+                        va_list ap)
+{
+    vfy_detail_clear(detail);
+    detail->status = status;
+    if (field != NULL)
+        snprintf(detail->field, sizeof detail->field, "%s", field);
+    if (fmt != NULL)
+        vsnprintf(detail->message, sizeof detail->message, fmt, ap);
+    else
+        snprintf(detail->message, sizeof detail->message, "%s", vfy_strerror(status));
+}
+
 vfy_status vfy_fail_at(vfy_detail *detail, vfy_status status, const char *field,
                        size_t offset, const char *fmt, ...)
 {
     if (detail == NULL)
         return status;
-    vfy_detail_clear(detail);
-    detail->status = status;
+    va_list ap;
+    va_start(ap, fmt);
+    detail_fill(detail, status, field, fmt, ap);
+    va_end(ap);
     detail->offset = offset;
-    if (field != NULL)
-        snprintf(detail->field, sizeof detail->field, "%s", field);
-    if (fmt != NULL) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(detail->message, sizeof detail->message, fmt, ap);
-        va_end(ap);
-    } else {
-        snprintf(detail->message, sizeof detail->message, "%s", vfy_strerror(status));
-    }
     return status;
 }
 
@@ -65,20 +75,12 @@ vfy_status vfy_fail_text(vfy_detail *detail, vfy_status status, const char *fiel
 {
     if (detail == NULL)
         return status;
-    vfy_detail_clear(detail);
-    detail->status = status;
+    va_list ap;
+    va_start(ap, fmt);
+    detail_fill(detail, status, field, fmt, ap);
+    va_end(ap);
     detail->line = line;
     detail->column = column;
-    if (field != NULL)
-        snprintf(detail->field, sizeof detail->field, "%s", field);
-    if (fmt != NULL) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(detail->message, sizeof detail->message, fmt, ap);
-        va_end(ap);
-    } else {
-        snprintf(detail->message, sizeof detail->message, "%s", vfy_strerror(status));
-    }
     return status;
 }
 
@@ -104,17 +106,9 @@ vfy_status vfy_detail_set(vfy_detail *detail, vfy_status status, const char *fie
 {
     if (detail == NULL)
         return status;
-    vfy_detail_clear(detail);
-    detail->status = status;
-    if (field != NULL)
-        snprintf(detail->field, sizeof detail->field, "%s", field);
-    if (fmt != NULL) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(detail->message, sizeof detail->message, fmt, ap);
-        va_end(ap);
-    } else {
-        snprintf(detail->message, sizeof detail->message, "%s", vfy_strerror(status));
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    detail_fill(detail, status, field, fmt, ap);
+    va_end(ap);
     return status;
 }

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "verify/rules.h"
+#include "rules_common.h"
 
 static const char rules_text[] =
     "{\"format\":\"vfy-rules/1\",\"id\":\"FUZZ\",\"version\":\"1\",\"status\":\"draft\",\"layer\":\"base_procedure\","
@@ -45,33 +46,6 @@ static const char rules_text[] =
     "{\"id\":\"e2\",\"dimension\":\"evidence\",\"legal_ref\":\"x\",\"anchor\":\"lodging\",\"confidence\":\"V\",\"when\":{\"document_types\":[\"service\"]},\"evidence\":{\"waives\":[\"b\"],\"modality\":\"may\"}}],"
     "\"suspensions\":[{\"id\":\"sp\",\"legal_ref\":\"x\",\"confidence\":\"V\",\"anchor\":\"lodging\",\"from\":\"2026-01-01\",\"when\":{\"nationalities\":[\"UTO\"]},\"rulesets\":[\"FU*\"],\"rules\":[\"g*\",\"d\"]}]}";
 
-/* The workspace writes the API's document byte for byte (the one serializer), and a
- * refusal by one is a refusal by the other. */
-static void same_as_workspace(const vfy_rules_engine *e, const vfy_rules_case *c,
-                              const vfy_rules_eval_options *opt, const vfy_rules_decision *dec)
-{
-    vfy_rules_workspace *ws = NULL;
-    if (vfy_rules_workspace_new(e, &ws) != VFY_OK)
-        __builtin_trap();
-    vfy_status s = vfy_rules_evaluate_into(e, c, opt, ws, NULL);
-    if ((s == VFY_OK) != (dec != NULL))
-        __builtin_trap();
-    if (dec != NULL) {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (f == NULL || vfy_rules_workspace_write(ws, 0, NULL, f) != VFY_OK)
-            __builtin_trap();
-        fclose(f);
-        char *api = vfy_rules_decision_json(dec, 0);
-        size_t n = api != NULL ? strlen(api) : 0;
-        if (api == NULL || len != n + 1 || memcmp(buf, api, n) != 0 || buf[n] != '\n')
-            __builtin_trap();
-        vfy_free(api);
-        free(buf);
-    }
-    vfy_rules_workspace_free(ws);
-}
 
 /* The invariant, through the public accessors only. */
 static void check(const vfy_rules_decision *dec)
@@ -129,13 +103,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (s == VFY_E_CASE_INCOMPLETE || s == VFY_E_CASE_VOCABULARY) {
             if (dec != NULL)
                 __builtin_trap();
-            same_as_workspace(e, c, &opt, NULL);
+            fuzz_rules_same_as_workspace(e, c, &opt, NULL);
             continue;
         }
         if (s != VFY_OK)
             __builtin_trap();
         check(dec);
-        same_as_workspace(e, c, &opt, dec);
+        fuzz_rules_same_as_workspace(e, c, &opt, dec);
         char *json = vfy_rules_decision_json(dec, 0);
         if (json == NULL)
             __builtin_trap();

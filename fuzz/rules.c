@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "verify/rules.h"
+#include "rules_common.h"
 
 static const char fixed_case[] =
     "{\"traveller\":{\"nationality\":\"KAZ\",\"birth_date\":\"2008-02-29\",\"document\":{\"type\":\"diplomatic\","
@@ -23,33 +24,6 @@ static const char trust_text[] =
     "{\"format\":\"vfy-rules-key/1\",\"algorithm\":\"Ed25519\",\"key_id\":\"7ecf8f5c249594fbe3eae48ec82d1455\","
     "\"publisher\":\"dev\",\"public_key\":\"bd6537a2b23b02d6f664fbb8d799403ee7d0985364f581e088f90e409a5ba20c\"}";
 
-/* The workspace writes the API's document byte for byte (the one serializer), and a
- * refusal by one is a refusal by the other. */
-static void same_as_workspace(const vfy_rules_engine *e, const vfy_rules_case *c,
-                              const vfy_rules_eval_options *opt, const vfy_rules_decision *dec)
-{
-    vfy_rules_workspace *ws = NULL;
-    if (vfy_rules_workspace_new(e, &ws) != VFY_OK)
-        __builtin_trap();
-    vfy_status s = vfy_rules_evaluate_into(e, c, opt, ws, NULL);
-    if ((s == VFY_OK) != (dec != NULL))
-        __builtin_trap();
-    if (dec != NULL) {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (f == NULL || vfy_rules_workspace_write(ws, 0, NULL, f) != VFY_OK)
-            __builtin_trap();
-        fclose(f);
-        char *api = vfy_rules_decision_json(dec, 0);
-        size_t n = api != NULL ? strlen(api) : 0;
-        if (api == NULL || len != n + 1 || memcmp(buf, api, n) != 0 || buf[n] != '\n')
-            __builtin_trap();
-        vfy_free(api);
-        free(buf);
-    }
-    vfy_rules_workspace_free(ws);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -86,10 +60,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             vfy_rules_eval_options opt = { .include_pii = pii };
             vfy_rules_decision *dec = NULL;
             if (vfy_rules_evaluate(e, c, &opt, &dec, &d) != VFY_OK) {
-                same_as_workspace(e, c, &opt, NULL);
+                fuzz_rules_same_as_workspace(e, c, &opt, NULL);
                 continue;
             }
-            same_as_workspace(e, c, &opt, dec);
+            fuzz_rules_same_as_workspace(e, c, &opt, dec);
             free(vfy_rules_decision_json(dec, pii ? 2 : 0));
             for (int dim = 0; dim < VFY_RULES_DIM_COUNT; dim++) {
                 vfy_rules_outcome o;

@@ -26,17 +26,7 @@ import websocket
 
 L1 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
 L2 = "L898902C36UTO7408122F3404159ZE184226B<<<<<16"
-FAILURES = []
-CHECKS = 0
-
-
-def check(cond, what):
-    global CHECKS
-    CHECKS += 1
-    if not cond:
-        FAILURES.append(what)
-        print("FAIL:", what, flush=True)
-    return cond
+from checks import check, summary  # noqa: E402 (tests/tools/checks.py)
 
 
 class Page:
@@ -184,8 +174,7 @@ def main():
         except subprocess.TimeoutExpired:
             serve.kill()
             check(False, "vfy serve did not stop")
-    print("%d passed, %d failed" % (CHECKS - len(FAILURES), len(FAILURES)), flush=True)
-    return 1 if FAILURES else 0
+    return summary()
 
 
 if __name__ == "__main__":

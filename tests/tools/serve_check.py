@@ -18,17 +18,7 @@ import time
 
 import jsonschema
 
-FAILURES = []
-CHECKS = 0
-
-
-def check(cond, what):
-    global CHECKS
-    CHECKS += 1
-    if not cond:
-        FAILURES.append(what)
-        print("FAIL:", what, flush=True)
-    return cond
+from checks import check, summary  # noqa: E402 (tests/tools/checks.py)
 
 
 class Service:
@@ -329,8 +319,7 @@ def main():
         text = k + json.dumps(d)
         check("ERIKSSON" not in text and "L898902C3" not in text, "personal data in event %s" % text)
 
-    print("%d passed, %d failed" % (CHECKS - len(FAILURES), len(FAILURES)), flush=True)
-    return 1 if FAILURES else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -37,17 +37,7 @@ L1 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
 L2 = "L898902C36UTO7408122F3404159ZE184226B<<<<<16"
 # Nothing of the traveller may reach a log line: the MRZ, its fields, the name.
 PERSONAL = ["L898902C3", "ERIKSSON", "ANNA", "740812", "UTO7408122", L1, L2]
-FAILURES = []
-CHECKS = 0
-
-
-def check(cond, what):
-    global CHECKS
-    CHECKS += 1
-    if not cond:
-        FAILURES.append(what)
-        print("FAIL:", what, flush=True)
-    return cond
+from checks import check, summary  # noqa: E402 (tests/tools/checks.py)
 
 
 class Serve:
@@ -507,8 +497,7 @@ def main():
         print("unknown scenario", a.scenario)
         return 2
     fn(a)
-    print("%d passed, %d failed" % (CHECKS - len(FAILURES), len(FAILURES)), flush=True)
-    return 1 if FAILURES else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -724,3 +724,63 @@ Test(seal_pki, vdsnc_issuing_state_and_type_bound_to_the_signer)
     EVP_PKEY_free(key);
     EVP_PKEY_free(csca_key);
 }
+
+/* A certificate whose key usage leaves out digitalSignature may not sign a seal, however
+ * well it chains: a "signer" with keyCertSign only, issued by the CSCA, would be valid if
+ * only the chain counted; its key usage makes the seal invalid (VFY_E_KEY_USAGE). The CSCA
+ * itself named as the signer (C=UT, CN=TS, its serial as the reference) is never valid
+ * either. A signer without a key-usage extension at all is not refused for it (RFC 5280:
+ * any use). */
+Test(seal_pki, a_certificate_that_may_not_sign_does_not_make_a_seal_valid)
+{
+    pki p;
+    pki_make(&p);
+    buf seal;
+    vfy_seal_result *r;
+    make_vds(&seal, p.signer_key, "5D", time(NULL) - DAY);
+    X509 *certsign_only = pki_cert(&(pki_cert_spec){ .cn = "TS", .country = "UT", .key = p.signer_key,
+                                                     .issuer = p.csca, .issuer_key = p.csca_key,
+                                                     .not_before_days = -100, .not_after_days = 365,
+                                                     .usage = PKI_KU_CERT_SIGN, .serial = 0x5D });
+    vfy_trust *t = trust_of(p.csca, NULL);
+    vfy_seal_signers *s = signers_of(certsign_only);
+    cr_assert_eq(verify(&seal, t, s, &r), VFY_E_KEY_USAGE, "%s", r->detail.message);
+    cr_assert(r->signature_ok, "the signature itself verifies: only the key usage refuses it");
+    cr_assert_eq(r->verdict, VFY_SEAL_INVALID);
+    vfy_seal_result_free(r);
+    vfy_seal_signers_free(s);
+    vfy_trust_free(t);
+
+    /* the CSCA itself as the seal's signer */
+    X509 *csca_ts = pki_cert(&(pki_cert_spec){ .cn = "TS", .country = "UT", .key = p.csca_key,
+                                               .not_before_days = -3650, .not_after_days = 3650,
+                                               .usage = PKI_KU_CERT_SIGN, .ca = true, .serial = 0x5E });
+    make_vds(&seal, p.csca_key, "5E", time(NULL) - DAY);
+    t = trust_of(csca_ts, NULL);
+    /* found among the anchors, its signature checks; no CSCA issued it but itself, and
+     * an anchor is not its own document signer: no trust anchor for it */
+    vfy_status st = verify(&seal, t, NULL, &r);
+    cr_assert(r->signer.found && r->signature_ok);
+    cr_assert_eq(st, VFY_E_NO_TRUST_ANCHOR, "%s: %s", vfy_status_name(st), r->detail.message);
+    cr_assert_neq(r->verdict, VFY_SEAL_VALID);
+    vfy_seal_result_free(r);
+    vfy_trust_free(t);
+
+    /* no key-usage extension: not refused for its key usage */
+    X509 *no_ku = pki_cert(&(pki_cert_spec){ .cn = "TS", .country = "UT", .key = p.signer_key,
+                                             .issuer = p.csca, .issuer_key = p.csca_key,
+                                             .not_before_days = -100, .not_after_days = 365,
+                                             .usage = 0, .serial = 0x5F });
+    make_vds(&seal, p.signer_key, "5F", time(NULL) - DAY);
+    t = trust_of(p.csca, NULL);
+    s = signers_of(no_ku);
+    cr_assert_eq(verify(&seal, t, s, &r), VFY_OK, "%s", r->detail.message);
+    cr_assert_eq(r->verdict, VFY_SEAL_VALID);
+    vfy_seal_result_free(r);
+    vfy_seal_signers_free(s);
+    vfy_trust_free(t);
+    X509_free(certsign_only);
+    X509_free(csca_ts);
+    X509_free(no_ku);
+    pki_free(&p);
+}

@@ -17,6 +17,7 @@
 #include <openssl/pem.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,6 +349,14 @@ vfy_status seal_trust_signer(vfy_seal_result *r, const vfy_trust *trust, X509 *c
     if (c.validity != VFY_OK)
         return vfy_fail(detail, c.validity, "signer certificate", "at the signature creation date: %s",
                         c.validity_reason);
+    /* As for a passport's DS (pa/signer_chain.c): a certificate whose key usage leaves
+     * out digitalSignature may not sign documents, whoever issued it. This also refuses
+     * a CSCA (keyCertSign, cRLSign) found as the signer. */
+    uint32_t ku = X509_get_key_usage(cert);
+    if (ku != UINT32_MAX && (ku & KU_DIGITAL_SIGNATURE) == 0)
+        return vfy_fail(detail, VFY_E_KEY_USAGE, "signer certificate",
+                        "the signer certificate's key usage does not allow signing documents "
+                        "(digitalSignature missing)");
     /* Revoked is invalid; a stale newest CRL leaves the seal unverified; no CRL at all is
      * accepted for seals (reported in the result's choices). */
     if (c.crl == VFY_E_CERT_REVOKED || c.crl == VFY_E_CRL_STALE)

@@ -7,6 +7,7 @@
  * compression, and the cross-check of a visa seal with the passport's MRZ.
  */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
@@ -782,5 +783,118 @@ Test(seal_pki, a_certificate_that_may_not_sign_does_not_make_a_seal_valid)
     X509_free(certsign_only);
     X509_free(csca_ts);
     X509_free(no_ku);
+    pki_free(&p);
+}
+
+/* ---- a visa seal in a whole inspection (vfy read --seal) ----------------------------- */
+
+/* A visa seal for the built-in specimen's holder (ERIKSSON ANNA MARIA, UTO, 1974-08-12,
+ * F) in passport `passport_no`, issued by Utopia and signed by UTTS / `ref`. The visa
+ * MRZ's check digits are computed by hand from 9303-3 (7-3-1). */
+static void make_specimen_visa(buf *seal, EVP_PKEY *key, const char *ref, const char *passport_no)
+{
+    static const char mrz[] = "VCUTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<"
+                              "VX12345674UTO7408122F2701013";
+    time_t signed_at = time(NULL) - DAY;
+    seal->n = 0;
+    put8(seal, 0xDC);
+    put8(seal, 0x03);
+    put_c40(seal, "UTO");
+    char signer[32];
+    snprintf(signer, sizeof signer, "UTTS%02zX", strlen(ref) & 0xFF);
+    put_c40(seal, signer);
+    put_c40(seal, ref);
+    put_date3(seal, signed_at - 30 * DAY);
+    put_date3(seal, signed_at);
+    put8(seal, 0x5D);
+    put8(seal, 0x01);
+    put_c40_tlv(seal, 0x02, mrz);
+    static const uint8_t stay[] = { 90, 0, 0 };
+    put_tlv(seal, 0x04, stay, 3);
+    put_c40_tlv(seal, 0x05, passport_no);
+    buf rs;
+    sign_rs(key, EVP_sha256(), seal->d, seal->n, 32, &rs);
+    put_tlv(seal, 0xFF, rs.d, rs.n);
+}
+
+/* vfy read of the built-in specimen with a visa seal file; the JSON result. */
+static json_t *read_with_seal(const char *dir, const buf *seal, const char *name)
+{
+    char path[256], cmd[2048], root[512], *out = NULL;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(seal->d, 1, seal->n, f), seal->n);
+    fclose(f);
+    repo_path("", root, sizeof root);
+    snprintf(cmd, sizeof cmd,
+             "cd %s && %s read --json --reader sim --trust data/specimen/csca.pem --trust %s/csca.pem "
+             "--trust %s/signer.pem --seal %s --mrz 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' "
+             "'L898902C36UTO7408122F3404159ZE184226B<<<<<16' 2>/dev/null",
+             root, vfy_bin(), dir, dir, path);
+    run_capture(cmd, &out);
+    json_t *j = json_parse_or_fail(out);
+    free(out);
+    return j;
+}
+
+static const char *check_of(json_t *j, const char *id, const char *member)
+{
+    json_t *c = json_check(j, id);
+    return c != NULL ? json_string_value(json_object_get(c, member)) : NULL;
+}
+
+/* The kiosk's visa case end to end: a genuine passport (the simulated specimen) with a
+ * valid visa seal issued for it is genuine overall, the seal bound to the chip's DG1;
+ * the same seal naming another passport number makes the inspection invalid; a seal
+ * whose signer may not sign (keyCertSign only) makes it invalid too. The seals and their
+ * Utopian PKI are made here with OpenSSL; the passport is the library's own specimen. */
+Test(seal_pki, a_visa_seal_in_the_inspection_is_bound_to_the_passport, .timeout = 60)
+{
+    pki p;
+    pki_make(&p);
+    char dir[128], path[256];
+    tmpdir_make("seal-inspection", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/csca.pem", dir);
+    pki_write_pem(path, p.csca);
+    snprintf(path, sizeof path, "%s/signer.pem", dir);
+    pki_write_pem(path, p.signer);
+
+    buf seal;
+    make_specimen_visa(&seal, p.signer_key, "5C", "L898902C3");
+    json_t *j = read_with_seal(dir, &seal, "good.vds");
+    cr_expect_str_eq(json_string_value(json_object_get(j, "seal_verdict")), "valid");
+    cr_expect_str_eq(check_of(j, "seal.verify", "status"), "ok");
+    cr_expect_str_eq(check_of(j, "seal.passport_match", "status"), "ok");
+    cr_expect_str_eq(json_string_value(json_object_get(j, "verdict")), "genuine");
+    json_decref(j);
+
+    /* the same holder, another passport number: issued for another document */
+    make_specimen_visa(&seal, p.signer_key, "5C", "L898902C4");
+    j = read_with_seal(dir, &seal, "other.vds");
+    /* its signature holds, but a seal that does not belong to the passport is refused
+     * whatever its signature: the seal check itself fails with the mismatch */
+    cr_expect_str_eq(check_of(j, "seal.verify", "status"), "failed");
+    cr_expect_str_eq(check_of(j, "seal.verify", "code"), "VFY_E_MISMATCH");
+    cr_expect_str_eq(check_of(j, "seal.passport_match", "status"), "failed");
+    cr_expect_str_eq(check_of(j, "seal.passport_match", "code"), "VFY_E_MISMATCH");
+    cr_expect_str_eq(json_string_value(json_object_get(j, "seal_verdict")), "invalid");
+    cr_expect_str_eq(json_string_value(json_object_get(j, "verdict")), "invalid");
+    json_decref(j);
+
+    /* a signer certificate that may not sign documents */
+    X509 *certsign_only = pki_cert(&(pki_cert_spec){ .cn = "TS", .country = "UT", .key = p.signer_key,
+                                                     .issuer = p.csca, .issuer_key = p.csca_key,
+                                                     .not_before_days = -100, .not_after_days = 365,
+                                                     .usage = PKI_KU_CERT_SIGN, .serial = 0x5C });
+    snprintf(path, sizeof path, "%s/signer.pem", dir);
+    pki_write_pem(path, certsign_only);
+    make_specimen_visa(&seal, p.signer_key, "5C", "L898902C3");
+    j = read_with_seal(dir, &seal, "keyusage.vds");
+    cr_expect_str_eq(check_of(j, "seal.verify", "code"), "VFY_E_KEY_USAGE");
+    cr_expect_str_eq(json_string_value(json_object_get(j, "verdict")), "invalid");
+    json_decref(j);
+    X509_free(certsign_only);
+    tmpdir_remove(dir);
     pki_free(&p);
 }

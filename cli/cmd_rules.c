@@ -341,7 +341,8 @@ void cli_rules_print(const vfy_rules_decision *dec)
         printf("\n");
         if (o.reason != NULL) {
             printf("    %s\n", o.reason);
-            continue;
+            if (o.modality == VFY_MODALITY_NOT_APPLICABLE)
+                continue; /* nothing was tried: the reason is the whole trail */
         }
         static const char *const labels[] = { "decides", "set aside", "does not apply", "suspended",
                                               "not in force", "may be granted", "holds", "not evaluated",

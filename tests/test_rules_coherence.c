@@ -76,6 +76,15 @@ static void check_coherent(json_t *r, json_t *c, const char *name)
             cr_assert_str_eq(mod(r, visa_dims[i]), "not_applicable", "%s: %s without a visa", name, visa_dims[i]);
             cr_assert_not_null(json_object_get(dim(r, visa_dims[i]), "reason"), "%s: %s gives no reason", name, visa_dims[i]);
         }
+    /* An undecided visa requirement decides nothing after it (at the consulate): every
+     * visa dimension may still become not_applicable, so none is a right, an obligation
+     * or a discretion, and each says why. */
+    if (!border && strcmp(mod(r, "visa_needed"), "officer_review") == 0)
+        for (size_t i = 0; i < 7; i++) {
+            const char *m = mod(r, visa_dims[i]);
+            cr_assert(strcmp(m, "officer_review") == 0 || strcmp(m, "not_applicable") == 0,
+                      "%s: %s is %s while the visa requirement is undecided", name, visa_dims[i], m);
+        }
     /* The fee, its service-fee cap and the deadline belong to one application: they
      * arise together or not at all. */
     bool fee_na = strcmp(mod(r, "fee"), "not_applicable") == 0;

@@ -224,7 +224,8 @@ typedef struct vfy_rules_outcome {
     const char *missing;         /* comma-separated JSON paths of the inputs the case lacked
                                     for this dimension ("traveller.birth_date"), or NULL */
     const char *value_text;      /* the value in words ("EUR 90", "a visa is required") */
-    const char *reason;          /* why the dimension is not applicable, or NULL */
+    const char *reason;          /* why the dimension is not applicable, or why an officer
+                                    decides it (the visa requirement is undecided), or NULL */
 } vfy_rules_outcome;
 VFY_API VFY_NODISCARD vfy_status vfy_rules_decision_outcome(const vfy_rules_decision *d,
                                                             vfy_rules_dimension dimension,

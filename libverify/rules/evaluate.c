@@ -1648,6 +1648,30 @@ vfy_status rr_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
             resolve(&x, d, kinds[d], o);
         }
     }
+    /* Fail closed on applicability: at the consulate, when whether a visa is needed is
+     * not decided, every consequence of a visa application (and its admissibility) may
+     * still become not_applicable, so none is a right, an obligation or a discretion.
+     * The value each would have is kept as "provisional", the reason says why, and the
+     * visa requirement's missing inputs are listed where the dimension has none. */
+    if (!visa_won.decided && why == NA_NONE && !inadmissible) {
+        for (int d = VFY_RULES_DIM_ADMISSIBLE; d < VFY_RULES_DIM_COUNT; d++) {
+            struct rr_dim *o = &w->dims[d];
+            if (o->modality == VFY_MODALITY_OFFICER_REVIEW || o->modality == VFY_MODALITY_NOT_APPLICABLE)
+                continue;
+            if (o->value != VK_NULL && o->provisional == VK_ABSENT) {
+                o->provisional = o->value;
+                o->pv = o->v;
+            }
+            set_dimension(o, VK_NULL, VFY_MODALITY_OFFICER_REVIEW);
+            o->reason = true;
+            o->na = NA_VISA_UNDECIDED;
+            if (o->n_miss == 0 && visa->n_miss > 0) {
+                o->miss_off = visa->miss_off;
+                o->n_miss = visa->n_miss;
+                o->missing = true;
+            }
+        }
+    }
     struct rr_dim *ev = &w->dims[VFY_RULES_DIM_EVIDENCE];
     if (x.full && ev->modality != VFY_MODALITY_NOT_APPLICABLE)
         categories_available(&x, ev);

@@ -50,7 +50,9 @@ enum rr_expl {
 };
 
 /* Why a dimension is not applicable. */
-enum rr_na { NA_NONE, NA_NOT_REQUIRED, NA_BORDER, NA_INADMISSIBLE };
+/* Why a dimension is not applicable ("reason"); NA_VISA_UNDECIDED is the reason of an
+ * officer_review dimension whose applicability is not decided. */
+enum rr_na { NA_NONE, NA_NOT_REQUIRED, NA_BORDER, NA_INADMISSIBLE, NA_VISA_UNDECIDED };
 
 /* A rule of a set, packed: set << 16 | rule. */
 typedef uint32_t rr_ref;

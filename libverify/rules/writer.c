@@ -217,6 +217,9 @@ static const char border_na[] =
     "border check: fees, deadlines, entries and validity are decided at the consulate when a visa "
     "is issued; at the border the visa requirement, the travel document (Borders Code Art. 6(1)(a)) "
     "and a visa held (Art. 6(1)(b)) are checked";
+static const char visa_undecided[] =
+    "whether a visa is needed is not decided (see visa_needed): this applies only to a traveller "
+    "who needs one, so an officer decides; the provisional value is what it would be then";
 static const char inadmissible_na[] =
     "the application is inadmissible (see admissible, Art. 19(3)): it is returned and no entitlement is evaluated";
 
@@ -249,6 +252,9 @@ static void na_text(const struct vfy_rules_workspace *ws, enum rr_na na, char *b
         return;
     case NA_INADMISSIBLE:
         snprintf(buf, cap, "%s", inadmissible_na);
+        return;
+    case NA_VISA_UNDECIDED:
+        snprintf(buf, cap, "%s", visa_undecided);
         return;
     default:
         buf[0] = '\0';

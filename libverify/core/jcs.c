@@ -156,6 +156,8 @@ static int compare_names(const void *pa, const void *pb)
     }
 }
 
+static void put_object(jcs_buf *b, const json_t *v, unsigned depth, const char *omit);
+
 static void put_value(jcs_buf *b, const json_t *v, unsigned depth)
 {
     if (depth > 64) {
@@ -195,38 +197,52 @@ static void put_value(jcs_buf *b, const json_t *v, unsigned depth)
         puts_(b, "]");
         break;
     }
-    case JSON_OBJECT: {
-        size_t n = json_object_size(v);
-        const char **names = calloc(n ? n : 1, sizeof *names);
-        if (names == NULL) {
-            b->status = VFY_E_NO_MEMORY;
-            return;
-        }
-        size_t i = 0;
-        const char *key;
-        json_t *member;
-        json_object_foreach((json_t *)v, key, member)
-            names[i++] = key;
-        qsort(names, n, sizeof *names, compare_names);
-        puts_(b, "{");
-        for (i = 0; i < n; i++) {
-            if (i > 0)
-                puts_(b, ",");
-            put_string(b, names[i], strlen(names[i]));
-            puts_(b, ":");
-            put_value(b, json_object_get(v, names[i]), depth + 1);
-        }
-        puts_(b, "}");
-        free(names);
+    case JSON_OBJECT:
+        put_object(b, v, depth, NULL);
         break;
     }
+}
+
+/* An object's members sorted by name, leaving out the member named `omit` (NULL: none). */
+static void put_object(jcs_buf *b, const json_t *v, unsigned depth, const char *omit)
+{
+    size_t n = json_object_size(v);
+    const char **names = calloc(n ? n : 1, sizeof *names);
+    if (names == NULL) {
+        b->status = VFY_E_NO_MEMORY;
+        return;
     }
+    size_t k = 0;
+    const char *key;
+    json_t *member;
+    json_object_foreach((json_t *)v, key, member)
+        if (omit == NULL || strcmp(key, omit) != 0)
+            names[k++] = key;
+    qsort(names, k, sizeof *names, compare_names);
+    puts_(b, "{");
+    for (size_t i = 0; i < k; i++) {
+        if (i > 0)
+            puts_(b, ",");
+        put_string(b, names[i], strlen(names[i]));
+        puts_(b, ":");
+        put_value(b, json_object_get(v, names[i]), depth + 1);
+    }
+    puts_(b, "}");
+    free(names);
 }
 
 vfy_status vfy_jcs_serialize(const json_t *v, size_t max, char **out, size_t *len)
 {
+    return vfy_jcs_serialize_without(v, NULL, max, out, len);
+}
+
+vfy_status vfy_jcs_serialize_without(const json_t *v, const char *omit, size_t max, char **out, size_t *len)
+{
     jcs_buf b = { .max = max, .status = VFY_OK };
-    put_value(&b, v, 0);
+    if (omit != NULL && json_is_object(v))
+        put_object(&b, v, 0, omit);
+    else
+        put_value(&b, v, 0);
     if (b.status == VFY_OK && b.data == NULL)
         b.status = VFY_E_BAD_VALUE;
     if (b.status != VFY_OK) {

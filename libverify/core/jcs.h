@@ -20,6 +20,12 @@
  * integer of magnitude above 2^53. */
 VFY_NODISCARD vfy_status vfy_jcs_serialize(const json_t *v, size_t max, char **out, size_t *len);
 
+/* The same for an object without its member `omit` (a signed document's signature),
+ * written from v itself: no copy of v, whose making could lose a member to a failed
+ * allocation without saying so (jansson's json_copy ignores such failures). */
+VFY_NODISCARD vfy_status vfy_jcs_serialize_without(const json_t *v, const char *omit, size_t max, char **out,
+                                                   size_t *len);
+
 /* ECMAScript Number::toString of a finite double into buf (64 bytes). */
 void vfy_jcs_number(double x, char buf[64]);
 

@@ -27,10 +27,11 @@ static vfy_status sodium_ready(vfy_detail *detail)
     return VFY_OK;
 }
 
-/* The RFC 8785 form of v, or a failure a publisher can act on. */
-static vfy_status canonical(const json_t *v, char **out, size_t *len, vfy_detail *detail)
+/* The RFC 8785 form of v without its member `omit` (NULL: whole), or a failure a
+ * publisher can act on. */
+static vfy_status canonical(const json_t *v, const char *omit, char **out, size_t *len, vfy_detail *detail)
 {
-    vfy_status s = vfy_jcs_serialize(v, MAX_CANONICAL, out, len);
+    vfy_status s = vfy_jcs_serialize_without(v, omit, MAX_CANONICAL, out, len);
     if (s == VFY_E_BAD_VALUE || s == VFY_E_TOO_DEEP)
         return vfy_fail(detail, VFY_E_RULES_SCHEMA, "$",
                         "the rule set has no RFC 8785 canonical form (a number that is not "
@@ -45,16 +46,9 @@ static vfy_status canonical(const json_t *v, char **out, size_t *len, vfy_detail
 static vfy_status canonical_message(const json_t *root, char **msg, size_t *len,
                                     vfy_detail *detail)
 {
-    json_t *copy = json_copy((json_t *)root);
-    if (copy == NULL)
-        return VFY_E_NO_MEMORY;
-    json_object_del(copy, "signature");
     char *body;
     size_t body_len;
-    vfy_status s = canonical(copy, &body, &body_len, detail);
-    json_decref(copy);
-    if (s != VFY_OK)
-        return s;
+    VFY_TRY(canonical(root, "signature", &body, &body_len, detail));
     size_t prefix = strlen(DOMAIN_PREFIX), n = prefix + body_len;
     char *m = malloc(n + 1);
     if (m == NULL) {
@@ -156,7 +150,7 @@ static vfy_status file_form(const json_t *root, char **form, size_t *form_len, v
     *form = NULL;
     char *canon;
     size_t n;
-    VFY_TRY(canonical(root, &canon, &n, detail));
+    VFY_TRY(canonical(root, NULL, &canon, &n, detail));
     size_t need = lay_out(canon, n, NULL);
     char *f = malloc(need + 1);
     if (f == NULL) {

@@ -193,6 +193,16 @@ static vfy_status add_list_certs(vfy_trust *t, const uint8_t *content, size_t le
         if (x == NULL || p != cert.raw + cert.raw_len) {
             X509_free(x);
             ERR_clear_error();
+            /* Refused for itself only when a second parse fails too: the first may have
+             * failed for want of memory, and a CSCA must not be recorded as unreadable
+             * (and left out) for that. */
+            p = cert.raw;
+            x = d2i_X509(NULL, &p, (long)cert.raw_len);
+            bool readable = x != NULL && p == cert.raw + cert.raw_len;
+            X509_free(x);
+            ERR_clear_error();
+            if (readable)
+                return vfy_fail(detail, VFY_E_NO_MEMORY, "CscaMasterList", "out of memory reading the list's certificates");
             VFY_TRY(vfy_trust_record(t, VFY_TRUST_MASTER_LIST_CERT, false, src, NULL, NULL,
                                      "an entry of the list is not a readable certificate"));
             continue;

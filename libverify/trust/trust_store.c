@@ -174,9 +174,33 @@ static vfy_status push_cert(STACK_OF(X509) *sk, X509 *cert)
     return VFY_OK;
 }
 
+/* OpenSSL decodes a certificate's key and extensions once, when it first needs them,
+ * and keeps a failure: an allocation that failed then reads ever after as a defect of
+ * the certificate (an undecodable key, an invalid extension). The same DER parsed
+ * afresh tells the two apart; a certificate refused for what a fresh copy does not
+ * show was not refused for itself, and the import fails instead (VFY_E_NO_MEMORY) of
+ * recording a CSCA as unusable. */
+static bool refused_for_itself(X509 *cert, bool not_csca, bool no_key)
+{
+    unsigned char *der = NULL;
+    int n = i2d_X509(cert, &der);
+    const unsigned char *p = der;
+    X509 *copy = n > 0 ? d2i_X509(NULL, &p, n) : NULL;
+    OPENSSL_free(der);
+    bool same = copy != NULL && (vfy_trust_not_csca(copy) != NULL) == not_csca &&
+                (X509_get0_pubkey(copy) == NULL) == no_key;
+    X509_free(copy);
+    ERR_clear_error();
+    return same;
+}
+
 vfy_status vfy_trust_add_anchor(vfy_trust *t, X509 *cert, vfy_trust_kind kind, const char *source)
 {
     const char *not_csca = vfy_trust_not_csca(cert);
+    bool no_key = X509_get0_pubkey(cert) == NULL;
+    ERR_clear_error();
+    if ((not_csca != NULL || no_key) && !refused_for_itself(cert, not_csca != NULL, no_key))
+        return VFY_E_NO_MEMORY;
     bool hint = not_csca != NULL;
     if (hint && kind == VFY_TRUST_MASTER_LIST_CERT)
         /* A master list carries CSCAs only; anything else in it is refused, not kept. */
@@ -184,9 +208,7 @@ vfy_status vfy_trust_add_anchor(vfy_trust *t, X509 *cert, vfy_trust_kind kind, c
     if (in_stack(t->anchors, cert) || in_stack(t->hints, cert))
         return vfy_trust_record(t, hint ? VFY_TRUST_HINT : kind, true, source, cert, NULL,
                                 "duplicate of a certificate already in the store");
-    EVP_PKEY *key = X509_get0_pubkey(cert);
-    ERR_clear_error();
-    if (key == NULL)
+    if (no_key)
         return vfy_trust_record(t, kind, false, source, cert, NULL,
                                 "the certificate's public key cannot be decoded");
     if (hint) {

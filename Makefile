@@ -27,6 +27,9 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SERVICE_PKGS := libmicrohttpd
 SERVICE_LIBS := $(shell pkg-config --libs $(SERVICE_PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null) $(shell pkg-config --libs libeac 2>/dev/null)
+# Every allocation of the library's own code passes through tests/faults.c, which can fail
+# any one of them (allocation-failure tests, tests/test_faults.c).
+TEST_LIBS  += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=sodium_malloc
 
 INCLUDES := -Iinclude -Ilibverify -Ilibverify-sim -Ihw -I$(BUILD)/gen
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes

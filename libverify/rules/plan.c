@@ -32,8 +32,10 @@ static bool fragments(struct vfy_rules_engine *e)
         p->rule_id = calloc(rs->n_rules + 1, sizeof *p->rule_id);
         p->step = calloc(rs->n_rules + 1, sizeof *p->step);
         p->cat_id = calloc(rs->n_categories + 1, sizeof *p->cat_id);
-        if (p->rule_id == NULL || p->step == NULL || p->cat_id == NULL)
+        if (p->rule_id == NULL || p->step == NULL || p->cat_id == NULL) {
+            free(w.buf); /* the tables are the plan's, freed with it */
             return false;
+        }
         for (size_t ri = 0; ri < rs->n_rules; ri++) {
             p->rule_id[ri] = quoted(&w, rs->rules[ri].id);
             size_t at = w.len;

@@ -193,3 +193,17 @@ void tmpdir_remove(const char *dir)
     /* depth first (contents before their folder), links removed, never followed */
     cr_assert_eq(nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS), 0, "removing %s", dir);
 }
+
+void copy_file_or_fail(const char *from_dir, const char *from, const char *to_dir, const char *to)
+{
+    char src[300], dst[300];
+    snprintf(src, sizeof src, "%s/%s", from_dir, from);
+    snprintf(dst, sizeof dst, "%s/%s", to_dir, to);
+    size_t n;
+    uint8_t *data = read_file_or_fail(src, &n);
+    FILE *f = fopen(dst, "wb");
+    cr_assert_not_null(f, "%s", dst);
+    cr_assert_eq(fwrite(data, 1, n, f), n);
+    cr_assert_eq(fclose(f), 0);
+    free(data);
+}

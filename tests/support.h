@@ -17,6 +17,9 @@ const char *repo_path(const char *relative, char *buf, size_t cap);
 /* Reads a whole file; aborts the test on failure. Caller frees. */
 uint8_t *read_file_or_fail(const char *path, size_t *len);
 
+/* Copies FROM_DIR/FROM to TO_DIR/TO; aborts the test on failure. */
+void copy_file_or_fail(const char *from_dir, const char *from, const char *to_dir, const char *to);
+
 /* Decodes hex (whitespace ignored) into a new buffer; aborts the test on bad hex. */
 uint8_t *hex_decode(const char *hex, size_t *len);
 /* Lower-case hex of bytes into a new string. */

@@ -179,20 +179,6 @@ Test(faults, a_live_inspection_of_a_genuine_chip, .timeout = 600)
     vfy_trust_free(f.trust);
 }
 
-static void write_copy(const char *from_dir, const char *name, const char *to_dir)
-{
-    char src[300], dst[300];
-    snprintf(src, sizeof src, "%s/%s", from_dir, name);
-    snprintf(dst, sizeof dst, "%s/%s", to_dir, name);
-    size_t n;
-    uint8_t *data = read_file_or_fail(src, &n);
-    FILE *out = fopen(dst, "wb");
-    cr_assert_not_null(out, "%s", dst);
-    cr_assert_eq(fwrite(data, 1, n, out), n);
-    cr_assert_eq(fclose(out), 0);
-    free(data);
-}
-
 /* A clone: one passport's files on a chip with another passport's Chip and Active
  * Authentication keys. Invalid when nothing fails; never a success when something does. */
 Test(faults, a_live_inspection_of_a_clone, .timeout = 600)
@@ -204,8 +190,8 @@ Test(faults, a_live_inspection_of_a_clone, .timeout = 600)
     tmpdir_make("faults-b", b, sizeof b);
     cr_assert_eq(vfy_specimen_write(a, NULL, &d), VFY_OK, "%s", d.message);
     cr_assert_eq(vfy_specimen_write(b, NULL, &d), VFY_OK, "%s", d.message);
-    write_copy(b, "aa_private.pem", a);
-    write_copy(b, "chipauth_private.pem", a);
+    copy_file_or_fail(b, "aa_private.pem", a, "aa_private.pem");
+    copy_file_or_fail(b, "chipauth_private.pem", a, "chipauth_private.pem");
     snprintf(reader, sizeof reader, "sim:%s", a);
     snprintf(csca, sizeof csca, "%s/csca.pem", a);
     struct inspect_fx f = { .reader = reader, .want = VFY_INSPECTION_INVALID };

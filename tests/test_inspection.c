@@ -35,20 +35,6 @@ static void remove_tree(const char *dir)
     tmpdir_remove(dir);
 }
 
-static void copy_file(const char *from_dir, const char *from, const char *to_dir, const char *to)
-{
-    char src[300], dst[300];
-    snprintf(src, sizeof src, "%s/%s", from_dir, from);
-    snprintf(dst, sizeof dst, "%s/%s", to_dir, to);
-    size_t n;
-    uint8_t *data = read_file_or_fail(src, &n);
-    FILE *f = fopen(dst, "wb");
-    cr_assert_not_null(f, "%s", dst);
-    cr_assert_eq(fwrite(data, 1, n, f), n);
-    cr_assert_eq(fclose(f), 0);
-    free(data);
-}
-
 static void remove_file(const char *dir, const char *name)
 {
     char path[300];
@@ -243,8 +229,8 @@ Test(inspection, clone_with_its_own_keys_is_invalid, .timeout = 60)
     char a[64], b[64];
     specimen(a, sizeof a, NULL);
     specimen(b, sizeof b, NULL);
-    copy_file(b, "aa_private.pem", a, "aa_private.pem");
-    copy_file(b, "chipauth_private.pem", a, "chipauth_private.pem");
+    copy_file_or_fail(b, "aa_private.pem", a, "aa_private.pem");
+    copy_file_or_fail(b, "chipauth_private.pem", a, "chipauth_private.pem");
     vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
     o.trust = trust_of(a, false);
     vfy_inspection *r = inspect_dir_live(a, "", utopia_mrz, &o);
@@ -264,7 +250,7 @@ Test(inspection, aa_clone_with_its_own_key_is_invalid, .timeout = 60)
     vfy_specimen_options so = { .ca = VFY_SPECIMEN_CA_NONE };
     specimen(a, sizeof a, &so);
     specimen(b, sizeof b, &so);
-    copy_file(b, "aa_private.pem", a, "aa_private.pem");
+    copy_file_or_fail(b, "aa_private.pem", a, "aa_private.pem");
     vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
     o.trust = trust_of(a, false);
     vfy_inspection *r = inspect_dir_live(a, "", utopia_mrz, &o);
@@ -308,7 +294,7 @@ Test(inspection, pace_cam_clone_is_invalid_not_a_read_failure, .timeout = 60)
     char a[64], b[64];
     specimen(a, sizeof a, NULL);
     specimen(b, sizeof b, NULL);
-    copy_file(b, "chipauth_private.pem", a, "chipauth_private.pem");
+    copy_file_or_fail(b, "chipauth_private.pem", a, "chipauth_private.pem");
     vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
     o.trust = trust_of(a, false);
     vfy_inspection *r = inspect_dir_live(a, "mapping=cam", utopia_mrz, &o);
@@ -400,7 +386,7 @@ Test(inspection, swapped_dg1_is_invalid, .timeout = 60)
     specimen(a, sizeof a, NULL);
     vfy_specimen_options so = { .mrz = other_mrz };
     specimen(b, sizeof b, &so);
-    copy_file(b, "DG1.bin", a, "DG1.bin");
+    copy_file_or_fail(b, "DG1.bin", a, "DG1.bin");
     vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
     o.trust = trust_of(a, false);
     vfy_inspection *r = inspect_dir_live(a, "", other_mrz, &o);
@@ -487,7 +473,7 @@ Test(inspection, saved_file_not_in_the_security_object_is_invalid, .timeout = 60
 {
     char dir[64];
     specimen(dir, sizeof dir, NULL);
-    copy_file(dir, "DG12.bin", dir, "DG13.bin");
+    copy_file_or_fail(dir, "DG12.bin", dir, "DG13.bin");
     vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
     o.trust = trust_of(dir, false);
     vfy_inspection *r = inspect_dir_offline(dir, &o);
@@ -553,7 +539,7 @@ Test(inspection, card_security_is_verified_like_the_sod, .timeout = 60)
     expect_outcome(r, VFY_INSPECTION_DATA_AUTHENTIC, VFY_GATE_REFER, 0);
     vfy_inspection_free(r);
     /* Another document's EF.CardSecurity: its signer does not chain to this CSCA. */
-    copy_file(b, "EF_CardSecurity.bin", a, "EF_CardSecurity.bin");
+    copy_file_or_fail(b, "EF_CardSecurity.bin", a, "EF_CardSecurity.bin");
     r = inspect_dir_offline(a, &o);
     expect_check(r, "chip.card_security", VFY_OUTCOME_FAILED, VFY_E_CERT_CHAIN);
     expect_outcome(r, VFY_INSPECTION_INVALID, VFY_GATE_REJECT, 1);
@@ -596,7 +582,7 @@ Test(inspection, no_gate_policy_can_accept_an_invalid_document, .timeout = 60)
 {
     char dir[64];
     specimen(dir, sizeof dir, NULL);
-    copy_file(dir, "DG12.bin", dir, "DG13.bin");
+    copy_file_or_fail(dir, "DG12.bin", dir, "DG13.bin");
     vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
     o.trust = trust_of(dir, false);
     o.gate_policy = always_accept;
@@ -674,8 +660,8 @@ Test(inspection, kiosk_refuses_a_clone_and_names_the_checks, .timeout = 60)
     char a[64], b[64], cmd[1024];
     specimen(a, sizeof a, NULL);
     specimen(b, sizeof b, NULL);
-    copy_file(b, "aa_private.pem", a, "aa_private.pem");
-    copy_file(b, "chipauth_private.pem", a, "chipauth_private.pem");
+    copy_file_or_fail(b, "aa_private.pem", a, "aa_private.pem");
+    copy_file_or_fail(b, "chipauth_private.pem", a, "chipauth_private.pem");
     snprintf(cmd, sizeof cmd,
              "%s kiosk --reader 'sim:%s' --mrz '%s' --trust %s/csca.pem --count 1 --wait 10",
              vfy_bin(), a, utopia_mrz, a);
@@ -696,7 +682,7 @@ Test(inspection, kiosk_and_read_refuse_a_pace_cam_clone, .timeout = 60)
     char a[64], b[64], cmd[1024];
     specimen(a, sizeof a, NULL);
     specimen(b, sizeof b, NULL);
-    copy_file(b, "chipauth_private.pem", a, "chipauth_private.pem");
+    copy_file_or_fail(b, "chipauth_private.pem", a, "chipauth_private.pem");
     snprintf(cmd, sizeof cmd,
              "%s kiosk --reader 'sim:%s?mapping=cam' --can 123456 --trust %s/csca.pem "
              "--count 1 --wait 10",
@@ -726,7 +712,7 @@ Test(inspection, kiosk_and_read_refuse_an_aa_clone, .timeout = 60)
     vfy_specimen_options so = { .ca = VFY_SPECIMEN_CA_NONE };
     specimen(a, sizeof a, &so);
     specimen(b, sizeof b, &so);
-    copy_file(b, "aa_private.pem", a, "aa_private.pem");
+    copy_file_or_fail(b, "aa_private.pem", a, "aa_private.pem");
     snprintf(cmd, sizeof cmd,
              "%s kiosk --reader 'sim:%s' --mrz '%s' --trust %s/csca.pem --count 1 --wait 10",
              vfy_bin(), a, utopia_mrz, a);

@@ -288,9 +288,12 @@ bench: $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 	@echo "== bench/rules_batch.sh"; sh bench/rules_batch.sh $(BUILD)/bin/vfy
 	@echo "== bench/serve.py"; python3 bench/serve.py --vfy $(BUILD)/bin/vfy --count 1000
 
+# The examples are built as an integrator builds: the public headers only, without
+# VFY_BUILDING, so the headers' nonnull and warn_unused_result promises are checked.
+EXAMPLE_CFLAGS := -std=c11 -g $(WARN) -Iinclude $(HARDEN) $(CFLAGS)
 $(BUILD)/examples/%: examples/%.c $(SIM_STATIC) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(SIM_STATIC) $(STATIC) $(PKG_LIBS)
+	$(CC) $(EXAMPLE_CFLAGS) $(LDHARDEN) -o $@ $< $(SIM_STATIC) $(STATIC) $(PKG_LIBS) -lpthread
 
 examples: $(EXAMPLE_SRCS:examples/%.c=$(BUILD)/examples/%)
 

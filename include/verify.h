@@ -15,7 +15,7 @@
 #include "verify/trust.h"
 #include "verify/trust_update.h"
 #include "verify/document.h"
-#include "verify/chip.h"
+#include "verify/session.h"
 #include "verify/lds.h"
 #include "verify/verdict.h"
 #include "verify/inspection.h"

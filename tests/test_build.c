@@ -302,3 +302,53 @@ Test(build, document_and_session_free_paths_wipe)
         cr_expect_eq(run_capture(cmd, NULL), 0, "%s", wants[i]);
     }
 }
+
+/* Issue 12: one header per concept. Every vfy_session_* call is declared in
+ * verify/session.h, and every header that declares a function says in a "Thread
+ * safety:" line what may be shared between threads (tests/test_threads.c exercises it). */
+Test(build, session_calls_in_one_header_and_thread_safety_stated)
+{
+    char root[512], cmd[1400];
+    repo_path("", root, sizeof root);
+    snprintf(cmd, sizeof cmd,
+             "cd %s && grep -lE 'VFY_API.*[^_a-z]vfy_session_[a-z_]+ *\\(' include/verify/*.h", root);
+    char *out = NULL;
+    cr_assert_eq(run_capture(cmd, &out), 0);
+    char where[512];
+    snprintf(where, sizeof where, "%s", out);
+    free(out);
+    cr_assert_str_eq(where, "include/verify/session.h\n", "vfy_session_* calls declared in:\n%s", where);
+    snprintf(cmd, sizeof cmd,
+             "cd %s && for h in include/verify/*.h; do grep -q 'VFY_API' $h || continue; "
+             "grep -q 'Thread safety:' $h || echo $h; done", root);
+    out = NULL;
+    cr_assert_eq(run_capture(cmd, &out), 0);
+    snprintf(where, sizeof where, "%s", out);
+    free(out);
+    cr_assert_str_eq(where, "", "headers without a \"Thread safety:\" line:\n%s", where);
+}
+
+/* VFY_NONNULL reaches a caller's compiler (a NULL for a required pointer is a warning,
+ * an error under -Werror) and not the library's own build, whose NULL checks must stay. */
+Test(build, nonnull_warns_callers_not_the_library)
+{
+    char root[512], cmd[2048];
+    repo_path("", root, sizeof root);
+    static const char prog[] =
+        "#include \\\"verify.h\\\"\\n"
+        "int f(void) { vfy_session *s; return (int)vfy_session_open(%s, &s, 0); }\\n";
+    const char *cases[][3] = {
+        { "0", "", "1" },                 /* a caller passing NULL: refused */
+        { "\\\"sim\\\"", "", "0" },       /* a caller passing a reader: fine */
+        { "0", "-DVFY_BUILDING", "0" },   /* the library's own build: no promise */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, prog, cases[i][0]);
+        snprintf(cmd, sizeof cmd,
+                 "printf \"%s\" | cc -std=c11 -fsyntax-only -Wall -Werror %s -I%s/include -x c - 2>&1 | "
+                 "grep -q 'nonnull'; test $? -eq %s",
+                 text, cases[i][1], root, strcmp(cases[i][2], "1") == 0 ? "0" : "1");
+        cr_assert_eq(run_capture(cmd, NULL), 0, "case %zu: %s", i, cmd);
+    }
+}

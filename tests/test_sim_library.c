@@ -10,7 +10,7 @@
 
 #include "support.h"
 #include "transport.h"
-#include "verify/chip.h"
+#include "verify/session.h"
 #include "verify/sim.h"
 
 /* A backend that opens nothing and remembers what it was asked to open. */

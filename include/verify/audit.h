@@ -50,26 +50,26 @@ typedef struct vfy_audit_log vfy_audit_log;
  * and the public key. Release the secret with vfy_audit_text_wipe_free (it is wiped),
  * the public text with vfy_free.
  */
-VFY_API VFY_NODISCARD vfy_status vfy_audit_keygen(char **secret_text, char **public_text,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_audit_keygen(char **secret_text, char **public_text,
                                                   vfy_detail *detail);
 /* A new lookup key as text (secret: 0600, shared only with auditors). */
-VFY_API VFY_NODISCARD vfy_status vfy_audit_lookup_keygen(char **secret_text, vfy_detail *detail);
+VFY_API VFY_NODISCARD VFY_NONNULL(1) vfy_status vfy_audit_lookup_keygen(char **secret_text, vfy_detail *detail);
 /* Wipes and frees a secret text. */
 VFY_API void vfy_audit_text_wipe_free(char *text);
 
 /* Loads a signing key file (its text is wiped after reading; the key lives in guarded
  * memory, inaccessible between uses). */
-VFY_API VFY_NODISCARD vfy_status vfy_audit_key_load(const char *path, vfy_audit_key **out,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_audit_key_load(const char *path, vfy_audit_key **out,
                                                     vfy_detail *detail);
 VFY_API void vfy_audit_key_free(vfy_audit_key *key);
 /* The public half of a loaded signing key. */
 VFY_API void vfy_audit_key_public(const vfy_audit_key *key,
                                   uint8_t out[VFY_AUDIT_PUBLIC_KEY_BYTES]);
 /* Loads a public key file (KIOSK.pub). */
-VFY_API VFY_NODISCARD vfy_status vfy_audit_public_key_load(const char *path,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_audit_public_key_load(const char *path,
                                                            uint8_t out[VFY_AUDIT_PUBLIC_KEY_BYTES],
                                                            vfy_detail *detail);
-VFY_API VFY_NODISCARD vfy_status vfy_audit_lookup_key_load(const char *path,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_audit_lookup_key_load(const char *path,
                                                            vfy_audit_lookup_key **out,
                                                            vfy_detail *detail);
 VFY_API void vfy_audit_lookup_key_free(vfy_audit_lookup_key *key);
@@ -95,7 +95,7 @@ typedef struct vfy_audit_options {
  * without one: its inspection records then carry no document hash. Both keys are
  * borrowed and must outlive the log.
  */
-VFY_API VFY_NODISCARD vfy_status vfy_audit_open(const char *path, const vfy_audit_key *key,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2, 5) vfy_status vfy_audit_open(const char *path, const vfy_audit_key *key,
                                                 const vfy_audit_lookup_key *lookup,
                                                 const vfy_audit_options *options,
                                                 vfy_audit_log **out, vfy_detail *detail);
@@ -105,7 +105,7 @@ VFY_API VFY_NODISCARD vfy_status vfy_audit_open(const char *path, const vfy_audi
  * A failure is VFY_E_AUDIT_WRITE (or VFY_E_NO_MEMORY): the caller must not report the
  * inspection as done without its record. *seq (may be NULL) receives its number.
  */
-VFY_API VFY_NODISCARD vfy_status vfy_audit_record_inspection(vfy_audit_log *log,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_audit_record_inspection(vfy_audit_log *log,
                                                              const vfy_inspection *inspection,
                                                              uint64_t *seq, vfy_detail *detail);
 
@@ -116,7 +116,7 @@ typedef enum vfy_audit_change {
 
 /* Records a trust-store or rule-set change: a description (no personal data; at most
  * 200 characters) and the new content's digest (up to 64 bytes; may be NULL). */
-VFY_API VFY_NODISCARD vfy_status vfy_audit_record_change(vfy_audit_log *log,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_audit_record_change(vfy_audit_log *log,
                                                          vfy_audit_change change,
                                                          const char *description,
                                                          const uint8_t *digest, size_t digest_len,
@@ -124,16 +124,16 @@ VFY_API VFY_NODISCARD vfy_status vfy_audit_record_change(vfy_audit_log *log,
 
 /* Introduces a new signing key by a record signed with the one in force; the log then
  * signs with `new_key` (borrowed, must outlive the log). */
-VFY_API VFY_NODISCARD vfy_status vfy_audit_rotate_key(vfy_audit_log *log,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_audit_rotate_key(vfy_audit_log *log,
                                                       const vfy_audit_key *new_key,
                                                       vfy_detail *detail);
 /* Introduces a new lookup key (by its id, never the key) the same way. */
-VFY_API VFY_NODISCARD vfy_status vfy_audit_rotate_lookup_key(vfy_audit_log *log,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_audit_rotate_lookup_key(vfy_audit_log *log,
                                                              const vfy_audit_lookup_key *new_key,
                                                              vfy_detail *detail);
 
 /* Writes a signed checkpoint over the last record now. */
-VFY_API VFY_NODISCARD vfy_status vfy_audit_checkpoint(vfy_audit_log *log, vfy_detail *detail);
+VFY_API VFY_NODISCARD VFY_NONNULL(1) vfy_status vfy_audit_checkpoint(vfy_audit_log *log, vfy_detail *detail);
 /* The number of the last record appended (0 for none). */
 VFY_API uint64_t vfy_audit_last_seq(const vfy_audit_log *log);
 
@@ -173,7 +173,7 @@ typedef struct vfy_audit_verify_result {
  * VFY_E_AUDIT_FORMAT (or VFY_E_IO) when the file cannot be read as an audit log, and
  * VFY_E_AUDIT_CHECKPOINT when the checkpoint text is malformed.
  */
-VFY_API VFY_NODISCARD vfy_status vfy_audit_verify(const char *path,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2, 4) vfy_status vfy_audit_verify(const char *path,
                                                   const uint8_t public_key[VFY_AUDIT_PUBLIC_KEY_BYTES],
                                                   const char *checkpoint_text,
                                                   vfy_audit_verify_result *result,
@@ -185,7 +185,7 @@ VFY_API const char *vfy_audit_problem_name(vfy_audit_problem problem);
 
 /* The log's latest checkpoint as one line of text (for a central system to keep);
  * release with vfy_free. VFY_E_NOT_FOUND when the log has none yet. */
-VFY_API VFY_NODISCARD vfy_status vfy_audit_checkpoint_latest(const char *path, char **text,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_audit_checkpoint_latest(const char *path, char **text,
                                                              vfy_detail *detail);
 
 /* ---- reading ------------------------------------------------------------------- */
@@ -217,7 +217,7 @@ typedef bool (*vfy_audit_entry_fn)(void *ctx, const vfy_audit_entry *entry);
 
 /* Calls `fn` for each record matching the query, in order. This does NOT verify the
  * log: run vfy_audit_verify first. */
-VFY_API VFY_NODISCARD vfy_status vfy_audit_read(const char *path, const vfy_audit_query *query,
+VFY_API VFY_NODISCARD VFY_NONNULL(1) vfy_status vfy_audit_read(const char *path, const vfy_audit_query *query,
                                                 vfy_audit_entry_fn fn, void *ctx,
                                                 vfy_detail *detail);
 
@@ -228,7 +228,7 @@ VFY_API VFY_NODISCARD vfy_status vfy_audit_read(const char *path, const vfy_audi
  * "prune" record is appended, so the rest stays verifiable. *removed (may be NULL)
  * receives the count.
  */
-VFY_API VFY_NODISCARD vfy_status vfy_audit_prune(const char *path, const vfy_audit_key *key,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_audit_prune(const char *path, const vfy_audit_key *key,
                                                  const vfy_audit_lookup_key *lookup,
                                                  time_t before, uint64_t *removed,
                                                  vfy_detail *detail);

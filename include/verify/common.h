@@ -1,10 +1,13 @@
 /*
  * libverify — shared declarations of the public API.
  *
- * Every public function is thread-safe on distinct objects; the library keeps no
- * global mutable state but the table of reader backends added at run time
- * (vfy_sim_register), which is filled lock-free and never emptied. Functions that can fail return a vfy_status and, when the
- * caller passes a non-NULL vfy_detail, say exactly where and why.
+ * Thread safety: every public function is thread-safe on distinct objects (each
+ * header says what may also be shared); the library keeps no global mutable state but
+ * the table of reader backends added at run time (vfy_sim_register), which is filled
+ * lock-free and never emptied.
+ *
+ * Functions that can fail return a vfy_status and, when the caller passes a non-NULL
+ * vfy_detail, say exactly where and why.
  */
 #ifndef VERIFY_COMMON_H
 #define VERIFY_COMMON_H
@@ -26,6 +29,17 @@ extern "C" {
 #endif
 
 #define VFY_NODISCARD __attribute__((warn_unused_result))
+
+/* The pointer arguments a call cannot do without: a caller's compiler warns when it
+ * sees NULL passed to them. Empty while the library itself is built, so that its own
+ * checks (VFY_E_INVALID_ARGUMENT for a NULL it is handed anyway) are never optimised
+ * away on the strength of the promise. Arguments documented "may be NULL" are not
+ * listed. */
+#if defined(VFY_BUILDING)
+#define VFY_NONNULL(...)
+#else
+#define VFY_NONNULL(...) __attribute__((nonnull(__VA_ARGS__)))
+#endif
 
 /* JSON serializers' flag: indented, one key a line; otherwise one line (JSON Lines). */
 #define VFY_JSON_PRETTY 1u

@@ -7,6 +7,10 @@
  * (vfy_session_read_document), or loaded from a dump folder, and handed to the
  * verification layer. The dump folder layout is EF_COM.bin, EF_SOD.bin,
  * DG1.bin ... DG16.bin, EF_CardAccess.bin, EF_CardSecurity.bin.
+ *
+ * Thread safety: a document belongs to one thread while it is filled or changed;
+ * once complete, any number of threads may read and inspect it (the calls taking a
+ * const vfy_document change nothing).
  */
 #ifndef VERIFY_DOCUMENT_H
 #define VERIFY_DOCUMENT_H
@@ -32,15 +36,15 @@ typedef enum vfy_file_id {
 
 typedef struct vfy_document vfy_document;
 
-VFY_API VFY_NODISCARD vfy_status vfy_document_new(vfy_document **out);
+VFY_API VFY_NODISCARD VFY_NONNULL(1) vfy_status vfy_document_new(vfy_document **out);
 /* Wipes every file's bytes (DG1 holds the MRZ, the chip's access password) and frees. */
 VFY_API void vfy_document_free(vfy_document *doc);
 
 /* Stores a copy of the file's bytes (replacing any earlier copy). */
-VFY_API VFY_NODISCARD vfy_status vfy_document_set_file(vfy_document *doc, vfy_file_id id,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_document_set_file(vfy_document *doc, vfy_file_id id,
                                                        const uint8_t *data, size_t len);
 /* A view of the file, valid until the document changes; VFY_E_NOT_FOUND if absent. */
-VFY_API VFY_NODISCARD vfy_status vfy_document_get_file(const vfy_document *doc, vfy_file_id id,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3, 4) vfy_status vfy_document_get_file(const vfy_document *doc, vfy_file_id id,
                                                        const uint8_t **data, size_t *len);
 VFY_API bool vfy_document_has_file(const vfy_document *doc, vfy_file_id id);
 
@@ -57,7 +61,7 @@ VFY_API unsigned vfy_file_dg_from_tag(uint8_t tag);
 VFY_API vfy_file_id vfy_file_from_tag(uint8_t tag);
 
 /* Loads every known file present in a dump folder (unknown files are ignored). */
-VFY_API VFY_NODISCARD vfy_status vfy_document_load_dir(vfy_document *doc, const char *dir,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_document_load_dir(vfy_document *doc, const char *dir,
                                                        vfy_detail *detail);
 /*
  * Writes every file present to a dump folder as new files of mode 0600 (verify/files.h):
@@ -66,7 +70,7 @@ VFY_API VFY_NODISCARD vfy_status vfy_document_load_dir(vfy_document *doc, const 
  * then no file is replaced (VFY_E_EXISTS, nothing written). A symbolic link as the folder
  * or on its path is refused (VFY_E_SYMLINK), never followed.
  */
-VFY_API VFY_NODISCARD vfy_status vfy_document_save_dir(const vfy_document *doc, const char *dir,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_document_save_dir(const vfy_document *doc, const char *dir,
                                                        unsigned flags, vfy_detail *detail);
 
 #ifdef __cplusplus

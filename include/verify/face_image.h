@@ -10,6 +10,9 @@
  * else fails typed and nothing is written. Colour values are scaled to 8 bits.
  *
  * The PNG is the traveller's face: vfy_face_png_clear wipes it before freeing it.
+ *
+ * Thread safety: every call works on its own arguments only (openjpeg and libpng state
+ * is per call); any number of threads may convert images at once.
  */
 #ifndef VERIFY_FACE_IMAGE_H
 #define VERIFY_FACE_IMAGE_H
@@ -35,7 +38,7 @@ typedef struct vfy_face_png {
  * else that is not JPEG 2000 is VFY_E_UNSUPPORTED; a corrupt or truncated file
  * VFY_E_BAD_ENCODING; one beyond the limits above VFY_E_LIMIT. out is zeroed on
  * failure. */
-VFY_API VFY_NODISCARD vfy_status vfy_face_image_to_png(const uint8_t *image, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_face_image_to_png(const uint8_t *image, size_t len,
                                                        vfy_face_png *out, vfy_detail *detail);
 
 /* Wipes and frees the PNG; the struct is zeroed. NULL is allowed. */

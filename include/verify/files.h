@@ -11,6 +11,9 @@
  * A folder the library creates is mode 0700. An existing folder is used only when it is
  * empty, unless the caller passes VFY_SAVE_ALLOW_EXISTING_DIR; even then no file in it
  * is replaced. Give the real path (realpath(3)) when a folder on the way is a link.
+ *
+ * Thread safety: safe from any thread; two writers racing for one path cannot both
+ * succeed (the file is created with O_EXCL).
  */
 #ifndef VERIFY_FILES_H
 #define VERIFY_FILES_H
@@ -28,7 +31,7 @@ extern "C" {
 /* Creates `path` as a new file of mode 0600 holding `len` bytes of `data`.
  * VFY_E_EXISTS when anything of that name exists (a file, a folder, a link);
  * VFY_E_SYMLINK when a folder on the way is a symbolic link; VFY_E_IO otherwise. */
-VFY_API VFY_NODISCARD vfy_status vfy_write_new_file(const char *path, const uint8_t *data,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_write_new_file(const char *path, const uint8_t *data,
                                                     size_t len, vfy_detail *detail);
 
 #ifdef __cplusplus

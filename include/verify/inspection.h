@@ -40,7 +40,7 @@
 
 #include <time.h>
 
-#include "chip.h"
+#include "session.h"
 #include "common.h"
 #include "document.h"
 #include "mrz.h"
@@ -147,7 +147,7 @@ typedef struct vfy_inspect_options {
  * failure returns its status and no result. The files read stay in the result
  * (vfy_inspection_document) and are wiped when it is freed.
  */
-VFY_API VFY_NODISCARD vfy_status vfy_inspect_session(vfy_session *session,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2, 4) vfy_status vfy_inspect_session(vfy_session *session,
                                                      const vfy_access_key *key,
                                                      const vfy_inspect_options *options,
                                                      vfy_inspection **out,
@@ -158,7 +158,7 @@ VFY_API VFY_NODISCARD vfy_status vfy_inspect_session(vfy_session *session,
  * vfy_document_load_dir). No chip can prove itself here, so the best outcome is
  * data_authentic. The document is copied; the caller keeps its own.
  */
-VFY_API VFY_NODISCARD vfy_status vfy_inspect_files(const vfy_document *document,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_inspect_files(const vfy_document *document,
                                                    const vfy_inspect_options *options,
                                                    vfy_inspection **out, vfy_detail *detail);
 
@@ -224,7 +224,7 @@ VFY_API bool vfy_inspection_has_seal(const vfy_inspection *inspection);
 VFY_API const vfy_rules_decision *vfy_inspection_decision(const vfy_inspection *inspection);
 
 /* Records the caller's face comparison and re-runs the gate policy. */
-VFY_API VFY_NODISCARD vfy_status vfy_inspection_set_face_match(vfy_inspection *inspection,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_inspection_set_face_match(vfy_inspection *inspection,
                                                                const vfy_face_match *match);
 /* The recorded face comparison, or NULL. */
 VFY_API const vfy_face_match *vfy_inspection_face_match(const vfy_inspection *inspection);

@@ -14,6 +14,9 @@
  * allows as extensions are kept (counted and listed), not fatal. Non-goals: DG3/DG4
  * contents (protected by Terminal Authentication: only their presence is reported),
  * ISO/IEC 39794-5 biometric records (reported as unsupported), image decoding.
+ *
+ * Thread safety: the parsers keep no state between calls; any number of threads may
+ * parse at once, each into its own output.
  */
 #ifndef VERIFY_LDS_H
 #define VERIFY_LDS_H
@@ -49,16 +52,16 @@ typedef struct vfy_lds_com {
     vfy_lds_unknown unknown;
 } vfy_lds_com;
 
-VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_com(const uint8_t *data, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_lds_parse_com(const uint8_t *data, size_t len,
                                                    vfy_lds_com *out, vfy_detail *detail);
 
 /* ---- DG1 -------------------------------------------------------------------- */
 /* The MRZ characters of DG1 (tag 5F1F), not parsed: pass them to vfy_mrz_parse. */
-VFY_API VFY_NODISCARD vfy_status vfy_lds_dg1_mrz(const uint8_t *data, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_lds_dg1_mrz(const uint8_t *data, size_t len,
                                                  vfy_bytes *mrz, vfy_detail *detail);
 /* DG1 parsed by the MRZ engine (vfy_mrz_parse, today's date, no repair). As for
  * vfy_mrz_parse, check-digit failures leave VFY_OK with mrz->valid false. */
-VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_dg1(const uint8_t *data, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_lds_parse_dg1(const uint8_t *data, size_t len,
                                                    vfy_mrz *mrz, vfy_detail *detail);
 
 /* ---- DG2 (and DG5-DG7 displayed images) -------------------------------------- */
@@ -96,7 +99,7 @@ typedef struct vfy_lds_dg2 {
     vfy_lds_unknown unknown;
 } vfy_lds_dg2;
 
-VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_dg2(const uint8_t *data, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_lds_parse_dg2(const uint8_t *data, size_t len,
                                                    vfy_lds_dg2 *out, vfy_detail *detail);
 
 /* DG5 (portrait), DG6 (reserved), DG7 (signature or usual mark): displayed images. */
@@ -108,7 +111,7 @@ typedef struct vfy_lds_displayed {
     vfy_image_type types[VFY_DISPLAYED_MAX];
 } vfy_lds_displayed;
 
-VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_displayed(const uint8_t *data, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_lds_parse_displayed(const uint8_t *data, size_t len,
                                                          vfy_lds_displayed *out,
                                                          vfy_detail *detail);
 
@@ -123,7 +126,7 @@ typedef struct vfy_lds_dg11 {
     vfy_lds_unknown unknown;
 } vfy_lds_dg11;
 
-VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_dg11(const uint8_t *data, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_lds_parse_dg11(const uint8_t *data, size_t len,
                                                     vfy_lds_dg11 *out, vfy_detail *detail);
 
 typedef struct vfy_lds_dg12 {
@@ -135,7 +138,7 @@ typedef struct vfy_lds_dg12 {
     vfy_lds_unknown unknown;
 } vfy_lds_dg12;
 
-VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_dg12(const uint8_t *data, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_lds_parse_dg12(const uint8_t *data, size_t len,
                                                     vfy_lds_dg12 *out, vfy_detail *detail);
 
 typedef struct vfy_lds_dg16 {
@@ -146,7 +149,7 @@ typedef struct vfy_lds_dg16 {
     vfy_lds_unknown unknown;
 } vfy_lds_dg16;
 
-VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_dg16(const uint8_t *data, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_lds_parse_dg16(const uint8_t *data, size_t len,
                                                     vfy_lds_dg16 *out, vfy_detail *detail);
 
 /* ---- DG15 ------------------------------------------------------------------- */
@@ -164,7 +167,7 @@ typedef struct vfy_lds_dg15 {
     vfy_bytes public_key;     /* the SubjectPublicKeyInfo, DER */
 } vfy_lds_dg15;
 
-VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_dg15(const uint8_t *data, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_lds_parse_dg15(const uint8_t *data, size_t len,
                                                     vfy_lds_dg15 *out, vfy_detail *detail);
 
 /* ---- DG14 and EF.CardSecurity: SecurityInfos (9303-11 §9.2) ------------------ */
@@ -212,15 +215,15 @@ typedef struct vfy_security_infos {
 } vfy_security_infos;
 
 /* DG14 (tag 6E wrapping a SET OF SecurityInfo). */
-VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_dg14(const uint8_t *data, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_lds_parse_dg14(const uint8_t *data, size_t len,
                                                     vfy_security_infos *out, vfy_detail *detail);
 /* A bare SecurityInfos SET (EF.CardAccess, or the content of EF.CardSecurity). */
-VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_security_infos(const uint8_t *data, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_lds_parse_security_infos(const uint8_t *data, size_t len,
                                                               vfy_security_infos *out,
                                                               vfy_detail *detail);
 /* EF.CardSecurity: CMS SignedData whose content is SecurityInfos. The signature is not
  * checked here (see vfy_verify_*). Release with vfy_security_infos_free. */
-VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_card_security(const uint8_t *data, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_lds_parse_card_security(const uint8_t *data, size_t len,
                                                              vfy_security_infos *out,
                                                              vfy_detail *detail);
 VFY_API void vfy_security_infos_free(vfy_security_infos *infos);
@@ -245,7 +248,7 @@ typedef struct vfy_lds_sod {
     char unicode_version[VFY_UNICODE_VERSION_MAX];
 } vfy_lds_sod;
 
-VFY_API VFY_NODISCARD vfy_status vfy_lds_parse_sod(const uint8_t *data, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_lds_parse_sod(const uint8_t *data, size_t len,
                                                    vfy_lds_sod *out, vfy_detail *detail);
 
 #ifdef __cplusplus

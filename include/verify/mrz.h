@@ -26,6 +26,9 @@
  * only applies corrections that a check digit proves; every one is listed in
  * `repairs`. docs/mrz.md gives the rules and the choices made where implementations
  * disagree (long TD1/TD2 document numbers: the check digit excludes the '<' filler).
+ *
+ * Thread safety: parsing keeps no state between calls (today's date is read per call
+ * with gmtime_r); any number of threads may parse at once.
  */
 #ifndef VERIFY_MRZ_H
 #define VERIFY_MRZ_H
@@ -125,12 +128,12 @@ typedef struct vfy_mrz_options {
  * joined when the total length fits exactly one format. Surrounding whitespace is
  * stripped. `options` may be NULL (today's date, no repair).
  */
-VFY_API VFY_NODISCARD vfy_status vfy_mrz_parse(const char *text, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 4) vfy_status vfy_mrz_parse(const char *text, size_t len,
                                                const vfy_mrz_options *options, vfy_mrz *out,
                                                vfy_detail *detail);
 
 /* Parses already separated lines. */
-VFY_API VFY_NODISCARD vfy_status vfy_mrz_parse_lines(const char *const *lines, size_t count,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 4) vfy_status vfy_mrz_parse_lines(const char *const *lines, size_t count,
                                                      const vfy_mrz_options *options,
                                                      vfy_mrz *out, vfy_detail *detail);
 
@@ -156,10 +159,10 @@ VFY_API const char *vfy_mrz_code_description(const char *code);
  * with '<' to at least 9 characters, its check digit, birth date YYMMDD, its check
  * digit, expiry date YYMMDD, its check digit. Written NUL-terminated into `out`.
  */
-VFY_API VFY_NODISCARD vfy_status vfy_mrz_key_input(const vfy_mrz *mrz, char out[VFY_MRZ_KEY_INPUT_MAX],
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_mrz_key_input(const vfy_mrz *mrz, char out[VFY_MRZ_KEY_INPUT_MAX],
                                                    vfy_detail *detail);
 /* The same from the three values typed by an officer; check digits are computed. */
-VFY_API VFY_NODISCARD vfy_status vfy_mrz_key_input_from(const char *document_number,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2, 3, 4) vfy_status vfy_mrz_key_input_from(const char *document_number,
                                                         const char *birth_yymmdd,
                                                         const char *expiry_yymmdd,
                                                         char out[VFY_MRZ_KEY_INPUT_MAX],

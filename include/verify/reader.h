@@ -2,7 +2,7 @@
  * libverify — card readers: which readers there are, and documents coming and going.
  *
  * Connection strings name a reader:
- *   "sim", "sim:DIR?options"          the simulated chip (chip.h, vfy(1))
+ *   "sim", "sim:DIR?options"          the simulated chip (session.h, vfy(1))
  *   "pcsc"                            the first PC/SC reader holding a document, or, when
  *                                     none does, any PC/SC reader
  *   "pcsc:NAME"                       the PC/SC readers whose name contains NAME
@@ -13,8 +13,8 @@
  *
  * vfy_readers_list() lists the readers of every backend with whether a document is on
  * each. A kiosk keeps one session open on its reader and loops over travellers:
- * vfy_session_wait_document(), vfy_session_read_document() (chip.h), then
- * vfy_session_wait_removal(). Waiting for a new document forgets everything about the
+ * vfy_session_wait_document(), vfy_session_read_document(), then
+ * vfy_session_wait_removal() (all in session.h). Waiting for a new document forgets everything about the
  * previous one: secure-messaging keys are wiped and what the chip accepted is relearned.
  * A document pulled away mid-read ends that read with VFY_E_CARD_REMOVED (or
  * VFY_E_TRANSPORT / VFY_E_TIMEOUT when the reader cannot tell) and the session stays
@@ -36,11 +36,14 @@
  * the timeout. A caller that reaps every child (waitpid(-1, …), SIGCHLD set to
  * SIG_IGN) takes the helper's exit status away from the library, which then reports a
  * lost worker instead of its cause.
+ *
+ * Thread safety: vfy_readers_list and vfy_readers_list_backends may be called from any
+ * thread, also while sessions are open in others (each call opens its own PC/SC
+ * context and libnfc helper).
  */
 #ifndef VERIFY_READER_H
 #define VERIFY_READER_H
 
-#include "chip.h"
 #include "common.h"
 #include "status.h"
 
@@ -58,7 +61,7 @@ typedef struct vfy_reader_info {
 
 /* Lists every reader found; *count may be 0. A backend that is not available (pcscd not
  * running, no libnfc device) contributes nothing. Free with vfy_readers_free. */
-VFY_API VFY_NODISCARD vfy_status vfy_readers_list(vfy_reader_info **out, size_t *count,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_readers_list(vfy_reader_info **out, size_t *count,
                                                   vfy_detail *detail);
 VFY_API void vfy_readers_free(vfy_reader_info *list);
 
@@ -72,29 +75,9 @@ typedef struct vfy_reader_backend {
 #define VFY_READER_BACKENDS 2
 
 /* vfy_readers_list, and what each hardware backend said (pcsc first, then nfc). */
-VFY_API VFY_NODISCARD vfy_status vfy_readers_list_backends(vfy_reader_info **out, size_t *count,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2, 3) vfy_status vfy_readers_list_backends(vfy_reader_info **out, size_t *count,
                                                            vfy_reader_backend backends[VFY_READER_BACKENDS],
                                                            vfy_detail *detail);
-
-/* Opens a session on a reader without waiting for a document (vfy_session_open waits
- * briefly and fails without one). */
-VFY_API VFY_NODISCARD vfy_status vfy_session_open_reader(const char *reader, vfy_session **out,
-                                                         vfy_detail *detail);
-
-/* Waits up to timeout_ms for a document (VFY_E_TIMEOUT if none came), after forgetting
- * the previous one: keys wiped, read statistics restarted. A document still on the
- * reader counts: wait for its removal first to get a new one. */
-VFY_API VFY_NODISCARD vfy_status vfy_session_wait_document(vfy_session *s, unsigned timeout_ms,
-                                                           vfy_detail *detail);
-
-/* Waits up to timeout_ms for the document to leave the reader (VFY_E_TIMEOUT if it
- * stays). */
-VFY_API VFY_NODISCARD vfy_status vfy_session_wait_removal(vfy_session *s, unsigned timeout_ms,
-                                                          vfy_detail *detail);
-
-/* Whether a document is on the reader now. */
-VFY_API VFY_NODISCARD vfy_status vfy_session_document_present(vfy_session *s, bool *present,
-                                                              vfy_detail *detail);
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,10 @@
  *
  * An engine is immutable once built and may be shared by any number of threads;
  * cases and decisions belong to one thread at a time.
+ *
+ * Thread safety: trust keys and engines are immutable once loaded or built and may be
+ * shared by any number of threads (tests/test_rules_api.c, one_engine_many_threads);
+ * a builder, a case, a decision and a workspace belong to one thread at a time.
  */
 #ifndef VERIFY_RULES_H
 #define VERIFY_RULES_H
@@ -76,19 +80,19 @@ VFY_API const char *vfy_rules_modality_name(vfy_rules_modality modality);
 /* Trusted publisher keys: a JSON object {"keys": [PUBLIC_KEY, ...]} or one PUBLIC_KEY
  * object as written by vfy_rules_keygen. */
 typedef struct vfy_rules_trust vfy_rules_trust;
-VFY_API VFY_NODISCARD vfy_status vfy_rules_trust_load(const void *json, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_rules_trust_load(const void *json, size_t len,
                                                       vfy_rules_trust **out, vfy_detail *detail);
 VFY_API void vfy_rules_trust_free(vfy_rules_trust *trust);
 
 /* A new Ed25519 key pair as two NUL-terminated JSON documents. The secret one is in
  * guarded memory: keep it secret, release it with vfy_free_secret. The public one goes
  * into trust files; release it with vfy_free. */
-VFY_API VFY_NODISCARD vfy_status vfy_rules_keygen(const char *publisher, char **secret_json,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2, 3) vfy_status vfy_rules_keygen(const char *publisher, char **secret_json,
                                                   char **public_json, vfy_detail *detail);
 
 /* Signs a rule set with a secret key document: the result (NUL-terminated, vfy_free())
  * is the rule set in canonical form with its embedded signature. */
-VFY_API VFY_NODISCARD vfy_status vfy_rules_sign(const void *ruleset, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3, 5, 6) vfy_status vfy_rules_sign(const void *ruleset, size_t len,
                                                 const void *secret_json, size_t secret_len,
                                                 char **signed_out, size_t *signed_len,
                                                 vfy_detail *detail);
@@ -100,7 +104,7 @@ typedef struct vfy_rules_engine vfy_rules_engine;
 
 /* `trust` may be NULL only in test mode (signatures are then not checked). The
  * builder keeps a reference to `trust` until vfy_rules_build or _free. */
-VFY_API VFY_NODISCARD vfy_status vfy_rules_builder_new(vfy_rules_mode mode,
+VFY_API VFY_NODISCARD VFY_NONNULL(3) vfy_status vfy_rules_builder_new(vfy_rules_mode mode,
                                                        const vfy_rules_trust *trust,
                                                        vfy_rules_builder **out);
 /* Accepts, in production mode, rule sets signed by the development key
@@ -108,18 +112,18 @@ VFY_API VFY_NODISCARD vfy_status vfy_rules_builder_new(vfy_rules_mode mode,
  * otherwise refused with VFY_E_RULES_DEVELOPMENT_KEY. For tests and demonstrations only:
  * every decision of the engine then carries a "development_key" warning. Call it
  * before vfy_rules_builder_add. */
-VFY_API VFY_NODISCARD vfy_status vfy_rules_builder_allow_development_key(vfy_rules_builder *builder);
+VFY_API VFY_NODISCARD VFY_NONNULL(1) vfy_status vfy_rules_builder_allow_development_key(vfy_rules_builder *builder);
 /* Whether a set signed by the development key was accepted (in either mode). */
 VFY_API bool vfy_rules_engine_development_key(const vfy_rules_engine *engine);
 
 /* Parses, verifies and adds one rule set. On failure the set is not added and the
  * builder stays usable: the caller decides whether to go on without it (a refused
  * set is listed by vfy_rules_engine_rejected). `name` (a file name) labels errors. */
-VFY_API VFY_NODISCARD vfy_status vfy_rules_builder_add(vfy_rules_builder *builder,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2, 4) vfy_status vfy_rules_builder_add(vfy_rules_builder *builder,
                                                        const void *json, size_t len,
                                                        const char *name, vfy_detail *detail);
 /* Turns the builder into an immutable engine; the builder is freed in every case. */
-VFY_API VFY_NODISCARD vfy_status vfy_rules_build(vfy_rules_builder *builder,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_rules_build(vfy_rules_builder *builder,
                                                  vfy_rules_engine **out, vfy_detail *detail);
 VFY_API void vfy_rules_builder_free(vfy_rules_builder *builder);
 VFY_API void vfy_rules_engine_free(vfy_rules_engine *engine);
@@ -135,12 +139,12 @@ typedef struct vfy_rules_set_info {
 } vfy_rules_set_info;
 
 VFY_API size_t vfy_rules_engine_count(const vfy_rules_engine *engine);
-VFY_API VFY_NODISCARD vfy_status vfy_rules_engine_set(const vfy_rules_engine *engine, size_t i,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_rules_engine_set(const vfy_rules_engine *engine, size_t i,
                                                       vfy_rules_set_info *out);
 VFY_API vfy_rules_mode vfy_rules_engine_mode(const vfy_rules_engine *engine);
 /* Rule sets refused while building: label (file name or id), status and reason. */
 VFY_API size_t vfy_rules_engine_rejected_count(const vfy_rules_engine *engine);
-VFY_API VFY_NODISCARD vfy_status vfy_rules_engine_rejected(const vfy_rules_engine *engine,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3, 4, 5) vfy_status vfy_rules_engine_rejected(const vfy_rules_engine *engine,
                                                            size_t i, const char **label,
                                                            vfy_status *status,
                                                            const char **reason);
@@ -163,32 +167,32 @@ typedef enum vfy_rules_anchor {
 } vfy_rules_anchor;
 
 /* Parses a case (format in docs/rules.md). */
-VFY_API VFY_NODISCARD vfy_status vfy_rules_case_parse(const void *json, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_rules_case_parse(const void *json, size_t len,
                                                       vfy_rules_case **out, vfy_detail *detail);
 /* The case's "case_id" as compact JSON text ("\"A1\""), "null" when it has none; valid
  * as long as the case. Batches echo it beside each decision. */
 VFY_API const char *vfy_rules_case_id_json(const vfy_rules_case *c);
 /* An empty case, to be filled with the setters. */
-VFY_API VFY_NODISCARD vfy_status vfy_rules_case_new(vfy_rules_case **out);
+VFY_API VFY_NODISCARD VFY_NONNULL(1) vfy_status vfy_rules_case_new(vfy_rules_case **out);
 VFY_API void vfy_rules_case_free(vfy_rules_case *c);
 
 /* Fills nationality, birth date, expiry date, issuing state and document type from an
  * MRZ (document code P/PP ordinary, PD diplomatic, PS service, PO official). Refuses
  * an MRZ whose checks failed or whose dates are partly unknown. Issue date, blank
  * pages and the biometric flag are not in the MRZ: set them separately. */
-VFY_API VFY_NODISCARD vfy_status vfy_rules_case_set_traveller_from_mrz(vfy_rules_case *c,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_rules_case_set_traveller_from_mrz(vfy_rules_case *c,
                                                                        const vfy_mrz *mrz,
                                                                        vfy_detail *detail);
 /* At a border: the crossing is now. Sets application.dates.border_crossing to the UTC
  * date of `at` unless the case already gives one; `was_set` (may be NULL) says whether
  * it did. A case without a lodging date is then decided at the border (docs/rules.md,
  * "Border check"). The library never reads the clock itself: the caller passes it. */
-VFY_API VFY_NODISCARD vfy_status vfy_rules_case_set_border_crossing_if_missing(vfy_rules_case *c,
+VFY_API VFY_NODISCARD VFY_NONNULL(1) vfy_status vfy_rules_case_set_border_crossing_if_missing(vfy_rules_case *c,
                                                                                time_t at,
                                                                                bool *was_set);
-VFY_API VFY_NODISCARD vfy_status vfy_rules_case_set_date(vfy_rules_case *c, vfy_rules_anchor anchor,
+VFY_API VFY_NODISCARD VFY_NONNULL(1) vfy_status vfy_rules_case_set_date(vfy_rules_case *c, vfy_rules_anchor anchor,
                                                          vfy_date date);
-VFY_API VFY_NODISCARD vfy_status vfy_rules_case_set_document_issue_date(vfy_rules_case *c,
+VFY_API VFY_NODISCARD VFY_NONNULL(1) vfy_status vfy_rules_case_set_document_issue_date(vfy_rules_case *c,
                                                                         vfy_date date);
 VFY_API void vfy_rules_case_set_biometric(vfy_rules_case *c, bool biometric);
 
@@ -204,7 +208,7 @@ typedef struct vfy_rules_eval_options {
 } vfy_rules_eval_options;
 
 /* Evaluates a case; `options` may be NULL. Thread-safe on a shared engine. */
-VFY_API VFY_NODISCARD vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2, 4) vfy_status vfy_rules_evaluate(const vfy_rules_engine *engine,
                                                     const vfy_rules_case *c,
                                                     const vfy_rules_eval_options *options,
                                                     vfy_rules_decision **out,
@@ -227,7 +231,7 @@ typedef struct vfy_rules_outcome {
     const char *reason;          /* why the dimension is not applicable, or why an officer
                                     decides it (the visa requirement is undecided), or NULL */
 } vfy_rules_outcome;
-VFY_API VFY_NODISCARD vfy_status vfy_rules_decision_outcome(const vfy_rules_decision *d,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_rules_decision_outcome(const vfy_rules_decision *d,
                                                             vfy_rules_dimension dimension,
                                                             vfy_rules_outcome *out);
 
@@ -254,7 +258,7 @@ typedef struct vfy_rules_step {
     const char *beat;          /* comma-separated rule ids this rule beat, or NULL */
     const char *confidence;    /* "V", "S" or "U" as marked in the data */
 } vfy_rules_step;
-VFY_API VFY_NODISCARD vfy_status vfy_rules_decision_step(const vfy_rules_decision *d,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 4) vfy_status vfy_rules_decision_step(const vfy_rules_decision *d,
                                                          vfy_rules_dimension dimension, size_t i,
                                                          vfy_rules_step *out);
 
@@ -273,13 +277,13 @@ VFY_API char *vfy_rules_decision_json(const vfy_rules_decision *d, int indent);
  * the text is the same byte for byte. */
 typedef struct vfy_rules_workspace vfy_rules_workspace;
 
-VFY_API VFY_NODISCARD vfy_status vfy_rules_workspace_new(const vfy_rules_engine *engine,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_rules_workspace_new(const vfy_rules_engine *engine,
                                                          vfy_rules_workspace **out);
 VFY_API void vfy_rules_workspace_free(vfy_rules_workspace *w);
 
 /* Evaluates a case into `w` (made for this engine); the previous decision in `w` is
  * replaced. On failure `w` holds no decision. */
-VFY_API VFY_NODISCARD vfy_status vfy_rules_evaluate_into(const vfy_rules_engine *engine,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2, 4) vfy_status vfy_rules_evaluate_into(const vfy_rules_engine *engine,
                                                          const vfy_rules_case *c,
                                                          const vfy_rules_eval_options *options,
                                                          vfy_rules_workspace *w, vfy_detail *detail);
@@ -297,7 +301,7 @@ typedef struct vfy_rules_trail_entry {
     size_t rule;
     vfy_rules_step_result result;
 } vfy_rules_trail_entry;
-VFY_API VFY_NODISCARD vfy_status vfy_rules_workspace_step(const vfy_rules_workspace *w,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 4) vfy_status vfy_rules_workspace_step(const vfy_rules_workspace *w,
                                                           vfy_rules_dimension dimension, size_t i,
                                                           vfy_rules_trail_entry *out);
 
@@ -309,7 +313,7 @@ VFY_API VFY_NODISCARD vfy_status vfy_rules_workspace_step(const vfy_rules_worksp
  * buffer. `members`, when not NULL, is JSON text of members added before the closing
  * brace ("\"case_id\":\"A1\",\"line\":3"). Without flags the line is the text of
  * vfy_rules_decision_json(d, 0) for the same case and options. */
-VFY_API VFY_NODISCARD vfy_status vfy_rules_workspace_write(vfy_rules_workspace *w, unsigned flags,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3, 4) vfy_status vfy_rules_workspace_write(vfy_rules_workspace *w, unsigned flags,
                                                            const char *members, FILE *out);
 
 /* The first line of a batch that leaves the metadata out of its decisions (schema

@@ -20,6 +20,10 @@
  * is not revoked, is bound to the seal (issuing state = signer's and CSCA's country;
  * its documentTypeList, when present, allows the seal's type: docs/seals.md), and the
  * signature verifies over the bytes exactly as received.
+ *
+ * Thread safety: vfy_seal_verify keeps no state between calls; the trust store and
+ * the signers it reads may be shared by any number of threads once loaded
+ * (tests/test_threads.c); a result belongs to one thread at a time.
  */
 #ifndef VERIFY_SEAL_H
 #define VERIFY_SEAL_H
@@ -183,12 +187,12 @@ typedef struct vfy_seal_result {
  */
 typedef struct vfy_seal_signers vfy_seal_signers;
 
-VFY_API VFY_NODISCARD vfy_status vfy_seal_signers_new(vfy_seal_signers **out);
+VFY_API VFY_NODISCARD VFY_NONNULL(1) vfy_status vfy_seal_signers_new(vfy_seal_signers **out);
 VFY_API void vfy_seal_signers_free(vfy_seal_signers *signers);
 /* Adds the certificates of a file: DER, or PEM with one or more certificates. */
-VFY_API VFY_NODISCARD vfy_status vfy_seal_signers_add_path(vfy_seal_signers *signers, const char *path,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_seal_signers_add_path(vfy_seal_signers *signers, const char *path,
                                                            vfy_detail *detail);
-VFY_API VFY_NODISCARD vfy_status vfy_seal_signers_add_memory(vfy_seal_signers *signers,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_seal_signers_add_memory(vfy_seal_signers *signers,
                                                              const uint8_t *data, size_t len,
                                                              vfy_detail *detail);
 VFY_API size_t vfy_seal_signers_count(const vfy_seal_signers *signers);
@@ -215,7 +219,7 @@ typedef struct vfy_seal_options {
  * vfy_seal_result_free; it is NULL only on VFY_E_INVALID_ARGUMENT, VFY_E_NO_MEMORY.
  * `options` may be NULL (decode only).
  */
-VFY_API VFY_NODISCARD vfy_status vfy_seal_verify(const uint8_t *data, size_t len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 4) vfy_status vfy_seal_verify(const uint8_t *data, size_t len,
                                                  const vfy_seal_options *options,
                                                  vfy_seal_result **out, vfy_detail *detail);
 
@@ -235,7 +239,7 @@ VFY_API const char *vfy_seal_verdict_name(vfy_seal_verdict verdict);
  * mismatch list; returns VFY_E_MISMATCH if there is any, VFY_E_NOT_FOUND if the
  * seal carries no visa MRZ. vfy_seal_verify calls it when options.passport is set.
  */
-VFY_API VFY_NODISCARD vfy_status vfy_seal_check_passport(vfy_seal_result *result,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_seal_check_passport(vfy_seal_result *result,
                                                          const vfy_mrz *passport,
                                                          vfy_detail *detail);
 

@@ -8,6 +8,9 @@
  * with reader profiles and fault injection) wherever libverify takes a reader:
  * vfy_session_open, vfy_readers_list, the kiosk loop. Without it, "sim" is an unknown
  * reader (VFY_E_BAD_CONNECTION).
+ *
+ * Thread safety: both calls may be made from any thread at any time; a simulated chip
+ * opened through a session follows the session's rule (verify/session.h).
  */
 #ifndef VERIFY_SIM_H
 #define VERIFY_SIM_H

@@ -10,6 +10,9 @@
  * csca_private.pem (so that tests can issue CRLs). Every key is fresh
  * from OpenSSL; nothing is reused between calls. The private keys are written for
  * the simulated chip: a specimen is test material, never a document.
+ *
+ * Thread safety: each call creates its own keys and files; calls for different folders
+ * may run at once.
  */
 #ifndef VERIFY_SPECIMEN_H
 #define VERIFY_SPECIMEN_H
@@ -63,7 +66,7 @@ typedef struct vfy_specimen_options {
 
 /* Writes a specimen dump folder: a new (or empty) folder, new 0600 files as
  * vfy_document_save_dir writes them. options may be NULL (defaults). */
-VFY_API VFY_NODISCARD vfy_status vfy_specimen_write(const char *dir,
+VFY_API VFY_NODISCARD VFY_NONNULL(1) vfy_status vfy_specimen_write(const char *dir,
                                                     const vfy_specimen_options *options,
                                                     vfy_detail *detail);
 

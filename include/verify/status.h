@@ -8,6 +8,9 @@
  * vfy_status_name() gives a stable identifier ("VFY_E_TRUNCATED"), vfy_strerror()
  * one sentence. A failing call may also fill a vfy_detail: which field, which byte
  * offset or line and column, and a message a person can act on.
+ *
+ * Thread safety: names and sentences are static text; safe from any thread. A
+ * vfy_detail belongs to the thread that passed it.
  */
 #ifndef VERIFY_STATUS_H
 #define VERIFY_STATUS_H

@@ -29,6 +29,10 @@
  * Everything offered is recorded with the reason it was accepted or rejected, so
  * `vfy trust show` can explain the store. A store is immutable once loading is done
  * and may then be shared between threads.
+ *
+ * Thread safety: loading (vfy_trust_add_*) needs the store to itself; once loading is
+ * done, any number of threads may inspect and verify seals against one store
+ * (tests/test_threads.c).
  */
 #ifndef VERIFY_TRUST_H
 #define VERIFY_TRUST_H
@@ -65,26 +69,26 @@ typedef struct vfy_trust_entry {
     char sha256[VFY_SHA256_HEX_MAX];      /* hex SHA-256 of the item's DER, "" when it could not be read */
 } vfy_trust_entry;
 
-VFY_API VFY_NODISCARD vfy_status vfy_trust_new(vfy_trust **out);
+VFY_API VFY_NODISCARD VFY_NONNULL(1) vfy_status vfy_trust_new(vfy_trust **out);
 VFY_API void vfy_trust_free(vfy_trust *trust);
 
 /* Adds a file or every file of a folder. Unusable items are recorded as rejected;
  * the call fails only when the path cannot be read at all or holds nothing usable. */
-VFY_API VFY_NODISCARD vfy_status vfy_trust_add_path(vfy_trust *trust, const char *path,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_trust_add_path(vfy_trust *trust, const char *path,
                                                     vfy_detail *detail);
 /* Adds several files and folders as one: every file of them in one order (certificates,
  * then master lists, then CRLs), so the result does not depend on the order of `paths`.
  * Unusable items are recorded as rejected; the call fails when a path cannot be read or
  * nothing in any of them is usable. */
-VFY_API VFY_NODISCARD vfy_status vfy_trust_add_paths(vfy_trust *trust, const char *const *paths,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_trust_add_paths(vfy_trust *trust, const char *const *paths,
                                                      size_t count, vfy_detail *detail);
 /* Adds one certificate or master list or CRL from memory (format detected). */
-VFY_API VFY_NODISCARD vfy_status vfy_trust_add_memory(vfy_trust *trust, const uint8_t *data,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_trust_add_memory(vfy_trust *trust, const uint8_t *data,
                                                       size_t len, const char *source_name,
                                                       vfy_detail *detail);
 
 VFY_API size_t vfy_trust_entry_count(const vfy_trust *trust);
-VFY_API VFY_NODISCARD vfy_status vfy_trust_entry_get(const vfy_trust *trust, size_t index,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_trust_entry_get(const vfy_trust *trust, size_t index,
                                                      vfy_trust_entry *out);
 /* Number of accepted anchor certificates (CSCAs; hints are not counted). */
 VFY_API size_t vfy_trust_anchor_count(const vfy_trust *trust);
@@ -95,7 +99,7 @@ VFY_API size_t vfy_trust_anchor_count(const vfy_trust *trust);
  * bytewise and concatenated. Two stores with the same accepted items have the same
  * digest whatever the load order. VFY_E_INVALID_ARGUMENT without a store.
  */
-VFY_API VFY_NODISCARD vfy_status vfy_trust_digest(const vfy_trust *trust, uint8_t out[VFY_SHA256_SIZE]);
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_trust_digest(const vfy_trust *trust, uint8_t out[VFY_SHA256_SIZE]);
 
 /*
  * The store's build time: the newest of the accepted CRLs' thisUpdate and the accepted

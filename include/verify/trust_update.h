@@ -72,7 +72,7 @@ typedef struct vfy_trust_import_report vfy_trust_import_report;
  * missing). VFY_OK: the new store is in force, or nothing changed. *report is set
  * whenever the inputs could be read (also with VFY_E_IMPORT_REJECTED), NULL otherwise.
  */
-VFY_API VFY_NODISCARD vfy_status vfy_trust_import(const char *store_dir,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 3) vfy_status vfy_trust_import(const char *store_dir,
                                                   const vfy_trust_import_options *options,
                                                   vfy_trust_import_report **report,
                                                   vfy_detail *detail);
@@ -119,7 +119,7 @@ typedef struct vfy_trust_status_item {
 
 typedef struct vfy_trust_status vfy_trust_status;
 
-VFY_API VFY_NODISCARD vfy_status vfy_trust_status_make(const vfy_trust *trust, time_t at,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 4) vfy_status vfy_trust_status_make(const vfy_trust *trust, time_t at,
                                                        unsigned window_days,
                                                        vfy_trust_status **out);
 VFY_API void vfy_trust_status_free(vfy_trust_status *status);

@@ -7,13 +7,15 @@
  * chip's own proof (Active Authentication §6.1, Chip Authentication §6.2) — is decided
  * only by the inspection (verify/inspection.h, docs/verdict.md): no public function
  * sets a check or combines checks into `genuine`.
+ *
+ * Thread safety: these calls keep no state between calls; safe from any thread.
  */
 #ifndef VERIFY_VERDICT_H
 #define VERIFY_VERDICT_H
 
 #include <time.h>
 
-#include "chip.h"
+#include "session.h"
 #include "common.h"
 #include "document.h"
 #include "mrz.h"
@@ -45,7 +47,7 @@ VFY_API const char *vfy_country_alpha2(const char *mrz_code);
  * DG14's ActiveAuthenticationInfo (dg14 may be NULL: then the hash matching the
  * curve size), signature plain r||s or DER.
  */
-VFY_API VFY_NODISCARD vfy_status vfy_aa_verify(const uint8_t *dg15, size_t dg15_len,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 5, 7) vfy_status vfy_aa_verify(const uint8_t *dg15, size_t dg15_len,
                                                const uint8_t *dg14, size_t dg14_len,
                                                const uint8_t *challenge, size_t challenge_len,
                                                const uint8_t *signature, size_t signature_len,

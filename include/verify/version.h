@@ -1,4 +1,5 @@
-/* libverify — version of the headers and of the library actually linked. */
+/* libverify — version of the headers and of the library actually linked.
+ * Thread safety: constants and static text; safe from any thread. */
 #ifndef VERIFY_VERSION_H
 #define VERIFY_VERSION_H
 

@@ -62,7 +62,7 @@
 #define VFY_MRZ_DATE_RAW_MAX 7           /* YYMMDD */
 #define VFY_MRZ_OPTIONAL_DATA_MAX 31
 #define VFY_MRZ_KEY_INPUT_MAX 48
-/* Access to the chip (chip.h) */
+/* Access to the chip (session.h) */
 #define VFY_ACCESS_MAPPING_MAX 4         /* "GM", "IM", "CAM" */
 #define VFY_ACCESS_CIPHER_MAX 12         /* "AES-128" ... */
 /* Inspection (inspection.h) */

@@ -5,7 +5,7 @@
 
 #include "core/fail.h"
 #include "sim/sim_profile.h"
-#include "verify/chip.h"
+#include "verify/session.h"
 #include "verify/sim.h"
 
 const char *const sim_profile_help[] = {

@@ -7,7 +7,7 @@
 #include "chip/bac.h"
 #include "chip/pace.h"
 #include "chip/session.h"
-#include "verify/reader.h"
+#include "verify/session.h"
 #include "core/fail.h"
 #include "lds/read_plan.h"
 

@@ -1,5 +1,5 @@
 /*
- * Internal: the chip session behind include/verify/chip.h — a transport, the card
+ * Internal: the chip session behind include/verify/session.h — a transport, the card
  * channel over it (secure messaging once BAC or PACE succeeded) and the file reader
  * that remembers what the chip accepts. Active and Chip Authentication run on the same
  * channel (vfy_session_channel) after vfy_session_read_document.
@@ -10,7 +10,7 @@
 #include "chip/channel.h"
 #include "chip/file_read.h"
 #include "chip/pace.h"
-#include "verify/chip.h"
+#include "verify/session.h"
 
 struct vfy_session {
     vfy_transport *transport;

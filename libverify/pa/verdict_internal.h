@@ -17,7 +17,7 @@
 
 #include <time.h>
 
-#include "verify/chip.h"
+#include "verify/session.h"
 #include "verify/document.h"
 #include "verify/mrz.h"
 #include "verify/verdict.h"

@@ -1,4 +1,4 @@
-/* A document arriving on and leaving a session's reader (verify/reader.h). */
+/* A document arriving on and leaving a session's reader (verify/session.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include "chip/session.h"
 #include "core/fail.h"
 #include "transport.h"
-#include "verify/reader.h"
+#include "verify/session.h"
 
 /* How often removal is checked: a presence check costs the reader one short exchange. */
 #define REMOVAL_POLL_MS 50u

@@ -1,5 +1,6 @@
 /*
- * libverify — reading a document's chip (ICAO Doc 9303 parts 10 and 11).
+ * libverify — a session on a reader: reading a document's chip (ICAO Doc 9303 parts 10
+ * and 11). Every vfy_session_* call is declared here.
  *
  * A session opens a reader by connection string ("sim", "sim:DIR?options", "pcsc",
  * "pcsc:NAME", "nfc", a libnfc string), selects the eMRTD application and reads every
@@ -12,9 +13,13 @@
  *
  * Nothing here verifies the document: that is verdict.h's job, over the bytes read.
  * No personal data goes to the log callback.
+ *
+ * Thread safety: a session belongs to one thread at a time (its secure-messaging state
+ * changes with every APDU); sessions on different readers, or on the simulated chip,
+ * may run in parallel threads (tests/test_threads.c). Access keys are plain values.
  */
-#ifndef VERIFY_CHIP_H
-#define VERIFY_CHIP_H
+#ifndef VERIFY_SESSION_H
+#define VERIFY_SESSION_H
 
 #include "common.h"
 #include "document.h"
@@ -45,16 +50,16 @@ typedef struct vfy_access_key {
 } vfy_access_key;
 
 /* From a parsed MRZ (the check digits as printed are used). */
-VFY_API VFY_NODISCARD vfy_status vfy_access_key_from_mrz(const vfy_mrz *mrz, vfy_access_key *out,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_access_key_from_mrz(const vfy_mrz *mrz, vfy_access_key *out,
                                                          vfy_detail *detail);
 /* From the three values an officer types: document number, YYMMDD, YYMMDD. */
-VFY_API VFY_NODISCARD vfy_status vfy_access_key_from_values(const char *document_number,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2, 3, 4) vfy_status vfy_access_key_from_values(const char *document_number,
                                                             const char *birth_yymmdd,
                                                             const char *expiry_yymmdd,
                                                             vfy_access_key *out,
                                                             vfy_detail *detail);
 /* From a card access number (digits). */
-VFY_API VFY_NODISCARD vfy_status vfy_access_key_from_can(const char *can, vfy_access_key *out,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_access_key_from_can(const char *can, vfy_access_key *out,
                                                          vfy_detail *detail);
 
 /* Wipes the password from memory once it is no longer needed. */
@@ -97,11 +102,11 @@ typedef struct vfy_read_stats {
 } vfy_read_stats;
 
 /* Opens the reader and waits for the document (VFY_E_NO_CARD if none). */
-VFY_API VFY_NODISCARD vfy_status vfy_session_open(const char *reader, vfy_session **out,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_session_open(const char *reader, vfy_session **out,
                                                   vfy_detail *detail);
 
 /* Access control, then every readable file into doc. options may be NULL. */
-VFY_API VFY_NODISCARD vfy_status vfy_session_read_document(vfy_session *s,
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2, 4) vfy_status vfy_session_read_document(vfy_session *s,
                                                            const vfy_access_key *key,
                                                            const vfy_read_options *options,
                                                            vfy_document *doc,
@@ -110,6 +115,26 @@ VFY_API VFY_NODISCARD vfy_status vfy_session_read_document(vfy_session *s,
 /* What the last read used, and what it cost. Valid after a failure too. */
 VFY_API void vfy_session_access(const vfy_session *s, vfy_access_info *out);
 VFY_API void vfy_session_stats(const vfy_session *s, vfy_read_stats *out);
+
+/* Opens a session on a reader without waiting for a document (vfy_session_open waits
+ * briefly and fails without one). */
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_session_open_reader(const char *reader, vfy_session **out,
+                                                         vfy_detail *detail);
+
+/* Waits up to timeout_ms for a document (VFY_E_TIMEOUT if none came), after forgetting
+ * the previous one: keys wiped, read statistics restarted. A document still on the
+ * reader counts: wait for its removal first to get a new one. */
+VFY_API VFY_NODISCARD VFY_NONNULL(1) vfy_status vfy_session_wait_document(vfy_session *s, unsigned timeout_ms,
+                                                           vfy_detail *detail);
+
+/* Waits up to timeout_ms for the document to leave the reader (VFY_E_TIMEOUT if it
+ * stays). */
+VFY_API VFY_NODISCARD VFY_NONNULL(1) vfy_status vfy_session_wait_removal(vfy_session *s, unsigned timeout_ms,
+                                                          vfy_detail *detail);
+
+/* Whether a document is on the reader now. */
+VFY_API VFY_NODISCARD VFY_NONNULL(1, 2) vfy_status vfy_session_document_present(vfy_session *s, bool *present,
+                                                              vfy_detail *detail);
 
 VFY_API void vfy_session_close(vfy_session *s);
 

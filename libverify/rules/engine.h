@@ -23,6 +23,9 @@ struct plan_set {
     struct frag id, version, digest;  /* "EU-VC-2024" ... */
     struct frag *rule_id;             /* per rule: "vc-16-1-standard" */
     struct frag *step;                /* per rule: {"ruleset":"..","rule":".." (compact step) */
+    struct frag *ref;                 /* per rule: "SET/rule" (beat, beaten_by) */
+    struct frag *consequence;         /* per rule: a check's consequence, quoted; len 0: none */
+    struct frag in_force;             /* "SET is in force [FROM, TO);  (quote opened, not closed) */
     struct frag *cat_id;              /* per category */
     uint16_t *by_kind[RK_COUNT];
     size_t n_by_kind[RK_COUNT];

@@ -32,7 +32,10 @@ static bool fragments(struct vfy_rules_engine *e)
         p->rule_id = calloc(rs->n_rules + 1, sizeof *p->rule_id);
         p->step = calloc(rs->n_rules + 1, sizeof *p->step);
         p->cat_id = calloc(rs->n_categories + 1, sizeof *p->cat_id);
-        if (p->rule_id == NULL || p->step == NULL || p->cat_id == NULL) {
+        p->ref = calloc(rs->n_rules + 1, sizeof *p->ref);
+        p->consequence = calloc(rs->n_rules + 1, sizeof *p->consequence);
+        if (p->rule_id == NULL || p->step == NULL || p->cat_id == NULL || p->ref == NULL ||
+            p->consequence == NULL) {
             free(w.buf); /* the tables are the plan's, freed with it */
             return false;
         }
@@ -44,7 +47,11 @@ static bool fragments(struct vfy_rules_engine *e)
             rw_raw(&w, ",\"rule\":", 8);
             rw_str(&w, rs->rules[ri].id);
             p->step[ri] = (struct frag){ (uint32_t)at, (uint32_t)(w.len - at) };
+            p->ref[ri] = rr_ref_fragment(&w, rs->id, rs->rules[ri].id);
+            if (rs->rules[ri].kind == RK_CHECK && rs->rules[ri].u.check.consequence != NULL)
+                p->consequence[ri] = quoted(&w, rs->rules[ri].u.check.consequence);
         }
+        p->in_force = rr_in_force_fragment(&w, rs);
         for (size_t k = 0; k < rs->n_categories; k++)
             p->cat_id[k] = quoted(&w, rs->categories[k].id);
     }
@@ -408,6 +415,8 @@ void rs_plan_free(struct vfy_rules_engine *e)
         free(e->plan[si].rule_id);
         free(e->plan[si].step);
         free(e->plan[si].cat_id);
+        free(e->plan[si].ref);
+        free(e->plan[si].consequence);
     }
     free(e->frags);
     e->frags = NULL;

@@ -152,17 +152,28 @@ static void rw_real(struct rw *w, double v)
         LIT(w, ".0");
 }
 
+/* YYYY-MM-DD, unquoted. */
+static void rw_day(struct rw *w, int32_t d)
+{
+    if (!w->day_known || w->day != d) {
+        char b[11];
+        vfy_day_format_iso(d, b);
+        memcpy(w->day_text, b, sizeof w->day_text);
+        w->day = d;
+        w->day_known = true;
+    }
+    rw_raw(w, w->day_text, sizeof w->day_text);
+}
+
 static void rw_date(struct rw *w, int32_t d)
 {
     if (d == DATE_NONE) {
         LIT(w, "null");
         return;
     }
-    char b[12];
-    b[0] = '"';
-    vfy_day_format_iso(d, b + 1);
-    b[11] = '"';
-    rw_raw(w, b, 12);
+    LIT(w, "\"");
+    rw_day(w, d);
+    LIT(w, "\"");
 }
 
 static void rw_bool(struct rw *w, bool b)
@@ -506,7 +517,7 @@ static void value_text(struct rw *w, const struct vfy_rules_workspace *ws, int d
 static void explanation(struct rw *w, const struct vfy_rules_workspace *ws, const struct rr_step *st,
                         const struct rr_dim *o)
 {
-    char b[600], b1[11], b2[11] = "open", b3[11];
+    char b[600];
     const struct ruleset *rs = st->kind != RK_STEP_NOTE ? set_of(ws, st->rule) : NULL;
     switch (st->expl) {
     case EX_NO_ANCHOR:
@@ -515,24 +526,11 @@ static void explanation(struct rw *w, const struct vfy_rules_workspace *ws, cons
     case EX_NOT_IN_FORCE: {
         /* The most frequent explanation, written in pieces: "ID is in force [FROM, TO);
          * ANCHOR is DATE" (the id's fragment is quoted and escaped already). */
-        struct frag id = ws->engine->plan[RR_SET(st->rule)].id;
         LIT(w, ",\"explanation\":");
-        rw_raw(w, ws->engine->frags + id.off, id.len - 1);
-        LIT(w, " is in force [");
-        vfy_day_format_iso(rs->effective_from, b1);
-        rw_raw(w, b1, 10);
-        LIT(w, ", ");
-        if (rs->effective_to != DATE_NONE) {
-            vfy_day_format_iso(rs->effective_to, b2);
-            rw_raw(w, b2, 10);
-        } else {
-            LIT(w, "open");
-        }
-        LIT(w, "); ");
+        frag(w, ws->engine, ws->engine->plan[RR_SET(st->rule)].in_force);
         rw_raw(w, rs_anchor_names[st->expl_anchor], strlen(rs_anchor_names[st->expl_anchor]));
         LIT(w, " is ");
-        vfy_day_format_iso(st->expl_date, b3);
-        rw_raw(w, b3, 10);
+        rw_day(w, st->expl_date);
         LIT(w, "\"");
         return;
     }
@@ -589,7 +587,34 @@ static void rule_list(struct rw *w, const struct vfy_rules_workspace *ws, const 
 
 static void ref_text(struct rw *w, const struct vfy_rules_workspace *ws, rr_ref ref)
 {
-    rw_ref_str(w, set_of(ws, ref)->id, rule_of(ws, ref)->id, NULL);
+    frag(w, ws->engine, plan_of(ws, ref)->ref[RR_RULE(ref)]);
+}
+
+struct frag rr_ref_fragment(struct rw *w, const char *set, const char *rule)
+{
+    size_t at = w->len;
+    rw_ref_str(w, set, rule, NULL);
+    return (struct frag){ (uint32_t)at, (uint32_t)(w->len - at) };
+}
+
+struct frag rr_in_force_fragment(struct rw *w, const struct ruleset *rs)
+{
+    size_t at = w->len;
+    char from[11], to[11];
+    LIT(w, "\"");
+    rw_esc(w, rs->id, strlen(rs->id));
+    LIT(w, " is in force [");
+    vfy_day_format_iso(rs->effective_from, from);
+    rw_raw(w, from, 10);
+    LIT(w, ", ");
+    if (rs->effective_to != DATE_NONE) {
+        vfy_day_format_iso(rs->effective_to, to);
+        rw_raw(w, to, 10);
+    } else {
+        LIT(w, "open");
+    }
+    LIT(w, "); ");
+    return (struct frag){ (uint32_t)at, (uint32_t)(w->len - at) };
 }
 
 static void step(struct rw *w, const struct vfy_rules_workspace *ws, const struct rr_step *st, const struct rr_dim *o)
@@ -709,7 +734,7 @@ rest:
         rw_str(w, rs_check_fail_names[r->u.check.on_fail]);
         if (r->u.check.consequence != NULL) {
             LIT(w, ",\"consequence\":");
-            rw_str(w, r->u.check.consequence);
+            frag(w, e, p->consequence[RR_RULE(st->rule)]);
         }
     }
     LIT(w, "}");

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "rules/engine.h"
 #include "rules/record.h"
 
 struct rw {
@@ -19,6 +20,10 @@ struct rw {
     bool (*sink)(void *ctx, const char *data, size_t len);
     void *ctx;
     bool failed;
+    /* The last day written as text: the steps of a decision repeat a few dates. */
+    bool day_known;
+    int32_t day;
+    char day_text[10];
 };
 
 void rw_raw_slow(struct rw *w, const char *s, size_t n);
@@ -47,5 +52,12 @@ enum rw_parts {
 void rr_write_open(struct rw *w, const struct vfy_rules_workspace *ws, unsigned parts);
 /* The metadata members ("rulesets":[...],"rejected":[...]) of an engine, no braces. */
 void rr_write_metadata(struct rw *w, const struct vfy_rules_engine *e);
+
+/* Text the plan writes once per rule or set (rules/plan.c), so that deciding escapes
+ * nothing it could have escaped when the engine was built: "SET/rule", and the opening
+ * of an out-of-force explanation, "SET is in force [FROM, TO);  (quote left open). */
+struct ruleset;
+struct frag rr_ref_fragment(struct rw *w, const char *set, const char *rule);
+struct frag rr_in_force_fragment(struct rw *w, const struct ruleset *rs);
 
 #endif

@@ -4,8 +4,6 @@
 #include <time.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "core/fail.h"
 #include "core/date.h"
 #include "rules/jsonload.h"
@@ -52,10 +50,11 @@ void vfy_rules_case_free(vfy_rules_case *c)
 /* A code from a closed vocabulary: ICAO 9303-3 for nationality and issuing state, the
  * Schengen states for the destination. Anything else is an error naming the path: a
  * typo must not fall silently outside every rule's scope. */
-static vfy_status code_member(rj_path *p, const json_t *o, const char *key, bool destination, alpha3 out)
+static vfy_status code_member(rj_path *p, const vfy_json_tape *t, size_t o, const char *key, bool destination,
+                              alpha3 out)
 {
-    char *s = NULL;
-    VFY_TRY(rj_string(p, o, key, false, 3, &s));
+    const char *s = NULL;
+    VFY_TRY(rt_string(p, t, o, key, false, 3, &s));
     vfy_status st;
     if (s == NULL)
         return VFY_OK;
@@ -74,53 +73,53 @@ static vfy_status code_member(rj_path *p, const json_t *o, const char *key, bool
         st = VFY_OK;
     if (st == VFY_OK)
         rj_pop(p, m);
-    free(s);
     return st;
 }
 
-static const json_t *sub_object(rj_path *p, const json_t *o, const char *key, vfy_status *s)
+/* Member `key` when it is an object (0 when absent or null); an error otherwise. */
+static size_t sub_object(rj_path *p, const vfy_json_tape *t, size_t o, const char *key, vfy_status *s)
 {
-    const json_t *v = json_object_get(o, key);
-    if (v != NULL && !json_is_object(v)) {
+    size_t v = rt_member(t, o, key);
+    if (v != 0 && vfy_json_at(t, v)->type != VFY_JSON_OBJECT) {
         size_t m = rj_push_key(p, key);
         *s = rj_fail(p, "an object is required here");
         rj_pop(p, m);
-        return NULL;
+        return 0;
     }
     return v;
 }
 
-static vfy_status parse_traveller(rj_path *p, const json_t *t, struct vfy_rules_case *c)
+static vfy_status parse_traveller(rj_path *p, const vfy_json_tape *t, size_t tr, struct vfy_rules_case *c)
 {
     static const char *const keys[] = { "nationality", "birth_date", "document", NULL };
     static const char *const doc_keys[] = { "type", "biometric", "issue_date", "expiry_date",
                                             "issuing_state", "blank_pages", NULL };
-    VFY_TRY(rj_only_keys(p, t, keys));
-    VFY_TRY(code_member(p, t, "nationality", false, c->nationality));
-    VFY_TRY(rj_date(p, t, "birth_date", false, &c->birth_date));
+    VFY_TRY(rt_only_keys(p, t, tr, keys));
+    VFY_TRY(code_member(p, t, tr, "nationality", false, c->nationality));
+    VFY_TRY(rt_date(p, t, tr, "birth_date", false, &c->birth_date));
     vfy_status s = VFY_OK;
-    const json_t *d = sub_object(p, t, "document", &s);
+    size_t d = sub_object(p, t, tr, "document", &s);
     VFY_TRY(s);
-    if (d == NULL)
+    if (d == 0)
         return VFY_OK;
     size_t m = rj_push_key(p, "document");
-    VFY_TRY(rj_only_keys(p, d, doc_keys));
+    VFY_TRY(rt_only_keys(p, t, d, doc_keys));
     int e;
-    VFY_TRY(rj_enum(p, d, "type", false, rs_doc_type_names, DOC_COUNT, -1, &e));
+    VFY_TRY(rt_enum(p, t, d, "type", false, rs_doc_type_names, DOC_COUNT, -1, &e));
     if (e >= 0) {
         c->doc_type = (enum doc_type)e;
         c->doc_type_known = true;
     }
-    if (json_object_get(d, "biometric") != NULL && !json_is_null(json_object_get(d, "biometric"))) {
+    if (rt_member(t, d, "biometric") != 0) {
         bool b;
-        VFY_TRY(rj_bool(p, d, "biometric", true, false, &b));
+        VFY_TRY(rt_bool(p, t, d, "biometric", true, false, &b));
         c->biometric = b;
     }
-    VFY_TRY(rj_date(p, d, "issue_date", false, &c->issue_date));
-    VFY_TRY(rj_date(p, d, "expiry_date", false, &c->expiry_date));
-    VFY_TRY(code_member(p, d, "issuing_state", false, c->issuing_state));
+    VFY_TRY(rt_date(p, t, d, "issue_date", false, &c->issue_date));
+    VFY_TRY(rt_date(p, t, d, "expiry_date", false, &c->expiry_date));
+    VFY_TRY(code_member(p, t, d, "issuing_state", false, c->issuing_state));
     long long v;
-    VFY_TRY(rj_int(p, d, "blank_pages", false, 0, 200, -1, &v));
+    VFY_TRY(rt_int(p, t, d, "blank_pages", false, 0, 200, -1, &v));
     c->blank_pages = (int)v;
     if (c->issue_date != DATE_NONE && c->expiry_date != DATE_NONE && c->expiry_date <= c->issue_date)
         return rj_fail(p, "expiry_date must be after issue_date");
@@ -128,31 +127,27 @@ static vfy_status parse_traveller(rj_path *p, const json_t *t, struct vfy_rules_
     return VFY_OK;
 }
 
-static vfy_status parse_claim(rj_path *p, const json_t *o, struct claim *cl)
+static vfy_status parse_claim(rj_path *p, const vfy_json_tape *t, size_t o, struct claim *cl)
 {
     static const char *const keys[] = { "category", "evidence", "verified", "status_end", NULL };
-    VFY_TRY(rj_object(p, o));
-    VFY_TRY(rj_only_keys(p, o, keys));
-    char *cat = NULL;
-    VFY_TRY(rj_string(p, o, "category", true, 32, &cat));
+    VFY_TRY(rt_object(p, t, o));
+    VFY_TRY(rt_only_keys(p, t, o, keys));
+    const char *cat = NULL;
+    VFY_TRY(rt_string(p, t, o, "category", true, 32, &cat));
     snprintf(cl->category, sizeof cl->category, "%s", cat);
-    free(cat);
-    char **ev;
-    size_t n;
-    VFY_TRY(rj_strings(p, o, "evidence", MAX_EVIDENCE, 48, &ev, &n));
-    if (n > 0 && (cl->evidence = calloc(n, sizeof *cl->evidence)) == NULL) {
-        rj_free_strings(ev, n);
+    size_t ev, n;
+    VFY_TRY(rt_strings(p, t, o, "evidence", MAX_EVIDENCE, 48, &ev, &n));
+    if (n > 0 && (cl->evidence = calloc(n, sizeof *cl->evidence)) == NULL)
         return VFY_E_NO_MEMORY;
-    }
-    for (size_t i = 0; i < n; i++)
-        snprintf(cl->evidence[i], sizeof cl->evidence[i], "%s", ev[i]);
+    size_t i = 0;
+    for (size_t x = vfy_json_first(ev); i < n; x = vfy_json_next(t, x), i++)
+        snprintf(cl->evidence[i], sizeof cl->evidence[i], "%s", vfy_json_string(t, x));
     cl->n_evidence = n;
-    rj_free_strings(ev, n);
-    VFY_TRY(rj_bool(p, o, "verified", false, false, &cl->verified));
-    return rj_date(p, o, "status_end", false, &cl->status_end);
+    VFY_TRY(rt_bool(p, t, o, "verified", false, false, &cl->verified));
+    return rt_date(p, t, o, "status_end", false, &cl->status_end);
 }
 
-static vfy_status parse_history_item(rj_path *p, const json_t *o, struct history_item *h)
+static vfy_status parse_history_item(rj_path *p, const vfy_json_tape *t, size_t o, struct history_item *h)
 {
     static const char *const keys[] = { "type", "entries", "issue_date", "valid_from", "valid_to",
                                         "lawful_use", "source", NULL };
@@ -160,57 +155,57 @@ static vfy_status parse_history_item(rj_path *p, const json_t *o, struct history
     static const char *const entries[] = { "single", "double", "multiple" };
     static const char *const lawful[] = { "yes", "no", "unknown" };
     static const char *const sources[] = { "VIS", "EES", "sticker", "declared" };
-    VFY_TRY(rj_object(p, o));
-    VFY_TRY(rj_only_keys(p, o, keys));
+    VFY_TRY(rt_object(p, t, o));
+    VFY_TRY(rt_only_keys(p, t, o, keys));
     int e;
-    VFY_TRY(rj_enum(p, o, "type", true, kinds, 3, 0, &e));
+    VFY_TRY(rt_enum(p, t, o, "type", true, kinds, 3, 0, &e));
     h->kind = (enum visa_kind)e;
-    VFY_TRY(rj_enum(p, o, "entries", true, entries, 3, 0, &e));
+    VFY_TRY(rt_enum(p, t, o, "entries", true, entries, 3, 0, &e));
     h->entries = (enum entries_kind)e;
-    VFY_TRY(rj_date(p, o, "issue_date", true, &h->dates[HF_ISSUE_DATE]));
-    VFY_TRY(rj_date(p, o, "valid_from", true, &h->dates[HF_VALID_FROM]));
-    VFY_TRY(rj_date(p, o, "valid_to", true, &h->dates[HF_VALID_TO]));
+    VFY_TRY(rt_date(p, t, o, "issue_date", true, &h->dates[HF_ISSUE_DATE]));
+    VFY_TRY(rt_date(p, t, o, "valid_from", true, &h->dates[HF_VALID_FROM]));
+    VFY_TRY(rt_date(p, t, o, "valid_to", true, &h->dates[HF_VALID_TO]));
     if (h->dates[HF_VALID_TO] < h->dates[HF_VALID_FROM])
         return rj_fail(p, "valid_to is before valid_from");
-    VFY_TRY(rj_enum(p, o, "lawful_use", false, lawful, 3, LAW_UNKNOWN, &e));
+    VFY_TRY(rt_enum(p, t, o, "lawful_use", false, lawful, 3, LAW_UNKNOWN, &e));
     h->lawful_use = (enum lawful)e;
-    return rj_enum(p, o, "source", false, sources, 4, 0, &e);
+    return rt_enum(p, t, o, "source", false, sources, 4, 0, &e);
 }
 
-static vfy_status one_claim(rj_path *p, const json_t *x, void *ctx, void *item)
+static vfy_status one_claim(rj_path *p, const vfy_json_tape *t, size_t x, void *ctx, void *item)
 {
     (void)ctx;
     ((struct claim *)item)->status_end = DATE_NONE;
-    return parse_claim(p, x, item);
+    return parse_claim(p, t, x, item);
 }
-static vfy_status one_history(rj_path *p, const json_t *x, void *ctx, void *item)
+static vfy_status one_history(rj_path *p, const vfy_json_tape *t, size_t x, void *ctx, void *item)
 {
     (void)ctx;
-    return parse_history_item(p, x, item);
+    return parse_history_item(p, t, x, item);
 }
 
-static vfy_status parse_application(rj_path *p, const json_t *a, struct vfy_rules_case *c)
+static vfy_status parse_application(rj_path *p, const vfy_json_tape *t, size_t a, struct vfy_rules_case *c)
 {
     static const char *const keys[] = { "dates", "destination", "claims", NULL };
-    VFY_TRY(rj_only_keys(p, a, keys));
+    VFY_TRY(rt_only_keys(p, t, a, keys));
     vfy_status s = VFY_OK;
-    const json_t *d = sub_object(p, a, "dates", &s);
+    size_t d = sub_object(p, t, a, "dates", &s);
     VFY_TRY(s);
-    if (d != NULL) {
+    if (d != 0) {
         static const char *const date_keys[] = { "lodging", "decision", "intended_entry",
                                                  "intended_exit", "border_crossing", NULL };
         size_t m = rj_push_key(p, "dates");
-        VFY_TRY(rj_only_keys(p, d, date_keys));
+        VFY_TRY(rt_only_keys(p, t, d, date_keys));
         for (int i = 0; i < VFY_ANCHOR_COUNT; i++)
-            VFY_TRY(rj_date(p, d, rs_anchor_names[i], false, &c->dates[i]));
+            VFY_TRY(rt_date(p, t, d, rs_anchor_names[i], false, &c->dates[i]));
         if (c->dates[VFY_ANCHOR_INTENDED_ENTRY] != DATE_NONE &&
             c->dates[VFY_ANCHOR_INTENDED_EXIT] != DATE_NONE &&
             c->dates[VFY_ANCHOR_INTENDED_EXIT] < c->dates[VFY_ANCHOR_INTENDED_ENTRY])
             return rj_fail(p, "intended_exit is before intended_entry");
         rj_pop(p, m);
     }
-    VFY_TRY(code_member(p, a, "destination", true, c->destination));
-    return rj_array(p, a, "claims", MAX_CLAIMS, sizeof(struct claim), (void **)&c->claims,
+    VFY_TRY(code_member(p, t, a, "destination", true, c->destination));
+    return rt_array(p, t, a, "claims", MAX_CLAIMS, sizeof(struct claim), (void **)&c->claims,
                     &c->n_claims, NULL, one_claim);
 }
 
@@ -266,51 +261,56 @@ const char *vfy_rules_case_id_json(const vfy_rules_case *c)
     return c != NULL && c->case_id != NULL ? c->case_id : "null";
 }
 
+/* A case is read onto a JSON tape (core/json_tape.h), not into a jansson tree: one
+ * allocation instead of one per value, which is most of the time of a batch line. The
+ * members are checked in the same order, with the same messages, as rule sets are. */
 vfy_status vfy_rules_case_parse(const void *json, size_t len, vfy_rules_case **out, vfy_detail *detail)
 {
     if (out == NULL)
         return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, "case", "no output pointer was given");
     *out = NULL;
-    json_t *root;
-    VFY_TRY(rj_load(json, len, VFY_RULES_MAX_CASE, 8, "case", VFY_E_CASE_PARSE, &root, detail));
+    vfy_json_tape t;
+    VFY_TRY(rt_load(json, len, VFY_RULES_MAX_CASE, 8, "case", VFY_E_CASE_PARSE, &t, detail));
     struct vfy_rules_case *c = malloc(sizeof *c);
     if (c == NULL) {
-        json_decref(root);
+        vfy_json_tape_free(&t);
         return VFY_E_NO_MEMORY;
     }
     case_init(c);
     rj_path p;
     rj_path_init(&p, VFY_E_CASE_PARSE, detail);
     static const char *const keys[] = { "case_id", "traveller", "application", "visa_history", NULL };
-    vfy_status s = rj_only_keys(&p, root, keys);
-    const json_t *t = s == VFY_OK ? sub_object(&p, root, "traveller", &s) : NULL;
-    if (s == VFY_OK && t != NULL) {
+    const size_t root = 0;
+    vfy_status s = rt_only_keys(&p, &t, root, keys);
+    size_t tr = s == VFY_OK ? sub_object(&p, &t, root, "traveller", &s) : 0;
+    if (s == VFY_OK && tr != 0) {
         size_t m = rj_push_key(&p, "traveller");
-        s = parse_traveller(&p, t, c);
+        s = parse_traveller(&p, &t, tr, c);
         if (s == VFY_OK)
             rj_pop(&p, m);
     }
-    const json_t *a = s == VFY_OK ? sub_object(&p, root, "application", &s) : NULL;
-    if (s == VFY_OK && a != NULL) {
+    size_t a = s == VFY_OK ? sub_object(&p, &t, root, "application", &s) : 0;
+    if (s == VFY_OK && a != 0) {
         size_t m = rj_push_key(&p, "application");
-        s = parse_application(&p, a, c);
+        s = parse_application(&p, &t, a, c);
         if (s == VFY_OK)
             rj_pop(&p, m);
     }
-    c->history_given = json_is_array(json_object_get(root, "visa_history"));
+    size_t hist = vfy_json_member(&t, root, "visa_history");
+    c->history_given = hist != 0 && vfy_json_at(&t, hist)->type == VFY_JSON_ARRAY;
     /* The case id is echoed, never interpreted: kept as the JSON it was given as. */
-    const json_t *id = json_object_get(root, "case_id");
-    if (s == VFY_OK && id != NULL) {
-        c->case_id = json_dumps(id, JSON_COMPACT | JSON_ENCODE_ANY);
+    size_t id = vfy_json_member(&t, root, "case_id");
+    if (s == VFY_OK && id != 0) {
+        c->case_id = vfy_json_compact(&t, id);
         if (c->case_id == NULL)
             s = VFY_E_NO_MEMORY;
     }
     if (s == VFY_OK)
-        s = rj_array(&p, root, "visa_history", MAX_HISTORY, sizeof(struct history_item),
+        s = rt_array(&p, &t, root, "visa_history", MAX_HISTORY, sizeof(struct history_item),
                      (void **)&c->history, &c->n_history, NULL, one_history);
     if (s == VFY_OK)
         s = check_dates(&p, c);
-    json_decref(root);
+    vfy_json_tape_free(&t);
     if (s != VFY_OK) {
         vfy_rules_case_free(c);
         return s;

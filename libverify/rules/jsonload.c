@@ -5,47 +5,23 @@
 #include <string.h>
 
 #include "core/text.h"
-#include "core/cursor.h"
 #include "core/fail.h"
 #include "core/date.h"
 #include "rules/jsonload.h"
 
-/* Walks the bytes once: nesting depth outside strings, and no NUL byte (jansson
- * would stop at it when given a C string; we pass lengths, but a NUL in a rule set is
- * never legitimate). */
+/* Once over the bytes before parsing: a NUL byte (jansson would stop at it when given a
+ * C string; we pass lengths, but a NUL in a rule set or a case is never legitimate) and
+ * the nesting depth, wherever they are (core/json_tape.c's scan, shared by both). */
 static vfy_status prescan(const void *data, size_t len, unsigned max_depth, const char *what,
                           vfy_status status, vfy_detail *detail)
 {
-    vfy_cursor c;
-    vfy_cur_init(&c, data, len, what, detail);
-    unsigned depth = 0;
-    bool in_string = false, escaped = false;
-    while (!vfy_cur_at_end(&c)) {
-        size_t at = vfy_cur_offset(&c);
-        uint8_t b;
-        VFY_TRY(vfy_cur_u8(&c, &b));
-        if (b == 0)
-            return vfy_fail_at(detail, status, what, at, "the %s contains a NUL byte", what);
-        if (in_string) {
-            if (escaped)
-                escaped = false;
-            else if (b == '\\')
-                escaped = true;
-            else if (b == '"')
-                in_string = false;
-            continue;
-        }
-        if (b == '"') {
-            in_string = true;
-        } else if (b == '{' || b == '[') {
-            if (++depth > max_depth)
-                return vfy_fail_at(detail, VFY_E_TOO_DEEP, what, at,
-                                   "the %s nests objects and arrays deeper than %u levels",
-                                   what, max_depth);
-        } else if ((b == '}' || b == ']') && depth > 0) {
-            depth--;
-        }
-    }
+    size_t at;
+    vfy_status s = vfy_json_prescan(data, len, max_depth, &at);
+    if (s == VFY_E_TOO_DEEP)
+        return vfy_fail_at(detail, VFY_E_TOO_DEEP, what, at,
+                           "the %s nests objects and arrays deeper than %u levels", what, max_depth);
+    if (s != VFY_OK)
+        return vfy_fail_at(detail, status, what, at, "the %s contains a NUL byte", what);
     return VFY_OK;
 }
 
@@ -182,6 +158,32 @@ static vfy_status missing(rj_path *p, const char *key)
     return s;
 }
 
+static vfy_status enum_fail(rj_path *p, const char *key, const char *const *names, int n)
+{
+    char list[160] = "";
+    for (int i = 0; i < n; i++)
+        if (names[i] != NULL && strlen(list) + strlen(names[i]) + 3 < sizeof list) {
+            vfy_text_append(list, sizeof list, i ? ", " : "");
+            vfy_text_append(list, sizeof list, names[i]);
+        }
+    size_t m = rj_push_key(p, key);
+    vfy_status s = rj_fail(p, "one of %s is required", list);
+    rj_pop(p, m);
+    return s;
+}
+
+/* A member's message, naming its path. */
+static vfy_status member_fail(rj_path *p, const char *key, const char *why)
+{
+    size_t m = rj_push_key(p, key);
+    vfy_status s = rj_fail(p, "%s", why);
+    rj_pop(p, m);
+    return s;
+}
+
+static const char date_required[] = "a date YYYY-MM-DD between 1900 and 2199 is required";
+
+
 vfy_status rj_string(rj_path *p, const json_t *obj, const char *key, bool required,
                      size_t max_len, char **out)
 {
@@ -227,12 +229,8 @@ vfy_status rj_bool(rj_path *p, const json_t *obj, const char *key, bool required
     json_t *v = json_object_get(obj, key);
     if (v == NULL || json_is_null(v))
         return required ? missing(p, key) : VFY_OK;
-    if (!json_is_boolean(v)) {
-        size_t m = rj_push_key(p, key);
-        vfy_status s = rj_fail(p, "true or false is required");
-        rj_pop(p, m);
-        return s;
-    }
+    if (!json_is_boolean(v))
+        return member_fail(p, key, "true or false is required");
     *out = json_is_true(v);
     return VFY_OK;
 }
@@ -245,10 +243,7 @@ vfy_status rj_date(rj_path *p, const json_t *obj, const char *key, bool required
         return required ? missing(p, key) : VFY_OK;
     if (!json_is_string(v) || !vfy_day_parse_iso(json_string_value(v), out)) {
         *out = INT32_MIN;
-        size_t m = rj_push_key(p, key);
-        vfy_status s = rj_fail(p, "a date YYYY-MM-DD between 1900 and 2199 is required");
-        rj_pop(p, m);
-        return s;
+        return member_fail(p, key, date_required);
     }
     return VFY_OK;
 }
@@ -265,16 +260,7 @@ vfy_status rj_enum(rj_path *p, const json_t *obj, const char *key, bool required
             *out = i;
             return VFY_OK;
         }
-    char list[160] = "";
-    for (int i = 0; i < n; i++)
-        if (names[i] != NULL && strlen(list) + strlen(names[i]) + 3 < sizeof list) {
-            vfy_text_append(list, sizeof list, i ? ", " : "");
-            vfy_text_append(list, sizeof list, names[i]);
-        }
-    size_t m = rj_push_key(p, key);
-    vfy_status s = rj_fail(p, "one of %s is required", list);
-    rj_pop(p, m);
-    return s;
+    return enum_fail(p, key, names, n);
 }
 
 void rj_free_strings(char **v, size_t n)
@@ -395,6 +381,215 @@ vfy_status rj_array(rj_path *p, const json_t *parent, const char *key, size_t ma
         p->rule_id = NULL;
         *count = i + 1;
         VFY_TRY(one(p, x, ctx, (char *)*items + i * elem_size));
+        p->rule_id = NULL;
+        rj_pop(p, mi);
+    }
+    rj_pop(p, m);
+    return VFY_OK;
+}
+
+/* ---- the same over a JSON tape (cases) ---------------------------------------------- */
+
+vfy_status rt_load(const void *data, size_t len, size_t max_len, unsigned max_depth, const char *what,
+                   vfy_status status, vfy_json_tape *out, vfy_detail *detail)
+{
+    memset(out, 0, sizeof *out);
+    if (data == NULL && len > 0)
+        return vfy_fail(detail, VFY_E_INVALID_ARGUMENT, what, "no %s data was given", what);
+    if (len > max_len)
+        return vfy_fail(detail, VFY_E_LIMIT, what, "the %s is %zu bytes; at most %zu are accepted",
+                        what, len, max_len);
+    vfy_json_error err;
+    vfy_status s = vfy_json_tape_read(data, len, max_depth, out, &err);
+    if (s == VFY_E_TOO_DEEP)
+        return vfy_fail_at(detail, VFY_E_TOO_DEEP, what, err.offset,
+                           "the %s nests objects and arrays deeper than %u levels", what, max_depth);
+    if (s == VFY_E_NO_MEMORY)
+        return vfy_fail(detail, VFY_E_NO_MEMORY, what, "out of memory reading the %s", what);
+    if (s != VFY_OK && err.line == 0) /* the first scan: a NUL byte */
+        return vfy_fail_at(detail, status, what, err.offset, "the %s contains a NUL byte", what);
+    if (s != VFY_OK)
+        return vfy_fail_text(detail, status, what, err.line, err.column,
+                             "the %s is not valid JSON: %s (line %u, column %u)", what, err.why, err.line,
+                             err.column);
+    for (size_t i = 0; i < out->n_nodes; i++)
+        if (out->nodes[i].type == VFY_JSON_REAL) {
+            vfy_json_tape_free(out);
+            return vfy_fail(detail, status, what,
+                            "the %s contains a fractional number; amounts are integers (cents)", what);
+        }
+    if (out->nodes[0].type != VFY_JSON_OBJECT) {
+        vfy_json_tape_free(out);
+        return vfy_fail(detail, status, "$", "the %s must be a JSON object", what);
+    }
+    return VFY_OK;
+}
+
+size_t rt_member(const vfy_json_tape *t, size_t obj, const char *key)
+{
+    size_t v = vfy_json_member(t, obj, key);
+    return v != 0 && t->nodes[v].type != VFY_JSON_NULL ? v : 0;
+}
+
+vfy_status rt_object(rj_path *p, const vfy_json_tape *t, size_t v)
+{
+    if (t->nodes[v].type != VFY_JSON_OBJECT)
+        return rj_fail(p, "an object is required here");
+    return VFY_OK;
+}
+
+vfy_status rt_only_keys(rj_path *p, const vfy_json_tape *t, size_t obj, const char *const *allowed)
+{
+    for (size_t k = vfy_json_first_key(t, obj); k != 0; k = vfy_json_next_key(t, obj, k)) {
+        const char *name = vfy_json_string(t, k);
+        bool ok = false;
+        for (const char *const *a = allowed; *a != NULL && !ok; a++)
+            ok = strcmp(*a, name) == 0;
+        if (!ok) {
+            char key[48];
+            snprintf(key, sizeof key, "%s", name);
+            size_t m = rj_push_key(p, key);
+            vfy_status s = rj_fail(p, "unknown member '%s' (a typo? see docs/rules.md)", key);
+            rj_pop(p, m);
+            return s;
+        }
+    }
+    return VFY_OK;
+}
+
+vfy_status rt_string(rj_path *p, const vfy_json_tape *t, size_t obj, const char *key, bool required,
+                     size_t max_len, const char **out)
+{
+    *out = NULL;
+    size_t v = rt_member(t, obj, key);
+    if (v == 0)
+        return required ? missing(p, key) : VFY_OK;
+    const struct vfy_json_node *n = vfy_json_at(t, v);
+    if (n->type != VFY_JSON_STRING)
+        return member_fail(p, key, "a string is required");
+    if (n->len == 0 || n->len > max_len) {
+        size_t m = rj_push_key(p, key);
+        vfy_status s = rj_fail(p, "the string must have 1 to %zu bytes", max_len);
+        rj_pop(p, m);
+        return s;
+    }
+    *out = vfy_json_string(t, v); /* no NUL inside: the tape refuses \u0000 */
+    return VFY_OK;
+}
+
+vfy_status rt_int(rj_path *p, const vfy_json_tape *t, size_t obj, const char *key, bool required,
+                  long long min, long long max, long long dflt, long long *out)
+{
+    *out = dflt;
+    size_t v = rt_member(t, obj, key);
+    if (v == 0)
+        return required ? missing(p, key) : VFY_OK;
+    const struct vfy_json_node *n = vfy_json_at(t, v);
+    if (n->type != VFY_JSON_INTEGER || n->integer < min || n->integer > max) {
+        size_t m = rj_push_key(p, key);
+        vfy_status s = rj_fail(p, "an integer from %lld to %lld is required", min, max);
+        rj_pop(p, m);
+        return s;
+    }
+    *out = n->integer;
+    return VFY_OK;
+}
+
+vfy_status rt_bool(rj_path *p, const vfy_json_tape *t, size_t obj, const char *key, bool required,
+                   bool dflt, bool *out)
+{
+    *out = dflt;
+    size_t v = rt_member(t, obj, key);
+    if (v == 0)
+        return required ? missing(p, key) : VFY_OK;
+    uint8_t type = vfy_json_at(t, v)->type;
+    if (type != VFY_JSON_TRUE && type != VFY_JSON_FALSE)
+        return member_fail(p, key, "true or false is required");
+    *out = type == VFY_JSON_TRUE;
+    return VFY_OK;
+}
+
+vfy_status rt_date(rj_path *p, const vfy_json_tape *t, size_t obj, const char *key, bool required,
+                   int32_t *out)
+{
+    *out = INT32_MIN;
+    size_t v = rt_member(t, obj, key);
+    if (v == 0)
+        return required ? missing(p, key) : VFY_OK;
+    if (vfy_json_at(t, v)->type != VFY_JSON_STRING || !vfy_day_parse_iso(vfy_json_string(t, v), out)) {
+        *out = INT32_MIN;
+        return member_fail(p, key, date_required);
+    }
+    return VFY_OK;
+}
+
+vfy_status rt_enum(rj_path *p, const vfy_json_tape *t, size_t obj, const char *key, bool required,
+                   const char *const *names, int n, int dflt, int *out)
+{
+    *out = dflt;
+    size_t v = rt_member(t, obj, key);
+    if (v == 0)
+        return required ? missing(p, key) : VFY_OK;
+    for (int i = 0; vfy_json_at(t, v)->type == VFY_JSON_STRING && i < n; i++)
+        if (names[i] != NULL && strcmp(names[i], vfy_json_string(t, v)) == 0) {
+            *out = i;
+            return VFY_OK;
+        }
+    return enum_fail(p, key, names, n);
+}
+
+vfy_status rt_strings(rj_path *p, const vfy_json_tape *t, size_t obj, const char *key, size_t max,
+                      size_t max_len, size_t *arr, size_t *n)
+{
+    *arr = 0;
+    *n = 0;
+    size_t v = rt_member(t, obj, key);
+    if (v == 0)
+        return VFY_OK;
+    size_t m = rj_push_key(p, key);
+    vfy_status s = VFY_OK;
+    const struct vfy_json_node *a = vfy_json_at(t, v);
+    if (a->type != VFY_JSON_ARRAY || a->count > max) {
+        s = rj_fail(p, "an array of at most %zu strings is required", max);
+        rj_pop(p, m);
+        return s;
+    }
+    size_t i = 0;
+    for (size_t x = vfy_json_first(v); x < a->next; x = vfy_json_next(t, x), i++) {
+        const struct vfy_json_node *e = vfy_json_at(t, x);
+        if (e->type != VFY_JSON_STRING || e->len == 0 || e->len > max_len) {
+            rj_push_index(p, i);
+            s = rj_fail(p, "a string of 1 to %zu bytes is required", max_len);
+            rj_pop(p, m);
+            return s;
+        }
+    }
+    rj_pop(p, m);
+    *arr = v;
+    *n = a->count;
+    return VFY_OK;
+}
+
+vfy_status rt_array(rj_path *p, const vfy_json_tape *t, size_t parent, const char *key, size_t max,
+                    size_t elem_size, void **items, size_t *count, void *ctx,
+                    vfy_status (*one)(rj_path *p, const vfy_json_tape *t, size_t v, void *ctx, void *item))
+{
+    size_t a = rt_member(t, parent, key);
+    if (a == 0)
+        return VFY_OK;
+    size_t m = rj_push_key(p, key);
+    const struct vfy_json_node *n = vfy_json_at(t, a);
+    if (n->type != VFY_JSON_ARRAY || n->count > max)
+        return rj_fail(p, "an array of at most %zu entries is required", max);
+    *items = calloc(n->count + 1, elem_size);
+    if (*items == NULL)
+        return VFY_E_NO_MEMORY;
+    size_t i = 0;
+    for (size_t x = vfy_json_first(a); x < n->next; x = vfy_json_next(t, x), i++) {
+        size_t mi = rj_push_index(p, i);
+        p->rule_id = NULL;
+        *count = i + 1;
+        VFY_TRY(one(p, t, x, ctx, (char *)*items + i * elem_size));
         p->rule_id = NULL;
         rj_pop(p, mi);
     }

@@ -11,6 +11,8 @@
 
 #include <jansson.h>
 
+#include "core/json_tape.h"
+
 #include "verify/rules.h"
 
 /* `what` names the input in messages ("rule set", "case"); `status` is the code for
@@ -58,5 +60,33 @@ vfy_status rj_array(rj_path *p, const json_t *parent, const char *key, size_t ma
                     void **items, size_t *count, void *ctx,
                     vfy_status (*one)(rj_path *p, const json_t *v, void *ctx, void *item));
 void rj_free_strings(char **v, size_t n);
+
+/*
+ * The same members read from a JSON tape (core/json_tape.h) instead of a jansson tree,
+ * with the same messages: cases are read this way (one allocation per case, no tree),
+ * rule sets through jansson. `obj` and the results are node indices; a member that is
+ * absent or null is node 0.
+ */
+vfy_status rt_load(const void *data, size_t len, size_t max_len, unsigned max_depth, const char *what,
+                   vfy_status status, vfy_json_tape *out, vfy_detail *detail);
+size_t rt_member(const vfy_json_tape *t, size_t obj, const char *key);   /* 0: absent or null */
+vfy_status rt_object(rj_path *p, const vfy_json_tape *t, size_t v);
+vfy_status rt_only_keys(rj_path *p, const vfy_json_tape *t, size_t obj, const char *const *allowed);
+vfy_status rt_string(rj_path *p, const vfy_json_tape *t, size_t obj, const char *key, bool required,
+                     size_t max_len, const char **out);
+vfy_status rt_int(rj_path *p, const vfy_json_tape *t, size_t obj, const char *key, bool required,
+                  long long min, long long max, long long dflt, long long *out);
+vfy_status rt_bool(rj_path *p, const vfy_json_tape *t, size_t obj, const char *key, bool required,
+                   bool dflt, bool *out);
+vfy_status rt_date(rj_path *p, const vfy_json_tape *t, size_t obj, const char *key, bool required,
+                   int32_t *out);
+vfy_status rt_enum(rj_path *p, const vfy_json_tape *t, size_t obj, const char *key, bool required,
+                   const char *const *names, int n, int dflt, int *out);
+/* An array of strings: its node (0 when absent) and count, each element checked. */
+vfy_status rt_strings(rj_path *p, const vfy_json_tape *t, size_t obj, const char *key, size_t max,
+                      size_t max_len, size_t *arr, size_t *n);
+vfy_status rt_array(rj_path *p, const vfy_json_tape *t, size_t parent, const char *key, size_t max,
+                    size_t elem_size, void **items, size_t *count, void *ctx,
+                    vfy_status (*one)(rj_path *p, const vfy_json_tape *t, size_t v, void *ctx, void *item));
 
 #endif

@@ -7,7 +7,8 @@
 
 #include "faults.h"
 
-void __sanitizer_print_stack_trace(void);
+/* Weak: the coverage build has no sanitizer runtime, and then no trace is printed. */
+void __sanitizer_print_stack_trace(void) __attribute__((weak));
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t n);
@@ -35,8 +36,8 @@ static bool fail_now(void)
     unsigned long k = __atomic_add_fetch(&counted, 1, __ATOMIC_RELAXED);
     if (armed_nth != 0 && k == armed_nth) {
         __atomic_store_n(&fired, true, __ATOMIC_RELAXED);
-        if (getenv("VFY_FAULT_TRACE") != NULL) /* where the failed allocation was made */
-            __sanitizer_print_stack_trace();
+        if (getenv("VFY_FAULT_TRACE") != NULL && __sanitizer_print_stack_trace != NULL)
+            __sanitizer_print_stack_trace(); /* where the failed allocation was made */
         return true;
     }
     return false;

@@ -361,75 +361,48 @@ static bool same_key(const vfy_json_tape *t, size_t a, size_t b)
 
 static vfy_status value(struct reader *r, unsigned depth);
 
-static vfy_status object(struct reader *r, unsigned depth)
+/* A member's name and ':' (objects only); the duplicate check is jansson's
+ * JSON_REJECT_DUPLICATES: the members before this one are compared (objects of a case are
+ * small). */
+static vfy_status member_name(struct reader *r, size_t node)
 {
-    size_t start = r->pos, node = new_node(r, VFY_JSON_OBJECT);
-    if (node == SIZE_MAX)
-        return fail(r, start, "more values than the document's punctuation allows");
-    r->pos++;
     skip_space(r);
-    if (peek(r) == '}') {
-        r->pos++;
-        r->t->nodes[node].next = (uint32_t)r->t->n_nodes;
-        return VFY_OK;
-    }
-    for (;;) {
-        skip_space(r);
-        if (peek(r) != '"')
-            return fail(r, r->pos, "a member's name (a string) is expected");
-        size_t key_at = r->pos, key;
-        VFY_TRY(string(r, &key));
-        /* Duplicate names are refused, as jansson's JSON_REJECT_DUPLICATES does: the
-         * members before this one are compared (objects of a case are small). */
-        for (size_t k = node + 1; k < key; k = r->t->nodes[k + 1].next)
-            if (same_key(r->t, k, key))
-                return fail(r, key_at, "a member's name appears twice in one object");
-        skip_space(r);
-        if (peek(r) != ':')
-            return fail(r, r->pos, "':' is expected after a member's name");
-        r->pos++;
-        VFY_TRY(value(r, depth));
-        r->t->nodes[node].count++;
-        skip_space(r);
-        if (peek(r) == ',') {
-            r->pos++;
-            continue;
-        }
-        if (peek(r) == '}') {
-            r->pos++;
-            break;
-        }
-        return fail(r, r->pos, "',' or '}' is expected");
-    }
-    r->t->nodes[node].next = (uint32_t)r->t->n_nodes;
+    if (peek(r) != '"')
+        return fail(r, r->pos, "a member's name (a string) is expected");
+    size_t key_at = r->pos, key;
+    VFY_TRY(string(r, &key));
+    for (size_t k = node + 1; k < key; k = r->t->nodes[k + 1].next)
+        if (same_key(r->t, k, key))
+            return fail(r, key_at, "a member's name appears twice in one object");
+    skip_space(r);
+    if (peek(r) != ':')
+        return fail(r, r->pos, "':' is expected after a member's name");
+    r->pos++;
     return VFY_OK;
 }
 
-static vfy_status array(struct reader *r, unsigned depth)
+/* An object or an array at r->pos: its node, then its members or elements. */
+static vfy_status container(struct reader *r, unsigned depth, bool is_object)
 {
-    size_t start = r->pos, node = new_node(r, VFY_JSON_ARRAY);
+    const int close = is_object ? '}' : ']';
+    size_t start = r->pos, node = new_node(r, is_object ? VFY_JSON_OBJECT : VFY_JSON_ARRAY);
     if (node == SIZE_MAX)
         return fail(r, start, "more values than the document's punctuation allows");
     r->pos++;
     skip_space(r);
-    if (peek(r) == ']') {
+    bool more = peek(r) != close;
+    if (!more)
         r->pos++;
-        r->t->nodes[node].next = (uint32_t)r->t->n_nodes;
-        return VFY_OK;
-    }
-    for (;;) {
+    while (more) {
+        if (is_object)
+            VFY_TRY(member_name(r, node));
         VFY_TRY(value(r, depth));
         r->t->nodes[node].count++;
         skip_space(r);
-        if (peek(r) == ',') {
-            r->pos++;
-            continue;
-        }
-        if (peek(r) == ']') {
-            r->pos++;
-            break;
-        }
-        return fail(r, r->pos, "',' or ']' is expected");
+        if (peek(r) != ',' && peek(r) != close)
+            return fail(r, r->pos, is_object ? "',' or '}' is expected" : "',' or ']' is expected");
+        more = peek(r) == ',';
+        r->pos++;
     }
     r->t->nodes[node].next = (uint32_t)r->t->n_nodes;
     return VFY_OK;
@@ -447,7 +420,7 @@ static vfy_status value(struct reader *r, unsigned depth)
             snprintf(r->err->why, sizeof r->err->why, "nested deeper than %u levels", r->max_depth);
             return VFY_E_TOO_DEEP;
         }
-        return peek(r) == '{' ? object(r, depth + 1) : array(r, depth + 1);
+        return container(r, depth + 1, peek(r) == '{');
     case '"': {
         size_t node;
         return string(r, &node);

@@ -130,6 +130,16 @@ vfy_status rj_object(rj_path *p, const json_t *v)
     return VFY_OK;
 }
 
+static vfy_status unknown_member(rj_path *p, const char *name)
+{
+    char key[48];
+    snprintf(key, sizeof key, "%s", name);
+    size_t m = rj_push_key(p, key);
+    vfy_status s = rj_fail(p, "unknown member '%s' (a typo? see docs/rules.md)", key);
+    rj_pop(p, m);
+    return s;
+}
+
 vfy_status rj_only_keys(rj_path *p, const json_t *obj, const char *const *allowed)
 {
     const char *k;
@@ -138,14 +148,8 @@ vfy_status rj_only_keys(rj_path *p, const json_t *obj, const char *const *allowe
         bool ok = false;
         for (const char *const *a = allowed; *a != NULL && !ok; a++)
             ok = strcmp(*a, k) == 0;
-        if (!ok) {
-            char key[48];
-            snprintf(key, sizeof key, "%s", k);
-            size_t m = rj_push_key(p, key);
-            vfy_status s = rj_fail(p, "unknown member '%s' (a typo? see docs/rules.md)", key);
-            rj_pop(p, m);
-            return s;
-        }
+        if (!ok)
+            return unknown_member(p, k);
     }
     return VFY_OK;
 }
@@ -445,14 +449,8 @@ vfy_status rt_only_keys(rj_path *p, const vfy_json_tape *t, size_t obj, const ch
         bool ok = false;
         for (const char *const *a = allowed; *a != NULL && !ok; a++)
             ok = strcmp(*a, name) == 0;
-        if (!ok) {
-            char key[48];
-            snprintf(key, sizeof key, "%s", name);
-            size_t m = rj_push_key(p, key);
-            vfy_status s = rj_fail(p, "unknown member '%s' (a typo? see docs/rules.md)", key);
-            rj_pop(p, m);
-            return s;
-        }
+        if (!ok)
+            return unknown_member(p, name);
     }
     return VFY_OK;
 }

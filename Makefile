@@ -249,11 +249,16 @@ $(BUILD)/cov/vfy: $(CLI_SRCS:%.c=$(BUILD)/cov/%.o) $(BUILD)/cov/libverify.a
 $(BUILD)/cov/run_tests: $(TEST_SRCS:%.c=$(BUILD)/cov/%.o) $(BUILD)/cov/libverify.a
 	$(CC) --coverage -o $@ $(filter %.o,$^) $(BUILD)/cov/libverify.a $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
+# libnfc runs in its helper program; the coverage run needs one beside run_tests too.
+$(BUILD)/cov/vfy-nfc-worker: $(NFC_WORKER_SRC) hw/nfc/nfc_protocol.h hw/nfc/nfc_limits.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(COVFLAGS) -o $@ $< $(shell pkg-config --libs libnfc)
+
 coverage: deps
-	@$(MAKE) --no-print-directory $(BUILD)/cov/run_tests $(BUILD)/cov/vfy $(BUILD)/vfy.1 $(RIGS)
+	@$(MAKE) --no-print-directory $(BUILD)/cov/run_tests $(BUILD)/cov/vfy $(BUILD)/cov/vfy-nfc-worker $(BUILD)/vfy.1 $(RIGS)
 	@find $(BUILD)/cov -name '*.gcda' -delete
 	@VFY_SHARED="$(abspath $(SHARED))" VFY_BIN="$(abspath $(BUILD)/cov/vfy)" VFY_ROOT="$(CURDIR)" VFY_BUILD="$(abspath $(BUILD))" \
-	  VFY_RIGS="$(abspath $(BUILD)/rigs)" $(BUILD)/cov/run_tests --jobs 2 --timeout 300 >$(BUILD)/cov/tests.log 2>&1; \
+	  VFY_RIGS="$(abspath $(BUILD)/rigs)" VFY_NFC_WORKER="$(abspath $(BUILD)/cov/vfy-nfc-worker)" $(BUILD)/cov/run_tests --jobs 2 --timeout 300 >$(BUILD)/cov/tests.log 2>&1; \
 	  grep -E 'Synthesis' $(BUILD)/cov/tests.log
 	@sh mk/coverage.sh $(BUILD)/cov
 

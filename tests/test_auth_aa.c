@@ -360,3 +360,23 @@ Test(aa_rsa, weak_keys_are_refused)
         EVP_PKEY_free(key);
     }
 }
+
+/* A chip whose DG15 holds a key Doc 9303 does not allow for Active Authentication (an
+ * Ed25519 key, with a signature that verifies under it) proves nothing: refused as
+ * unsupported, never a passed chip.aa. */
+Test(aa_rsa, a_dg15_key_neither_rsa_nor_ec_is_refused)
+{
+    EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    cr_assert_not_null(key);
+    uint8_t dg15[200], challenge[8], sig[64];
+    size_t n15 = make_dg15(key, dg15), sl = sizeof sig;
+    cr_assert_eq(RAND_bytes(challenge, 8), 1);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    cr_assert(EVP_DigestSignInit(ctx, NULL, NULL, NULL, key) == 1 &&
+              EVP_DigestSign(ctx, sig, &sl, challenge, sizeof challenge) == 1);
+    EVP_MD_CTX_free(ctx);
+    vfy_detail d;
+    cr_assert_eq(aa(dg15, n15, NULL, 0, challenge, sig, sl, &d), VFY_E_UNSUPPORTED, "%s", d.message);
+    cr_assert(strstr(d.message, "neither RSA nor EC") != NULL, "%s", d.message);
+    EVP_PKEY_free(key);
+}

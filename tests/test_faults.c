@@ -444,3 +444,63 @@ Test(faults, rule_sets_loaded_and_a_case_decided, .timeout = 600)
     sweep_report("rules", fault_sweep(rules_decide, &f, RUNS));
     free(f.baseline);
 }
+
+/* Reading a case onto its JSON tape, every allocation failed in turn (the tape, the
+ * case, its claims and evidence, its history, the echoed case id): an out-of-memory
+ * error and no case, or the very case of the unfailed run (its decision compared). */
+struct case_fx {
+    vfy_rules_engine *engine;
+    char *baseline;
+};
+
+static char *decision_of(const vfy_rules_engine *e, const vfy_rules_case *c)
+{
+    vfy_rules_decision *dec = NULL;
+    vfy_rules_eval_options opt = { .compact_trail = false, .include_pii = true };
+    cr_assert_eq(vfy_rules_evaluate(e, c, &opt, &dec, NULL), VFY_OK);
+    char *json = vfy_rules_decision_json(dec, 0);
+    cr_assert_not_null(json);
+    vfy_rules_decision_free(dec);
+    return json;
+}
+
+static void case_read(void *ctx, bool injected)
+{
+    struct case_fx *f = ctx;
+    static const char case_json[] =
+        "{\"case_id\":{\"batch\":\"F\",\"n\":[2,\"x\\u00e9\"]},\"traveller\":{\"nationality\":\"KAZ\","
+        "\"birth_date\":\"2001-05-01\",\"document\":{\"type\":\"ordinary\",\"biometric\":true,\"issue_date\":"
+        "\"2021-03-01\",\"expiry_date\":\"2031-02-28\",\"blank_pages\":4}},\"application\":{\"dates\":"
+        "{\"lodging\":\"2025-06-10\",\"intended_entry\":\"2025-07-01\",\"intended_exit\":\"2025-07-20\"},"
+        "\"destination\":\"DEU\",\"claims\":[{\"category\":\"student\",\"evidence\":[\"student_card\"],"
+        "\"verified\":true,\"status_end\":\"2027-06-30\"},{\"category\":\"close_relative\",\"evidence\":"
+        "[\"host_request\"]}]},\"visa_history\":[{\"type\":\"C\",\"entries\":\"multiple\",\"issue_date\":"
+        "\"2023-03-01\",\"valid_from\":\"2023-03-01\",\"valid_to\":\"2025-02-28\",\"lawful_use\":\"yes\"}]}";
+    vfy_rules_case *c = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    fault_enter();
+    vfy_status s = vfy_rules_case_parse(case_json, sizeof case_json - 1, &c, &d);
+    fault_leave();
+    if (!injected) {
+        cr_assert_eq(s, VFY_OK, "%s: %s", vfy_status_name(s), d.message);
+        cr_assert_str_eq(vfy_rules_case_id_json(c), "{\"batch\":\"F\",\"n\":[2,\"x\xc3\xa9\"]}");
+        f->baseline = decision_of(f->engine, c);
+    } else if (s == VFY_OK) {
+        char *json = decision_of(f->engine, c);
+        cr_assert_str_eq(json, f->baseline, "failing allocation %lu changed the case", fault_armed());
+        vfy_free(json);
+    } else {
+        cr_assert_eq(s, VFY_E_NO_MEMORY, "%s: %s", vfy_status_name(s), d.message);
+        cr_assert_null(c);
+    }
+    vfy_rules_case_free(c);
+}
+
+Test(faults, a_case_read_onto_its_tape, .timeout = 600)
+{
+    struct case_fx f = { rules_engine(VFY_RULES_PRODUCTION, NULL), NULL };
+    sweep_report("case", fault_sweep(case_read, &f, ALL));
+    vfy_free(f.baseline);
+    vfy_rules_engine_free(f.engine);
+}

@@ -25,6 +25,9 @@ struct plan_set {
     struct frag *step;                /* per rule: {"ruleset":"..","rule":".." (compact step) */
     struct frag *ref;                 /* per rule: "SET/rule" (beat, beaten_by) */
     struct frag *consequence;         /* per rule: a check's consequence, quoted; len 0: none */
+    struct frag *legal_ref;           /* per rule: its legal reference, quoted */
+    uint32_t *open_point_off;         /* per rule: where its open points start in open_point */
+    struct frag *open_point;          /* "SET/rule: text" of every open point of the set's rules */
     struct frag in_force;             /* "SET is in force [FROM, TO);  (quote opened, not closed) */
     struct frag *cat_id;              /* per category */
     uint16_t *by_kind[RK_COUNT];

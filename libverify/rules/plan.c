@@ -34,11 +34,19 @@ static bool fragments(struct vfy_rules_engine *e)
         p->cat_id = calloc(rs->n_categories + 1, sizeof *p->cat_id);
         p->ref = calloc(rs->n_rules + 1, sizeof *p->ref);
         p->consequence = calloc(rs->n_rules + 1, sizeof *p->consequence);
+        p->legal_ref = calloc(rs->n_rules + 1, sizeof *p->legal_ref);
+        p->open_point_off = calloc(rs->n_rules + 1, sizeof *p->open_point_off);
+        size_t n_points = 0;
+        for (size_t ri = 0; ri < rs->n_rules; ri++)
+            n_points += rs->rules[ri].n_open_points;
+        p->open_point = calloc(n_points + 1, sizeof *p->open_point);
         if (p->rule_id == NULL || p->step == NULL || p->cat_id == NULL || p->ref == NULL ||
-            p->consequence == NULL) {
+            p->consequence == NULL || p->legal_ref == NULL || p->open_point_off == NULL ||
+            p->open_point == NULL) {
             free(w.buf); /* the tables are the plan's, freed with it */
             return false;
         }
+        n_points = 0;
         for (size_t ri = 0; ri < rs->n_rules; ri++) {
             p->rule_id[ri] = quoted(&w, rs->rules[ri].id);
             size_t at = w.len;
@@ -47,7 +55,12 @@ static bool fragments(struct vfy_rules_engine *e)
             rw_raw(&w, ",\"rule\":", 8);
             rw_str(&w, rs->rules[ri].id);
             p->step[ri] = (struct frag){ (uint32_t)at, (uint32_t)(w.len - at) };
-            p->ref[ri] = rr_ref_fragment(&w, rs->id, rs->rules[ri].id);
+            p->ref[ri] = rr_ref_fragment(&w, rs->id, rs->rules[ri].id, NULL);
+            p->legal_ref[ri] = quoted(&w, rs->rules[ri].legal_ref);
+            p->open_point_off[ri] = (uint32_t)n_points;
+            for (size_t k = 0; k < rs->rules[ri].n_open_points; k++)
+                p->open_point[n_points++] = rr_ref_fragment(&w, rs->id, rs->rules[ri].id,
+                                                            rs->rules[ri].open_points[k]);
             if (rs->rules[ri].kind == RK_CHECK && rs->rules[ri].u.check.consequence != NULL)
                 p->consequence[ri] = quoted(&w, rs->rules[ri].u.check.consequence);
         }
@@ -417,6 +430,9 @@ void rs_plan_free(struct vfy_rules_engine *e)
         free(e->plan[si].cat_id);
         free(e->plan[si].ref);
         free(e->plan[si].consequence);
+        free(e->plan[si].legal_ref);
+        free(e->plan[si].open_point_off);
+        free(e->plan[si].open_point);
     }
     free(e->frags);
     e->frags = NULL;

@@ -590,10 +590,10 @@ static void ref_text(struct rw *w, const struct vfy_rules_workspace *ws, rr_ref 
     frag(w, ws->engine, plan_of(ws, ref)->ref[RR_RULE(ref)]);
 }
 
-struct frag rr_ref_fragment(struct rw *w, const char *set, const char *rule)
+struct frag rr_ref_fragment(struct rw *w, const char *set, const char *rule, const char *text)
 {
     size_t at = w->len;
-    rw_ref_str(w, set, rule, NULL);
+    rw_ref_str(w, set, rule, text);
     return (struct frag){ (uint32_t)at, (uint32_t)(w->len - at) };
 }
 
@@ -656,7 +656,7 @@ static void step(struct rw *w, const struct vfy_rules_workspace *ws, const struc
     frag(w, e, p->rule_id[RR_RULE(st->rule)]);
     {
         LIT(w, ",\"legal_ref\":");
-        rw_str(w, r->legal_ref);
+        frag(w, e, p->legal_ref[RR_RULE(st->rule)]);
         LIT(w, ",\"anchor\":");
         rw_str(w, rs_anchor_names[st->anchor]);
         LIT(w, ",\"anchor_date\":");
@@ -763,14 +763,15 @@ static void alternative(struct rw *w, const struct vfy_rules_workspace *ws, int 
         LIT(w, "]}");
         return;
     }
+    const struct plan_set *p = plan_of(ws, v->rule);
     LIT(w, "{\"value\":");
     rule_value(w, ws, dim, v);
     LIT(w, ",\"modality\":\"may\",\"ruleset\":");
-    rw_str(w, set_of(ws, v->rule)->id);
+    frag(w, ws->engine, p->id);
     LIT(w, ",\"rule\":");
-    rw_str(w, r->id);
+    frag(w, ws->engine, p->rule_id[RR_RULE(v->rule)]);
     LIT(w, ",\"legal_ref\":");
-    rw_str(w, r->legal_ref);
+    frag(w, ws->engine, p->legal_ref[RR_RULE(v->rule)]);
     LIT(w, "}");
 }
 
@@ -816,10 +817,10 @@ static void dimension(struct rw *w, const struct vfy_rules_workspace *ws, int di
         LIT(w, ",\"open_points\":[");
         for (uint32_t i = 0; i < o->n_op; i++) {
             const struct rr_open *op = &ws->ops[o->op_off + i];
-            const struct rule *r = rule_of(ws, op->rule);
+            const struct plan_set *p = plan_of(ws, op->rule);
             if (i)
                 LIT(w, ",");
-            rw_ref_str(w, set_of(ws, op->rule)->id, r->id, r->open_points[op->i]);
+            frag(w, ws->engine, p->open_point[p->open_point_off[RR_RULE(op->rule)] + op->i]);
         }
         LIT(w, "]");
     }

@@ -54,10 +54,11 @@ void rr_write_open(struct rw *w, const struct vfy_rules_workspace *ws, unsigned 
 void rr_write_metadata(struct rw *w, const struct vfy_rules_engine *e);
 
 /* Text the plan writes once per rule or set (rules/plan.c), so that deciding escapes
- * nothing it could have escaped when the engine was built: "SET/rule", and the opening
+ * nothing it could have escaped when the engine was built: "SET/rule" (or "SET/rule: text",
+ * an open point), and the opening
  * of an out-of-force explanation, "SET is in force [FROM, TO);  (quote left open). */
 struct ruleset;
-struct frag rr_ref_fragment(struct rw *w, const char *set, const char *rule);
+struct frag rr_ref_fragment(struct rw *w, const char *set, const char *rule, const char *text);
 struct frag rr_in_force_fragment(struct rw *w, const struct ruleset *rs);
 
 #endif

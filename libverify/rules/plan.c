@@ -59,8 +59,9 @@ static bool fragments(struct vfy_rules_engine *e)
             p->legal_ref[ri] = quoted(&w, rs->rules[ri].legal_ref);
             p->open_point_off[ri] = (uint32_t)n_points;
             for (size_t k = 0; k < rs->rules[ri].n_open_points; k++)
-                p->open_point[n_points++] = rr_ref_fragment(&w, rs->id, rs->rules[ri].id,
-                                                            rs->rules[ri].open_points[k]);
+                p->open_point[p->open_point_off[ri] + k] =
+                    rr_ref_fragment(&w, rs->id, rs->rules[ri].id, rs->rules[ri].open_points[k]);
+            n_points += rs->rules[ri].n_open_points;
             if (rs->rules[ri].kind == RK_CHECK && rs->rules[ri].u.check.consequence != NULL)
                 p->consequence[ri] = quoted(&w, rs->rules[ri].u.check.consequence);
         }

@@ -1,5 +1,5 @@
 /* A bounded JSON reader onto a flat tape (core/json_tape.h). */
-#define _GNU_SOURCE /* strtod_l */
+#define _GNU_SOURCE /* strtod_l, qsort_r */
 #include <errno.h>
 #include <limits.h>
 #include <locale.h>
@@ -361,9 +361,13 @@ static bool same_key(const vfy_json_tape *t, size_t a, size_t b)
 
 static vfy_status value(struct reader *r, unsigned depth);
 
+/* Objects up to this many members are checked for a repeated name as each name is read
+ * (a case's objects are small); larger ones once, sorted, when they end, so that a
+ * hostile object of thousands of members costs n log n, not n squared. */
+#define SMALL_OBJECT 32
+
 /* A member's name and ':' (objects only); the duplicate check is jansson's
- * JSON_REJECT_DUPLICATES: the members before this one are compared (objects of a case are
- * small). */
+ * JSON_REJECT_DUPLICATES. */
 static vfy_status member_name(struct reader *r, size_t node)
 {
     skip_space(r);
@@ -371,7 +375,7 @@ static vfy_status member_name(struct reader *r, size_t node)
         return fail(r, r->pos, "a member's name (a string) is expected");
     size_t key_at = r->pos, key;
     VFY_TRY(string(r, &key));
-    for (size_t k = node + 1; k < key; k = r->t->nodes[k + 1].next)
+    for (size_t k = node + 1; k < key && r->t->nodes[node].count < SMALL_OBJECT; k = r->t->nodes[k + 1].next)
         if (same_key(r->t, k, key))
             return fail(r, key_at, "a member's name appears twice in one object");
     skip_space(r);
@@ -379,6 +383,36 @@ static vfy_status member_name(struct reader *r, size_t node)
         return fail(r, r->pos, "':' is expected after a member's name");
     r->pos++;
     return VFY_OK;
+}
+
+static int by_name(const void *a, const void *b, void *tape)
+{
+    const vfy_json_tape *t = tape;
+    const struct vfy_json_node *x = &t->nodes[*(const uint32_t *)a];
+    const struct vfy_json_node *y = &t->nodes[*(const uint32_t *)b];
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return memcmp(t->text + x->text, t->text + y->text, x->len);
+}
+
+/* A large object's names, sorted, each compared with the next. */
+static vfy_status no_repeated_name(struct reader *r, size_t node, size_t start)
+{
+    size_t n = r->t->nodes[node].count;
+    uint32_t *keys = malloc(n * sizeof *keys);
+    if (keys == NULL) {
+        r->err->status = VFY_E_NO_MEMORY;
+        return VFY_E_NO_MEMORY;
+    }
+    size_t i = 0;
+    for (size_t k = node + 1; i < n; k = r->t->nodes[k + 1].next)
+        keys[i++] = (uint32_t)k;
+    qsort_r(keys, n, sizeof *keys, by_name, r->t);
+    bool repeated = false;
+    for (i = 1; i < n && !repeated; i++)
+        repeated = same_key(r->t, keys[i - 1], keys[i]);
+    free(keys);
+    return repeated ? fail(r, start, "a member's name appears twice in one object") : VFY_OK;
 }
 
 /* An object or an array at r->pos: its node, then its members or elements. */
@@ -405,6 +439,8 @@ static vfy_status container(struct reader *r, unsigned depth, bool is_object)
         r->pos++;
     }
     r->t->nodes[node].next = (uint32_t)r->t->n_nodes;
+    if (is_object && r->t->nodes[node].count > SMALL_OBJECT)
+        return no_repeated_name(r, node, start);
     return VFY_OK;
 }
 

@@ -57,8 +57,8 @@ def main():
 def run(a):
     work = tempfile.mkdtemp(prefix="vfy-bench-serve-")
     on = os.path.join(work, "doc")
-    serve = subprocess.Popen(
-        [a.vfy, "serve", "--reader", "sim?present=" + on, "--trust", a.trust, "--listen",
+    serve = subprocess.Popen(  # setpriv: the service dies with this script, however it ends
+        ["setpriv", "--pdeathsig", "KILL", a.vfy, "serve", "--reader", "sim?present=" + on, "--trust", a.trust, "--listen",
          "127.0.0.1:0", "--token-file", os.path.join(work, "token"), "--result-ttl", str(a.ttl)],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     bad = 0

@@ -85,8 +85,9 @@ def main():
     on = os.path.join(a.work, "on-reader")
     subprocess.run([a.vfy, "specimen", "--out", doc, "--face-format", a.face_format], check=True,
                    stdout=subprocess.DEVNULL)
+    # setpriv: the service and the browser die with this script, however it ends.
     serve = subprocess.Popen(
-        [a.vfy, "serve", "--reader", "sim:%s?present=%s" % (doc, on), "--trust",
+        ["setpriv", "--pdeathsig", "KILL", a.vfy, "serve", "--reader", "sim:%s?present=%s" % (doc, on), "--trust",
          os.path.join(doc, "csca.pem"), "--listen", "127.0.0.1:0", "--token-file",
          os.path.join(a.work, "token"), "--console", a.console],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -97,7 +98,7 @@ def main():
         token = open(os.path.join(a.work, "token")).read().strip()
         profile = os.path.join(a.work, "chrome")
         chrome = subprocess.Popen(
-            ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            ["setpriv", "--pdeathsig", "KILL", "chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
              "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
              "--user-data-dir=" + profile, "--window-size=1280,1900", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

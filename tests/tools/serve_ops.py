@@ -47,7 +47,9 @@ class Serve:
         self.a = a
         self.log_path = os.path.join(a.work, "serve-%d.log" % time.monotonic_ns())
         self.token_file = os.path.join(a.work, "token")
-        cmd = [a.vfy, "serve"]
+        # setpriv (util-linux, always there): the service dies with this script, however
+        # it ends, so a test that times out leaves no server behind.
+        cmd = ["setpriv", "--pdeathsig", "KILL", a.vfy, "serve"]
         if reader is not None:
             cmd += ["--reader", reader]
         cmd += args

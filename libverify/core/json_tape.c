@@ -8,10 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "core/cursor.h"
 #include "core/fail.h"
 #include "core/json_tape.h"
 #include "core/utf8.h"
+#include "core/writer.h"
 
 /* ---- the first scan: NUL bytes, depth, and how many nodes there can be ---------- */
 
@@ -80,7 +83,8 @@ struct reader {
     size_t len, pos;
     unsigned max_depth;
     vfy_json_tape *t;
-    size_t cap_nodes, n_text, cap_text;
+    size_t cap_nodes;
+    vfy_writer text;   /* the decoded strings, bounded by the tape's text block */
     vfy_json_error *err;
 };
 
@@ -155,7 +159,7 @@ static bool u16(struct reader *r, uint32_t *v)
 
 static void put(struct reader *r, uint8_t b)
 {
-    r->t->text[r->n_text++] = (char)b; /* cap_text bounds every string's decoded bytes */
+    vfy_w_u8(&r->text, b); /* a decoded string is never longer than its source */
 }
 
 static void put_utf8(struct reader *r, uint32_t cp)
@@ -178,7 +182,7 @@ static void put_utf8(struct reader *r, uint32_t cp)
 }
 
 /* A string at r->pos (the opening quote) into a new node. A decoded string is never
- * longer than its source, so cap_text (the input's length plus a NUL per node) holds
+ * longer than its source, so the text block (the input's length plus a NUL per node) holds
  * every string of the document. */
 static vfy_status string(struct reader *r, size_t *out)
 {
@@ -186,7 +190,7 @@ static vfy_status string(struct reader *r, size_t *out)
     if (node == SIZE_MAX)
         return fail(r, start, "more values than the document's punctuation allows");
     r->pos++;
-    size_t text = r->n_text;
+    size_t text = vfy_w_len(&r->text);
     for (;;) {
         if (r->pos >= r->len)
             return fail(r, start, "a string is not terminated");
@@ -249,8 +253,10 @@ static vfy_status string(struct reader *r, size_t *out)
         }
     }
     put(r, 0);
+    if (!vfy_w_ok(&r->text)) /* cannot happen (see above); refused rather than trusted */
+        return fail(r, start, "a string does not fit the document's text");
     r->t->nodes[node].text = (uint32_t)text;
-    r->t->nodes[node].len = (uint32_t)(r->n_text - text - 1);
+    r->t->nodes[node].len = (uint32_t)(vfy_w_len(&r->text) - text - 1);
     *out = node;
     return VFY_OK;
 }
@@ -486,12 +492,14 @@ vfy_status vfy_json_tape_read(const void *data, size_t len, unsigned max_depth, 
         return s;
     }
     r.cap_nodes = tokens + 2;
-    r.cap_text = len + r.cap_nodes + 1;
+    size_t cap_text = len + r.cap_nodes + 1; /* every string's bytes and its NUL */
     /* One block: the nodes, then the text. */
-    tape->nodes = malloc(r.cap_nodes * sizeof *tape->nodes + r.cap_text);
+    tape->size = r.cap_nodes * sizeof *tape->nodes + cap_text;
+    tape->nodes = malloc(tape->size);
     if (tape->nodes == NULL)
         return err->status = VFY_E_NO_MEMORY;
     tape->text = (char *)(tape->nodes + r.cap_nodes);
+    vfy_w_init(&r.text, tape->text, cap_text);
     skip_space(&r);
     if (peek(&r) != '{' && peek(&r) != '[')
         s = fail(&r, r.pos, "the document must be an object or an array");
@@ -511,6 +519,8 @@ vfy_status vfy_json_tape_read(const void *data, size_t len, unsigned max_depth, 
 
 void vfy_json_tape_free(vfy_json_tape *tape)
 {
+    if (tape->nodes != NULL)
+        sodium_memzero(tape->nodes, tape->size);
     free(tape->nodes);
     memset(tape, 0, sizeof *tape);
 }
@@ -541,108 +551,91 @@ size_t vfy_json_member(const vfy_json_tape *t, size_t obj, const char *key)
 
 /* ---- compact text ---------------------------------------------------------------- */
 
-struct out {
-    char *buf;
-    size_t len, cap;
-    bool failed;
-};
-
-static void out_raw(struct out *o, const char *s, size_t n)
-{
-    if (o->failed)
-        return;
-    if (o->len + n + 1 > o->cap) {
-        size_t cap = o->cap ? o->cap : 64;
-        while (cap < o->len + n + 1)
-            cap *= 2;
-        char *b = realloc(o->buf, cap);
-        if (b == NULL) {
-            o->failed = true;
-            return;
-        }
-        o->buf = b;
-        o->cap = cap;
-    }
-    memcpy(o->buf + o->len, s, n);
-    o->len += n;
-    o->buf[o->len] = '\0';
-}
-
 /* As jansson's dump escapes without JSON_ENSURE_ASCII or JSON_ESCAPE_SLASH. */
-static void out_string(struct out *o, const char *s, size_t n)
+static void out_string(vfy_writer *o, const char *s, size_t n)
 {
-    out_raw(o, "\"", 1);
+    vfy_w_char(o, '"');
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
         if (ch >= 0x20 && ch != '"' && ch != '\\')
             continue;
-        out_raw(o, s + start, i - start);
+        vfy_w_bytes(o, s + start, i - start);
         start = i + 1;
         char seq[8];
         switch (ch) {
-        case '"': out_raw(o, "\\\"", 2); break;
-        case '\\': out_raw(o, "\\\\", 2); break;
-        case '\b': out_raw(o, "\\b", 2); break;
-        case '\f': out_raw(o, "\\f", 2); break;
-        case '\n': out_raw(o, "\\n", 2); break;
-        case '\r': out_raw(o, "\\r", 2); break;
-        case '\t': out_raw(o, "\\t", 2); break;
+        case '"': vfy_w_bytes(o, "\\\"", 2); break;
+        case '\\': vfy_w_bytes(o, "\\\\", 2); break;
+        case '\b': vfy_w_bytes(o, "\\b", 2); break;
+        case '\f': vfy_w_bytes(o, "\\f", 2); break;
+        case '\n': vfy_w_bytes(o, "\\n", 2); break;
+        case '\r': vfy_w_bytes(o, "\\r", 2); break;
+        case '\t': vfy_w_bytes(o, "\\t", 2); break;
         default:
             snprintf(seq, sizeof seq, "\\u%04X", ch);
-            out_raw(o, seq, 6);
+            vfy_w_bytes(o, seq, 6);
         }
     }
-    out_raw(o, s + start, n - start);
-    out_raw(o, "\"", 1);
+    vfy_w_bytes(o, s + start, n - start);
+    vfy_w_char(o, '"');
 }
 
-static void out_value(struct out *o, const vfy_json_tape *t, size_t i)
+static void out_value(vfy_writer *o, const vfy_json_tape *t, size_t i)
 {
     const struct vfy_json_node *v = &t->nodes[i];
     char num[24];
     switch (v->type) {
     case VFY_JSON_OBJECT:
-        out_raw(o, "{", 1);
+        vfy_w_char(o, '{');
         for (size_t k = vfy_json_first_key(t, i); k != 0; k = vfy_json_next_key(t, i, k)) {
             if (k != i + 1)
-                out_raw(o, ",", 1);
+                vfy_w_char(o, ',');
             out_string(o, vfy_json_string(t, k), t->nodes[k].len);
-            out_raw(o, ":", 1);
+            vfy_w_char(o, ':');
             out_value(o, t, k + 1);
         }
-        out_raw(o, "}", 1);
+        vfy_w_char(o, '}');
         break;
     case VFY_JSON_ARRAY:
-        out_raw(o, "[", 1);
+        vfy_w_char(o, '[');
         for (size_t e = i + 1; e < v->next; e = t->nodes[e].next) {
             if (e != i + 1)
-                out_raw(o, ",", 1);
+                vfy_w_char(o, ',');
             out_value(o, t, e);
         }
-        out_raw(o, "]", 1);
+        vfy_w_char(o, ']');
         break;
     case VFY_JSON_STRING:
         out_string(o, vfy_json_string(t, i), v->len);
         break;
     case VFY_JSON_INTEGER:
         snprintf(num, sizeof num, "%lld", v->integer);
-        out_raw(o, num, strlen(num));
+        vfy_w_bytes(o, num, strlen(num));
         break;
-    case VFY_JSON_TRUE: out_raw(o, "true", 4); break;
-    case VFY_JSON_FALSE: out_raw(o, "false", 5); break;
-    case VFY_JSON_NULL: out_raw(o, "null", 4); break;
+    case VFY_JSON_TRUE: vfy_w_bytes(o, "true", 4); break;
+    case VFY_JSON_FALSE: vfy_w_bytes(o, "false", 5); break;
+    case VFY_JSON_NULL: vfy_w_bytes(o, "null", 4); break;
     default: o->failed = true; /* reals are the caller's to refuse first */
     }
 }
 
 char *vfy_json_compact(const vfy_json_tape *t, size_t i)
 {
-    struct out o = { 0 };
+    /* The most the value can take: each string byte escaped to six ("\u001F"), and per
+     * node its quotes, separators and a 20-digit integer. */
+    size_t cap = 1;
+    for (size_t k = i; k < t->nodes[i].next; k++)
+        cap += 24 + (t->nodes[k].type == VFY_JSON_STRING ? 6 * (size_t)t->nodes[k].len : 0);
+    char *buf = malloc(cap);
+    if (buf == NULL)
+        return NULL;
+    vfy_writer o;
+    vfy_w_init_text(&o, buf, cap);
     out_value(&o, t, i);
-    if (o.failed) {
-        free(o.buf);
+    if (!vfy_w_ok(&o)) {
+        free(buf);
         return NULL;
     }
-    return o.buf;
+    vfy_w_text_end(&o);
+    return buf;
 }

@@ -40,6 +40,7 @@ typedef struct vfy_json_tape {
     struct vfy_json_node *nodes;
     size_t n_nodes;
     char *text;
+    size_t size;           /* of the one block holding nodes and text, wiped when freed */
 } vfy_json_tape;
 
 /* Where and why a document was refused. */
@@ -57,6 +58,7 @@ typedef struct vfy_json_error {
  * released with vfy_json_tape_free. */
 VFY_NODISCARD vfy_status vfy_json_tape_read(const void *data, size_t len, unsigned max_depth,
                                             vfy_json_tape *tape, vfy_json_error *err);
+/* Wipes (a case holds birth dates and document dates) and frees. */
 void vfy_json_tape_free(vfy_json_tape *tape);
 
 /* The same scan as vfy_json_tape_read begins with: VFY_E_BAD_VALUE for a NUL byte,

@@ -186,12 +186,17 @@ static size_t missing_mark(const struct ctx *x)
 
 /* ---- predicates in words (full trail only) --------------------------------------- */
 
-static void add_test(const struct ctx *x, bool preds, enum tri held, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void add_test(const struct ctx *x, bool preds, enum tri held, const char *fmt, ...)
+static void add_test_v(const struct ctx *x, enum tri held, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A predicate in words, only for the full trail: the compact trail does not even pay
+ * for the call (a variadic function is never inlined). */
+#define add_test(x, preds, ...) \
+    do { \
+        if (preds) \
+            add_test_v((x), __VA_ARGS__); \
+    } while (0)
+static void add_test_v(const struct ctx *x, enum tri held, const char *fmt, ...)
 {
-    if (!preds)
-        return; /* compact trail */
     struct vfy_rules_workspace *w = x->w;
     char text[600];
     va_list ap;
@@ -281,9 +286,21 @@ static enum tri scope_test(const struct ctx *x, const struct ruleset *rs)
     return T_HOLD;
 }
 
+/* scope_test of set si, once per decision (every dimension and every suspension and
+ * superseding test asks it again). */
+static enum tri set_scope(const struct ctx *x, size_t si)
+{
+    struct rr_scope *m = &x->w->scopes[si];
+    if (m->gen != x->w->gen) {
+        m->gen = x->w->gen;
+        m->scope = (uint8_t)scope_test(x, &x->e->sets[si]);
+    }
+    return (enum tri)m->scope;
+}
+
 static bool scope_applies(const struct ctx *x, const struct ruleset *rs)
 {
-    return scope_test(x, rs) == T_HOLD;
+    return set_scope(x, (size_t)(rs - x->e->sets)) == T_HOLD;
 }
 
 static bool in_force(const struct ruleset *rs, int32_t d)
@@ -301,6 +318,35 @@ static long superseded_by(const struct ctx *x, size_t si, int32_t d)
             return p->superseders[i];
     }
     return -1;
+}
+
+/* Whether set si is in force (and not superseded) at one of the case's anchors: the
+ * same for every rule of the set read at that anchor, so worked out once per decision. */
+enum gate_state { G_OK, G_NO_ANCHOR, G_NOT_IN_FORCE, G_SUPERSEDED };
+
+static const struct rr_gate *set_gate(const struct ctx *x, size_t si, int anchor)
+{
+    struct rr_gate *g = &x->w->gates[si * VFY_ANCHOR_COUNT + (size_t)anchor];
+    if (g->gen == x->w->gen)
+        return g;
+    int used;
+    int32_t d = anchor_date(x, anchor, &used);
+    g->gen = x->w->gen;
+    g->d = d;
+    g->used = (uint8_t)used;
+    g->by = 0;
+    long t;
+    if (d == DATE_NONE) {
+        g->state = G_NO_ANCHOR;
+    } else if (!in_force(&x->e->sets[si], d)) {
+        g->state = G_NOT_IN_FORCE;
+    } else if ((t = superseded_by(x, si, d)) >= 0) {
+        g->state = G_SUPERSEDED;
+        g->by = (uint16_t)t;
+    } else {
+        g->state = G_OK;
+    }
+    return g;
 }
 
 /* Visa history: counts the visas meeting the condition inside [anchor - lookback, anchor]
@@ -382,7 +428,8 @@ static enum tri predicate_test(const struct ctx *x, size_t si, const struct pred
     }
     if (w->age_from >= 0 || w->age_below >= 0) {
         enum tri r;
-        char range[48] = "";
+        char range[48];
+        range[0] = '\0';
         if (preds) {
             if (w->age_below < 0)
                 snprintf(range, sizeof range, "%d or older", w->age_from);
@@ -450,7 +497,8 @@ static enum tri predicate_test(const struct ctx *x, size_t si, const struct pred
         /* Alternatives read as one step: "one of ...", then what the claims gave, so
          * that ten unclaimed categories do not read as ten failed requirements. */
         enum tri any = T_FAIL;
-        char list[400] = "", held[160] = "";
+        char list[400], held[160]; /* words for the full trail only */
+        list[0] = held[0] = '\0';
         size_t claimed = 0, mark = x->w->n_preds;
         for (size_t i = 0; i < w->n_categories; i++) {
             const struct category *cat = &rs->categories[w->categories[i]];
@@ -563,7 +611,8 @@ static enum tri category_test(const struct ctx *x, size_t si, int idx, int32_t a
     }
     /* Evidence: one complete alternative group is enough. */
     bool complete = cat->n_groups == 0;
-    char missing[160] = "";
+    char missing[160];
+    missing[0] = '\0';
     for (size_t g = 0; g < cat->n_groups && !complete; g++) {
         bool all = true;
         for (size_t k = 0; k < cat->group_len[g]; k++) {
@@ -681,31 +730,33 @@ static uint32_t last_step(const struct ctx *x)
  * then says why; "not_evaluated" when an input is missing). */
 static int32_t gate(const struct ctx *x, size_t si, size_t ri, struct rr_step *st)
 {
-    const struct ruleset *rs = &x->e->sets[si];
-    const struct rule *r = &rs->rules[ri];
-    int used;
-    int32_t d = anchor_date(x, r->anchor, &used);
-    if (d == DATE_NONE) {
+    const struct rule *r = &x->e->sets[si].rules[ri];
+    const struct rr_gate *g = set_gate(x, si, r->anchor);
+    switch ((enum gate_state)g->state) {
+    case G_NO_ANCHOR:
         st->result = RR_NOT_EVALUATED;
         miss(x, MS_DATE, (size_t)r->anchor);
         st->expl = EX_NO_ANCHOR;
         st->expl_anchor = (uint8_t)r->anchor;
         return DATE_NONE;
-    }
-    if (!in_force(rs, d)) {
+    case G_NOT_IN_FORCE:
         st->result = RR_NOT_IN_FORCE;
         st->expl = EX_NOT_IN_FORCE;
-        st->expl_anchor = (uint8_t)used;
-        st->expl_date = d;
+        st->expl_anchor = g->used;
+        st->expl_date = g->d;
         return DATE_NONE;
-    }
-    long t = superseded_by(x, si, d);
-    if (t >= 0) {
+    case G_SUPERSEDED:
         st->result = RR_NOT_IN_FORCE;
         st->expl = EX_SUPERSEDED;
-        st->by_set = (uint16_t)t;
+        st->by_set = g->by;
         return DATE_NONE;
+    case G_OK:
+        break;
     }
+    int32_t d = g->d;
+    const struct plan_set *p = &x->e->plan[si];
+    if (p->hit_off[ri] == p->hit_off[ri + 1])
+        return d; /* no suspension names the rule */
     bool unknown;
     const struct plan_hit *hit = suspended(x, si, ri, &unknown);
     if (hit != NULL) {
@@ -731,26 +782,31 @@ static bool same_explanation(const struct ctx *x, const struct rr_step *a, const
     return strcmp(s->id, t->id) == 0 && strcmp(s->version, t->version) == 0;
 }
 
+/* The common case of an older version of a set: rule ri is out of force at the same
+ * anchor date as the group of rules just before it, so it joins that group's step
+ * (gate() would say exactly that). */
+static inline bool join_out_of_force(const struct ctx *x, size_t si, size_t ri, uint32_t out_of_force)
+{
+    if (out_of_force == NO_STEP)
+        return false;
+    const struct rr_gate *sg = set_gate(x, si, x->e->sets[si].rules[ri].anchor);
+    struct rr_step *g = step_at(x, out_of_force);
+    if (sg->state != G_NOT_IN_FORCE || g->expl != EX_NOT_IN_FORCE || g->expl_anchor != sg->used ||
+        g->expl_date != sg->d)
+        return false;
+    list_add(x->w, &g->rules, (uint32_t)ri);
+    return true;
+}
+
 /* Opens a rule's trail step and gates it: returns the anchor date, or DATE_NONE when
  * the rule does not apply (the step says why). Consecutive rules of one set out of
  * force for the same reason share one step (its "rules" lists them), so that a
  * superseded version does not double the trail. */
 static int32_t open_step(const struct ctx *x, size_t si, size_t ri, uint32_t *step, uint32_t *out_of_force)
 {
-    /* The common case of an older version of a set, first and without a step: out of
-     * force at the same anchor date as the group before it (gate() would say exactly
-     * that, and the step would join the group). */
-    if (*out_of_force != NO_STEP) {
-        const struct ruleset *rs = &x->e->sets[si];
-        const struct rr_step *g = step_at(x, *out_of_force);
-        int used;
-        int32_t d = anchor_date(x, rs->rules[ri].anchor, &used);
-        if (d != DATE_NONE && !in_force(rs, d) && g->expl == EX_NOT_IN_FORCE && g->expl_anchor == used &&
-            g->expl_date == d) {
-            *step = NO_STEP;
-            list_add(x->w, &step_at(x, *out_of_force)->rules, (uint32_t)ri);
-            return DATE_NONE;
-        }
+    if (join_out_of_force(x, si, ri, *out_of_force)) {
+        *step = NO_STEP;
+        return DATE_NONE;
     }
     struct rr_step *st = new_step(x, si, ri);
     *step = NO_STEP;
@@ -1063,7 +1119,7 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
         const struct plan_set *p = &x->e->plan[si];
         if (p->n_by_kind[kind] == 0)
             continue;
-        enum tri sc = scope_test(x, rs);
+        enum tri sc = set_scope(x, si);
         if (sc == T_FAIL)
             continue;
         struct cand *local = NULL;
@@ -1084,6 +1140,8 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
                     list_add(w, &step_at(x, others)->rules, (uint32_t)ri);
                 continue;
             }
+            if (sc != T_UNKNOWN && join_out_of_force(x, si, ri, out_of_force))
+                continue;
             const struct rule *r = &rs->rules[ri];
             struct cand cd = { .si = si, .rs = rs, .r = r, .status_end = DATE_NONE, .step = NO_STEP };
             if (sc == T_UNKNOWN) {
@@ -1418,7 +1476,7 @@ static void admissibility(struct ctx *x, bool *inadmissible, struct rr_dim *o)
         const struct plan_set *p = &x->e->plan[si];
         if (p->n_by_kind[RK_CHECK] == 0)
             continue;
-        enum tri sc = scope_test(x, rs);
+        enum tri sc = set_scope(x, si);
         if (sc == T_FAIL)
             continue;
         uint32_t out_of_force = NO_STEP;
@@ -1547,7 +1605,7 @@ static void categories_available(struct ctx *x, struct rr_dim *o)
     for (size_t i = 0; i < x->e->n_sets; i++) {
         const struct ruleset *rs = &x->e->sets[i];
         int32_t at = anchor_date(x, VFY_ANCHOR_LODGING, NULL);
-        if (scope_test(x, rs) == T_FAIL || (at != DATE_NONE && (!in_force(rs, at) || superseded_by(x, i, at) >= 0)))
+        if (set_scope(x, i) == T_FAIL || (at != DATE_NONE && (!in_force(rs, at) || superseded_by(x, i, at) >= 0)))
             continue;
         for (size_t k = 0; k < rs->n_categories; k++) {
             char needs[300], other[300];
@@ -1589,6 +1647,12 @@ vfy_status rr_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
     w->n_steps = w->n_links = w->n_u32 = w->n_vals = w->n_miss = w->n_ops = w->n_waives = 0;
     w->n_preds = w->n_text = 0;
     w->oom = false;
+    /* A new decision: every set's scope and gates are worked out again. */
+    if (++w->gen == 0) {
+        memset(w->gates, 0, w->n_gate_sets * VFY_ANCHOR_COUNT * sizeof *w->gates);
+        memset(w->scopes, 0, w->n_gate_sets * sizeof *w->scopes);
+        w->gen = 1;
+    }
     w->full = options == NULL || !options->compact_trail;
     w->pii = options != NULL && options->include_pii;
     w->visa_winner = RR_NONE;

@@ -131,6 +131,13 @@ struct rr_waive { rr_ref rule; uint32_t i; };
 
 struct rr_link { uint32_t next; uint32_t v; };
 
+/* What a set's in-force test gave at one anchor in this decision (rules/evaluate.c):
+ * every rule of the set read at that anchor shares it. Valid while gen is the
+ * workspace's. */
+struct rr_gate { uint32_t gen; int32_t d; uint8_t used, state; uint16_t by; };
+/* A set's scope (enum tri of rules/evaluate.c) in this decision, valid while gen is. */
+struct rr_scope { uint32_t gen; uint8_t scope; };
+
 struct vfy_rules_workspace {
     const struct vfy_rules_engine *engine;
     bool full, pii, border, valid;
@@ -148,6 +155,10 @@ struct vfy_rules_workspace {
     char *text; size_t n_text, cap_text;            /* predicate texts (full trail) */
     /* per-decision scratch of the evaluator */
     void *cands; size_t cap_cands;
+    struct rr_gate *gates;     /* n_sets * VFY_ANCHOR_COUNT */
+    struct rr_scope *scopes;   /* n_sets */
+    size_t n_gate_sets;        /* the sets they were made for */
+    uint32_t gen;              /* the decision's number, for gates and scopes */
     char *out;                 /* the bounded output buffer of vfy_rules_workspace_write */
     bool oom;                  /* a pool could not grow: the decision is refused */
 };

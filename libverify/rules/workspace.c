@@ -43,6 +43,23 @@ bool rr_workspace_reserve(struct vfy_rules_workspace *w, const struct vfy_rules_
               reserve(w, (void **)&w->ops, &w->cap_ops, 64, sizeof *w->ops) &&
               reserve(w, (void **)&w->waives, &w->cap_waives, 64, sizeof *w->waives) &&
               reserve(w, &w->cands, &w->cap_cands, cands, 96);
+    if (ok && w->n_gate_sets < e->n_sets) {
+        /* Made zero (gen 0 is never a decision's), so that nothing stale is read. */
+        struct rr_gate *g = calloc(e->n_sets * VFY_ANCHOR_COUNT, sizeof *g);
+        struct rr_scope *sc = calloc(e->n_sets, sizeof *sc);
+        if (g == NULL || sc == NULL) {
+            free(g);
+            free(sc);
+            w->oom = true;
+            return false;
+        }
+        free(w->gates);
+        free(w->scopes);
+        w->gates = g;
+        w->scopes = sc;
+        w->n_gate_sets = e->n_sets;
+        w->gen = 0;
+    }
     w->oom = false;
     return ok;
 }
@@ -65,6 +82,8 @@ void rr_workspace_release(struct vfy_rules_workspace *w)
     free(w->preds);
     free(w->text);
     free(w->cands);
+    free(w->gates);
+    free(w->scopes);
     free(w->out);
 }
 

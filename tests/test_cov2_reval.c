@@ -1,0 +1,373 @@
+/*
+ * The decision engine's mechanics (libverify/rules/evaluate.c), the compiled plan
+ * (plan.c) and the decision writer (writer.c), on small rule sets written here for one
+ * mechanism each (test mode, unsigned, status "draft" unless said otherwise). Every
+ * expected value is read from the semantics docs/rules.md states (sections 1, 4 and 5:
+ * scopes, supersession, suspensions, predicates, combine policies, modalities, fail
+ * closed), computed by hand from the set and the case, never copied from the engine.
+ *
+ * The sets and cases are written with single quotes (turned into double quotes before
+ * parsing) to stay readable.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faults.h"
+#include "support.h"
+#include "test_rules_support.h"
+
+/* ---- sets and cases ------------------------------------------------------------- */
+
+#define SETS(id, status, extra)                                                                    \
+    "{'format':'vfy-rules/1','id':'" id "','version':'1','legal_basis':['tests/test_cov2_reval.c'],"  \
+    "'status':'" status "'," extra "}"
+#define SET(id, extra) SETS(id, "draft", extra)
+#define ALL "'scope':{'nationalities':'all','destinations':'all'},'effective':{'from':'2020-01-01'}"
+#define BASE "'layer':'base_procedure'," ALL
+#define RULE(id, dim, anchor, extra)                                                                \
+    "{'id':'" id "','dimension':'" dim "','legal_ref':'test " id "','anchor':'" anchor                \
+    "','confidence':'V'" extra "}"
+#define VISA RULE("visa", "visa_needed", "lodging", ",'visa_needed':true")
+#define FEE(id, cents, mod, extra)                                                                  \
+    RULE(id, "fee", "lodging", ",'fee':{'amount_cents':" #cents ",'modality':'" mod "'}" extra)
+#define CHECK(id, body, extra) RULE(id, "admissible", "lodging", ",'check':{" body "}" extra)
+
+#define DOC                                                                                         \
+    "'document':{'type':'ordinary','biometric':true,'issue_date':'2020-03-01','expiry_date':'2030-02-28'," \
+    "'issuing_state':'KAZ','blank_pages':10}"
+#define TRAV "'traveller':{'nationality':'KAZ','birth_date':'1990-01-01'," DOC "}"
+#define DATES "'dates':{'lodging':'2026-01-10','intended_entry':'2026-02-01','intended_exit':'2026-02-10'}"
+#define CASE_TO(dest) "{" TRAV ",'application':{" DATES ",'destination':'" dest "'}}"
+#define STD_CASE CASE_TO("DEU")
+
+/* A copy of s with every ' turned into ". */
+static char *dq(const char *s)
+{
+    char *t = strdup(s);
+    cr_assert_not_null(t);
+    for (char *p = t; *p; p++)
+        if (*p == '\'')
+            *p = '"';
+    return t;
+}
+
+static vfy_rules_builder *builder_of(const char *const *sets)
+{
+    vfy_rules_builder *b;
+    cr_assert_eq(vfy_rules_builder_new(VFY_RULES_TEST, NULL, &b), VFY_OK);
+    for (size_t i = 0; sets[i] != NULL; i++) {
+        char *text = dq(sets[i]);
+        vfy_detail d;
+        vfy_detail_clear(&d);
+        vfy_status s = vfy_rules_builder_add(b, text, strlen(text), "inline", &d);
+        cr_assert_eq(s, VFY_OK, "set %zu: %s: %s", i, vfy_status_name(s), d.message);
+        free(text);
+    }
+    return b;
+}
+
+static vfy_rules_engine *engine_of(const char *const *sets)
+{
+    vfy_rules_builder *b = builder_of(sets);
+    vfy_rules_engine *e;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_rules_build(b, &e, &d), VFY_OK, "%s", d.message);
+    return e;
+}
+
+static vfy_rules_case *case_of(const char *sq)
+{
+    char *text = dq(sq);
+    vfy_rules_case *c;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_rules_case_parse(text, strlen(text), &c, &d), VFY_OK, "%s: %s", d.message, text);
+    free(text);
+    return c;
+}
+
+/* The decision's JSON (and its text when `text` is not NULL). */
+static json_t *decide_on(const vfy_rules_engine *e, const char *case_sq, const vfy_rules_eval_options *o,
+                         char **text)
+{
+    vfy_rules_case *c = case_of(case_sq);
+    vfy_rules_decision *dec;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_rules_evaluate(e, c, o, &dec, &d), VFY_OK, "%s", d.message);
+    char *t = vfy_rules_decision_json(dec, 0);
+    cr_assert_not_null(t);
+    json_error_t err;
+    json_t *root = json_loads(t, 0, &err);
+    cr_assert_not_null(root, "%s", err.text);
+    if (text != NULL)
+        *text = t;
+    else
+        free(t);
+    vfy_rules_decision_free(dec);
+    vfy_rules_case_free(c);
+    return root;
+}
+
+static json_t *decide(const char *const *sets, const char *case_sq)
+{
+    vfy_rules_engine *e = engine_of(sets);
+    json_t *r = decide_on(e, case_sq, NULL, NULL);
+    vfy_rules_engine_free(e);
+    return r;
+}
+
+static json_t *val(json_t *r, const char *dim) { return json_object_get(rules_dim(r, dim), "value"); }
+static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+/* Any step of a dimension naming `rule` (not_in_force ones included), or NULL. */
+static json_t *step_any(json_t *r, const char *dim, const char *rule)
+{
+    size_t i;
+    json_t *st;
+    json_array_foreach(json_object_get(rules_dim(r, dim), "trail"), i, st) {
+        const char *id = str(st, "rule");
+        if (id != NULL && strcmp(id, rule) == 0)
+            return st;
+    }
+    return NULL;
+}
+
+static bool missing_has(json_t *r, const char *dim, const char *path)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(rules_dim(r, dim), "missing"), i, v)
+        if (strcmp(json_string_value(v), path) == 0)
+            return true;
+    return false;
+}
+
+/* The "held" member of the predicate of a step whose test reads `test` exactly, or NULL
+ * (the test fails) when the step has no such predicate. */
+static json_t *pred(json_t *step, const char *test)
+{
+    cr_assert_not_null(step);
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(step, "predicates"), i, p)
+        if (strcmp(str(p, "test"), test) == 0)
+            return json_object_get(p, "held");
+    char *dump = json_dumps(json_object_get(step, "predicates"), 0);
+    cr_assert_fail("no predicate '%s' in %s", test, dump);
+    return NULL;
+}
+
+static bool is_int(json_t *v, long long n) { return json_is_integer(v) && json_integer_value(v) == n; }
+
+/* ---- scope: status, nationality, destination ------------------------------------ */
+
+/* docs/rules.md §1: "suspended and expired sets load but never apply"; a set scoped to
+ * other nationalities does not apply either. Only the base set's fee (EUR 80) and its
+ * check (passport valid on lodging, it is) decide; the blank-pages checks of the other
+ * two (50 pages, the passport has 10) would make the application inadmissible. */
+Test(cov2_reval, expired_and_foreign_sets_do_not_apply)
+{
+    const char *sets[] = {
+        SET("T-BASE", BASE ",'rules':[" VISA "," FEE("fee-std", 8000, "charged", "") ","
+            CHECK("chk-valid", "'kind':'document_valid_on','on_fail':'inadmissible'", "") "]"),
+        SETS("T-EXP", "expired", "'layer':'vfa'," ALL ",'combine':{'fee':'override'},'rules':["
+             FEE("fee-exp", 3500, "charged", "") "," CHECK("chk-exp", "'kind':'blank_pages','pages':50,'on_fail':'inadmissible'", "") "]"),
+        SET("T-UTO", "'layer':'vfa','scope':{'nationalities':['UTO'],'destinations':'all'},'effective':{'from':'2020-01-01'},"
+            "'rules':[" FEE("fee-uto", 1000, "charged", "") "," CHECK("chk-uto", "'kind':'blank_pages','pages':50,'on_fail':'inadmissible'", "") "]"),
+        NULL,
+    };
+    json_t *r = decide(sets, STD_CASE);
+    cr_assert(is_int(val(r, "fee"), 80));
+    cr_assert_str_eq(rules_modality(r, "fee"), "shall");
+    cr_assert_null(step_any(r, "fee", "fee-exp"));
+    cr_assert_null(step_any(r, "fee", "fee-uto"));
+    cr_assert(json_is_true(val(r, "admissible")));
+    cr_assert_str_eq(rules_modality(r, "admissible"), "entitled");
+    cr_assert_null(step_any(r, "admissible", "chk-exp"));
+    cr_assert_null(step_any(r, "admissible", "chk-uto"));
+    cr_assert_str_eq(rules_result(r, "admissible", "chk-valid"), "passed");
+    json_decref(r);
+}
+
+/* A set scoped to some destinations, and a case that names none: its rules might apply
+ * (§5.1: "its set is scoped to destinations and the case names none"), so every
+ * dimension it could change is officer_review with the base value as provisional and
+ * application.destination missing. An optional waiver left unevaluated does not block
+ * (it gives no right). Named, the destination decides: FRA applies the set (the later
+ * layer overrides the fee, its MEV is more entries), DEU does not. */
+#define FRA_SETS                                                                                     \
+    SET("T-BASE", BASE ",'rules':[" VISA "," FEE("fee-std", 8000, "charged", "") ","                 \
+        RULE("g-single", "entries_validity", "lodging", ",'grant':{'entries':'single','modality':'entitled'}") "," \
+        CHECK("chk-valid", "'kind':'document_valid_on','on_fail':'inadmissible'", "") "]"),            \
+    SET("T-FRA", "'layer':'vfa','scope':{'nationalities':'all','destinations':['FRA']},'effective':{'from':'2020-01-01'}," \
+        "'combine':{'entries':'most_favourable','validity':'most_favourable'},"                       \
+        "'rules':[" FEE("fra-fee", 3500, "charged", "") "," FEE("fra-optional", 0, "waived_optional", "") "," \
+        RULE("fra-mev", "entries_validity", "lodging", ",'grant':{'entries':'multiple','validity_months':12,'modality':'entitled'}") "," \
+        CHECK("fra-pages", "'kind':'blank_pages','pages':4,'on_fail':'inadmissible'", "") "]")
+
+Test(cov2_reval, destination_scoped_set_and_a_case_without_destination)
+{
+    const char *sets[] = { FRA_SETS, NULL };
+    vfy_rules_engine *e = engine_of(sets);
+    json_t *r = decide_on(e, "{" TRAV ",'application':{" DATES "}}", NULL, NULL);
+    cr_assert_str_eq(rules_modality(r, "fee"), "officer_review");
+    cr_assert(json_is_null(val(r, "fee")));
+    cr_assert(is_int(json_object_get(rules_dim(r, "fee"), "provisional"), 80));
+    cr_assert(missing_has(r, "fee", "application.destination"));
+    json_t *st = rules_step(r, "fee", "fra-fee");
+    cr_assert_str_eq(str(st, "result"), "not_evaluated");
+    cr_assert_str_eq(str(st, "explanation"), "T-FRA applies to some destinations only and the case names no destination");
+    cr_assert_str_eq(rules_result(r, "fee", "fra-optional"), "not_evaluated");
+    cr_assert_str_eq(rules_modality(r, "entries"), "officer_review");
+    cr_assert_str_eq(json_string_value(json_object_get(rules_dim(r, "entries"), "provisional")), "single");
+    /* Admissibility: the base check held, the FRA check might apply. */
+    cr_assert_str_eq(rules_modality(r, "admissible"), "officer_review");
+    cr_assert(json_is_null(val(r, "admissible")));
+    cr_assert(json_is_true(json_object_get(rules_dim(r, "admissible"), "provisional")));
+    cr_assert_str_eq(rules_result(r, "admissible", "fra-pages"), "not_evaluated");
+    cr_assert(missing_has(r, "admissible", "application.destination"));
+    json_decref(r);
+
+    r = decide_on(e, CASE_TO("FRA"), NULL, NULL);
+    cr_assert(is_int(val(r, "fee"), 35));
+    /* The optional waiver to EUR 0 is more favourable than the fee due: "may" (§5.1). */
+    cr_assert_str_eq(rules_modality(r, "fee"), "may");
+    cr_assert_str_eq(rules_result(r, "fee", "fra-fee"), "won");
+    cr_assert_str_eq(json_string_value(val(r, "entries")), "multiple");
+    cr_assert_str_eq(rules_modality(r, "entries"), "entitled");
+    cr_assert(json_is_true(val(r, "admissible")));
+    json_decref(r);
+
+    r = decide_on(e, CASE_TO("DEU"), NULL, NULL);
+    cr_assert(is_int(val(r, "fee"), 80));
+    cr_assert_str_eq(rules_modality(r, "fee"), "shall");
+    cr_assert_null(step_any(r, "fee", "fra-fee"));
+    cr_assert_str_eq(json_string_value(val(r, "entries")), "single");
+    json_decref(r);
+    vfy_rules_engine_free(e);
+}
+
+/* A rule-level destinations predicate (§1.1 "nationalities, destinations: alpha-3
+ * lists"): the reduced fee (priority 5, override) applies for FRA only; without a
+ * destination it is unknown and the fee fails closed. */
+Test(cov2_reval, rule_destination_predicate)
+{
+    const char *sets[] = {
+        SET("T-BASE", BASE ",'rules':[" VISA "," FEE("fee-std", 8000, "charged", "") ","
+            FEE("fee-fra", 6000, "charged", ",'priority':5,'when':{'destinations':['FRA']}") "]"),
+        NULL,
+    };
+    vfy_rules_engine *e = engine_of(sets);
+    json_t *r = decide_on(e, CASE_TO("DEU"), NULL, NULL);
+    cr_assert(is_int(val(r, "fee"), 80));
+    cr_assert_str_eq(rules_result(r, "fee", "fee-fra"), "failed");
+    cr_assert(json_is_false(pred(rules_step(r, "fee", "fee-fra"), "destination DEU in the rule's list")));
+    json_decref(r);
+    r = decide_on(e, CASE_TO("FRA"), NULL, NULL);
+    cr_assert(is_int(val(r, "fee"), 60));
+    cr_assert_str_eq(rules_modality(r, "fee"), "shall");
+    cr_assert_str_eq(rules_result(r, "fee", "fee-std"), "beaten");
+    cr_assert(json_is_true(pred(rules_step(r, "fee", "fee-fra"), "destination FRA in the rule's list")));
+    json_decref(r);
+    r = decide_on(e, "{" TRAV ",'application':{" DATES "}}", NULL, NULL);
+    cr_assert_str_eq(rules_modality(r, "fee"), "officer_review");
+    cr_assert(missing_has(r, "fee", "application.destination"));
+    cr_assert(is_int(json_object_get(rules_dim(r, "fee"), "provisional"), 80));
+    cr_assert_str_eq(rules_result(r, "fee", "fee-fra"), "not_evaluated");
+    json_decref(r);
+    vfy_rules_engine_free(e);
+}
+
+/* ---- in force: supersession and suspensions ------------------------------------- */
+
+/* §1 "supersedes: when both are in force at a date, the older one is ignored". T-OLD is
+ * in force [2020-01-01, 2026-02-01): at the intended exit (2026-02-10) it is out of force
+ * by its own interval; at lodging (2026-01-10) it is in force but so is T-NEW, which
+ * supersedes it. Its two lodging rules read as one step (one reason, "rules" lists
+ * both); the fee is T-NEW's. */
+Test(cov2_reval, superseded_set_is_ignored_and_grouped)
+{
+    const char *sets[] = {
+        SET("T-OLD", "'layer':'base_procedure','scope':{'nationalities':'all','destinations':'all'},"
+            "'effective':{'from':'2020-01-01','to':'2026-02-01'},'rules':["
+            RULE("old-exit", "fee", "intended_exit", ",'fee':{'amount_cents':1000,'modality':'charged'}") ","
+            FEE("old-a", 2000, "charged", "") "," FEE("old-b", 3000, "charged", "") "]"),
+        "{'format':'vfy-rules/1','id':'T-NEW','version':'2','supersedes':'T-OLD','legal_basis':['x'],'status':'draft',"
+        "'layer':'base_procedure','scope':{'nationalities':'all','destinations':'all'},'effective':{'from':'2025-01-01'},"
+        "'rules':[" VISA "," FEE("new-fee", 9000, "charged", "") "]}",
+        NULL,
+    };
+    json_t *r = decide(sets, STD_CASE);
+    cr_assert(is_int(val(r, "fee"), 90));
+    cr_assert_str_eq(rules_modality(r, "fee"), "shall");
+    cr_assert_str_eq(rules_result(r, "fee", "new-fee"), "won");
+    json_t *x = step_any(r, "fee", "old-exit");
+    cr_assert_str_eq(str(x, "result"), "not_in_force");
+    cr_assert_str_eq(str(x, "explanation"), "T-OLD is in force [2020-01-01, 2026-02-01); intended_exit is 2026-02-10");
+    json_t *a = step_any(r, "fee", "old-a");
+    cr_assert_str_eq(str(a, "result"), "not_in_force");
+    cr_assert_str_eq(str(a, "explanation"), "superseded by T-NEW 2");
+    json_t *rules = json_object_get(a, "rules");
+    cr_assert_eq(json_array_size(rules), 2);
+    cr_assert_str_eq(json_string_value(json_array_get(rules, 0)), "old-a");
+    cr_assert_str_eq(json_string_value(json_array_get(rules, 1)), "old-b");
+    cr_assert_null(step_any(r, "fee", "old-b"), "old-b has a step of its own");
+    json_decref(r);
+}
+
+/* §1.3: a suspension switches rules off while its anchor lies in [from, to) and its
+ * predicates hold. The reduced fee (EUR 35, priority 5) is named by suspensions that do
+ * not bind (not yet in force; for travellers of 70 and over, and she is 36): it decides.
+ * A suspension anchored on the decision date, which the case lacks, might switch it
+ * off: the fee fails closed. With a decision date the rule is suspended. */
+#define SUSP_BASE SET("T-BASE", BASE ",'rules':[" VISA "," FEE("fee-std", 8000, "charged", "") "," \
+                      FEE("fee-red", 3500, "charged", ",'priority':5") "]")
+#define SUSPENSION(id, anchor, from, extra)                                                          \
+    "{'id':'" id "','legal_ref':'test " id "','confidence':'V','anchor':'" anchor "','from':'" from     \
+    "','rulesets':['T-BA*'],'rules':['fee-red']" extra "}"
+
+Test(cov2_reval, suspensions_that_do_not_bind_and_one_that_cannot_be_read)
+{
+    const char *loose[] = {
+        SUSP_BASE,
+        SET("T-SUSP", "'layer':'suspension'," ALL ",'rules':[],'suspensions':["
+            SUSPENSION("s-future", "lodging", "2027-01-01", "") ","
+            SUSPENSION("s-elderly", "lodging", "2020-01-01", ",'when':{'age_from':70}") "]"),
+        NULL,
+    };
+    json_t *r = decide(loose, STD_CASE);
+    cr_assert(is_int(val(r, "fee"), 35));
+    cr_assert_str_eq(rules_modality(r, "fee"), "shall");
+    cr_assert_str_eq(rules_result(r, "fee", "fee-red"), "won");
+    json_decref(r);
+
+    const char *by_decision[] = {
+        SUSP_BASE,
+        SET("T-SUSP", "'layer':'suspension'," ALL ",'rules':[],'suspensions':["
+            SUSPENSION("s-decision", "decision", "2020-01-01", "") "]"),
+        NULL,
+    };
+    vfy_rules_engine *e = engine_of(by_decision);
+    r = decide_on(e, STD_CASE, NULL, NULL);
+    json_t *st = rules_step(r, "fee", "fee-red");
+    cr_assert_str_eq(str(st, "result"), "not_evaluated");
+    cr_assert_str_eq(str(st, "explanation"), "suspension s-decision may switch this rule off; the case lacks an input it needs");
+    cr_assert_str_eq(rules_modality(r, "fee"), "officer_review");
+    cr_assert(is_int(json_object_get(rules_dim(r, "fee"), "provisional"), 80));
+    cr_assert(missing_has(r, "fee", "application.dates.decision"));
+    json_decref(r);
+    r = decide_on(e, "{" TRAV ",'application':{'dates':{'lodging':'2026-01-10','decision':'2026-01-20',"
+                     "'intended_entry':'2026-02-01','intended_exit':'2026-02-10'},'destination':'DEU'}}", NULL, NULL);
+    st = rules_step(r, "fee", "fee-red");
+    cr_assert_str_eq(str(st, "result"), "suspended");
+    cr_assert_str_eq(str(json_object_get(st, "suspended_by"), "suspension"), "s-decision");
+    cr_assert(is_int(val(r, "fee"), 80));
+    cr_assert_str_eq(rules_modality(r, "fee"), "shall");
+    json_decref(r);
+    vfy_rules_engine_free(e);
+}

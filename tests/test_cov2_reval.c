@@ -371,3 +371,173 @@ Test(cov2_reval, suspensions_that_do_not_bind_and_one_that_cannot_be_read)
     json_decref(r);
     vfy_rules_engine_free(e);
 }
+
+/* ---- predicates ------------------------------------------------------------------ */
+
+/* §1.1 history: at least `count` visas of those kinds and entries, each valid at least
+ * min_validity_months, lawfully used, in the look-back window. An ATV (not of kind C)
+ * and a C visa valid one month (March 2025, shorter than 6 months) do not count, so the
+ * MEV rule fails and the single entry decides; a third, valid ten months, counts. */
+#define HIST_SETS                                                                                    \
+    SET("T-BASE", BASE ",'rules':[" VISA ","                                                         \
+        RULE("g-single", "entries_validity", "lodging", ",'grant':{'entries':'single','modality':'entitled'}") "," \
+        RULE("g-mev", "entries_validity", "lodging", ",'priority':5,'when':{'history':{'count':1,'kinds':['C']," \
+             "'entries':['multiple'],'min_validity_months':6,'lookback_months':24}},"                    \
+             "'grant':{'entries':'multiple','validity_months':12,'modality':'entitled'}") "]")
+#define ATV "{'type':'ATV','entries':'multiple','issue_date':'2025-01-01','valid_from':'2025-01-01','valid_to':'2025-12-31','lawful_use':'yes'}"
+#define SHORT_C "{'type':'C','entries':'multiple','issue_date':'2025-03-01','valid_from':'2025-03-01','valid_to':'2025-03-31','lawful_use':'yes'}"
+#define LONG_C "{'type':'C','entries':'multiple','issue_date':'2025-03-01','valid_from':'2025-03-01','valid_to':'2025-12-31','lawful_use':'yes'}"
+
+Test(cov2_reval, history_counts_kind_and_validity)
+{
+    const char *sets[] = { HIST_SETS, NULL };
+    vfy_rules_engine *e = engine_of(sets);
+    json_t *r = decide_on(e, "{" TRAV ",'application':{" DATES ",'destination':'DEU'},'visa_history':[" ATV "," SHORT_C "]}",
+                          NULL, NULL);
+    json_t *st = rules_step(r, "entries", "g-mev");
+    cr_assert_str_eq(str(st, "result"), "failed");
+    cr_assert(json_is_false(pred(st, "visa_history[0] does not count: its type does not count (airport-transit and "
+                                     "limited-territorial visas do not)")));
+    cr_assert(json_is_false(pred(st, "visa_history[1] does not count: its validity is shorter than required")));
+    /* The window: [2026-01-10 - 24 months, 2026-01-10]. */
+    cr_assert(json_is_false(pred(st, "at least 1 qualifying visa(s) by issue_date in [2024-01-10, 2026-01-10]: 0 found")));
+    cr_assert_str_eq(json_string_value(val(r, "entries")), "single");
+    cr_assert_str_eq(rules_modality(r, "entries"), "entitled");
+    json_decref(r);
+    r = decide_on(e, "{" TRAV ",'application':{" DATES ",'destination':'DEU'},'visa_history':[" ATV "," SHORT_C "," LONG_C "]}",
+                  NULL, NULL);
+    cr_assert_str_eq(json_string_value(val(r, "entries")), "multiple");
+    cr_assert(json_is_true(pred(rules_step(r, "entries", "g-mev"),
+                                "at least 1 qualifying visa(s) by issue_date in [2024-01-10, 2026-01-10]: 1 found")));
+    json_decref(r);
+    vfy_rules_engine_free(e);
+}
+
+/* §1.1 categories: "any listed category is claimed, its evidence is complete and its
+ * own predicates hold". minor_student holds under 18 only: without a birth date it is
+ * unknown, so the mandatory waiver is neither applied nor ignored (fee officer_review,
+ * birth date missing, the fee due kept as provisional); for an adult (born 1990) it
+ * fails and the fee is due. */
+#define CAT_SETS                                                                                     \
+    SET("T-BASE", BASE ",'categories':["                                                             \
+        "{'id':'minor_student','legal_ref':'test','confidence':'V','when':{'age_below':18},'evidence':[['enrolment_certificate']]}," \
+        "{'id':'researcher','legal_ref':'test','confidence':'V','evidence':[['hosting_agreement']]}]," \
+        "'rules':[" VISA "," FEE("fee-std", 8000, "charged", "") ","                                  \
+        FEE("fee-waived", 0, "waived_mandatory", ",'priority':5,'when':{'categories':['minor_student','researcher']}") "]")
+#define CLAIM_STUDENT "'claims':[{'category':'minor_student','evidence':['enrolment_certificate'],'verified':true}]"
+
+Test(cov2_reval, one_of_several_categories_unknown_or_failing)
+{
+    const char *sets[] = { CAT_SETS, NULL };
+    vfy_rules_engine *e = engine_of(sets);
+    json_t *r = decide_on(e, "{'traveller':{'nationality':'KAZ'," DOC "},'application':{" DATES ",'destination':'DEU',"
+                          CLAIM_STUDENT "}}", NULL, NULL);
+    json_t *st = rules_step(r, "fee", "fee-waived");
+    cr_assert_str_eq(str(st, "result"), "not_evaluated");
+    cr_assert(json_is_null(pred(st, "category minor_student: age under 18: birth date not given")));
+    cr_assert(json_is_null(pred(st, "one of the categories minor_student, researcher: the claimed one does not hold (below)")));
+    cr_assert_str_eq(rules_modality(r, "fee"), "officer_review");
+    cr_assert(missing_has(r, "fee", "traveller.birth_date"));
+    cr_assert(is_int(json_object_get(rules_dim(r, "fee"), "provisional"), 80));
+    json_decref(r);
+    r = decide_on(e, "{" TRAV ",'application':{" DATES ",'destination':'DEU'," CLAIM_STUDENT "}}", NULL, NULL);
+    st = rules_step(r, "fee", "fee-waived");
+    cr_assert_str_eq(str(st, "result"), "failed");
+    cr_assert(json_is_false(pred(st, "category minor_student: age under 18 in completed years")));
+    cr_assert(is_int(val(r, "fee"), 80));
+    cr_assert_str_eq(rules_modality(r, "fee"), "shall");
+    json_decref(r);
+    vfy_rules_engine_free(e);
+}
+
+/* §1.1 unless_categories: "An id no loaded set defines never holds, so the rule
+ * applies". The passport expired on 2026-01-01, before lodging (2026-01-10): the check
+ * binds and fails, the application is inadmissible (shall), the fee not applicable and
+ * refunded (§5.2). */
+Test(cov2_reval, unless_an_undefined_category_binds)
+{
+    const char *sets[] = {
+        SET("T-BASE", BASE ",'rules':[" VISA "," FEE("fee-std", 8000, "charged", "") ","
+            CHECK("chk-valid", "'kind':'document_valid_on','on_fail':'inadmissible'",
+                  ",'when':{'unless_categories':['defined_nowhere']}") "]"),
+        NULL,
+    };
+    json_t *r = decide(sets, "{'traveller':{'nationality':'KAZ','birth_date':'1990-01-01','document':{'type':'ordinary',"
+                             "'issue_date':'2016-01-02','expiry_date':'2026-01-01'}},'application':{" DATES ",'destination':'DEU'}}");
+    json_t *st = rules_step(r, "admissible", "chk-valid");
+    cr_assert_str_eq(str(st, "result"), "failed");
+    cr_assert(json_is_true(pred(st, "unless category defined_nowhere holds: no loaded rule set defines it")));
+    cr_assert(json_is_false(val(r, "admissible")));
+    cr_assert_str_eq(rules_modality(r, "admissible"), "shall");
+    cr_assert_str_eq(rules_modality(r, "fee"), "not_applicable");
+    cr_assert(json_is_true(json_object_get(rules_dim(r, "fee"), "refund")));
+    json_decref(r);
+}
+
+/* §1.1 document_valid_after with relative_to: 3 months after the intended exit. The
+ * case gives no intended exit: the check is not evaluated, admissibility goes to an
+ * officer naming the date. */
+Test(cov2_reval, valid_after_an_absent_relative_date)
+{
+    const char *sets[] = {
+        SET("T-BASE", BASE ",'rules':[" VISA ","
+            CHECK("chk-3m", "'kind':'document_valid_after','months':3,'relative_to':'intended_exit','on_fail':'may_derogate'", "") "]"),
+        NULL,
+    };
+    json_t *r = decide(sets, "{" TRAV ",'application':{'dates':{'lodging':'2026-01-10','intended_entry':'2026-02-01'},"
+                             "'destination':'DEU'}}");
+    json_t *st = rules_step(r, "admissible", "chk-3m");
+    cr_assert_str_eq(str(st, "result"), "not_evaluated");
+    cr_assert(json_is_null(pred(st, "document valid 3 months after the intended_exit: the case gives no intended_exit date")));
+    cr_assert_str_eq(rules_modality(r, "admissible"), "officer_review");
+    cr_assert(missing_has(r, "admissible", "application.dates.intended_exit"));
+    json_decref(r);
+}
+
+/* §5.1 admissible is true only when every check that applies held; with no check at
+ * all nothing is established: null, officer_review, and the trail says why. */
+Test(cov2_reval, no_admissibility_check_at_all)
+{
+    const char *sets[] = { SET("T-BASE", BASE ",'rules':[" VISA "," FEE("fee-std", 8000, "charged", "") "]"), NULL };
+    json_t *r = decide(sets, STD_CASE);
+    cr_assert(json_is_null(val(r, "admissible")));
+    cr_assert_str_eq(rules_modality(r, "admissible"), "officer_review");
+    json_t *trail = json_object_get(rules_dim(r, "admissible"), "trail");
+    cr_assert_eq(json_array_size(trail), 1);
+    cr_assert_str_eq(str(json_array_get(trail, 0), "result"), "no_rule");
+    cr_assert_str_eq(str(json_array_get(trail, 0), "explanation"), "no admissibility check of the loaded rule sets applies");
+    json_decref(r);
+}
+
+/* rr_evidence_words: a category's evidence in words, bounded to 299 bytes (its buffer
+ * of 300) in categories_available. 16 ids of 20 bytes joined by " and " make 395 bytes:
+ * the text is the first 299 of them. */
+Test(cov2_reval, long_evidence_words_are_bounded)
+{
+    char ids[2048] = "", full[2048] = "";
+    for (int i = 0; i < 16; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "evidence_item_%02d_abc", i);
+        cr_assert_eq(strlen(id), 20);
+        snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s'%s'", i ? "," : "", id);
+        snprintf(full + strlen(full), sizeof full - strlen(full), "%s%s", i ? " and " : "", id);
+    }
+    cr_assert_eq(strlen(full), 395);
+    char set[8192];
+    snprintf(set, sizeof set, SET("T-BASE", BASE ",'categories':[{'id':'big','legal_ref':'test','confidence':'V',"
+                                  "'evidence':[[%s]]}],'rules':[" VISA "," FEE("fee-std", 8000, "charged", "") ","
+                                  FEE("fee-big", 0, "waived_mandatory", ",'priority':5,'when':{'categories':['big']}") "]"), ids);
+    const char *sets[] = { set, NULL };
+    json_t *r = decide(sets, STD_CASE);
+    json_t *av = json_object_get(rules_dim(r, "evidence"), "categories_available");
+    cr_assert_eq(json_array_size(av), 1);
+    const char *needs = str(json_array_get(av, 0), "needs");
+    cr_assert_eq(strlen(needs), 299);
+    cr_assert(strncmp(needs, full, 299) == 0, "%s", needs);
+    /* The unclaimed category reads the same bounded words in its predicate. */
+    char want[400];
+    snprintf(want, sizeof want, "category big is not claimed (it needs %.*s)", 299, full);
+    cr_assert(json_is_false(pred(rules_step(r, "fee", "fee-big"), want)));
+    cr_assert(is_int(val(r, "fee"), 80));
+    json_decref(r);
+}

@@ -541,3 +541,266 @@ Test(cov2_reval, long_evidence_words_are_bounded)
     cr_assert(is_int(val(r, "fee"), 80));
     json_decref(r);
 }
+
+/* ---- combination ----------------------------------------------------------------- */
+
+/* §5 step 3 and "Favourability": within a set, `override` keeps the highest priority,
+ * `most_favourable` the best value for the applicant (a lower service-fee cap),
+ * `most_restrictive` the worst (a longer deadline); entries and validity compare more
+ * entries first, then the real end, "nominal months only when neither end is known"
+ * (both grants start on the decision date, which the case does not give). */
+Test(cov2_reval, combine_policies_per_dimension)
+{
+    const char *sets[] = {
+        SET("T-BASE", BASE ",'combine':{'service_fee_cap':'most_favourable','deadline':'most_restrictive',"
+            "'entries':'most_favourable','validity':'most_favourable'},'rules':[" VISA ","
+            FEE("fee-a", 8000, "charged", ",'priority':1") "," FEE("fee-b", 6000, "charged", ",'priority':2") ","
+            RULE("sfc-40", "service_fee_cap", "lodging", ",'service_fee_cap':{'amount_cents':4000}") ","
+            RULE("sfc-30", "service_fee_cap", "lodging", ",'service_fee_cap':{'amount_cents':3000}") ","
+            RULE("dl-15", "deadline", "lodging", ",'deadline':{'days':15}") ","
+            RULE("dl-45", "deadline", "lodging", ",'deadline':{'days':45}") ","
+            RULE("g-12", "entries_validity", "lodging", ",'grant':{'entries':'multiple','validity_months':12,'start':'decision','modality':'entitled'}") ","
+            RULE("g-6", "entries_validity", "lodging", ",'grant':{'entries':'multiple','validity_months':6,'start':'decision','modality':'entitled'}") "]"),
+        NULL,
+    };
+    json_t *r = decide(sets, STD_CASE);
+    cr_assert(is_int(val(r, "fee"), 60));
+    cr_assert_str_eq(rules_result(r, "fee", "fee-a"), "beaten");
+    cr_assert(is_int(val(r, "service_fee_cap"), 30));
+    cr_assert_str_eq(rules_modality(r, "service_fee_cap"), "entitled");
+    cr_assert_str_eq(rules_result(r, "service_fee_cap", "sfc-40"), "beaten");
+    cr_assert_str_eq(str(rules_dim(r, "service_fee_cap"), "value_text"), "an external service provider may charge at most EUR 30");
+    cr_assert(is_int(json_object_get(val(r, "deadline"), "days"), 45));
+    cr_assert_str_eq(rules_modality(r, "deadline"), "shall");
+    cr_assert_str_eq(rules_result(r, "deadline", "dl-15"), "beaten");
+    cr_assert_str_eq(json_string_value(val(r, "entries")), "multiple");
+    cr_assert(is_int(json_object_get(val(r, "validity"), "months"), 12));
+    cr_assert(json_is_null(json_object_get(val(r, "validity"), "ends")));
+    cr_assert_str_eq(rules_result(r, "validity", "g-6"), "beaten");
+    json_decref(r);
+}
+
+/* §5.4 open points are listed as "SET/rule: text", each once. */
+Test(cov2_reval, open_points_listed_once)
+{
+    const char *sets[] = {
+        SET("T-BASE", BASE ",'rules':[" VISA ","
+            FEE("fee-std", 8000, "charged", ",'open_points':['same point','same point','other point']") "]"),
+        NULL,
+    };
+    json_t *r = decide(sets, STD_CASE);
+    json_t *ops = json_object_get(rules_dim(r, "fee"), "open_points");
+    cr_assert_eq(json_array_size(ops), 2);
+    cr_assert_str_eq(json_string_value(json_array_get(ops, 0)), "T-BASE/fee-std: same point");
+    cr_assert_str_eq(json_string_value(json_array_get(ops, 1)), "T-BASE/fee-std: other point");
+    cr_assert(is_int(val(r, "fee"), 80));
+    json_decref(r);
+}
+
+/* §5 step 3: evidence rules `accumulate` by default (every simplification that applies
+ * counts); a discretionary one is an alternative (may). With `override` only the
+ * highest priority's waiver is kept. */
+#define EVIDENCE(id, body, extra) RULE(id, "evidence", "lodging", ",'evidence':{" body "}" extra)
+#define EV_CATS                                                                                      \
+    "'categories':[{'id':'cat_a','legal_ref':'test','confidence':'V','evidence':[['ev_a']]},"        \
+    "{'id':'cat_b','legal_ref':'test','confidence':'V','evidence':[['ev_b']]}],"
+#define EV_CLAIMS "'claims':[{'category':'cat_a','evidence':['ev_a'],'verified':true},{'category':'cat_b','evidence':['ev_b'],'verified':true}]"
+
+Test(cov2_reval, evidence_accumulates_or_overrides)
+{
+    const char *acc[] = {
+        SET("T-ACC", BASE "," EV_CATS "'rules':[" VISA ","
+            EVIDENCE("evi-1", "'simplified':true,'waives':['doc_1'],'modality':'entitled'", ",'when':{'categories':['cat_a','cat_b']}") ","
+            EVIDENCE("evi-2", "'waives':['doc_2'],'modality':'entitled'", "") ","
+            EVIDENCE("evi-may", "'waives':['doc_3','doc_4'],'modality':'may'", "") "]"),
+        NULL,
+    };
+    json_t *r = decide(acc, "{" TRAV ",'application':{" DATES ",'destination':'DEU'," EV_CLAIMS "}}");
+    json_t *want = json_loads("{\"simplified\":true,\"categories\":[\"cat_a\",\"cat_b\"],\"waived\":[\"doc_1\",\"doc_2\"]}", 0, NULL);
+    cr_assert(json_equal(val(r, "evidence"), want));
+    json_decref(want);
+    cr_assert_str_eq(rules_modality(r, "evidence"), "entitled");
+    cr_assert_str_eq(rules_result(r, "evidence", "evi-1"), "won");
+    cr_assert_str_eq(rules_result(r, "evidence", "evi-2"), "won");
+    cr_assert_str_eq(rules_result(r, "evidence", "evi-may"), "alternative");
+    json_t *alts = json_object_get(rules_dim(r, "evidence"), "alternatives");
+    cr_assert_eq(json_array_size(alts), 1);
+    want = json_loads("[\"doc_3\",\"doc_4\"]", 0, NULL);
+    cr_assert(json_equal(json_object_get(json_array_get(alts, 0), "waives"), want));
+    json_decref(want);
+    cr_assert_str_eq(str(json_array_get(alts, 0), "modality"), "may");
+    json_t *cats = json_object_get(rules_step(r, "evidence", "evi-1"), "categories");
+    cr_assert_eq(json_array_size(cats), 2);
+    json_decref(r);
+
+    const char *ovr[] = {
+        SET("T-OVR", BASE ",'combine':{'evidence':'override'},'rules':[" VISA ","
+            EVIDENCE("evo-1", "'waives':['doc_1'],'modality':'entitled'", ",'priority':1") ","
+            EVIDENCE("evo-2", "'waives':['doc_2'],'modality':'entitled'", ",'priority':2") "]"),
+        NULL,
+    };
+    r = decide(ovr, STD_CASE);
+    want = json_loads("{\"simplified\":false,\"categories\":[],\"waived\":[\"doc_2\"]}", 0, NULL);
+    cr_assert(json_equal(val(r, "evidence"), want));
+    json_decref(want);
+    cr_assert_str_eq(rules_result(r, "evidence", "evo-1"), "beaten");
+    cr_assert_str_eq(rules_result(r, "evidence", "evo-2"), "won");
+    cr_assert_str_eq(rules_modality(r, "evidence"), "entitled");
+    json_decref(r);
+}
+
+/* §5.1: an optional waiver is the authority's discretion (may). When it is the only fee
+ * rule, the fee is that discretion: EUR 0, may. */
+Test(cov2_reval, only_a_discretionary_rule_decides_may)
+{
+    const char *sets[] = { SET("T-BASE", BASE ",'rules':[" VISA "," FEE("fee-opt", 0, "waived_optional", "") "]"), NULL };
+    json_t *r = decide(sets, STD_CASE);
+    cr_assert(is_int(val(r, "fee"), 0));
+    cr_assert_str_eq(rules_modality(r, "fee"), "may");
+    cr_assert_str_eq(str(rules_dim(r, "fee"), "value_text"), "no fee");
+    cr_assert_str_eq(rules_result(r, "fee", "fee-opt"), "alternative");
+    cr_assert_eq(json_array_size(json_object_get(rules_dim(r, "fee"), "alternatives")), 1);
+    json_decref(r);
+}
+
+/* §3: "verified: false makes any decision that relies on the claim officer_review". */
+Test(cov2_reval, winner_on_an_unverified_claim_goes_to_an_officer)
+{
+    const char *sets[] = {
+        SET("T-BASE", BASE "," EV_CATS "'rules':[" VISA "," FEE("fee-std", 8000, "charged", "") ","
+            FEE("fee-cat", 0, "waived_mandatory", ",'priority':5,'when':{'categories':['cat_a']}") "]"),
+        NULL,
+    };
+    vfy_rules_engine *e = engine_of(sets);
+    json_t *r = decide_on(e, "{" TRAV ",'application':{" DATES ",'destination':'DEU','claims':[{'category':'cat_a',"
+                             "'evidence':['ev_a'],'verified':false}]}}", NULL, NULL);
+    cr_assert_str_eq(rules_result(r, "fee", "fee-cat"), "won");
+    cr_assert_str_eq(rules_modality(r, "fee"), "officer_review");
+    json_decref(r);
+    /* Verified, the mandatory waiver is a right. */
+    r = decide_on(e, "{" TRAV ",'application':{" DATES ",'destination':'DEU','claims':[{'category':'cat_a',"
+                     "'evidence':['ev_a'],'verified':true}]}}", NULL, NULL);
+    cr_assert(is_int(val(r, "fee"), 0));
+    cr_assert_str_eq(rules_modality(r, "fee"), "entitled");
+    json_decref(r);
+    vfy_rules_engine_free(e);
+}
+
+/* ---- the writer: numbers, words, escapes, the bounded buffer ---------------------- */
+
+/* Money is written as jansson prints it (EUR 60.50 is the real 60.5) and in words with
+ * two decimals; a single-entry grant ends at the intended exit plus its grace days
+ * (§4: 2026-02-10 + 15 = 2026-02-25). */
+Test(cov2_reval, cents_and_grace_days_in_values_and_words)
+{
+    const char *sets[] = {
+        SET("T-BASE", BASE ",'rules':[" VISA "," FEE("fee-cents", 6050, "charged", "") ","
+            RULE("g-single", "entries_validity", "lodging", ",'grant':{'entries':'single','grace_days':15,'modality':'entitled'}") "]"),
+        NULL,
+    };
+    char *text;
+    vfy_rules_engine *e = engine_of(sets);
+    json_t *r = decide_on(e, STD_CASE, NULL, &text);
+    cr_assert(json_is_real(val(r, "fee")) && json_real_value(val(r, "fee")) == 60.5);
+    cr_assert(strstr(text, "\"fee\":{\"value\":60.5,") != NULL);
+    cr_assert_str_eq(str(rules_dim(r, "fee"), "value_text"), "EUR 60.50");
+    json_t *want = json_loads("{\"months\":null,\"until\":null,\"ends\":\"2026-02-25\",\"capped_by\":null,\"grace_days\":15}", 0, NULL);
+    cr_assert(json_equal(val(r, "validity"), want));
+    json_decref(want);
+    cr_assert_str_eq(str(rules_dim(r, "validity"), "value_text"), "the intended stay, valid until 2026-02-25, 15 days of grace included");
+    free(text);
+    json_decref(r);
+    vfy_rules_engine_free(e);
+}
+
+/* Strings are escaped as jansson escapes them (writer.c's header): a legal reference
+ * with quotes, a backslash and control characters reads back whole, and its text in the
+ * decision is jansson's own encoding of it. */
+Test(cov2_reval, strings_escaped_as_jansson_does)
+{
+    const char *ref = "Art. \"16\" \\ a\tb\nc\bd\fe\rf\x01g\x1fh";
+    json_t *set = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:{s:s, s:s}, s:{s:s}, s:[{s:s, s:s, s:s, s:s, s:s, s:b}, "
+                            "{s:s, s:s, s:s, s:s, s:s, s:{s:i, s:s}}]}",
+                            "format", "vfy-rules/1", "id", "T-ESC", "version", "1", "status", "draft", "layer",
+                            "base_procedure", "legal_basis", "x", "scope", "nationalities", "all", "destinations", "all",
+                            "effective", "from", "2020-01-01", "rules",
+                            "id", "visa", "dimension", "visa_needed", "legal_ref", "x", "anchor", "lodging", "confidence", "V",
+                            "visa_needed", 1,
+                            "id", "fee-esc", "dimension", "fee", "legal_ref", ref, "anchor", "lodging", "confidence", "V",
+                            "fee", "amount_cents", 8000, "modality", "charged");
+    cr_assert_not_null(set);
+    char *set_text = json_dumps(set, 0);
+    json_decref(set);
+    /* engine_of turns ' into " and the set has none. */
+    cr_assert_null(strchr(set_text, '\''));
+    const char *sets[] = { set_text, NULL };
+    vfy_rules_engine *e = engine_of(sets);
+    char *text;
+    json_t *r = decide_on(e, STD_CASE, NULL, &text);
+    cr_assert_str_eq(str(rules_step(r, "fee", "fee-esc"), "legal_ref"), ref);
+    json_t *s = json_string(ref);
+    char *enc = json_dumps(s, JSON_ENCODE_ANY);
+    json_decref(s);
+    cr_assert(strstr(text, enc) != NULL, "%s not in the decision", enc);
+    free(enc);
+    free(text);
+    json_decref(r);
+    vfy_rules_engine_free(e);
+    free(set_text);
+}
+
+/* vfy_rules_workspace_write through its 64 KiB buffer: members longer than the buffer
+ * go to the stream directly after what is buffered; the line is the decision plus the
+ * members. A stream that refuses writes gives VFY_E_IO. */
+Test(cov2_reval, workspace_write_longer_than_its_buffer_and_to_a_failing_stream)
+{
+    const char *sets[] = { SET("T-BASE", BASE ",'rules':[" VISA "," FEE("fee-std", 8000, "charged", "") "]"), NULL };
+    vfy_rules_engine *e = engine_of(sets);
+    vfy_rules_case *c = case_of(STD_CASE);
+    vfy_rules_workspace *w;
+    cr_assert_eq(vfy_rules_workspace_new(e, &w), VFY_OK);
+    cr_assert_eq(vfy_rules_evaluate_into(e, c, NULL, w, NULL), VFY_OK);
+    size_t pad = 70000;
+    char *members = malloc(pad + 16);
+    cr_assert_not_null(members);
+    memcpy(members, "\"pad\":\"", 7);
+    memset(members + 7, 'x', pad);
+    memcpy(members + 7 + pad, "\"", 2);
+
+    char dir[256], path[512];
+    tmpdir_make("cov2-reval", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/line.json", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    cr_assert_eq(vfy_rules_workspace_write(w, 0, members, f), VFY_OK);
+    cr_assert_eq(fclose(f), 0);
+    size_t len;
+    uint8_t *line = read_file_or_fail(path, &len);
+    cr_assert(len > pad && line[len - 1] == '\n');
+    json_error_t err;
+    json_t *got = json_loadb((const char *)line, len, 0, &err);
+    cr_assert_not_null(got, "%s", err.text);
+    cr_assert_eq(strlen(str(got, "pad")), pad);
+    json_object_del(got, "pad");
+    vfy_rules_decision *dec;
+    cr_assert_eq(vfy_rules_evaluate(e, c, NULL, &dec, NULL), VFY_OK);
+    char *text = vfy_rules_decision_json(dec, 0);
+    json_t *want = json_loads(text, 0, NULL);
+    cr_assert(json_equal(got, want));
+    json_decref(want);
+    json_decref(got);
+    free(text);
+    free(line);
+    vfy_rules_decision_free(dec);
+
+    /* A stream open for reading refuses every write. */
+    f = fopen(path, "r");
+    cr_assert_not_null(f);
+    cr_assert_eq(vfy_rules_workspace_write(w, 0, members, f), VFY_E_IO);
+    fclose(f);
+    tmpdir_remove(dir);
+    free(members);
+    vfy_rules_workspace_free(w);
+    vfy_rules_case_free(c);
+    vfy_rules_engine_free(e);
+}

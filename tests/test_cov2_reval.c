@@ -11,6 +11,7 @@
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -803,4 +804,313 @@ Test(cov2_reval, workspace_write_longer_than_its_buffer_and_to_a_failing_stream)
     vfy_rules_workspace_free(w);
     vfy_rules_case_free(c);
     vfy_rules_engine_free(e);
+}
+
+/* ---- more mechanics ------------------------------------------------------------- */
+
+/* Ties under most_favourable fall to priority (§5 step 3, "ties by priority"); evidence
+ * under most_favourable keeps the rule with more simplification (§5 "Favourability":
+ * "more simplification"). */
+Test(cov2_reval, ties_by_priority_and_more_simplification)
+{
+    const char *sets[] = {
+        SET("T-BASE", BASE ",'combine':{'service_fee_cap':'most_favourable','evidence':'most_favourable'},'rules':[" VISA ","
+            RULE("sfc-low", "service_fee_cap", "lodging", ",'priority':1,'service_fee_cap':{'amount_cents':4000}") ","
+            RULE("sfc-high", "service_fee_cap", "lodging", ",'priority':2,'service_fee_cap':{'amount_cents':4000}") ","
+            EVIDENCE("ev-one", "'waives':['doc_1'],'modality':'entitled'", ",'priority':9") ","
+            EVIDENCE("ev-two", "'waives':['doc_2','doc_3'],'modality':'entitled'", "") "]"),
+        NULL,
+    };
+    json_t *r = decide(sets, STD_CASE);
+    cr_assert(is_int(val(r, "service_fee_cap"), 40));
+    cr_assert_str_eq(rules_result(r, "service_fee_cap", "sfc-high"), "won");
+    cr_assert_str_eq(rules_result(r, "service_fee_cap", "sfc-low"), "beaten");
+    json_t *want = json_loads("{\"simplified\":false,\"categories\":[],\"waived\":[\"doc_2\",\"doc_3\"]}", 0, NULL);
+    cr_assert(json_equal(val(r, "evidence"), want));
+    json_decref(want);
+    cr_assert_str_eq(rules_result(r, "evidence", "ev-one"), "beaten");
+    json_decref(r);
+}
+
+/* §1.1 lodging_not_before: A >= R - N months, R the relative_to date. Without the
+ * intended entry the check cannot be made: officer_review, the date missing. */
+Test(cov2_reval, lodging_window_without_its_relative_date)
+{
+    const char *sets[] = {
+        SET("T-BASE", BASE ",'rules':[" VISA ","
+            CHECK("chk-window", "'kind':'lodging_not_before','months':6,'relative_to':'intended_entry','on_fail':'may_derogate'", "") "]"),
+        NULL,
+    };
+    vfy_rules_engine *e = engine_of(sets);
+    json_t *r = decide_on(e, "{" TRAV ",'application':{'dates':{'lodging':'2026-01-10'},'destination':'DEU'}}", NULL, NULL);
+    json_t *st = rules_step(r, "admissible", "chk-window");
+    cr_assert_str_eq(str(st, "result"), "not_evaluated");
+    cr_assert(json_is_null(pred(st, "the case gives no intended_entry date")));
+    cr_assert(missing_has(r, "admissible", "application.dates.intended_entry"));
+    cr_assert_str_eq(rules_modality(r, "admissible"), "officer_review");
+    json_decref(r);
+    /* Lodged 2026-01-10 for an entry on 2026-08-01: 6 months before is 2026-02-01, too early. */
+    r = decide_on(e, "{" TRAV ",'application':{'dates':{'lodging':'2026-01-10','intended_entry':'2026-08-01'},"
+                     "'destination':'DEU'}}", NULL, NULL);
+    cr_assert(json_is_false(pred(rules_step(r, "admissible", "chk-window"),
+                                 "lodging on or after 2026-02-01 (6 months before intended_entry)")));
+    cr_assert(json_is_false(val(r, "admissible")));
+    cr_assert_str_eq(rules_modality(r, "admissible"), "may");
+    json_decref(r);
+    vfy_rules_engine_free(e);
+}
+
+/* The bounded buffer's direct write (members longer than the buffer) failing after the
+ * buffered part was accepted: /dev/full takes the first bytes into its stdio buffer and
+ * refuses them when written. */
+Test(cov2_reval, workspace_write_direct_part_fails)
+{
+    FILE *f = fopen("/dev/full", "w");
+    if (f == NULL)
+        cr_skip_test("no /dev/full");
+    const char *sets[] = { SET("T-BASE", BASE ",'rules':[" VISA "," FEE("fee-std", 8000, "charged", "") "]"), NULL };
+    vfy_rules_engine *e = engine_of(sets);
+    vfy_rules_case *c = case_of(STD_CASE);
+    vfy_rules_workspace *w;
+    cr_assert_eq(vfy_rules_workspace_new(e, &w), VFY_OK);
+    vfy_rules_eval_options o = { .compact_trail = true };
+    cr_assert_eq(vfy_rules_evaluate_into(e, c, &o, w, NULL), VFY_OK);
+    static char stdio_buf[32768];
+    cr_assert_eq(setvbuf(f, stdio_buf, _IOFBF, sizeof stdio_buf), 0);
+    size_t pad = 70000;
+    char *members = malloc(pad + 16);
+    cr_assert_not_null(members);
+    memcpy(members, "\"pad\":\"", 7);
+    memset(members + 7, 'x', pad);
+    memcpy(members + 7 + pad, "\"", 2);
+    cr_assert_eq(vfy_rules_workspace_write(w, VFY_RULES_JSON_NO_METADATA, members, f), VFY_E_IO);
+    fclose(f);
+    free(members);
+    vfy_rules_workspace_free(w);
+    vfy_rules_case_free(c);
+    vfy_rules_engine_free(e);
+}
+
+/* ---- out of memory ---------------------------------------------------------------- */
+
+/* A growing text for the big set and case below. */
+struct buf { char *p; size_t len, cap; };
+static void put(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    cr_assert(n >= 0);
+    if (b->len + (size_t)n + 1 > b->cap) {
+        b->cap = (b->len + (size_t)n + 1) * 2;
+        b->p = realloc(b->p, b->cap);
+        cr_assert_not_null(b->p);
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+/* A set that makes a decision outgrow a workspace sized from its engine: 30 categories
+ * every rule relies on, 64 visas of unknown lawful use that two rules count (one
+ * missing input each, per dimension), five evidence rules waiving 16 documents each,
+ * nine optional waivers with eight open points each. */
+static char *big_set(void)
+{
+    struct buf b = { 0 };
+    put(&b, "{'format':'vfy-rules/1','id':'T-BIG','version':'1','legal_basis':['x'],'status':'draft',"
+            "'layer':'base_procedure','scope':{'nationalities':['KAZ','UZB'],'destinations':'all'},"
+            "'effective':{'from':'2020-01-01'},'categories':[");
+    for (int i = 0; i < 30; i++)
+        put(&b, "%s{'id':'c%02d','legal_ref':'x','confidence':'V'}", i ? "," : "", i);
+    char cats[400] = "";
+    for (int i = 0; i < 30; i++)
+        snprintf(cats + strlen(cats), sizeof cats - strlen(cats), "%s'c%02d'", i ? "," : "", i);
+    put(&b, "],'rules':[" VISA ",");
+    put(&b, "{'id':'f1','dimension':'fee','legal_ref':'x','anchor':'lodging','confidence':'V','when':{'categories':[%s]},"
+            "'fee':{'amount_cents':8000,'modality':'charged'}},", cats);
+    put(&b, "{'id':'f2','dimension':'fee','legal_ref':'x','anchor':'lodging','confidence':'V','priority':1,'when':{'categories':[%s]},"
+            "'fee':{'amount_cents':7000,'modality':'charged'}},", cats);
+    put(&b, "{'id':'g1','dimension':'entries_validity','legal_ref':'x','anchor':'lodging','confidence':'V','when':{'categories':[%s]},"
+            "'grant':{'entries':'multiple','validity_months':12,'modality':'entitled'}},", cats);
+    put(&b, "{'id':'fh','dimension':'fee','legal_ref':'x','anchor':'lodging','confidence':'V','priority':9,"
+            "'when':{'history':{'count':100,'lookback_months':24}},'fee':{'amount_cents':6000,'modality':'charged'}},");
+    put(&b, "{'id':'gh','dimension':'entries_validity','legal_ref':'x','anchor':'lodging','confidence':'V','priority':9,"
+            "'when':{'history':{'count':100,'lookback_months':24}},"
+            "'grant':{'entries':'multiple','validity_months':24,'modality':'entitled'}}");
+    for (int k = 0; k < 5; k++) {
+        put(&b, ",{'id':'e%d','dimension':'evidence','legal_ref':'x','anchor':'lodging','confidence':'V',"
+                "'evidence':{'waives':[", k);
+        for (int j = 0; j < 16; j++)
+            put(&b, "%s'doc_%d_%d'", j ? "," : "", k, j);
+        put(&b, "],'modality':'entitled'}}");
+    }
+    for (int k = 0; k < 9; k++) {
+        put(&b, ",{'id':'a%d','dimension':'fee','legal_ref':'x','anchor':'lodging','confidence':'V','open_points':[", k);
+        for (int j = 0; j < 8; j++)
+            put(&b, "%s'point %d of a%d'", j ? "," : "", j, k);
+        put(&b, "],'fee':{'amount_cents':0,'modality':'waived_optional'}}");
+    }
+    put(&b, "],'suspensions':[{'id':'s1','legal_ref':'x','confidence':'V','anchor':'lodging','from':'2030-01-01',"
+            "'when':{'nationalities':['UZB']},'rulesets':['T-BIG'],'rules':['f2']}]}");
+    return b.p;
+}
+
+static char *big_case(void)
+{
+    struct buf b = { 0 };
+    put(&b, "{" TRAV ",'application':{" DATES ",'destination':'DEU','claims':[");
+    for (int i = 0; i < 30; i++)
+        put(&b, "%s{'category':'c%02d','evidence':[],'verified':true}", i ? "," : "", i);
+    put(&b, "]},'visa_history':[");
+    for (int i = 0; i < 64; i++)
+        put(&b, "%s{'type':'C','entries':'multiple','issue_date':'2025-%02d-%02d','valid_from':'2025-%02d-%02d',"
+                "'valid_to':'2025-12-31','lawful_use':'unknown'}", i ? "," : "", 1 + i / 28, 1 + i % 28, 1 + i / 28, 1 + i % 28);
+    put(&b, "]}");
+    return b.p;
+}
+
+/* Every allocation an evaluation into a fresh workspace makes (the growth of its pools
+ * beyond the engine's size), failed one at a time: VFY_E_NO_MEMORY, and the workspace
+ * holds no decision (every dimension reads officer_review, nothing is written). */
+Test(cov2_reval, evaluation_out_of_memory_holds_no_decision, .timeout = 120)
+{
+    char *set = big_set(), *cs = big_case();
+    const char *sets[] = { set, NULL };
+    vfy_rules_engine *e = engine_of(sets);
+    vfy_rules_case *c = case_of(cs);
+    /* The unfailed decision, for its shape: every input the history rules lack. */
+    json_t *r = decide_on(e, cs, NULL, NULL);
+    cr_assert_str_eq(rules_modality(r, "fee"), "officer_review");
+    cr_assert(missing_has(r, "fee", "visa_history[63].lawful_use"));
+    cr_assert_eq(json_array_size(json_object_get(val(r, "evidence"), "waived")), 80);
+    json_decref(r);
+    unsigned long n = 1, fired_runs = 0;
+    for (;; n++) {
+        vfy_rules_workspace *w;
+        cr_assert_eq(vfy_rules_workspace_new(e, &w), VFY_OK);
+        vfy_detail d;
+        vfy_detail_clear(&d);
+        fault_arm(n);
+        fault_enter();
+        vfy_status s = vfy_rules_evaluate_into(e, c, NULL, w, &d);
+        fault_leave();
+        bool fired;
+        fault_disarm(&fired);
+        if (!fired) {
+            cr_assert_eq(s, VFY_OK, "%s", d.message);
+            vfy_rules_workspace_free(w);
+            break;
+        }
+        fired_runs++;
+        cr_assert_eq(s, VFY_E_NO_MEMORY, "allocation %lu: %s", n, vfy_status_name(s));
+        for (int dim = 0; dim < VFY_RULES_DIM_COUNT; dim++)
+            cr_assert_eq(vfy_rules_workspace_modality(w, (vfy_rules_dimension)dim), VFY_MODALITY_OFFICER_REVIEW);
+        cr_assert_eq(vfy_rules_workspace_write(w, 0, NULL, stdout), VFY_E_NOT_FOUND);
+        vfy_rules_workspace_free(w);
+    }
+    cr_assert_gt(fired_runs, 5, "only %lu allocations to fail", fired_runs);
+    vfy_rules_case_free(c);
+    vfy_rules_engine_free(e);
+    free(set);
+    free(cs);
+}
+
+/* The same through vfy_rules_evaluate (workspace, evaluation, the document): each
+ * failure gives VFY_E_NO_MEMORY and no decision; the run that fails nothing gives the
+ * unfailed text byte for byte. */
+Test(cov2_reval, decision_out_of_memory_gives_no_decision, .timeout = 120)
+{
+    char *set = big_set(), *cs = big_case();
+    const char *sets[] = { set, NULL };
+    vfy_rules_engine *e = engine_of(sets);
+    vfy_rules_case *c = case_of(cs);
+    vfy_rules_decision *dec;
+    cr_assert_eq(vfy_rules_evaluate(e, c, NULL, &dec, NULL), VFY_OK);
+    char *want = vfy_rules_decision_json(dec, 0);
+    vfy_rules_decision_free(dec);
+    unsigned long fired_runs = 0;
+    for (unsigned long n = 1;; n++) {
+        dec = NULL;
+        fault_arm(n);
+        fault_enter();
+        vfy_status s = vfy_rules_evaluate(e, c, NULL, &dec, NULL);
+        fault_leave();
+        bool fired;
+        fault_disarm(&fired);
+        if (!fired) {
+            cr_assert_eq(s, VFY_OK);
+            char *got = vfy_rules_decision_json(dec, 0);
+            cr_assert_str_eq(got, want);
+            free(got);
+            vfy_rules_decision_free(dec);
+            break;
+        }
+        fired_runs++;
+        cr_assert_eq(s, VFY_E_NO_MEMORY, "allocation %lu: %s", n, vfy_status_name(s));
+        cr_assert_null(dec);
+    }
+    cr_assert_gt(fired_runs, 10);
+    free(want);
+    vfy_rules_case_free(c);
+    vfy_rules_engine_free(e);
+    free(set);
+    free(cs);
+}
+
+/* Every allocation of building an engine (the plan: code table and bitsets, vocabulary,
+ * "unless" references, category numbers, per-kind indices, superseders, suspension
+ * hits, the written fragments and metadata) failed one at a time: VFY_E_NO_MEMORY and
+ * no engine. The code lists come first from a set's scope, a rule's, a category's or a
+ * suspension's predicates in turn, so that the table fails at each. */
+static void build_sweep(const char *const *sets)
+{
+    unsigned long fired_runs = 0;
+    for (unsigned long n = 1;; n++) {
+        vfy_rules_builder *b = builder_of(sets);
+        vfy_rules_engine *e = NULL;
+        vfy_detail d;
+        vfy_detail_clear(&d);
+        fault_arm(n);
+        fault_enter();
+        vfy_status s = vfy_rules_build(b, &e, &d);
+        fault_leave();
+        bool fired;
+        fault_disarm(&fired);
+        if (!fired) {
+            cr_assert_eq(s, VFY_OK, "%s", d.message);
+            cr_assert_not_null(e);
+            vfy_rules_engine_free(e);
+            break;
+        }
+        fired_runs++;
+        cr_assert_eq(s, VFY_E_NO_MEMORY, "allocation %lu: %s", n, vfy_status_name(s));
+        cr_assert_null(e);
+    }
+    cr_assert_gt(fired_runs, 5);
+}
+
+Test(cov2_reval, engine_build_out_of_memory, .timeout = 120)
+{
+    char *set = big_set();
+    const char *big[] = { set, SUSP_BASE, NULL };
+    build_sweep(big);
+    free(set);
+    const char *rule_codes[] = {
+        SET("T-R", BASE ",'rules':[" VISA "," FEE("f", 100, "charged", ",'when':{'nationalities':['KAZ']}") "]"), NULL,
+    };
+    build_sweep(rule_codes);
+    const char *cat_codes[] = {
+        SET("T-C", BASE ",'categories':[{'id':'k','legal_ref':'x','confidence':'V','when':{'nationalities':['KAZ']},"
+            "'evidence':[['ev_k']]}],'rules':[" VISA "]"), NULL,
+    };
+    build_sweep(cat_codes);
+    const char *susp_codes[] = {
+        SET("T-S", BASE ",'rules':[" VISA "],'suspensions':[{'id':'s','legal_ref':'x','confidence':'V','anchor':'lodging',"
+            "'from':'2020-01-01','when':{'nationalities':['KAZ'],'unless_categories':['k']},'rulesets':['T-S'],'rules':['visa']}]"), NULL,
+    };
+    build_sweep(susp_codes);
 }

@@ -915,9 +915,11 @@ static void put(struct buf *b, const char *fmt, ...)
 }
 
 /* A set that makes a decision outgrow a workspace sized from its engine: 30 categories
- * every rule relies on, 64 visas of unknown lawful use that two rules count (one
- * missing input each, per dimension), five evidence rules waiving 16 documents each,
- * nine optional waivers with eight open points each. */
+ * (each for adults: a predicate worded in every category test) that most rules rely on,
+ * 64 visas of unknown lawful use that two rules count (one missing input each, per
+ * dimension), nine evidence rules waiving 16 documents each, seventeen optional
+ * waivers with eight open points each, and sixty discretionary multiple-entry grants
+ * more favourable than the single entry of right (alternatives in two dimensions). */
 static char *big_set(void)
 {
     struct buf b = { 0 };
@@ -925,7 +927,7 @@ static char *big_set(void)
             "'layer':'base_procedure','scope':{'nationalities':['KAZ','UZB'],'destinations':'all'},"
             "'effective':{'from':'2020-01-01'},'categories':[");
     for (int i = 0; i < 30; i++)
-        put(&b, "%s{'id':'c%02d','legal_ref':'x','confidence':'V'}", i ? "," : "", i);
+        put(&b, "%s{'id':'c%02d','legal_ref':'x','confidence':'V','when':{'age_from':18}}", i ? "," : "", i);
     char cats[400] = "";
     for (int i = 0; i < 30; i++)
         snprintf(cats + strlen(cats), sizeof cats - strlen(cats), "%s'c%02d'", i ? "," : "", i);
@@ -935,20 +937,24 @@ static char *big_set(void)
     put(&b, "{'id':'f2','dimension':'fee','legal_ref':'x','anchor':'lodging','confidence':'V','priority':1,'when':{'categories':[%s]},"
             "'fee':{'amount_cents':7000,'modality':'charged'}},", cats);
     put(&b, "{'id':'g1','dimension':'entries_validity','legal_ref':'x','anchor':'lodging','confidence':'V','when':{'categories':[%s]},"
-            "'grant':{'entries':'multiple','validity_months':12,'modality':'entitled'}},", cats);
+            "'grant':{'entries':'single','modality':'entitled'}},", cats);
     put(&b, "{'id':'fh','dimension':'fee','legal_ref':'x','anchor':'lodging','confidence':'V','priority':9,"
             "'when':{'history':{'count':100,'lookback_months':24}},'fee':{'amount_cents':6000,'modality':'charged'}},");
     put(&b, "{'id':'gh','dimension':'entries_validity','legal_ref':'x','anchor':'lodging','confidence':'V','priority':9,"
             "'when':{'history':{'count':100,'lookback_months':24}},"
             "'grant':{'entries':'multiple','validity_months':24,'modality':'entitled'}}");
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < 9; k++) {
         put(&b, ",{'id':'e%d','dimension':'evidence','legal_ref':'x','anchor':'lodging','confidence':'V',"
                 "'evidence':{'waives':[", k);
         for (int j = 0; j < 16; j++)
             put(&b, "%s'doc_%d_%d'", j ? "," : "", k, j);
         put(&b, "],'modality':'entitled'}}");
     }
-    for (int k = 0; k < 9; k++) {
+    for (int k = 0; k < 60; k++)
+        put(&b, ",{'id':'m%d','dimension':'entries_validity','legal_ref':'x','anchor':'lodging','confidence':'V',"
+                "'when':{'categories':[%s]},'grant':{'entries':'multiple','validity_months':%d,'modality':'may'}}",
+            k, cats, 1 + k);
+    for (int k = 0; k < 17; k++) {
         put(&b, ",{'id':'a%d','dimension':'fee','legal_ref':'x','anchor':'lodging','confidence':'V','open_points':[", k);
         for (int j = 0; j < 8; j++)
             put(&b, "%s'point %d of a%d'", j ? "," : "", j, k);
@@ -986,7 +992,9 @@ Test(cov2_reval, evaluation_out_of_memory_holds_no_decision, .timeout = 120)
     json_t *r = decide_on(e, cs, NULL, NULL);
     cr_assert_str_eq(rules_modality(r, "fee"), "officer_review");
     cr_assert(missing_has(r, "fee", "visa_history[63].lawful_use"));
-    cr_assert_eq(json_array_size(json_object_get(val(r, "evidence"), "waived")), 80);
+    cr_assert_eq(json_array_size(json_object_get(val(r, "evidence"), "waived")), 9 * 16);
+    cr_assert_eq(json_array_size(json_object_get(rules_dim(r, "fee"), "open_points")), 17 * 8);
+    cr_assert_eq(json_array_size(json_object_get(rules_dim(r, "validity"), "alternatives")), 60);
     json_decref(r);
     unsigned long n = 1, fired_runs = 0;
     for (;; n++) {

@@ -11,12 +11,15 @@
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "faults.h"
+#include "rules/engine.h"
+#include "rules/writer.h"
 #include "support.h"
 #include "test_rules_support.h"
 
@@ -1121,4 +1124,38 @@ Test(cov2_reval, engine_build_out_of_memory, .timeout = 120)
             "'from':'2020-01-01','when':{'nationalities':['KAZ'],'unless_categories':['k']},'rulesets':['T-S'],'rules':['visa']}]"), NULL,
     };
     build_sweep(susp_codes);
+}
+
+/* ---- internal helpers ------------------------------------------------------------ */
+
+/* rw_int (rules/writer.h) prints any long long as %lld does, the most negative too
+ * (the decisions only print non-negative numbers: the data bounds them). */
+Test(cov2_reval, rw_int_prints_every_long_long)
+{
+    const long long v[] = { 0, 7, -1, -42, 1234567890123LL, LLONG_MAX, LLONG_MIN };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        struct rw w = { 0 };
+        rw_int(&w, v[i]);
+        rw_raw(&w, "", 1);
+        cr_assert(!w.failed);
+        char want[32];
+        snprintf(want, sizeof want, "%lld", v[i]);
+        cr_assert_str_eq(w.buf, want);
+        free(w.buf);
+    }
+}
+
+/* rs_category_name (rules/engine.h) on an engine that defines no category: no number. */
+Test(cov2_reval, category_name_in_an_engine_without_categories)
+{
+    const char *sets[] = { SET("T-BASE", BASE ",'rules':[" VISA "]"), NULL };
+    vfy_rules_engine *e = engine_of(sets);
+    cr_assert_eq(rs_category_name(e, "student"), -1);
+    vfy_rules_engine_free(e);
+    const char *with[] = { SET("T-BASE", BASE "," EV_CATS "'rules':[" VISA "]"), NULL };
+    e = engine_of(with);
+    cr_assert_eq(rs_category_name(e, "cat_a"), 0);
+    cr_assert_eq(rs_category_name(e, "cat_b"), 1);
+    cr_assert_eq(rs_category_name(e, "cat_c"), -1);
+    vfy_rules_engine_free(e);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rules/record.h" /* the decision counter, to make it wrap */
 #include "support.h"
 #include "test_rules_support.h"
 
@@ -513,4 +514,37 @@ Test(rules_workspace, deciding_allocates_nothing, .timeout = 60)
     vfy_rules_workspace_free(ws);
     vfy_rules_engine_free(e);
     free_names(names);
+}
+
+/* A workspace remembers each set's scope and in-force gate for one decision, marked with
+ * the decision's number; when that number wraps after 2^32 decisions, nothing kept from
+ * an earlier decision may be read as this one's. Cases on either side of the Visa Code's
+ * 2020 and 2024 versions (other sets in force, other gates) are decided across the wrap
+ * and must read exactly as in a fresh workspace. */
+Test(rules_workspace, decisions_across_the_counter_wrap_read_as_in_a_fresh_workspace, .timeout = 60)
+{
+    static const char *const names[] = { "e05-lodged-2024-06-10", "e15-kaz-lodged-2027-03-01", "e01-adult-tourist",
+                                         "bc-kaz-visa-held" };
+    vfy_rules_engine *e = rules_engine(VFY_RULES_PRODUCTION, NULL);
+    vfy_rules_workspace *ws;
+    cr_assert_eq(vfy_rules_workspace_new(e, &ws), VFY_OK);
+    vfy_rules_eval_options o = { .compact_trail = false };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (i == 1)
+            ws->gen = UINT32_MAX; /* the next decision's number wraps */
+        vfy_rules_case *c = rules_case(names[i]);
+        char *api = api_text(e, c, &o);
+        cr_assert_not_null(api, "%s is decided", names[i]);
+        cr_assert_eq(vfy_rules_evaluate_into(e, c, &o, ws, NULL), VFY_OK);
+        char *line = written(ws, 0, NULL);
+        size_t n = strlen(api);
+        cr_assert(strncmp(line, api, n) == 0 && strcmp(line + n, "\n") == 0,
+                  "%s, decision %zu around the wrap: differs from a fresh workspace's", names[i], i);
+        free(line);
+        vfy_free(api);
+        vfy_rules_case_free(c);
+    }
+    cr_assert_eq(ws->gen, 3u, "the counter restarted after the wrap");
+    vfy_rules_workspace_free(ws);
+    vfy_rules_engine_free(e);
 }

@@ -141,16 +141,6 @@ static json_t *step_any(json_t *r, const char *dim, const char *rule)
     return NULL;
 }
 
-static bool missing_has(json_t *r, const char *dim, const char *path)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(rules_dim(r, dim), "missing"), i, v)
-        if (strcmp(json_string_value(v), path) == 0)
-            return true;
-    return false;
-}
-
 /* The "held" member of the predicate of a step whose test reads `test` exactly, or NULL
  * (the test fails) when the step has no such predicate. */
 static json_t *pred(json_t *step, const char *test)
@@ -222,7 +212,7 @@ Test(cov2_reval, destination_scoped_set_and_a_case_without_destination)
     cr_assert_str_eq(rules_modality(r, "fee"), "officer_review");
     cr_assert(json_is_null(val(r, "fee")));
     cr_assert(is_int(json_object_get(rules_dim(r, "fee"), "provisional"), 80));
-    cr_assert(missing_has(r, "fee", "application.destination"));
+    cr_assert(rules_missing_has(r, "fee", "application.destination"));
     json_t *st = rules_step(r, "fee", "fra-fee");
     cr_assert_str_eq(str(st, "result"), "not_evaluated");
     cr_assert_str_eq(str(st, "explanation"), "T-FRA applies to some destinations only and the case names no destination");
@@ -234,7 +224,7 @@ Test(cov2_reval, destination_scoped_set_and_a_case_without_destination)
     cr_assert(json_is_null(val(r, "admissible")));
     cr_assert(json_is_true(json_object_get(rules_dim(r, "admissible"), "provisional")));
     cr_assert_str_eq(rules_result(r, "admissible", "fra-pages"), "not_evaluated");
-    cr_assert(missing_has(r, "admissible", "application.destination"));
+    cr_assert(rules_missing_has(r, "admissible", "application.destination"));
     json_decref(r);
 
     r = decide_on(e, CASE_TO("FRA"), NULL, NULL);
@@ -280,7 +270,7 @@ Test(cov2_reval, rule_destination_predicate)
     json_decref(r);
     r = decide_on(e, "{" TRAV ",'application':{" DATES "}}", NULL, NULL);
     cr_assert_str_eq(rules_modality(r, "fee"), "officer_review");
-    cr_assert(missing_has(r, "fee", "application.destination"));
+    cr_assert(rules_missing_has(r, "fee", "application.destination"));
     cr_assert(is_int(json_object_get(rules_dim(r, "fee"), "provisional"), 80));
     cr_assert_str_eq(rules_result(r, "fee", "fee-fra"), "not_evaluated");
     json_decref(r);
@@ -363,7 +353,7 @@ Test(cov2_reval, suspensions_that_do_not_bind_and_one_that_cannot_be_read)
     cr_assert_str_eq(str(st, "explanation"), "suspension s-decision may switch this rule off; the case lacks an input it needs");
     cr_assert_str_eq(rules_modality(r, "fee"), "officer_review");
     cr_assert(is_int(json_object_get(rules_dim(r, "fee"), "provisional"), 80));
-    cr_assert(missing_has(r, "fee", "application.dates.decision"));
+    cr_assert(rules_missing_has(r, "fee", "application.dates.decision"));
     json_decref(r);
     r = decide_on(e, "{" TRAV ",'application':{'dates':{'lodging':'2026-01-10','decision':'2026-01-20',"
                      "'intended_entry':'2026-02-01','intended_exit':'2026-02-10'},'destination':'DEU'}}", NULL, NULL);
@@ -441,7 +431,7 @@ Test(cov2_reval, one_of_several_categories_unknown_or_failing)
     cr_assert(json_is_null(pred(st, "category minor_student: age under 18: birth date not given")));
     cr_assert(json_is_null(pred(st, "one of the categories minor_student, researcher: the claimed one does not hold (below)")));
     cr_assert_str_eq(rules_modality(r, "fee"), "officer_review");
-    cr_assert(missing_has(r, "fee", "traveller.birth_date"));
+    cr_assert(rules_missing_has(r, "fee", "traveller.birth_date"));
     cr_assert(is_int(json_object_get(rules_dim(r, "fee"), "provisional"), 80));
     json_decref(r);
     r = decide_on(e, "{" TRAV ",'application':{" DATES ",'destination':'DEU'," CLAIM_STUDENT "}}", NULL, NULL);
@@ -494,7 +484,7 @@ Test(cov2_reval, valid_after_an_absent_relative_date)
     cr_assert_str_eq(str(st, "result"), "not_evaluated");
     cr_assert(json_is_null(pred(st, "document valid 3 months after the intended_exit: the case gives no intended_exit date")));
     cr_assert_str_eq(rules_modality(r, "admissible"), "officer_review");
-    cr_assert(missing_has(r, "admissible", "application.dates.intended_exit"));
+    cr_assert(rules_missing_has(r, "admissible", "application.dates.intended_exit"));
     json_decref(r);
 }
 
@@ -849,7 +839,7 @@ Test(cov2_reval, lodging_window_without_its_relative_date)
     json_t *st = rules_step(r, "admissible", "chk-window");
     cr_assert_str_eq(str(st, "result"), "not_evaluated");
     cr_assert(json_is_null(pred(st, "the case gives no intended_entry date")));
-    cr_assert(missing_has(r, "admissible", "application.dates.intended_entry"));
+    cr_assert(rules_missing_has(r, "admissible", "application.dates.intended_entry"));
     cr_assert_str_eq(rules_modality(r, "admissible"), "officer_review");
     json_decref(r);
     /* Lodged 2026-01-10 for an entry on 2026-08-01: 6 months before is 2026-02-01, too early. */
@@ -994,7 +984,7 @@ Test(cov2_reval, evaluation_out_of_memory_holds_no_decision, .timeout = 120)
     /* The unfailed decision, for its shape: every input the history rules lack. */
     json_t *r = decide_on(e, cs, NULL, NULL);
     cr_assert_str_eq(rules_modality(r, "fee"), "officer_review");
-    cr_assert(missing_has(r, "fee", "visa_history[63].lawful_use"));
+    cr_assert(rules_missing_has(r, "fee", "visa_history[63].lawful_use"));
     cr_assert_eq(json_array_size(json_object_get(val(r, "evidence"), "waived")), 9 * 16);
     cr_assert_eq(json_array_size(json_object_get(rules_dim(r, "fee"), "open_points")), 17 * 8);
     cr_assert_eq(json_array_size(json_object_get(rules_dim(r, "validity"), "alternatives")), 60);

@@ -15,16 +15,6 @@
 
 static json_t *val(json_t *r, const char *d) { return json_object_get(rules_dim(r, d), "value"); }
 
-static bool missing_has(json_t *r, const char *dim, const char *path)
-{
-    json_t *m = json_object_get(rules_dim(r, dim), "missing"), *v;
-    size_t i;
-    json_array_foreach(m, i, v)
-        if (strcmp(json_string_value(v), path) == 0)
-            return true;
-    return false;
-}
-
 static bool open_point_mentions(json_t *r, const char *dim, const char *text)
 {
     json_t *m = json_object_get(rules_dim(r, dim), "open_points"), *v;
@@ -76,7 +66,7 @@ Test(rules_exceptions, unverified_family_claim_does_not_set_the_code_aside)
     json_t *r = rules_api(VFY_RULES_PRODUCTION, NULL, "bc-kaz-spouse-free-movement-unverified");
     cr_assert_str_eq(rules_result(r, "admissible", "sbc-6-1-a-issued-within-10-years"), "not_evaluated");
     cr_assert_str_eq(rules_modality(r, "admissible"), "officer_review");
-    cr_assert(missing_has(r, "admissible", "application.claims[free_movement_family_member].verified"));
+    cr_assert(rules_missing_has(r, "admissible", "application.claims[free_movement_family_member].verified"));
     json_decref(r);
 }
 

@@ -121,6 +121,16 @@ json_t *rules_dim(json_t *root, const char *dim)
     return d;
 }
 
+bool rules_missing_has(json_t *root, const char *dim, const char *path)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(rules_dim(root, dim), "missing"), i, v)
+        if (strcmp(json_string_value(v), path) == 0)
+            return true;
+    return false;
+}
+
 const char *rules_modality(json_t *root, const char *dim)
 {
     return json_string_value(json_object_get(rules_dim(root, dim), "modality"));

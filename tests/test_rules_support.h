@@ -3,6 +3,7 @@
 #ifndef VFY_TEST_RULES_SUPPORT_H
 #define VFY_TEST_RULES_SUPPORT_H
 
+#include <stdbool.h>
 #include <jansson.h>
 
 #include "verify.h"
@@ -33,5 +34,7 @@ json_t *rules_step(json_t *root, const char *dim, const char *rule);
 const char *rules_result(json_t *root, const char *dim, const char *rule);
 /* An alternative offered for a dimension by `rule`, or NULL. */
 json_t *rules_alternative(json_t *root, const char *dim, const char *rule);
+/* Whether a dimension's "missing" list names the JSON path `path`. */
+bool rules_missing_has(json_t *root, const char *dim, const char *path);
 
 #endif

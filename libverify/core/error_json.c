@@ -8,17 +8,22 @@
 json_t *vfy_error_json_object_(vfy_status status, const vfy_detail *detail)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "schema", json_string("libverify.error/1"));
-    json_object_set_new(o, "status", json_integer((json_int_t)status));
-    json_object_set_new(o, "code", json_string(vfy_status_name(status)));
+    /* Out of memory, no object at all rather than one missing members. */
+    int bad = json_object_set_new(o, "schema", json_string("libverify.error/1"));
+    bad |= json_object_set_new(o, "status", json_integer((json_int_t)status));
+    bad |= json_object_set_new(o, "code", json_string(vfy_status_name(status)));
     const char *msg = detail != NULL && detail->message[0] != '\0' ? detail->message : vfy_strerror(status);
     json_t *m = json_string(msg);
-    json_object_set_new(o, "message", m != NULL ? m : json_string(vfy_strerror(status)));
+    bad |= json_object_set_new(o, "message", m != NULL ? m : json_string(vfy_strerror(status)));
     json_t *f = detail != NULL && detail->field[0] != '\0' ? json_string(detail->field) : NULL;
-    json_object_set_new(o, "field", f != NULL ? f : json_null());
-    json_object_set_new(o, "offset", detail != NULL && detail->offset != VFY_NO_OFFSET
-                                         ? json_integer((json_int_t)detail->offset)
-                                         : json_null());
+    bad |= json_object_set_new(o, "field", f != NULL ? f : json_null());
+    bad |= json_object_set_new(o, "offset", detail != NULL && detail->offset != VFY_NO_OFFSET
+                                                ? json_integer((json_int_t)detail->offset)
+                                                : json_null());
+    if (bad != 0) {
+        json_decref(o);
+        return NULL;
+    }
     return o;
 }
 

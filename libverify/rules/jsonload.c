@@ -59,6 +59,10 @@ vfy_status rj_load(const void *data, size_t len, size_t max_len, unsigned max_de
     VFY_TRY(prescan(data, len, max_depth, what, status, detail));
     json_error_t err;
     json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+    /* jansson's own exhaustion is no fault of the text: typed as such (its reader's first
+     * allocation fails without any message at all). */
+    if (root == NULL && (json_error_code(&err) == json_error_out_of_memory || err.text[0] == '\0'))
+        return vfy_fail(detail, VFY_E_NO_MEMORY, what, "out of memory reading the %s", what);
     if (root == NULL)
         return vfy_fail_text(detail, status, what, (unsigned)(err.line > 0 ? err.line : 0),
                              (unsigned)(err.column > 0 ? err.column : 0),

@@ -893,10 +893,17 @@ void rr_write_metadata(struct rw *w, const struct vfy_rules_engine *e)
     LIT(w, "],\"rejected\":");
     json_t *rejected = json_array();
     for (size_t i = 0; rejected != NULL && i < e->n_rejected; i++) {
+        /* Out of memory, the list fails whole: a refused set is never silently left out. */
         json_t *why = vfy_error_json_object_(e->rejected[i].status, NULL);
-        json_object_set_new(why, "field", json_string(e->rejected[i].label));
-        json_object_set_new(why, "message", json_string(e->rejected[i].reason));
-        json_array_append_new(rejected, json_pack("{s:s, s:o}", "source", e->rejected[i].label, "error", why));
+        bool ok = json_object_set_new(why, "field", json_string(e->rejected[i].label)) == 0;
+        ok = json_object_set_new(why, "message", json_string(e->rejected[i].reason)) == 0 && ok;
+        if (!ok)
+            json_decref(why);
+        if (!ok || json_array_append_new(rejected, json_pack("{s:s, s:o}", "source", e->rejected[i].label,
+                                                             "error", why)) != 0) {
+            json_decref(rejected);
+            rejected = NULL;
+        }
     }
     char *text = rejected != NULL ? json_dumps(rejected, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(rejected);

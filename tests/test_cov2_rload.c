@@ -577,3 +577,47 @@ Test(cov2_rload_sign, trust_file_keys_member)
         cr_assert_null(t);
     }
 }
+
+/* The library's own checks of a NULL it is handed anyway (a caller without the
+ * headers' nonnull promise, include/verify/common.h): VFY_E_INVALID_ARGUMENT, never a
+ * crash. The tests are built with VFY_BUILDING, so these calls compile as a caller's
+ * without the attribute would. */
+Test(cov2_rload_engine, null_arguments_are_refused)
+{
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_rules_case_new(NULL), VFY_E_INVALID_ARGUMENT);
+    cr_assert_eq(vfy_rules_case_parse("{}", 2, NULL, &d), VFY_E_INVALID_ARGUMENT);
+    cr_assert_str_eq(d.field, "case");
+    vfy_rules_case *c = (vfy_rules_case *)&c;
+    cr_assert_eq(vfy_rules_case_parse(NULL, 5, &c, &d), VFY_E_INVALID_ARGUMENT);
+    cr_assert_str_eq(d.message, "no case data was given");
+    cr_assert_null(c);
+    vfy_mrz m = passport_mrz("P", "UTO");
+    cr_assert_eq(vfy_rules_case_set_traveller_from_mrz(NULL, &m, &d), VFY_E_INVALID_ARGUMENT);
+    cr_assert_str_eq(d.field, "mrz");
+
+    cr_assert_eq(vfy_rules_builder_allow_development_key(NULL), VFY_E_INVALID_ARGUMENT);
+    cr_assert_eq(vfy_rules_builder_add(NULL, set_a, strlen(set_a), "a", &d), VFY_E_INVALID_ARGUMENT);
+    cr_assert_str_eq(d.field, "builder");
+    vfy_rules_engine *e = NULL;
+    cr_assert_eq(vfy_rules_build(NULL, &e, &d), VFY_E_INVALID_ARGUMENT);
+    vfy_rules_builder *b;
+    cr_assert_eq(vfy_rules_builder_new(VFY_RULES_TEST, NULL, &b), VFY_OK);
+    cr_assert_eq(vfy_rules_builder_add(b, NULL, 5, "a", &d), VFY_E_INVALID_ARGUMENT);
+    cr_assert_str_eq(d.message, "no rule set data was given");
+    cr_assert_eq(vfy_rules_builder_add(b, set_a, strlen(set_a), "a", &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(vfy_rules_build(b, &e, &d), VFY_OK);
+
+    vfy_rules_decision *dec = NULL;
+    cr_assert_eq(vfy_rules_evaluate(e, NULL, NULL, &dec, &d), VFY_E_INVALID_ARGUMENT);
+    cr_assert_str_eq(d.field, "evaluate");
+    cr_assert_eq(vfy_rules_workspace_write(NULL, 0, NULL, stdout), VFY_E_INVALID_ARGUMENT);
+    vfy_rules_engine_free(e);
+
+    cr_assert_eq(vfy_rules_trust_load("{}", 2, NULL, &d), VFY_E_INVALID_ARGUMENT);
+    cr_assert_str_eq(d.field, "trust");
+    size_t n;
+    cr_assert_eq(vfy_rules_sign(set_a, strlen(set_a), "{}", 2, NULL, &n, &d), VFY_E_INVALID_ARGUMENT);
+    cr_assert_str_eq(d.field, "output");
+}

@@ -475,3 +475,89 @@ Test(cov2_rload_faults, jansson_first_allocation_fails)
     cr_assert_str_eq(d.message, "out of memory reading the rule set");
     vfy_rules_builder_free(b);
 }
+
+/* ---- the summary of a large engine (its buffer grows) ------------------------------- */
+
+struct summary_fx {
+    vfy_rules_engine *e;
+    char *baseline;
+};
+
+static void summary_op(void *ctx, bool injected)
+{
+    struct summary_fx *f = ctx;
+    fault_enter();
+    char *sum = vfy_rules_engine_summary(f->e);
+    fault_leave();
+    if (!injected) {
+        cr_assert_not_null(sum);
+        cr_assert_gt(strlen(sum), 4096u, "the summary must outgrow its first buffer");
+        free(f->baseline);
+        f->baseline = sum;
+        return;
+    }
+    /* The whole summary or none: never a cut one. */
+    if (sum != NULL)
+        cr_assert_str_eq(sum, f->baseline);
+    free(sum);
+}
+
+Test(cov2_rload_faults, summary_of_the_shipped_sets, .timeout = 600)
+{
+    struct summary_fx f = { rules_engine(VFY_RULES_TEST, NULL), NULL };
+    swept("summary", fault_sweep(summary_op, &f, ALL));
+    free(f.baseline);
+    vfy_rules_engine_free(f.e);
+}
+
+/* ---- the decision's tree, made by whichever accessor comes first -------------------- */
+
+struct first_fx {
+    vfy_rules_engine *e;
+    vfy_rules_case *c;
+    vfy_rules_outcome outcome;
+    vfy_rules_step step;
+};
+
+static void first_op(void *ctx, bool injected)
+{
+    struct first_fx *f = ctx;
+    vfy_rules_decision *d1, *d2;
+    vfy_detail d;
+    cr_assert_eq(vfy_rules_evaluate(f->e, f->c, NULL, &d1, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(vfy_rules_evaluate(f->e, f->c, NULL, &d2, &d), VFY_OK, "%s", d.message);
+    vfy_rules_outcome o;
+    vfy_rules_step st;
+    fault_enter();
+    vfy_status so = vfy_rules_decision_outcome(d1, VFY_RULES_DIM_FEE, &o);
+    vfy_status ss = vfy_rules_decision_step(d2, VFY_RULES_DIM_FEE, 0, &st);
+    fault_leave();
+    if (!injected) {
+        cr_assert_eq(so, VFY_OK);
+        cr_assert_eq(ss, VFY_OK);
+        f->outcome.modality = o.modality;
+        f->outcome.trail_length = o.trail_length;
+        f->step.result = st.result;
+    } else {
+        cr_assert(so == VFY_OK || so == VFY_E_NO_MEMORY, "%s", vfy_status_name(so));
+        cr_assert(ss == VFY_OK || ss == VFY_E_NO_MEMORY, "%s", vfy_status_name(ss));
+        if (so == VFY_OK) {
+            cr_assert(o.modality == f->outcome.modality || o.modality == VFY_MODALITY_OFFICER_REVIEW);
+            cr_assert_eq(o.trail_length, f->outcome.trail_length);
+        }
+        if (ss == VFY_OK)
+            cr_assert(st.result == f->step.result || st.result == VFY_RULES_STEP_NOT_EVALUATED);
+    }
+    vfy_rules_decision_free(d1);
+    vfy_rules_decision_free(d2);
+}
+
+Test(cov2_rload_faults, first_accessor_builds_the_tree, .timeout = 600)
+{
+    struct first_fx f = { rich_engine(), NULL, { 0 }, { 0 } };
+    vfy_detail d;
+    cr_assert_eq(vfy_rules_case_parse(rich_case, sizeof rich_case - 1, &f.c, &d), VFY_OK, "%s", d.message);
+    swept("first accessor", fault_sweep(first_op, &f, ALL));
+    vfy_rules_case_free(f.c);
+    vfy_rules_engine_free(f.e);
+}

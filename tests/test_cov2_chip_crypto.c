@@ -411,3 +411,42 @@ Test(cov2_chip_crypto, out_of_memory_in_dh_key_agreement)
     sweep("DH integrated mapping", op_map_integrated, &c);
     ka_teardown(&c);
 }
+
+/* Making the standardized groups with each allocation failed: VFY_E_NO_MEMORY or — the
+ * finding reported with the sweeps above — VFY_E_UNSUPPORTED ("OpenSSL does not provide
+ * the group", ka.c:90-93 and 57-60), never a group. */
+Test(cov2_chip_crypto, out_of_memory_making_groups)
+{
+    cr_assert(fault_openssl_routed());
+    static const unsigned ids[] = { 0, 13 };
+    for (size_t i = 0; i < 2; i++) {
+        vfy_ka_group *g = NULL;
+        vfy_detail d = { 0 };
+        fault_arm(0);
+        fault_enter();
+        cr_assert_eq(vfy_ka_group_standard(ids[i], &g, &d), VFY_OK);
+        fault_leave();
+        bool fired;
+        unsigned long total = fault_disarm(&fired);
+        vfy_ka_group_free(g);
+        unsigned long failures = 0;
+        for (unsigned long nth = 1; nth <= total; nth++) {
+            g = NULL;
+            fault_arm(nth);
+            fault_enter();
+            vfy_status s = vfy_ka_group_standard(ids[i], &g, &d);
+            fault_leave();
+            fault_disarm(&fired);
+            if (s == VFY_OK) {
+                cr_assert_not_null(g);
+                vfy_ka_group_free(g);
+                continue;
+            }
+            failures++;
+            cr_assert_null(g);
+            cr_assert(s == VFY_E_NO_MEMORY || s == VFY_E_UNSUPPORTED, "id %u, allocation %lu: %s",
+                      ids[i], nth, vfy_status_name(s));
+        }
+        cr_assert_gt(failures, 0);
+    }
+}

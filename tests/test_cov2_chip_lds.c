@@ -11,8 +11,12 @@
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/core_names.h>
+#include <openssl/obj_mac.h>
+#include <openssl/param_build.h>
 
 #include "chip/apdu.h"
+#include "faults.h"
 #include "lds/der.h"
 #include "lds/pubkey.h"
 #include "verify.h"
@@ -493,5 +497,115 @@ Test(cov2_chip_lds, describe_dh_and_named_key_refusals)
     cr_assert_eq(type, VFY_KEY_EC);
     cr_assert_eq(bits, 384);
     cr_assert_str_eq(curve, "secp384r1");
+    EVP_PKEY_free(k);
+}
+
+/* An EC key with explicit parameters (X9.62 specifiedCurve, as some DG14/DG15 carry): the
+ * P-256 field and coefficients, its order and cofactor, and a generator given here. */
+static EVP_PKEY *explicit_p256(bool double_generator, bool with_public)
+{
+    EC_GROUP *named = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+    BIGNUM *p = BN_new(), *a = BN_new(), *b = BN_new();
+    cr_assert_eq(EC_GROUP_get_curve(named, p, a, b, NULL), 1);
+    EC_POINT *gen = EC_POINT_dup(EC_GROUP_get0_generator(named), named);
+    if (double_generator)
+        cr_assert_eq(EC_POINT_dbl(named, gen, gen, NULL), 1);
+    uint8_t g[65], pub[65];
+    cr_assert_eq(EC_POINT_point2oct(named, gen, POINT_CONVERSION_UNCOMPRESSED, g, 65, NULL), 65);
+    /* The public key 3 x generator. */
+    EC_POINT *q = EC_POINT_new(named);
+    BIGNUM *three = BN_new();
+    BN_set_word(three, 3);
+    cr_assert_eq(EC_POINT_mul(named, q, NULL, gen, three, NULL), 1);
+    cr_assert_eq(EC_POINT_point2oct(named, q, POINT_CONVERSION_UNCOMPRESSED, pub, 65, NULL), 65);
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    cr_assert(OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_EC_FIELD_TYPE, SN_X9_62_prime_field, 0));
+    cr_assert(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_EC_P, p));
+    cr_assert(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_EC_A, a));
+    cr_assert(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_EC_B, b));
+    cr_assert(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_EC_ORDER, EC_GROUP_get0_order(named)));
+    cr_assert(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_EC_COFACTOR, EC_GROUP_get0_cofactor(named)));
+    cr_assert(OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_EC_GENERATOR, g, 65));
+    cr_assert(OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_EC_ENCODING, OSSL_PKEY_EC_ENCODING_EXPLICIT, 0));
+    if (with_public)
+        cr_assert(OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, 65));
+    OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+    EVP_PKEY *key = NULL;
+    cr_assert_eq(EVP_PKEY_fromdata_init(ctx), 1);
+    cr_assert_eq(EVP_PKEY_fromdata(ctx, &key, with_public ? EVP_PKEY_PUBLIC_KEY : EVP_PKEY_KEY_PARAMETERS,
+                                   params), 1);
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    BN_free(three);
+    EC_POINT_free(q);
+    EC_POINT_free(gen);
+    BN_free(p);
+    BN_free(a);
+    BN_free(b);
+    EC_GROUP_free(named);
+    return key;
+}
+
+Test(cov2_chip_lds, explicit_ec_parameters_to_named)
+{
+    char named[32];
+    /* P-256 spelled out with its own generator: matched to the named curve. */
+    EVP_PKEY *k = explicit_p256(false, true);
+    EVP_PKEY *n = lds_ec_key_to_named(k, named, sizeof named);
+    cr_assert_not_null(n);
+    cr_assert_str_eq(named, "prime256v1");
+    cr_assert_eq(EVP_PKEY_eq(n, k), 1, "the same public point");
+    EVP_PKEY_free(n);
+    EVP_PKEY_free(k);
+    /* With the generator doubled the curve is no named curve: no name, no key. */
+    k = explicit_p256(true, true);
+    cr_assert_null(lds_ec_key_to_named(k, named, sizeof named));
+    cr_assert_str_eq(named, "");
+    vfy_key_type type;
+    unsigned bits;
+    char curve[32];
+    lds_describe_key(k, &type, &bits, curve, sizeof curve);
+    cr_assert_eq(type, VFY_KEY_EC);
+    cr_assert_str_eq(curve, "explicit");
+    EVP_PKEY_free(k);
+    /* Domain parameters without a public point. */
+    k = explicit_p256(false, false);
+    cr_assert_null(lds_ec_key_to_named(k, named, 0));
+    EVP_PKEY_free(k);
+}
+
+/* Each allocation of the conversion failed in turn (OpenSSL's are routed to the injector):
+ * no key, or the same key as unfailed — never another one. */
+Test(cov2_chip_lds, explicit_to_named_out_of_memory)
+{
+    cr_assert(fault_openssl_routed());
+    EVP_PKEY *k = explicit_p256(false, true);
+    char named[32];
+    fault_arm(0);
+    fault_enter();
+    EVP_PKEY *n = lds_ec_key_to_named(k, named, sizeof named);
+    fault_leave();
+    bool fired;
+    unsigned long total = fault_disarm(&fired);
+    cr_assert_not_null(n);
+    EVP_PKEY_free(n);
+    unsigned long failures = 0;
+    for (unsigned long nth = 1; nth <= total; nth++) {
+        fault_arm(nth);
+        fault_enter();
+        n = lds_ec_key_to_named(k, named, sizeof named);
+        fault_leave();
+        fault_disarm(&fired);
+        if (n == NULL) {
+            failures++;
+            cr_assert_str_eq(named, "");
+            continue;
+        }
+        cr_assert_eq(EVP_PKEY_eq(n, k), 1, "allocation %lu", nth);
+        EVP_PKEY_free(n);
+    }
+    cr_assert_gt(failures, 0);
     EVP_PKEY_free(k);
 }

@@ -206,6 +206,10 @@ Test(cov2_chip_face, headers_outside_what_is_shown_are_refused)
     memcpy(j + 24, side, 4); /* XTsiz, YTsiz: one tile, as encoded */
     memcpy(j + 28, side, 4);
     refused(j, len, VFY_E_LIMIT, "samples");
+    /* An empty image (Xsiz = XOsiz = 0): openjpeg's header reader refuses it itself. */
+    static const uint8_t zero[4] = { 0, 0, 0, 0 };
+    memcpy(j + 8, zero, 4);
+    refused(j, len, VFY_E_BAD_ENCODING, "header is invalid");
     free(j);
 }
 

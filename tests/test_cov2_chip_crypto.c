@@ -222,11 +222,11 @@ typedef vfy_status (*ka_op)(void *ctx, uint8_t *out, size_t *out_len, vfy_detail
 
 /* Runs op unfailed (it must succeed), then with each of its allocations failed in turn:
  * a failure is VFY_E_NO_MEMORY or VFY_E_CRYPTO, a success gives the unfailed output.
- * FINDING (reported, not fixed): where op decodes the peer's key (vfy_ka_point_decode,
- * dh_decode), an OpenSSL allocation failure inside EC_POINT_oct2point / BN_mod_exp is
- * reported as VFY_E_BAD_VALUE ("not on the curve", "not an element of the subgroup"):
- * fail-closed, but it blames the chip for the terminal's memory. `decodes` admits that
- * status for those operations only. */
+ * Where op decodes the peer's key (vfy_ka_point_decode, dh_decode), an OpenSSL
+ * allocation failure inside EC_POINT_oct2point / BN_mod_exp must read as out of memory,
+ * not as the chip's bad key (VFY_E_BAD_VALUE, "not on the curve"): found by this sweep
+ * and fixed (ka.c reads OpenSSL's error queue). `decodes` is kept to name those
+ * operations in messages. */
 static void sweep_ex(const char *what, ka_op op, void *ctx, bool decodes)
 {
     uint8_t ref[600], out[600];
@@ -257,8 +257,8 @@ static void sweep_ex(const char *what, ka_op op, void *ctx, bool decodes)
         }
         failed++;
         cr_assert(fired, "%s failed without an injected failure: %s", what, d.message);
-        cr_assert(s == VFY_E_NO_MEMORY || s == VFY_E_CRYPTO || (decodes && s == VFY_E_BAD_VALUE),
-                  "%s, allocation %lu: %s: %s", what, nth, vfy_status_name(s), d.message);
+        cr_assert(s == VFY_E_NO_MEMORY || s == VFY_E_CRYPTO, "%s%s, allocation %lu: %s: %s", what,
+                  decodes ? " (decoding the peer's key)" : "", nth, vfy_status_name(s), d.message);
     }
     cr_assert_gt(failed, 0, "%s: some failure was reported", what);
 }
@@ -412,9 +412,11 @@ Test(cov2_chip_crypto, out_of_memory_in_dh_key_agreement)
     ka_teardown(&c);
 }
 
-/* Making the standardized groups with each allocation failed: VFY_E_NO_MEMORY or — the
- * finding reported with the sweeps above — VFY_E_UNSUPPORTED ("OpenSSL does not provide
- * the group", ka.c:90-93 and 57-60), never a group. */
+/* Making the standardized groups with each allocation failed: never a group. An EC
+ * curve OpenSSL has is not reported missing because memory ran out (VFY_E_NO_MEMORY, not
+ * VFY_E_UNSUPPORTED: found and fixed, ka.c reads OpenSSL's error queue). For a DH group
+ * the failure can come from OpenSSL's fetch of its DH implementation, which says only
+ * that the fetch failed: there VFY_E_UNSUPPORTED stays possible, fail-closed. */
 Test(cov2_chip_crypto, out_of_memory_making_groups)
 {
     cr_assert(fault_openssl_routed());
@@ -444,8 +446,8 @@ Test(cov2_chip_crypto, out_of_memory_making_groups)
             }
             failures++;
             cr_assert_null(g);
-            cr_assert(s == VFY_E_NO_MEMORY || s == VFY_E_UNSUPPORTED, "id %u, allocation %lu: %s",
-                      ids[i], nth, vfy_status_name(s));
+            cr_assert(s == VFY_E_NO_MEMORY || s == VFY_E_CRYPTO || (ids[i] == 0 && s == VFY_E_UNSUPPORTED),
+                      "id %u, allocation %lu: %s: %s", ids[i], nth, vfy_status_name(s), d.message);
         }
         cr_assert_gt(failures, 0);
     }

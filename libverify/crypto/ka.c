@@ -4,6 +4,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <openssl/objects.h>
@@ -46,6 +47,24 @@ static vfy_status ossl_fail(vfy_detail *detail, const char *what)
     return vfy_fail(detail, VFY_E_CRYPTO, "key agreement", "OpenSSL failed to %s", what);
 }
 
+/* OpenSSL tells why a call failed only in its error queue. Where a failure would
+ * otherwise read as the peer's bad key or a missing curve, an exhausted allocator is
+ * told apart, so that the terminal's memory is not blamed on the chip. The queue is
+ * emptied before such a call (ERR_clear_error) and read after it. */
+static bool ossl_out_of_memory(void)
+{
+    bool oom = false;
+    unsigned long e;
+    while ((e = ERR_get_error()) != 0)
+        oom |= ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE;
+    return oom;
+}
+
+static vfy_status ossl_oom(vfy_detail *detail, const char *what)
+{
+    return vfy_fail(detail, VFY_E_NO_MEMORY, "key agreement", "out of memory to %s", what);
+}
+
 vfy_status vfy_ka_group_ec(int nid, vfy_ka_group **out, vfy_detail *detail)
 {
     *out = NULL;
@@ -53,9 +72,12 @@ vfy_status vfy_ka_group_ec(int nid, vfy_ka_group **out, vfy_detail *detail)
     if (g == NULL)
         return vfy_fail(detail, VFY_E_NO_MEMORY, "key agreement", "no memory for a group");
     g->kind = VFY_KA_ECDH;
+    ERR_clear_error();
     g->ec = EC_GROUP_new_by_curve_name(nid);
     if (g->ec == NULL) {
         free(g);
+        if (ossl_out_of_memory())
+            return ossl_oom(detail, "make a curve");
         return vfy_fail(detail, VFY_E_UNSUPPORTED, "key agreement",
                         "the curve with OpenSSL NID %d is not available", nid);
     }
@@ -77,6 +99,7 @@ static vfy_status group_dh(const char *openssl_name, const char *name, vfy_ka_gr
         OSSL_PARAM_construct_end(),
     };
     vfy_ka_group *g = calloc(1, sizeof *g);
+    ERR_clear_error();
     bool ok = g != NULL && pctx != NULL && EVP_PKEY_paramgen_init(pctx) == 1 &&
               EVP_PKEY_CTX_set_params(pctx, p) == 1 && EVP_PKEY_paramgen(pctx, &params) == 1;
     if (ok) {
@@ -89,6 +112,8 @@ static vfy_status group_dh(const char *openssl_name, const char *name, vfy_ka_gr
     EVP_PKEY_CTX_free(pctx);
     if (!ok) {
         vfy_ka_group_free(g);
+        if (g == NULL || ossl_out_of_memory())
+            return ossl_oom(detail, "make a DH group");
         return vfy_fail(detail, VFY_E_UNSUPPORTED, "key agreement",
                         "OpenSSL does not provide the DH group %s", openssl_name);
     }
@@ -168,9 +193,12 @@ vfy_status vfy_ka_point_decode(const vfy_ka_group *g, const uint8_t *in, size_t 
     EC_POINT *p = EC_POINT_new(g->ec);
     if (p == NULL)
         return ossl_fail(detail, "allocate a point");
+    ERR_clear_error();
     if (EC_POINT_oct2point(g->ec, p, in, len, ctx) != 1 || EC_POINT_is_at_infinity(g->ec, p) ||
         EC_POINT_is_on_curve(g->ec, p, ctx) != 1) {
         EC_POINT_free(p);
+        if (ossl_out_of_memory())
+            return ossl_oom(detail, "decode a point");
         return vfy_fail(detail, VFY_E_BAD_VALUE, "public key",
                         "the received point is not on %s", g->name);
     }
@@ -211,6 +239,7 @@ static vfy_status dh_decode(const vfy_ka_group *g, const uint8_t *in, size_t len
         return vfy_fail(detail, VFY_E_BAD_VALUE, "public key",
                         "a DH value in %s must be %zu bytes; got %zu", g->name, g->field_len,
                         len);
+    ERR_clear_error();
     BIGNUM *y = BN_bin2bn(in, (int)len, NULL);
     BIGNUM *pm1 = BN_dup(g->p);
     BIGNUM *t = BN_new();
@@ -225,6 +254,8 @@ static vfy_status dh_decode(const vfy_ka_group *g, const uint8_t *in, size_t len
     }
     if (!valid) {
         BN_free(y);
+        if (ossl_out_of_memory())
+            return ossl_oom(detail, "check a DH value");
         return vfy_fail(detail, VFY_E_BAD_VALUE, "public key",
                         "the received DH value is not an element of the order-q subgroup of %s",
                         g->name);
@@ -271,8 +302,10 @@ vfy_status vfy_ka_keygen(const vfy_ka_group *g, const vfy_rng *rng, vfy_secret *
     int bits = BN_num_bits(order);
     VFY_TRY(vfy_secret_alloc(priv, g->order_len, detail));
     BN_CTX *ctx = BN_CTX_secure_new();
-    if (ctx == NULL)
+    if (ctx == NULL) {
+        vfy_secret_free(priv); /* as on every other failure: no half-made key */
         return ossl_fail(detail, "allocate a BN_CTX");
+    }
     vfy_status s = VFY_E_CRYPTO;
     for (int attempt = 0; attempt < 64; attempt++) {
         s = vfy_random(rng, priv->bytes, priv->len, detail);

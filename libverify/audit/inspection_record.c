@@ -81,19 +81,21 @@ static void decision(const vfy_inspection *in, aud_record *r)
     }
 }
 
-/* The keyed hashes of DG1's document number and date of birth. */
-static void document_hashes(const vfy_audit_log *log, const vfy_inspection *in, aud_record *r)
+/* The keyed hashes of DG1's document number and date of birth. Out of memory is an
+ * error: a record written without them could never be found by the document. */
+static vfy_status document_hashes(const vfy_audit_log *log, const vfy_inspection *in,
+                                  aud_record *r, vfy_detail *detail)
 {
     if (log->lookup == NULL)
-        return;
+        return VFY_OK;
     const vfy_document *doc = vfy_inspection_document(in);
     const uint8_t *dg1;
     size_t len;
     if (doc == NULL || vfy_document_get_file(doc, VFY_FILE_DG1, &dg1, &len) != VFY_OK)
-        return;
+        return VFY_OK;
     vfy_mrz *mrz = sodium_malloc(sizeof *mrz);
     if (mrz == NULL)
-        return;
+        return vfy_fail(detail, VFY_E_NO_MEMORY, "audit", "no guarded memory for the MRZ");
     char number[40];
     if (vfy_lds_parse_dg1(dg1, len, mrz, NULL) == VFY_OK &&
         aud_normalise_number(mrz->document_number, number, sizeof number)) {
@@ -107,6 +109,7 @@ static void document_hashes(const vfy_audit_log *log, const vfy_inspection *in, 
     }
     sodium_memzero(number, sizeof number);
     sodium_free(mrz);   /* wipes the MRZ copy */
+    return VFY_OK;
 }
 
 vfy_status vfy_audit_record_inspection(vfy_audit_log *log, const vfy_inspection *in,
@@ -136,8 +139,9 @@ vfy_status vfy_audit_record_inspection(vfy_audit_log *log, const vfy_inspection 
         aud_set_text(x->id, c.id != NULL && c.id[0] != '\0' ? c.id : "unnamed");
     }
     decision(in, r);
-    document_hashes(log, in, r);
-    vfy_status s = aud_log_append(log, r, NULL, seq, detail);
+    vfy_status s = document_hashes(log, in, r, detail);
+    if (s == VFY_OK)
+        s = aud_log_append(log, r, NULL, seq, detail);
     sodium_memzero(r, sizeof *r);
     return s;
 }

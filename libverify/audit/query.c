@@ -29,71 +29,104 @@ static json_t *iso_time(int64_t t)
     return json_string(buf);
 }
 
-static void opt_text(json_t *o, const char *k, const char *v)
+/* json_object_set_new that remembers a failure (a value jansson could not allocate):
+ * a record is never handed out with a field silently missing. */
+static void put(json_t *o, const char *k, json_t *v, bool *ok)
+{
+    if (json_object_set_new(o, k, v) != 0)
+        *ok = false;
+}
+
+static void append(json_t *a, json_t *v, bool *ok)
+{
+    if (json_array_append_new(a, v) != 0)
+        *ok = false;
+}
+
+static void opt_text(json_t *o, const char *k, const char *v, bool *ok)
 {
     if (v[0] != '\0')
-        json_object_set_new(o, k, json_string(v));
+        put(o, k, json_string(v), ok);
+}
+
+/* The compact text of `o`, or NULL. Not json_dumps: jansson 2.14 ignores a failed
+ * allocation while it writes an object's key and returns the text without that key's
+ * name. Written into a buffer of the measured size, no byte can go missing. */
+static char *dump_exact(const json_t *o, size_t flags)
+{
+    size_t n = json_dumpb(o, NULL, 0, flags);
+    char *t = n > 0 ? malloc(n + 1) : NULL;
+    if (t == NULL)
+        return NULL;
+    if (json_dumpb(o, t, n, flags) != n) {
+        free(t);
+        return NULL;
+    }
+    t[n] = '\0';
+    return t;
 }
 
 char *aud_record_json(const aud_record *r)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "schema", json_string("libverify.audit.record/1"));
-    json_object_set_new(o, "seq", json_integer((json_int_t)r->seq));
-    json_object_set_new(o, "kind", json_string(aud_kind_name(r->kind)));
-    json_object_set_new(o, "time", iso_time(r->time));
-    json_object_set_new(o, "time_source",
-                        json_string(vfy_time_source_name((vfy_time_source)r->time_source)));
-    json_object_set_new(o, "prev", hex(r->prev, 32));
-    opt_text(o, "kiosk_id", r->kiosk);
-    opt_text(o, "library_version", r->version);
-    opt_text(o, "reader", r->reader);
-    opt_text(o, "access", r->access);
+    bool ok = o != NULL;
+    put(o, "schema", json_string("libverify.audit.record/1"), &ok);
+    put(o, "seq", json_integer((json_int_t)r->seq), &ok);
+    put(o, "kind", json_string(aud_kind_name(r->kind)), &ok);
+    put(o, "time", iso_time(r->time), &ok);
+    put(o, "time_source", json_string(vfy_time_source_name((vfy_time_source)r->time_source)), &ok);
+    put(o, "prev", hex(r->prev, 32), &ok);
+    opt_text(o, "kiosk_id", r->kiosk, &ok);
+    opt_text(o, "library_version", r->version, &ok);
+    opt_text(o, "reader", r->reader, &ok);
+    opt_text(o, "access", r->access, &ok);
     if (r->has_live)
-        json_object_set_new(o, "live", json_boolean(r->live));
-    opt_text(o, "verdict", r->outcome);
-    opt_text(o, "document_verdict", r->doc_outcome);
-    opt_text(o, "gate", r->gate);
+        put(o, "live", json_boolean(r->live), &ok);
+    opt_text(o, "verdict", r->outcome, &ok);
+    opt_text(o, "document_verdict", r->doc_outcome, &ok);
+    opt_text(o, "gate", r->gate, &ok);
     if (r->has_trust)
-        json_object_set_new(o, "trust_digest", hex(r->trust, 32));
+        put(o, "trust_digest", hex(r->trust, 32), &ok);
     if (r->kind == AUD_KIND_INSPECTION) {
         json_t *checks = json_array();
         for (size_t i = 0; i < r->n_checks; i++)
-            json_array_append_new(checks,
-                                  json_pack("{s:s,s:s,s:s}", "id", r->checks[i].id, "status",
-                                            vfy_outcome_name((vfy_outcome)r->checks[i].status),
-                                            "code", vfy_status_name((vfy_status)r->checks[i].code)));
-        json_object_set_new(o, "checks", checks);
+            append(checks,
+                   json_pack("{s:s,s:s,s:s}", "id", r->checks[i].id, "status",
+                             vfy_outcome_name((vfy_outcome)r->checks[i].status), "code",
+                             vfy_status_name((vfy_status)r->checks[i].code)),
+                   &ok);
+        put(o, "checks", checks, &ok);
     }
     if (r->n_sets > 0 || r->n_dims > 0) {
         json_t *sets = json_array(), *dims = json_object();
         for (size_t i = 0; i < r->n_sets; i++)
-            json_array_append_new(sets, json_pack("{s:s,s:s}", "id", r->sets[i].id, "digest",
-                                                  r->sets[i].digest));
+            append(sets, json_pack("{s:s,s:s}", "id", r->sets[i].id, "digest", r->sets[i].digest),
+                   &ok);
         for (size_t i = 0; i < r->n_dims; i++)
-            json_object_set_new(dims, r->dims[i].dimension,
-                                json_pack("{s:s,s:s}", "modality", r->dims[i].modality, "value",
-                                          r->dims[i].value));
-        json_object_set_new(o, "eligibility", json_pack("{s:o,s:o}", "rulesets", sets,
-                                                        "decision", dims));
+            put(dims, r->dims[i].dimension,
+                json_pack("{s:s,s:s}", "modality", r->dims[i].modality, "value", r->dims[i].value),
+                &ok);
+        put(o, "eligibility", json_pack("{s:o,s:o}", "rulesets", sets, "decision", dims), &ok);
     }
     if (r->has_doc_hash)
-        json_object_set_new(o, "document_hash", hex(r->doc_hash, 32));
+        put(o, "document_hash", hex(r->doc_hash, 32), &ok);
     if (r->has_person_hash)
-        json_object_set_new(o, "person_hash", hex(r->person_hash, 32));
+        put(o, "person_hash", hex(r->person_hash, 32), &ok);
     if (r->has_lookup_id)
-        json_object_set_new(o, "lookup_key_id", hex(r->lookup_id, 32));
-    opt_text(o, "event", r->event);
+        put(o, "lookup_key_id", hex(r->lookup_id, 32), &ok);
+    opt_text(o, "event", r->event, &ok);
     if (r->subject_len > 0)
-        json_object_set_new(o, "digest", hex(r->subject, r->subject_len));
+        put(o, "digest", hex(r->subject, r->subject_len), &ok);
     if (r->has_log_id)
-        json_object_set_new(o, "log_id", hex(r->log_id, AUD_LOG_ID_BYTES));
+        put(o, "log_id", hex(r->log_id, AUD_LOG_ID_BYTES), &ok);
     if (r->has_public_key)
-        json_object_set_new(o, "public_key", hex(r->public_key, 32));
+        put(o, "public_key", hex(r->public_key, 32), &ok);
     if (r->has_prune)
-        json_object_set_new(o, "pruned", json_pack("{s:o,s:I}", "before", iso_time(r->prune_before),
-                                                   "records", (json_int_t)r->prune_removed));
-    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        put(o, "pruned",
+            json_pack("{s:o,s:I}", "before", iso_time(r->prune_before), "records",
+                      (json_int_t)r->prune_removed),
+            &ok);
+    char *text = ok ? dump_exact(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(o);
     return text;
 }
@@ -122,15 +155,18 @@ vfy_status vfy_audit_read(const char *path, const vfy_audit_query *query, vfy_au
     sqlite3 *db;
     VFY_TRY(aud_db_open_read(path, true, &db, detail));
     aud_record *r = malloc(sizeof *r);
+    if (r == NULL) {   /* out of memory, not an unreadable log */
+        sqlite3_close(db);
+        return vfy_fail(detail, VFY_E_NO_MEMORY, "audit log", "out of memory");
+    }
     sqlite3_stmt *st = NULL;
-    int rc = r == NULL ? SQLITE_NOMEM
-                       : sqlite3_prepare_v2(db,
-                                            q.document_number != NULL
-                                                ? "SELECT record FROM audit_records WHERE time >= ?1"
-                                                  " AND document_hash = ?2 ORDER BY seq"
-                                                : "SELECT record FROM audit_records WHERE time >= ?1"
-                                                  " ORDER BY seq",
-                                            -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(db,
+                                q.document_number != NULL
+                                    ? "SELECT record FROM audit_records WHERE time >= ?1"
+                                      " AND document_hash = ?2 ORDER BY seq"
+                                    : "SELECT record FROM audit_records WHERE time >= ?1"
+                                      " ORDER BY seq",
+                                -1, &st, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, (sqlite3_int64)q.since);
         if (q.document_number != NULL)

@@ -40,6 +40,7 @@ struct walk {
     size_t n_gaps;
     uint8_t log_id[AUD_LOG_ID_BYTES];
     bool have_log_id;
+    bool no_memory;               /* a key era could not be recorded: not a verdict */
     aud_record rec, next;
 };
 
@@ -223,8 +224,7 @@ static bool key_record(struct walk *w, const uint8_t *bytes, const uint8_t first
                            "record 1 was modified: its signature does not verify");
         memcpy(w->log_id, r->log_id, AUD_LOG_ID_BYTES);
         w->have_log_id = true;
-        return add_key(w, 1, r->public_key) ||
-               problem(w, VFY_AUDIT_MODIFIED, 1, "out of memory");
+        return add_key(w, 1, r->public_key) || (w->no_memory = true, false);
     }
     if (r->kind != AUD_KIND_KEY_ROTATION && r->kind != AUD_KIND_LOOKUP_ROTATION)
         return true;
@@ -236,8 +236,7 @@ static bool key_record(struct walk *w, const uint8_t *bytes, const uint8_t first
                        seq, aud_kind_name(r->kind));
     w->res->key_rotations++;
     if (r->kind == AUD_KIND_KEY_ROTATION)
-        return add_key(w, r->seq, r->public_key) ||
-               problem(w, VFY_AUDIT_MODIFIED, r->seq, "out of memory");
+        return add_key(w, r->seq, r->public_key) || (w->no_memory = true, false);
     return true;
 }
 
@@ -375,6 +374,8 @@ static bool walk_records(struct walk *w, const uint8_t first_key[32], vfy_status
         memcpy(prev, hash, 32);
         expected = w->rec.seq + 1;
     }
+    if (w->no_memory && *st_out == VFY_OK)
+        *st_out = vfy_fail(detail, VFY_E_NO_MEMORY, "audit log", "out of memory");
     if (ok && *st_out == VFY_OK && rc != SQLITE_DONE)
         *st_out = aud_db_fail(w->db, VFY_E_AUDIT_FORMAT, "cannot read the records", detail);
     sqlite3_finalize(st);

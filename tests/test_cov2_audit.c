@@ -1077,3 +1077,96 @@ Test(cov2_audit_db, a_changed_format_or_a_damaged_database_is_not_a_log)
     cr_expect(strstr(d.message, "the database is damaged") != NULL, "%s", d.message);
     teardown(&f);
 }
+
+/* ---- the inspection record ---------------------------------------------------------- */
+
+TestSuite(cov2_audit_inspection, .timeout = 120);
+
+struct first_entry {
+    int n;
+    char access[64];
+    bool has_document_hash;
+    size_t checks;
+};
+
+static bool take_inspection(void *ctx, const vfy_audit_entry *e)
+{
+    struct first_entry *x = ctx;
+    if (strcmp(e->kind, "inspection") == 0) {
+        x->n++;
+        snprintf(x->access, sizeof x->access, "%s", e->access);
+        x->has_document_hash = e->has_document_hash;
+        x->checks = e->check_count;
+    }
+    return true;
+}
+
+Test(cov2_audit_inspection, a_live_bac_reading_is_recorded_as_bac)
+{
+    static const char mrz_text[] = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+                                   "L898902C36UTO7408122F3404159ZE184226B<<<<<16";
+    struct fx f;
+    setup(&f);
+    vfy_mrz mrz;
+    cr_assert_eq(vfy_mrz_parse(mrz_text, strlen(mrz_text), NULL, &mrz, NULL), VFY_OK);
+    vfy_access_key key;
+    cr_assert_eq(vfy_access_key_from_mrz(&mrz, &key, NULL), VFY_OK);
+    vfy_session *s;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_session_open("sim?pace=off", &s, &d), VFY_OK, "%s", d.message);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.mrz = &mrz;
+    vfy_inspection *in = NULL;
+    cr_assert_eq(vfy_inspect_session(s, &key, &o, &in, &d), VFY_OK, "%s", d.message);
+    vfy_access_key_wipe(&key);
+    vfy_session_close(s);
+    vfy_access_info a;
+    vfy_inspection_access(in, &a);
+    cr_assert_eq(a.protocol, VFY_ACCESS_BAC, "the chip offered only BAC");
+    cr_assert(vfy_inspection_is_live(in));
+    vfy_audit_log *log = open_log(&f, f.log, f.a, 64);
+    cr_assert_eq(vfy_audit_record_inspection(log, in, NULL, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(vfy_audit_close(log, &d), VFY_OK);
+    struct first_entry x = { 0 };
+    cr_assert_eq(vfy_audit_read(f.log, NULL, take_inspection, &x, &d), VFY_OK, "%s", d.message);
+    cr_expect_eq(x.n, 1);
+    cr_expect_str_eq(x.access, a.fell_back_to_bac ? "BAC (fallback after PACE)" : "BAC");
+    cr_expect(x.has_document_hash, "DG1 was read: its number is hashed");
+    vfy_inspection_free(in);
+    teardown(&f);
+}
+
+Test(cov2_audit_inspection, a_document_without_dg1_is_recorded_without_a_document_hash)
+{
+    struct fx f;
+    setup(&f);
+    char dump[160], dg1[200];
+    snprintf(dump, sizeof dump, "%s/dump", f.dir);
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_specimen_write(dump, NULL, &d), VFY_OK, "%s", d.message);
+    snprintf(dg1, sizeof dg1, "%s/DG1.bin", dump);
+    cr_assert_eq(unlink(dg1), 0, "the specimen has no %s", dg1);
+    vfy_document *doc;
+    cr_assert_eq(vfy_document_new(&doc), VFY_OK);
+    cr_assert_eq(vfy_document_load_dir(doc, dump, &d), VFY_OK, "%s", d.message);
+    const uint8_t *p;
+    size_t n;
+    cr_assert_neq(vfy_document_get_file(doc, VFY_FILE_DG1, &p, &n), VFY_OK);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    vfy_inspection *in = NULL;
+    cr_assert_eq(vfy_inspect_files(doc, &o, &in, &d), VFY_OK, "%s", d.message);
+    vfy_document_free(doc);
+    vfy_audit_log *log = open_log(&f, f.log, f.a, 64);
+    cr_assert_eq(vfy_audit_record_inspection(log, in, NULL, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(vfy_audit_close(log, &d), VFY_OK);
+    struct first_entry x = { 0 };
+    cr_assert_eq(vfy_audit_read(f.log, NULL, take_inspection, &x, &d), VFY_OK, "%s", d.message);
+    cr_expect_eq(x.n, 1);
+    cr_expect_str_eq(x.access, "offline");
+    cr_expect_not(x.has_document_hash, "no DG1, no number to hash");
+    cr_expect_eq(sql_int(f.log, "SELECT COUNT(*) FROM audit_records WHERE document_hash IS NOT NULL"), 0);
+    vfy_inspection_free(in);
+    teardown(&f);
+}

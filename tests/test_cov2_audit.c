@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audit/audit_internal.h"
@@ -1168,5 +1169,49 @@ Test(cov2_audit_inspection, a_document_without_dg1_is_recorded_without_a_documen
     cr_expect_not(x.has_document_hash, "no DG1, no number to hash");
     cr_expect_eq(sql_int(f.log, "SELECT COUNT(*) FROM audit_records WHERE document_hash IS NOT NULL"), 0);
     vfy_inspection_free(in);
+    teardown(&f);
+}
+
+/* ---- bounds and leftovers ------------------------------------------------------------ */
+
+Test(cov2_audit_verify, a_file_with_more_checkpoints_than_the_bound_is_refused, .timeout = 300)
+{
+    struct fx f;
+    setup(&f);
+    write_log(&f, f.log, 1, 64);   /* records 1..2, one checkpoint over 2 */
+    cr_assert_eq(sql_int(f.log, "SELECT COUNT(*) FROM audit_checkpoints"), 1);
+    /* 2^18 more copies of that valid checkpoint: 2^18 + 1 rows, one more than
+     * verify.c's MAX_CHECKPOINTS (2^18), the bound on what a hostile file may make
+     * verification allocate */
+    sql(f.log, "INSERT INTO audit_checkpoints(seq, kind, checkpoint)"
+               " WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 262144)"
+               " SELECT a.seq, a.kind, a.checkpoint FROM audit_checkpoints a, c");
+    cr_assert_eq(sql_int(f.log, "SELECT COUNT(*) FROM audit_checkpoints"), 262145);
+    vfy_audit_verify_result r;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_expect_eq(vfy_audit_verify(f.log, f.a_pub, NULL, &r, &d), VFY_E_LIMIT, "%s",
+                 vfy_status_name(d.status));
+    cr_expect(strstr(d.message, "more than 262144 checkpoints") != NULL, "%s", d.message);
+    teardown(&f);
+}
+
+Test(cov2_audit_log, a_new_log_that_cannot_be_started_leaves_no_file)
+{
+    struct fx f;
+    setup(&f);
+    /* a directory where SQLite's write-ahead log must go: the log file can be made, but
+     * its first write cannot */
+    char wal[160];
+    snprintf(wal, sizeof wal, "%s-wal", f.log);
+    cr_assert_eq(mkdir(wal, 0700), 0);
+    vfy_audit_log *log = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_expect_eq(vfy_audit_open(f.log, f.a, f.l, NULL, &log, &d), VFY_E_AUDIT_WRITE);
+    cr_expect(strstr(d.message, "the log could not be written") != NULL, "%s", d.message);
+    cr_expect_null(log);
+    cr_expect_neq(access(f.log, F_OK), 0, "a log that could not be started was left behind");
+    cr_assert_eq(rmdir(wal), 0);
     teardown(&f);
 }

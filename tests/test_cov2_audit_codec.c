@@ -635,10 +635,28 @@ static void log_teardown(struct log_fx *f)
     tmpdir_remove(f->k.dir);
 }
 
+static vfy_inspection *specimen_inspection(const char *dir)
+{
+    char dump[160];
+    snprintf(dump, sizeof dump, "%s/dump", dir);
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_specimen_write(dump, NULL, &d), VFY_OK, "%s", d.message);
+    vfy_document *doc;
+    cr_assert_eq(vfy_document_new(&doc), VFY_OK);
+    cr_assert_eq(vfy_document_load_dir(doc, dump, NULL), VFY_OK);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    vfy_inspection *in = NULL;
+    cr_assert_eq(vfy_inspect_files(doc, &o, &in, NULL), VFY_OK);
+    vfy_document_free(doc);
+    return in;
+}
+
 Test(cov2_audit_oom, verifying_reading_and_the_latest_checkpoint)
 {
     struct log_fx f;
     log_setup(&f);
+    f.in = specimen_inspection(f.k.dir);
     vfy_audit_log *log;
     vfy_detail d;
     vfy_detail_clear(&d);
@@ -648,9 +666,13 @@ Test(cov2_audit_oom, verifying_reading_and_the_latest_checkpoint)
     cr_assert_eq(vfy_audit_rotate_key(log, f.b, &d), VFY_OK);
     cr_assert_eq(vfy_audit_close(log, &d), VFY_OK);
     cr_assert_eq(vfy_audit_prune(f.log, f.b, f.l, (time_t)4102444800LL, NULL, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(vfy_audit_open(f.log, f.b, f.l, NULL, &log, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(vfy_audit_record_inspection(log, f.in, NULL, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(vfy_audit_close(log, &d), VFY_OK);
     cr_assert_eq(vfy_audit_checkpoint_latest(f.log, &f.kept, &d), VFY_OK);
     cr_assert_eq(vfy_audit_read(f.log, NULL, collect_json, f.reference, &d), VFY_OK);
     cr_assert(strstr(f.reference, "\"kind\":\"prune\"") != NULL, "%s", f.reference);
+    cr_assert(strstr(f.reference, "\"kind\":\"inspection\",") != NULL, "%s", f.reference);
     sweep_report("verify, latest, read", fault_sweep(op_read_verify, &f, RUNS));
     log_teardown(&f);
 }
@@ -702,17 +724,7 @@ Test(cov2_audit_oom, creating_a_log_and_recording_an_inspection)
 {
     struct log_fx f;
     log_setup(&f);
-    char dump[160];
-    snprintf(dump, sizeof dump, "%s/dump", f.k.dir);
-    vfy_detail d;
-    vfy_detail_clear(&d);
-    cr_assert_eq(vfy_specimen_write(dump, NULL, &d), VFY_OK, "%s", d.message);
-    vfy_document *doc;
-    cr_assert_eq(vfy_document_new(&doc), VFY_OK);
-    cr_assert_eq(vfy_document_load_dir(doc, dump, NULL), VFY_OK);
-    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
-    cr_assert_eq(vfy_inspect_files(doc, &o, &f.in, NULL), VFY_OK);
-    vfy_document_free(doc);
+    f.in = specimen_inspection(f.k.dir);
     sweep_report("open, record, close", fault_sweep(op_write, &f, RUNS));
     unlink(f.fresh);
     log_teardown(&f);

@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -26,6 +27,7 @@
 #include "audit/audit_internal.h"
 #include "faults.h"
 #include "support.h"
+#include "test_rules_support.h"
 #include "verify.h"
 #include "verify/sim.h"
 
@@ -728,4 +730,91 @@ Test(cov2_audit_oom, creating_a_log_and_recording_an_inspection)
     sweep_report("open, record, close", fault_sweep(op_write, &f, RUNS));
     unlink(f.fresh);
     log_teardown(&f);
+}
+
+/* The eligibility part of an inspection record: its rule sets and every dimension's
+ * outcome must be recorded whole, or the record not written at all. */
+struct decision_fx {
+    struct log_fx lf;
+    json_t *reference;   /* the record's "eligibility" from the unfailed run */
+};
+
+static bool take_eligibility(void *ctx, const vfy_audit_entry *e)
+{
+    json_t **out = ctx;
+    if (strcmp(e->kind, "inspection") == 0) {
+        json_t *root = json_loads(e->json, 0, NULL);
+        cr_assert_not_null(root, "%s", e->json);
+        json_decref(*out);
+        *out = json_incref(json_object_get(root, "eligibility"));
+        json_decref(root);
+    }
+    return true;
+}
+
+static void op_decision(void *ctx, bool injected)
+{
+    struct decision_fx *f = ctx;
+    unlink(f->lf.fresh);
+    vfy_audit_log *log = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_audit_open(f->lf.fresh, f->lf.a, f->lf.l, NULL, &log, &d), VFY_OK, "%s", d.message);
+    fault_enter();
+    vfy_status w = vfy_audit_record_inspection(log, f->lf.in, NULL, &d);
+    fault_leave();
+    cr_assert_eq(vfy_audit_close(log, &d), VFY_OK, "%s", d.message);
+    json_t *elig = NULL;
+    cr_assert_eq(vfy_audit_read(f->lf.fresh, NULL, take_eligibility, &elig, &d), VFY_OK, "%s", d.message);
+    if (w != VFY_OK) {
+        cr_assert(injected);
+        cr_assert_eq(w, VFY_E_NO_MEMORY, "%s", vfy_status_name(w));
+        cr_assert_null(elig, "a failed record was written");
+        return;
+    }
+    cr_assert_not_null(elig, "an inspection with a decision recorded without it");
+    if (!injected) {
+        json_decref(f->reference);
+        f->reference = elig;
+        return;
+    }
+    char *got = json_dumps(elig, JSON_COMPACT | JSON_SORT_KEYS);
+    char *want = json_dumps(f->reference, JSON_COMPACT | JSON_SORT_KEYS);
+    cr_assert(json_equal(elig, f->reference), "a degraded decision was recorded:\n%s\nnot\n%s",
+              got != NULL ? got : "?", want != NULL ? want : "?");
+    free(got);
+    free(want);
+    json_decref(elig);
+}
+
+Test(cov2_audit_oom, recording_an_eligibility_decision)
+{
+    struct decision_fx f;
+    memset(&f, 0, sizeof f);
+    log_setup(&f.lf);
+    char dump[160];
+    snprintf(dump, sizeof dump, "%s/dump", f.lf.k.dir);
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_specimen_write(dump, NULL, &d), VFY_OK, "%s", d.message);
+    vfy_document *doc;
+    cr_assert_eq(vfy_document_new(&doc), VFY_OK);
+    cr_assert_eq(vfy_document_load_dir(doc, dump, NULL), VFY_OK);
+    vfy_rules_engine *engine = rules_engine(VFY_RULES_PRODUCTION, NULL);
+    vfy_rules_case *c = rules_case("bc-kiosk-no-dates");
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.rules = engine;
+    o.eligibility_case = c;
+    cr_assert_eq(vfy_inspect_files(doc, &o, &f.lf.in, &d), VFY_OK, "%s", d.message);
+    vfy_document_free(doc);
+    cr_assert_not_null(vfy_inspection_decision(f.lf.in), "no decision was made");
+    sweep_report("record a decision", fault_sweep(op_decision, &f, RUNS));
+    cr_assert_not_null(f.reference);
+    cr_assert_gt(json_array_size(json_object_get(f.reference, "rulesets")), 0, "no rule sets recorded");
+    cr_assert_eq(json_object_size(json_object_get(f.reference, "decision")), 8, "not every dimension recorded");
+    json_decref(f.reference);
+    unlink(f.lf.fresh);
+    vfy_rules_case_free(c);
+    vfy_rules_engine_free(engine);
+    log_teardown(&f.lf);
 }

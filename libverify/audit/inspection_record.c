@@ -43,15 +43,26 @@ static bool aud_is_name(const char *s)
     return true;
 }
 
-/* The rule sets and each dimension's outcome of the eligibility decision. */
-static void decision(const vfy_inspection *in, aud_record *r)
+/* The rule sets and each dimension's outcome of the eligibility decision. Out of memory
+ * is an error: a record must not keep a decision with rule sets or dimensions missing. */
+static vfy_status decision(const vfy_inspection *in, aud_record *r, vfy_detail *detail)
 {
     const vfy_rules_decision *d = vfy_inspection_decision(in);
     if (d == NULL)
-        return;
+        return VFY_OK;
     char *text = vfy_rules_decision_json(d, 0);
     json_t *root = text != NULL ? json_loads(text, 0, NULL) : NULL;
+    /* The library's own text, so only an allocation can fail here; but jansson 2.14's
+     * parser drops a character of a string when an allocation fails while it reads it
+     * (and still returns a tree). A second reading must give the same tree. */
+    json_t *again = root != NULL ? json_loads(text, 0, NULL) : NULL;
+    bool same = again != NULL && json_equal(root, again);
+    json_decref(again);
     free(text);
+    if (!same) {
+        json_decref(root);
+        return vfy_fail(detail, VFY_E_NO_MEMORY, "audit", "out of memory");
+    }
     size_t i;
     json_t *set;
     json_array_foreach(json_object_get(root, "rulesets"), i, set) {
@@ -67,7 +78,10 @@ static void decision(const vfy_inspection *in, aud_record *r)
     json_decref(root);
     for (int dim = 0; dim < VFY_RULES_DIM_COUNT && r->n_dims < AUD_MAX_DIMS; dim++) {
         vfy_rules_outcome o;
-        if (vfy_rules_decision_outcome(d, (vfy_rules_dimension)dim, &o) != VFY_OK)
+        vfy_status s = vfy_rules_decision_outcome(d, (vfy_rules_dimension)dim, &o);
+        if (s == VFY_E_NO_MEMORY)
+            return vfy_fail(detail, VFY_E_NO_MEMORY, "audit", "out of memory");
+        if (s != VFY_OK)
             continue;
         const char *dname = vfy_rules_dimension_name((vfy_rules_dimension)dim);
         const char *mname = vfy_rules_modality_name(o.modality);
@@ -79,6 +93,7 @@ static void decision(const vfy_inspection *in, aud_record *r)
         aud_set_text(x->value, o.value_json != NULL && o.value_json[0] != '\0' ? o.value_json
                                                                             : "null");
     }
+    return VFY_OK;
 }
 
 /* The keyed hashes of DG1's document number and date of birth. Out of memory is an
@@ -138,8 +153,9 @@ vfy_status vfy_audit_record_inspection(vfy_audit_log *log, const vfy_inspection 
         x->code = (uint16_t)c.code;
         aud_set_text(x->id, c.id != NULL && c.id[0] != '\0' ? c.id : "unnamed");
     }
-    decision(in, r);
-    vfy_status s = document_hashes(log, in, r, detail);
+    vfy_status s = decision(in, r, detail);
+    if (s == VFY_OK)
+        s = document_hashes(log, in, r, detail);
     if (s == VFY_OK)
         s = aud_log_append(log, r, NULL, seq, detail);
     sodium_memzero(r, sizeof *r);

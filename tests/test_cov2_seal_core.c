@@ -28,6 +28,7 @@
 #include "core/tlv.h"
 #include "core/utf8.h"
 #include "core/writer.h"
+#include "faults.h"
 #include "support.h"
 #include "verify.h"
 
@@ -381,4 +382,52 @@ Test(cov2_seal_core, safe_dir_open_without_a_free_descriptor)
     cr_assert_eq(fd, -1);
     cr_assert(strstr(d.message, "cannot open the folder of /tmp") != NULL, "%s", d.message);
     cr_assert(strstr(d.message, strerror(EMFILE)) != NULL, "%s", d.message);
+}
+
+/* ---- json_out under failed allocations ----------------------------------------------- */
+
+/* jansson's json_dumps ignores a failed append of a member name and returns malformed
+ * text (found by the seal sweeps in test_cov2_seal.c: `": "D<<"` with the name lost).
+ * Every failed allocation must give NULL or exactly the text of the unfailed run. */
+struct dump_fx {
+    json_t *o;
+    char *want;
+};
+
+static void dump_op(void *ctx, bool injected)
+{
+    struct dump_fx *f = ctx;
+    json_incref(f->o); /* vfy_json_dump_ takes the reference */
+    fault_enter();
+    char *text = vfy_json_dump_(f->o, VFY_JSON_PRETTY);
+    fault_leave();
+    if (!injected) {
+        cr_assert_not_null(text);
+        if (f->want == NULL)
+            f->want = strdup(text);
+        cr_assert_str_eq(text, f->want);
+    } else if (text != NULL) {
+        cr_assert_str_eq(text, f->want, "a failed allocation changed the text");
+    }
+    free(text);
+}
+
+Test(cov2_seal_core, json_dump_under_failed_allocations_is_whole_or_null)
+{
+    json_t *o = json_object();
+    for (int i = 0; i < 40; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "member_with_a_long_enough_name_%02d", i);
+        json_object_set_new(o, name, json_pack("{s:s,s:i}", "issuing_country", "D<<", "n", i));
+    }
+    struct dump_fx f = { o, NULL };
+    struct fault_sweep_result r = fault_sweep(dump_op, &f, 2000);
+    cr_assert_gt(r.fired, 0, "no allocation of the dump failed");
+    /* the unfailed text is what jansson's own json_dumps gives */
+    char *ref = json_dumps(o, JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(12) |
+                                  JSON_INDENT(2));
+    cr_assert_str_eq(f.want, ref);
+    free(ref);
+    free(f.want);
+    json_decref(o);
 }

@@ -1,0 +1,283 @@
+/*
+ * The inspection's outcome rules (libverify/inspect/outcome.c) case by case, against the
+ * table in docs/verdict.md (quoted at the top of outcome.c): a live read whose signed
+ * data offers Chip or Active Authentication is genuine only when that proof held, and
+ * unverified when it was not obtained; a genuine document presented with a seal that
+ * cannot be verified is unverified overall; an eligibility question without a decision
+ * sends the traveller to an officer. Inspections are assembled from checks through the
+ * internal header, so that each rule is met alone. Then the read-only accessors on
+ * NULL and the check/warning capacity limits, and offline inspections of a document
+ * without DG1 presented with a seal (issue 12 coverage).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faults.h"
+#include "inspect/inspect_internal.h"
+#include "specimen/specimen_internal.h"
+#include "support.h"
+#include "verify.h"
+
+static const char *const pa_ids[] = {
+    "pa.sod_signature", "pa.ds_chain", "pa.ds_validity", "pa.issuer_country", "pa.hash.dg1",
+    "read.files",
+};
+
+/* A live (or offline) inspection whose Passive Authentication holds. */
+static vfy_inspection *pa_holds(bool live)
+{
+    vfy_inspection *r = calloc(1, sizeof *r);
+    cr_assert_not_null(r);
+    r->live = live;
+    r->at = 1700000000;
+    for (size_t i = 0; i < sizeof pa_ids / sizeof pa_ids[0]; i++)
+        inspect_add_check(r, pa_ids[i], INSPECT_PART_DOCUMENT, VFY_OUTCOME_OK, VFY_OK, "holds");
+    return r;
+}
+
+Test(cov2_seal_inspect, ca_offered_but_not_obtained_is_unverified)
+{
+    vfy_inspection *r = pa_holds(true);
+    r->ca_offered = true;
+    r->aa_offered = true;
+    inspect_add_check(r, "chip.aa", INSPECT_PART_DOCUMENT, VFY_OUTCOME_OK, VFY_OK, "AA held");
+    inspect_decide(r);
+    cr_assert_eq(r->document_outcome, VFY_INSPECTION_UNVERIFIED);
+    cr_assert_eq(vfy_inspection_get_outcome(r), VFY_INSPECTION_UNVERIFIED);
+    cr_assert_str_eq(vfy_inspection_summary(r),
+                     "unverified: the signed data offers Chip Authentication, but the chip's proof "
+                     "was not obtained");
+    cr_assert_eq(vfy_inspection_gate(r), VFY_GATE_REFER);
+    vfy_inspection_free(r);
+}
+
+Test(cov2_seal_inspect, aa_offered_but_not_obtained_is_unverified)
+{
+    vfy_inspection *r = pa_holds(true);
+    r->aa_offered = true;
+    inspect_add_check(r, "chip.aa", INSPECT_PART_DOCUMENT, VFY_OUTCOME_NOT_CHECKED, VFY_E_NOT_FOUND,
+                      "not performed");
+    inspect_decide(r);
+    cr_assert_eq(vfy_inspection_get_outcome(r), VFY_INSPECTION_UNVERIFIED);
+    cr_assert_str_eq(vfy_inspection_summary(r),
+                     "unverified: the signed data offers Active Authentication, but the chip's "
+                     "proof was not obtained");
+    vfy_inspection_free(r);
+}
+
+Test(cov2_seal_inspect, ca_alone_or_aa_alone_that_held_is_genuine)
+{
+    vfy_inspection *r = pa_holds(true);
+    r->ca_offered = true;
+    inspect_add_check(r, "chip.ca", INSPECT_PART_DOCUMENT, VFY_OUTCOME_OK, VFY_OK, "CA held");
+    inspect_decide(r);
+    cr_assert_eq(vfy_inspection_get_outcome(r), VFY_INSPECTION_GENUINE);
+    cr_assert_str_eq(vfy_inspection_summary(r),
+                     "genuine: Passive Authentication holds and the chip proved itself by Chip "
+                     "Authentication");
+    cr_assert_eq(vfy_inspection_gate(r), VFY_GATE_ACCEPT);
+    cr_assert_eq(vfy_inspection_exit_code(r), 0);
+    vfy_inspection_free(r);
+
+    r = pa_holds(true);
+    r->aa_offered = true;
+    inspect_add_check(r, "chip.aa", INSPECT_PART_DOCUMENT, VFY_OUTCOME_OK, VFY_OK, "AA held");
+    inspect_decide(r);
+    cr_assert_eq(vfy_inspection_get_outcome(r), VFY_INSPECTION_GENUINE);
+    cr_assert_str_eq(vfy_inspection_summary(r),
+                     "genuine: Passive Authentication holds and the chip proved itself by Active "
+                     "Authentication");
+    vfy_inspection_free(r);
+}
+
+/* A genuine document with a seal whose verdict is unverified: unverified overall, the
+ * summary naming the seal check that did not hold (or a generic reason without one). */
+Test(cov2_seal_inspect, genuine_document_with_an_unverified_seal_is_unverified)
+{
+    vfy_inspection *r = pa_holds(true);
+    r->ca_offered = true;
+    inspect_add_check(r, "chip.ca", INSPECT_PART_DOCUMENT, VFY_OUTCOME_OK, VFY_OK, "CA held");
+    r->has_seal = true;
+    r->seal_verdict = VFY_SEAL_UNVERIFIED;
+    inspect_add_check(r, "seal.verify", INSPECT_PART_SEAL, VFY_OUTCOME_OK, VFY_OK, "parsed");
+    inspect_add_check(r, "seal.signer", INSPECT_PART_SEAL, VFY_OUTCOME_NOT_CHECKED,
+                      VFY_E_SEAL_SIGNER_UNKNOWN, "no signer certificate");
+    inspect_decide(r);
+    cr_assert_eq(r->document_outcome, VFY_INSPECTION_GENUINE);
+    cr_assert_eq(vfy_inspection_get_outcome(r), VFY_INSPECTION_UNVERIFIED);
+    cr_assert_str_eq(vfy_inspection_summary(r), "unverified: the visa seal: no signer certificate");
+    cr_assert_eq(vfy_inspection_gate(r), VFY_GATE_REFER);
+    cr_assert_eq(vfy_inspection_exit_code(r), 4);
+    vfy_inspection_free(r);
+
+    r = pa_holds(true);
+    r->aa_offered = true;
+    inspect_add_check(r, "chip.aa", INSPECT_PART_DOCUMENT, VFY_OUTCOME_OK, VFY_OK, "AA held");
+    r->has_seal = true;
+    r->seal_verdict = VFY_SEAL_UNVERIFIED;
+    inspect_decide(r);
+    cr_assert_eq(vfy_inspection_get_outcome(r), VFY_INSPECTION_UNVERIFIED);
+    cr_assert_str_eq(vfy_inspection_summary(r), "unverified: the visa seal: it could not be verified");
+    vfy_inspection_free(r);
+}
+
+/* Eligibility asked but no decision (it could not be made): refer, never accept. */
+Test(cov2_seal_inspect, eligibility_without_a_decision_refers)
+{
+    vfy_inspection *r = pa_holds(true);
+    r->ca_offered = true;
+    inspect_add_check(r, "chip.ca", INSPECT_PART_DOCUMENT, VFY_OUTCOME_OK, VFY_OK, "CA held");
+    r->eligibility_asked = true;
+    inspect_decide(r);
+    cr_assert_eq(vfy_inspection_get_outcome(r), VFY_INSPECTION_GENUINE);
+    cr_assert_eq(vfy_gate_default(r), VFY_GATE_REFER);
+    cr_assert_eq(vfy_inspection_gate(r), VFY_GATE_REFER);
+    r->eligibility_asked = false;
+    cr_assert_eq(vfy_gate_default(r), VFY_GATE_ACCEPT);
+    vfy_inspection_free(r);
+}
+
+/* ---- capacity and look-ups ----------------------------------------------------------- */
+
+Test(cov2_seal_inspect, checks_and_warnings_past_capacity_are_dropped)
+{
+    vfy_inspection *r = calloc(1, sizeof *r);
+    for (int i = 0; i < INSPECT_MAX_CHECKS + 3; i++)
+        inspect_add_check(r, i < INSPECT_MAX_CHECKS ? "x.check" : "x.extra", INSPECT_PART_DOCUMENT,
+                          VFY_OUTCOME_OK, VFY_OK, "%d", i);
+    cr_assert_eq(vfy_inspection_check_count(r), INSPECT_MAX_CHECKS);
+    cr_assert_null(inspect_find(r, "x.extra"));
+    cr_assert_null(inspect_find(r, "no.such"));
+    for (int i = 0; i < INSPECT_MAX_WARNINGS + 2; i++)
+        inspect_add_warning(r, "w", VFY_E_CLOCK, "%d", i);
+    cr_assert_eq(vfy_inspection_warning_count(r), INSPECT_MAX_WARNINGS);
+    vfy_inspection_check c;
+    cr_assert_not(vfy_inspection_check_get(r, "no.such", &c));
+    cr_assert_not(vfy_inspection_check_get(r, "x.check", NULL));
+    cr_assert(vfy_inspection_check_get(r, "x.check", &c));
+    cr_assert_str_eq(c.reason, "0"); /* the first of that id */
+    vfy_inspection_free(r);
+}
+
+Test(cov2_seal_inspect, accessors_on_null)
+{
+    cr_assert_eq(vfy_inspection_check_count(NULL), 0);
+    vfy_inspection_signer si;
+    memset(&si, 0x5A, sizeof si);
+    vfy_inspection_signer_info(NULL, &si);
+    cr_assert_null(si.ds_subject); /* cleared */
+    vfy_inspection_signer_info(NULL, NULL);
+    vfy_inspection *r = calloc(1, sizeof *r);
+    vfy_inspection_access(r, NULL);
+    vfy_inspection_stats(r, NULL);
+    vfy_face_match m = { .score = 0.9, .threshold = 0.5, .matched = true };
+    cr_assert_eq(vfy_inspection_set_face_match(NULL, &m), VFY_E_INVALID_ARGUMENT);
+    cr_assert_eq(vfy_inspection_set_face_match(r, NULL), VFY_E_INVALID_ARGUMENT);
+    cr_assert_str_eq(vfy_gate_name(VFY_GATE_ACCEPT), "accept");
+    cr_assert_str_eq(vfy_gate_name(VFY_GATE_REJECT), "reject");
+    vfy_inspection_free(r);
+}
+
+/* ---- offline inspections with a seal -------------------------------------------------- */
+
+static uint8_t *annex_f(size_t *n)
+{
+    char p[1024];
+    size_t len;
+    uint8_t *text = read_file_or_fail(SHARED_PATH("vectors/vds/vds/bsi_annexF_visa_mrvb.hex", p), &len);
+    char *hex = calloc(1, len + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] != '\n' && text[i] != '\r')
+            hex[k++] = (char)text[i];
+    free(text);
+    uint8_t *bin = hex_decode(hex, n);
+    free(hex);
+    return bin;
+}
+
+/* No file at all: read.files not checked (no SOD), and the seal cannot be bound to a
+ * passport (no DG1): seal.passport_match not checked; the seal (no trust) unverified. */
+Test(cov2_seal_inspect, empty_document_with_a_seal)
+{
+    vfy_document *doc;
+    cr_assert_eq(vfy_document_new(&doc), VFY_OK);
+    size_t n;
+    uint8_t *seal = annex_f(&n);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.seal = seal;
+    o.seal_len = n;
+    vfy_inspection *r = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_inspect_files(doc, &o, &r, &d), VFY_OK, "%s", d.message);
+    vfy_inspection_check c;
+    cr_assert(vfy_inspection_check_get(r, "read.files", &c));
+    cr_assert_eq(c.status, VFY_OUTCOME_NOT_CHECKED, "%s", c.reason);
+    cr_assert(vfy_inspection_check_get(r, "seal.passport_match", &c));
+    cr_assert_eq(c.status, VFY_OUTCOME_NOT_CHECKED, "%s", c.reason);
+    cr_assert_eq(c.code, VFY_E_NOT_FOUND);
+    cr_assert_str_eq(c.reason, "the chip's DG1 holds no readable MRZ to compare the seal with");
+    cr_assert_eq(vfy_inspection_seal_verdict(r), VFY_SEAL_UNVERIFIED);
+    cr_assert_neq(vfy_inspection_get_outcome(r), VFY_INSPECTION_GENUINE);
+    cr_assert_neq(vfy_inspection_gate(r), VFY_GATE_ACCEPT);
+    vfy_inspection_free(r);
+    free(seal);
+    vfy_document_free(doc);
+}
+
+/* Failed allocations during an offline inspection of the specimen passport with the
+ * Annex F visa seal (another traveller: DENT ARTHUR PHILIP): the unfailed run is
+ * invalid (the seal does not match the passport); a failed allocation gives either no
+ * result (out of memory) or one that is no better: still invalid, never accepted. */
+struct insp_fx {
+    specimen s;
+    uint8_t *seal;
+    size_t n;
+    vfy_inspection_outcome want;
+};
+
+static void insp_op(void *ctx, bool injected)
+{
+    struct insp_fx *f = ctx;
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.seal = f->seal;
+    o.seal_len = f->n;
+    vfy_inspection *r = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    fault_enter();
+    vfy_status s = vfy_inspect_files(f->s.doc, &o, &r, &d);
+    fault_leave();
+    if (!injected) {
+        cr_assert_eq(s, VFY_OK, "%s", d.message);
+        f->want = vfy_inspection_get_outcome(r);
+        cr_assert_eq(f->want, VFY_INSPECTION_INVALID, "%s", vfy_inspection_summary(r));
+        cr_assert(strstr(vfy_inspection_summary(r), "does not match the passport") != NULL, "%s",
+                  vfy_inspection_summary(r));
+    } else if (r == NULL) {
+        cr_assert_eq(s, VFY_E_NO_MEMORY, "%s: %s", vfy_status_name(s), d.message);
+    } else {
+        vfy_inspection_outcome got = vfy_inspection_get_outcome(r);
+        cr_assert_eq(got, VFY_INSPECTION_INVALID, "a failed allocation gave %s: %s",
+                     vfy_inspection_outcome_name(got), vfy_inspection_summary(r));
+        cr_assert_eq(vfy_inspection_gate(r), VFY_GATE_REJECT);
+    }
+    vfy_inspection_free(r);
+}
+
+Test(cov2_seal_inspect, offline_inspection_with_a_seal_under_failed_allocations, .timeout = 600)
+{
+    struct insp_fx f;
+    memset(&f, 0, sizeof f);
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(specimen_build(NULL, NULL, &f.s, &d), VFY_OK, "%s", d.message);
+    f.seal = annex_f(&f.n);
+    struct fault_sweep_result res = fault_sweep(insp_op, &f, 300);
+    cr_assert_gt(res.fired, 0);
+    free(f.seal);
+    specimen_free(&f.s);
+}

@@ -10,6 +10,7 @@
  * without DG1 presented with a seal (issue 12 coverage).
  */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "inspect/inspect_internal.h"
 #include "specimen/specimen_internal.h"
 #include "support.h"
+#include "test_rules_support.h"
 #include "verify.h"
 
 static const char *const pa_ids[] = {
@@ -223,6 +225,23 @@ Test(cov2_seal_inspect, empty_document_with_a_seal)
     cr_assert_eq(vfy_inspection_seal_verdict(r), VFY_SEAL_UNVERIFIED);
     cr_assert_neq(vfy_inspection_get_outcome(r), VFY_INSPECTION_GENUINE);
     cr_assert_neq(vfy_inspection_gate(r), VFY_GATE_ACCEPT);
+    cr_assert_null(vfy_inspection_to_json(NULL, 0));
+    /* JSON: no DG1, so no MRZ; a face comparison recorded appears as given */
+    vfy_face_match m = { .score = 0.25, .threshold = 0.5, .matched = false };
+    snprintf(m.method, sizeof m.method, "test");
+    cr_assert_eq(vfy_inspection_set_face_match(r, &m), VFY_OK);
+    cr_assert_eq(vfy_inspection_gate(r), VFY_GATE_REJECT); /* invalid stays rejected */
+    char *text = vfy_inspection_to_json(r, VFY_INSPECTION_JSON_MRZ);
+    json_t *j = json_parse_or_fail(text);
+    json_t *mrz = json_object_get(j, "mrz");
+    cr_assert(mrz != NULL && json_is_null(mrz), "%s", text);
+    json_t *fm = json_object_get(j, "face_match");
+    cr_assert(json_is_object(fm), "%s", text);
+    cr_assert_float_eq(json_real_value(json_object_get(fm, "score")), 0.25, 1e-9);
+    cr_assert_float_eq(json_real_value(json_object_get(fm, "threshold")), 0.5, 1e-9);
+    cr_assert(json_is_false(json_object_get(fm, "matched")));
+    json_decref(j);
+    vfy_free(text);
     vfy_inspection_free(r);
     free(seal);
     vfy_document_free(doc);
@@ -280,4 +299,95 @@ Test(cov2_seal_inspect, offline_inspection_with_a_seal_under_failed_allocations,
     cr_assert_gt(res.fired, 0);
     free(f.seal);
     specimen_free(&f.s);
+}
+
+/* The same with a document holding no file: few enough allocations that every one is
+ * failed in turn. Unfailed: invalid (no EF.SOD); failed: no result (out of memory) or
+ * still invalid. */
+static void empty_op(void *ctx, bool injected)
+{
+    struct insp_fx *f = ctx;
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.seal = f->seal;
+    o.seal_len = f->n;
+    vfy_inspection *r = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_document *doc;
+    cr_assert_eq(vfy_document_new(&doc), VFY_OK);
+    fault_enter();
+    vfy_status s = vfy_inspect_files(doc, &o, &r, &d);
+    fault_leave();
+    if (!injected) {
+        cr_assert_eq(s, VFY_OK, "%s", d.message);
+        cr_assert_eq(vfy_inspection_get_outcome(r), VFY_INSPECTION_INVALID, "%s",
+                     vfy_inspection_summary(r));
+    } else if (r == NULL) {
+        cr_assert_eq(s, VFY_E_NO_MEMORY, "%s: %s", vfy_status_name(s), d.message);
+    } else {
+        vfy_inspection_outcome got = vfy_inspection_get_outcome(r);
+        cr_assert_eq(got, VFY_INSPECTION_INVALID, "%s", vfy_inspection_summary(r));
+        cr_assert_eq(vfy_inspection_gate(r), VFY_GATE_REJECT);
+        if (vfy_inspection_seal(r) == NULL) {
+            /* the seal could not even be examined: a failed check, out of memory */
+            vfy_inspection_check c;
+            cr_assert(vfy_inspection_check_get(r, "seal.verify", &c));
+            cr_assert_eq(c.status, VFY_OUTCOME_FAILED);
+            cr_assert_eq(c.code, VFY_E_NO_MEMORY);
+            cr_assert_eq(got, VFY_INSPECTION_INVALID);
+        }
+    }
+    vfy_inspection_free(r);
+    vfy_document_free(doc);
+}
+
+Test(cov2_seal_inspect, empty_document_with_a_seal_under_failed_allocations, .timeout = 600)
+{
+    struct insp_fx f;
+    memset(&f, 0, sizeof f);
+    f.seal = annex_f(&f.n);
+    struct fault_sweep_result res = fault_sweep(empty_op, &f, 2000);
+    cr_assert_gt(res.fired, 0);
+    free(f.seal);
+}
+
+/* A real eligibility decision: the gate refers exactly when some dimension is left to
+ * an officer, read independently from the decision's JSON (test_rules_support). */
+static void gate_with_decision(const char *case_name)
+{
+    vfy_rules_engine *e = rules_engine(VFY_RULES_TEST, NULL);
+    vfy_rules_case *c = rules_case(case_name);
+    vfy_rules_decision *dec = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_rules_evaluate(e, c, NULL, &dec, &d), VFY_OK, "%s", d.message);
+    json_t *j = rules_api(VFY_RULES_TEST, NULL, case_name);
+    bool officer = false;
+    for (int dim = 0; dim < VFY_RULES_DIM_COUNT; dim++) {
+        const char *m = rules_modality(j, vfy_rules_dimension_name((vfy_rules_dimension)dim));
+        officer = officer || (m != NULL && strcmp(m, "officer_review") == 0);
+    }
+    json_decref(j);
+    vfy_inspection *r = pa_holds(true);
+    r->ca_offered = true;
+    inspect_add_check(r, "chip.ca", INSPECT_PART_DOCUMENT, VFY_OUTCOME_OK, VFY_OK, "CA held");
+    r->eligibility_asked = true;
+    r->decision = dec; /* the inspection owns it now */
+    inspect_decide(r);
+    cr_assert_eq(vfy_inspection_get_outcome(r), VFY_INSPECTION_GENUINE);
+    cr_assert_eq(vfy_inspection_gate(r), officer ? VFY_GATE_REFER : VFY_GATE_ACCEPT, "%s: officer %d",
+                 case_name, officer);
+    vfy_inspection_free(r);
+    vfy_rules_case_free(c);
+    vfy_rules_engine_free(e);
+}
+
+Test(cov2_seal_inspect, gate_follows_the_decision_of_a_plain_case)
+{
+    gate_with_decision("e01-adult-tourist");
+}
+
+Test(cov2_seal_inspect, gate_follows_the_decision_of_a_case_needing_an_officer)
+{
+    gate_with_decision("bc-kaz-history-not-given");
 }

@@ -330,3 +330,108 @@ Test(cov2_seal_oom, idb_signed_zipped_under_failed_allocations, .timeout = 600)
     uint8_t *s = text_file(IDB_SIGNED_ZIPPED, &n);
     sweep(s, n, VFY_SEAL_UNVERIFIED, VFY_E_SEAL_SIGNER_UNKNOWN);
 }
+
+/* ---- VDS header fields (Doc 9303-13 2.2 / BSI TR-03137: C40 country, signer identifier
+ * of four characters, reference length of two hex digits, the reference) ----------------
+ * The Annex F seal with bytes 4..9 replaced (C40 computed by hand: value = 1600*C1 +
+ * 40*C2 + C3 + 1, space 3, digits 4..13, letters 14..39; a single last character is
+ * 0xFE and its ASCII + 1). The header keeps its length, so only the edited field is
+ * wrong; both layouts are tried and neither holds. */
+static void header_edit(const char *hex6, const char *want_message)
+{
+    size_t n;
+    uint8_t *seal = hex_file(ANNEX_F, &n);
+    size_t k;
+    uint8_t *edit = hex_decode(hex6, &k);
+    cr_assert_eq(k, 6);
+    memcpy(seal + 4, edit, 6);
+    free(edit);
+    vfy_seal_result *r = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_status s = vfy_seal_verify(seal, n, NULL, &r, &d);
+    cr_assert_eq(s, VFY_E_SEAL_FORMAT, "%s: %s", vfy_status_name(s), d.message);
+    cr_assert_str_eq(d.message, want_message);
+    cr_assert_eq(r->verdict, VFY_SEAL_INVALID);
+    vfy_seal_result_free(r);
+    free(seal);
+}
+
+Test(cov2_seal, vds_signer_identifier_with_a_space)
+{
+    /* "DE S" "02" + reference "32" */
+    header_edit("6d14c8a7" "2cb1", "signer identifier \"DE S\" is not four letters or digits");
+}
+
+Test(cov2_seal, vds_reference_length_not_hex)
+{
+    /* "DETS" "ZZ" */
+    header_edit("6d32ce40" "2cb1", "certificate reference length \"ZZ\" is not a number");
+}
+
+Test(cov2_seal, vds_reference_not_hex)
+{
+    /* "DETS" "02" + reference "ZZ" (f9d9: Z Z and a shift-1 pad) */
+    header_edit("6d32c8a7" "f9d9", "certificate reference \"ZZ\" is not hexadecimal");
+}
+
+Test(cov2_seal, vds_reference_shorter_than_its_length)
+{
+    /* "DETS" "03" + one character "2" (FE 33) */
+    header_edit("6d32c8a8" "fe33", "certificate reference holds 1 characters, its length says 3");
+}
+
+/* ---- VDS profiles chosen by the document profile UUID (tag 0x00, BSI TR-03171) ------- */
+
+#define DEZV "vectors/vds/vds/vdstools_tr03171_dezv_certref40.hex"
+
+static vfy_seal_result *dezv_with(size_t at, uint8_t value, vfy_status *s)
+{
+    size_t n;
+    uint8_t *seal = hex_file(DEZV, &n);
+    if (at != 0)
+        seal[at] = value;
+    vfy_seal_result *r = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    *s = vfy_seal_verify(seal, n, NULL, &r, &d);
+    free(seal);
+    cr_assert_not_null(r);
+    return r;
+}
+
+static const char *name_of_tag(const vfy_seal_result *r, unsigned tag)
+{
+    for (size_t i = 0; i < r->message_count; i++)
+        if (r->messages[i].tag == tag && r->messages[i].parent < 0)
+            return r->messages[i].name;
+    return NULL;
+}
+
+Test(cov2_seal, vds_profile_follows_the_uuid)
+{
+    vfy_status s;
+    /* manifest: header 44 bytes; message 0 is tag 0x00 with the 16-byte UUID 9a422340...;
+     * tag 4 is SURNAME under that profile */
+    vfy_seal_result *r = dezv_with(0, 0, &s);
+    cr_assert_eq(s, VFY_E_SEAL_SIGNER_UNKNOWN, "%s", vfy_status_name(s));
+    cr_assert_str_eq(name_of_tag(r, 0), "DOC_PROFILE_UUID");
+    cr_assert_str_eq(name_of_tag(r, 4), "SURNAME");
+    cr_assert_not_null(r->header.document_type);
+    vfy_seal_result_free(r);
+
+    /* the UUID's last byte changed (offset 44 + 2 + 15): not that profile */
+    r = dezv_with(44 + 2 + 15, 0x47, &s);
+    cr_assert_neq(s, VFY_OK);
+    const char *n4 = name_of_tag(r, 4);
+    cr_assert(n4 == NULL || strcmp(n4, "SURNAME") != 0, "%s", n4);
+    vfy_seal_result_free(r);
+
+    /* tag 0x00 itself changed to 0x63: no UUID at all, not that profile either */
+    r = dezv_with(44, 0x63, &s);
+    cr_assert_neq(s, VFY_OK);
+    n4 = name_of_tag(r, 4);
+    cr_assert(n4 == NULL || strcmp(n4, "SURNAME") != 0, "%s", n4);
+    cr_assert_null(name_of_tag(r, 0));
+    vfy_seal_result_free(r);
+}

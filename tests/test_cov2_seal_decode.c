@@ -1,0 +1,237 @@
+/*
+ * The seal decoders under the public parser (issue 12 coverage): message values that do
+ * not fit their coding (odd C40, a 9-byte integer, impossible dates, bad UTF-8) are kept
+ * and marked non-conforming, a repeated choice is listed once, the message limit, the
+ * ECDSA step with P-384 and P-521 keys (Doc 9303-13: the hash matches the key size;
+ * signatures made here with OpenSSL), base32 into a too-small buffer, zlib's trailing
+ * bytes and output limit. Values are written by hand: VDS dates are MMDDYYYY as a
+ * 3-byte integer (2020-01-01 = 01012020 = 0x0F7134, as in the BSI Annex F header); IDB
+ * masked dates are a mask byte and the same digits.
+ */
+#include <criterion/criterion.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <limits.h>
+#include <zlib.h>
+
+#include "pki.h"
+#include "seal/base32.h"
+#include "seal/inflate.h"
+#include "seal/seal_internal.h"
+#include "support.h"
+#include "verify.h"
+
+static vfy_seal_result *result_new(void)
+{
+    vfy_seal_result *r = calloc(1, sizeof *r);
+    cr_assert_not_null(r);
+    r->owned_ = calloc(1, sizeof *r->owned_);
+    cr_assert_not_null(r->owned_);
+    return r;
+}
+
+static const seal_feature table[] = {
+    { 0x01, "C40_FIELD", VFY_SEAL_C40, 0, 40, 0, 0, NULL, 0 },
+    { 0x02, "NUMBER", VFY_SEAL_UINT, 1, 8, 0, 0, NULL, 0 },
+    { 0x03, "DATE_OK", VFY_SEAL_DATE, 3, 4, 0, 0, NULL, 0 },
+    { 0x04, "TEXT", VFY_SEAL_UTF8, 0, 20, 0, 0, NULL, 0 },
+    { 0x05, "DATE_BAD", VFY_SEAL_DATE, 3, 4, 0, 0, NULL, 0 },
+    { 0x06, "MASKED_BAD", VFY_SEAL_DATE, 3, 4, 0, 0, NULL, 0 },
+    { 0x07, "DATE_5", VFY_SEAL_DATE, 3, 5, 0, 0, NULL, 0 },
+};
+
+static const vfy_seal_message *msg(const vfy_seal_result *r, unsigned tag)
+{
+    for (size_t i = 0; i < r->message_count; i++)
+        if (r->messages[i].tag == tag)
+            return &r->messages[i];
+    cr_assert_fail("no message 0x%02X", tag);
+    return NULL;
+}
+
+Test(cov2_seal_decode, values_that_do_not_fit_their_coding_are_kept_non_conforming)
+{
+    static const uint8_t run[] = {
+        0x01, 0x03, 0x6D, 0x32, 0xC8,                    /* C40 of 3 bytes: not pairs */
+        0x02, 0x09, 1, 2, 3, 4, 5, 6, 7, 8, 9,           /* a 9-byte integer */
+        0x03, 0x03, 0x0F, 0x71, 0x34,                    /* 01012020: 2020-01-01 */
+        0x04, 0x02, 0xC3, 0x28,                          /* C3 28: not UTF-8 */
+        0x05, 0x03, 0xC6, 0x8C, 0x34,                    /* 13012020: month 13 */
+        0x06, 0x04, 0x00, 0x14, 0x2C, 0x24,              /* mask 0, 01322020: day 32 */
+        0x07, 0x05, 0x00, 0x0F, 0x71, 0x34, 0x00,        /* a date of 5 bytes */
+        0x09, 0x80,                                      /* unknown, 0x80: empty */
+        0x0A, 0x80,                                      /* again: the choice once */
+    };
+    vfy_seal_result *r = result_new();
+    vfy_cursor c;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_cur_init(&c, run, sizeof run, "zone", &d);
+    cr_assert_eq(seal_decode_run(r, &c, table, sizeof table / sizeof table[0], -1, &d), VFY_OK, "%s",
+                 d.message);
+    cr_assert_eq(r->message_count, 9);
+    cr_assert_not(msg(r, 0x01)->conforms);
+    cr_assert_null(msg(r, 0x01)->text);
+    cr_assert_not(msg(r, 0x02)->conforms);
+    const vfy_seal_message *ok = msg(r, 0x03);
+    cr_assert(ok->conforms);
+    cr_assert_str_eq(ok->text, "2020-01-01");
+    cr_assert_eq(ok->date.year, 2020);
+    cr_assert_not(msg(r, 0x04)->conforms);
+    cr_assert_null(msg(r, 0x04)->text);
+    cr_assert_not(msg(r, 0x05)->conforms);
+    cr_assert_not(msg(r, 0x06)->conforms);
+    cr_assert_not(msg(r, 0x07)->conforms);
+    cr_assert_str_eq(msg(r, 0x09)->name, "TAG_09");
+    cr_assert_eq(msg(r, 0x0A)->value_len, 0);
+    unsigned n80 = 0;
+    for (unsigned i = 0; i < r->choice_count; i++)
+        n80 += strcmp(r->choices[i], "seal-length-0x80-empty") == 0;
+    cr_assert_eq(n80, 1);
+    cr_assert_str_eq(vfy_seal_coding_name((vfy_seal_coding)99), "binary");
+    vfy_seal_result_free(r);
+}
+
+/* Groups of 200 messages each: the 513th message is refused (SEAL_MAX_MESSAGES 512). */
+Test(cov2_seal_decode, more_than_512_messages_are_refused)
+{
+    static const seal_feature none[1] = { { 0xFF, "UNUSED", VFY_SEAL_BINARY, 0, 0, 0, 0, NULL, 0 } };
+    static const seal_feature groups[] = {
+        { 0x10, "G1", VFY_SEAL_GROUP, 0, 1000, 0, 0, none, 0 },
+        { 0x11, "G2", VFY_SEAL_GROUP, 0, 1000, 0, 0, none, 0 },
+        { 0x12, "G3", VFY_SEAL_GROUP, 0, 1000, 0, 0, none, 0 },
+    };
+    /* three groups, each: tag, 0x82 (two length bytes), 400, then 200 empty TLVs */
+    uint8_t run[3 * (4 + 400)];
+    size_t k = 0;
+    for (int g = 0; g < 3; g++) {
+        run[k++] = (uint8_t)(0x10 + g);
+        run[k++] = 0x82;
+        run[k++] = 400 >> 8;
+        run[k++] = 400 & 0xFF;
+        for (int i = 0; i < 200; i++) {
+            run[k++] = (uint8_t)(i + 1);
+            run[k++] = 0x00;
+        }
+    }
+    vfy_seal_result *r = result_new();
+    vfy_cursor c;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_cur_init(&c, run, k, "zone", &d);
+    cr_assert_eq(seal_decode_run(r, &c, groups, 3, -1, &d), VFY_E_LIMIT, "%s", d.message);
+    cr_assert_str_eq(d.message, "the seal holds more than 512 messages");
+    cr_assert_eq(r->message_count, 512);
+    vfy_seal_result_free(r);
+}
+
+/* ---- ECDSA with larger keys ------------------------------------------------------- */
+
+/* Signs data with OpenSSL (hash md) and returns r||s, each half the key's size. */
+static uint8_t *sign_rs(EVP_PKEY *k, const EVP_MD *md, const uint8_t *data, size_t n, size_t *rs_len)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    cr_assert_eq(EVP_DigestSignInit(ctx, NULL, md, NULL, k), 1);
+    size_t der_len = 0;
+    cr_assert_eq(EVP_DigestSign(ctx, NULL, &der_len, data, n), 1);
+    unsigned char *der = malloc(der_len);
+    cr_assert_eq(EVP_DigestSign(ctx, der, &der_len, data, n), 1);
+    EVP_MD_CTX_free(ctx);
+    const unsigned char *p = der;
+    ECDSA_SIG *sig = d2i_ECDSA_SIG(NULL, &p, (long)der_len);
+    cr_assert_not_null(sig);
+    size_t half = (size_t)(EVP_PKEY_get_bits(k) + 7) / 8;
+    uint8_t *rs = malloc(2 * half);
+    cr_assert_eq(BN_bn2binpad(ECDSA_SIG_get0_r(sig), rs, (int)half), (int)half);
+    cr_assert_eq(BN_bn2binpad(ECDSA_SIG_get0_s(sig), rs + half, (int)half), (int)half);
+    ECDSA_SIG_free(sig);
+    free(der);
+    *rs_len = 2 * half;
+    return rs;
+}
+
+static void ecdsa_with(const char *curve, const EVP_MD *md, const char *md_name)
+{
+    EVP_PKEY *k = pki_key(curve);
+    pki_cert_spec spec = { .cn = "TS", .country = "UT", .key = k, .not_before_days = -1,
+                           .not_after_days = 10, .usage = PKI_KU_SIGN, .serial = 7 };
+    X509 *x = pki_cert(&spec);
+    static const uint8_t data[] = "the signed bytes of a seal";
+    size_t rs_len;
+    uint8_t *rs = sign_rs(k, md, data, sizeof data - 1, &rs_len);
+    vfy_seal_signer signer;
+    memset(&signer, 0, sizeof signer);
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    /* no hash named (VDS): the one of the key's size */
+    cr_assert_eq(seal_ecdsa_verify(x, NULL, data, sizeof data - 1, rs, rs_len, &signer, &d), VFY_OK, "%s",
+                 d.message);
+    cr_assert_str_eq(signer.hash, md_name);
+    /* one byte short: refused by its length before any arithmetic */
+    cr_assert_eq(seal_ecdsa_verify(x, NULL, data, sizeof data - 1, rs, rs_len - 1, &signer, &d),
+                 VFY_E_SIGNATURE);
+    /* one bit of the data changed: refused */
+    uint8_t other[sizeof data];
+    memcpy(other, data, sizeof data);
+    other[0] ^= 1;
+    cr_assert_eq(seal_ecdsa_verify(x, md, other, sizeof data - 1, rs, rs_len, &signer, &d),
+                 VFY_E_SIGNATURE);
+    free(rs);
+    X509_free(x);
+    EVP_PKEY_free(k);
+}
+
+Test(cov2_seal_decode, ecdsa_p384_uses_sha384)
+{
+    ecdsa_with("ec:secp384r1", EVP_sha384(), "SHA384");
+}
+
+Test(cov2_seal_decode, ecdsa_p521_uses_sha512)
+{
+    ecdsa_with("ec:secp521r1", EVP_sha512(), "SHA512");
+}
+
+/* ---- base32 and zlib --------------------------------------------------------------- */
+
+Test(cov2_seal_decode, base32_into_a_too_small_buffer)
+{
+    /* RFC 4648: "MFRGG" is "abc" */
+    uint8_t out[3];
+    size_t n = 0;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_cursor c;
+    vfy_cur_init(&c, "MFRGG", 5, "b32", &d);
+    cr_assert_eq(seal_base32_decode(&c, out, 3, &n), VFY_OK, "%s", d.message);
+    cr_assert_eq(n, 3);
+    cr_assert_eq(memcmp(out, "abc", 3), 0);
+    vfy_cur_init(&c, "MFRGG", 5, "b32", &d);
+    cr_assert_eq(seal_base32_decode(&c, out, 2, &n), VFY_E_INTERNAL);
+    cr_assert_eq(c.pos, 0); /* nothing consumed */
+}
+
+Test(cov2_seal_decode, zlib_trailing_bytes_and_limit)
+{
+    static const uint8_t plain[] = "a payload that zlib compresses";
+    uint8_t z[128];
+    uLongf zn = sizeof z - 2;
+    cr_assert_eq(compress(z, &zn, plain, sizeof plain - 1), Z_OK);
+    uint8_t out[64];
+    size_t n = 0;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_cursor c;
+    vfy_cur_init(&c, z, zn, "zlib", &d);
+    cr_assert_eq(seal_inflate(&c, out, sizeof out - 1, &n), VFY_OK, "%s", d.message);
+    cr_assert_eq(n, sizeof plain - 1);
+    cr_assert_eq(memcmp(out, plain, n), 0);
+    z[zn] = 'X';
+    z[zn + 1] = 'Y';
+    vfy_cur_init(&c, z, zn + 2, "zlib", &d);
+    cr_assert_eq(seal_inflate(&c, out, sizeof out - 1, &n), VFY_E_TRAILING_BYTES);
+    cr_assert_str_eq(d.message, "2 bytes follow the end of the zlib stream");
+    vfy_cur_init(&c, z, zn, "zlib", &d);
+    cr_assert_eq(seal_inflate(&c, out, (size_t)UINT_MAX, &n), VFY_E_LIMIT);
+}

@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
@@ -234,4 +235,169 @@ Test(cov2_seal_decode, zlib_trailing_bytes_and_limit)
     cr_assert_str_eq(d.message, "2 bytes follow the end of the zlib stream");
     vfy_cur_init(&c, z, zn, "zlib", &d);
     cr_assert_eq(seal_inflate(&c, out, (size_t)UINT_MAX, &n), VFY_E_LIMIT);
+}
+
+/* ---- IDB built here (ICAO Datastructure for Barcode; layout as in shared/vectors/vds
+ * README: "RDB1", flag, base32 of: country C40, signature algorithm, the last five bytes
+ * of SHA-1 of the signer certificate, masked signature date, then TLVs 0x61 messages,
+ * 0x7E certificate, 0x7F r||s; signed bytes = the 12-byte header + the whole 0x61) ----- */
+
+static void put_tlv(uint8_t *buf, size_t *k, uint8_t tag, const uint8_t *v, size_t n)
+{
+    buf[(*k)++] = tag;
+    if (n < 0x80) {
+        buf[(*k)++] = (uint8_t)n;
+    } else if (n < 0x100) {
+        buf[(*k)++] = 0x81;
+        buf[(*k)++] = (uint8_t)n;
+    } else {
+        buf[(*k)++] = 0x82;
+        buf[(*k)++] = (uint8_t)(n >> 8);
+        buf[(*k)++] = (uint8_t)n;
+    }
+    memcpy(buf + *k, v, n);
+    *k += n;
+}
+
+/* RFC 4648 base32 without padding. */
+static char *b32(const uint8_t *p, size_t n)
+{
+    static const char A[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    char *out = calloc(1, n * 8 / 5 + 8);
+    size_t k = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        acc = (acc << 8) | p[i];
+        bits += 8;
+        while (bits >= 5) {
+            out[k++] = A[(acc >> (bits - 5)) & 31];
+            bits -= 5;
+        }
+    }
+    if (bits > 0)
+        out[k++] = A[(acc << (5 - bits)) & 31];
+    return out;
+}
+
+enum idb_variant { IDB_GOOD, IDB_JUNK_CERT, IDB_NO_SIGNATURE };
+
+/* The barcode text of a signed IDB (flag B) by key k of the given algorithm byte. */
+static char *make_idb(EVP_PKEY *k, X509 *x, uint8_t alg, const EVP_MD *md, enum idb_variant v)
+{
+    uint8_t payload[4096];
+    size_t n = 0;
+    /* "UTO" in C40: 34*1600 + 33*40 + 28 + 1 = 55749 = 0xD9C5 */
+    payload[n++] = 0xD9;
+    payload[n++] = 0xC5;
+    payload[n++] = alg;
+    int der_len;
+    unsigned char *der = pki_der(x, &der_len);
+    uint8_t sha[SHA_DIGEST_LENGTH];
+    SHA1(der, (size_t)der_len, sha);
+    memcpy(payload + n, sha + SHA_DIGEST_LENGTH - 5, 5);
+    n += 5;
+    /* masked date: mask 0xC0 (the two month digits unknown), digits 00182024: 18th,
+     * 2024, any month; 182024 = 0x02C708 */
+    static const uint8_t date[4] = { 0xC0, 0x02, 0xC7, 0x08 };
+    memcpy(payload + n, date, 4);
+    n += 4;
+    static const uint8_t msgs[] = { 0x04, 0x04, 0xB0, 0xB1, 0xB2, 0xB3 };
+    put_tlv(payload, &n, 0x61, msgs, sizeof msgs);
+    size_t signed_len = n;
+    if (v == IDB_JUNK_CERT)
+        put_tlv(payload, &n, 0x7E, (const uint8_t *)"\x30\x03\x02\x01\x00", 5);
+    else
+        put_tlv(payload, &n, 0x7E, der, (size_t)der_len);
+    OPENSSL_free(der);
+    if (v != IDB_NO_SIGNATURE) {
+        size_t rs_len;
+        uint8_t *rs = sign_rs(k, md, payload, signed_len, &rs_len);
+        put_tlv(payload, &n, 0x7F, rs, rs_len);
+        free(rs);
+    }
+    char *body = b32(payload, n);
+    char *text = calloc(1, strlen(body) + 6);
+    memcpy(text, "RDB1B", 5);
+    memcpy(text + 5, body, strlen(body));
+    free(body);
+    return text;
+}
+
+static void idb_signed_with(const char *curve, uint8_t alg, const EVP_MD *md, const char *md_name)
+{
+    EVP_PKEY *k = pki_key(curve);
+    pki_cert_spec spec = { .cn = "TS", .country = "UT", .key = k, .not_before_days = -1,
+                           .not_after_days = 10, .usage = PKI_KU_SIGN, .serial = 9 };
+    X509 *x = pki_cert(&spec);
+    char *text = make_idb(k, x, alg, md, IDB_GOOD);
+    vfy_seal_result *r = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_status s = vfy_seal_verify((const uint8_t *)text, strlen(text), NULL, &r, &d);
+    cr_assert_not_null(r);
+    cr_assert_eq(r->kind, VFY_SEAL_KIND_IDB);
+    cr_assert_eq(r->header.signature_algorithm, alg);
+    cr_assert(r->signer.embedded);
+    cr_assert(r->signature_checked);
+    cr_assert(r->signature_ok, "%s: %s", vfy_status_name(s), d.message);
+    cr_assert_str_eq(r->signer.hash, md_name);
+    /* the month is unknown: no signing time to judge the certificate at */
+    cr_assert_eq(r->header.signature_date.month, 0);
+    cr_assert_eq(r->header.signature_date.day, 18);
+    cr_assert_eq(r->header.signature_date.year, 2024);
+    cr_assert_not(r->signer.has_signing_time);
+    bool bit_order = false;
+    for (unsigned i = 0; i < r->choice_count; i++)
+        bit_order = bit_order || strcmp(r->choices[i], "idb-masked-date-bit-order") == 0;
+    cr_assert(bit_order);
+    /* no trust store: a good signature, but unverified */
+    cr_assert_eq(r->verdict, VFY_SEAL_UNVERIFIED, "%s: %s", vfy_status_name(s), d.message);
+    vfy_seal_result_free(r);
+
+    /* the same seal claiming the other hash: refused as an algorithm mismatch */
+    free(text);
+    text = make_idb(k, x, alg == 2 ? 3 : 2, md, IDB_GOOD);
+    s = vfy_seal_verify((const uint8_t *)text, strlen(text), NULL, &r, &d);
+    cr_assert_eq(s, VFY_E_ALGORITHM, "%s: %s", vfy_status_name(s), d.message);
+    cr_assert_eq(r->verdict, VFY_SEAL_INVALID);
+    vfy_seal_result_free(r);
+    free(text);
+    X509_free(x);
+    EVP_PKEY_free(k);
+}
+
+Test(cov2_seal_decode, idb_signed_with_sha384)
+{
+    idb_signed_with("ec:secp384r1", 2, EVP_sha384(), "SHA384");
+}
+
+Test(cov2_seal_decode, idb_signed_with_sha512)
+{
+    idb_signed_with("ec:secp521r1", 3, EVP_sha512(), "SHA512");
+}
+
+Test(cov2_seal_decode, idb_malformed_certificate_and_missing_signature)
+{
+    EVP_PKEY *k = pki_key("ec:secp384r1");
+    pki_cert_spec spec = { .cn = "TS", .country = "UT", .key = k, .not_before_days = -1,
+                           .not_after_days = 10, .usage = PKI_KU_SIGN, .serial = 9 };
+    X509 *x = pki_cert(&spec);
+    vfy_seal_result *r = NULL;
+    vfy_detail d;
+    char *text = make_idb(k, x, 2, EVP_sha384(), IDB_JUNK_CERT);
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_seal_verify((const uint8_t *)text, strlen(text), NULL, &r, &d), VFY_E_SEAL_FORMAT);
+    cr_assert_str_eq(d.message, "the embedded signer certificate (tag 0x7E) is not one DER X.509 certificate");
+    cr_assert_eq(r->verdict, VFY_SEAL_INVALID);
+    vfy_seal_result_free(r);
+    free(text);
+    text = make_idb(k, x, 2, EVP_sha384(), IDB_NO_SIGNATURE);
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_seal_verify((const uint8_t *)text, strlen(text), NULL, &r, &d), VFY_E_SEAL_FORMAT);
+    cr_assert_str_eq(d.message, "the flag says signed but the payload has no signature (0x7F)");
+    vfy_seal_result_free(r);
+    free(text);
+    X509_free(x);
+    EVP_PKEY_free(k);
 }

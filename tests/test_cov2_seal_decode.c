@@ -22,6 +22,7 @@
 #include "seal/inflate.h"
 #include "seal/seal_internal.h"
 #include "support.h"
+#include "trust/trust_internal.h"
 #include "verify.h"
 
 static vfy_seal_result *result_new(void)
@@ -282,14 +283,16 @@ static char *b32(const uint8_t *p, size_t n)
 
 enum idb_variant { IDB_GOOD, IDB_JUNK_CERT, IDB_NO_SIGNATURE };
 
+static uint8_t idb_country[2] = { 0xD9, 0xC5 };
+
 /* The barcode text of a signed IDB (flag B) by key k of the given algorithm byte. */
 static char *make_idb(EVP_PKEY *k, X509 *x, uint8_t alg, const EVP_MD *md, enum idb_variant v)
 {
     uint8_t payload[4096];
     size_t n = 0;
-    /* "UTO" in C40: 34*1600 + 33*40 + 28 + 1 = 55749 = 0xD9C5 */
-    payload[n++] = 0xD9;
-    payload[n++] = 0xC5;
+    /* "UTO" in C40: 34*1600 + 33*40 + 28 + 1 = 55749 = 0xD9C5 (idb_country) */
+    payload[n++] = idb_country[0];
+    payload[n++] = idb_country[1];
     payload[n++] = alg;
     int der_len;
     unsigned char *der = pki_der(x, &der_len);
@@ -400,4 +403,96 @@ Test(cov2_seal_decode, idb_malformed_certificate_and_missing_signature)
     free(text);
     X509_free(x);
     EVP_PKEY_free(k);
+}
+
+/* ---- binding the signer to the seal (docs/seals.md "Signer binding"): the seal's
+ * issuing state must be the signer's and its CSCA's country; a signer with a
+ * documentTypeList may sign only the listed types ----------------------------------- */
+
+static vfy_status bound_idb(const char *signer_c, const char *csca_c, const char *doc_types,
+                            vfy_seal_result **r, vfy_detail *d)
+{
+    EVP_PKEY *ck = pki_key("ec:prime256v1"), *sk = pki_key("ec:secp384r1");
+    pki_cert_spec cs = { .cn = "CSCA", .country = csca_c, .key = ck, .not_before_days = -10,
+                         .not_after_days = 1000, .usage = PKI_KU_CERT_SIGN, .ca = true, .serial = 1 };
+    X509 *csca = pki_cert(&cs);
+    pki_cert_spec ss = { .cn = "TS", .country = signer_c, .key = sk, .issuer = csca, .issuer_key = ck,
+                         .not_before_days = -1, .not_after_days = 100, .usage = PKI_KU_SIGN,
+                         .serial = 2, .doc_types = doc_types };
+    X509 *signer = pki_cert(&ss);
+    vfy_trust *t;
+    cr_assert_eq(vfy_trust_new(&t), VFY_OK);
+    cr_assert_eq(vfy_trust_add_x509(t, csca, "csca", d), VFY_OK, "%s", d->message);
+    char *text = make_idb(sk, signer, 2, EVP_sha384(), IDB_GOOD);
+    vfy_seal_options o = { .trust = t };
+    vfy_detail_clear(d);
+    vfy_status s = vfy_seal_verify((const uint8_t *)text, strlen(text), &o, r, d);
+    cr_assert_not_null(*r);
+    cr_assert((*r)->signature_ok, "%s", d->message);
+    free(text);
+    vfy_trust_free(t);
+    X509_free(signer);
+    X509_free(csca);
+    EVP_PKEY_free(ck);
+    EVP_PKEY_free(sk);
+    return s;
+}
+
+Test(cov2_seal_decode, idb_bound_to_its_signer_is_valid)
+{
+    vfy_seal_result *r = NULL;
+    vfy_detail d;
+    cr_assert_eq(bound_idb("UT", "UT", NULL, &r, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(r->verdict, VFY_SEAL_VALID);
+    cr_assert(r->signer.chained);
+    vfy_seal_result_free(r);
+}
+
+Test(cov2_seal_decode, idb_signer_from_another_country_is_refused)
+{
+    vfy_seal_result *r = NULL;
+    vfy_detail d;
+    cr_assert_eq(bound_idb("DE", "UT", NULL, &r, &d), VFY_E_SEAL_COUNTRY, "%s", d.message);
+    cr_assert_str_eq(d.message, "the seal was issued by UTO (UT) but its signer certificate is from DE");
+    cr_assert_eq(r->verdict, VFY_SEAL_INVALID);
+    vfy_seal_result_free(r);
+}
+
+Test(cov2_seal_decode, idb_signer_whose_csca_is_from_another_country_is_refused)
+{
+    vfy_seal_result *r = NULL;
+    vfy_detail d;
+    vfy_status s = bound_idb("UT", "DE", NULL, &r, &d);
+    cr_assert_eq(s, VFY_E_SEAL_COUNTRY, "%s: %s", vfy_status_name(s), d.message);
+    cr_assert_str_eq(d.message, "the seal was issued by UTO (UT) but its signer's CSCA is from DE");
+    vfy_seal_result_free(r);
+}
+
+/* An IDB's type cannot be named (seal_doc_code), so a signer limited by a list may not
+ * sign it: refused, never let through. */
+Test(cov2_seal_decode, idb_by_a_signer_limited_to_listed_types_is_refused)
+{
+    vfy_seal_result *r = NULL;
+    vfy_detail d;
+    cr_assert_eq(bound_idb("UT", "UT", "V", &r, &d), VFY_E_SEAL_DOC_TYPE, "%s", d.message);
+    cr_assert_str_eq(d.message, "the signer may sign only listed document types and this seal's type "
+                                "cannot be matched to one of them");
+    cr_assert_eq(r->verdict, VFY_SEAL_INVALID);
+    vfy_seal_result_free(r);
+}
+
+/* "ZZZ" (C40 39*1600 + 39*40 + 39 + 1 = 64000 = 0xFA00) is no ICAO code. */
+Test(cov2_seal_decode, idb_from_an_unknown_state_is_refused)
+{
+    idb_country[0] = 0xFA;
+    idb_country[1] = 0x00;
+    vfy_seal_result *r = NULL;
+    vfy_detail d;
+    vfy_status s = bound_idb("UT", "UT", NULL, &r, &d);
+    cr_assert_eq(s, VFY_E_SEAL_COUNTRY, "%s: %s", vfy_status_name(s), d.message);
+    cr_assert_str_eq(r->header.country, "ZZZ");
+    cr_assert_str_eq(d.message, "the seal's issuing state \"ZZZ\" is not a known ICAO code");
+    vfy_seal_result_free(r);
+    idb_country[0] = 0xD9;
+    idb_country[1] = 0xC5;
 }

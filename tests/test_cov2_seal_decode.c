@@ -496,3 +496,98 @@ Test(cov2_seal_decode, idb_from_an_unknown_state_is_refused)
     idb_country[0] = 0xD9;
     idb_country[1] = 0xC5;
 }
+
+/* ---- VDS-NC built here: data in RFC 8785 form (keys sorted, no blanks) is the signed
+ * text; sig.cer and sig.sigvl are base64url (RFC 4648 section 5, no padding) ------------ */
+
+static char *b64url(const uint8_t *p, size_t n)
+{
+    static const char A[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char *out = calloc(1, n * 4 / 3 + 4);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
+                     (i + 2 < n ? p[i + 2] : 0);
+        out[k++] = A[(v >> 18) & 63];
+        out[k++] = A[(v >> 12) & 63];
+        if (i + 1 < n)
+            out[k++] = A[(v >> 6) & 63];
+        if (i + 2 < n)
+            out[k++] = A[v & 63];
+    }
+    return out;
+}
+
+static vfy_status bound_vdsnc(const char *type, const char *doc_types, vfy_seal_result **r, vfy_detail *d)
+{
+    EVP_PKEY *ck = pki_key("ec:prime256v1"), *sk = pki_key("ec:prime256v1");
+    pki_cert_spec cs = { .cn = "CSCA", .country = "UT", .key = ck, .not_before_days = -10,
+                         .not_after_days = 1000, .usage = PKI_KU_CERT_SIGN, .ca = true, .serial = 1 };
+    X509 *csca = pki_cert(&cs);
+    pki_cert_spec ss = { .cn = "NC", .country = "UT", .key = sk, .issuer = csca, .issuer_key = ck,
+                         .not_before_days = -1, .not_after_days = 100, .usage = PKI_KU_SIGN,
+                         .serial = 3, .doc_types = doc_types };
+    X509 *signer = pki_cert(&ss);
+    char data[256];
+    snprintf(data, sizeof data, "{\"hdr\":{\"is\":\"UTO\",\"t\":\"%s\",\"v\":1},\"msg\":{\"uvci\":\"U32870\"}}",
+             type);
+    size_t rs_len;
+    uint8_t *rs = sign_rs(sk, EVP_sha256(), (const uint8_t *)data, strlen(data), &rs_len);
+    int der_len;
+    unsigned char *der = pki_der(signer, &der_len);
+    char *cer = b64url(der, (size_t)der_len), *sig = b64url(rs, rs_len);
+    size_t cap = strlen(data) + strlen(cer) + strlen(sig) + 128;
+    char *text = malloc(cap);
+    snprintf(text, cap, "{\"data\":%s,\"sig\":{\"alg\":\"ES256\",\"cer\":\"%s\",\"sigvl\":\"%s\"}}", data, cer,
+             sig);
+    vfy_trust *t;
+    cr_assert_eq(vfy_trust_new(&t), VFY_OK);
+    cr_assert_eq(vfy_trust_add_x509(t, csca, "csca", d), VFY_OK, "%s", d->message);
+    vfy_seal_options o = { .trust = t };
+    vfy_detail_clear(d);
+    vfy_status s = vfy_seal_verify((const uint8_t *)text, strlen(text), &o, r, d);
+    cr_assert_not_null(*r);
+    cr_assert((*r)->signature_ok, "%s", d->message);
+    free(text);
+    free(cer);
+    free(sig);
+    free(rs);
+    OPENSSL_free(der);
+    vfy_trust_free(t);
+    X509_free(signer);
+    X509_free(csca);
+    EVP_PKEY_free(ck);
+    EVP_PKEY_free(sk);
+    return s;
+}
+
+/* A vaccination seal (icao.vacc: type NV) by a signer allowed NV is valid; by one
+ * allowed only NT (test results) it is refused, naming both. */
+Test(cov2_seal_decode, vdsnc_document_type_list_allows_or_refuses)
+{
+    vfy_seal_result *r = NULL;
+    vfy_detail d;
+    cr_assert_eq(bound_vdsnc("icao.vacc", "NV", &r, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(r->verdict, VFY_SEAL_VALID);
+    vfy_seal_result_free(r);
+    cr_assert_eq(bound_vdsnc("icao.test", "NT", &r, &d), VFY_OK, "%s", d.message);
+    vfy_seal_result_free(r);
+    cr_assert_eq(bound_vdsnc("icao.vacc", "NT", &r, &d), VFY_E_SEAL_DOC_TYPE, "%s", d.message);
+    cr_assert_str_eq(d.message, "the seal is a document of type NV but its signer may sign only NT");
+    cr_assert_eq(r->verdict, VFY_SEAL_INVALID);
+    vfy_seal_result_free(r);
+}
+
+/* A VDS-NC of a type this library cannot name, by a signer limited to a list: refused. */
+Test(cov2_seal_decode, vdsnc_of_an_unnamed_type_by_a_limited_signer_is_refused)
+{
+    vfy_seal_result *r = NULL;
+    vfy_detail d;
+    cr_assert_eq(bound_vdsnc("icao.other", "NV", &r, &d), VFY_E_SEAL_DOC_TYPE, "%s", d.message);
+    cr_assert_str_eq(d.message, "the signer may sign only listed document types and this seal's type "
+                                "cannot be matched to one of them");
+    vfy_seal_result_free(r);
+    /* without a list the same seal is valid */
+    cr_assert_eq(bound_vdsnc("icao.other", NULL, &r, &d), VFY_OK, "%s", d.message);
+    vfy_seal_result_free(r);
+}

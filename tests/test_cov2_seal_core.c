@@ -24,6 +24,7 @@
 #include "core/fail.h"
 #include "core/jcs.h"
 #include "core/json_out.h"
+#include "core/json_tape.h"
 #include "core/safe_file.h"
 #include "core/tlv.h"
 #include "core/utf8.h"
@@ -430,4 +431,90 @@ Test(cov2_seal_core, json_dump_under_failed_allocations_is_whole_or_null)
     free(ref);
     free(f.want);
     json_decref(o);
+}
+
+/* ---- json_tape (the bounded reader; jansson is the peer its header names) ----------- */
+
+static vfy_status tape(const char *text, vfy_json_tape *t, vfy_json_error *e)
+{
+    return vfy_json_tape_read(text, strlen(text), 16, t, e);
+}
+
+Test(cov2_seal_core, json_tape_refusals_and_arguments)
+{
+    vfy_json_tape t;
+    vfy_json_error e;
+    size_t off = 99;
+    cr_assert_eq(vfy_json_prescan(NULL, 0, 4, &off), VFY_OK);
+    cr_assert_eq(off, 0);
+    cr_assert_eq(vfy_json_prescan(NULL, 3, 4, &off), VFY_E_INVALID_ARGUMENT);
+    cr_assert_eq(vfy_json_tape_read(NULL, 3, 4, &t, &e), VFY_E_INVALID_ARGUMENT);
+    /* a \u escape cut short by the end of the text */
+    cr_assert_eq(tape("[\"\\u12", &t, &e), VFY_E_BAD_VALUE);
+    /* a backslash as the last byte */
+    cr_assert_eq(tape("[\"abc\\", &t, &e), VFY_E_BAD_VALUE);
+    cr_assert_str_eq(e.why, "a string is not terminated");
+    /* jansson refuses an integer beyond long long too */
+    json_error_t je;
+    cr_assert_null(json_loads("[99999999999999999999]", 0, &je));
+    cr_assert_eq(tape("[99999999999999999999]", &t, &e), VFY_E_BAD_VALUE);
+    cr_assert_eq(tape("[9223372036854775807]", &t, &e), VFY_OK, "%s", e.why);
+    cr_assert_eq(vfy_json_at(&t, 1)->integer, 9223372036854775807LL);
+    /* an array has no members */
+    cr_assert_eq(vfy_json_member(&t, 0, "a"), 0);
+    vfy_json_tape_free(&t);
+}
+
+/* Compact text of strings with control characters, as jansson writes them (JSON_COMPACT
+ * | JSON_ENCODE_ANY); a real cannot be written (the caller refuses reals first). */
+Test(cov2_seal_core, json_tape_compact_escapes_like_jansson)
+{
+    const char *doc = "{\"a\":\"tab\\there\\r\\n\\u0001\\u001f \\\" \\\\ \\/ \\b\\f\",\"b\":[true,false,null,-5]}";
+    vfy_json_tape t;
+    vfy_json_error e;
+    cr_assert_eq(tape(doc, &t, &e), VFY_OK, "%s", e.why);
+    char *mine = vfy_json_compact(&t, 0);
+    json_error_t je;
+    json_t *j = json_loads(doc, 0, &je);
+    cr_assert_not_null(j);
+    char *peer = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+    cr_assert_str_eq(mine, peer);
+    free(mine);
+    free(peer);
+    json_decref(j);
+    vfy_json_tape_free(&t);
+
+    cr_assert_eq(tape("[1.5]", &t, &e), VFY_OK, "%s", e.why);
+    cr_assert_eq(vfy_json_at(&t, 1)->type, VFY_JSON_REAL);
+    cr_assert_null(vfy_json_compact(&t, 0));
+    vfy_json_tape_free(&t);
+}
+
+static void tape_op(void *ctx, bool injected)
+{
+    (void)ctx;
+    const char *doc = "{\"b\":1,\"a\":{\"y\":[1,2],\"x\":\"s\"},\"c\":null}";
+    vfy_json_tape t;
+    vfy_json_error e;
+    fault_enter();
+    vfy_status s = vfy_json_tape_read(doc, strlen(doc), 8, &t, &e);
+    char *text = s == VFY_OK ? vfy_json_compact(&t, 0) : NULL;
+    fault_leave();
+    if (!injected) {
+        cr_assert_eq(s, VFY_OK, "%s", e.why);
+        cr_assert_str_eq(text, doc);
+    } else if (s != VFY_OK) {
+        cr_assert_eq(s, VFY_E_NO_MEMORY, "%s", e.why);
+    } else if (text != NULL) {
+        cr_assert_str_eq(text, doc);
+    }
+    free(text);
+    if (s == VFY_OK)
+        vfy_json_tape_free(&t);
+}
+
+Test(cov2_seal_core, json_tape_under_failed_allocations)
+{
+    struct fault_sweep_result r = fault_sweep(tape_op, NULL, 100);
+    cr_assert_gt(r.fired, 0);
 }

@@ -518,3 +518,52 @@ Test(cov2_seal_core, json_tape_under_failed_allocations)
     struct fault_sweep_result r = fault_sweep(tape_op, NULL, 100);
     cr_assert_gt(r.fired, 0);
 }
+
+/* An object of more than 32 members is checked for repeated names by sorting them: a
+ * repeat is refused (as jansson with JSON_REJECT_DUPLICATES), and an allocation failure
+ * there is out of memory, never a document accepted unchecked. */
+static char *big_object(bool repeat)
+{
+    char *doc = malloc(40 * 12 + 4);
+    size_t k = 0;
+    doc[k++] = '{';
+    for (int i = 0; i < 40; i++)
+        k += (size_t)sprintf(doc + k, "%s\"k%02d\":%d", i ? "," : "", repeat && i == 39 ? 7 : i, i);
+    doc[k++] = '}';
+    doc[k] = '\0';
+    return doc;
+}
+
+static void big_op(void *ctx, bool injected)
+{
+    const char *doc = ctx;
+    vfy_json_tape t;
+    vfy_json_error e;
+    fault_enter();
+    vfy_status s = vfy_json_tape_read(doc, strlen(doc), 8, &t, &e);
+    fault_leave();
+    if (!injected)
+        cr_assert_eq(s, VFY_OK, "%s", e.why);
+    else
+        cr_assert(s == VFY_OK || s == VFY_E_NO_MEMORY, "%s", vfy_status_name(s));
+    if (s == VFY_OK) {
+        cr_assert_eq(vfy_json_at(&t, 0)->count, 40);
+        vfy_json_tape_free(&t);
+    }
+}
+
+Test(cov2_seal_core, json_tape_large_object_names)
+{
+    char *dup = big_object(true);
+    json_error_t je;
+    cr_assert_null(json_loads(dup, JSON_REJECT_DUPLICATES, &je));
+    vfy_json_tape t;
+    vfy_json_error e;
+    cr_assert_eq(vfy_json_tape_read(dup, strlen(dup), 8, &t, &e), VFY_E_BAD_VALUE);
+    free(dup);
+    char *ok = big_object(false);
+    struct fault_sweep_result r = fault_sweep(big_op, ok, 50);
+    cr_assert_geq(r.allocations, 2);
+    cr_assert_gt(r.fired, 0);
+    free(ok);
+}

@@ -267,3 +267,43 @@ Test(cov2_seal_signer, signer_store_under_failed_allocations, .timeout = 600)
     free(t32);
     free(t27);
 }
+
+/* A file larger than the store reads (4 x VFY_SEAL_MAX_INPUT) is refused as too large;
+ * the read buffer's allocation failing is out of memory. */
+Test(cov2_seal_signer, add_path_too_large_and_out_of_memory)
+{
+    char dir[256], path[512], p32[1024];
+    tmpdir_make("cov2seal", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/big.pem", dir);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    size_t big = (size_t)VFY_SEAL_MAX_INPUT * 4 + 1;
+    char *junk = calloc(1, big);
+    memset(junk, 'A', big);
+    cr_assert_eq(fwrite(junk, 1, big, f), big);
+    fclose(f);
+    free(junk);
+    vfy_seal_signers *s;
+    cr_assert_eq(vfy_seal_signers_new(&s), VFY_OK);
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_seal_signers_add_path(s, path, &d), VFY_E_LIMIT);
+    char want[600];
+    snprintf(want, sizeof want, "%s is too large", path);
+    cr_assert_str_eq(d.message, want);
+    /* the first allocation of add_path is its read buffer */
+    const char *pem = SHARED_PATH("vectors/vds/certs/DETS32.pem", p32);
+    fault_arm(1);
+    fault_enter();
+    vfy_status st = vfy_seal_signers_add_path(s, pem, &d);
+    fault_leave();
+    bool fired;
+    fault_disarm(&fired);
+    cr_assert(fired);
+    cr_assert_eq(st, VFY_E_NO_MEMORY);
+    cr_assert_eq(vfy_seal_signers_count(s), 0);
+    cr_assert_eq(vfy_seal_signers_add_path(s, pem, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(vfy_seal_signers_count(s), 1);
+    vfy_seal_signers_free(s);
+    tmpdir_remove(dir);
+}

@@ -151,10 +151,9 @@ Test(cov2_seal_core, json_dump_of_null_is_null)
 {
     cr_assert_null(vfy_json_dump_(NULL, 0));
     json_t *o = json_pack("{s:i}", "a", 1);
-    char *s = vfy_json_dump_(o, 0);
+    char *s = vfy_json_dump_(o, 0); /* takes the reference */
     cr_assert_str_eq(s, "{\"a\":1}");
     free(s);
-    json_decref(o);
 }
 
 /* ---- jcs (RFC 8785) --------------------------------------------------------------- */

@@ -391,3 +391,53 @@ Test(cov2_seal_inspect, gate_follows_the_decision_of_a_case_needing_an_officer)
 {
     gate_with_decision("bc-kaz-history-not-given");
 }
+
+/* Eligibility asked for a document without DG1: the traveller is unknown, so no
+ * decision: not checked, and the gate refers. */
+Test(cov2_seal_inspect, eligibility_without_dg1_is_not_checked)
+{
+    vfy_rules_engine *e = rules_engine(VFY_RULES_TEST, NULL);
+    vfy_rules_case *c = rules_case("e01-adult-tourist");
+    vfy_document *doc;
+    cr_assert_eq(vfy_document_new(&doc), VFY_OK);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.rules = e;
+    o.eligibility_case = c;
+    vfy_inspection *r = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_inspect_files(doc, &o, &r, &d), VFY_OK, "%s", d.message);
+    vfy_inspection_check ch;
+    cr_assert(vfy_inspection_check_get(r, "eligibility.evaluate", &ch));
+    cr_assert_eq(ch.status, VFY_OUTCOME_NOT_CHECKED);
+    cr_assert_eq(ch.code, VFY_E_NOT_FOUND);
+    cr_assert_str_eq(ch.reason, "the chip's DG1 holds no readable MRZ: the traveller is unknown");
+    cr_assert_null(vfy_inspection_decision(r));
+    cr_assert_neq(vfy_inspection_gate(r), VFY_GATE_ACCEPT);
+    vfy_inspection_free(r);
+    vfy_document_free(doc);
+    vfy_rules_case_free(c);
+    vfy_rules_engine_free(e);
+}
+
+/* DG14 listed in the SOD but replaced by bytes that are no DG14: its hash fails (the
+ * document is invalid) and Chip Authentication counts as offered, so nothing about the
+ * chip could read genuine. */
+Test(cov2_seal_inspect, unparsable_dg14_counts_as_offering_chip_authentication)
+{
+    specimen s;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(specimen_build(NULL, NULL, &s, &d), VFY_OK, "%s", d.message);
+    cr_assert(vfy_document_has_file(s.doc, (vfy_file_id)14), "the specimen has no DG14");
+    static const uint8_t junk[] = { 0x6E, 0x03, 0x04, 0x01, 0x00 };
+    cr_assert_eq(vfy_document_set_file(s.doc, (vfy_file_id)14, junk, sizeof junk), VFY_OK);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    vfy_inspection *r = NULL;
+    cr_assert_eq(vfy_inspect_files(s.doc, &o, &r, &d), VFY_OK, "%s", d.message);
+    cr_assert(r->ca_offered);
+    cr_assert_eq(vfy_inspection_get_outcome(r), VFY_INSPECTION_INVALID, "%s", vfy_inspection_summary(r));
+    cr_assert_eq(vfy_inspection_gate(r), VFY_GATE_REJECT);
+    vfy_inspection_free(r);
+    specimen_free(&s);
+}

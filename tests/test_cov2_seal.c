@@ -435,3 +435,27 @@ Test(cov2_seal, vds_profile_follows_the_uuid)
     cr_assert_null(name_of_tag(r, 0));
     vfy_seal_result_free(r);
 }
+
+/* A visa's own MRZ (MRV-A, ICAO 9303-7 specimen) given as "the passport": it has no
+ * passport name field, so the name cannot agree: a mismatch, never a match. */
+Test(cov2_seal, a_visa_mrz_given_as_the_passport_mismatches)
+{
+    vfy_mrz m;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    const char *mrva = "V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+                       "L8988901C4XXX4009078F96121096ZE184226B<<<<<<";
+    vfy_mrz_options o = { .today = { 1995, 1, 1 } };
+    cr_assert_eq(vfy_mrz_parse(mrva, strlen(mrva), &o, &m, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(m.format, VFY_MRZ_MRVA);
+    vfy_seal_result *r = annex_f();
+    cr_assert_eq(vfy_seal_check_passport(r, &m, &d), VFY_E_MISMATCH, "%s", d.message);
+    bool name = false;
+    for (unsigned i = 0; i < r->mismatch_count; i++)
+        if (strcmp(r->mismatches[i].field, "name") == 0) {
+            name = true;
+            cr_assert_str_eq(r->mismatches[i].passport, "");
+        }
+    cr_assert(name);
+    vfy_seal_result_free(r);
+}

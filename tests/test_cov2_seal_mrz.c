@@ -148,3 +148,21 @@ Test(cov2_seal_mrz, key_input_from_typed_values)
     cr_assert_eq(vfy_mrz_key_input_from("L898902C3", "740812", "120415", NULL, &d),
                  VFY_E_INVALID_ARGUMENT);
 }
+
+/* ICAO 9303-3: an unknown part of a birth date is written as '<'. "74<<12": the month is
+ * unknown, the day 12 is possible in any month; check digit 6 and composite 8 by hand. */
+Test(cov2_seal_mrz, birth_date_with_an_unknown_month)
+{
+    const char *lines[2] = { "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+                             "L898902C36UTO74<<126F1204159ZE184226B<<<<<18" };
+    vfy_mrz m;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_mrz_options o = { .today = { 2010, 1, 1 } };
+    cr_assert_eq(vfy_mrz_parse_lines(lines, 2, &o, &m, &d), VFY_OK, "%s", d.message);
+    cr_assert_str_eq(m.birth_date_raw, "74<<12");
+    cr_assert_eq(m.birth_date.year, 1974);
+    cr_assert_eq(m.birth_date.month, 0);
+    cr_assert_eq(m.birth_date.day, 12);
+    cr_assert(vfy_mrz_check_digits_ok(&m));
+}

@@ -8,7 +8,9 @@
  * ones have their check digits recomputed by hand (the composite digit is shown).
  */
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "mrz/mrz_internal.h"
@@ -165,4 +167,19 @@ Test(cov2_seal_mrz, birth_date_with_an_unknown_month)
     cr_assert_eq(m.birth_date.month, 0);
     cr_assert_eq(m.birth_date.day, 12);
     cr_assert(vfy_mrz_check_digits_ok(&m));
+}
+
+/* An instant gmtime cannot express (year far beyond int): expiry unknown (-1), never
+ * "not expired". The specimen expires 2012-04-15: expired at 2013, not at 2011. */
+Test(cov2_seal_mrz, expiry_at_an_instant_beyond_the_calendar_is_unknown)
+{
+    const char *lines[2] = { "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", specimen_line2 };
+    vfy_mrz m;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_mrz_options o = { .today = { 2010, 1, 1 } };
+    cr_assert_eq(vfy_mrz_parse_lines(lines, 2, &o, &m, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(vfy_mrz_expired(&m, (time_t)LLONG_MAX), -1);
+    cr_assert_eq(vfy_mrz_expired(&m, (time_t)1357000000), 1);  /* 2013-01-01 */
+    cr_assert_eq(vfy_mrz_expired(&m, (time_t)1293840000), 0);  /* 2011-01-01 */
 }

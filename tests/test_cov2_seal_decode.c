@@ -21,6 +21,7 @@
 #include "seal/base32.h"
 #include "seal/inflate.h"
 #include "seal/seal_internal.h"
+#include "specimen/specimen_internal.h"
 #include "support.h"
 #include "trust/trust_internal.h"
 #include "verify.h"
@@ -518,7 +519,9 @@ static char *b64url(const uint8_t *p, size_t n)
     return out;
 }
 
-static vfy_status bound_vdsnc(const char *type, const char *doc_types, vfy_seal_result **r, vfy_detail *d)
+/* A VDS-NC of `type` signed by a signer (C=UT, documentTypeList doc_types or none) of a
+ * CSCA that *trust (new) holds; the JSON text in *text (malloc'd). */
+static void build_vdsnc(const char *type, const char *doc_types, char **text, vfy_trust **trust)
 {
     EVP_PKEY *ck = pki_key("ec:prime256v1"), *sk = pki_key("ec:prime256v1");
     pki_cert_spec cs = { .cn = "CSCA", .country = "UT", .key = ck, .not_before_days = -10,
@@ -537,27 +540,34 @@ static vfy_status bound_vdsnc(const char *type, const char *doc_types, vfy_seal_
     unsigned char *der = pki_der(signer, &der_len);
     char *cer = b64url(der, (size_t)der_len), *sig = b64url(rs, rs_len);
     size_t cap = strlen(data) + strlen(cer) + strlen(sig) + 128;
-    char *text = malloc(cap);
-    snprintf(text, cap, "{\"data\":%s,\"sig\":{\"alg\":\"ES256\",\"cer\":\"%s\",\"sigvl\":\"%s\"}}", data, cer,
-             sig);
+    *text = malloc(cap);
+    snprintf(*text, cap, "{\"data\":%s,\"sig\":{\"alg\":\"ES256\",\"cer\":\"%s\",\"sigvl\":\"%s\"}}", data,
+             cer, sig);
+    vfy_detail d;
+    cr_assert_eq(vfy_trust_new(trust), VFY_OK);
+    cr_assert_eq(vfy_trust_add_x509(*trust, csca, "csca", &d), VFY_OK, "%s", d.message);
+    free(cer);
+    free(sig);
+    free(rs);
+    OPENSSL_free(der);
+    X509_free(signer);
+    X509_free(csca);
+    EVP_PKEY_free(ck);
+    EVP_PKEY_free(sk);
+}
+
+static vfy_status bound_vdsnc(const char *type, const char *doc_types, vfy_seal_result **r, vfy_detail *d)
+{
+    char *text;
     vfy_trust *t;
-    cr_assert_eq(vfy_trust_new(&t), VFY_OK);
-    cr_assert_eq(vfy_trust_add_x509(t, csca, "csca", d), VFY_OK, "%s", d->message);
+    build_vdsnc(type, doc_types, &text, &t);
     vfy_seal_options o = { .trust = t };
     vfy_detail_clear(d);
     vfy_status s = vfy_seal_verify((const uint8_t *)text, strlen(text), &o, r, d);
     cr_assert_not_null(*r);
     cr_assert((*r)->signature_ok, "%s", d->message);
     free(text);
-    free(cer);
-    free(sig);
-    free(rs);
-    OPENSSL_free(der);
     vfy_trust_free(t);
-    X509_free(signer);
-    X509_free(csca);
-    EVP_PKEY_free(ck);
-    EVP_PKEY_free(sk);
     return s;
 }
 
@@ -590,4 +600,63 @@ Test(cov2_seal_decode, vdsnc_of_an_unnamed_type_by_a_limited_signer_is_refused)
     /* without a list the same seal is valid */
     cr_assert_eq(bound_vdsnc("icao.other", NULL, &r, &d), VFY_OK, "%s", d.message);
     vfy_seal_result_free(r);
+}
+
+/* ---- a valid seal in an inspection: valid only when bound to the passport ------------- */
+
+/* A valid VDS-NC (no visa MRZ, no passport number) presented with the specimen passport:
+ * it cannot be bound to the passport, so the seal counts as unverified, not valid. */
+Test(cov2_seal_decode, valid_seal_without_visa_mrz_is_unverified_in_an_inspection)
+{
+    char *text;
+    vfy_trust *t;
+    build_vdsnc("icao.vacc", NULL, &text, &t);
+    specimen s;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(specimen_build(NULL, NULL, &s, &d), VFY_OK, "%s", d.message);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = t;
+    o.seal = (const uint8_t *)text;
+    o.seal_len = strlen(text);
+    vfy_inspection *r = NULL;
+    cr_assert_eq(vfy_inspect_files(s.doc, &o, &r, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(vfy_inspection_seal(r)->verdict, VFY_SEAL_VALID); /* the seal itself */
+    vfy_inspection_check c;
+    cr_assert(vfy_inspection_check_get(r, "seal.passport_match", &c));
+    cr_assert_eq(c.status, VFY_OUTCOME_NOT_CHECKED);
+    cr_assert_str_eq(c.reason, "the seal carries no visa MRZ or passport number to compare with the passport");
+    cr_assert_eq(vfy_inspection_seal_verdict(r), VFY_SEAL_UNVERIFIED);
+    cr_assert_neq(vfy_inspection_gate(r), VFY_GATE_ACCEPT);
+    vfy_inspection_free(r);
+    specimen_free(&s);
+    vfy_trust_free(t);
+    free(text);
+}
+
+/* The same valid seal with a document without DG1: nothing to bind it to: unverified. */
+Test(cov2_seal_decode, valid_seal_with_a_document_without_dg1_is_unverified)
+{
+    char *text;
+    vfy_trust *t;
+    build_vdsnc("icao.vacc", NULL, &text, &t);
+    vfy_document *doc;
+    cr_assert_eq(vfy_document_new(&doc), VFY_OK);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = t;
+    o.seal = (const uint8_t *)text;
+    o.seal_len = strlen(text);
+    vfy_inspection *r = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_inspect_files(doc, &o, &r, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(vfy_inspection_seal(r)->verdict, VFY_SEAL_VALID);
+    vfy_inspection_check c;
+    cr_assert(vfy_inspection_check_get(r, "seal.passport_match", &c));
+    cr_assert_str_eq(c.reason, "the chip's DG1 holds no readable MRZ to compare the seal with");
+    cr_assert_eq(vfy_inspection_seal_verdict(r), VFY_SEAL_UNVERIFIED);
+    vfy_inspection_free(r);
+    vfy_document_free(doc);
+    vfy_trust_free(t);
+    free(text);
 }

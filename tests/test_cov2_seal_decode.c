@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <zlib.h>
 
+#include "faults.h"
 #include "pki.h"
 #include "seal/base32.h"
 #include "seal/inflate.h"
@@ -659,4 +660,35 @@ Test(cov2_seal_decode, valid_seal_with_a_document_without_dg1_is_unverified)
     vfy_document_free(doc);
     vfy_trust_free(t);
     free(text);
+}
+
+/* An unknown tag's name is made with seal_sprintf: every allocation of that run failing
+ * in turn gives out of memory, never a message without a name. */
+static void unknown_tag_op(void *ctx, bool injected)
+{
+    (void)ctx;
+    static const uint8_t run[] = { 0x42, 0x01, 0xAA };
+    vfy_seal_result *r = result_new();
+    vfy_cursor c;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_cur_init(&c, run, sizeof run, "zone", &d);
+    fault_enter();
+    vfy_status s = seal_decode_run(r, &c, table, sizeof table / sizeof table[0], -1, &d);
+    fault_leave();
+    if (!injected || s == VFY_OK) {
+        cr_assert_eq(s, VFY_OK, "%s", d.message);
+        cr_assert_eq(r->message_count, 1);
+        cr_assert_str_eq(r->messages[0].name, "TAG_42");
+    } else {
+        cr_assert_eq(s, VFY_E_NO_MEMORY, "%s: %s", vfy_status_name(s), d.message);
+    }
+    vfy_seal_result_free(r);
+}
+
+Test(cov2_seal_decode, unknown_tag_name_out_of_memory)
+{
+    struct fault_sweep_result res = fault_sweep(unknown_tag_op, NULL, 50);
+    cr_assert_geq(res.allocations, 2);
+    cr_assert_gt(res.fired, 0);
 }

@@ -14,6 +14,7 @@
 #include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <limits.h>
 #include <zlib.h>
 
@@ -691,4 +692,100 @@ Test(cov2_seal_decode, unknown_tag_name_out_of_memory)
     struct fault_sweep_result res = fault_sweep(unknown_tag_op, NULL, 50);
     cr_assert_geq(res.allocations, 2);
     cr_assert_gt(res.fired, 0);
+}
+
+/* ---- a VDS built here (Doc 9303-13 / BSI TR-03137 header, version 4 layout): DC 03,
+ * country "UTO" (C40 D9 C5), signer "UTTS" and reference length "02" (C40 D9 CA C8 A7),
+ * reference "5B" (3A 99), issue and signature dates (MMDDYYYY, 3 bytes), document
+ * feature reference 0xF9 (a BSI address sticker: document type "ST"), type category
+ * 0x02, one message, then 0xFF and r||s over every byte before it ------------------- */
+
+static uint8_t *build_sticker(EVP_PKEY *k, size_t *len)
+{
+    uint8_t *v = malloc(256);
+    size_t n = 0;
+    static const uint8_t head[] = { 0xDC, 0x03, 0xD9, 0xC5, 0xD9, 0xCA, 0xC8, 0xA7, 0x3A, 0x99 };
+    memcpy(v, head, sizeof head);
+    n = sizeof head;
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    uint32_t date = (uint32_t)((tm.tm_mon + 1) * 1000000 + tm.tm_mday * 10000 + tm.tm_year + 1900);
+    for (int i = 0; i < 2; i++) {
+        v[n++] = (uint8_t)(date >> 16);
+        v[n++] = (uint8_t)(date >> 8);
+        v[n++] = (uint8_t)date;
+    }
+    v[n++] = 0xF9;
+    v[n++] = 0x02;
+    v[n++] = 0x01;
+    v[n++] = 0x01;
+    v[n++] = 0x41;
+    size_t rs_len;
+    uint8_t *rs = sign_rs(k, EVP_sha256(), v, n, &rs_len); /* P-256: SHA-256 */
+    cr_assert_eq(rs_len, 64);
+    v[n++] = 0xFF;
+    v[n++] = 0x40;
+    memcpy(v + n, rs, rs_len);
+    n += rs_len;
+    free(rs);
+    *len = n;
+    return v;
+}
+
+static vfy_status sticker_with(const char *doc_types, vfy_seal_result **r, vfy_detail *d)
+{
+    EVP_PKEY *ck = pki_key("ec:prime256v1"), *sk = pki_key("ec:prime256v1");
+    pki_cert_spec cs = { .cn = "CSCA", .country = "UT", .key = ck, .not_before_days = -10,
+                         .not_after_days = 1000, .usage = PKI_KU_CERT_SIGN, .ca = true, .serial = 1 };
+    X509 *csca = pki_cert(&cs);
+    pki_cert_spec ss = { .cn = "TS", .country = "UT", .key = sk, .issuer = csca, .issuer_key = ck,
+                         .not_before_days = -2, .not_after_days = 100, .usage = PKI_KU_SIGN,
+                         .serial = 0x5B, .doc_types = doc_types };
+    X509 *signer = pki_cert(&ss);
+    vfy_trust *t;
+    cr_assert_eq(vfy_trust_new(&t), VFY_OK);
+    cr_assert_eq(vfy_trust_add_x509(t, csca, "csca", d), VFY_OK, "%s", d->message);
+    vfy_seal_signers *sg;
+    cr_assert_eq(vfy_seal_signers_new(&sg), VFY_OK);
+    int der_len;
+    unsigned char *der = pki_der(signer, &der_len);
+    cr_assert_eq(vfy_seal_signers_add_memory(sg, der, (size_t)der_len, d), VFY_OK, "%s", d->message);
+    OPENSSL_free(der);
+    size_t n;
+    uint8_t *seal = build_sticker(sk, &n);
+    vfy_seal_options o = { .trust = t, .signers = sg };
+    vfy_detail_clear(d);
+    vfy_status s = vfy_seal_verify(seal, n, &o, r, d);
+    cr_assert_not_null(*r);
+    cr_assert_str_eq((*r)->header.signer_id, "UTTS");
+    cr_assert_str_eq((*r)->header.cert_ref, "5B");
+    cr_assert((*r)->signature_ok, "%s: %s", vfy_status_name(s), d->message);
+    free(seal);
+    vfy_seal_signers_free(sg);
+    vfy_trust_free(t);
+    X509_free(signer);
+    X509_free(csca);
+    EVP_PKEY_free(ck);
+    EVP_PKEY_free(sk);
+    return s;
+}
+
+Test(cov2_seal_decode, address_sticker_by_a_signer_allowed_st_is_valid)
+{
+    vfy_seal_result *r = NULL;
+    vfy_detail d;
+    cr_assert_eq(sticker_with("ST", &r, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(r->verdict, VFY_SEAL_VALID);
+    vfy_seal_result_free(r);
+}
+
+Test(cov2_seal_decode, address_sticker_by_a_signer_allowed_only_visas_is_refused)
+{
+    vfy_seal_result *r = NULL;
+    vfy_detail d;
+    cr_assert_eq(sticker_with("V", &r, &d), VFY_E_SEAL_DOC_TYPE, "%s", d.message);
+    cr_assert_str_eq(d.message, "the seal is a document of type ST but its signer may sign only V");
+    cr_assert_eq(r->verdict, VFY_SEAL_INVALID);
+    vfy_seal_result_free(r);
 }

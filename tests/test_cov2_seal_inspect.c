@@ -441,3 +441,43 @@ Test(cov2_seal_inspect, unparsable_dg14_counts_as_offering_chip_authentication)
     vfy_inspection_free(r);
     specimen_free(&s);
 }
+
+/* DG1 holds an MRZ whose document-number check digit is wrong (the ICAO specimen with
+ * '6' changed to '7'): the rules refuse such a traveller (rules.h: "Refuses an MRZ whose
+ * checks failed"), so there is no decision: a failed eligibility check, never a
+ * decision made on unchecked data. DG1 is written by hand: 61 5B 5F1F 58 + 88 chars. */
+Test(cov2_seal_inspect, eligibility_refused_for_an_mrz_whose_check_fails)
+{
+    static const char mrz[] = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+                              "L898902C37UTO7408122F1204159ZE184226B<<<<<10";
+    uint8_t dg1[5 + 88];
+    dg1[0] = 0x61;
+    dg1[1] = 0x5B;
+    dg1[2] = 0x5F;
+    dg1[3] = 0x1F;
+    dg1[4] = 0x58;
+    memcpy(dg1 + 5, mrz, 88);
+    vfy_document *doc;
+    cr_assert_eq(vfy_document_new(&doc), VFY_OK);
+    cr_assert_eq(vfy_document_set_file(doc, VFY_FILE_DG1, dg1, sizeof dg1), VFY_OK);
+    vfy_rules_engine *e = rules_engine(VFY_RULES_TEST, NULL);
+    vfy_rules_case *c = rules_case("e01-adult-tourist");
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.rules = e;
+    o.eligibility_case = c;
+    vfy_inspection *r = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_inspect_files(doc, &o, &r, &d), VFY_OK, "%s", d.message);
+    vfy_inspection_check ch;
+    cr_assert(vfy_inspection_check_get(r, "eligibility.evaluate", &ch));
+    cr_assert_eq(ch.status, VFY_OUTCOME_FAILED, "%s", ch.reason);
+    cr_assert_neq(ch.code, VFY_OK);
+    cr_assert(strncmp(ch.reason, "no eligibility decision: ", 25) == 0, "%s", ch.reason);
+    cr_assert_null(vfy_inspection_decision(r));
+    cr_assert_neq(vfy_inspection_gate(r), VFY_GATE_ACCEPT);
+    vfy_inspection_free(r);
+    vfy_document_free(doc);
+    vfy_rules_case_free(c);
+    vfy_rules_engine_free(e);
+}

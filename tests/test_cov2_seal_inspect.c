@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "faults.h"
 #include "inspect/inspect_internal.h"
@@ -21,6 +22,7 @@
 #include "support.h"
 #include "test_rules_support.h"
 #include "verify.h"
+#include "verify/sim.h"
 
 static const char *const pa_ids[] = {
     "pa.sod_signature", "pa.ds_chain", "pa.ds_validity", "pa.issuer_country", "pa.hash.dg1",
@@ -480,4 +482,106 @@ Test(cov2_seal_inspect, eligibility_refused_for_an_mrz_whose_check_fails)
     vfy_document_free(doc);
     vfy_rules_case_free(c);
     vfy_rules_engine_free(e);
+}
+
+/* ---- live PACE-CAM reads of the simulated chip (verify/sim.h) ------------------------- */
+
+static const char utopia_mrz[] = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+                                 "L898902C36UTO7408122F3404159ZE184226B<<<<<16";
+
+static void specimen_dir(char *dir, size_t cap)
+{
+    tmpdir_make("cov2seal", dir, cap);
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_specimen_write(dir, NULL, &d), VFY_OK, "%s", d.message);
+}
+
+static vfy_inspection *inspect_cam(const char *dir, const vfy_trust *t)
+{
+    vfy_mrz mrz;
+    cr_assert_eq(vfy_mrz_parse(utopia_mrz, strlen(utopia_mrz), NULL, &mrz, NULL), VFY_OK);
+    vfy_access_key key;
+    cr_assert_eq(vfy_access_key_from_mrz(&mrz, &key, NULL), VFY_OK);
+    char reader[400];
+    snprintf(reader, sizeof reader, "sim:%s?mapping=cam", dir);
+    vfy_session *s;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_session_open(reader, &s, &d), VFY_OK, "%s", d.message);
+    vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
+    o.trust = t;
+    o.mrz = &mrz;
+    vfy_inspection *r = NULL;
+    cr_assert_eq(vfy_inspect_session(s, &key, &o, &r, &d), VFY_OK, "%s", d.message);
+    vfy_access_key_wipe(&key);
+    vfy_session_close(s);
+    return r;
+}
+
+static vfy_trust *trust_dir(const char *dir)
+{
+    vfy_trust *t;
+    char path[300];
+    cr_assert_eq(vfy_trust_new(&t), VFY_OK);
+    snprintf(path, sizeof path, "%s/csca.pem", dir);
+    cr_assert_eq(vfy_trust_add_path(t, path, NULL), VFY_OK);
+    return t;
+}
+
+/* PACE-CAM proves the chip only through a verified EF.CardSecurity. Another document's
+ * EF.CardSecurity (signed under another CSCA) does not verify: the chip's CAM proof is
+ * demoted to not checked, and the document is invalid (a failed check). */
+Test(cov2_seal_inspect, pace_cam_with_a_foreign_card_security_is_not_a_proof, .timeout = 60)
+{
+    char a[64], b[64];
+    specimen_dir(a, sizeof a);
+    specimen_dir(b, sizeof b);
+    copy_file_or_fail(b, "EF_CardSecurity.bin", a, "EF_CardSecurity.bin");
+    vfy_trust *t = trust_dir(a);
+    vfy_inspection *r = inspect_cam(a, t);
+    vfy_inspection_check c;
+    cr_assert(vfy_inspection_check_get(r, "chip.card_security", &c));
+    cr_assert_eq(c.status, VFY_OUTCOME_FAILED, "%s", c.reason);
+    cr_assert(vfy_inspection_check_get(r, "chip.ca", &c));
+    cr_assert_eq(c.status, VFY_OUTCOME_NOT_CHECKED, "%s", c.reason);
+    cr_assert_str_eq(c.reason, "PACE-CAM counts only when EF.CardSecurity verifies, and it did not");
+    cr_assert_eq(vfy_inspection_get_outcome(r), VFY_INSPECTION_INVALID, "%s", vfy_inspection_summary(r));
+    cr_assert_eq(vfy_inspection_gate(r), VFY_GATE_REJECT);
+    /* the JSON names the mapping and whether CAM verified */
+    char *text = vfy_inspection_to_json(r, 0);
+    json_t *j = json_parse_or_fail(text);
+    json_t *acc = json_object_get(j, "access");
+    cr_assert_str_eq(json_string_value(json_object_get(acc, "mapping")), "CAM", "%s", text);
+    cr_assert(json_is_boolean(json_object_get(acc, "cam_verified")), "%s", text);
+    json_decref(j);
+    vfy_free(text);
+    vfy_inspection_free(r);
+    vfy_trust_free(t);
+    tmpdir_remove(a);
+    tmpdir_remove(b);
+}
+
+/* The same chip without EF.CardSecurity: PACE-CAM has nothing to be checked against, so
+ * the CAM proof does not count (not checked) and the card-security check says why. */
+Test(cov2_seal_inspect, pace_cam_without_card_security_is_not_a_proof, .timeout = 60)
+{
+    char a[64], path[128];
+    specimen_dir(a, sizeof a);
+    snprintf(path, sizeof path, "%s/EF_CardSecurity.bin", a);
+    cr_assert_eq(unlink(path), 0);
+    vfy_trust *t = trust_dir(a);
+    vfy_inspection *r = inspect_cam(a, t);
+    vfy_inspection_check c;
+    cr_assert(vfy_inspection_check_get(r, "chip.card_security", &c));
+    cr_assert_eq(c.status, VFY_OUTCOME_NOT_CHECKED, "%s", c.reason);
+    cr_assert_str_eq(c.reason, "the chip was opened with PACE-CAM but gave no EF.CardSecurity to "
+                               "prove its chip authentication key");
+    cr_assert(vfy_inspection_check_get(r, "chip.ca", &c));
+    cr_assert_neq(c.status, VFY_OUTCOME_OK, "%s", c.reason);
+    cr_assert_neq(vfy_inspection_get_outcome(r), VFY_INSPECTION_GENUINE, "%s", vfy_inspection_summary(r));
+    cr_assert_neq(vfy_inspection_gate(r), VFY_GATE_ACCEPT);
+    vfy_inspection_free(r);
+    vfy_trust_free(t);
+    tmpdir_remove(a);
 }

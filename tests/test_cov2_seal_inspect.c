@@ -489,22 +489,28 @@ Test(cov2_seal_inspect, eligibility_refused_for_an_mrz_whose_check_fails)
 static const char utopia_mrz[] = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
                                  "L898902C36UTO7408122F3404159ZE184226B<<<<<16";
 
-static void specimen_dir(char *dir, size_t cap)
+static void specimen_dir_with(char *dir, size_t cap, const vfy_specimen_options *o)
 {
     tmpdir_make("cov2seal", dir, cap);
     vfy_detail d;
     vfy_detail_clear(&d);
-    cr_assert_eq(vfy_specimen_write(dir, NULL, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(vfy_specimen_write(dir, o, &d), VFY_OK, "%s", d.message);
 }
 
-static vfy_inspection *inspect_cam(const char *dir, const vfy_trust *t)
+static void specimen_dir(char *dir, size_t cap)
+{
+    specimen_dir_with(dir, cap, NULL);
+}
+
+static vfy_inspection *inspect_sim(const char *dir, const char *options, const vfy_trust *t,
+                                   const vfy_read_options *ro)
 {
     vfy_mrz mrz;
     cr_assert_eq(vfy_mrz_parse(utopia_mrz, strlen(utopia_mrz), NULL, &mrz, NULL), VFY_OK);
     vfy_access_key key;
     cr_assert_eq(vfy_access_key_from_mrz(&mrz, &key, NULL), VFY_OK);
     char reader[400];
-    snprintf(reader, sizeof reader, "sim:%s?mapping=cam", dir);
+    snprintf(reader, sizeof reader, "sim:%s?%s", dir, options);
     vfy_session *s;
     vfy_detail d;
     vfy_detail_clear(&d);
@@ -512,6 +518,7 @@ static vfy_inspection *inspect_cam(const char *dir, const vfy_trust *t)
     vfy_inspect_options o = VFY_INSPECT_OPTIONS_INIT;
     o.trust = t;
     o.mrz = &mrz;
+    o.read = ro;
     vfy_inspection *r = NULL;
     cr_assert_eq(vfy_inspect_session(s, &key, &o, &r, &d), VFY_OK, "%s", d.message);
     vfy_access_key_wipe(&key);
@@ -539,7 +546,7 @@ Test(cov2_seal_inspect, pace_cam_with_a_foreign_card_security_is_not_a_proof, .t
     specimen_dir(b, sizeof b);
     copy_file_or_fail(b, "EF_CardSecurity.bin", a, "EF_CardSecurity.bin");
     vfy_trust *t = trust_dir(a);
-    vfy_inspection *r = inspect_cam(a, t);
+    vfy_inspection *r = inspect_sim(a, "mapping=cam", t, NULL);
     vfy_inspection_check c;
     cr_assert(vfy_inspection_check_get(r, "chip.card_security", &c));
     cr_assert_eq(c.status, VFY_OUTCOME_FAILED, "%s", c.reason);
@@ -571,7 +578,7 @@ Test(cov2_seal_inspect, pace_cam_without_card_security_is_not_a_proof, .timeout 
     snprintf(path, sizeof path, "%s/EF_CardSecurity.bin", a);
     cr_assert_eq(unlink(path), 0);
     vfy_trust *t = trust_dir(a);
-    vfy_inspection *r = inspect_cam(a, t);
+    vfy_inspection *r = inspect_sim(a, "mapping=cam", t, NULL);
     vfy_inspection_check c;
     cr_assert(vfy_inspection_check_get(r, "chip.card_security", &c));
     cr_assert_eq(c.status, VFY_OUTCOME_NOT_CHECKED, "%s", c.reason);
@@ -580,6 +587,38 @@ Test(cov2_seal_inspect, pace_cam_without_card_security_is_not_a_proof, .timeout 
     cr_assert(vfy_inspection_check_get(r, "chip.ca", &c));
     cr_assert_neq(c.status, VFY_OUTCOME_OK, "%s", c.reason);
     cr_assert_neq(vfy_inspection_get_outcome(r), VFY_INSPECTION_GENUINE, "%s", vfy_inspection_summary(r));
+    cr_assert_neq(vfy_inspection_gate(r), VFY_GATE_ACCEPT);
+    vfy_inspection_free(r);
+    vfy_trust_free(t);
+    tmpdir_remove(a);
+}
+
+/* A chip whose signed DG14 lists PACE (specimen option pace_in_dg14) breaks PACE (6A80
+ * on its third command) and the caller allows BAC: the read is accepted as the caller's
+ * policy, but it is a warning and the gate refers to an officer, never accepts. */
+Test(cov2_seal_inspect, bac_fallback_allowed_is_a_warning, .timeout = 60)
+{
+    char a[64];
+    vfy_specimen_options so = { .pace_in_dg14 = true };
+    specimen_dir_with(a, sizeof a, &so);
+    vfy_trust *t = trust_dir(a);
+    vfy_read_options ro = { .allow_bac_fallback = true };
+    vfy_inspection *r = inspect_sim(a, "mapping=gm&sw=6A80&sw_at=3", t, &ro);
+    vfy_access_info acc;
+    vfy_inspection_access(r, &acc);
+    cr_assert_eq(acc.protocol, VFY_ACCESS_BAC, "%d", (int)acc.protocol);
+    cr_assert(acc.fell_back_to_bac);
+    vfy_inspection_check c;
+    cr_assert(vfy_inspection_check_get(r, "access.downgrade", &c));
+    cr_assert_eq(c.status, VFY_OUTCOME_OK, "%s", c.reason);
+    bool warned = false;
+    vfy_inspection_warning w;
+    for (size_t i = 0; vfy_inspection_warning_at(r, i, &w); i++)
+        if (strcmp(w.id, "access.bac_fallback") == 0) {
+            warned = true;
+            cr_assert_eq(w.code, VFY_E_DOWNGRADE);
+        }
+    cr_assert(warned, "%s", vfy_inspection_summary(r));
     cr_assert_neq(vfy_inspection_gate(r), VFY_GATE_ACCEPT);
     vfy_inspection_free(r);
     vfy_trust_free(t);

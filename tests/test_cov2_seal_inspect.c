@@ -624,3 +624,25 @@ Test(cov2_seal_inspect, bac_fallback_allowed_is_a_warning, .timeout = 60)
     vfy_trust_free(t);
     tmpdir_remove(a);
 }
+
+/* A chip that serves no EF.SOD: nothing can be authenticated, and for a live read that
+ * is a failed check (a genuine chip always has one), not merely "not checked". */
+Test(cov2_seal_inspect, live_chip_without_sod_fails_the_read_check, .timeout = 60)
+{
+    char a[64], path[128];
+    specimen_dir(a, sizeof a);
+    snprintf(path, sizeof path, "%s/EF_SOD.bin", a);
+    cr_assert_eq(unlink(path), 0, "%s", path);
+    vfy_trust *t = trust_dir(a);
+    vfy_inspection *r = inspect_sim(a, "", t, NULL);
+    vfy_inspection_check c;
+    cr_assert(vfy_inspection_check_get(r, "read.files", &c));
+    cr_assert_eq(c.status, VFY_OUTCOME_FAILED, "%s", c.reason);
+    cr_assert_eq(c.code, VFY_E_DOWNGRADE);
+    cr_assert_str_eq(c.reason, "the chip delivered no EF.SOD");
+    cr_assert_eq(vfy_inspection_get_outcome(r), VFY_INSPECTION_INVALID, "%s", vfy_inspection_summary(r));
+    cr_assert_eq(vfy_inspection_gate(r), VFY_GATE_REJECT);
+    vfy_inspection_free(r);
+    vfy_trust_free(t);
+    tmpdir_remove(a);
+}

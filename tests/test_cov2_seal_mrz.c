@@ -183,3 +183,23 @@ Test(cov2_seal_mrz, expiry_at_an_instant_beyond_the_calendar_is_unknown)
     cr_assert_eq(vfy_mrz_expired(&m, (time_t)1357000000), 1);  /* 2013-01-01 */
     cr_assert_eq(vfy_mrz_expired(&m, (time_t)1293840000), 0);  /* 2011-01-01 */
 }
+
+/* With repair on, a check digit written as a letter that no OCR confusion explains
+ * ('X' looks like no digit) is not "repaired": nothing proven, no repair proposed for
+ * it, and the check fails. */
+Test(cov2_seal_mrz, repair_does_not_invent_a_check_digit)
+{
+    const char *lines[2] = { "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+                             "L898902C3XUTO7408122F1204159ZE184226B<<<<<10" };
+    vfy_mrz m;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_mrz_options o = { .today = { 2010, 1, 1 }, .repair = true };
+    vfy_status s = vfy_mrz_parse_lines(lines, 2, &o, &m, &d);
+    cr_assert_eq(s, VFY_OK, "%s: %s", vfy_status_name(s), d.message); /* parsed; the record says what fails */
+    for (unsigned i = 0; i < m.repair_count; i++)
+        cr_assert_str_neq(m.repairs[i].field, "document_number", "repaired %c -> %c", m.repairs[i].from,
+                          m.repairs[i].to);
+    cr_assert_not(m.valid);
+    cr_assert_not(vfy_mrz_check_digits_ok(&m));
+}

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "audit/audit_internal.h"
+#include "core/json_out.h"
 #include "core/fail.h"
 
 static json_t *hex(const uint8_t *p, size_t n)
@@ -47,23 +48,6 @@ static void opt_text(json_t *o, const char *k, const char *v, bool *ok)
 {
     if (v[0] != '\0')
         put(o, k, json_string(v), ok);
-}
-
-/* The compact text of `o`, or NULL. Not json_dumps: jansson 2.14 ignores a failed
- * allocation while it writes an object's key and returns the text without that key's
- * name. Written into a buffer of the measured size, no byte can go missing. */
-static char *dump_exact(const json_t *o, size_t flags)
-{
-    size_t n = json_dumpb(o, NULL, 0, flags);
-    char *t = n > 0 ? malloc(n + 1) : NULL;
-    if (t == NULL)
-        return NULL;
-    if (json_dumpb(o, t, n, flags) != n) {
-        free(t);
-        return NULL;
-    }
-    t[n] = '\0';
-    return t;
 }
 
 char *aud_record_json(const aud_record *r)
@@ -126,7 +110,7 @@ char *aud_record_json(const aud_record *r)
             json_pack("{s:o,s:I}", "before", iso_time(r->prune_before), "records",
                       (json_int_t)r->prune_removed),
             &ok);
-    char *text = ok ? dump_exact(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    char *text = ok ? vfy_json_text_(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(o);
     return text;
 }

@@ -12,4 +12,13 @@
  */
 char *vfy_json_dump_(json_t *o, unsigned flags);
 
+/*
+ * The text of `o` with jansson's own flags (JSON_COMPACT, ...), `o` kept; NULL when out of
+ * memory, never a text with a byte missing. Every dump in the library, the CLI and the
+ * service goes through it, not json_dumps: jansson 2.14 ignores a failed allocation while
+ * it appends an object's member name to its growing buffer and returns the text without
+ * it. Measured first, then written into a buffer of that size, the text never grows.
+ */
+char *vfy_json_text_(const json_t *o, size_t jansson_flags);
+
 #endif

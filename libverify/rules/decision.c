@@ -10,6 +10,7 @@
 #include "core/fail.h"
 #include "rules/engine.h"
 #include "rules/record.h"
+#include "core/json_out.h"
 
 struct vfy_rules_decision {
     char *text;              /* the one-line document, as written */
@@ -86,7 +87,7 @@ static bool tree(const vfy_rules_decision *cd)
      * returns a tree (a fee of 90 could read 9), and its writer can drop a member's name.
      * rules/writer.c writes jansson's compact form, so the tree must give the library's
      * own text back byte for byte; otherwise it is not used (out of memory). */
-    char *again = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *again = vfy_json_text_(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
     bool same = again != NULL && strlen(again) == d->len && memcmp(again, d->text, d->len) == 0;
     free(again);
     if (!same) {
@@ -96,7 +97,7 @@ static bool tree(const vfy_rules_decision *cd)
     json_t *dims = json_object_get(root, "decision");
     for (int i = 0; i < VFY_RULES_DIM_COUNT; i++) {
         json_t *dim = json_object_get(dims, dim_names[i]);
-        d->values[i] = json_dumps(json_object_get(dim, "value"), JSON_COMPACT | JSON_ENCODE_ANY);
+        d->values[i] = vfy_json_text_(json_object_get(dim, "value"), JSON_COMPACT | JSON_ENCODE_ANY);
         if (d->values[i] == NULL) {
             for (int k = 0; k < i; k++) {
                 free(d->values[k]);
@@ -265,7 +266,7 @@ vfy_status vfy_rules_decision_step(const vfy_rules_decision *cd, vfy_rules_dimen
         out->explanation = str(st, "explanation");
     const json_t *sb = json_object_get(st, "suspended_by");
     if (sb != NULL)
-        out->explanation = keep(d, json_dumps(sb, JSON_COMPACT));
+        out->explanation = keep(d, vfy_json_text_(sb, JSON_COMPACT));
     const json_t *beat = json_object_get(st, "beat");
     if (beat != NULL)
         out->beat = keep(d, join(beat, NULL, NULL));
@@ -280,5 +281,5 @@ char *vfy_rules_decision_json(const vfy_rules_decision *d, int indent)
         return strdup(d->text); /* the serializer's line, as --batch writes it */
     if (!tree(d))
         return NULL;
-    return json_dumps(d->root, JSON_PRESERVE_ORDER | JSON_INDENT(indent > 8 ? 8 : indent));
+    return vfy_json_text_(d->root, JSON_PRESERVE_ORDER | JSON_INDENT(indent > 8 ? 8 : indent));
 }

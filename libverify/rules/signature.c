@@ -9,6 +9,7 @@
 #include "core/writer.h"
 #include "rules/jsonload.h"
 #include "rules/signature.h"
+#include "core/json_out.h"
 
 /* Version 2 of the signed message: the RFC 8785 canonical form. Version 1 (jansson's
  * sorted compact dump) is retired: such sets are refused with VFY_E_RULES_RESIGN. */
@@ -305,7 +306,7 @@ static char *dump_key(const char *publisher, const char *kid, const char *member
                       const char *note, bool guarded)
 {
     json_t *pub = json_string(publisher);
-    char *quoted = pub != NULL ? json_dumps(pub, JSON_ENCODE_ANY | JSON_ENSURE_ASCII) : NULL;
+    char *quoted = pub != NULL ? vfy_json_text_(pub, JSON_ENCODE_ANY | JSON_ENSURE_ASCII) : NULL;
     json_decref(pub);
     if (quoted == NULL)
         return NULL;

@@ -16,6 +16,7 @@
 #include "core/error_json.h"
 #include "rules/engine.h"
 #include "rules/writer.h"
+#include "core/json_out.h"
 
 const char *const rr_result_names[RR_COUNT] = {
     "applies", "won", "beaten", "failed", "suspended", "not_in_force", "alternative", "passed",
@@ -905,7 +906,7 @@ void rr_write_metadata(struct rw *w, const struct vfy_rules_engine *e)
             rejected = NULL;
         }
     }
-    char *text = rejected != NULL ? json_dumps(rejected, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    char *text = rejected != NULL ? vfy_json_text_(rejected, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(rejected);
     if (text == NULL) {
         w->failed = true;

@@ -94,6 +94,10 @@ vfy_status vfy_trust_status_make(const vfy_trust *t, time_t at, unsigned window_
     s->at = at;
     s->window_days = window_days;
     char (*countries)[3] = calloc(anchors + 1, 3);
+    if (countries == NULL) { /* else the countries without CRL would silently go unreported */
+        vfy_trust_status_free(s);
+        return VFY_E_NO_MEMORY;
+    }
     size_t nc = 0;
     for (size_t i = 0; i < anchors; i++) {
         X509 *c = vfy_trust_anchor_get(t, i);

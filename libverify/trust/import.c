@@ -223,10 +223,14 @@ static vfy_status add_loose(importer *im, const char *path, bool from_old, vfy_d
         if (infos == NULL || sk_X509_INFO_num(infos) == 0) {
             s = vfy_fail(detail, VFY_E_TRUST_STORE, path, "%s holds no readable PEM certificate or CRL", path);
         }
-        for (int i = 0; s == VFY_OK && infos != NULL && i < sk_X509_INFO_num(infos); i++) {
-            X509_INFO *in = sk_X509_INFO_value(infos, i);
+        /* One X509_INFO can hold a certificate and the CRL that follows it: both count. */
+        for (int i = 0; s == VFY_OK && infos != NULL && i < 2 * sk_X509_INFO_num(infos); i++) {
+            X509_INFO *in = sk_X509_INFO_value(infos, i / 2);
+            bool crl = i % 2 == 1;
             unsigned char *der = NULL;
-            int n = in->x509 != NULL ? i2d_X509(in->x509, &der) : in->crl != NULL ? i2d_X509_CRL(in->crl, &der) : 0;
+            int n = !crl && in->x509 != NULL ? i2d_X509(in->x509, &der)
+                    : crl && in->crl != NULL ? i2d_X509_CRL(in->crl, &der)
+                                             : 0;
             if (n <= 0)
                 continue;
             uint8_t *c = copy(der, (size_t)n);
@@ -235,7 +239,7 @@ static vfy_status add_loose(importer *im, const char *path, bool from_old, vfy_d
                 s = VFY_E_NO_MEMORY;
                 break;
             }
-            s = push(im, in->x509 != NULL ? PKD_CERTIFICATE : PKD_CRL, c, (size_t)n, path, from_old, false, detail);
+            s = push(im, crl ? PKD_CRL : PKD_CERTIFICATE, c, (size_t)n, path, from_old, false, detail);
         }
         sk_X509_INFO_pop_free(infos, X509_INFO_free);
         free(data);

@@ -211,16 +211,35 @@ static vfy_status add_list_certs(vfy_trust *t, const uint8_t *content, size_t le
         vfy_status s = vfy_trust_add_anchor(t, x, VFY_TRUST_MASTER_LIST_CERT, src);
         if (s == VFY_OK && sk_X509_num(t->anchors) > before) {
             X509 *kept = sk_X509_value(t->anchors, before);
-            if (!X509_up_ref(kept) || sk_X509_push(mine, kept) <= 0) {
+            if (!X509_up_ref(kept)) {
+                s = VFY_E_NO_MEMORY;
+            } else if (sk_X509_push(mine, kept) <= 0) {
                 X509_free(kept);
                 s = VFY_E_NO_MEMORY;
             }
+            /* An anchor the list does not track could not be taken back when the list is
+             * refused: out of the store with it. */
+            if (s != VFY_OK)
+                X509_free(sk_X509_delete(t->anchors, before));
             (*added)++;
         }
         X509_free(x);
         VFY_TRY(s);
     }
     return VFY_OK;
+}
+
+/* Takes back what a list that is not kept added: its anchors and its entries. */
+static void drop_list(vfy_trust *t, STACK_OF(X509) *mine, size_t entries_before)
+{
+    t->entry_count = entries_before;
+    for (int i = 0; i < sk_X509_num(mine); i++) {
+        X509 *c = sk_X509_value(mine, i);
+        for (int k = sk_X509_num(t->anchors) - 1; k >= 0; k--)
+            if (sk_X509_value(t->anchors, k) == c)
+                X509_free(sk_X509_delete(t->anchors, k));
+    }
+    sk_X509_pop_free(mine, X509_free);
 }
 
 vfy_status vfy_trust_add_master_list(vfy_trust *t, const uint8_t *data, size_t len,
@@ -298,14 +317,7 @@ vfy_status vfy_trust_add_master_list(vfy_trust *t, const uint8_t *data, size_t l
         /* A malformed list is rejected whole, with nothing of it in the store. */
         char why[192];
         snprintf(why, sizeof why, "the list content is malformed: %.150s", inner.message);
-        t->entry_count = entries_before;
-        for (int i = 0; i < sk_X509_num(mine); i++) {
-            X509 *c = sk_X509_value(mine, i);
-            for (int k = sk_X509_num(t->anchors) - 1; k >= 0; k--)
-                if (sk_X509_value(t->anchors, k) == c)
-                    X509_free(sk_X509_delete(t->anchors, k));
-        }
-        sk_X509_pop_free(mine, X509_free);
+        drop_list(t, mine, entries_before);
         s = reject(t, source, signer, s == VFY_E_NO_MEMORY ? s : VFY_E_TRUST_STORE, detail, why);
         goto done;
     }
@@ -317,7 +329,7 @@ vfy_status vfy_trust_add_master_list(vfy_trust *t, const uint8_t *data, size_t l
     if (s == VFY_OK)
         s = keep_list(t, data, len, signer, issuer, mine, entries_before);
     if (s != VFY_OK)
-        sk_X509_pop_free(mine, X509_free);
+        drop_list(t, mine, entries_before); /* out of memory: nothing of the list stays */
 done:
     BIO_free(out);
     CMS_ContentInfo_free(cms);

@@ -280,7 +280,7 @@ static void import_op(void *ctx, bool injected)
 
 /* The unfailed import twice (the first fills OpenSSL's caches), counting the second;
  * then the ranges. */
-static void import_sweep(struct import_fx *f)
+static void import_sweep(struct import_fx *f, unsigned long head)
 {
     import_op(f, false);
     fault_arm(0);
@@ -292,7 +292,7 @@ static void import_sweep(struct import_fx *f)
     cr_log_info("import: %lu allocations, %lu of them loading the new store", all, f->check_allocs);
     cr_assert_gt(all, f->check_allocs + 100);
     unsigned long at = all - f->check_allocs;
-    sweep_ranges(import_op, f, 400, at - 120, at + 20);
+    sweep_ranges(import_op, f, head, at - 120, at + 20);
 }
 
 Test(cov2_trust_oom, first_import_of_a_csca_its_crl_and_a_download, .timeout = 900)
@@ -302,7 +302,7 @@ Test(cov2_trust_oom, first_import_of_a_csca_its_crl_and_a_download, .timeout = 9
     f.inputs[0] = f.w.ldif;
     f.inputs[1] = f.w.pem;
     f.input_count = 2;
-    import_sweep(&f);
+    import_sweep(&f, 1200);
     /* The unfailed run: the CSCA, its CRL and the download's DS it issued, all added. */
     cr_assert_eq(f.base_counts[VFY_IMPORT_ADDED], 3, "%zu", f.base_counts[VFY_IMPORT_ADDED]);
     cr_assert_eq(f.base_items, 3);
@@ -316,11 +316,79 @@ Test(cov2_trust_oom, master_list_imported_over_the_store_in_force, .timeout = 90
     f.inputs[0] = f.w.ml;
     f.input_count = 1;
     f.with_current = true;
-    import_sweep(&f);
+    import_sweep(&f, 400);
     /* The store's CSCA and CRL stay; the list is added. */
     cr_assert_eq(f.base_counts[VFY_IMPORT_UNCHANGED], 2, "%zu", f.base_counts[VFY_IMPORT_UNCHANGED]);
     cr_assert_eq(f.base_counts[VFY_IMPORT_ADDED], 1, "%zu", f.base_counts[VFY_IMPORT_ADDED]);
     world_free(&f.w);
+}
+
+/* A CRL whose CSCA is nowhere: read, verified against an empty store, refused; no store
+ * is written, so every allocation is failed once. */
+struct lone_crl_fx {
+    char crl[160], store[160];
+    unsigned run;
+    char dir[64];
+};
+
+static void lone_crl_op(void *ctx, bool injected)
+{
+    struct lone_crl_fx *f = ctx;
+    char store[200];
+    snprintf(store, sizeof store, "%s/store-%u", f->dir, ++f->run);
+    const char *in[] = { f->crl };
+    vfy_trust_import_options o = VFY_TRUST_IMPORT_OPTIONS_INIT;
+    o.inputs = in;
+    o.input_count = 1;
+    vfy_trust_import_report *r = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    fault_enter();
+    vfy_status s = vfy_trust_import(store, &o, &r, &d);
+    fault_leave();
+    if (!injected) {
+        cr_assert_eq(s, VFY_E_TRUST_STORE, "%s: %s", vfy_status_name(s), d.message);
+        cr_assert_eq(vfy_trust_import_count(r, VFY_IMPORT_REJECTED), 1);
+    } else {
+        cr_assert(s == VFY_E_TRUST_STORE || s == VFY_E_NO_MEMORY, "failing allocation %lu: %s (%s)", fault_armed(),
+                  vfy_status_name(s), d.message);
+        if (s == VFY_E_NO_MEMORY)
+            g_oom++;
+        else
+            g_same++;
+        cr_assert(!vfy_trust_import_switched(r));
+    }
+    vfy_trust_import_report_free(r);
+    tmpdir_remove(store);
+}
+
+static void lone_crl(bool pem)
+{
+    world w = { 0 };
+    world_make(&w);
+    struct lone_crl_fx f = { 0 };
+    snprintf(f.dir, sizeof f.dir, "%s", w.dir);
+    snprintf(f.crl, sizeof f.crl, "%s/ut.crl%s", w.dir, pem ? ".pem" : "");
+    if (pem) {
+        FILE *fp = fopen(f.crl, "w");
+        cr_assert_not_null(fp);
+        cr_assert_eq(PEM_write_X509_CRL(fp, w.ut_crl), 1);
+        fclose(fp);
+    } else {
+        pki_write_crl_der(f.crl, w.ut_crl);
+    }
+    sweep_all(lone_crl_op, &f);
+    world_free(&w);
+}
+
+Test(cov2_trust_oom, crl_without_its_csca_imported, .timeout = 600)
+{
+    lone_crl(false);
+}
+
+Test(cov2_trust_oom, pem_crl_without_its_csca_imported, .timeout = 600)
+{
+    lone_crl(true);
 }
 
 /* ---- a master list into a store ------------------------------------------------------ */
@@ -363,6 +431,40 @@ static void ml_op(void *ctx, bool injected)
                          vfy_trust_anchor_count(t));
     }
     vfy_trust_free(t);
+}
+
+/* The same list into a store without its signer's CSCA: refused, whatever fails. */
+static void orphan_ml_op(void *ctx, bool injected)
+{
+    struct ml_fx *f = ctx;
+    vfy_trust *t;
+    cr_assert_eq(vfy_trust_new(&t), VFY_OK);
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    fault_enter();
+    vfy_status s = vfy_trust_add_memory(t, f->ml, f->ml_len, "utopia.ml", &d);
+    fault_leave();
+    cr_assert_eq(vfy_trust_anchor_count(t), 0, "allocation %lu", fault_armed());
+    if (!injected) {
+        cr_assert_eq(s, VFY_E_NO_TRUST_ANCHOR, "%s: %s", vfy_status_name(s), d.message);
+    } else {
+        cr_assert_neq(s, VFY_OK);
+        if (s == VFY_E_NO_MEMORY)
+            g_oom++;
+        else
+            g_refused++;
+    }
+    vfy_trust_free(t);
+}
+
+Test(cov2_trust_oom, master_list_without_its_signers_csca, .timeout = 900)
+{
+    struct ml_fx f = { 0 };
+    world_make(&f.w);
+    f.ml = pki_master_list(f.w.ml_signer, f.w.ml_key, &f.w.xe_csca, 1, 0, &f.ml_len);
+    sweep_all(orphan_ml_op, &f);
+    free(f.ml);
+    world_free(&f.w);
 }
 
 Test(cov2_trust_oom, master_list_added_to_a_store, .timeout = 900)

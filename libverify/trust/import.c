@@ -101,7 +101,7 @@ static vfy_status push(importer *im, pkd_object type, uint8_t *der, size_t len, 
     o->from_ldif = from_ldif;
     snprintf(o->source, sizeof o->source, "%s", source);
     if (EVP_Digest(der, len, o->sha256, NULL, EVP_sha256(), NULL) != 1)
-        return VFY_E_CRYPTO;
+        return VFY_E_NO_MEMORY; /* SHA-256 over memory fails only for want of memory */
     const unsigned char *p = der;
     if (type == PKD_CERTIFICATE) {
         o->kind = VFY_TRUST_HINT;

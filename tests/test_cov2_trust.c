@@ -28,7 +28,6 @@
 
 #include "pki.h"
 #include "support.h"
-#include "trust/pkd_ldif.h"
 #include "trust/trust_store.h"
 #include "verify.h"
 #include "verify/trust_update.h"
@@ -306,35 +305,6 @@ Test(cov2_trust, folder_with_more_files_than_the_store_takes, .timeout = 120)
     cr_assert_eq(vfy_trust_add_paths(t, paths, 1, &d), VFY_E_LIMIT);
     cr_assert_eq(vfy_trust_entry_count(t), 0);
     vfy_trust_free(t);
-    tmpdir_remove(dir);
-}
-
-Test(cov2_trust, ldif_record_larger_than_the_cap, .timeout = 120)
-{
-    /* One record of PKD_LDIF_MAX_RECORD + 2 bytes (a long description): refused as too
-     * large before it is parsed. */
-    char dir[64], path[128], store[128];
-    tmpdir_make("cov2-trust-bigldif", dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/big.ldif", dir);
-    snprintf(store, sizeof store, "%s/trust", dir);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs("dn: cn=big,dc=data\ndescription: ", f);
-    static char chunk[65536];
-    memset(chunk, 'a', sizeof chunk);
-    for (size_t written = 0; written < PKD_LDIF_MAX_RECORD; written += sizeof chunk)
-        cr_assert_eq(fwrite(chunk, 1, sizeof chunk, f), sizeof chunk);
-    fputs("\n\n", f);
-    cr_assert_eq(fclose(f), 0);
-    const char *in[] = { path };
-    vfy_trust_import_options o = VFY_TRUST_IMPORT_OPTIONS_INIT;
-    o.inputs = in;
-    o.input_count = 1;
-    vfy_trust_import_report *r;
-    vfy_detail d;
-    vfy_detail_clear(&d);
-    cr_assert_eq(vfy_trust_import(store, &o, &r, &d), VFY_E_LIMIT);
-    cr_assert(strstr(d.message, "the record at line 1 is too large") != NULL, "%s", d.message);
     tmpdir_remove(dir);
 }
 
@@ -626,4 +596,26 @@ Test(cov2_trust, store_folder_where_nothing_can_be_created)
     cr_assert(strstr(d.message, "cannot create a folder in /proc/sys") != NULL, "%s", d.message);
     vfy_trust_import_report_free(r);
     imp_free(&w);
+}
+
+Test(cov2_trust, crl_stack_cap, .timeout = 60)
+{
+    /* CRLs are not deduplicated (each copy is a record): VFY_TRUST_MAX_ENTRIES of them,
+     * then the store refuses the next one before recording it. */
+    X509 *ca = make_csca("CSCA Utopia", "UT", 1);
+    X509_CRL *crl = pki_crl(ca, g_ca_key, NULL, 30);
+    int n;
+    unsigned char *der = pki_crl_der(crl, &n);
+    vfy_trust *t = new_store();
+    vfy_status s = VFY_OK;
+    size_t i = 0;
+    for (; i <= VFY_TRUST_MAX_ENTRIES && s == VFY_OK; i++)
+        s = vfy_trust_add_memory(t, der, (size_t)n, "same.crl", NULL);
+    cr_assert_eq(s, VFY_E_LIMIT, "%s", vfy_status_name(s));
+    cr_assert_eq(i, (size_t)VFY_TRUST_MAX_ENTRIES + 1);
+    cr_assert_eq(vfy_trust_entry_count(t), VFY_TRUST_MAX_ENTRIES, "the refused copy was not recorded");
+    vfy_trust_free(t);
+    OPENSSL_free(der);
+    X509_CRL_free(crl);
+    X509_free(ca);
 }

@@ -155,7 +155,7 @@ static void mute_close(vfy_transport *t) { (void)t; }
 static const struct vfy_transport_ops mute_ops = { "mute", mute_transmit, NULL, NULL, mute_close };
 
 struct ca_fx {
-    uint8_t dg14[1400];
+    uint8_t dg14[2800];
     size_t dg14_len;
     unsigned long dh_failed, oom, same;
 };
@@ -193,14 +193,15 @@ static void ca_op(void *ctx, bool injected)
                   "failing allocation %lu: %s (%s)", fault_armed(), vfy_status_name(s), d.message);
 }
 
-Test(cov2_trust_auth, chip_authentication_dh_under_failed_allocations, .timeout = 600)
+/* DG14: ChipAuthenticationInfo id-CA-DH-3DES-CBC-CBC v1 and the chip's DH key of the
+ * RFC 7919 group `group` as ChipAuthenticationPublicKeyInfo id-PK-DH, keyId 1
+ * (9303-11 §9.2.5-9.2.6). */
+static size_t dh_dg14(const char *group, uint8_t *out)
 {
-    /* DG14: ChipAuthenticationInfo id-CA-DH-3DES-CBC-CBC v1 and the chip's DH key
-     * (ffdhe2048) as ChipAuthenticationPublicKeyInfo id-PK-DH (9303-11 §9.2.5-9.2.6). */
     EVP_PKEY *dh = NULL;
     EVP_PKEY_CTX *gctx = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL);
     cr_assert_eq(EVP_PKEY_keygen_init(gctx), 1);
-    OSSL_PARAM p[] = { OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)"ffdhe2048", 0),
+    OSSL_PARAM p[] = { OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)group, 0),
                        OSSL_PARAM_construct_end() };
     cr_assert_eq(EVP_PKEY_CTX_set_params(gctx, p), 1);
     cr_assert_eq(EVP_PKEY_generate(gctx, &dh), 1);
@@ -208,12 +209,12 @@ Test(cov2_trust_auth, chip_authentication_dh_under_failed_allocations, .timeout 
     static const uint8_t info[] = { 0x30, 0x12, 0x06, 0x0A, 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x01,
                                     0x01, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01 };
     static const uint8_t pk_dh[] = { 0x06, 0x09, 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x01, 0x01 };
-    uint8_t body[1200], infos[1300], set[1350];
+    uint8_t body[2400], infos[2500], set[2600];
     size_t n = sizeof pk_dh;
     memcpy(body, pk_dh, n);
     unsigned char *spki = NULL;
     int sn = i2d_PUBKEY(dh, &spki);
-    cr_assert(sn > 0 && sn < 1000);
+    cr_assert(sn > 0 && sn < 2300);
     memcpy(body + n, spki, (size_t)sn);
     n += (size_t)sn;
     OPENSSL_free(spki);
@@ -221,14 +222,40 @@ Test(cov2_trust_auth, chip_authentication_dh_under_failed_allocations, .timeout 
     memcpy(infos, info, sizeof info);
     size_t ni = sizeof info + put_tlv(infos + sizeof info, 0x30, body, n);
     size_t ns = put_tlv(set, 0x31, infos, ni);
-    struct ca_fx f = { 0 };
-    f.dg14_len = put_tlv(f.dg14, 0x6E, set, ns);
     EVP_PKEY_free(dh);
+    return put_tlv(out, 0x6E, set, ns);
+}
 
+Test(cov2_trust_auth, chip_authentication_dh_under_failed_allocations, .timeout = 600)
+{
+    struct ca_fx f = { 0 };
+    f.dg14_len = dh_dg14("ffdhe2048", f.dg14);
     struct fault_sweep_result r = fault_sweep(ca_op, &f, 100000);
     cr_log_info("CA: %lu allocations, %lu failed runs: %lu as unfailed, %lu out of memory, %lu DH failed",
                 r.allocations, r.runs, f.same, f.oom, f.dh_failed);
     cr_assert(fault_openssl_routed());
     cr_assert_eq(r.runs, r.allocations);
     cr_assert_gt(f.dh_failed, 0, "no run failed in the DH agreement");
+}
+
+Test(cov2_trust_auth, chip_authentication_dh_key_longer_than_the_exchange_takes)
+{
+    /* ffdhe6144: a 768-byte public value, more than the 512 bytes (VFY_KA_MAX_PUBLIC) the
+     * exchange carries; refused before anything is sent (the chip here is mute). */
+    struct ca_fx f = { 0 };
+    f.dg14_len = dh_dg14("ffdhe6144", f.dg14);
+    vfy_transport t;
+    memset(&t, 0, sizeof t);
+    t.ops = &mute_ops;
+    t.caps = (vfy_transport_caps){ 261, 258, false };
+    vfy_channel ch;
+    cr_assert_eq(vfy_channel_init(&ch, &t, NULL), VFY_OK);
+    static const uint8_t k[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+    cr_assert_eq(vfy_channel_set_sm(&ch, VFY_CIPHER_3DES, k, k, NULL, NULL), VFY_OK);
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    vfy_status s = auth_chip(&ch, f.dg14, f.dg14_len, &d);
+    cr_assert_eq(s, VFY_E_CRYPTO, "%s: %s", vfy_status_name(s), d.message);
+    cr_assert_str_eq(d.message, "DH key agreement failed");
+    vfy_channel_free(&ch);
 }

@@ -4,7 +4,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
-#include <openssl/err.h>
+#include <openssl/err.h> /* ERR_clear_error before the calls core/ossl_oom.h reads */
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <openssl/objects.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/fail.h"
+#include "core/ossl_oom.h"
 #include "crypto/ka_internal.h"
 
 void vfy_ka_group_free(vfy_ka_group *g)
@@ -47,19 +48,6 @@ static vfy_status ossl_fail(vfy_detail *detail, const char *what)
     return vfy_fail(detail, VFY_E_CRYPTO, "key agreement", "OpenSSL failed to %s", what);
 }
 
-/* OpenSSL tells why a call failed only in its error queue. Where a failure would
- * otherwise read as the peer's bad key or a missing curve, an exhausted allocator is
- * told apart, so that the terminal's memory is not blamed on the chip. The queue is
- * emptied before such a call (ERR_clear_error) and read after it. */
-static bool ossl_out_of_memory(void)
-{
-    bool oom = false;
-    unsigned long e;
-    while ((e = ERR_get_error()) != 0)
-        oom |= ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE;
-    return oom;
-}
-
 static vfy_status ossl_oom(vfy_detail *detail, const char *what)
 {
     return vfy_fail(detail, VFY_E_NO_MEMORY, "key agreement", "out of memory to %s", what);
@@ -76,7 +64,7 @@ vfy_status vfy_ka_group_ec(int nid, vfy_ka_group **out, vfy_detail *detail)
     g->ec = EC_GROUP_new_by_curve_name(nid);
     if (g->ec == NULL) {
         free(g);
-        if (ossl_out_of_memory())
+        if (vfy_ossl_out_of_memory())
             return ossl_oom(detail, "make a curve");
         return vfy_fail(detail, VFY_E_UNSUPPORTED, "key agreement",
                         "the curve with OpenSSL NID %d is not available", nid);
@@ -112,7 +100,7 @@ static vfy_status group_dh(const char *openssl_name, const char *name, vfy_ka_gr
     EVP_PKEY_CTX_free(pctx);
     if (!ok) {
         vfy_ka_group_free(g);
-        if (g == NULL || ossl_out_of_memory())
+        if (g == NULL || vfy_ossl_out_of_memory())
             return ossl_oom(detail, "make a DH group");
         return vfy_fail(detail, VFY_E_UNSUPPORTED, "key agreement",
                         "OpenSSL does not provide the DH group %s", openssl_name);
@@ -197,7 +185,7 @@ vfy_status vfy_ka_point_decode(const vfy_ka_group *g, const uint8_t *in, size_t 
     if (EC_POINT_oct2point(g->ec, p, in, len, ctx) != 1 || EC_POINT_is_at_infinity(g->ec, p) ||
         EC_POINT_is_on_curve(g->ec, p, ctx) != 1) {
         EC_POINT_free(p);
-        if (ossl_out_of_memory())
+        if (vfy_ossl_out_of_memory())
             return ossl_oom(detail, "decode a point");
         return vfy_fail(detail, VFY_E_BAD_VALUE, "public key",
                         "the received point is not on %s", g->name);
@@ -254,7 +242,7 @@ static vfy_status dh_decode(const vfy_ka_group *g, const uint8_t *in, size_t len
     }
     if (!valid) {
         BN_free(y);
-        if (ossl_out_of_memory())
+        if (vfy_ossl_out_of_memory())
             return ossl_oom(detail, "check a DH value");
         return vfy_fail(detail, VFY_E_BAD_VALUE, "public key",
                         "the received DH value is not an element of the order-q subgroup of %s",

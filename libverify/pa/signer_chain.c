@@ -98,7 +98,11 @@ void pa_check_signer_chain(const vfy_trust *trust, X509 *ds, time_t at, pa_chain
         if (r.crl == VFY_OK)
             set(&out->crl, VFY_OUTCOME_OK, VFY_OK, "%s", r.crl_reason);
         else
-            set(&out->crl, r.crl == VFY_E_CERT_REVOKED ? VFY_OUTCOME_FAILED : VFY_OUTCOME_NOT_CHECKED,
+            /* Out of memory while a CRL was being verified: it may be the one that
+             * revokes the signer, so this is no mere "could not confirm". */
+            set(&out->crl,
+                r.crl == VFY_E_CERT_REVOKED || r.crl == VFY_E_NO_MEMORY ? VFY_OUTCOME_FAILED
+                                                                        : VFY_OUTCOME_NOT_CHECKED,
                 r.crl, "%s", r.crl_reason);
         if (r.validity != VFY_OK) {
             /* The DS or its CSCA is out of date: the store's sentence says which. */

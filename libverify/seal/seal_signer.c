@@ -359,7 +359,7 @@ vfy_status seal_trust_signer(vfy_seal_result *r, const vfy_trust *trust, X509 *c
                         "(digitalSignature missing)");
     /* Revoked is invalid; a stale newest CRL leaves the seal unverified; no CRL at all is
      * accepted for seals (reported in the result's choices). */
-    if (c.crl == VFY_E_CERT_REVOKED || c.crl == VFY_E_CRL_STALE)
+    if (c.crl == VFY_E_CERT_REVOKED || c.crl == VFY_E_CRL_STALE || c.crl == VFY_E_NO_MEMORY)
         return vfy_fail(detail, c.crl, "signer certificate", "%s", c.crl_reason);
     if (c.crl == VFY_E_CRL_MISSING)
         seal_choice(r, "signer-csca-without-crl");

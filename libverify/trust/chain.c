@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/ossl_oom.h"
 #include "core/fail.h"
 #include "trust/trust_store.h"
 
@@ -42,14 +43,24 @@ const char *vfy_trust_not_csca(X509 *cert)
     return NULL;
 }
 
-bool vfy_trust_crl_of(X509_CRL *crl, X509 *csca)
+int vfy_trust_crl_of(X509_CRL *crl, X509 *csca)
 {
     if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(csca)) != 0)
-        return false;
-    EVP_PKEY *key = X509_get0_pubkey(csca);
-    bool ok = key != NULL && X509_CRL_verify(crl, key) == 1;
+        return 0;
     ERR_clear_error();
-    return ok;
+    EVP_PKEY *key = X509_get0_pubkey(csca);
+    /* Verifying is deterministic: a failure that does not recur was one of resources
+     * (OpenSSL 3.0 fails some allocations inside a verification without a word in its
+     * error queue). So a CRL is declared not this CSCA's only when it fails twice. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (key != NULL && X509_CRL_verify(crl, key) == 1) {
+            ERR_clear_error();
+            return 1;
+        }
+        if (vfy_ossl_out_of_memory())
+            return -1;
+    }
+    return 0;
 }
 
 X509 *vfy_trust_find_by_skid(const vfy_trust *t, const uint8_t *skid, size_t len)
@@ -119,7 +130,15 @@ static void crl_check(const vfy_trust *t, X509 *cert, X509 *anchor, time_t at, v
     X509_CRL *newest = NULL, *revoked_by = NULL;
     for (int i = 0; i < sk_X509_CRL_num(t->crls); i++) {
         X509_CRL *crl = sk_X509_CRL_value(t->crls, i);
-        if (!vfy_trust_crl_of(crl, anchor))
+        int of = vfy_trust_crl_of(crl, anchor);
+        if (of < 0) {
+            /* Skipping it could skip the CRL that revokes the certificate. */
+            r->crl = VFY_E_NO_MEMORY;
+            snprintf(r->crl_reason, sizeof r->crl_reason,
+                     "out of memory verifying a CRL of the issuing CSCA: revocation unknown");
+            return;
+        }
+        if (of == 0)
             continue; /* another CSCA's, or one that does not verify: ignored */
         r->crl_count++;
         X509_REVOKED *rev = NULL;

@@ -107,7 +107,13 @@ vfy_status vfy_trust_status_make(const vfy_trust *t, time_t at, unsigned window_
         vfy_freshness f = validity(c, at, window_days);
         for (int k = 0; k < sk_X509_CRL_num(t->crls); k++) {
             X509_CRL *crl = sk_X509_CRL_value(t->crls, k);
-            if (!vfy_trust_crl_of(crl, c))
+            int of = vfy_trust_crl_of(crl, c);
+            if (of < 0) { /* a CRL left out would read as missing or stale */
+                free(countries);
+                vfy_trust_status_free(s);
+                return VFY_E_NO_MEMORY;
+            }
+            if (of == 0)
                 continue;
             it->crl_count++;
             time_t tu = to_time(X509_CRL_get0_lastUpdate(crl));

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/ossl_oom.h"
 #include "core/json_out.h"
 #include "core/fail.h"
 #include "trust/pkd_ldif.h"
@@ -103,6 +104,7 @@ static vfy_status push(importer *im, pkd_object type, uint8_t *der, size_t len, 
     if (EVP_Digest(der, len, o->sha256, NULL, EVP_sha256(), NULL) != 1)
         return VFY_E_NO_MEMORY; /* SHA-256 over memory fails only for want of memory */
     const unsigned char *p = der;
+    ERR_clear_error();
     if (type == PKD_CERTIFICATE) {
         o->kind = VFY_TRUST_HINT;
         o->cert = d2i_X509(NULL, &p, (long)len);
@@ -136,7 +138,10 @@ static vfy_status push(importer *im, pkd_object type, uint8_t *der, size_t len, 
             (size_t)(p - der) + (size_t)l != len)
             snprintf(o->reason, sizeof o->reason, "not a DER CMS master list");
     }
-    ERR_clear_error();
+    /* An object OpenSSL could not parse for want of memory is not a damaged object: the
+     * import stops rather than drop it (or, from the store in force, remove it). */
+    if (vfy_ossl_out_of_memory())
+        return vfy_fail(detail, VFY_E_NO_MEMORY, source, "out of memory reading %s", source);
     /* In a download, bytes that are no object at all are a broken file (truncated,
      * mangled), not an object that failed to verify: the whole import stops. */
     if (from_ldif && o->reason[0] != '\0')
@@ -218,9 +223,12 @@ static vfy_status add_loose(importer *im, const char *path, bool from_old, vfy_d
     vfy_status s = VFY_OK;
     if (has_pem_marker(data, len)) {
         BIO *b = BIO_new_mem_buf(data, (int)len);
+        ERR_clear_error();
         STACK_OF(X509_INFO) *infos = b != NULL ? PEM_X509_INFO_read_bio(b, NULL, NULL, NULL) : NULL;
         BIO_free(b);
-        if (infos == NULL || sk_X509_INFO_num(infos) == 0) {
+        if (b == NULL || (infos == NULL && vfy_ossl_out_of_memory())) {
+            s = vfy_fail(detail, VFY_E_NO_MEMORY, path, "out of memory reading %s", path);
+        } else if (infos == NULL || sk_X509_INFO_num(infos) == 0) {
             s = vfy_fail(detail, VFY_E_TRUST_STORE, path, "%s holds no readable PEM certificate or CRL", path);
         }
         /* One X509_INFO can hold a certificate and the CRL that follows it: both count. */
@@ -247,6 +255,7 @@ static vfy_status add_loose(importer *im, const char *path, bool from_old, vfy_d
         return s;
     }
     const unsigned char *p = data;
+    ERR_clear_error();
     X509 *x = d2i_X509(NULL, &p, (long)len);
     bool is_cert = x != NULL && p == data + len;
     X509_free(x);
@@ -254,7 +263,10 @@ static vfy_status add_loose(importer *im, const char *path, bool from_old, vfy_d
     X509_CRL *crl = is_cert ? NULL : d2i_X509_CRL(NULL, &p, (long)len);
     bool is_crl = crl != NULL && p == data + len;
     X509_CRL_free(crl);
-    ERR_clear_error();
+    if (vfy_ossl_out_of_memory()) { /* not a master list for want of memory */
+        free(data);
+        return vfy_fail(detail, VFY_E_NO_MEMORY, path, "out of memory reading %s", path);
+    }
     return push(im, is_cert ? PKD_CERTIFICATE : is_crl ? PKD_CRL : PKD_MASTER_LIST, data, len, path,
                 from_old, false, detail);
 }
@@ -315,11 +327,16 @@ static bool anchor_in(const vfy_trust *t, X509 *c)
     return false;
 }
 
-static X509 *crl_csca(const vfy_trust *t, X509_CRL *crl)
+/* The CSCA of the store that signed `crl`, or NULL; *oom when memory ran out verifying
+ * it (the import then stops: a CRL is never dropped for want of memory). */
+static X509 *crl_csca(const vfy_trust *t, X509_CRL *crl, bool *oom)
 {
     for (size_t i = 0; i < vfy_trust_anchor_count(t); i++) {
         X509 *a = vfy_trust_anchor_get(t, i);
-        if (vfy_trust_crl_of(crl, a))
+        int of = vfy_trust_crl_of(crl, a);
+        if (of < 0)
+            *oom = true;
+        if (of == 1)
             return a;
     }
     return NULL;
@@ -402,8 +419,11 @@ static vfy_status verify_all(importer *im, vfy_trust *t, vfy_detail *detail)
                                            : "no CSCA of the store issued it");
             }
         } else if (o->type == PKD_CRL) {
-            if (crl_csca(t, o->crl) != NULL)
+            bool oom = false;
+            if (crl_csca(t, o->crl, &oom) != NULL)
                 o->accepted = true;
+            else if (oom)
+                return vfy_fail(detail, VFY_E_NO_MEMORY, FIELD, "out of memory verifying %s", o->source);
             else
                 reject(o, why != NULL ? why : "no CSCA of the store signed it");
         } else {
@@ -425,10 +445,11 @@ static vfy_status verify_all(importer *im, vfy_trust *t, vfy_detail *detail)
         imp_obj *a = &im->objs[i];
         if (a->type != PKD_CRL || !a->accepted)
             continue;
-        X509 *ca = crl_csca(t, a->crl);
-        for (size_t j = 0; j < im->count; j++) {
+        bool oom = false;
+        X509 *ca = crl_csca(t, a->crl, &oom);
+        for (size_t j = 0; j < im->count && !oom; j++) {
             imp_obj *b = &im->objs[j];
-            if (j == i || b->type != PKD_CRL || !b->accepted || crl_csca(t, b->crl) != ca)
+            if (j == i || b->type != PKD_CRL || !b->accepted || crl_csca(t, b->crl, &oom) != ca || oom)
                 continue;
             time_t ta = crl_time(a->crl), tb = crl_time(b->crl);
             if (tb < ta || (tb == ta && j > i)) {
@@ -437,6 +458,8 @@ static vfy_status verify_all(importer *im, vfy_trust *t, vfy_detail *detail)
                 snprintf(b->reason, sizeof b->reason, "a newer CRL of the same CSCA replaces it");
             }
         }
+        if (oom) /* CRLs of two CSCAs must not be taken for one CSCA's old and new */
+            return vfy_fail(detail, VFY_E_NO_MEMORY, FIELD, "out of memory comparing CRLs");
     }
     for (size_t i = 0; i < im->count; i++) {
         imp_obj *o = &im->objs[i];

@@ -58,16 +58,20 @@ static bool signing_time(CMS_ContentInfo *cms, time_t *out)
     return true;
 }
 
-/* Whether a CRL of `csca` in the store revokes `signer`. */
-static bool revoked_in_store(const vfy_trust *t, X509 *signer, X509 *csca)
+/* Whether a CRL of `csca` in the store revokes `signer`: 1 yes, 0 no, -1 unknown (out of
+ * memory verifying one of them: the signer is then not taken as unrevoked). */
+static int revoked_in_store(const vfy_trust *t, X509 *signer, X509 *csca)
 {
     for (int i = 0; i < sk_X509_CRL_num(t->crls); i++) {
         X509_CRL *crl = sk_X509_CRL_value(t->crls, i);
         X509_REVOKED *rev = NULL;
-        if (vfy_trust_crl_of(crl, csca) && X509_CRL_get0_by_cert(crl, &rev, signer) == 1)
-            return true;
+        int of = vfy_trust_crl_of(crl, csca);
+        if (of < 0)
+            return -1;
+        if (of == 1 && X509_CRL_get0_by_cert(crl, &rev, signer) == 1)
+            return 1;
     }
-    return false;
+    return 0;
 }
 
 /* Why the list signer cannot vouch for CSCAs, or NULL. *issuer_out is its CSCA. */
@@ -97,8 +101,13 @@ static const char *signer_problem(const vfy_trust *t, X509 *signer, time_t signe
     if (!vfy_x509_valid_at(signer, signed_at))
         return "the list signer was not valid when the list was signed";
     *status = VFY_E_CERT_REVOKED;
-    if (revoked_in_store(t, signer, issuer))
+    int revoked = revoked_in_store(t, signer, issuer);
+    if (revoked > 0)
         return "the list signer is revoked by a CRL of its CSCA";
+    if (revoked < 0) {
+        *status = VFY_E_NO_MEMORY;
+        return "out of memory checking whether the list signer is revoked";
+    }
     *issuer_out = issuer;
     *status = VFY_OK;
     return NULL;
@@ -125,7 +134,10 @@ vfy_status vfy_trust_recheck_lists(vfy_trust *t)
 {
     for (size_t i = 0; i < t->list_count; i++) {
         trust_list *l = &t->lists[i];
-        if (!l->withdrawn && revoked_in_store(t, l->signer, l->signer_csca))
+        int revoked = l->withdrawn ? 0 : revoked_in_store(t, l->signer, l->signer_csca);
+        if (revoked < 0)
+            return VFY_E_NO_MEMORY;
+        if (revoked > 0)
             withdraw(t, l, "the list signer is revoked by a CRL of its CSCA loaded after the list");
     }
     return VFY_OK;

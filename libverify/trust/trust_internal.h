@@ -27,7 +27,9 @@ typedef struct vfy_chain_result {
     vfy_status crl;        /* VFY_OK (the newest CRL is current and none revokes),
                               VFY_E_CERT_REVOKED (any CRL of the CSCA revokes),
                               VFY_E_CRL_STALE (the newest is past nextUpdate at `at`),
-                              VFY_E_CRL_MISSING (the CSCA has no CRL in the store) */
+                              VFY_E_CRL_MISSING (the CSCA has no CRL in the store),
+                              VFY_E_NO_MEMORY (a CRL of the CSCA could not be verified for want
+                              of memory: revocation unknown, never read as unrevoked) */
     size_t crl_count;      /* CRLs of the CSCA that verify under it */
     time_t crl_this_update; /* the newest such CRL's thisUpdate; 0 if none */
     time_t crl_next_update; /* its nextUpdate; 0 if none or absent */

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "core/ossl_oom.h"
 #include "core/fail.h"
 #include "trust/trust_store.h"
 
@@ -240,7 +241,10 @@ static vfy_status add_crl(vfy_trust *t, X509_CRL *crl, const char *source)
         if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(a)) != 0)
             continue;
         named = true;
-        verifies = vfy_trust_crl_of(crl, a);
+        int of = vfy_trust_crl_of(crl, a);
+        if (of < 0)
+            return VFY_E_NO_MEMORY; /* not "does not verify": the CRL would be lost */
+        verifies = of == 1;
     }
     if (named && !verifies)
         return vfy_trust_record(t, VFY_TRUST_CRL, false, source, NULL, crl,
@@ -271,10 +275,13 @@ static vfy_status add_pem(vfy_trust *t, const uint8_t *data, size_t len, const c
     BIO *b = BIO_new_mem_buf(data, (int)len);
     if (b == NULL)
         return VFY_E_NO_MEMORY;
+    ERR_clear_error();
     STACK_OF(X509_INFO) *infos = PEM_X509_INFO_read_bio(b, NULL, NULL, NULL);
     BIO_free(b);
     if (infos == NULL) {
-        ERR_clear_error();
+        /* Not "unreadable" when memory ran out: the file is not dropped from the store. */
+        if (vfy_ossl_out_of_memory())
+            return vfy_fail(detail, VFY_E_NO_MEMORY, source, "out of memory reading %s", source);
         vfy_status s = vfy_trust_record(t, VFY_TRUST_CERTIFICATE, false, source, NULL, NULL,
                                         "not a readable PEM certificate or CRL");
         return s != VFY_OK ? s
@@ -307,6 +314,7 @@ static vfy_status add_der(vfy_trust *t, const uint8_t *data, size_t len, const c
                           vfy_detail *detail)
 {
     const unsigned char *p = data;
+    ERR_clear_error();
     X509 *x = d2i_X509(NULL, &p, (long)len);
     if (x != NULL && p == data + len) {
         vfy_status s = vfy_trust_add_anchor(t, x, VFY_TRUST_CERTIFICATE, source);
@@ -314,7 +322,9 @@ static vfy_status add_der(vfy_trust *t, const uint8_t *data, size_t len, const c
         return s;
     }
     X509_free(x);
-    ERR_clear_error();
+    /* A file OpenSSL could not parse for want of memory is not "another kind of file". */
+    if (vfy_ossl_out_of_memory())
+        return vfy_fail(detail, VFY_E_NO_MEMORY, source, "out of memory reading %s", source);
     p = data;
     X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
     if (crl != NULL && p == data + len) {
@@ -323,7 +333,8 @@ static vfy_status add_der(vfy_trust *t, const uint8_t *data, size_t len, const c
         return s;
     }
     X509_CRL_free(crl);
-    ERR_clear_error();
+    if (vfy_ossl_out_of_memory())
+        return vfy_fail(detail, VFY_E_NO_MEMORY, source, "out of memory reading %s", source);
     return vfy_trust_add_master_list(t, data, len, source, detail);
 }
 

@@ -37,8 +37,12 @@ struct vfy_trust {
  * or NULL when it can. */
 const char *vfy_trust_not_csca(X509 *cert);
 
-/* Whether `crl` is signed by `csca` (names equal and the signature verifies). */
-bool vfy_trust_crl_of(X509_CRL *crl, X509 *csca);
+/* Whether `crl` is signed by `csca` (names equal and the signature verifies): 1 yes, 0 no
+ * (it failed to verify twice), -1 unknown because memory ran out while verifying (as
+ * OpenSSL's error queue tells). Callers fail closed on -1: a CRL that could not be
+ * checked is not read as "not this CSCA's" (that could let a revoked certificate pass,
+ * or drop a CRL from the store). */
+int vfy_trust_crl_of(X509_CRL *crl, X509 *csca);
 
 /* Re-checks accepted master lists against the store's CRLs; withdraws a list whose
  * signer is revoked. */

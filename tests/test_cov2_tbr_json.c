@@ -1,0 +1,49 @@
+/*
+ * Branch coverage of libverify/trust/trust_json.c (issue 12, area tbr): the JSON view
+ * of the trust store when the caller gives no time (at == 0: "now" is taken) and when
+ * the first allocation (the ordering array) fails. The expected JSON fields are the
+ * schema documented in trust_json.c ("libverify.trust/1"); an empty store has no items
+ * and no anchors.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faults.h"
+#include "trust/trust_store.h"
+
+Test(cov2_tbr_json, empty_store_without_a_time_is_valid_json_with_no_items)
+{
+    vfy_trust *t;
+    cr_assert_eq(vfy_trust_new(&t), VFY_OK);
+    char *s = vfy_trust_to_json(t, 0, 0);
+    cr_assert_not_null(s);
+    json_error_t err;
+    json_t *root = json_loads(s, 0, &err);
+    cr_assert_not_null(root, "not JSON: %s", err.text);
+    cr_assert_str_eq(json_string_value(json_object_get(root, "schema")), "libverify.trust/1");
+    cr_assert_eq(json_integer_value(json_object_get(root, "anchors")), 0);
+    json_t *items = json_object_get(root, "items");
+    cr_assert(json_is_array(items), "items is an array");
+    cr_assert_eq(json_array_size(items), 0);
+    json_decref(root);
+    free(s);
+    vfy_trust_free(t);
+}
+
+Test(cov2_tbr_json, null_store_and_failed_first_allocation_give_null)
+{
+    cr_assert_null(vfy_trust_to_json(NULL, 1, 0));
+    vfy_trust *t;
+    cr_assert_eq(vfy_trust_new(&t), VFY_OK);
+    bool fired = false;
+    fault_arm(1);
+    fault_enter();
+    char *s = vfy_trust_to_json(t, 1, 0);
+    fault_leave();
+    fault_disarm(&fired);
+    cr_assert(fired, "the first allocation (the ordering array) was failed");
+    cr_assert_null(s, "no JSON when the ordering array cannot be allocated");
+    vfy_trust_free(t);
+}

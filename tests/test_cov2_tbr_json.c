@@ -12,6 +12,7 @@
 
 #include "faults.h"
 #include "trust/trust_store.h"
+#include "verify.h"
 
 Test(cov2_tbr_json, empty_store_without_a_time_is_valid_json_with_no_items)
 {
@@ -45,5 +46,33 @@ Test(cov2_tbr_json, null_store_and_failed_first_allocation_give_null)
     fault_disarm(&fired);
     cr_assert(fired, "the first allocation (the ordering array) was failed");
     cr_assert_null(s, "no JSON when the ordering array cannot be allocated");
+    vfy_trust_free(t);
+}
+
+/* vfy_trust_status_make allocates the status, its items, then the country list (three
+ * callocs); each failed in turn must give VFY_E_NO_MEMORY, no status, and leak nothing
+ * (LeakSanitizer under test-one). Unfailed, an empty store is healthy with no items. */
+Test(cov2_tbr_json, trust_status_each_allocation_failed_is_out_of_memory)
+{
+    vfy_trust *t;
+    cr_assert_eq(vfy_trust_new(&t), VFY_OK);
+    vfy_trust_status *s = NULL;
+    cr_assert_eq(vfy_trust_status_make(t, 0, 30, &s), VFY_OK);
+    cr_assert_not_null(s);
+    cr_assert_eq(vfy_trust_status_item_count(s), 0);
+    cr_assert(vfy_trust_status_healthy(s), "an empty store has nothing stale");
+    vfy_trust_status_free(s);
+    for (unsigned long n = 1; n <= 3; n++) {
+        bool fired = false;
+        s = (vfy_trust_status *)1;
+        fault_arm(n);
+        fault_enter();
+        vfy_status st = vfy_trust_status_make(t, 1000, 30, &s);
+        fault_leave();
+        fault_disarm(&fired);
+        cr_assert(fired, "allocation %lu was failed", n);
+        cr_assert_eq(st, VFY_E_NO_MEMORY, "allocation %lu: %s", n, vfy_status_name(st));
+        cr_assert_null(s, "allocation %lu: no status on failure", n);
+    }
     vfy_trust_free(t);
 }

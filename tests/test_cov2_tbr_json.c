@@ -76,3 +76,50 @@ Test(cov2_tbr_json, trust_status_each_allocation_failed_is_out_of_memory)
     }
     vfy_trust_free(t);
 }
+
+/* The store digest in the JSON needs an allocation of its own (vfy_trust_digest); when
+ * it fails the JSON is still made, with an empty digest rather than a made-up one. Swept
+ * over every allocation of vfy_trust_to_json: each failed run gives either no JSON or
+ * JSON whose digest is the true one or empty — never another value — and at least one
+ * run (the digest's own allocation) gives the empty digest. The true digest is the
+ * unfailed run's, 64 hex characters (SHA-256). */
+Test(cov2_tbr_json, digest_allocation_failed_gives_an_empty_digest)
+{
+    vfy_trust *t;
+    cr_assert_eq(vfy_trust_new(&t), VFY_OK);
+    char *good = vfy_trust_to_json(t, 1, 0);
+    json_t *g = json_loads(good, 0, NULL);
+    cr_assert_not_null(g);
+    const char *want = json_string_value(json_object_get(g, "digest"));
+    cr_assert_eq(strlen(want), 64);
+    unsigned empty = 0;
+    for (unsigned long n = 1; n < 1000; n++) {
+        bool fired = false;
+        fault_arm(n);
+        fault_enter();
+        char *s = vfy_trust_to_json(t, 1, 0);
+        fault_leave();
+        fault_disarm(&fired);
+        if (!fired) {
+            cr_assert_not_null(s, "unfailed run %lu", n);
+            free(s);
+            break;
+        }
+        if (s == NULL)
+            continue;
+        json_t *root = json_loads(s, 0, NULL);
+        if (root != NULL) {
+            const char *d = json_string_value(json_object_get(root, "digest"));
+            if (d != NULL) {
+                cr_assert(strcmp(d, want) == 0 || d[0] == '\0', "allocation %lu: digest %s", n, d);
+                empty += d[0] == '\0';
+            }
+            json_decref(root);
+        }
+        free(s);
+    }
+    cr_assert_gt(empty, 0, "the digest's failed allocation gives an empty digest");
+    json_decref(g);
+    free(good);
+    vfy_trust_free(t);
+}

@@ -301,3 +301,115 @@ Test(cov2_sbr_inspect, seal_and_gate_rules)
     cr_assert_eq(vfy_gate_default(NULL), VFY_GATE_REFER);
     free(r);
 }
+
+/* inspect/inspection_json.c: the access object of each protocol (session.h: PACE has
+ * mapping, cipher, curve or group, cam_verified only for CAM; BAC a cipher; none
+ * neither), the read stats, the trust digest in hex, the face match, files by size. */
+#include <jansson.h>
+#include "verify/document.h"
+
+static json_t *as_json(const vfy_inspection *r, unsigned flags)
+{
+    char *text = vfy_inspection_to_json(r, flags);
+    cr_assert_not_null(text);
+    json_t *j = json_loads(text, 0, NULL);
+    free(text);
+    cr_assert_not_null(j);
+    return j;
+}
+
+Test(cov2_sbr_inspect, json_access_read_trust_face)
+{
+    cr_assert_null(vfy_inspection_to_json(NULL, 0));
+    vfy_inspection *r = mk(true, false, true, NULL, 0);
+    inspect_add_check(r, "chip.ca", INSPECT_PART_DOCUMENT, VFY_OUTCOME_OK, VFY_OK, "ca");
+    inspect_decide(r);
+    cr_assert_eq(vfy_document_new(&r->doc), VFY_OK);
+    static const uint8_t dg2[] = {0x75, 0x03, 1, 2, 3};
+    cr_assert_eq(vfy_document_set_file(r->doc, (vfy_file_id)2, dg2, sizeof dg2), VFY_OK);
+    r->access.protocol = VFY_ACCESS_PACE;
+    strcpy(r->access.mapping, "CAM");
+    strcpy(r->access.cipher, "AES-128");
+    strcpy(r->access.group, "modp2048_224");
+    r->access.cam_verified = true;
+    r->stats.apdus = 7;
+    r->stats.bytes_sent = 100;
+    r->stats.bytes_received = 23;
+    r->stats.simulated_us = 2500;
+    r->has_trust_digest = true;
+    for (int i = 0; i < 32; i++)
+        r->trust_digest[i] = (uint8_t)(i * 8 + 1);
+    r->has_face = true;
+    r->face.score = 0.75;
+    r->face.threshold = 0.5;
+    r->face.matched = true;
+    strcpy(r->face.method, "m1");
+
+    json_t *j = as_json(r, VFY_INSPECTION_JSON_MRZ);
+    json_t *a = json_object_get(j, "access");
+    cr_assert_str_eq(json_string_value(json_object_get(a, "protocol")), vfy_access_protocol_name(VFY_ACCESS_PACE));
+    cr_assert_str_eq(json_string_value(json_object_get(a, "mapping")), "CAM");
+    cr_assert(json_is_null(json_object_get(a, "curve")));
+    cr_assert_str_eq(json_string_value(json_object_get(a, "group")), "modp2048_224");
+    cr_assert(json_is_true(json_object_get(a, "cam_verified")));
+    json_t *rd = json_object_get(j, "read");
+    cr_assert_eq(json_integer_value(json_object_get(rd, "apdus")), 7);
+    cr_assert_eq(json_integer_value(json_object_get(rd, "bytes_exchanged")), 123);
+    cr_assert(json_real_value(json_object_get(rd, "simulated_ms")) == 2.5);
+    char hex[65];
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", (unsigned)(i * 8 + 1));
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "trust_store"), "digest")), hex);
+    json_t *f = json_object_get(j, "face_match");
+    cr_assert(json_real_value(json_object_get(f, "score")) == 0.75);
+    cr_assert_str_eq(json_string_value(json_object_get(f, "method")), "m1");
+    json_t *files = json_object_get(j, "files");
+    cr_assert_eq(json_object_size(files), 1);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(files, vfy_file_name((vfy_file_id)2)), "bytes")), 5);
+    cr_assert(json_is_null(json_object_get(j, "mrz")), "no DG1: mrz null");
+    cr_assert_str_eq(json_string_value(json_object_get(j, "gate")), "accept");
+    cr_assert(json_is_null(json_object_get(j, "seal_verdict")));
+    json_decref(j);
+
+    /* PACE GM on a curve: no cam_verified member; no simulated link time */
+    strcpy(r->access.mapping, "GM");
+    strcpy(r->access.curve, "brainpoolP256r1");
+    r->access.group[0] = '\0';
+    r->stats.simulated_us = 0;
+    r->has_trust_digest = false;
+    r->has_face = false;
+    j = as_json(r, 0);
+    a = json_object_get(j, "access");
+    cr_assert_str_eq(json_string_value(json_object_get(a, "curve")), "brainpoolP256r1");
+    cr_assert(json_is_null(json_object_get(a, "group")));
+    cr_assert_null(json_object_get(a, "cam_verified"));
+    cr_assert_null(json_object_get(json_object_get(j, "read"), "simulated_ms"));
+    cr_assert(json_is_null(json_object_get(j, "trust_store")));
+    cr_assert(json_is_null(json_object_get(j, "face_match")));
+    cr_assert_null(json_object_get(j, "mrz"));
+    json_decref(j);
+
+    /* BAC: a cipher, no mapping; none: neither */
+    r->access.protocol = VFY_ACCESS_BAC;
+    strcpy(r->access.cipher, "3DES");
+    j = as_json(r, 0);
+    a = json_object_get(j, "access");
+    cr_assert_str_eq(json_string_value(json_object_get(a, "cipher")), "3DES");
+    cr_assert_null(json_object_get(a, "mapping"));
+    json_decref(j);
+    r->access.protocol = VFY_ACCESS_NONE;
+    j = as_json(r, 0);
+    a = json_object_get(j, "access");
+    cr_assert_null(json_object_get(a, "cipher"));
+    cr_assert(json_is_false(json_object_get(a, "fell_back_to_bac")));
+    json_decref(j);
+
+    /* saved files: no access and no read object */
+    r->live = false;
+    j = as_json(r, 0);
+    cr_assert(json_is_null(json_object_get(j, "access")));
+    cr_assert(json_is_null(json_object_get(j, "read")));
+    json_decref(j);
+    vfy_document_free(r->doc);
+    free(r);
+}

@@ -5,6 +5,8 @@
  * the verdict the RFC and the header give (not copied from the reader's output).
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/json_tape.h"
@@ -141,4 +143,45 @@ Test(cov2_sbr_json, error_position_is_line_and_column)
     cr_assert_eq(e.line, 2);
     cr_assert_eq(e.column, 8, "column %u", e.column);
     cr_assert_neq(e.why[0], '\0');
+}
+
+/* Objects past 32 members take the sorted duplicate check: unique keys of equal and of
+ * different lengths pass, one repeated key anywhere is refused. */
+Test(cov2_sbr_json, large_objects_duplicate_check)
+{
+    char doc[2048];
+    for (int dup = 0; dup < 3; dup++) {
+        size_t n = 0;
+        n += (size_t)snprintf(doc + n, sizeof doc - n, "{");
+        for (int i = 0; i < 40; i++)
+            n += (size_t)snprintf(doc + n, sizeof doc - n, "%s\"k%0*d\":%d", i ? "," : "", 1 + i % 3, i, i);
+        if (dup == 1)
+            n += (size_t)snprintf(doc + n, sizeof doc - n, ",\"k005\":0");
+        if (dup == 2)
+            n += (size_t)snprintf(doc + n, sizeof doc - n, ",\"k10\":0");
+        snprintf(doc + n, sizeof doc - n, "}");
+        vfy_json_tape t; vfy_json_error e;
+        vfy_status s = vfy_json_tape_read(doc, strlen(doc), 4, &t, &e);
+        /* keys are k0, k01, k002, k3, k04, k005, ... k10 ...: each once; the added "k005" or "k10" repeats one */
+        cr_assert_eq(s, dup == 0 ? VFY_OK : VFY_E_BAD_VALUE, "dup %d: %s", dup, e.why);
+        if (s == VFY_OK) {
+            cr_assert_eq(vfy_json_at(&t, 0)->count, 40);
+            size_t v = vfy_json_member(&t, 0, "k005");
+            cr_assert_neq(v, 0);
+            cr_assert_eq(vfy_json_at(&t, v)->integer, 5);
+            vfy_json_tape_free(&t);
+        }
+    }
+}
+
+Test(cov2_sbr_json, compact_text)
+{
+    const char *doc = "{ \"a\" : [ 1 , \"x\\u00e9\\n\\\"\" , true , null , false, -2 ] , \"b\" : { } , \"c\":[ ] }";
+    vfy_json_tape t; vfy_json_error e;
+    cr_assert_eq(vfy_json_tape_read(doc, strlen(doc), 4, &t, &e), VFY_OK);
+    char *s = vfy_json_compact(&t, 0);
+    cr_assert_not_null(s);
+    cr_assert_str_eq(s, "{\"a\":[1,\"x\xc3\xa9\\n\\\"\",true,null,false,-2],\"b\":{},\"c\":[]}");
+    free(s);
+    vfy_json_tape_free(&t);
 }

@@ -96,6 +96,8 @@ Test(cov2_sbr_json, depth_bound_and_nul)
     cr_assert_eq(vfy_json_tape_read(nul, sizeof nul - 1, 4, &t, &e), VFY_E_BAD_VALUE);
     cr_assert_eq(e.offset, 3);
     cr_assert_eq(vfy_json_prescan("[[[", 3, 2, &off), VFY_E_TOO_DEEP);
+    /* no buffer but a length: a caller's error, not a JSON one */
+    cr_assert_eq(vfy_json_tape_read(NULL, 1, 4, &t, &e), VFY_E_INVALID_ARGUMENT);
     cr_assert_eq(off, 2);
 }
 

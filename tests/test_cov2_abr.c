@@ -1,0 +1,158 @@
+/*
+ * Branch coverage of libverify/audit/ (issue 12): the checkpoint codec's compound checks,
+ * one operand at a time. Checkpoints are written here byte by byte from the layout in
+ * checkpoint.c / docs/audit.md ("VFYC" | version 1 | kind 1 | log id 16 | seq 8 |
+ * record hash 32 | time 8 | made_at 8 | signer public key 32 | Ed25519 signature 64),
+ * signed with libsodium's crypto_sign_detached from a fixed seed, so the expected
+ * outcome of each damaged copy follows from the layout, not from the library.
+ */
+#include <criterion/criterion.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit_internal.h"
+#include "verify.h"
+
+static void put_be(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+/* A well-formed, correctly signed checkpoint over record seq made at record made_at. */
+static void cp_build(uint8_t out[AUD_CP_BYTES], uint8_t version, uint8_t kind, uint64_t seq,
+                     uint64_t made_at)
+{
+    cr_assert_eq(sodium_init() < 0, 0);
+    uint8_t seed[32], pk[32], sk[64];
+    memset(seed, 0x5a, sizeof seed);
+    cr_assert_eq(crypto_sign_seed_keypair(pk, sk, seed), 0);
+    memcpy(out, "VFYC", 4);
+    out[4] = version;
+    out[5] = kind;
+    memset(out + 6, 0x11, 16);
+    put_be(out + 22, seq);
+    memset(out + 30, 0x22, 32);
+    put_be(out + 62, 1735732800);
+    put_be(out + 70, made_at);
+    memcpy(out + 78, pk, 32);
+    cr_assert_eq(crypto_sign_detached(out + 110, NULL, out, 110, sk), 0);
+}
+
+static vfy_status decode(const uint8_t *b, size_t n, aud_checkpoint *cp, vfy_detail *d)
+{
+    vfy_detail_clear(d);
+    return aud_checkpoint_decode(b, n, cp, d);
+}
+
+Test(cov2_abr_cp, a_good_checkpoint_decodes_field_by_field)
+{
+    uint8_t b[AUD_CP_BYTES];
+    cp_build(b, AUD_FORMAT_VERSION, AUD_CP_PRUNE, 7, 7); /* made_at == seq: allowed */
+    aud_checkpoint cp;
+    vfy_detail d;
+    cr_assert_eq(decode(b, sizeof b, &cp, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(cp.kind, AUD_CP_PRUNE);
+    cr_assert_eq(cp.seq, 7);
+    cr_assert_eq(cp.made_at, 7);
+    cr_assert_eq(cp.time, 1735732800);
+    cr_assert_eq(memcmp(cp.public_key, b + 78, 32), 0);
+    cr_assert_eq(memcmp(cp.signature, b + 110, 64), 0);
+    cr_assert(aud_checkpoint_signature_ok(b, sizeof b));
+}
+
+Test(cov2_abr_cp, every_truncation_and_one_byte_more_are_refused)
+{
+    uint8_t b[AUD_CP_BYTES + 1];
+    cp_build(b, AUD_FORMAT_VERSION, AUD_CP_REGULAR, 3, 5);
+    b[AUD_CP_BYTES] = 0;
+    aud_checkpoint cp;
+    vfy_detail d;
+    for (size_t n = 0; n < AUD_CP_BYTES; n++)
+        cr_assert_eq(decode(b, n, &cp, &d), VFY_E_TRUNCATED, "length %zu", n);
+    cr_assert_eq(decode(b, AUD_CP_BYTES + 1, &cp, &d), VFY_E_TRAILING_BYTES);
+    cr_assert_not(aud_checkpoint_signature_ok(b, AUD_CP_BYTES - 1));
+    cr_assert_not(aud_checkpoint_signature_ok(b, AUD_CP_BYTES + 1));
+}
+
+Test(cov2_abr_cp, each_header_field_wrong_alone_is_named)
+{
+    uint8_t b[AUD_CP_BYTES];
+    aud_checkpoint cp;
+    vfy_detail d;
+    for (int i = 0; i < 4; i++) {
+        cp_build(b, AUD_FORMAT_VERSION, AUD_CP_REGULAR, 3, 5);
+        b[i] ^= 0x20;
+        cr_assert_eq(decode(b, sizeof b, &cp, &d), VFY_E_AUDIT_CHECKPOINT);
+        cr_assert_eq(d.offset, 0);
+        cr_assert(strstr(d.message, "VFYC") != NULL, "%s", d.message);
+    }
+    const uint8_t versions[] = { 0, AUD_FORMAT_VERSION + 1, 255 };
+    for (size_t i = 0; i < sizeof versions; i++) {
+        cp_build(b, versions[i], AUD_CP_REGULAR, 3, 5);
+        cr_assert_eq(decode(b, sizeof b, &cp, &d), VFY_E_AUDIT_CHECKPOINT);
+        cr_assert_eq(d.offset, 4);
+    }
+    cp_build(b, AUD_FORMAT_VERSION, AUD_CP_PRUNE + 1, 3, 5);
+    cr_assert_eq(decode(b, sizeof b, &cp, &d), VFY_E_AUDIT_CHECKPOINT);
+    cr_assert_eq(d.offset, 5);
+    cr_assert(strstr(d.message, "kind 2") != NULL, "%s", d.message);
+    /* seq 0, then made_at one below seq; made_at == seq is accepted above */
+    cp_build(b, AUD_FORMAT_VERSION, AUD_CP_REGULAR, 0, 5);
+    cr_assert_eq(decode(b, sizeof b, &cp, &d), VFY_E_AUDIT_CHECKPOINT);
+    cr_assert(strstr(d.message, "record 0 made at record 5") != NULL, "%s", d.message);
+    cp_build(b, AUD_FORMAT_VERSION, AUD_CP_REGULAR, 6, 5);
+    cr_assert_eq(decode(b, sizeof b, &cp, &d), VFY_E_AUDIT_CHECKPOINT);
+    cr_assert(strstr(d.message, "record 6 made at record 5") != NULL, "%s", d.message);
+    /* a flipped signed byte and a flipped signature byte */
+    cp_build(b, AUD_FORMAT_VERSION, AUD_CP_REGULAR, 3, 5);
+    b[40] ^= 1;
+    cr_assert_not(aud_checkpoint_signature_ok(b, sizeof b));
+    b[40] ^= 1;
+    b[150] ^= 1;
+    cr_assert_not(aud_checkpoint_signature_ok(b, sizeof b));
+}
+
+Test(cov2_abr_cp, the_text_form_round_trips_and_each_damage_is_refused)
+{
+    uint8_t b[AUD_CP_BYTES], back[AUD_CP_BYTES];
+    cp_build(b, AUD_FORMAT_VERSION, AUD_CP_REGULAR, 3, 5);
+    char *t = aud_checkpoint_text(b);
+    cr_assert_not_null(t);
+    size_t plen = strlen(AUD_CP_TEXT_PREFIX);
+    cr_assert_eq(strlen(t), plen + 2 * AUD_CP_BYTES + 1);
+    cr_assert_eq(strncmp(t, AUD_CP_TEXT_PREFIX, plen), 0);
+    char hex[2 * AUD_CP_BYTES + 1];
+    sodium_bin2hex(hex, sizeof hex, b, sizeof b);
+    cr_assert_eq(memcmp(t + plen, hex, 2 * AUD_CP_BYTES), 0);
+    cr_assert_eq(t[plen + 2 * AUD_CP_BYTES], '\n');
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(aud_checkpoint_parse_text(t, back, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(memcmp(back, b, sizeof b), 0);
+
+    char buf[512];
+    /* CRLF and no line end at all */
+    snprintf(buf, sizeof buf, "%s%s\r\n", AUD_CP_TEXT_PREFIX, hex);
+    cr_assert_eq(aud_checkpoint_parse_text(buf, back, &d), VFY_OK);
+    snprintf(buf, sizeof buf, "%s%s", AUD_CP_TEXT_PREFIX, hex);
+    cr_assert_eq(aud_checkpoint_parse_text(buf, back, &d), VFY_OK);
+    cr_assert_eq(memcmp(back, b, sizeof b), 0);
+    /* NULL, wrong prefix, one digit short, one digit more, a non-hex digit, nothing */
+    cr_assert_eq(aud_checkpoint_parse_text(NULL, back, &d), VFY_E_AUDIT_CHECKPOINT);
+    snprintf(buf, sizeof buf, "libverify-audit-checkpoint/2 %s", hex);
+    cr_assert_eq(aud_checkpoint_parse_text(buf, back, &d), VFY_E_AUDIT_CHECKPOINT);
+    cr_assert(strstr(d.message, "does not start with") != NULL, "%s", d.message);
+    snprintf(buf, sizeof buf, "%s%.*s\n", AUD_CP_TEXT_PREFIX, 2 * AUD_CP_BYTES - 1, hex);
+    cr_assert_eq(aud_checkpoint_parse_text(buf, back, &d), VFY_E_AUDIT_CHECKPOINT);
+    snprintf(buf, sizeof buf, "%s%s0\n", AUD_CP_TEXT_PREFIX, hex);
+    cr_assert_eq(aud_checkpoint_parse_text(buf, back, &d), VFY_E_AUDIT_CHECKPOINT);
+    snprintf(buf, sizeof buf, "%s%s\n", AUD_CP_TEXT_PREFIX, hex);
+    buf[plen + 100] = 'g';
+    cr_assert_eq(aud_checkpoint_parse_text(buf, back, &d), VFY_E_AUDIT_CHECKPOINT);
+    cr_assert(strstr(d.message, "hexadecimal") != NULL, "%s", d.message);
+    cr_assert_eq(aud_checkpoint_parse_text(AUD_CP_TEXT_PREFIX, back, &d),
+                 VFY_E_AUDIT_CHECKPOINT);
+    free(t);
+}

@@ -156,3 +156,123 @@ Test(cov2_abr_cp, the_text_form_round_trips_and_each_damage_is_refused)
                  VFY_E_AUDIT_CHECKPOINT);
     free(t);
 }
+
+/* ---- records: every truncation, the record number's bound -------------------------- */
+
+/* Record layout of docs/audit.md ("Record encoding"): "VFYA" | version | kind |
+ * seq u64 | time i64 | time source | prev 32, then tag u8 | length u16 | value. */
+struct rec {
+    uint8_t b[512];
+    size_t n;
+    size_t ends[16]; /* offsets where a whole field (or the header) ends */
+    size_t n_ends;
+};
+
+static void rec_bytes(struct rec *r, const void *p, size_t n)
+{
+    cr_assert_leq(r->n + n, sizeof r->b);
+    memcpy(r->b + r->n, p, n);
+    r->n += n;
+}
+
+static void rec_be(struct rec *r, uint64_t v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint8_t b = (uint8_t)(v >> (8 * (n - 1 - i)));
+        rec_bytes(r, &b, 1);
+    }
+}
+
+static void rec_head(struct rec *r, uint8_t kind, uint64_t seq)
+{
+    r->n = 0;
+    r->n_ends = 0;
+    rec_bytes(r, "VFYA", 4);
+    rec_be(r, AUD_FORMAT_VERSION, 1);
+    rec_be(r, kind, 1);
+    rec_be(r, seq, 8);
+    rec_be(r, 1735732800, 8);
+    rec_be(r, VFY_TIME_CALLER, 1);
+    uint8_t prev[32];
+    memset(prev, 0x33, sizeof prev);
+    rec_bytes(r, prev, 32);
+    r->ends[r->n_ends++] = r->n;
+}
+
+static void rec_field(struct rec *r, uint8_t tag, const void *v, size_t n)
+{
+    rec_be(r, tag, 1);
+    rec_be(r, n, 2);
+    rec_bytes(r, v, n);
+    r->ends[r->n_ends++] = r->n;
+}
+
+Test(cov2_abr_record, every_truncation_is_refused_except_at_a_field_boundary)
+{
+    struct rec r;
+    rec_head(&r, AUD_KIND_INSPECTION, 9);
+    cr_assert_eq(r.n, 55);
+    rec_field(&r, AUD_T_KIOSK, "kiosk-7", 7);
+    uint8_t live = 0;
+    rec_field(&r, AUD_T_LIVE, &live, 1);
+    const uint8_t check[] = { VFY_OUTCOME_OK, 0x01, 0x02, 'm', 'r', 'z' };
+    rec_field(&r, AUD_T_CHECK, check, sizeof check);
+    const uint8_t set[] = { 2, 'i', 'd', 'a', 'b' };
+    rec_field(&r, AUD_T_RULESET, set, sizeof set);
+    const uint8_t dim[] = { 3, 'f', 'e', 'e', 8, 'r', 'e', 'q', 'u', 'i', 'r', 'e', 'd', '1' };
+    rec_field(&r, AUD_T_DIMENSION, dim, sizeof dim);
+    uint8_t h[32];
+    memset(h, 0x44, sizeof h);
+    rec_field(&r, AUD_T_DOC_HASH, h, sizeof h);
+    rec_field(&r, AUD_T_EVENT, "inspection", 10);
+
+    aud_record rec;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(aud_record_decode(r.b, r.n, &rec, &d), VFY_OK, "%s", d.message);
+    cr_expect_eq(rec.seq, 9);
+    cr_expect_str_eq(rec.kiosk, "kiosk-7");
+    cr_expect_eq(rec.n_checks, 1);
+    cr_expect_eq(rec.checks[0].code, 0x0102);
+    cr_expect_str_eq(rec.checks[0].id, "mrz");
+    cr_expect_str_eq(rec.sets[0].id, "id");
+    cr_expect_str_eq(rec.sets[0].digest, "ab");
+    cr_expect_str_eq(rec.dims[0].value, "1");
+    cr_expect_str_eq(rec.event, "inspection");
+
+    size_t e = 0;
+    for (size_t n = 0; n < r.n; n++) {
+        bool boundary = e < r.n_ends && r.ends[e] == n;
+        vfy_detail_clear(&d);
+        vfy_status s = aud_record_decode(r.b, n, &rec, &d);
+        if (boundary) {
+            /* a shorter record made of whole fields: still a valid inspection record */
+            cr_expect_eq(s, VFY_OK, "length %zu: %s", n, d.message);
+            e++;
+        } else {
+            cr_expect_eq(s, VFY_E_TRUNCATED, "length %zu: %s (%s)", n, vfy_status_name(s),
+                         d.message);
+        }
+    }
+}
+
+Test(cov2_abr_record, the_record_number_is_1_to_int64_max)
+{
+    struct rec r;
+    aud_record rec;
+    vfy_detail d;
+    const uint64_t ok[] = { 1, (uint64_t)INT64_MAX };
+    for (size_t i = 0; i < 2; i++) {
+        rec_head(&r, AUD_KIND_INSPECTION, ok[i]);
+        vfy_detail_clear(&d);
+        cr_expect_eq(aud_record_decode(r.b, r.n, &rec, &d), VFY_OK, "%s", d.message);
+        cr_expect_eq(rec.seq, ok[i]);
+    }
+    const uint64_t bad[] = { 0, (uint64_t)INT64_MAX + 1, UINT64_MAX };
+    for (size_t i = 0; i < 3; i++) {
+        rec_head(&r, AUD_KIND_INSPECTION, bad[i]);
+        vfy_detail_clear(&d);
+        cr_expect_eq(aud_record_decode(r.b, r.n, &rec, &d), VFY_E_BAD_VALUE);
+        cr_expect(strstr(d.message, "record number") != NULL, "%s", d.message);
+    }
+}

@@ -273,3 +273,58 @@ Test(cov2_abr_prune, a_first_record_that_is_empty_garbage_or_not_an_open_is_not_
     free(second);
     teardown(&f);
 }
+
+/* ---- reading: each operand of the query's argument checks ---------------------------- */
+
+TestSuite(cov2_abr_read, .timeout = 120);
+
+static bool count_entries(void *ctx, const vfy_audit_entry *e)
+{
+    (void)e;
+    ++*(size_t *)ctx;
+    return true;
+}
+
+Test(cov2_abr_read, each_query_argument_wrong_alone_and_a_larger_query_struct)
+{
+    struct fx f;
+    setup(&f);
+    vfy_audit_log *log = open_log(&f, f.log, f.a, 64);
+    change(log, "one");
+    change(log, "two");
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_audit_close(log, &d), VFY_OK, "%s", d.message);
+    size_t n = 0;
+    vfy_audit_query q = VFY_AUDIT_QUERY_INIT;
+    q.size = sizeof(size_t) - 1; /* not even the size field */
+    cr_expect_eq(vfy_audit_read(f.log, &q, count_entries, &n, &d), VFY_E_INVALID_ARGUMENT);
+    q = (vfy_audit_query)VFY_AUDIT_QUERY_INIT;
+    q.document_number = "L898902C3";
+    cr_expect_eq(vfy_audit_read(f.log, &q, count_entries, &n, &d), VFY_E_INVALID_ARGUMENT);
+    cr_expect(strstr(d.message, "lookup key") != NULL, "%s", d.message);
+    q = (vfy_audit_query)VFY_AUDIT_QUERY_INIT;
+    q.lookup = f.l;
+    cr_expect_eq(vfy_audit_read(f.log, &q, count_entries, &n, &d), VFY_E_INVALID_ARGUMENT);
+    q.document_number = "0123456789012345678901234567890123456789"; /* 40: one too many */
+    cr_expect_eq(vfy_audit_read(f.log, &q, count_entries, &n, &d), VFY_E_INVALID_ARGUMENT);
+    cr_expect(strstr(d.message, "at most 39") != NULL, "%s", d.message);
+    cr_expect_eq(n, 0);
+
+    /* a caller built against a later, larger query struct: the known part is used */
+    struct {
+        vfy_audit_query q;
+        uint64_t later_field;
+    } big;
+    memset(&big, 0, sizeof big);
+    big.q.size = sizeof big;
+    big.later_field = 42;
+    big.q.since = 1;
+    cr_expect_eq(vfy_audit_read(f.log, &big.q, count_entries, &n, &d), VFY_OK, "%s", d.message);
+    cr_expect_eq(n, 3, "the open record and two changes");
+    n = 0;
+    big.q.since = Y2100;
+    cr_expect_eq(vfy_audit_read(f.log, &big.q, count_entries, &n, &d), VFY_OK, "%s", d.message);
+    cr_expect_eq(n, 0);
+    teardown(&f);
+}

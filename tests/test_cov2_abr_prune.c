@@ -124,6 +124,16 @@ static void expect(const vfy_audit_verify_result *r, vfy_audit_problem p, uint64
         cr_expect(strstr(r->message, words) != NULL, "'%s' not in: %s", words, r->message);
 }
 
+static void sql(const char *path, const char *statement)
+{
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    char *err = NULL;
+    int rc = sqlite3_exec(db, statement, NULL, NULL, &err);
+    cr_assert_eq(rc, SQLITE_OK, "%s: %s", statement, err != NULL ? err : "");
+    sqlite3_close(db);
+}
+
 static long long sql_int(const char *path, const char *query)
 {
     sqlite3 *db;
@@ -326,5 +336,25 @@ Test(cov2_abr_read, each_query_argument_wrong_alone_and_a_larger_query_struct)
     big.q.since = Y2100;
     cr_expect_eq(vfy_audit_read(f.log, &big.q, count_entries, &n, &d), VFY_OK, "%s", d.message);
     cr_expect_eq(n, 0);
+    teardown(&f);
+}
+
+/* ---- verify: a checkpoint row emptied ------------------------------------------------ */
+
+Test(cov2_abr_read, an_emptied_checkpoint_row_is_a_bad_checkpoint)
+{
+    struct fx f;
+    setup(&f);
+    vfy_audit_log *log = open_log(&f, f.log, f.a, 64);
+    change(log, "one");
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_audit_close(log, &d), VFY_OK, "%s", d.message);
+    /* closing checkpointed the last record, 2; a zero-length blob satisfies NOT NULL
+     * but holds no checkpoint (SQLite hands it out as a NULL pointer) */
+    cr_assert_eq(sql_int(f.log, "SELECT MAX(seq) FROM audit_checkpoints"), 2);
+    sql(f.log, "UPDATE audit_checkpoints SET checkpoint = x''");
+    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
+    expect(&r, VFY_AUDIT_BAD_CHECKPOINT, 2, "is not a valid checkpoint");
     teardown(&f);
 }

@@ -276,3 +276,65 @@ Test(cov2_abr_record, the_record_number_is_1_to_int64_max)
         cr_expect(strstr(d.message, "record number") != NULL, "%s", d.message);
     }
 }
+
+/* Names (dimension, modality): a length byte, then 1..AUD_NAME_MAX of a-z and '_';
+ * texts: 1..AUD_TEXT_MAX bytes of 0x20..0x7e (record.c's get_name/get_text, docs/audit.md). */
+static vfy_status decode_with_dim(const uint8_t *dim, size_t n, vfy_detail *d)
+{
+    struct rec r;
+    rec_head(&r, AUD_KIND_INSPECTION, 3);
+    rec_field(&r, AUD_T_DIMENSION, dim, n);
+    aud_record rec;
+    vfy_detail_clear(d);
+    return aud_record_decode(r.b, r.n, &rec, d);
+}
+
+Test(cov2_abr_record, each_bound_of_a_name_and_a_text_alone)
+{
+    vfy_detail d;
+    uint8_t dim[300];
+    /* name length 0, AUD_NAME_MAX + 1 */
+    const size_t lens[] = { 0, AUD_NAME_MAX + 1 };
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = 0;
+        dim[n++] = (uint8_t)lens[i];
+        memset(dim + n, 'a', lens[i]);
+        n += lens[i];
+        dim[n++] = 1;
+        dim[n++] = 'x';
+        dim[n++] = '1';
+        cr_expect_eq(decode_with_dim(dim, n, &d), VFY_E_BAD_LENGTH, "name length %zu: %s",
+                     lens[i], d.message);
+    }
+    /* AUD_NAME_MAX itself is accepted */
+    size_t n = 0;
+    dim[n++] = AUD_NAME_MAX;
+    memset(dim + n, 'z', AUD_NAME_MAX);
+    n += AUD_NAME_MAX;
+    dim[n++] = 1;
+    dim[n++] = '_';
+    dim[n++] = '1';
+    cr_expect_eq(decode_with_dim(dim, n, &d), VFY_OK, "%s", d.message);
+    /* a name byte just outside a-z on either side, and an upper-case letter */
+    const uint8_t bad[] = { 'a' - 1, 'z' + 1, 'A' };
+    for (size_t i = 0; i < sizeof bad; i++) {
+        const uint8_t b[] = { 3, 'f', bad[i], 'e', 1, 'x', '1' };
+        cr_expect_eq(decode_with_dim(b, sizeof b, &d), VFY_E_BAD_ENCODING, "byte 0x%02x", bad[i]);
+        cr_expect(strstr(d.message, "a name holds byte") != NULL, "%s", d.message);
+    }
+    /* a dimension's value: a text of AUD_TEXT_MAX + 1 bytes, and bytes 0x1f and 0x7f */
+    n = 0;
+    dim[n++] = 1;
+    dim[n++] = 'f';
+    dim[n++] = 1;
+    dim[n++] = 'x';
+    memset(dim + n, '7', AUD_TEXT_MAX + 1);
+    cr_expect_eq(decode_with_dim(dim, n + AUD_TEXT_MAX + 1, &d), VFY_E_BAD_LENGTH, "%s", d.message);
+    cr_expect_eq(decode_with_dim(dim, n + AUD_TEXT_MAX, &d), VFY_OK, "%s", d.message);
+    dim[n] = 0x1f;
+    cr_expect_eq(decode_with_dim(dim, n + 1, &d), VFY_E_BAD_ENCODING, "%s", d.message);
+    dim[n] = 0x7f;
+    cr_expect_eq(decode_with_dim(dim, n + 1, &d), VFY_E_BAD_ENCODING, "%s", d.message);
+    dim[n] = 0x7e;
+    cr_expect_eq(decode_with_dim(dim, n + 1, &d), VFY_OK, "%s", d.message);
+}

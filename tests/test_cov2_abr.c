@@ -162,7 +162,7 @@ Test(cov2_abr_cp, the_text_form_round_trips_and_each_damage_is_refused)
 /* Record layout of docs/audit.md ("Record encoding"): "VFYA" | version | kind |
  * seq u64 | time i64 | time source | prev 32, then tag u8 | length u16 | value. */
 struct rec {
-    uint8_t b[512];
+    uint8_t b[AUD_RECORD_MAX + 64];
     size_t n;
     size_t ends[16]; /* offsets where a whole field (or the header) ends */
     size_t n_ends;
@@ -204,7 +204,8 @@ static void rec_field(struct rec *r, uint8_t tag, const void *v, size_t n)
     rec_be(r, tag, 1);
     rec_be(r, n, 2);
     rec_bytes(r, v, n);
-    r->ends[r->n_ends++] = r->n;
+    if (r->n_ends < 16)
+        r->ends[r->n_ends++] = r->n;
 }
 
 Test(cov2_abr_record, every_truncation_is_refused_except_at_a_field_boundary)
@@ -337,4 +338,38 @@ Test(cov2_abr_record, each_bound_of_a_name_and_a_text_alone)
     cr_expect_eq(decode_with_dim(dim, n + 1, &d), VFY_E_BAD_ENCODING, "%s", d.message);
     dim[n] = 0x7e;
     cr_expect_eq(decode_with_dim(dim, n + 1, &d), VFY_OK, "%s", d.message);
+}
+
+/* Repeatable fields: at most AUD_MAX_CHECKS checks, AUD_MAX_SETS rule sets and
+ * AUD_MAX_DIMS dimensions; the bound is accepted, one more is VFY_E_LIMIT. */
+Test(cov2_abr_record, each_repeatable_field_at_its_bound_and_one_past_it)
+{
+    static const struct {
+        uint8_t tag;
+        size_t max;
+        const char *words;
+        uint8_t v[8];
+        size_t n;
+    } kinds[] = {
+        { AUD_T_CHECK, AUD_MAX_CHECKS, "checks", { VFY_OUTCOME_FAILED, 0, 7, 'c' }, 4 },
+        { AUD_T_RULESET, AUD_MAX_SETS, "rule sets", { 1, 'i', 'd' }, 3 },
+        { AUD_T_DIMENSION, AUD_MAX_DIMS, "dimensions", { 1, 'f', 1, 'm', 'v' }, 5 },
+    };
+    for (size_t k = 0; k < 3; k++) {
+        struct rec r;
+        aud_record rec;
+        vfy_detail d;
+        rec_head(&r, AUD_KIND_INSPECTION, 3);
+        for (size_t i = 0; i < kinds[k].max; i++)
+            rec_field(&r, kinds[k].tag, kinds[k].v, kinds[k].n);
+        cr_assert_leq(r.n + 3 + kinds[k].n, AUD_RECORD_MAX);
+        vfy_detail_clear(&d);
+        cr_expect_eq(aud_record_decode(r.b, r.n, &rec, &d), VFY_OK, "%s: %s", kinds[k].words,
+                     d.message);
+        rec_field(&r, kinds[k].tag, kinds[k].v, kinds[k].n);
+        vfy_detail_clear(&d);
+        cr_expect_eq(aud_record_decode(r.b, r.n, &rec, &d), VFY_E_LIMIT, "%s: %s",
+                     kinds[k].words, d.message);
+        cr_expect(strstr(d.message, kinds[k].words) != NULL, "%s", d.message);
+    }
 }

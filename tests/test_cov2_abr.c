@@ -373,3 +373,34 @@ Test(cov2_abr_record, each_repeatable_field_at_its_bound_and_one_past_it)
         cr_expect(strstr(d.message, kinds[k].words) != NULL, "%s", d.message);
     }
 }
+
+/* The first record ("open") must carry its signature, the log id AND the first public
+ * key (docs/audit.md); each of the two missing alone is refused, both present decode. */
+Test(cov2_abr_record, an_open_record_missing_its_log_id_or_its_key_alone)
+{
+    uint8_t id[AUD_LOG_ID_BYTES], pk[32], sig[AUD_SIG_BYTES];
+    memset(id, 1, sizeof id);
+    memset(pk, 2, sizeof pk);
+    memset(sig, 3, sizeof sig);
+    for (int which = 0; which < 3; which++) {
+        struct rec r;
+        aud_record rec;
+        vfy_detail d;
+        rec_head(&r, AUD_KIND_OPEN, 1);
+        if (which != 0)
+            rec_field(&r, AUD_T_LOG_ID, id, sizeof id);
+        if (which != 1)
+            rec_field(&r, AUD_T_PUBLIC_KEY, pk, sizeof pk);
+        rec_field(&r, AUD_T_SIGNATURE, sig, sizeof sig);
+        vfy_detail_clear(&d);
+        vfy_status s = aud_record_decode(r.b, r.n, &rec, &d);
+        if (which == 2) {
+            cr_expect_eq(s, VFY_OK, "%s", d.message);
+            cr_expect_eq(memcmp(rec.log_id, id, sizeof id), 0);
+        } else {
+            cr_expect_eq(s, VFY_E_BAD_VALUE, "case %d: %s", which, d.message);
+            cr_expect(strstr(d.message, "the log id and the first public key") != NULL, "%s",
+                      d.message);
+        }
+    }
+}

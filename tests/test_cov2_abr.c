@@ -404,3 +404,22 @@ Test(cov2_abr_record, an_open_record_missing_its_log_id_or_its_key_alone)
         }
     }
 }
+
+/* A field shorter than what it declares inside: live of 2 bytes (1 belongs), a dimension
+ * without even its name's length byte, and a name whose length runs past the field. */
+Test(cov2_abr_record, fields_whose_inside_does_not_fit_their_length)
+{
+    vfy_detail d;
+    struct rec r;
+    aud_record rec;
+    const uint8_t live2[] = { 1, 0 };
+    rec_head(&r, AUD_KIND_INSPECTION, 3);
+    rec_field(&r, AUD_T_LIVE, live2, sizeof live2);
+    vfy_detail_clear(&d);
+    cr_expect_eq(aud_record_decode(r.b, r.n, &rec, &d), VFY_E_BAD_LENGTH, "%s", d.message);
+    cr_expect(strstr(d.message, "2 bytes where 1 belong") != NULL, "%s", d.message);
+    const uint8_t short_name[] = { 5, 'f', 'e' };
+    cr_expect_eq(decode_with_dim(short_name, 0, &d), VFY_E_TRUNCATED, "%s", d.message);
+    cr_expect_eq(decode_with_dim(short_name, sizeof short_name, &d), VFY_E_TRUNCATED, "%s",
+                 d.message);
+}

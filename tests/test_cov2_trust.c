@@ -619,3 +619,63 @@ Test(cov2_trust, crl_stack_cap, .timeout = 60)
     X509_CRL_free(crl);
     X509_free(ca);
 }
+
+/* A folder named to vfy_trust_add_paths whose path is so long (about 3,900 bytes, under
+ * PATH_MAX) that one of its entries' full path would pass 4,096 bytes: that entry is
+ * passed over (its path cannot be formed, so nothing of it is read), the others load.
+ * Both files hold a valid CSCA: one anchor, not two. */
+Test(cov2_trust, a_folder_entry_whose_path_would_pass_4096_bytes_is_passed_over)
+{
+    char base[64];
+    tmpdir_make("cov2-trust-long", base, sizeof base);
+    static char dir[4096];
+    snprintf(dir, sizeof dir, "%s", base);
+    char part[201];
+    memset(part, 'd', 200);
+    part[200] = '\0';
+    /* Exactly 3,890 bytes: folders of 200 characters, then one of what is left. */
+    while (strlen(dir) < 3890) {
+        size_t room = 3890 - strlen(dir) - 1;
+        strcat(dir, "/");
+        strncat(dir, part, room < 200 ? room : 200);
+        cr_assert_eq(mkdir(dir, 0700), 0, "%s", strerror(errno));
+    }
+    cr_assert_eq(strlen(dir), 3890);
+    EVP_PKEY *k1 = pki_key("ec:prime256v1"), *k2 = pki_key("ec:prime256v1");
+    X509 *short_csca = pki_cert(&(pki_cert_spec){ .cn = "CSCA Short", .country = "UT", .key = k1,
+                                                  .not_before_days = -1, .not_after_days = 365,
+                                                  .usage = PKI_KU_CERT_SIGN, .ca = true, .serial = 1 });
+    X509 *long_csca = pki_cert(&(pki_cert_spec){ .cn = "CSCA Long", .country = "XE", .key = k2,
+                                                 .not_before_days = -1, .not_after_days = 365,
+                                                 .usage = PKI_KU_CERT_SIGN, .ca = true, .serial = 2 });
+    char long_name[241];
+    memset(long_name, 'n', 236);
+    memcpy(long_name + 236, ".der", 5);
+    cr_assert_gt(strlen(dir) + 1 + strlen(long_name), 4096, "the entry's path must pass 4096 bytes");
+    /* Written from inside the folder: the entry's full path is too long for open(). */
+    char here[4096];
+    cr_assert_not_null(getcwd(here, sizeof here));
+    cr_assert_eq(chdir(dir), 0, "%s", strerror(errno));
+    pki_write_der("csca.der", short_csca);
+    pki_write_der(long_name, long_csca);
+    vfy_trust *t;
+    cr_assert_eq(vfy_trust_new(&t), VFY_OK);
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    const char *paths[] = { dir };
+    cr_assert_eq(vfy_trust_add_paths(t, paths, 1, &d), VFY_OK, "%s", d.message);
+    cr_assert_eq(vfy_trust_anchor_count(t), 1);
+    char cn[64];
+    cr_assert_gt(X509_NAME_get_text_by_NID(X509_get_subject_name(vfy_trust_anchor_get(t, 0)), NID_commonName, cn,
+                                           sizeof cn), 0);
+    cr_assert_str_eq(cn, "CSCA Short");
+    vfy_trust_free(t);
+    cr_assert_eq(unlink(long_name), 0);
+    cr_assert_eq(unlink("csca.der"), 0);
+    cr_assert_eq(chdir(here), 0);
+    tmpdir_remove(base);
+    X509_free(short_csca);
+    X509_free(long_csca);
+    EVP_PKEY_free(k1);
+    EVP_PKEY_free(k2);
+}

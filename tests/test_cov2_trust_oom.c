@@ -769,3 +769,72 @@ Test(cov2_trust_oom, a_revoked_signer_never_reads_unrevoked_when_memory_fails, .
     EVP_PKEY_free(ds_key);
     EVP_PKEY_free(ca_key);
 }
+
+/* A CRL and a master list of one CSCA checked against each other with every allocation
+ * failed in turn, in both orders: the CRL added to a store that holds the list (the CRL
+ * is verified under the CSCA, then every list's signer is checked against it), and the
+ * list added to a store that holds the CRL (its signer is checked against the CRL). A
+ * CRL that could not be verified for want of memory is never taken as "not this CSCA's":
+ * each failed run ends as the unfailed one, with VFY_E_NO_MEMORY, or refused; never more
+ * trusted, and never with the list kept but its signer unchecked. */
+struct crl_ml_fx {
+    world w;
+    uint8_t *ml, *crl;
+    size_t ml_len, crl_len;
+    bool crl_last;
+    uint8_t digest[VFY_SHA256_SIZE];
+    size_t anchors;
+};
+
+static void crl_ml_op(void *ctx, bool injected)
+{
+    struct crl_ml_fx *f = ctx;
+    vfy_trust *t;
+    cr_assert_eq(vfy_trust_new(&t), VFY_OK);
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    int n;
+    unsigned char *der = pki_der(f->w.ut_csca, &n);
+    cr_assert_eq(vfy_trust_add_memory(t, der, (size_t)n, "utopia.der", &d), VFY_OK);
+    OPENSSL_free(der);
+    const uint8_t *first = f->crl_last ? f->ml : f->crl, *last = f->crl_last ? f->crl : f->ml;
+    size_t first_len = f->crl_last ? f->ml_len : f->crl_len, last_len = f->crl_last ? f->crl_len : f->ml_len;
+    cr_assert_eq(vfy_trust_add_memory(t, first, first_len, "first", &d), VFY_OK, "%s", d.message);
+    fault_enter();
+    vfy_status s = vfy_trust_add_memory(t, last, last_len, "last", &d);
+    fault_leave();
+    uint8_t digest[VFY_SHA256_SIZE];
+    cr_assert_eq(vfy_trust_digest(t, digest), VFY_OK);
+    if (!injected) {
+        cr_assert_eq(s, VFY_OK, "%s: %s", vfy_status_name(s), d.message);
+        memcpy(f->digest, digest, sizeof digest);
+        f->anchors = vfy_trust_anchor_count(t);
+    } else {
+        cr_assert_leq(vfy_trust_anchor_count(t), f->anchors, "allocation %lu", fault_armed());
+        count_outcome(s, memcmp(digest, f->digest, sizeof digest) == 0 && vfy_trust_anchor_count(t) == f->anchors,
+                      f->crl_last ? "CRL after the list" : "list after the CRL");
+    }
+    vfy_trust_free(t);
+}
+
+Test(cov2_trust_oom, a_crl_and_a_master_list_of_one_csca_in_either_order, .timeout = 600)
+{
+    struct crl_ml_fx f = { 0 };
+    world_make(&f.w);
+    f.ml = pki_master_list(f.w.ml_signer, f.w.ml_key, &f.w.xe_csca, 1, 0, &f.ml_len);
+    int n;
+    unsigned char *der = pki_crl_der(f.w.ut_crl, &n);
+    f.crl = malloc((size_t)n);
+    cr_assert_not_null(f.crl);
+    memcpy(f.crl, der, (size_t)n);
+    f.crl_len = (size_t)n;
+    OPENSSL_free(der);
+    for (int order = 0; order < 2; order++) {
+        f.crl_last = order == 1;
+        sweep_all(crl_ml_op, &f);
+        cr_assert_eq(f.anchors, 2, "the store's CSCA and the one the list vouches for");
+    }
+    free(f.crl);
+    free(f.ml);
+    world_free(&f.w);
+}

@@ -105,6 +105,9 @@ Test(cov2_rload_schema, categories_and_predicates)
           "$.categories[1]", "category id 'c1' is used twice" },
         { HEAD "\"categories\":[" CAT("c1", ",\"evidence\":\"passport\"") "]," ONE_FEE "}", VFY_E_RULES_SCHEMA,
           "$.categories[0].evidence", "an array of at most 16 alternative groups" },
+        /* An empty alternative would make every claim of the category complete. */
+        { HEAD "\"categories\":[" CAT("c1", ",\"evidence\":[[\"passport\"],[]]") "]," ONE_FEE "}", VFY_E_RULES_SCHEMA,
+          "$.categories[0].evidence[1]", "an evidence group lists at least one evidence id" },
         { HEAD "\"rules\":[{\"id\":\"r 1\",\"dimension\":\"fee\"}]}", VFY_E_RULES_SCHEMA, "$.rules[0].id",
           "an id uses only letters, digits, '-', '_' and '.'" },
         /* '*' is a pattern character of suspensions, never part of an id. */

@@ -285,12 +285,12 @@ static vfy_status compile_category(rj_path *p, const json_t *o, struct ruleset *
         json_object_set(wrap, "group", g);
         s = rj_strings(p, wrap, "group", 16, 48, &c->groups[i], &c->group_len[i]);
         json_decref(wrap);
+        c->n_groups = i + 1; /* counted now, so that a refused group is freed with the rest */
         if (s == VFY_OK && c->group_len[i] == 0)
             s = rj_fail(p, "an evidence group lists at least one evidence id");
         rj_pop(p, mi);
         if (s != VFY_OK)
             return s;
-        c->n_groups = i + 1;
     }
     rj_pop(p, m);
     return VFY_OK;

@@ -25,3 +25,4 @@ print("%-22s %7.1f%% %7.1f%%   (issue 12: 95%% / 85%%)" % ("libverify/ total", p
 print("%-22s %7.1f%% %7.1f%%" % ("libverify/, hw/, libverify-sim/", s["line_percent"], s["branch_percent"]))
 PY
 echo "per-file detail: $dir/coverage.txt"
+python3 mk/coverage-explained.py "$dir/coverage.txt" docs/coverage || true

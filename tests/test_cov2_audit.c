@@ -30,162 +30,23 @@
 #include "audit/audit_internal.h"
 #include "audit/log_internal.h"
 #include "faults.h"
+#include "audit_fixture.h"
 #include "support.h"
 #include "verify.h"
 #include "verify/sim.h"
 
-struct fx {
-    char dir[64];
-    char log[128], key_a[128], pub_a[128], key_b[128], pub_b[128], lookup[128];
-    vfy_audit_key *a, *b;
-    vfy_audit_lookup_key *l;
-    uint8_t a_pub[32], b_pub[32];
-};
-
-static void write_text(const char *path, const char *text)
-{
-    vfy_detail d;
-    vfy_detail_clear(&d);
-    cr_assert_eq(vfy_write_new_file(path, (const uint8_t *)text, strlen(text), &d), VFY_OK, "%s",
-                 d.message);
-}
-
-static void make_keys(const char *key, const char *pub, vfy_audit_key **k, uint8_t pk[32])
-{
-    char *secret, *pub_text;
-    cr_assert_eq(vfy_audit_keygen(&secret, &pub_text, NULL), VFY_OK);
-    write_text(key, secret);
-    write_text(pub, pub_text);
-    vfy_audit_text_wipe_free(secret);
-    vfy_free(pub_text);
-    cr_assert_eq(vfy_audit_key_load(key, k, NULL), VFY_OK);
-    cr_assert_eq(vfy_audit_public_key_load(pub, pk, NULL), VFY_OK);
-}
-
-static void setup(struct fx *f)
-{
-    memset(f, 0, sizeof *f);
-    tmpdir_make("cov2audit", f->dir, sizeof f->dir);
-    snprintf(f->log, sizeof f->log, "%s/log.db", f->dir);
-    snprintf(f->key_a, sizeof f->key_a, "%s/a", f->dir);
-    snprintf(f->pub_a, sizeof f->pub_a, "%s/a.pub", f->dir);
-    snprintf(f->key_b, sizeof f->key_b, "%s/b", f->dir);
-    snprintf(f->pub_b, sizeof f->pub_b, "%s/b.pub", f->dir);
-    snprintf(f->lookup, sizeof f->lookup, "%s/lookup", f->dir);
-    make_keys(f->key_a, f->pub_a, &f->a, f->a_pub);
-    make_keys(f->key_b, f->pub_b, &f->b, f->b_pub);
-    char *secret;
-    cr_assert_eq(vfy_audit_lookup_keygen(&secret, NULL), VFY_OK);
-    write_text(f->lookup, secret);
-    vfy_audit_text_wipe_free(secret);
-    cr_assert_eq(vfy_audit_lookup_key_load(f->lookup, &f->l, NULL), VFY_OK);
-}
-
-static void teardown(struct fx *f)
-{
-    vfy_audit_key_free(f->a);
-    vfy_audit_key_free(f->b);
-    vfy_audit_lookup_key_free(f->l);
-    tmpdir_remove(f->dir);
-}
-
-static vfy_audit_log *open_log(struct fx *f, const char *path, const vfy_audit_key *key,
-                               unsigned every)
-{
-    vfy_audit_options o = VFY_AUDIT_OPTIONS_INIT;
-    o.kiosk_id = "kiosk-cov2";
-    o.checkpoint_every = every;
-    vfy_audit_log *log = NULL;
-    vfy_detail d;
-    vfy_detail_clear(&d);
-    cr_assert_eq(vfy_audit_open(path, key, f->l, &o, &log, &d), VFY_OK, "%s", d.message);
-    return log;
-}
-
-static void change(vfy_audit_log *log, const char *what)
-{
-    vfy_detail d;
-    vfy_detail_clear(&d);
-    uint8_t digest[32];
-    crypto_generichash(digest, 32, (const uint8_t *)what, strlen(what), NULL, 0);
-    cr_assert_eq(vfy_audit_record_change(log, VFY_AUDIT_RULES_CHANGE, what, digest, sizeof digest,
-                                         NULL, &d),
-                 VFY_OK, "%s", d.message);
-}
-
 /* A closed log: the open record and `n` changes (records 2..n+1), then a checkpoint. */
 static void write_log(struct fx *f, const char *path, int n, unsigned every)
 {
-    vfy_audit_log *log = open_log(f, path, f->a, every);
+    vfy_audit_log *log = audit_fx_open_log(f, path, f->a, every);
     for (int i = 0; i < n; i++) {
         char what[32];
         snprintf(what, sizeof what, "rule set %d installed", i);
-        change(log, what);
+        audit_fx_change(log, what);
     }
     vfy_detail d;
     vfy_detail_clear(&d);
     cr_assert_eq(vfy_audit_close(log, &d), VFY_OK, "%s", d.message);
-}
-
-static vfy_audit_verify_result verify(const char *path, const uint8_t pub[32], const char *cp)
-{
-    vfy_audit_verify_result r;
-    vfy_detail d;
-    vfy_detail_clear(&d);
-    cr_assert_eq(vfy_audit_verify(path, pub, cp, &r, &d), VFY_OK, "%s: %s",
-                 vfy_status_name(d.status), d.message);
-    return r;
-}
-
-static void expect(const vfy_audit_verify_result *r, vfy_audit_problem p, uint64_t record,
-                   const char *words)
-{
-    cr_expect_eq(r->problem, p, "problem %s, want %s: %s", vfy_audit_problem_name(r->problem),
-                 vfy_audit_problem_name(p), r->message);
-    cr_expect_eq(r->record, record, "record %llu, want %llu: %s", (unsigned long long)r->record,
-                 (unsigned long long)record, r->message);
-    if (words != NULL)
-        cr_expect(strstr(r->message, words) != NULL, "'%s' not in: %s", words, r->message);
-}
-
-static void sql(const char *path, const char *statement)
-{
-    sqlite3 *db;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    char *err = NULL;
-    int rc = sqlite3_exec(db, statement, NULL, NULL, &err);
-    cr_assert_eq(rc, SQLITE_OK, "%s: %s", statement, err != NULL ? err : "");
-    sqlite3_close(db);
-}
-
-static long long sql_int(const char *path, const char *query)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, query, -1, &st, NULL), SQLITE_OK, "%s", query);
-    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", query);
-    long long v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
-/* A blob column of one row, read with the SQLite API; caller frees. */
-static uint8_t *blob(const char *path, const char *query, size_t *len)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, query, -1, &st, NULL), SQLITE_OK, "%s", query);
-    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", query);
-    *len = (size_t)sqlite3_column_bytes(st, 0);
-    uint8_t *b = malloc(*len + 1);
-    cr_assert_not_null(b);
-    memcpy(b, sqlite3_column_blob(st, 0), *len);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return b;
 }
 
 /* Runs `statement` with ?1 bound to a blob. */
@@ -197,26 +58,6 @@ static void sql_blob(const char *path, const char *statement, const uint8_t *b, 
     cr_assert_eq(sqlite3_prepare_v2(db, statement, -1, &st, NULL), SQLITE_OK, "%s", statement);
     sqlite3_bind_blob(st, 1, b, (int)len, SQLITE_TRANSIENT);
     cr_assert_eq(sqlite3_step(st), SQLITE_DONE, "%s: %s", statement, sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-}
-
-/* Replaces row `seq`'s record bytes and, as a careful attacker would, its stored hash. */
-static void put_record(const char *path, long long seq, const uint8_t *b, size_t len)
-{
-    uint8_t h[32];
-    crypto_generichash(h, 32, b, len, NULL, 0);
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, "UPDATE audit_records SET record = ?1, hash = ?2 WHERE seq = ?3",
-                                    -1, &st, NULL),
-                 SQLITE_OK);
-    sqlite3_bind_blob(st, 1, b, (int)len, SQLITE_TRANSIENT);
-    sqlite3_bind_blob(st, 2, h, 32, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 3, seq);
-    cr_assert_eq(sqlite3_step(st), SQLITE_DONE);
-    cr_assert_eq(sqlite3_changes(db), 1);
     sqlite3_finalize(st);
     sqlite3_close(db);
 }
@@ -250,7 +91,7 @@ static void record_hash_of_row(const char *path, long long seq, uint8_t out[32])
     char q[96];
     snprintf(q, sizeof q, "SELECT record FROM audit_records WHERE seq = %lld", seq);
     size_t n;
-    uint8_t *b = blob(path, q, &n);
+    uint8_t *b = audit_fx_blob(path, q, &n);
     crypto_generichash(out, 32, b, n, NULL, 0);
     free(b);
 }
@@ -258,7 +99,7 @@ static void record_hash_of_row(const char *path, long long seq, uint8_t out[32])
 static void first_record(const char *path, aud_record *r)
 {
     size_t n;
-    uint8_t *b = blob(path, "SELECT record FROM audit_records WHERE seq = 1", &n);
+    uint8_t *b = audit_fx_blob(path, "SELECT record FROM audit_records WHERE seq = 1", &n);
     cr_assert_eq(aud_record_decode(b, n, r, NULL), VFY_OK);
     free(b);
 }
@@ -270,7 +111,7 @@ TestSuite(cov2_audit_verify, .timeout = 120);
 Test(cov2_audit_verify, each_stored_column_changed_is_named_at_its_record)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 3, 64);
     char copy[160];
     static const struct {
@@ -292,48 +133,48 @@ Test(cov2_audit_verify, each_stored_column_changed_is_named_at_its_record)
         cr_assert_eq(fwrite(b, 1, n, o), n);
         fclose(o);
         free(b);
-        sql(copy, cases[i].statement);
-        vfy_audit_verify_result r = verify(copy, f.a_pub, NULL);
-        expect(&r, VFY_AUDIT_MODIFIED, 2, cases[i].words);
+        audit_fx_sql(copy, cases[i].statement);
+        vfy_audit_verify_result r = audit_fx_verify(copy, f.a_pub, NULL);
+        audit_fx_expect(&r, VFY_AUDIT_MODIFIED, 2, cases[i].words);
     }
     /* the untouched original still verifies */
-    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
-    expect(&r, VFY_AUDIT_INTACT, 0, "intact: records 1 to 4");
-    teardown(&f);
+    vfy_audit_verify_result r = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&r, VFY_AUDIT_INTACT, 0, "intact: records 1 to 4");
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_verify, record_bytes_that_are_no_record_are_a_modification)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 3, 64);
-    sql(f.log, "UPDATE audit_records SET record = x'56465941' WHERE seq = 3");   /* "VFYA" only */
-    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
-    expect(&r, VFY_AUDIT_MODIFIED, 3, "its bytes are no longer a record");
-    teardown(&f);
+    audit_fx_sql(f.log, "UPDATE audit_records SET record = x'56465941' WHERE seq = 3");   /* "VFYA" only */
+    vfy_audit_verify_result r = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&r, VFY_AUDIT_MODIFIED, 3, "its bytes are no longer a record");
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_verify, the_first_record_changed_with_its_hash_fixed_up_fails_its_signature)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 2, 64);
     size_t n;
-    uint8_t *b = blob(f.log, "SELECT record FROM audit_records WHERE seq = 1", &n);
+    uint8_t *b = audit_fx_blob(f.log, "SELECT record FROM audit_records WHERE seq = 1", &n);
     /* the kiosk id "kiosk-cov2" starts after the 55-byte header and its 3-byte field head */
     cr_assert_eq(memcmp(b + 58, "kiosk-cov2", 10), 0);
     b[58] = 'K';
-    put_record(f.log, 1, b, n);
+    audit_fx_put_record(f.log, 1, b, n);
     free(b);
-    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
-    expect(&r, VFY_AUDIT_MODIFIED, 1, "its signature does not verify");
-    teardown(&f);
+    vfy_audit_verify_result r = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&r, VFY_AUDIT_MODIFIED, 1, "its signature does not verify");
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_verify, a_record_one_of_another_kind_is_not_the_first_record)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 2, 64);
     /* a rules change numbered 1 after nothing, its columns made consistent with it */
     aud_record r1;
@@ -346,17 +187,17 @@ Test(cov2_audit_verify, a_record_one_of_another_kind_is_not_the_first_record)
     uint8_t buf[AUD_RECORD_MAX];
     size_t len;
     cr_assert_eq(aud_record_encode(&r1, buf, sizeof buf, &len, NULL), VFY_OK);
-    put_record(f.log, 1, buf, len);
-    sql(f.log, "UPDATE audit_records SET kind = 'rules_change', time = 1735732800 WHERE seq = 1");
-    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
-    expect(&r, VFY_AUDIT_MODIFIED, 1, "record 1 is not the log's first record");
-    teardown(&f);
+    audit_fx_put_record(f.log, 1, buf, len);
+    audit_fx_sql(f.log, "UPDATE audit_records SET kind = 'rules_change', time = 1735732800 WHERE seq = 1");
+    vfy_audit_verify_result r = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&r, VFY_AUDIT_MODIFIED, 1, "record 1 is not the log's first record");
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_verify, a_second_first_record_signed_with_the_kiosk_key_is_an_insertion)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 2, 64);   /* records 1..3 */
     aud_record first;
     first_record(f.log, &first);
@@ -377,35 +218,35 @@ Test(cov2_audit_verify, a_second_first_record_signed_with_the_kiosk_key_is_an_in
     cr_assert_eq(aud_record_encode(&r, buf, sizeof buf, &len, NULL), VFY_OK);
     cr_assert_eq(aud_record_sign(f.a, buf, sizeof buf, &len, NULL), VFY_OK);
     append_row(f.log, 4, r.time, "open", buf, len);
-    vfy_audit_verify_result v = verify(f.log, f.a_pub, NULL);
-    expect(&v, VFY_AUDIT_INSERTED, 4, "is a second first record");
-    teardown(&f);
+    vfy_audit_verify_result v = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&v, VFY_AUDIT_INSERTED, 4, "is a second first record");
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_verify, the_last_row_renumbered_is_reported_as_renumbering)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 3, 64);   /* records 1..4 */
-    sql(f.log, "UPDATE audit_records SET seq = 9 WHERE seq = 4");
-    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
-    expect(&r, VFY_AUDIT_REORDERED, 4, "record 4 is stored as number 9");
-    teardown(&f);
+    audit_fx_sql(f.log, "UPDATE audit_records SET seq = 9 WHERE seq = 4");
+    vfy_audit_verify_result r = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&r, VFY_AUDIT_REORDERED, 4, "record 4 is stored as number 9");
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_verify, a_log_without_records_or_a_column_is_reported)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 2, 64);
     char copy[160];
     snprintf(copy, sizeof copy, "%s/copy.db", f.dir);
     copy_file_or_fail(f.dir, "log.db", f.dir, "copy.db");
-    sql(f.log, "DELETE FROM audit_records");
-    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
-    expect(&r, VFY_AUDIT_DELETED, 1, "the log holds no records");
+    audit_fx_sql(f.log, "DELETE FROM audit_records");
+    vfy_audit_verify_result r = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&r, VFY_AUDIT_DELETED, 1, "the log holds no records");
     /* a column the verifier reads removed: the file is no longer an audit log */
-    sql(copy, "ALTER TABLE audit_records DROP COLUMN outcome");
+    audit_fx_sql(copy, "ALTER TABLE audit_records DROP COLUMN outcome");
     vfy_detail d;
     vfy_detail_clear(&d);
     cr_expect_eq(vfy_audit_verify(copy, f.a_pub, NULL, &r, &d), VFY_E_AUDIT_FORMAT);
@@ -414,7 +255,7 @@ Test(cov2_audit_verify, a_log_without_records_or_a_column_is_reported)
     cr_expect_eq(vfy_audit_verify(NULL, f.a_pub, NULL, &r, &d), VFY_E_INVALID_ARGUMENT);
     cr_expect_eq(vfy_audit_verify(f.log, NULL, NULL, &r, &d), VFY_E_INVALID_ARGUMENT);
     cr_expect_eq(vfy_audit_verify(f.log, f.a_pub, NULL, NULL, &d), VFY_E_INVALID_ARGUMENT);
-    teardown(&f);
+    audit_fx_teardown(&f);
 }
 
 /* ---- checkpoints ------------------------------------------------------------------- */
@@ -422,9 +263,9 @@ Test(cov2_audit_verify, a_log_without_records_or_a_column_is_reported)
 Test(cov2_audit_verify, a_checkpoint_row_changed_is_a_bad_checkpoint)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 4, 2);    /* checkpoints over 2 and 4, then 5 at close */
-    cr_assert_eq(sql_int(f.log, "SELECT COUNT(*) FROM audit_checkpoints"), 3);
+    cr_assert_eq(audit_fx_sql_int(f.log, "SELECT COUNT(*) FROM audit_checkpoints"), 3);
     static const struct {
         const char *statement, *words;
         uint64_t record;
@@ -444,58 +285,58 @@ Test(cov2_audit_verify, a_checkpoint_row_changed_is_a_bad_checkpoint)
         snprintf(name, sizeof name, "c%zu.db", i);
         snprintf(copy, sizeof copy, "%s/%s", f.dir, name);
         copy_file_or_fail(f.dir, "log.db", f.dir, name);
-        sql(copy, cases[i].statement);
-        vfy_audit_verify_result r = verify(copy, f.a_pub, NULL);
-        expect(&r, VFY_AUDIT_BAD_CHECKPOINT, cases[i].record, cases[i].words);
+        audit_fx_sql(copy, cases[i].statement);
+        vfy_audit_verify_result r = audit_fx_verify(copy, f.a_pub, NULL);
+        audit_fx_expect(&r, VFY_AUDIT_BAD_CHECKPOINT, cases[i].record, cases[i].words);
     }
-    teardown(&f);
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_verify, a_checkpoint_whose_signature_was_flipped_is_not_signed_by_the_key)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 4, 2);
     size_t n;
-    uint8_t *cp = blob(f.log, "SELECT checkpoint FROM audit_checkpoints WHERE seq = 4", &n);
+    uint8_t *cp = audit_fx_blob(f.log, "SELECT checkpoint FROM audit_checkpoints WHERE seq = 4", &n);
     cr_assert_eq(n, AUD_CP_BYTES);
     cp[AUD_CP_BYTES - 1] ^= 0x01;   /* the last byte of the Ed25519 signature */
     sql_blob(f.log, "UPDATE audit_checkpoints SET checkpoint = ?1 WHERE seq = 4", cp, n);
     free(cp);
-    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
-    expect(&r, VFY_AUDIT_BAD_CHECKPOINT, 4, "is not signed by the key in force");
-    teardown(&f);
+    vfy_audit_verify_result r = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&r, VFY_AUDIT_BAD_CHECKPOINT, 4, "is not signed by the key in force");
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_verify, a_checkpoint_copied_from_another_log_is_named)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 2, 64);         /* records 1..3 */
     char other[160];
     snprintf(other, sizeof other, "%s/other.db", f.dir);
     write_log(&f, other, 6, 64);          /* records 1..7, checkpoint over 7 */
     size_t n;
-    uint8_t *cp = blob(other, "SELECT checkpoint FROM audit_checkpoints WHERE seq = 7", &n);
+    uint8_t *cp = audit_fx_blob(other, "SELECT checkpoint FROM audit_checkpoints WHERE seq = 7", &n);
     sql_blob(f.log, "INSERT INTO audit_checkpoints(seq, kind, checkpoint) VALUES(7, 'regular', ?1)",
              cp, n);
     free(cp);
-    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
-    expect(&r, VFY_AUDIT_BAD_CHECKPOINT, 7, "a checkpoint belongs to another log");
+    vfy_audit_verify_result r = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&r, VFY_AUDIT_BAD_CHECKPOINT, 7, "a checkpoint belongs to another log");
     /* the same checkpoint kept elsewhere: the log was replaced */
-    sql(f.log, "DELETE FROM audit_checkpoints WHERE seq = 7");
+    audit_fx_sql(f.log, "DELETE FROM audit_checkpoints WHERE seq = 7");
     char *kept = NULL;
     cr_assert_eq(vfy_audit_checkpoint_latest(other, &kept, NULL), VFY_OK);
-    r = verify(f.log, f.a_pub, kept);
-    expect(&r, VFY_AUDIT_WRONG_KEY, 7, "the checkpoint kept elsewhere belongs to another log");
+    r = audit_fx_verify(f.log, f.a_pub, kept);
+    audit_fx_expect(&r, VFY_AUDIT_WRONG_KEY, 7, "the checkpoint kept elsewhere belongs to another log");
     vfy_free(kept);
-    teardown(&f);
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_verify, a_signed_prune_anchor_over_a_record_still_held_is_an_insertion)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 3, 64);          /* records 1..4, checkpoint over 4 */
     aud_record first;
     first_record(f.log, &first);
@@ -511,17 +352,17 @@ Test(cov2_audit_verify, a_signed_prune_anchor_over_a_record_still_held_is_an_ins
     cr_assert_eq(aud_checkpoint_make(f.a, &cp, bytes, NULL), VFY_OK);
     sql_blob(f.log, "INSERT INTO audit_checkpoints(seq, kind, checkpoint) VALUES(2, 'prune', ?1)",
              bytes, sizeof bytes);
-    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
-    expect(&r, VFY_AUDIT_INSERTED, 2, "covers record 2, which the log no longer holds as signed");
-    teardown(&f);
+    vfy_audit_verify_result r = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&r, VFY_AUDIT_INSERTED, 2, "covers record 2, which the log no longer holds as signed");
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_verify, an_unreadable_checkpoints_table_is_a_format_error)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 2, 64);
-    sql(f.log, "ALTER TABLE audit_checkpoints DROP COLUMN kind");
+    audit_fx_sql(f.log, "ALTER TABLE audit_checkpoints DROP COLUMN kind");
     vfy_audit_verify_result r;
     vfy_detail d;
     vfy_detail_clear(&d);
@@ -532,13 +373,13 @@ Test(cov2_audit_verify, an_unreadable_checkpoints_table_is_a_format_error)
     cr_expect_eq(vfy_audit_checkpoint_latest(f.log, &text, &d), VFY_E_AUDIT_FORMAT);
     cr_expect(strstr(d.message, "cannot read the checkpoints") != NULL, "%s", d.message);
     cr_expect_null(text);
-    teardown(&f);
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_verify, the_latest_checkpoint_missing_or_malformed_is_reported)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 2, 64);
     char *text = NULL;
     vfy_detail d;
@@ -548,15 +389,15 @@ Test(cov2_audit_verify, the_latest_checkpoint_missing_or_malformed_is_reported)
     copy_file_or_fail(f.dir, "log.db", f.dir, "none.db");
     char none[160];
     snprintf(none, sizeof none, "%s/none.db", f.dir);
-    sql(none, "DELETE FROM audit_checkpoints");
+    audit_fx_sql(none, "DELETE FROM audit_checkpoints");
     cr_expect_eq(vfy_audit_checkpoint_latest(none, &text, &d), VFY_E_NOT_FOUND);
     cr_expect_null(text);
-    sql(f.log, "UPDATE audit_checkpoints SET checkpoint = zeroblob(174)");
+    audit_fx_sql(f.log, "UPDATE audit_checkpoints SET checkpoint = zeroblob(174)");
     vfy_detail_clear(&d);
     cr_expect_eq(vfy_audit_checkpoint_latest(f.log, &text, &d), VFY_E_AUDIT_TAMPERED);
     cr_expect(strstr(d.message, "malformed") != NULL, "%s", d.message);
     cr_expect_null(text);
-    teardown(&f);
+    audit_fx_teardown(&f);
 }
 
 /* A kept checkpoint text made from the genuine one with byte `at` set to `v`. */
@@ -581,7 +422,7 @@ static char *altered_text(const char *genuine, size_t at, int v, size_t zero_fro
 Test(cov2_audit_verify, a_kept_checkpoint_with_a_malformed_field_is_refused)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 2, 64);
     char *kept = NULL;
     cr_assert_eq(vfy_audit_checkpoint_latest(f.log, &kept, NULL), VFY_OK);
@@ -616,7 +457,7 @@ Test(cov2_audit_verify, a_kept_checkpoint_with_a_malformed_field_is_refused)
     cr_expect(aud_checkpoint_signature_ok(b, AUD_CP_BYTES));
     cr_expect_not(aud_checkpoint_signature_ok(b, AUD_CP_BYTES - 1));
     vfy_free(kept);
-    teardown(&f);
+    audit_fx_teardown(&f);
 }
 
 /* ---- the writer's failures ----------------------------------------------------------- */
@@ -626,7 +467,7 @@ TestSuite(cov2_audit_log, .timeout = 120);
 Test(cov2_audit_log, arguments_and_the_last_record_number)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     vfy_detail d;
     vfy_detail_clear(&d);
     vfy_audit_log *log = NULL;
@@ -638,10 +479,10 @@ Test(cov2_audit_log, arguments_and_the_last_record_number)
     cr_expect_null(log);
     cr_expect_neq(access(f.log, F_OK), 0, "a refused open created the log");
     cr_expect_eq(vfy_audit_last_seq(NULL), 0);
-    log = open_log(&f, f.log, f.a, 64);
+    log = audit_fx_open_log(&f, f.log, f.a, 64);
     cr_expect_eq(vfy_audit_last_seq(log), 1, "the open record is record 1");
-    change(log, "one");
-    change(log, "two");
+    audit_fx_change(log, "one");
+    audit_fx_change(log, "two");
     cr_expect_eq(vfy_audit_last_seq(log), 3);
     uint8_t digest[AUD_DIGEST_MAX + 1] = { 0 };
     uint64_t seq = 77;
@@ -666,17 +507,17 @@ Test(cov2_audit_log, arguments_and_the_last_record_number)
     cr_expect_eq(vfy_audit_record_inspection(NULL, NULL, &seq, &d), VFY_E_INVALID_ARGUMENT);
     cr_expect_eq(vfy_audit_last_seq(log), 3, "a refused call appended something");
     cr_assert_eq(vfy_audit_close(log, &d), VFY_OK, "%s", d.message);
-    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
-    expect(&r, VFY_AUDIT_INTACT, 0, "records 1 to 3");
-    teardown(&f);
+    vfy_audit_verify_result r = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&r, VFY_AUDIT_INTACT, 0, "records 1 to 3");
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_log, a_write_lock_held_too_long_is_a_write_error_and_no_record)
 {
     struct fx f;
-    setup(&f);
-    vfy_audit_log *log = open_log(&f, f.log, f.a, 64);
-    change(log, "one");
+    audit_fx_setup(&f, "cov2audit");
+    vfy_audit_log *log = audit_fx_open_log(&f, f.log, f.a, 64);
+    audit_fx_change(log, "one");
     /* Another connection holds the write lock; the writer waits 10 s by default, here
      * (through the internal handle) 1 ms, so the test takes no time. */
     sqlite3 *other;
@@ -693,68 +534,68 @@ Test(cov2_audit_log, a_write_lock_held_too_long_is_a_write_error_and_no_record)
     cr_expect_eq(vfy_audit_last_seq(log), 2);
     cr_assert_eq(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(other);
-    change(log, "after the lock");
+    audit_fx_change(log, "after the lock");
     cr_expect_eq(vfy_audit_last_seq(log), 3, "the blocked record took no number");
     cr_assert_eq(vfy_audit_close(log, &d), VFY_OK, "%s", d.message);
-    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
-    expect(&r, VFY_AUDIT_INTACT, 0, "records 1 to 3");
-    teardown(&f);
+    vfy_audit_verify_result r = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&r, VFY_AUDIT_INTACT, 0, "records 1 to 3");
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_log, writes_refused_by_the_database_are_write_errors)
 {
     struct fx f;
-    setup(&f);
-    vfy_audit_log *log = open_log(&f, f.log, f.a, 64);
+    audit_fx_setup(&f, "cov2audit");
+    vfy_audit_log *log = audit_fx_open_log(&f, f.log, f.a, 64);
     vfy_detail d;
     vfy_detail_clear(&d);
     /* a trigger refusing new records */
-    sql(f.log, "CREATE TRIGGER refuse BEFORE INSERT ON audit_records BEGIN"
+    audit_fx_sql(f.log, "CREATE TRIGGER refuse BEFORE INSERT ON audit_records BEGIN"
                " SELECT RAISE(ABORT, 'records refused by a trigger'); END");
     cr_expect_eq(vfy_audit_record_change(log, VFY_AUDIT_TRUST_CHANGE, "x", NULL, 0, NULL, &d),
                  VFY_E_AUDIT_WRITE);
     cr_expect(strstr(d.message, "cannot write the record") != NULL &&
                   strstr(d.message, "records refused by a trigger") != NULL,
               "%s", d.message);
-    sql(f.log, "DROP TRIGGER refuse");
+    audit_fx_sql(f.log, "DROP TRIGGER refuse");
     /* the checkpoints table gone */
-    sql(f.log, "ALTER TABLE audit_checkpoints RENAME TO gone");
+    audit_fx_sql(f.log, "ALTER TABLE audit_checkpoints RENAME TO gone");
     vfy_detail_clear(&d);
     cr_expect_eq(vfy_audit_checkpoint(log, &d), VFY_E_AUDIT_WRITE);
     cr_expect(strstr(d.message, "cannot write a checkpoint") != NULL, "%s", d.message);
-    sql(f.log, "ALTER TABLE gone RENAME TO audit_checkpoints");
+    audit_fx_sql(f.log, "ALTER TABLE gone RENAME TO audit_checkpoints");
     /* every record removed behind the writer's back: nothing is chained to nothing */
-    sql(f.log, "CREATE TABLE saved AS SELECT * FROM audit_records; DELETE FROM audit_records");
+    audit_fx_sql(f.log, "CREATE TABLE saved AS SELECT * FROM audit_records; DELETE FROM audit_records");
     vfy_detail_clear(&d);
     cr_expect_eq(vfy_audit_record_change(log, VFY_AUDIT_TRUST_CHANGE, "x", NULL, 0, NULL, &d),
                  VFY_E_AUDIT_WRITE);
     cr_expect(strstr(d.message, "the log has no first record") != NULL, "%s", d.message);
-    sql(f.log, "INSERT INTO audit_records SELECT * FROM saved; DROP TABLE saved");
+    audit_fx_sql(f.log, "INSERT INTO audit_records SELECT * FROM saved; DROP TABLE saved");
     cr_expect_eq(vfy_audit_last_seq(log), 1);
     cr_assert_eq(vfy_audit_close(log, &d), VFY_OK, "%s", d.message);
-    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
-    expect(&r, VFY_AUDIT_INTACT, 0, "records 1 to 1");
-    teardown(&f);
+    vfy_audit_verify_result r = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&r, VFY_AUDIT_INTACT, 0, "records 1 to 1");
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_log, a_rotation_whose_checkpoint_fails_leaves_the_old_key_in_force)
 {
     struct fx f;
-    setup(&f);
-    vfy_audit_log *log = open_log(&f, f.log, f.a, 1);   /* a checkpoint with every record */
-    sql(f.log, "CREATE TRIGGER refuse BEFORE INSERT ON audit_checkpoints BEGIN"
+    audit_fx_setup(&f, "cov2audit");
+    vfy_audit_log *log = audit_fx_open_log(&f, f.log, f.a, 1);   /* a checkpoint with every record */
+    audit_fx_sql(f.log, "CREATE TRIGGER refuse BEFORE INSERT ON audit_checkpoints BEGIN"
                " SELECT RAISE(ABORT, 'checkpoints refused'); END");
     vfy_detail d;
     vfy_detail_clear(&d);
     cr_expect_eq(vfy_audit_rotate_key(log, f.b, &d), VFY_E_AUDIT_WRITE);
     cr_expect(strstr(d.message, "checkpoints refused") != NULL, "%s", d.message);
-    sql(f.log, "DROP TRIGGER refuse");
+    audit_fx_sql(f.log, "DROP TRIGGER refuse");
     /* The rotation was rolled back, so the next checkpoint must be signed by key a:
      * one signed by b would be a checkpoint by a key not in force. */
-    change(log, "after the failed rotation");
+    audit_fx_change(log, "after the failed rotation");
     cr_assert_eq(vfy_audit_close(log, &d), VFY_OK, "%s", d.message);
-    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
-    expect(&r, VFY_AUDIT_INTACT, 0, "0 key rotations");
+    vfy_audit_verify_result r = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&r, VFY_AUDIT_INTACT, 0, "0 key rotations");
     char *kept = NULL;
     cr_assert_eq(vfy_audit_checkpoint_latest(f.log, &kept, NULL), VFY_OK);
     uint8_t b[AUD_CP_BYTES];
@@ -765,15 +606,15 @@ Test(cov2_audit_log, a_rotation_whose_checkpoint_fails_leaves_the_old_key_in_for
     vfy_free(kept);
     /* and the log opens with a, not b */
     cr_expect_eq(vfy_audit_open(f.log, f.b, f.l, NULL, &log, &d), VFY_E_AUDIT_KEY);
-    log = open_log(&f, f.log, f.a, 64);
+    log = audit_fx_open_log(&f, f.log, f.a, 64);
     cr_assert_eq(vfy_audit_close(log, &d), VFY_OK);
-    teardown(&f);
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_log, an_existing_log_whose_key_records_or_tail_are_damaged_is_not_opened)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 2, 64);   /* records 1..3 */
     static const struct {
         const char *statement, *words;
@@ -789,7 +630,7 @@ Test(cov2_audit_log, an_existing_log_whose_key_records_or_tail_are_damaged_is_no
         snprintf(name, sizeof name, "c%zu.db", i);
         snprintf(copy, sizeof copy, "%s/%s", f.dir, name);
         copy_file_or_fail(f.dir, "log.db", f.dir, name);
-        sql(copy, cases[i].statement);
+        audit_fx_sql(copy, cases[i].statement);
         vfy_audit_log *log = NULL;
         vfy_detail d;
         vfy_detail_clear(&d);
@@ -799,7 +640,7 @@ Test(cov2_audit_log, an_existing_log_whose_key_records_or_tail_are_damaged_is_no
                   cases[i].words, d.message);
         cr_expect_null(log);
     }
-    teardown(&f);
+    audit_fx_teardown(&f);
 }
 
 /* ---- pruning ----------------------------------------------------------------------- */
@@ -809,42 +650,28 @@ TestSuite(cov2_audit_prune, .timeout = 120);
 /* 2100-01-01T00:00:00Z: after every record written today. */
 #define Y2100 ((time_t)4102444800LL)
 
-/* records 1 open, 2-3 changes, 4 rotation to b, 5-6 changes */
-static void rotated_log(struct fx *f)
-{
-    vfy_audit_log *log = open_log(f, f->log, f->a, 64);
-    change(log, "one");
-    change(log, "two");
-    vfy_detail d;
-    vfy_detail_clear(&d);
-    cr_assert_eq(vfy_audit_rotate_key(log, f->b, &d), VFY_OK, "%s", d.message);
-    change(log, "three");
-    change(log, "four");
-    cr_assert_eq(vfy_audit_close(log, &d), VFY_OK, "%s", d.message);
-}
-
 Test(cov2_audit_prune, nothing_older_than_the_date_prunes_nothing)
 {
     struct fx f;
-    setup(&f);
-    rotated_log(&f);
+    audit_fx_setup(&f, "cov2audit");
+    audit_fx_rotated_log(&f);
     uint64_t removed = 99;
     vfy_detail d;
     vfy_detail_clear(&d);
     cr_expect_eq(vfy_audit_prune(f.log, f.b, f.l, 1, &removed, &d), VFY_OK, "%s", d.message);
     cr_expect_eq(removed, 0);
-    cr_expect_eq(sql_int(f.log, "SELECT COUNT(*) FROM audit_records"), 6, "a prune record was written");
-    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
-    expect(&r, VFY_AUDIT_INTACT, 0, "0 records pruned");
-    teardown(&f);
+    cr_expect_eq(audit_fx_sql_int(f.log, "SELECT COUNT(*) FROM audit_records"), 6, "a prune record was written");
+    vfy_audit_verify_result r = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&r, VFY_AUDIT_INTACT, 0, "0 records pruned");
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_prune, a_deletion_the_database_refuses_leaves_the_log_as_it_was)
 {
     struct fx f;
-    setup(&f);
-    rotated_log(&f);
-    sql(f.log, "CREATE TRIGGER keep BEFORE DELETE ON audit_records BEGIN"
+    audit_fx_setup(&f, "cov2audit");
+    audit_fx_rotated_log(&f);
+    audit_fx_sql(f.log, "CREATE TRIGGER keep BEFORE DELETE ON audit_records BEGIN"
                " SELECT RAISE(ABORT, 'records are kept'); END");
     uint64_t removed = 99;
     vfy_detail d;
@@ -852,13 +679,13 @@ Test(cov2_audit_prune, a_deletion_the_database_refuses_leaves_the_log_as_it_was)
     cr_expect_eq(vfy_audit_prune(f.log, f.b, f.l, Y2100, &removed, &d), VFY_E_AUDIT_WRITE);
     cr_expect(strstr(d.message, "records are kept") != NULL, "%s", d.message);
     cr_expect_eq(removed, 0);
-    sql(f.log, "DROP TRIGGER keep");
-    cr_expect_eq(sql_int(f.log, "SELECT COUNT(*) FROM audit_records"), 6,
+    audit_fx_sql(f.log, "DROP TRIGGER keep");
+    cr_expect_eq(audit_fx_sql_int(f.log, "SELECT COUNT(*) FROM audit_records"), 6,
                  "the prune record was not rolled back");
-    cr_expect_eq(sql_int(f.log, "SELECT COUNT(*) FROM audit_records WHERE kind = 'prune'"), 0);
-    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
-    expect(&r, VFY_AUDIT_INTACT, 0, "records 1 to 6");
-    teardown(&f);
+    cr_expect_eq(audit_fx_sql_int(f.log, "SELECT COUNT(*) FROM audit_records WHERE kind = 'prune'"), 0);
+    vfy_audit_verify_result r = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&r, VFY_AUDIT_INTACT, 0, "records 1 to 6");
+    audit_fx_teardown(&f);
 }
 
 /* ---- reading ----------------------------------------------------------------------- */
@@ -882,15 +709,15 @@ static bool collect(void *ctx, const vfy_audit_entry *e)
 Test(cov2_audit_read, a_pruned_log_reads_its_prune_record_and_a_callback_may_stop)
 {
     struct fx f;
-    setup(&f);
-    rotated_log(&f);
+    audit_fx_setup(&f, "cov2audit");
+    audit_fx_rotated_log(&f);
     uint64_t removed = 0;
     vfy_detail d;
     vfy_detail_clear(&d);
     cr_assert_eq(vfy_audit_prune(f.log, f.b, f.l, Y2100, &removed, &d), VFY_OK, "%s", d.message);
     cr_expect_eq(removed, 4, "2, 3, 5 and 6 go; 1 and the rotation 4 stay");
-    vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
-    expect(&r, VFY_AUDIT_INTACT, 0, "4 records pruned");
+    vfy_audit_verify_result r = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&r, VFY_AUDIT_INTACT, 0, "4 records pruned");
     struct lines l = { 0 };
     cr_assert_eq(vfy_audit_read(f.log, NULL, collect, &l, &d), VFY_OK, "%s", d.message);
     cr_expect_eq(l.n, 3, "1, 4 and the prune record 7");
@@ -901,13 +728,13 @@ Test(cov2_audit_read, a_pruned_log_reads_its_prune_record_and_a_callback_may_sto
     cr_assert_eq(vfy_audit_read(f.log, NULL, collect, &one, &d), VFY_OK);
     cr_expect_eq(one.n, 1, "the callback asked to stop");
     cr_expect(strstr(one.text, "\"seq\":1,") != NULL, "%s", one.text);
-    teardown(&f);
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_read, arguments_and_document_numbers)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 1, 64);
     struct lines l = { 0 };
     vfy_detail d;
@@ -933,7 +760,7 @@ Test(cov2_audit_read, arguments_and_document_numbers)
         cr_expect(strstr(d.message, "letters and digits") != NULL, "%s", d.message);
     }
     cr_expect_eq(l.n, 0);
-    teardown(&f);
+    audit_fx_teardown(&f);
 }
 
 /* The keyed document hash of docs/audit.md, from the lookup key file. */
@@ -974,7 +801,7 @@ static vfy_inspection *specimen_files_inspection(const char *dir)
 Test(cov2_audit_read, a_document_is_found_by_its_own_hash_not_by_the_column)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     vfy_inspection *in = specimen_files_inspection(f.dir);
     /* the document number, read independently from the inspection's DG1 */
     const uint8_t *dg1;
@@ -986,11 +813,11 @@ Test(cov2_audit_read, a_document_is_found_by_its_own_hash_not_by_the_column)
     snprintf(number, sizeof number, "%s", mrz.document_number);
     uint8_t tag[32];
     document_hash(f.lookup, number, tag);
-    vfy_audit_log *log = open_log(&f, f.log, f.a, 64);
+    vfy_audit_log *log = audit_fx_open_log(&f, f.log, f.a, 64);
     vfy_detail d;
     vfy_detail_clear(&d);
     cr_assert_eq(vfy_audit_record_inspection(log, in, NULL, &d), VFY_OK, "%s", d.message);   /* 2 */
-    change(log, "three");                                                                     /* 3 */
+    audit_fx_change(log, "three");                                                                     /* 3 */
     cr_assert_eq(vfy_audit_close(log, &d), VFY_OK);
     /* the stored column of record 3 set to the document's hash: an index, not the truth */
     sql_blob(f.log, "UPDATE audit_records SET document_hash = ?1 WHERE seq = 3", tag, 32);
@@ -1008,13 +835,13 @@ Test(cov2_audit_read, a_document_is_found_by_its_own_hash_not_by_the_column)
     sodium_bin2hex(hex, sizeof hex, tag, 32);
     cr_expect(strstr(l.text, hex) != NULL && strstr(l.text, "\"seq\":2,") != NULL, "%s", l.text);
     vfy_inspection_free(in);
-    teardown(&f);
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_read, undecodable_records_unreadable_tables_and_impossible_times)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 2, 64);   /* records 1..3 */
     copy_file_or_fail(f.dir, "log.db", f.dir, "bad.db");
     copy_file_or_fail(f.dir, "log.db", f.dir, "notime.db");
@@ -1024,11 +851,11 @@ Test(cov2_audit_read, undecodable_records_unreadable_tables_and_impossible_times
     struct lines l = { 0 };
     vfy_detail d;
     vfy_detail_clear(&d);
-    sql(bad, "UPDATE audit_records SET record = x'0102' WHERE seq = 2");
+    audit_fx_sql(bad, "UPDATE audit_records SET record = x'0102' WHERE seq = 2");
     cr_expect_eq(vfy_audit_read(bad, NULL, collect, &l, &d), VFY_E_AUDIT_TAMPERED);
     cr_expect(strstr(d.message, "a record cannot be decoded") != NULL, "%s", d.message);
     cr_expect_eq(l.n, 1, "record 1 came before the damage");
-    sql(notime, "DROP INDEX audit_records_time; ALTER TABLE audit_records DROP COLUMN time");
+    audit_fx_sql(notime, "DROP INDEX audit_records_time; ALTER TABLE audit_records DROP COLUMN time");
     vfy_detail_clear(&d);
     cr_expect_eq(vfy_audit_read(notime, NULL, collect, &l, &d), VFY_E_AUDIT_FORMAT);
     cr_expect(strstr(d.message, "cannot read the records") != NULL, "%s", d.message);
@@ -1049,15 +876,15 @@ Test(cov2_audit_read, undecodable_records_unreadable_tables_and_impossible_times
     cr_assert_eq(vfy_audit_read(f.log, NULL, collect, &all, &d), VFY_OK, "%s", d.message);
     cr_expect_eq(all.n, 4);
     cr_expect(strstr(all.text, "\"seq\":4,\"kind\":\"trust_change\",\"time\":null") != NULL, "%s", all.text);
-    vfy_audit_verify_result v = verify(f.log, f.a_pub, NULL);
-    expect(&v, VFY_AUDIT_MODIFIED, 4, "its time no longer matches");
-    teardown(&f);
+    vfy_audit_verify_result v = audit_fx_verify(f.log, f.a_pub, NULL);
+    audit_fx_expect(&v, VFY_AUDIT_MODIFIED, 4, "its time no longer matches");
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_db, a_changed_format_or_a_damaged_database_is_not_a_log)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 1, 64);
     copy_file_or_fail(f.dir, "log.db", f.dir, "nn.db");
     char nn[160];
@@ -1065,18 +892,18 @@ Test(cov2_audit_db, a_changed_format_or_a_damaged_database_is_not_a_log)
     vfy_audit_verify_result r;
     vfy_detail d;
     vfy_detail_clear(&d);
-    sql(f.log, "UPDATE audit_meta SET value = 'libverify.audit/2' WHERE name = 'format'");
+    audit_fx_sql(f.log, "UPDATE audit_meta SET value = 'libverify.audit/2' WHERE name = 'format'");
     cr_expect_eq(vfy_audit_verify(f.log, f.a_pub, NULL, &r, &d), VFY_E_AUDIT_FORMAT);
     cr_expect(strstr(d.message, "not libverify.audit/1") != NULL, "%s", d.message);
     /* A NULL where the schema says NOT NULL: SQLite's quick_check reports it (the schema
      * is rewritten with writable_schema, as a hand editor of the file could). */
-    sql(nn, "UPDATE audit_records SET outcome = NULL; PRAGMA writable_schema = ON;"
+    audit_fx_sql(nn, "UPDATE audit_records SET outcome = NULL; PRAGMA writable_schema = ON;"
             " UPDATE sqlite_schema SET sql = replace(sql, 'outcome TEXT,', 'outcome TEXT NOT NULL,')"
             " WHERE name = 'audit_records'");
     vfy_detail_clear(&d);
     cr_expect_eq(vfy_audit_verify(nn, f.a_pub, NULL, &r, &d), VFY_E_AUDIT_FORMAT);
     cr_expect(strstr(d.message, "the database is damaged") != NULL, "%s", d.message);
-    teardown(&f);
+    audit_fx_teardown(&f);
 }
 
 /* ---- the inspection record ---------------------------------------------------------- */
@@ -1107,7 +934,7 @@ Test(cov2_audit_inspection, a_live_bac_reading_is_recorded_as_bac)
     static const char mrz_text[] = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
                                    "L898902C36UTO7408122F3404159ZE184226B<<<<<16";
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     vfy_mrz mrz;
     cr_assert_eq(vfy_mrz_parse(mrz_text, strlen(mrz_text), NULL, &mrz, NULL), VFY_OK);
     vfy_access_key key;
@@ -1126,7 +953,7 @@ Test(cov2_audit_inspection, a_live_bac_reading_is_recorded_as_bac)
     vfy_inspection_access(in, &a);
     cr_assert_eq(a.protocol, VFY_ACCESS_BAC, "the chip offered only BAC");
     cr_assert(vfy_inspection_is_live(in));
-    vfy_audit_log *log = open_log(&f, f.log, f.a, 64);
+    vfy_audit_log *log = audit_fx_open_log(&f, f.log, f.a, 64);
     cr_assert_eq(vfy_audit_record_inspection(log, in, NULL, &d), VFY_OK, "%s", d.message);
     cr_assert_eq(vfy_audit_close(log, &d), VFY_OK);
     struct first_entry x = { 0 };
@@ -1135,13 +962,13 @@ Test(cov2_audit_inspection, a_live_bac_reading_is_recorded_as_bac)
     cr_expect_str_eq(x.access, a.fell_back_to_bac ? "BAC (fallback after PACE)" : "BAC");
     cr_expect(x.has_document_hash, "DG1 was read: its number is hashed");
     vfy_inspection_free(in);
-    teardown(&f);
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_inspection, a_document_without_dg1_is_recorded_without_a_document_hash)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     char dump[160], dg1[200];
     snprintf(dump, sizeof dump, "%s/dump", f.dir);
     vfy_detail d;
@@ -1159,7 +986,7 @@ Test(cov2_audit_inspection, a_document_without_dg1_is_recorded_without_a_documen
     vfy_inspection *in = NULL;
     cr_assert_eq(vfy_inspect_files(doc, &o, &in, &d), VFY_OK, "%s", d.message);
     vfy_document_free(doc);
-    vfy_audit_log *log = open_log(&f, f.log, f.a, 64);
+    vfy_audit_log *log = audit_fx_open_log(&f, f.log, f.a, 64);
     cr_assert_eq(vfy_audit_record_inspection(log, in, NULL, &d), VFY_OK, "%s", d.message);
     cr_assert_eq(vfy_audit_close(log, &d), VFY_OK);
     struct first_entry x = { 0 };
@@ -1167,9 +994,9 @@ Test(cov2_audit_inspection, a_document_without_dg1_is_recorded_without_a_documen
     cr_expect_eq(x.n, 1);
     cr_expect_str_eq(x.access, "offline");
     cr_expect_not(x.has_document_hash, "no DG1, no number to hash");
-    cr_expect_eq(sql_int(f.log, "SELECT COUNT(*) FROM audit_records WHERE document_hash IS NOT NULL"), 0);
+    cr_expect_eq(audit_fx_sql_int(f.log, "SELECT COUNT(*) FROM audit_records WHERE document_hash IS NOT NULL"), 0);
     vfy_inspection_free(in);
-    teardown(&f);
+    audit_fx_teardown(&f);
 }
 
 /* ---- bounds and leftovers ------------------------------------------------------------ */
@@ -1177,29 +1004,29 @@ Test(cov2_audit_inspection, a_document_without_dg1_is_recorded_without_a_documen
 Test(cov2_audit_verify, a_file_with_more_checkpoints_than_the_bound_is_refused, .timeout = 300)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     write_log(&f, f.log, 1, 64);   /* records 1..2, one checkpoint over 2 */
-    cr_assert_eq(sql_int(f.log, "SELECT COUNT(*) FROM audit_checkpoints"), 1);
+    cr_assert_eq(audit_fx_sql_int(f.log, "SELECT COUNT(*) FROM audit_checkpoints"), 1);
     /* 2^18 more copies of that valid checkpoint: 2^18 + 1 rows, one more than
      * verify.c's MAX_CHECKPOINTS (2^18), the bound on what a hostile file may make
      * verification allocate */
-    sql(f.log, "INSERT INTO audit_checkpoints(seq, kind, checkpoint)"
+    audit_fx_sql(f.log, "INSERT INTO audit_checkpoints(seq, kind, checkpoint)"
                " WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 262144)"
                " SELECT a.seq, a.kind, a.checkpoint FROM audit_checkpoints a, c");
-    cr_assert_eq(sql_int(f.log, "SELECT COUNT(*) FROM audit_checkpoints"), 262145);
+    cr_assert_eq(audit_fx_sql_int(f.log, "SELECT COUNT(*) FROM audit_checkpoints"), 262145);
     vfy_audit_verify_result r;
     vfy_detail d;
     vfy_detail_clear(&d);
     cr_expect_eq(vfy_audit_verify(f.log, f.a_pub, NULL, &r, &d), VFY_E_LIMIT, "%s",
                  vfy_status_name(d.status));
     cr_expect(strstr(d.message, "more than 262144 checkpoints") != NULL, "%s", d.message);
-    teardown(&f);
+    audit_fx_teardown(&f);
 }
 
 Test(cov2_audit_log, a_new_log_that_cannot_be_started_leaves_no_file)
 {
     struct fx f;
-    setup(&f);
+    audit_fx_setup(&f, "cov2audit");
     /* a directory where SQLite's write-ahead log must go: the log file can be made, but
      * its first write cannot */
     char wal[160];
@@ -1213,5 +1040,5 @@ Test(cov2_audit_log, a_new_log_that_cannot_be_started_leaves_no_file)
     cr_expect_null(log);
     cr_expect_neq(access(f.log, F_OK), 0, "a log that could not be started was left behind");
     cr_assert_eq(rmdir(wal), 0);
-    teardown(&f);
+    audit_fx_teardown(&f);
 }

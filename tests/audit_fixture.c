@@ -91,7 +91,7 @@ vfy_audit_verify_result audit_fx_verify(const char *path, const uint8_t pub[32],
 }
 
 void audit_fx_expect(const vfy_audit_verify_result *r, vfy_audit_problem p, uint64_t record,
-                   const char *words)
+                     const char *words)
 {
     cr_expect_eq(r->problem, p, "problem %s, want %s: %s", vfy_audit_problem_name(r->problem),
                  vfy_audit_problem_name(p), r->message);

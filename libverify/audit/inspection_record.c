@@ -11,6 +11,7 @@
 
 #include "audit/log_internal.h"
 #include "core/fail.h"
+#include "core/json_out.h"
 #include "verify/lds.h"
 
 static void access_text(const vfy_inspection *in, char out[AUD_TEXT_MAX + 1])
@@ -51,18 +52,11 @@ static vfy_status decision(const vfy_inspection *in, aud_record *r, vfy_detail *
     if (d == NULL)
         return VFY_OK;
     char *text = vfy_rules_decision_json(d, 0);
-    json_t *root = text != NULL ? json_loads(text, 0, NULL) : NULL;
-    /* The library's own text, so only an allocation can fail here; but jansson 2.14's
-     * parser drops a character of a string when an allocation fails while it reads it
-     * (and still returns a tree). A second reading must give the same tree. */
-    json_t *again = root != NULL ? json_loads(text, 0, NULL) : NULL;
-    bool same = again != NULL && json_equal(root, again);
-    json_decref(again);
-    free(text);
-    if (!same) {
-        json_decref(root);
-        return vfy_fail(detail, VFY_E_NO_MEMORY, "audit", "out of memory");
-    }
+    /* The library's own text: read back exactly (core/json_out.h), or out of memory. */
+    json_t *root = text != NULL ? vfy_json_read_own_(text, strlen(text)) : NULL;
+    vfy_free(text); /* the decision may hold personal data: wiped */
+    if (root == NULL)
+        return vfy_fail(detail, VFY_E_NO_MEMORY, "audit", "out of memory reading the eligibility decision");
     size_t i;
     json_t *set;
     json_array_foreach(json_object_get(root, "rulesets"), i, set) {

@@ -1,5 +1,8 @@
 /* The one way the library turns a JSON value into the text it returns; see json_out.h. */
+#include <sodium.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/json_out.h"
 #include "verify/common.h"
@@ -29,4 +32,22 @@ char *vfy_json_dump_(json_t *o, unsigned flags)
     char *text = vfy_json_text_(o, f);
     json_decref(o);
     return text;
+}
+
+json_t *vfy_json_read_own_(const char *text, size_t len)
+{
+    json_t *root = json_loadb(text, len, 0, NULL);
+    if (root == NULL)
+        return NULL;
+    char *again = vfy_json_text_(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    bool same = again != NULL && strlen(again) == len && memcmp(again, text, len) == 0;
+    if (again != NULL) {
+        sodium_memzero(again, strlen(again));
+        free(again);
+    }
+    if (!same) {
+        json_decref(root);
+        return NULL;
+    }
+    return root;
 }

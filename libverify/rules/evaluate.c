@@ -49,6 +49,15 @@ struct ctx {
     /* The last age computed per 29 February convention (most rules share an anchor). */
     int32_t age_anchor[2];
     int age[2];
+    /* Entries and validity are decided from the same grant rules with the same outcomes:
+     * the entries dimension keeps its trail as it stood before combining (w->snap), and
+     * validity starts from it instead of testing every rule again. */
+    struct {
+        bool ready;
+        uint32_t step0, n_steps;
+        size_t miss0, n_miss, n_cands, n_alts, n_unknown;
+        long acc;
+    } grant;
 };
 
 /* vfy_day_add_months, remembered for the decision (a small direct-mapped cache). */
@@ -1099,6 +1108,62 @@ static void note_step(const struct ctx *x, enum rr_result result, enum rr_expl e
     add_step(x, &st);
 }
 
+/* The grant rules' trail as the entries dimension left it before combining, for the
+ * validity dimension (struct ctx, "grant"). */
+static void keep_grant(struct ctx *x, const struct rr_dim *o, size_t n_cands, size_t n_alts, size_t n_unknown,
+                       long acc)
+{
+    struct vfy_rules_workspace *w = x->w;
+    /* A set may combine entries and validity by different policies: then the two
+     * dimensions' trails differ, and validity tests its rules itself. */
+    for (size_t si = 0; si < x->e->n_sets; si++)
+        if (x->e->sets[si].combine[VFY_RULES_DIM_ENTRIES] != x->e->sets[si].combine[VFY_RULES_DIM_VALIDITY])
+            return;
+    size_t n = w->n_steps - o->step_off;
+    if (!rr_grow(w, (void **)&w->snap, &w->cap_snap, n, sizeof *w->snap))
+        return;
+    memcpy(w->snap, w->steps + o->step_off, n * sizeof *w->snap);
+    x->grant.step0 = o->step_off;
+    x->grant.n_steps = (uint32_t)n;
+    x->grant.miss0 = x->miss_start;
+    x->grant.n_miss = w->n_miss - x->miss_start;
+    x->grant.n_cands = n_cands;
+    x->grant.n_alts = n_alts;
+    x->grant.n_unknown = n_unknown;
+    x->grant.acc = acc;
+    x->grant.ready = true;
+}
+
+/* The validity dimension's trail and candidates from the entries dimension's: the same
+ * steps (their rule lists, categories and predicates shared), the same missing inputs,
+ * the candidates moved to the copied steps. Returns the combined candidate, or NULL. */
+static struct cand *replay_grant(struct ctx *x, struct cand *cands, struct cand *alts, struct cand *unknowns,
+                                 size_t *n_cands, size_t *n_alts, size_t *n_unknown)
+{
+    struct vfy_rules_workspace *w = x->w;
+    size_t n = x->grant.n_steps;
+    if (!rr_grow(w, (void **)&w->steps, &w->cap_steps, w->n_steps + n, sizeof *w->steps))
+        return NULL;
+    uint32_t delta = (uint32_t)w->n_steps - x->grant.step0;
+    memcpy(w->steps + w->n_steps, w->snap, n * sizeof *w->steps);
+    w->n_steps += n;
+    for (size_t i = 0; i < x->grant.n_miss; i++) {
+        if (!GROW(w, miss, n_miss, cap_miss))
+            return NULL;
+        w->miss[w->n_miss++] = w->miss[x->grant.miss0 + i];
+    }
+    *n_cands = x->grant.n_cands;
+    *n_alts = x->grant.n_alts;
+    *n_unknown = x->grant.n_unknown;
+    struct cand *lists[3] = { cands, alts, unknowns };
+    size_t counts[3] = { *n_cands, *n_alts, *n_unknown };
+    for (size_t l = 0; l < 3; l++)
+        for (size_t i = 0; i < counts[l]; i++)
+            if (lists[l][i].step != NO_STEP)
+                lists[l][i].step += delta;
+    return x->grant.acc < 0 ? NULL : &cands[x->grant.acc];
+}
+
 /* One dimension decided by rules of one kind (everything but admissibility). */
 static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *o)
 {
@@ -1114,121 +1179,127 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
     size_t n_cands = 0, n_alts = 0, n_unknown = 0;
     struct cand *acc = NULL;
     o->op_off = (uint32_t)w->n_ops;
-    for (size_t si = 0; si < x->e->n_sets; si++) {
-        const struct ruleset *rs = &x->e->sets[si];
-        const struct plan_set *p = &x->e->plan[si];
-        if (p->n_by_kind[kind] == 0)
-            continue;
-        enum tri sc = set_scope(x, si);
-        if (sc == T_FAIL)
-            continue;
-        struct cand *local = NULL;
-        uint32_t out_of_force = NO_STEP, others = NO_STEP;
-        for (size_t k = 0; k < p->n_by_kind[kind]; k++) {
-            size_t ri = p->by_kind[kind][k];
-            /* Rules for other nationalities read as one short step per set, not as lists
-             * of predicates that happen to fail (and cost nothing to skip: the plan keeps
-             * their nationality bitsets beside their indices). */
-            const uint64_t *nat = p->nat_by_kind[kind][k];
-            if (nat != NULL && x->c->nationality[0] != '\0' && !rs_code_in(nat, x->nat)) {
-                if (others == NO_STEP) {
-                    struct rr_step st = { .kind = RK_STEP_OTHERS, .rule = RR_REF(si, 0), .beaten_by = RR_NONE,
-                                          .result = RR_NOT_APPLICABLE, .expl = EX_OTHER_NATIONALITIES };
-                    others = add_step(x, &st);
-                }
-                if (others != NO_STEP)
-                    list_add(w, &step_at(x, others)->rules, (uint32_t)ri);
+    if (dim == VFY_RULES_DIM_VALIDITY && x->grant.ready) {
+        acc = replay_grant(x, cands, alts, unknowns, &n_cands, &n_alts, &n_unknown);
+    } else {
+        for (size_t si = 0; si < x->e->n_sets; si++) {
+            const struct ruleset *rs = &x->e->sets[si];
+            const struct plan_set *p = &x->e->plan[si];
+            if (p->n_by_kind[kind] == 0)
                 continue;
-            }
-            if (sc != T_UNKNOWN && join_out_of_force(x, si, ri, out_of_force))
+            enum tri sc = set_scope(x, si);
+            if (sc == T_FAIL)
                 continue;
-            const struct rule *r = &rs->rules[ri];
-            struct cand cd = { .si = si, .rs = rs, .r = r, .status_end = DATE_NONE, .step = NO_STEP };
-            if (sc == T_UNKNOWN) {
-                cd.step = scope_unknown_step(x, si, ri);
-                if (kind == RK_ENTRY_VALIDITY)
-                    compute_grant(x, &cd);
-                if (!is_discretionary(r))
-                    unknowns[n_unknown++] = cd;
-                continue;
-            }
-            uint32_t step;
-            int32_t d = open_step(x, si, ri, &step, &out_of_force);
-            if (d == DATE_NONE) {
-                if (result_is(x, step, RR_NOT_EVALUATED) && !is_discretionary(r)) {
-                    cd.step = step;
-                    if (kind == RK_ENTRY_VALIDITY)
-                        compute_grant(x, &cd);
-                    unknowns[n_unknown++] = cd;
-                }
-                continue;
-            }
-            cd.step = step;
-            size_t mark = missing_mark(x);
-            enum tri t = predicate_test(x, si, &r->when, d, x->full, &cd);
-            if (t != T_UNKNOWN)
-                missing_reset(x, mark);
-            if (t != T_HOLD) {
-                close_preds(x, step);
-                set_result(x, step, t == T_FAIL ? RR_FAILED : RR_NOT_EVALUATED);
-                cd.has_cats = false;
-                cd.n_cats = 0;
-                if (t == T_UNKNOWN && !is_discretionary(r)) {
-                    if (kind == RK_ENTRY_VALIDITY)
-                        compute_grant(x, &cd);
-                    unknowns[n_unknown++] = cd;
-                }
-                continue;
-            }
-            if (cd.has_cats && step != NO_STEP) {
-                step_at(x, step)->cat_off = cd.cat_off;
-                step_at(x, step)->n_cats = cd.n_cats;
-            }
-            if (kind == RK_ENTRY_VALIDITY) {
-                compute_grant(x, &cd);
-                if (cd.short_of_stay) {
-                    if (x->full) {
-                        char b1[11], b2[11];
-                        vfy_day_format_iso(cd.ends, b1);
-                        vfy_day_format_iso(x->c->dates[VFY_ANCHOR_INTENDED_EXIT], b2);
-                        add_test(x, true, T_FAIL, "validity, capped by the %s, would end on %s, before the "
-                                 "intended exit %s: it does not cover the stay",
-                                 cd.capped_by == 2 ? "end of the status the claim rests on" : "document expiry",
-                                 b1, b2);
+            struct cand *local = NULL;
+            uint32_t out_of_force = NO_STEP, others = NO_STEP;
+            for (size_t k = 0; k < p->n_by_kind[kind]; k++) {
+                size_t ri = p->by_kind[kind][k];
+                /* Rules for other nationalities read as one short step per set, not as lists
+                 * of predicates that happen to fail (and cost nothing to skip: the plan keeps
+                 * their nationality bitsets beside their indices). */
+                const uint64_t *nat = p->nat_by_kind[kind][k];
+                if (nat != NULL && x->c->nationality[0] != '\0' && !rs_code_in(nat, x->nat)) {
+                    if (others == NO_STEP) {
+                        struct rr_step st = { .kind = RK_STEP_OTHERS, .rule = RR_REF(si, 0), .beaten_by = RR_NONE,
+                                              .result = RR_NOT_APPLICABLE, .expl = EX_OTHER_NATIONALITIES };
+                        others = add_step(x, &st);
                     }
-                    close_preds(x, step);
-                    set_result(x, step, RR_FAILED);
+                    if (others != NO_STEP)
+                        list_add(w, &step_at(x, others)->rules, (uint32_t)ri);
                     continue;
                 }
+                if (sc != T_UNKNOWN && join_out_of_force(x, si, ri, out_of_force))
+                    continue;
+                const struct rule *r = &rs->rules[ri];
+                struct cand cd = { .si = si, .rs = rs, .r = r, .status_end = DATE_NONE, .step = NO_STEP };
+                if (sc == T_UNKNOWN) {
+                    cd.step = scope_unknown_step(x, si, ri);
+                    if (kind == RK_ENTRY_VALIDITY)
+                        compute_grant(x, &cd);
+                    if (!is_discretionary(r))
+                        unknowns[n_unknown++] = cd;
+                    continue;
+                }
+                uint32_t step;
+                int32_t d = open_step(x, si, ri, &step, &out_of_force);
+                if (d == DATE_NONE) {
+                    if (result_is(x, step, RR_NOT_EVALUATED) && !is_discretionary(r)) {
+                        cd.step = step;
+                        if (kind == RK_ENTRY_VALIDITY)
+                            compute_grant(x, &cd);
+                        unknowns[n_unknown++] = cd;
+                    }
+                    continue;
+                }
+                cd.step = step;
+                size_t mark = missing_mark(x);
+                enum tri t = predicate_test(x, si, &r->when, d, x->full, &cd);
+                if (t != T_UNKNOWN)
+                    missing_reset(x, mark);
+                if (t != T_HOLD) {
+                    close_preds(x, step);
+                    set_result(x, step, t == T_FAIL ? RR_FAILED : RR_NOT_EVALUATED);
+                    cd.has_cats = false;
+                    cd.n_cats = 0;
+                    if (t == T_UNKNOWN && !is_discretionary(r)) {
+                        if (kind == RK_ENTRY_VALIDITY)
+                            compute_grant(x, &cd);
+                        unknowns[n_unknown++] = cd;
+                    }
+                    continue;
+                }
+                if (cd.has_cats && step != NO_STEP) {
+                    step_at(x, step)->cat_off = cd.cat_off;
+                    step_at(x, step)->n_cats = cd.n_cats;
+                }
+                if (kind == RK_ENTRY_VALIDITY) {
+                    compute_grant(x, &cd);
+                    if (cd.short_of_stay) {
+                        if (x->full) {
+                            char b1[11], b2[11];
+                            vfy_day_format_iso(cd.ends, b1);
+                            vfy_day_format_iso(x->c->dates[VFY_ANCHOR_INTENDED_EXIT], b2);
+                            add_test(x, true, T_FAIL, "validity, capped by the %s, would end on %s, before the "
+                                     "intended exit %s: it does not cover the stay",
+                                     cd.capped_by == 2 ? "end of the status the claim rests on" : "document expiry",
+                                     b1, b2);
+                        }
+                        close_preds(x, step);
+                        set_result(x, step, RR_FAILED);
+                        continue;
+                    }
+                }
+                close_preds(x, step);
+                bool alt = is_discretionary(r);
+                set_result(x, step, alt ? RR_ALTERNATIVE : RR_APPLIES);
+                if (alt) {
+                    alts[n_alts++] = cd;
+                    continue;
+                }
+                cands[n_cands] = cd;
+                struct cand *now = &cands[n_cands++];
+                if (local == NULL) {
+                    local = now;
+                } else if (dim == VFY_RULES_DIM_EVIDENCE && rs->combine[dim] == POL_ACCUMULATE) {
+                    continue;
+                } else {
+                    struct cand *keep = choose(dim, rs->combine[dim], local, now, true);
+                    add_beat(x, keep, keep == local ? now : local);
+                    local = keep;
+                }
             }
-            close_preds(x, step);
-            bool alt = is_discretionary(r);
-            set_result(x, step, alt ? RR_ALTERNATIVE : RR_APPLIES);
-            if (alt) {
-                alts[n_alts++] = cd;
+            if (local == NULL || (dim == VFY_RULES_DIM_EVIDENCE && rs->combine[dim] == POL_ACCUMULATE))
                 continue;
-            }
-            cands[n_cands] = cd;
-            struct cand *now = &cands[n_cands++];
-            if (local == NULL) {
-                local = now;
-            } else if (dim == VFY_RULES_DIM_EVIDENCE && rs->combine[dim] == POL_ACCUMULATE) {
-                continue;
+            if (acc == NULL) {
+                acc = local;
             } else {
-                struct cand *keep = choose(dim, rs->combine[dim], local, now, true);
-                add_beat(x, keep, keep == local ? now : local);
-                local = keep;
+                struct cand *keep = choose(dim, rs->combine[dim], acc, local, false);
+                add_beat(x, keep, keep == acc ? local : acc);
+                acc = keep;
             }
         }
-        if (local == NULL || (dim == VFY_RULES_DIM_EVIDENCE && rs->combine[dim] == POL_ACCUMULATE))
-            continue;
-        if (acc == NULL) {
-            acc = local;
-        } else {
-            struct cand *keep = choose(dim, rs->combine[dim], acc, local, false);
-            add_beat(x, keep, keep == acc ? local : acc);
-            acc = keep;
-        }
+        if (dim == VFY_RULES_DIM_ENTRIES)
+            keep_grant(x, o, n_cands, n_alts, n_unknown, acc == NULL ? -1 : acc - cands);
     }
 
     /* Fail closed: a rule that could not be evaluated and would give another value

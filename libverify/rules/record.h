@@ -155,6 +155,7 @@ struct vfy_rules_workspace {
     char *text; size_t n_text, cap_text;            /* predicate texts (full trail) */
     /* per-decision scratch of the evaluator */
     void *cands; size_t cap_cands;
+    struct rr_step *snap; size_t cap_snap; /* the grant rules' trail before combining */
     struct rr_gate *gates;     /* n_sets * VFY_ANCHOR_COUNT */
     struct rr_scope *scopes;   /* n_sets */
     size_t n_gate_sets;        /* the sets they were made for */

@@ -82,6 +82,7 @@ void rr_workspace_release(struct vfy_rules_workspace *w)
     free(w->preds);
     free(w->text);
     free(w->cands);
+    free(w->snap);
     free(w->gates);
     free(w->scopes);
     free(w->out);

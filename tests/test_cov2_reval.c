@@ -574,6 +574,29 @@ Test(cov2_reval, combine_policies_per_dimension)
     json_decref(r);
 }
 
+/* Entries and validity share their grant rules, and the evaluator reuses the entries
+ * trail for validity (rules/evaluate.c, keep_grant); a set that combines the two by
+ * different policies must still have each dimension combined by its own (§5.3): the
+ * longer grant is the more favourable entries winner, the shorter the more restrictive
+ * validity winner. */
+Test(cov2_reval, entries_and_validity_combined_by_different_policies)
+{
+    const char *sets[] = {
+        SET("T-BASE", BASE ",'combine':{'entries':'most_favourable','validity':'most_restrictive'},'rules':[" VISA ","
+            FEE("fee-a", 8000, "charged", "") ","
+            RULE("g-12", "entries_validity", "lodging", ",'grant':{'entries':'multiple','validity_months':12,'start':'decision','modality':'entitled'}") ","
+            RULE("g-6", "entries_validity", "lodging", ",'grant':{'entries':'multiple','validity_months':6,'start':'decision','modality':'entitled'}") "]"),
+        NULL,
+    };
+    json_t *r = decide(sets, STD_CASE);
+    cr_assert_str_eq(rules_result(r, "entries", "g-12"), "won");
+    cr_assert_str_eq(rules_result(r, "entries", "g-6"), "beaten");
+    cr_assert_str_eq(rules_result(r, "validity", "g-6"), "won");
+    cr_assert_str_eq(rules_result(r, "validity", "g-12"), "beaten");
+    cr_assert(is_int(json_object_get(val(r, "validity"), "months"), 6));
+    json_decref(r);
+}
+
 /* §5.4 open points are listed as "SET/rule: text", each once. */
 Test(cov2_reval, open_points_listed_once)
 {

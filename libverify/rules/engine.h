@@ -17,6 +17,17 @@ struct rejected_set {
  * suspensions whose patterns name it, compiled once when the engine is built so that
  * evaluating compares no strings. */
 struct plan_hit { uint16_t set, suspension; };
+/* What the evaluator's loop reads of a rule, packed beside its neighbours of the same
+ * kind: a decision reads the rule itself only when the rule applies to the case (the
+ * rules of other nationalities and of sets out of force are skipped or grouped from
+ * this alone, and a rule is four cache lines). */
+struct plan_rule {
+    const uint64_t *nat;       /* the rule's nationality bitset (NULL: any) */
+    uint16_t ri;               /* index in the set's rules */
+    uint8_t anchor;            /* vfy_rules_anchor */
+    bool discretionary;        /* an alternative the authority may choose, not a right */
+    bool suspendable;          /* some suspension names it (plan_set.hit_off) */
+};
 /* A piece of JSON text written once when the engine is built (quoted, escaped). */
 struct frag { uint32_t off, len; };
 struct plan_set {
@@ -30,11 +41,8 @@ struct plan_set {
     struct frag *open_point;          /* "SET/rule: text" of every open point of the set's rules */
     struct frag in_force;             /* "SET is in force [FROM, TO);  (quote opened, not closed) */
     struct frag *cat_id;              /* per category */
-    uint16_t *by_kind[RK_COUNT];
+    struct plan_rule *by_kind[RK_COUNT];
     size_t n_by_kind[RK_COUNT];
-    /* beside by_kind: each rule's nationality bitset (NULL: any), so that skipping the
-     * rules for other nationalities reads no rule */
-    const uint64_t **nat_by_kind[RK_COUNT];
     uint16_t *superseders; size_t n_superseders; /* engine order */
     uint32_t *hit_off;       /* n_rules + 1 offsets into the engine's hits */
 };
@@ -86,6 +94,8 @@ static inline bool rs_code_in(const uint64_t *bits, long index)
 {
     return index >= 0 && (bits[(size_t)index / 64] >> ((size_t)index % 64) & 1u);
 }
+/* Whether a rule offers the authority a choice rather than a right or an obligation. */
+bool rs_rule_discretionary(const struct rule *r);
 /* Whether a category or evidence id is in the engine's closed vocabulary. */
 bool rs_known_category(const struct vfy_rules_engine *e, const char *id);
 bool rs_known_evidence(const struct vfy_rules_engine *e, const char *id);

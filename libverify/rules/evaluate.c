@@ -735,18 +735,18 @@ static uint32_t last_step(const struct ctx *x)
 }
 
 /* Applicability shared by every dimension: anchor given, set in force and not
- * superseded at it, rule not suspended. Returns the anchor date or DATE_NONE (the step
- * then says why; "not_evaluated" when an input is missing). */
-static int32_t gate(const struct ctx *x, size_t si, size_t ri, struct rr_step *st)
+ * superseded at it (g, the set's gate at the rule's anchor), rule not suspended.
+ * Returns the anchor date or DATE_NONE (the step then says why; "not_evaluated" when an
+ * input is missing). */
+static int32_t gate(const struct ctx *x, size_t si, const struct plan_rule *pr, const struct rr_gate *g,
+                    struct rr_step *st)
 {
-    const struct rule *r = &x->e->sets[si].rules[ri];
-    const struct rr_gate *g = set_gate(x, si, r->anchor);
     switch ((enum gate_state)g->state) {
     case G_NO_ANCHOR:
         st->result = RR_NOT_EVALUATED;
-        miss(x, MS_DATE, (size_t)r->anchor);
+        miss(x, MS_DATE, (size_t)pr->anchor);
         st->expl = EX_NO_ANCHOR;
-        st->expl_anchor = (uint8_t)r->anchor;
+        st->expl_anchor = pr->anchor;
         return DATE_NONE;
     case G_NOT_IN_FORCE:
         st->result = RR_NOT_IN_FORCE;
@@ -763,11 +763,10 @@ static int32_t gate(const struct ctx *x, size_t si, size_t ri, struct rr_step *s
         break;
     }
     int32_t d = g->d;
-    const struct plan_set *p = &x->e->plan[si];
-    if (p->hit_off[ri] == p->hit_off[ri + 1])
+    if (!pr->suspendable)
         return d; /* no suspension names the rule */
     bool unknown;
-    const struct plan_hit *hit = suspended(x, si, ri, &unknown);
+    const struct plan_hit *hit = suspended(x, si, pr->ri, &unknown);
     if (hit != NULL) {
         st->result = unknown ? RR_NOT_EVALUATED : RR_SUSPENDED;
         st->suspended_by = true;
@@ -780,66 +779,49 @@ static int32_t gate(const struct ctx *x, size_t si, size_t ri, struct rr_step *s
     return d;
 }
 
-/* Two out-of-force explanations read the same. */
-static bool same_explanation(const struct ctx *x, const struct rr_step *a, const struct rr_step *b)
+/* Whether a rule whose set's gate is g reads out of force exactly as the group step
+ * just before it (gate() would say the same): not in force at the same anchor date, or
+ * superseded by the same set. */
+static bool same_out_of_force(const struct ctx *x, const struct rr_step *group, const struct rr_gate *g)
 {
-    if (a->expl != b->expl)
+    if (g->state == G_NOT_IN_FORCE)
+        return group->expl == EX_NOT_IN_FORCE && group->expl_anchor == g->used && group->expl_date == g->d;
+    if (g->state != G_SUPERSEDED || group->expl != EX_SUPERSEDED)
         return false;
-    if (a->expl == EX_NOT_IN_FORCE)
-        return RR_SET(a->rule) == RR_SET(b->rule) && a->expl_anchor == b->expl_anchor && a->expl_date == b->expl_date;
-    const struct ruleset *s = &x->e->sets[a->by_set], *t = &x->e->sets[b->by_set];
+    if (group->by_set == g->by)
+        return true;
+    const struct ruleset *s = &x->e->sets[group->by_set], *t = &x->e->sets[g->by];
     return strcmp(s->id, t->id) == 0 && strcmp(s->version, t->version) == 0;
-}
-
-/* The common case of an older version of a set: rule ri is out of force at the same
- * anchor date as the group of rules just before it, so it joins that group's step
- * (gate() would say exactly that). */
-static inline bool join_out_of_force(const struct ctx *x, size_t si, size_t ri, uint32_t out_of_force)
-{
-    if (out_of_force == NO_STEP)
-        return false;
-    const struct rr_gate *sg = set_gate(x, si, x->e->sets[si].rules[ri].anchor);
-    struct rr_step *g = step_at(x, out_of_force);
-    if (sg->state != G_NOT_IN_FORCE || g->expl != EX_NOT_IN_FORCE || g->expl_anchor != sg->used ||
-        g->expl_date != sg->d)
-        return false;
-    list_add(x->w, &g->rules, (uint32_t)ri);
-    return true;
 }
 
 /* Opens a rule's trail step and gates it: returns the anchor date, or DATE_NONE when
  * the rule does not apply (the step says why). Consecutive rules of one set out of
  * force for the same reason share one step (its "rules" lists them), so that a
  * superseded version does not double the trail. */
-static int32_t open_step(const struct ctx *x, size_t si, size_t ri, uint32_t *step, uint32_t *out_of_force)
+static int32_t open_step(const struct ctx *x, size_t si, const struct plan_rule *pr, uint32_t *step,
+                         uint32_t *out_of_force)
 {
-    if (join_out_of_force(x, si, ri, *out_of_force)) {
-        *step = NO_STEP;
-        return DATE_NONE;
-    }
-    struct rr_step *st = new_step(x, si, ri);
+    size_t ri = pr->ri;
+    const struct rr_gate *g = set_gate(x, si, pr->anchor);
     *step = NO_STEP;
-    if (st == NULL)
-        return DATE_NONE;
-    int32_t d = gate(x, si, ri, st);
-    if (d != DATE_NONE) {
-        st->has_preds = x->full;
-        st->pred_off = (uint32_t)x->w->n_preds;
-        *step = last_step(x);
-        return d;
-    }
-    if (st->result != RR_NOT_IN_FORCE) {
-        *step = last_step(x);
-        return DATE_NONE;
-    }
-    if (*out_of_force != NO_STEP && same_explanation(x, step_at(x, *out_of_force), st)) {
-        x->w->n_steps--;
+    if (*out_of_force != NO_STEP && same_out_of_force(x, step_at(x, *out_of_force), g)) {
         list_add(x->w, &step_at(x, *out_of_force)->rules, (uint32_t)ri);
         return DATE_NONE;
     }
+    struct rr_step *st = new_step(x, si, ri);
+    if (st == NULL)
+        return DATE_NONE;
+    int32_t d = gate(x, si, pr, g, st);
     *step = last_step(x);
-    list_add(x->w, &st->rules, (uint32_t)ri);
-    *out_of_force = *step;
+    if (d != DATE_NONE) {
+        st->has_preds = x->full;
+        st->pred_off = (uint32_t)x->w->n_preds;
+        return d;
+    }
+    if (st->result == RR_NOT_IN_FORCE) {
+        list_add(x->w, &st->rules, (uint32_t)ri);
+        *out_of_force = *step;
+    }
     return DATE_NONE;
 }
 
@@ -875,22 +857,6 @@ static bool result_is(const struct ctx *x, uint32_t step, enum rr_result r)
 }
 
 /* ---- values and their order ----------------------------------------------- */
-
-static bool is_discretionary(const struct rule *r)
-{
-    switch (r->kind) {
-    case RK_FEE:
-        return r->u.fee.modality == FM_WAIVED_OPTIONAL || r->u.fee.modality == FM_REDUCIBLE;
-    case RK_ENTRY_VALIDITY:
-        return r->u.grant.modality == VFY_MODALITY_MAY;
-    case RK_EVIDENCE:
-        return r->u.evidence.modality == VFY_MODALITY_MAY;
-    case RK_VISA:
-        return r->member_state_may;
-    default:
-        return false;
-    }
-}
 
 static int64_t fee_of(const struct rule *r) { return r->u.fee.amount_cents; }
 
@@ -1193,11 +1159,12 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
             struct cand *local = NULL;
             uint32_t out_of_force = NO_STEP, others = NO_STEP;
             for (size_t k = 0; k < p->n_by_kind[kind]; k++) {
-                size_t ri = p->by_kind[kind][k];
+                const struct plan_rule *pr = &p->by_kind[kind][k];
+                size_t ri = pr->ri;
                 /* Rules for other nationalities read as one short step per set, not as lists
                  * of predicates that happen to fail (and cost nothing to skip: the plan keeps
                  * their nationality bitsets beside their indices). */
-                const uint64_t *nat = p->nat_by_kind[kind][k];
+                const uint64_t *nat = pr->nat;
                 if (nat != NULL && x->c->nationality[0] != '\0' && !rs_code_in(nat, x->nat)) {
                     if (others == NO_STEP) {
                         struct rr_step st = { .kind = RK_STEP_OTHERS, .rule = RR_REF(si, 0), .beaten_by = RR_NONE,
@@ -1208,22 +1175,20 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
                         list_add(w, &step_at(x, others)->rules, (uint32_t)ri);
                     continue;
                 }
-                if (sc != T_UNKNOWN && join_out_of_force(x, si, ri, out_of_force))
-                    continue;
                 const struct rule *r = &rs->rules[ri];
                 struct cand cd = { .si = si, .rs = rs, .r = r, .status_end = DATE_NONE, .step = NO_STEP };
                 if (sc == T_UNKNOWN) {
                     cd.step = scope_unknown_step(x, si, ri);
                     if (kind == RK_ENTRY_VALIDITY)
                         compute_grant(x, &cd);
-                    if (!is_discretionary(r))
+                    if (!pr->discretionary)
                         unknowns[n_unknown++] = cd;
                     continue;
                 }
                 uint32_t step;
-                int32_t d = open_step(x, si, ri, &step, &out_of_force);
+                int32_t d = open_step(x, si, pr, &step, &out_of_force);
                 if (d == DATE_NONE) {
-                    if (result_is(x, step, RR_NOT_EVALUATED) && !is_discretionary(r)) {
+                    if (result_is(x, step, RR_NOT_EVALUATED) && !pr->discretionary) {
                         cd.step = step;
                         if (kind == RK_ENTRY_VALIDITY)
                             compute_grant(x, &cd);
@@ -1241,7 +1206,7 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
                     set_result(x, step, t == T_FAIL ? RR_FAILED : RR_NOT_EVALUATED);
                     cd.has_cats = false;
                     cd.n_cats = 0;
-                    if (t == T_UNKNOWN && !is_discretionary(r)) {
+                    if (t == T_UNKNOWN && !pr->discretionary) {
                         if (kind == RK_ENTRY_VALIDITY)
                             compute_grant(x, &cd);
                         unknowns[n_unknown++] = cd;
@@ -1270,7 +1235,7 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
                     }
                 }
                 close_preds(x, step);
-                bool alt = is_discretionary(r);
+                bool alt = pr->discretionary;
                 set_result(x, step, alt ? RR_ALTERNATIVE : RR_APPLIES);
                 if (alt) {
                     alts[n_alts++] = cd;
@@ -1552,7 +1517,8 @@ static void admissibility(struct ctx *x, bool *inadmissible, struct rr_dim *o)
             continue;
         uint32_t out_of_force = NO_STEP;
         for (size_t k = 0; k < p->n_by_kind[RK_CHECK]; k++) {
-            size_t ri = p->by_kind[RK_CHECK][k];
+            const struct plan_rule *pr = &p->by_kind[RK_CHECK][k];
+            size_t ri = pr->ri;
             const struct rule *r = &rs->rules[ri];
             /* At the border only the entry conditions (rules anchored on the crossing)
              * are checked; the Visa Code's conditions of an application are not. */
@@ -1575,7 +1541,7 @@ static void admissibility(struct ctx *x, bool *inadmissible, struct rr_dim *o)
                 continue;
             }
             uint32_t step;
-            int32_t d = open_step(x, si, ri, &step, &out_of_force);
+            int32_t d = open_step(x, si, pr, &step, &out_of_force);
             if (d == DATE_NONE) {
                 unknown |= result_is(x, step, RR_NOT_EVALUATED);
                 continue;

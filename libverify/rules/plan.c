@@ -356,6 +356,24 @@ int rs_category_name(const struct vfy_rules_engine *e, const char *id)
     return hit != NULL ? (int)(hit - e->names) : -1;
 }
 
+/* A rule that offers the authority a choice (an optional waiver, a discretionary grant,
+ * a Member State's option) rather than a right or an obligation. */
+bool rs_rule_discretionary(const struct rule *r)
+{
+    switch (r->kind) {
+    case RK_FEE:
+        return r->u.fee.modality == FM_WAIVED_OPTIONAL || r->u.fee.modality == FM_REDUCIBLE;
+    case RK_ENTRY_VALIDITY:
+        return r->u.grant.modality == VFY_MODALITY_MAY;
+    case RK_EVIDENCE:
+        return r->u.evidence.modality == VFY_MODALITY_MAY;
+    case RK_VISA:
+        return r->member_state_may;
+    default:
+        return false;
+    }
+}
+
 bool rs_plan_build(struct vfy_rules_engine *e)
 {
     e->plan = calloc(e->n_sets > 0 ? e->n_sets : 1, sizeof *e->plan);
@@ -373,16 +391,9 @@ bool rs_plan_build(struct vfy_rules_engine *e)
             if (p->n_by_kind[k] > e->max_by_kind)
                 e->max_by_kind = p->n_by_kind[k];
             p->by_kind[k] = malloc((p->n_by_kind[k] + 1) * sizeof *p->by_kind[k]);
-            p->nat_by_kind[k] = malloc((p->n_by_kind[k] + 1) * sizeof *p->nat_by_kind[k]);
-            if (p->by_kind[k] == NULL || p->nat_by_kind[k] == NULL)
+            if (p->by_kind[k] == NULL)
                 return false;
             p->n_by_kind[k] = 0;
-        }
-        for (size_t ri = 0; ri < rs->n_rules; ri++) {
-            enum rule_kind k = rs->rules[ri].kind;
-            p->nat_by_kind[k][p->n_by_kind[k]] = rs->rules[ri].when.nat_bits;
-            p->by_kind[k][p->n_by_kind[k]] = (uint16_t)ri;
-            p->n_by_kind[k]++;
         }
         p->superseders = malloc(e->n_sets * sizeof *p->superseders + 1);
         if (p->superseders == NULL)
@@ -411,6 +422,12 @@ bool rs_plan_build(struct vfy_rules_engine *e)
                 }
         }
         p->hit_off[rs->n_rules] = (uint32_t)n_hits;
+        for (size_t ri = 0; ri < rs->n_rules; ri++) {
+            const struct rule *r = &rs->rules[ri];
+            p->by_kind[r->kind][p->n_by_kind[r->kind]++] = (struct plan_rule){
+                .nat = r->when.nat_bits, .ri = (uint16_t)ri, .anchor = (uint8_t)r->anchor,
+                .discretionary = rs_rule_discretionary(r), .suspendable = p->hit_off[ri] != p->hit_off[ri + 1] };
+        }
     }
     return fragments(e);
 }
@@ -422,7 +439,6 @@ void rs_plan_free(struct vfy_rules_engine *e)
     for (size_t si = 0; si < e->n_sets; si++) {
         for (int k = 0; k < RK_COUNT; k++) {
             free(e->plan[si].by_kind[k]);
-            free((void *)e->plan[si].nat_by_kind[k]);
         }
         free(e->plan[si].superseders);
         free(e->plan[si].hit_off);

@@ -17,6 +17,9 @@ struct rejected_set {
  * suspensions whose patterns name it, compiled once when the engine is built so that
  * evaluating compares no strings. */
 struct plan_hit { uint16_t set, suspension; };
+/* Where each string of a sorted list is, by hashing (rules/plan.c). */
+struct rs_str_index { int32_t *slot; uint32_t mask; };
+
 /* What the evaluator's loop reads of a rule, packed beside its neighbours of the same
  * kind: a decision reads the rule itself only when the rule applies to the case (the
  * rules of other nationalities and of sets out of force are skipped or grouped from
@@ -59,9 +62,14 @@ struct vfy_rules_engine {
     uint32_t *unless_refs;  /* what predicates' unless_refs point into */
     const char **names; size_t n_names; /* every category id of every set, sorted */
     /* The categories and evidence ids of the sets that apply in the engine's mode
-     * (the closed vocabulary of cases), sorted. */
+     * (the closed vocabulary of cases), sorted, each once. */
     const char **categories; size_t n_vocab_categories;
     const char **evidence; size_t n_vocab_evidence;
+    /* The three lists above found by hashing: a lookup compares one string. */
+    struct rs_str_index names_ix, categories_ix, evidence_ix;
+    /* Each category's evidence groups as bitsets over the evidence vocabulary,
+     * ev_words words each (struct category, ev_groups). */
+    uint64_t *ev_bits; size_t ev_words;
     struct frag metadata;   /* "rulesets":[...],"rejected":[...] */
     size_t n_rules, n_categories;
     struct ruleset *sets;   /* sorted by layer, then priority, then load order */
@@ -98,6 +106,8 @@ static inline bool rs_code_in(const uint64_t *bits, long index)
 bool rs_rule_discretionary(const struct rule *r);
 /* Whether a category or evidence id is in the engine's closed vocabulary. */
 bool rs_known_category(const struct vfy_rules_engine *e, const char *id);
+/* An evidence id's index in the vocabulary (its bit in ev_groups), or -1. */
+long rs_evidence_index(const struct vfy_rules_engine *e, const char *id);
 bool rs_known_evidence(const struct vfy_rules_engine *e, const char *id);
 /* A category id's number (struct category.name), or -1 when no loaded set defines it. */
 int rs_category_name(const struct vfy_rules_engine *e, const char *id);

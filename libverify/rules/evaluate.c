@@ -130,7 +130,10 @@ bool rr_grow(struct vfy_rules_workspace *w, void **p, size_t *cap, size_t n, siz
     return true;
 }
 
-#define GROW(w, arr, n, cap) rr_grow((w), (void **)&(w)->arr, &(w)->cap, (w)->n, sizeof *(w)->arr)
+/* Room for one more element; the pools are sized for the engine (rr_workspace_reserve),
+ * so the call to grow them is the rare path. */
+#define GROW(w, arr, n, cap) \
+    ((w)->n < (w)->cap || rr_grow((w), (void **)&(w)->arr, &(w)->cap, (w)->n, sizeof *(w)->arr))
 
 static uint32_t push_u32(struct vfy_rules_workspace *w, uint32_t v)
 {
@@ -618,25 +621,30 @@ static enum tri category_test(const struct ctx *x, size_t si, int idx, int32_t a
         }
         return T_FAIL;
     }
-    /* Evidence: one complete alternative group is enough. */
+    /* Evidence: one complete alternative group is enough (bitsets over the evidence
+     * vocabulary: the claim's items, each group's). */
+    size_t words = x->e->ev_words;
+    const uint64_t *have = x->w->claim_ev + (size_t)(cl - x->c->claims) * words;
     bool complete = cat->n_groups == 0;
+    for (size_t g = 0; g < cat->n_groups && !complete; g++) {
+        const uint64_t *need = cat->ev_groups + g * words;
+        complete = true;
+        for (size_t k = 0; k < words; k++)
+            if ((need[k] & ~have[k]) != 0)
+                complete = false;
+    }
+    /* The full trail names the first item of the first group the claim lacks. */
     char missing[160];
     missing[0] = '\0';
-    for (size_t g = 0; g < cat->n_groups && !complete; g++) {
-        bool all = true;
-        for (size_t k = 0; k < cat->group_len[g]; k++) {
-            bool have = false;
-            for (size_t e = 0; e < cl->n_evidence && !have; e++)
-                have = strcmp(cl->evidence[e], cat->groups[g][k]) == 0;
-            if (!have) {
-                if (preds && all && g == 0 && strlen(missing) + strlen(cat->groups[g][k]) + 2 < sizeof missing) {
-                    vfy_text_append(missing, sizeof missing, missing[0] ? ", " : "");
-                    vfy_text_append(missing, sizeof missing, cat->groups[g][k]);
-                }
-                all = false;
-            }
+    for (size_t k = 0; preds && !complete && k < cat->group_len[0]; k++) {
+        bool held = false;
+        for (size_t e = 0; e < cl->n_evidence && !held; e++)
+            held = strcmp(cl->evidence[e], cat->groups[0][k]) == 0;
+        if (!held) {
+            if (strlen(cat->groups[0][k]) + 2 < sizeof missing)
+                vfy_text_append(missing, sizeof missing, cat->groups[0][k]);
+            break;
         }
-        complete = all;
     }
     if (!complete) {
         add_test(x, preds, T_FAIL, "category %s: evidence incomplete (missing %s)", cat->id, missing);
@@ -1611,9 +1619,16 @@ static void not_applicable(struct ctx *x, struct rr_dim *o, enum rr_na why)
 /* Categories and evidence ids form a closed vocabulary: those of the rule sets that
  * may apply in this mode. A misspelled category would otherwise lose its waiver
  * silently, a misspelled evidence id its simplification. */
-static vfy_status check_vocabulary(const vfy_rules_engine *e, const vfy_rules_case *c, vfy_detail *detail)
+/* The case's words against the engine's closed vocabulary; each claim's evidence is
+ * kept as a bitset over the evidence vocabulary (w->claim_ev) for category_test. */
+static vfy_status check_vocabulary(const vfy_rules_engine *e, const vfy_rules_case *c, struct vfy_rules_workspace *w,
+                                   vfy_detail *detail)
 {
     char path[96];
+    size_t words = e->ev_words;
+    if (!rr_grow(w, (void **)&w->claim_ev, &w->cap_claim_ev, c->n_claims * words, sizeof *w->claim_ev))
+        return vfy_fail(detail, VFY_E_NO_MEMORY, "decision", "out of memory while evaluating the case");
+    memset(w->claim_ev, 0, c->n_claims * words * sizeof *w->claim_ev);
     for (size_t i = 0; i < c->n_claims; i++) {
         const struct claim *cl = &c->claims[i];
         if (!rs_known_category(e, cl->category)) {
@@ -1622,13 +1637,16 @@ static vfy_status check_vocabulary(const vfy_rules_engine *e, const vfy_rules_ca
                             "no loaded rule set in force defines the category '%s' (vfy rules show "
                             "lists the categories and the evidence each needs)", cl->category);
         }
-        for (size_t k = 0; k < cl->n_evidence; k++)
-            if (!rs_known_evidence(e, cl->evidence[k])) {
+        for (size_t k = 0; k < cl->n_evidence; k++) {
+            long b = rs_evidence_index(e, cl->evidence[k]);
+            if (b < 0) {
                 snprintf(path, sizeof path, "$.application.claims[%zu].evidence[%zu]", i, k);
                 return vfy_fail(detail, VFY_E_CASE_VOCABULARY, path,
                                 "no loaded rule set in force knows the evidence '%s' (vfy rules show "
                                 "lists the evidence each category needs)", cl->evidence[k]);
             }
+            w->claim_ev[i * words + (size_t)b / 64] |= (uint64_t)1 << ((size_t)b % 64);
+        }
     }
     return VFY_OK;
 }
@@ -1680,7 +1698,7 @@ vfy_status rr_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
         return vfy_fail(detail, VFY_E_CASE_INCOMPLETE, "traveller.nationality",
                         "the case names no traveller (traveller.nationality is required); "
                         "no decision is made for an unknown person");
-    VFY_TRY(check_vocabulary(engine, c, detail));
+    VFY_TRY(check_vocabulary(engine, c, w, detail));
     w->n_steps = w->n_links = w->n_u32 = w->n_vals = w->n_miss = w->n_ops = w->n_waives = 0;
     w->n_preds = w->n_text = 0;
     w->oom = false;

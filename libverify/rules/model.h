@@ -77,6 +77,8 @@ struct category {
     struct predicate when;
     /* Evidence: any one group complete, each group all of its items. */
     char ***groups; size_t *group_len; size_t n_groups;
+    const uint64_t *ev_groups;     /* the same groups as bitsets over the engine's
+                                      evidence vocabulary (rules/plan.c) */
     char *confidence;
 };
 

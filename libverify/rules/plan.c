@@ -238,6 +238,100 @@ static bool add_word(const char ***v, size_t *n, size_t *cap, const char *s)
     return true;
 }
 
+/* Sorts a list of strings and keeps each once. */
+static void sort_unique(const char **v, size_t *n)
+{
+    if (*n == 0)
+        return;
+    qsort((void *)v, *n, sizeof *v, cmp_str);
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (k == 0 || strcmp(v[k - 1], v[i]) != 0)
+            v[k++] = v[i];
+    *n = k;
+}
+
+/* FNV-1a: ids are short and the table is built from the engine's own sets. */
+static uint32_t str_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s != '\0'; s++)
+        h = (h ^ (uint8_t)*s) * 16777619u;
+    return h;
+}
+
+/* An open-addressed table of the n strings of v, at most half full. */
+static bool index_build(struct rs_str_index *ix, const char *const *v, size_t n)
+{
+    size_t size = 16;
+    while (size < 2 * n)
+        size *= 2;
+    ix->slot = malloc(size * sizeof *ix->slot);
+    if (ix->slot == NULL)
+        return false;
+    ix->mask = (uint32_t)(size - 1);
+    for (size_t i = 0; i < size; i++)
+        ix->slot[i] = -1;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t h = str_hash(v[i]) & ix->mask;
+        while (ix->slot[h] >= 0)
+            h = (h + 1) & ix->mask;
+        ix->slot[h] = (int32_t)i;
+    }
+    return true;
+}
+
+/* The index of s in v, or -1. */
+static long index_find(const struct rs_str_index *ix, const char *const *v, const char *s)
+{
+    if (ix->slot == NULL)
+        return -1;
+    for (uint32_t h = str_hash(s) & ix->mask;; h = (h + 1) & ix->mask) {
+        int32_t i = ix->slot[h];
+        if (i < 0)
+            return -1;
+        if (strcmp(v[i], s) == 0)
+            return i;
+    }
+}
+
+/* Each category's evidence groups as bitsets over the evidence vocabulary, so that
+ * "does the claim complete a group" compares words, not strings. An item outside the
+ * vocabulary (a set that does not apply in this mode) has no bit: a case cannot name
+ * it, so such a group is never complete, as a comparison of strings would find. */
+static bool evidence_bits(struct vfy_rules_engine *e)
+{
+    /* One bit more than the vocabulary: the bit no claim has, for groups that can
+     * never be complete. */
+    e->ev_words = e->n_vocab_evidence / 64 + 1;
+    size_t groups = 0;
+    for (size_t si = 0; si < e->n_sets; si++)
+        for (size_t k = 0; k < e->sets[si].n_categories; k++)
+            groups += e->sets[si].categories[k].n_groups;
+    e->ev_bits = calloc((groups > 0 ? groups : 1) * e->ev_words, sizeof *e->ev_bits);
+    if (e->ev_bits == NULL)
+        return false;
+    uint64_t *at = e->ev_bits;
+    for (size_t si = 0; si < e->n_sets; si++)
+        for (size_t k = 0; k < e->sets[si].n_categories; k++) {
+            struct category *cat = &e->sets[si].categories[k];
+            cat->ev_groups = at;
+            for (size_t g = 0; g < cat->n_groups; g++, at += e->ev_words) {
+                bool outside = false;
+                for (size_t j = 0; j < cat->group_len[g]; j++) {
+                    long b = rs_evidence_index(e, cat->groups[g][j]);
+                    if (b < 0)
+                        outside = true;
+                    else
+                        at[(size_t)b / 64] |= (uint64_t)1 << ((size_t)b % 64);
+                }
+                if (outside)
+                    at[e->n_vocab_evidence / 64] |= (uint64_t)1 << (e->n_vocab_evidence % 64);
+            }
+        }
+    return true;
+}
+
 /* The closed vocabulary of cases: categories and evidence of the sets that may apply in
  * this mode, sorted for lookup. */
 static bool vocabulary(struct vfy_rules_engine *e)
@@ -256,26 +350,25 @@ static bool vocabulary(struct vfy_rules_engine *e)
                         return false;
         }
     }
-    if (e->n_vocab_categories > 0)
-        qsort((void *)e->categories, e->n_vocab_categories, sizeof *e->categories, cmp_str);
-    if (e->n_vocab_evidence > 0)
-        qsort((void *)e->evidence, e->n_vocab_evidence, sizeof *e->evidence, cmp_str);
-    return true;
-}
-
-static bool known(const char *const *v, size_t n, const char *id)
-{
-    return n > 0 && bsearch(&id, v, n, sizeof *v, cmp_str) != NULL;
+    sort_unique(e->categories, &e->n_vocab_categories);
+    sort_unique(e->evidence, &e->n_vocab_evidence);
+    return index_build(&e->categories_ix, e->categories, e->n_vocab_categories) &&
+           index_build(&e->evidence_ix, e->evidence, e->n_vocab_evidence) && evidence_bits(e);
 }
 
 bool rs_known_category(const struct vfy_rules_engine *e, const char *id)
 {
-    return known(e->categories, e->n_vocab_categories, id);
+    return index_find(&e->categories_ix, e->categories, id) >= 0;
 }
 
 bool rs_known_evidence(const struct vfy_rules_engine *e, const char *id)
 {
-    return known(e->evidence, e->n_vocab_evidence, id);
+    return index_find(&e->evidence_ix, e->evidence, id) >= 0;
+}
+
+long rs_evidence_index(const struct vfy_rules_engine *e, const char *id)
+{
+    return index_find(&e->evidence_ix, e->evidence, id);
 }
 
 /* "Unless category C": C's first definition in the engine's order, found once (the
@@ -335,13 +428,9 @@ static bool category_names(struct vfy_rules_engine *e)
         for (size_t k = 0; k < e->sets[si].n_categories; k++)
             if (!add_word(&e->names, &e->n_names, &cap, e->sets[si].categories[k].id))
                 return false;
-    if (e->n_names > 0)
-        qsort((void *)e->names, e->n_names, sizeof *e->names, cmp_str);
-    size_t n = 0;
-    for (size_t i = 0; i < e->n_names; i++)
-        if (n == 0 || strcmp(e->names[n - 1], e->names[i]) != 0)
-            e->names[n++] = e->names[i];
-    e->n_names = n;
+    sort_unique(e->names, &e->n_names);
+    if (!index_build(&e->names_ix, e->names, e->n_names))
+        return false;
     for (size_t si = 0; si < e->n_sets; si++)
         for (size_t k = 0; k < e->sets[si].n_categories; k++)
             e->sets[si].categories[k].name = rs_category_name(e, e->sets[si].categories[k].id);
@@ -350,10 +439,7 @@ static bool category_names(struct vfy_rules_engine *e)
 
 int rs_category_name(const struct vfy_rules_engine *e, const char *id)
 {
-    if (e->n_names == 0)
-        return -1;
-    const char *const *hit = bsearch(&id, e->names, e->n_names, sizeof *e->names, cmp_str);
-    return hit != NULL ? (int)(hit - e->names) : -1;
+    return (int)index_find(&e->names_ix, e->names, id);
 }
 
 /* A rule that offers the authority a choice (an optional waiver, a discretionary grant,
@@ -461,6 +547,12 @@ void rs_plan_free(struct vfy_rules_engine *e)
     e->names = NULL;
     free((void *)e->categories);
     free((void *)e->evidence);
+    free(e->names_ix.slot);
+    free(e->categories_ix.slot);
+    free(e->evidence_ix.slot);
+    free(e->ev_bits);
+    e->names_ix.slot = e->categories_ix.slot = e->evidence_ix.slot = NULL;
+    e->ev_bits = NULL;
     e->codes = NULL;
     e->bits = NULL;
     e->categories = e->evidence = NULL;

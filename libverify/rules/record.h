@@ -156,6 +156,7 @@ struct vfy_rules_workspace {
     /* per-decision scratch of the evaluator */
     void *cands; size_t cap_cands;
     struct rr_step *snap; size_t cap_snap; /* the grant rules' trail before combining */
+    uint64_t *claim_ev; size_t cap_claim_ev; /* each claim's evidence, engine ev_words each */
     struct rr_gate *gates;     /* n_sets * VFY_ANCHOR_COUNT */
     struct rr_scope *scopes;   /* n_sets */
     size_t n_gate_sets;        /* the sets they were made for */

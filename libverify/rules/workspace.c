@@ -83,6 +83,7 @@ void rr_workspace_release(struct vfy_rules_workspace *w)
     free(w->text);
     free(w->cands);
     free(w->snap);
+    free(w->claim_ev);
     free(w->gates);
     free(w->scopes);
     free(w->out);

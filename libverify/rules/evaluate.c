@@ -75,7 +75,7 @@ static int32_t add_months(const struct ctx *cx, int32_t day, int months)
 }
 
 /* The claim of a category, or NULL. */
-static const struct claim *claim_of(const struct ctx *x, const struct category *cat)
+static inline const struct claim *claim_of(const struct ctx *x, const struct category *cat)
 {
     for (size_t i = 0; i < x->c->n_claims; i++)
         if (x->named ? x->claim_name[i] == cat->name : strcmp(x->c->claims[i].category, cat->id) == 0)
@@ -143,7 +143,7 @@ static uint32_t push_u32(struct vfy_rules_workspace *w, uint32_t v)
     return (uint32_t)w->n_u32++;
 }
 
-static void list_add(struct vfy_rules_workspace *w, struct rr_list *l, uint32_t v)
+static inline __attribute__((always_inline)) void list_add(struct vfy_rules_workspace *w, struct rr_list *l, uint32_t v)
 {
     if (!GROW(w, links, n_links, cap_links))
         return;
@@ -285,7 +285,7 @@ static int32_t anchor_date(const struct ctx *x, int anchor, int *used)
 
 /* Whether a set applies to the case by status, nationality and destination. A set
  * scoped to some destinations applies to a case without one only perhaps (T_UNKNOWN). */
-static enum tri scope_test(const struct ctx *x, const struct ruleset *rs)
+static __attribute__((noinline)) enum tri scope_test(const struct ctx *x, const struct ruleset *rs)
 {
     if (!rs_status_applies(x->e->mode, rs->status))
         return T_FAIL;
@@ -300,7 +300,7 @@ static enum tri scope_test(const struct ctx *x, const struct ruleset *rs)
 
 /* scope_test of set si, once per decision (every dimension and every suspension and
  * superseding test asks it again). */
-static enum tri set_scope(const struct ctx *x, size_t si)
+static inline enum tri set_scope(const struct ctx *x, size_t si)
 {
     struct rr_scope *m = &x->w->scopes[si];
     if (m->gen != x->w->gen) {
@@ -336,11 +336,10 @@ static long superseded_by(const struct ctx *x, size_t si, int32_t d)
  * same for every rule of the set read at that anchor, so worked out once per decision. */
 enum gate_state { G_OK, G_NO_ANCHOR, G_NOT_IN_FORCE, G_SUPERSEDED };
 
-static const struct rr_gate *set_gate(const struct ctx *x, size_t si, int anchor)
+/* The gate of set si at an anchor, worked out for this decision (the first time it is asked). */
+static __attribute__((noinline)) const struct rr_gate *gate_work_out(const struct ctx *x, size_t si, int anchor,
+                                                                   struct rr_gate *g)
 {
-    struct rr_gate *g = &x->w->gates[si * VFY_ANCHOR_COUNT + (size_t)anchor];
-    if (g->gen == x->w->gen)
-        return g;
     int used;
     int32_t d = anchor_date(x, anchor, &used);
     g->gen = x->w->gen;
@@ -359,6 +358,12 @@ static const struct rr_gate *set_gate(const struct ctx *x, size_t si, int anchor
         g->state = G_OK;
     }
     return g;
+}
+
+static inline const struct rr_gate *set_gate(const struct ctx *x, size_t si, int anchor)
+{
+    struct rr_gate *g = &x->w->gates[si * VFY_ANCHOR_COUNT + (size_t)anchor];
+    return g->gen == x->w->gen ? g : gate_work_out(x, si, anchor, g);
 }
 
 /* Visa history: counts the visas meeting the condition inside [anchor - lookback, anchor]
@@ -418,6 +423,111 @@ static enum tri category_test(const struct ctx *x, size_t si, int idx, int32_t a
 static enum tri unless_category_test(const struct ctx *x, const char *id, uint32_t ref, int32_t anchor,
                                      bool preds);
 
+/* ---- predicates in words (full trail only), kept out of the tests themselves so that
+ * the compact trail's tests carry no text buffers ------------------------------------ */
+
+static __attribute__((noinline)) void word_effective(const struct ctx *x, const struct predicate *w, int32_t anchor,
+                                                     bool ok)
+{
+    char b1[11], b2[11];
+    vfy_day_format_iso(w->effective_from != DATE_NONE ? w->effective_from : anchor, b1);
+    if (w->effective_to != DATE_NONE)
+        vfy_day_format_iso(w->effective_to, b2);
+    else
+        snprintf(b2, sizeof b2, "open");
+    add_test_v(x, ok ? T_HOLD : T_FAIL, "rule effective [%s, %s)", b1, b2);
+}
+
+static __attribute__((noinline)) void word_age(const struct ctx *x, const struct predicate *w, enum tri r, bool born,
+                                               int age)
+{
+    char range[48];
+    if (w->age_below < 0)
+        snprintf(range, sizeof range, "%d or older", w->age_from);
+    else if (w->age_from < 0)
+        snprintf(range, sizeof range, "under %d", w->age_below);
+    else
+        snprintf(range, sizeof range, "from %d to under %d", w->age_from, w->age_below);
+    if (!born)
+        add_test_v(x, r, "age %s: birth date not given", range);
+    else if (x->pii)
+        add_test_v(x, r, "age %s in completed years (age %d)", range, age);
+    else
+        add_test_v(x, r, "age %s in completed years", range);
+}
+
+static __attribute__((noinline)) void word_doc_types(const struct ctx *x, const struct predicate *w, enum tri r)
+{
+    char list[64] = "";
+    for (int i = 0; i < DOC_COUNT; i++)
+        if (w->doc_types & (1u << i)) {
+            vfy_text_append(list, sizeof list, list[0] ? "|" : "");
+            vfy_text_append(list, sizeof list, rs_doc_type_names[i]);
+        }
+    add_test_v(x, r, "document type %s", list);
+}
+
+/* One of several categories (compact trail): the first that holds, else unknown when
+ * one might, else failed. Unclaimed categories are not tested. */
+static enum tri any_category(const struct ctx *x, size_t si, const struct predicate *w, int32_t anchor,
+                             struct cand *cd)
+{
+    const struct ruleset *rs = &x->e->sets[si];
+    enum tri any = T_FAIL;
+    for (size_t i = 0; i < w->n_categories; i++) {
+        if (claim_of(x, &rs->categories[w->categories[i]]) == NULL)
+            continue;
+        enum tri r = category_test(x, si, w->categories[i], anchor, false, cd);
+        if (r == T_HOLD)
+            any = T_HOLD;
+        else if (r == T_UNKNOWN && any == T_FAIL)
+            any = T_UNKNOWN;
+    }
+    return any;
+}
+
+/* The same in words (full trail): one "one of" test, then what the claims gave. */
+static __attribute__((noinline)) enum tri any_category_worded(const struct ctx *x, size_t si,
+                                                              const struct predicate *w, int32_t anchor,
+                                                              struct cand *cd)
+{
+    const struct ruleset *rs = &x->e->sets[si];
+    /* Alternatives read as one step: "one of ...", then what the claims gave, so
+     * that ten unclaimed categories do not read as ten failed requirements. */
+    enum tri any = T_FAIL;
+    char list[400], held[160];
+    list[0] = held[0] = '\0';
+    size_t claimed = 0, mark = x->w->n_preds;
+    for (size_t i = 0; i < w->n_categories; i++) {
+        const struct category *cat = &rs->categories[w->categories[i]];
+        if (strlen(list) + strlen(cat->id) + 3 < sizeof list) {
+            vfy_text_append(list, sizeof list, list[0] ? ", " : "");
+            vfy_text_append(list, sizeof list, cat->id);
+        }
+        if (claim_of(x, cat) == NULL)
+            continue;
+        claimed++;
+        enum tri r = category_test(x, si, w->categories[i], anchor, true, cd);
+        if (r == T_HOLD && strlen(held) + strlen(cat->id) + 3 < sizeof held) {
+            vfy_text_append(held, sizeof held, held[0] ? ", " : "");
+            vfy_text_append(held, sizeof held, cat->id);
+        }
+        if (r == T_HOLD)
+            any = T_HOLD;
+        else if (r == T_UNKNOWN && any == T_FAIL)
+            any = T_UNKNOWN;
+    }
+    if (any == T_HOLD)
+        add_test_v(x, any, "one of the categories %s: %s holds", list, held);
+    else if (claimed == 0)
+        add_test_v(x, any, "one of the categories %s: none is claimed", list);
+    else
+        add_test_v(x, any, "one of the categories %s: the claimed one%s do%s not hold (below)", list,
+                   claimed > 1 ? "s" : "", claimed > 1 ? "" : "es");
+    last_test_to(x, mark);
+    return any;
+}
+
 static enum tri predicate_test(const struct ctx *x, size_t si, const struct predicate *w, int32_t anchor,
                                bool preds, struct cand *cd)
 {
@@ -427,41 +537,23 @@ static enum tri predicate_test(const struct ctx *x, size_t si, const struct pred
     if (w->effective_from != DATE_NONE || w->effective_to != DATE_NONE) {
         bool ok = (w->effective_from == DATE_NONE || anchor >= w->effective_from) &&
                   (w->effective_to == DATE_NONE || anchor < w->effective_to);
-        if (preds) {
-            char b1[11], b2[11];
-            vfy_day_format_iso(w->effective_from != DATE_NONE ? w->effective_from : anchor, b1);
-            if (w->effective_to != DATE_NONE)
-                vfy_day_format_iso(w->effective_to, b2);
-            else
-                snprintf(b2, sizeof b2, "open");
-            add_test(x, preds, ok ? T_HOLD : T_FAIL, "rule effective [%s, %s)", b1, b2);
-        }
+        if (preds)
+            word_effective(x, w, anchor, ok);
         all = and3(all, ok ? T_HOLD : T_FAIL);
     }
     if (w->age_from >= 0 || w->age_below >= 0) {
         enum tri r;
-        char range[48];
-        range[0] = '\0';
-        if (preds) {
-            if (w->age_below < 0)
-                snprintf(range, sizeof range, "%d or older", w->age_from);
-            else if (w->age_from < 0)
-                snprintf(range, sizeof range, "under %d", w->age_below);
-            else
-                snprintf(range, sizeof range, "from %d to under %d", w->age_from, w->age_below);
-        }
         if (c->birth_date == DATE_NONE) {
             r = T_UNKNOWN;
             miss(x, MS_BIRTH_DATE, 0);
-            add_test(x, preds, r, "age %s: birth date not given", range);
+            if (preds)
+                word_age(x, w, r, false, 0);
         } else {
             int age = age_at(x, anchor, rs->feb29_to_mar1);
             r = (w->age_from < 0 || age >= w->age_from) && (w->age_below < 0 || age < w->age_below)
                     ? T_HOLD : T_FAIL;
-            if (x->pii)
-                add_test(x, preds, r, "age %s in completed years (age %d)", range, age);
-            else
-                add_test(x, preds, r, "age %s in completed years", range);
+            if (preds)
+                word_age(x, w, r, true, age);
         }
         all = and3(all, r);
     }
@@ -469,15 +561,8 @@ static enum tri predicate_test(const struct ctx *x, size_t si, const struct pred
         enum tri r = !c->doc_type_known ? T_UNKNOWN : (w->doc_types & (1u << c->doc_type)) ? T_HOLD : T_FAIL;
         if (r == T_UNKNOWN)
             miss(x, MS_DOC_TYPE, 0);
-        if (preds) {
-            char list[64] = "";
-            for (int i = 0; i < DOC_COUNT; i++)
-                if (w->doc_types & (1u << i)) {
-                    vfy_text_append(list, sizeof list, list[0] ? "|" : "");
-                    vfy_text_append(list, sizeof list, rs_doc_type_names[i]);
-                }
-            add_test(x, preds, r, "document type %s", list);
-        }
+        if (preds)
+            word_doc_types(x, w, r);
         all = and3(all, r);
     }
     if (w->biometric >= 0) {
@@ -506,42 +591,7 @@ static enum tri predicate_test(const struct ctx *x, size_t si, const struct pred
     if (w->n_categories == 1) {
         all = and3(all, category_test(x, si, w->categories[0], anchor, preds, cd));
     } else if (w->n_categories > 1) {
-        /* Alternatives read as one step: "one of ...", then what the claims gave, so
-         * that ten unclaimed categories do not read as ten failed requirements. */
-        enum tri any = T_FAIL;
-        char list[400], held[160]; /* words for the full trail only */
-        list[0] = held[0] = '\0';
-        size_t claimed = 0, mark = x->w->n_preds;
-        for (size_t i = 0; i < w->n_categories; i++) {
-            const struct category *cat = &rs->categories[w->categories[i]];
-            if (preds && strlen(list) + strlen(cat->id) + 3 < sizeof list) {
-                vfy_text_append(list, sizeof list, list[0] ? ", " : "");
-                vfy_text_append(list, sizeof list, cat->id);
-            }
-            if (claim_of(x, cat) == NULL)
-                continue;
-            claimed++;
-            enum tri r = category_test(x, si, w->categories[i], anchor, preds, cd);
-            if (preds && r == T_HOLD && strlen(held) + strlen(cat->id) + 3 < sizeof held) {
-                vfy_text_append(held, sizeof held, held[0] ? ", " : "");
-                vfy_text_append(held, sizeof held, cat->id);
-            }
-            if (r == T_HOLD)
-                any = T_HOLD;
-            else if (r == T_UNKNOWN && any == T_FAIL)
-                any = T_UNKNOWN;
-        }
-        if (preds) {
-            if (any == T_HOLD)
-                add_test(x, preds, any, "one of the categories %s: %s holds", list, held);
-            else if (claimed == 0)
-                add_test(x, preds, any, "one of the categories %s: none is claimed", list);
-            else
-                add_test(x, preds, any, "one of the categories %s: the claimed one%s do%s not hold (below)", list,
-                         claimed > 1 ? "s" : "", claimed > 1 ? "" : "es");
-            last_test_to(x, mark);
-        }
-        all = and3(all, any);
+        all = and3(all, preds ? any_category_worded(x, si, w, anchor, cd) : any_category(x, si, w, anchor, cd));
     }
     for (size_t i = 0; i < w->n_unless_categories; i++)
         all = and3(all, unless_category_test(x, w->unless_categories[i], w->unless_refs[i], anchor, preds));
@@ -607,6 +657,39 @@ void rr_evidence_words(const struct category *cat, char *buf, size_t cap)
         }
 }
 
+static __attribute__((noinline)) void word_unclaimed(const struct ctx *x, const struct category *cat)
+{
+    char needs[300];
+    rr_evidence_words(cat, needs, sizeof needs);
+    add_test_v(x, T_FAIL, "category %s is not claimed (it needs %s)", cat->id, needs);
+}
+
+/* Names the first item of the first group the claim lacks. */
+static __attribute__((noinline)) void word_incomplete(const struct ctx *x, const struct category *cat,
+                                                      const struct claim *cl)
+{
+    char missing[160];
+    missing[0] = '\0';
+    for (size_t k = 0; k < cat->group_len[0]; k++) {
+        bool held = false;
+        for (size_t e = 0; e < cl->n_evidence && !held; e++)
+            held = strcmp(cl->evidence[e], cat->groups[0][k]) == 0;
+        if (!held) {
+            if (strlen(cat->groups[0][k]) + 2 < sizeof missing)
+                vfy_text_append(missing, sizeof missing, cat->groups[0][k]);
+            break;
+        }
+    }
+    add_test_v(x, T_FAIL, "category %s: evidence incomplete (missing %s)", cat->id, missing);
+}
+
+static __attribute__((noinline)) void word_status_ends(const struct ctx *x, const struct category *cat, int32_t start)
+{
+    char b[11];
+    vfy_day_format_iso(start, b);
+    add_test_v(x, T_FAIL, "category %s: the status it rests on ends before %s, when the stay begins", cat->id, b);
+}
+
 static enum tri category_test(const struct ctx *x, size_t si, int idx, int32_t anchor, bool preds,
                               struct cand *cd)
 {
@@ -614,11 +697,8 @@ static enum tri category_test(const struct ctx *x, size_t si, int idx, int32_t a
     const struct category *cat = &rs->categories[idx];
     const struct claim *cl = claim_of(x, cat);
     if (cl == NULL) {
-        if (preds) {
-            char needs[300];
-            rr_evidence_words(cat, needs, sizeof needs);
-            add_test(x, preds, T_FAIL, "category %s is not claimed (it needs %s)", cat->id, needs);
-        }
+        if (preds)
+            word_unclaimed(x, cat);
         return T_FAIL;
     }
     /* Evidence: one complete alternative group is enough (bitsets over the evidence
@@ -633,33 +713,17 @@ static enum tri category_test(const struct ctx *x, size_t si, int idx, int32_t a
             if ((need[k] & ~have[k]) != 0)
                 complete = false;
     }
-    /* The full trail names the first item of the first group the claim lacks. */
-    char missing[160];
-    missing[0] = '\0';
-    for (size_t k = 0; preds && !complete && k < cat->group_len[0]; k++) {
-        bool held = false;
-        for (size_t e = 0; e < cl->n_evidence && !held; e++)
-            held = strcmp(cl->evidence[e], cat->groups[0][k]) == 0;
-        if (!held) {
-            if (strlen(cat->groups[0][k]) + 2 < sizeof missing)
-                vfy_text_append(missing, sizeof missing, cat->groups[0][k]);
-            break;
-        }
-    }
     if (!complete) {
-        add_test(x, preds, T_FAIL, "category %s: evidence incomplete (missing %s)", cat->id, missing);
+        if (preds)
+            word_incomplete(x, cat, cl);
         return T_FAIL;
     }
     /* The status the claim rests on (a residence right, an office) must still hold
      * when the stay begins; otherwise the category does not. */
     int32_t start = x->c->dates[VFY_ANCHOR_INTENDED_ENTRY] != DATE_NONE ? x->c->dates[VFY_ANCHOR_INTENDED_ENTRY] : anchor;
     if (cl->status_end != DATE_NONE && cl->status_end < start) {
-        if (preds) {
-            char b[11];
-            vfy_day_format_iso(start, b);
-            add_test(x, preds, T_FAIL, "category %s: the status it rests on ends before %s, when the stay begins",
-                     cat->id, b);
-        }
+        if (preds)
+            word_status_ends(x, cat, start);
         return T_FAIL;
     }
     size_t mark = x->w->n_preds;
@@ -689,7 +753,8 @@ static enum tri category_test(const struct ctx *x, size_t si, int idx, int32_t a
 /* The suspension in force that switches a rule off, if any. `unknown` is set when a
  * suspension might apply but the case lacks an input its predicates need: the rule is
  * then neither applied nor ignored (fail closed). */
-static const struct plan_hit *suspended(const struct ctx *x, size_t si, size_t ri, bool *unknown)
+static __attribute__((noinline)) const struct plan_hit *suspended(const struct ctx *x, size_t si, size_t ri,
+                                                                 bool *unknown)
 {
     *unknown = false;
     const struct plan_set *p = &x->e->plan[si];
@@ -721,7 +786,7 @@ static const struct plan_hit *suspended(const struct ctx *x, size_t si, size_t r
 
 /* A new step for rule ri of set si at the end of the trail (NULL when out of memory).
  * The anchor is read only for the full trail, which shows it. */
-static struct rr_step *new_step(const struct ctx *x, size_t si, size_t ri)
+static inline __attribute__((always_inline)) struct rr_step *new_step(const struct ctx *x, size_t si, size_t ri)
 {
     struct vfy_rules_workspace *w = x->w;
     if (!GROW(w, steps, n_steps, cap_steps))
@@ -746,7 +811,7 @@ static uint32_t last_step(const struct ctx *x)
  * superseded at it (g, the set's gate at the rule's anchor), rule not suspended.
  * Returns the anchor date or DATE_NONE (the step then says why; "not_evaluated" when an
  * input is missing). */
-static int32_t gate(const struct ctx *x, size_t si, const struct plan_rule *pr, const struct rr_gate *g,
+static inline int32_t gate(const struct ctx *x, size_t si, const struct plan_rule *pr, const struct rr_gate *g,
                     struct rr_step *st)
 {
     switch ((enum gate_state)g->state) {
@@ -790,7 +855,7 @@ static int32_t gate(const struct ctx *x, size_t si, const struct plan_rule *pr, 
 /* Whether a rule whose set's gate is g reads out of force exactly as the group step
  * just before it (gate() would say the same): not in force at the same anchor date, or
  * superseded by the same set. */
-static bool same_out_of_force(const struct ctx *x, const struct rr_step *group, const struct rr_gate *g)
+static inline bool same_out_of_force(const struct ctx *x, const struct rr_step *group, const struct rr_gate *g)
 {
     if (g->state == G_NOT_IN_FORCE)
         return group->expl == EX_NOT_IN_FORCE && group->expl_anchor == g->used && group->expl_date == g->d;
@@ -806,7 +871,7 @@ static bool same_out_of_force(const struct ctx *x, const struct rr_step *group, 
  * the rule does not apply (the step says why). Consecutive rules of one set out of
  * force for the same reason share one step (its "rules" lists them), so that a
  * superseded version does not double the trail. */
-static int32_t open_step(const struct ctx *x, size_t si, const struct plan_rule *pr, uint32_t *step,
+static inline __attribute__((always_inline)) int32_t open_step(const struct ctx *x, size_t si, const struct plan_rule *pr, uint32_t *step,
                          uint32_t *out_of_force)
 {
     size_t ri = pr->ri;

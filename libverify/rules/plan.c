@@ -245,9 +245,12 @@ static void sort_unique(const char **v, size_t *n)
         return;
     qsort((void *)v, *n, sizeof *v, cmp_str);
     size_t k = 0;
-    for (size_t i = 0; i < *n; i++)
-        if (k == 0 || strcmp(v[k - 1], v[i]) != 0)
-            v[k++] = v[i];
+    for (size_t i = 0; i < *n; i++) {
+        if (k > 0 && strcmp(v[k - 1], v[i]) == 0)
+            continue;
+        v[k] = v[i];
+        k++;
+    }
     *n = k;
 }
 

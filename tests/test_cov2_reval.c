@@ -434,6 +434,15 @@ Test(cov2_reval, one_of_several_categories_unknown_or_failing)
     cr_assert(rules_missing_has(r, "fee", "traveller.birth_date"));
     cr_assert(is_int(json_object_get(rules_dim(r, "fee"), "provisional"), 80));
     json_decref(r);
+    /* The compact trail tests the categories without wording them (another path of
+     * rules/evaluate.c): the same outcome. */
+    vfy_rules_eval_options compact = { .compact_trail = true };
+    r = decide_on(e, "{'traveller':{'nationality':'KAZ'," DOC "},'application':{" DATES ",'destination':'DEU',"
+                  CLAIM_STUDENT "}}", &compact, NULL);
+    cr_assert_str_eq(rules_result(r, "fee", "fee-waived"), "not_evaluated");
+    cr_assert_str_eq(rules_modality(r, "fee"), "officer_review");
+    cr_assert(rules_missing_has(r, "fee", "traveller.birth_date"));
+    json_decref(r);
     r = decide_on(e, "{" TRAV ",'application':{" DATES ",'destination':'DEU'," CLAIM_STUDENT "}}", NULL, NULL);
     st = rules_step(r, "fee", "fee-waived");
     cr_assert_str_eq(str(st, "result"), "failed");
@@ -956,6 +965,10 @@ static char *big_set(void)
             "'grant':{'entries':'single','modality':'entitled'}},", cats);
     put(&b, "{'id':'fh','dimension':'fee','legal_ref':'x','anchor':'lodging','confidence':'V','priority':9,"
             "'when':{'history':{'count':100,'lookback_months':24}},'fee':{'amount_cents':6000,'modality':'charged'}},");
+    /* A third dimension lacking every visa's lawful use, so that the missing inputs
+     * outgrow the workspace's reservation while a dimension records them. */
+    put(&b, "{'id':'dh','dimension':'deadline','legal_ref':'x','anchor':'lodging','confidence':'V',"
+            "'when':{'history':{'count':100,'lookback_months':24}},'deadline':{'days':15}},");
     put(&b, "{'id':'gh','dimension':'entries_validity','legal_ref':'x','anchor':'lodging','confidence':'V','priority':9,"
             "'when':{'history':{'count':100,'lookback_months':24}},"
             "'grant':{'entries':'multiple','validity_months':24,'modality':'entitled'}}");
@@ -1170,5 +1183,38 @@ Test(cov2_reval, category_name_in_an_engine_without_categories)
     cr_assert_eq(rs_category_name(e, "cat_a"), 0);
     cr_assert_eq(rs_category_name(e, "cat_b"), 1);
     cr_assert_eq(rs_category_name(e, "cat_c"), -1);
+    vfy_rules_engine_free(e);
+}
+
+/* §3: categories and evidence ids come from the rule sets that apply. A set that has
+ * expired still names its evidence, but a case cannot: 'ev_x' is refused at its JSON
+ * path, and its category's group (ev_a and ev_x) is never complete for a claim of
+ * cat_a's evidence (rules/plan.c gives it a bit no claim can have). */
+Test(cov2_reval, evidence_of_a_set_that_does_not_apply_is_outside_the_vocabulary)
+{
+    const char *sets[] = {
+        SET("T-BASE", BASE "," EV_CATS "'rules':[" VISA "," FEE("fee-std", 8000, "charged", "") ","
+            FEE("fee-a", 0, "waived_mandatory", ",'priority':5,'when':{'categories':['cat_a']}") "]"),
+        SETS("T-EXP", "expired", "'layer':'vfa'," ALL ",'categories':[{'id':'cat_x','legal_ref':'test',"
+             "'confidence':'V','evidence':[['ev_a','ev_x']]}],'rules':["
+             FEE("fee-x", 0, "waived_mandatory", ",'when':{'categories':['cat_x']}") "]"),
+        NULL,
+    };
+    vfy_rules_engine *e = engine_of(sets);
+    json_t *r = decide_on(e, "{" TRAV ",'application':{" DATES ",'destination':'DEU',"
+                          "'claims':[{'category':'cat_a','evidence':['ev_a'],'verified':true}]}}", NULL, NULL);
+    cr_assert(is_int(val(r, "fee"), 0));
+    cr_assert_str_eq(rules_result(r, "fee", "fee-a"), "won");
+    cr_assert_null(step_any(r, "fee", "fee-x"));
+    json_decref(r);
+    vfy_rules_case *c = case_of("{" TRAV ",'application':{" DATES ",'destination':'DEU',"
+                                "'claims':[{'category':'cat_a','evidence':['ev_x'],'verified':true}]}}");
+    vfy_rules_decision *dec = NULL;
+    vfy_detail d;
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_rules_evaluate(e, c, NULL, &dec, &d), VFY_E_CASE_VOCABULARY);
+    cr_assert_str_eq(d.field, "$.application.claims[0].evidence[0]");
+    cr_assert_null(dec);
+    vfy_rules_case_free(c);
     vfy_rules_engine_free(e);
 }

@@ -104,11 +104,10 @@ static inline bool rs_code_in(const uint64_t *bits, long index)
 }
 /* Whether a rule offers the authority a choice rather than a right or an obligation. */
 bool rs_rule_discretionary(const struct rule *r);
-/* Whether a category or evidence id is in the engine's closed vocabulary. */
+/* Whether a category id is in the engine's closed vocabulary. */
 bool rs_known_category(const struct vfy_rules_engine *e, const char *id);
 /* An evidence id's index in the vocabulary (its bit in ev_groups), or -1. */
 long rs_evidence_index(const struct vfy_rules_engine *e, const char *id);
-bool rs_known_evidence(const struct vfy_rules_engine *e, const char *id);
 /* A category id's number (struct category.name), or -1 when no loaded set defines it. */
 int rs_category_name(const struct vfy_rules_engine *e, const char *id);
 void rs_plan_free(struct vfy_rules_engine *e);

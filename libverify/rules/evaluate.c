@@ -854,17 +854,13 @@ static inline int32_t gate(const struct ctx *x, size_t si, const struct plan_rul
 
 /* Whether a rule whose set's gate is g reads out of force exactly as the group step
  * just before it (gate() would say the same): not in force at the same anchor date, or
- * superseded by the same set. */
-static inline bool same_out_of_force(const struct ctx *x, const struct rr_step *group, const struct rr_gate *g)
+ * superseded by the same set (an engine holds one set per id, rules/engine.c, so the
+ * same set is the same index). */
+static inline bool same_out_of_force(const struct rr_step *group, const struct rr_gate *g)
 {
     if (g->state == G_NOT_IN_FORCE)
         return group->expl == EX_NOT_IN_FORCE && group->expl_anchor == g->used && group->expl_date == g->d;
-    if (g->state != G_SUPERSEDED || group->expl != EX_SUPERSEDED)
-        return false;
-    if (group->by_set == g->by)
-        return true;
-    const struct ruleset *s = &x->e->sets[group->by_set], *t = &x->e->sets[g->by];
-    return strcmp(s->id, t->id) == 0 && strcmp(s->version, t->version) == 0;
+    return g->state == G_SUPERSEDED && group->expl == EX_SUPERSEDED && group->by_set == g->by;
 }
 
 /* Opens a rule's trail step and gates it: returns the anchor date, or DATE_NONE when
@@ -877,7 +873,7 @@ static inline __attribute__((always_inline)) int32_t open_step(const struct ctx 
     size_t ri = pr->ri;
     const struct rr_gate *g = set_gate(x, si, pr->anchor);
     *step = NO_STEP;
-    if (*out_of_force != NO_STEP && same_out_of_force(x, step_at(x, *out_of_force), g)) {
+    if (*out_of_force != NO_STEP && same_out_of_force(step_at(x, *out_of_force), g)) {
         list_add(x->w, &step_at(x, *out_of_force)->rules, (uint32_t)ri);
         return DATE_NONE;
     }
@@ -1187,9 +1183,8 @@ static struct cand *replay_grant(struct ctx *x, struct cand *cands, struct cand 
     memcpy(w->steps + w->n_steps, w->snap, n * sizeof *w->steps);
     w->n_steps += n;
     for (size_t i = 0; i < x->grant.n_miss; i++) {
-        if (!GROW(w, miss, n_miss, cap_miss))
-            return NULL;
-        w->miss[w->n_miss++] = w->miss[x->grant.miss0 + i];
+        struct rr_miss m = w->miss[x->grant.miss0 + i];
+        miss(x, (enum rr_miss_kind)m.kind, m.arg);
     }
     *n_cands = x->grant.n_cands;
     *n_alts = x->grant.n_alts;

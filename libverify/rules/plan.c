@@ -284,11 +284,9 @@ static bool index_build(struct rs_str_index *ix, const char *const *v, size_t n)
     return true;
 }
 
-/* The index of s in v, or -1. */
+/* The index of s in v, or -1 (every built engine has its tables). */
 static long index_find(const struct rs_str_index *ix, const char *const *v, const char *s)
 {
-    if (ix->slot == NULL)
-        return -1;
     for (uint32_t h = str_hash(s) & ix->mask;; h = (h + 1) & ix->mask) {
         int32_t i = ix->slot[h];
         if (i < 0)
@@ -362,11 +360,6 @@ static bool vocabulary(struct vfy_rules_engine *e)
 bool rs_known_category(const struct vfy_rules_engine *e, const char *id)
 {
     return index_find(&e->categories_ix, e->categories, id) >= 0;
-}
-
-bool rs_known_evidence(const struct vfy_rules_engine *e, const char *id)
-{
-    return index_find(&e->evidence_ix, e->evidence, id) >= 0;
 }
 
 long rs_evidence_index(const struct vfy_rules_engine *e, const char *id)

@@ -17,7 +17,7 @@ void audit_fx_write_text(const char *path, const char *text)
                  d.message);
 }
 
-static void make_keys(const char *key, const char *pub, vfy_audit_key **k, uint8_t pk[32])
+void audit_fx_make_keys(const char *key, const char *pub, vfy_audit_key **k, uint8_t pk[32])
 {
     char *secret, *pub_text;
     cr_assert_eq(vfy_audit_keygen(&secret, &pub_text, NULL), VFY_OK);
@@ -39,8 +39,8 @@ void audit_fx_setup(struct fx *f, const char *name)
     snprintf(f->key_b, sizeof f->key_b, "%s/b", f->dir);
     snprintf(f->pub_b, sizeof f->pub_b, "%s/b.pub", f->dir);
     snprintf(f->lookup, sizeof f->lookup, "%s/lookup", f->dir);
-    make_keys(f->key_a, f->pub_a, &f->a, f->a_pub);
-    make_keys(f->key_b, f->pub_b, &f->b, f->b_pub);
+    audit_fx_make_keys(f->key_a, f->pub_a, &f->a, f->a_pub);
+    audit_fx_make_keys(f->key_b, f->pub_b, &f->b, f->b_pub);
     char *secret;
     cr_assert_eq(vfy_audit_lookup_keygen(&secret, NULL), VFY_OK);
     audit_fx_write_text(f->lookup, secret);

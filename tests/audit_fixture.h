@@ -18,6 +18,8 @@ struct fx {
 
 /* A new file holding `text` (created 0600, never through a link). */
 void audit_fx_write_text(const char *path, const char *text);
+/* A new signing key: its secret written to `key`, its public half to `pub`, both loaded. */
+void audit_fx_make_keys(const char *key, const char *pub, vfy_audit_key **k, uint8_t pk[32]);
 /* A fresh folder /tmp/vfy-NAME-* with keys a and b (secret and public files) and a lookup key. */
 void audit_fx_setup(struct fx *f, const char *name);
 void audit_fx_teardown(struct fx *f);

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "audit_fixture.h"
 #include "support.h"
 #include "verify.h"
 #include "verify/sim.h"
@@ -28,7 +29,7 @@
 static const char specimen_mrz[] = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
                                    "L898902C36UTO7408122F3404159ZE184226B<<<<<16";
 
-struct fx {
+struct world {
     char dir[64];
     char log[128], key_a[128], pub_a[128], key_b[128], pub_b[128], lookup[128], lookup2[128];
     vfy_audit_key *a, *b;
@@ -38,31 +39,11 @@ struct fx {
     vfy_trust *trust;
 };
 
-static void write_text(const char *path, const char *text)
-{
-    vfy_detail d;
-    vfy_detail_clear(&d);
-    cr_assert_eq(vfy_write_new_file(path, (const uint8_t *)text, strlen(text), &d), VFY_OK, "%s",
-                 d.message);
-}
-
-static void make_keys(const char *key, const char *pub, vfy_audit_key **k, uint8_t pk[32])
-{
-    char *secret, *pub_text;
-    cr_assert_eq(vfy_audit_keygen(&secret, &pub_text, NULL), VFY_OK);
-    write_text(key, secret);
-    write_text(pub, pub_text);
-    vfy_audit_text_wipe_free(secret);
-    vfy_free(pub_text);
-    cr_assert_eq(vfy_audit_key_load(key, k, NULL), VFY_OK);
-    cr_assert_eq(vfy_audit_public_key_load(pub, pk, NULL), VFY_OK);
-}
-
 static void make_lookup(const char *path, vfy_audit_lookup_key **k)
 {
     char *secret;
     cr_assert_eq(vfy_audit_lookup_keygen(&secret, NULL), VFY_OK);
-    write_text(path, secret);
+    audit_fx_write_text(path, secret);
     vfy_audit_text_wipe_free(secret);
     cr_assert_eq(vfy_audit_lookup_key_load(path, k, NULL), VFY_OK);
 }
@@ -94,7 +75,7 @@ static vfy_inspection *specimen_inspection(vfy_trust **trust)
     return r;
 }
 
-static void setup(struct fx *f)
+static void setup(struct world *f)
 {
     memset(f, 0, sizeof *f);
     tmpdir_make("audit", f->dir, sizeof f->dir);
@@ -105,14 +86,14 @@ static void setup(struct fx *f)
     snprintf(f->pub_b, sizeof f->pub_b, "%s/b.pub", f->dir);
     snprintf(f->lookup, sizeof f->lookup, "%s/lookup", f->dir);
     snprintf(f->lookup2, sizeof f->lookup2, "%s/lookup2", f->dir);
-    make_keys(f->key_a, f->pub_a, &f->a, f->a_pub);
-    make_keys(f->key_b, f->pub_b, &f->b, f->b_pub);
+    audit_fx_make_keys(f->key_a, f->pub_a, &f->a, f->a_pub);
+    audit_fx_make_keys(f->key_b, f->pub_b, &f->b, f->b_pub);
     make_lookup(f->lookup, &f->l);
     make_lookup(f->lookup2, &f->l2);
     f->inspection = specimen_inspection(&f->trust);
 }
 
-static void teardown(struct fx *f)
+static void teardown(struct world *f)
 {
     vfy_inspection_free(f->inspection);
     vfy_trust_free(f->trust);
@@ -124,7 +105,7 @@ static void teardown(struct fx *f)
 }
 
 /* A log of one open record, `n` inspections and a trust change, closed. */
-static void write_log(struct fx *f, const char *path, const vfy_audit_key *key, int n, unsigned every)
+static void write_log(struct world *f, const char *path, const vfy_audit_key *key, int n, unsigned every)
 {
     vfy_audit_options o = VFY_AUDIT_OPTIONS_INIT;
     o.kiosk_id = "kiosk-test";
@@ -218,7 +199,7 @@ TestSuite(audit, .timeout = 60);
 
 Test(audit, an_untouched_log_verifies_and_its_chain_is_blake2b_over_the_record_bytes)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.a, 10, 4);
     vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
@@ -244,7 +225,7 @@ Test(audit, an_untouched_log_verifies_and_its_chain_is_blake2b_over_the_record_b
 
 Test(audit, a_field_changed_with_sqlite_is_found_at_its_record)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.a, 8, 64);
     sql(f.log, "UPDATE audit_records SET outcome = 'invalid' WHERE seq = 5");
@@ -255,7 +236,7 @@ Test(audit, a_field_changed_with_sqlite_is_found_at_its_record)
 
 Test(audit, record_bytes_changed_with_the_stored_hash_fixed_up_break_the_chain_there)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.a, 8, 64);
     size_t n;
@@ -273,7 +254,7 @@ Test(audit, record_bytes_changed_with_the_stored_hash_fixed_up_break_the_chain_t
 
 Test(audit, the_last_record_changed_is_found_against_the_signed_checkpoint)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.a, 4, 64);   /* records 1..6, checkpoint over 6 on close */
     size_t n;
@@ -290,7 +271,7 @@ Test(audit, the_last_record_changed_is_found_against_the_signed_checkpoint)
 
 Test(audit, a_deleted_record_is_named)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.a, 8, 64);
     sql(f.log, "DELETE FROM audit_records WHERE seq = 4");
@@ -301,7 +282,7 @@ Test(audit, a_deleted_record_is_named)
 
 Test(audit, a_deletion_hidden_by_renumbering_is_found)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.a, 8, 64);
     sql(f.log, "DELETE FROM audit_records WHERE seq = 4;"
@@ -315,7 +296,7 @@ Test(audit, a_deletion_hidden_by_renumbering_is_found)
 
 Test(audit, an_inserted_copy_is_named_where_it_sits)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.a, 8, 64);
     /* make room at 5 and put a copy of record 3 there */
@@ -330,7 +311,7 @@ Test(audit, an_inserted_copy_is_named_where_it_sits)
 
 Test(audit, a_record_appended_by_someone_else_is_found)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.a, 4, 64);   /* 1..6 */
     /* a copy of record 2 appended as record 7 */
@@ -343,7 +324,7 @@ Test(audit, a_record_appended_by_someone_else_is_found)
 
 Test(audit, two_swapped_records_are_reported_as_reordered)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.a, 8, 64);
     sql(f.log, "UPDATE audit_records SET seq = -1 WHERE seq = 4;"
@@ -356,7 +337,7 @@ Test(audit, two_swapped_records_are_reported_as_reordered)
 
 Test(audit, a_truncated_tail_is_found_against_a_checkpoint_kept_elsewhere)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.a, 8, 3);    /* records 1..10 */
     char *kept = NULL;
@@ -373,7 +354,7 @@ Test(audit, a_truncated_tail_is_found_against_a_checkpoint_kept_elsewhere)
 
 Test(audit, a_kept_checkpoint_that_disagrees_with_the_record_it_covers_is_modification)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.a, 3, 64);   /* 1..5 */
     char *kept = NULL;
@@ -394,7 +375,7 @@ Test(audit, a_kept_checkpoint_that_disagrees_with_the_record_it_covers_is_modifi
 
 Test(audit, a_log_replaced_by_one_signed_with_another_key_is_refused)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.b, 5, 64);
     vfy_audit_verify_result r = verify(f.log, f.a_pub, NULL);
@@ -415,7 +396,7 @@ Test(audit, a_log_replaced_by_one_signed_with_another_key_is_refused)
 
 Test(audit, a_forged_checkpoint_is_refused)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.a, 3, 64);
     /* one bit of the record hash inside the only checkpoint (over record 5, on close) */
@@ -443,7 +424,7 @@ Test(audit, a_forged_checkpoint_is_refused)
 
 Test(audit, key_rotation_is_followed_and_a_forged_one_is_refused)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.a, 2, 64);   /* 1..4 */
     vfy_audit_log *log;
@@ -466,7 +447,7 @@ Test(audit, key_rotation_is_followed_and_a_forged_one_is_refused)
     char kc[160], pc[160];
     snprintf(kc, sizeof kc, "%s/c", f.dir);
     snprintf(pc, sizeof pc, "%s/c.pub", f.dir);
-    make_keys(kc, pc, &c, c_pub);
+    audit_fx_make_keys(kc, pc, &c, c_pub);
     size_t n;
     uint8_t *b = row_record(f.log, 5, &n);
     uint8_t *p = memmem(b, n, f.b_pub, 32);
@@ -516,7 +497,7 @@ static bool collect(void *ctx, const vfy_audit_entry *e)
 
 Test(audit, a_document_is_found_only_with_the_lookup_key_and_rotation_changes_the_key)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.a, 3, 64);
     uint8_t h[32];
@@ -584,7 +565,7 @@ static void expect_no_personal_data(const char *log, const uint8_t *photo, size_
 
 Test(audit, the_log_holds_no_name_mrz_document_number_or_photo)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     /* the photo as the chip gave it: the first 64 bytes of DG2's image */
     const vfy_document *doc = vfy_inspection_document(f.inspection);
@@ -620,7 +601,7 @@ Test(audit, the_log_holds_no_name_mrz_document_number_or_photo)
 
 Test(audit, the_log_is_created_new_and_never_through_a_link)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     char target[160], link[160];
     snprintf(target, sizeof target, "%s/target.db", f.dir);
@@ -639,7 +620,7 @@ Test(audit, the_log_is_created_new_and_never_through_a_link)
 
 /* ---- crashes ---------------------------------------------------------------------- */
 
-static void child_appends(struct fx *f, int fd, int count)
+static void child_appends(struct world *f, int fd, int count)
 {
     vfy_audit_log *log;
     vfy_audit_options o = VFY_AUDIT_OPTIONS_INIT;
@@ -658,7 +639,7 @@ static void child_appends(struct fx *f, int fd, int count)
 
 Test(audit, sigkill_during_appends_loses_no_returned_record_and_the_log_verifies)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.a, 1, 64);   /* records 1..3 */
     uint64_t highest = 3;
@@ -697,7 +678,7 @@ Test(audit, sigkill_during_appends_loses_no_returned_record_and_the_log_verifies
 
 Test(audit, two_processes_appending_to_one_log_keep_one_chain)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.a, 1, 64);   /* records 1..3, so both writers open an existing log */
     pid_t pids[2];
@@ -751,7 +732,7 @@ Test(audit, two_processes_appending_to_one_log_keep_one_chain)
 
 Test(audit, a_write_that_fails_is_an_error_not_a_silent_loss)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     vfy_audit_log *log;
     vfy_detail d;
@@ -769,7 +750,7 @@ Test(audit, a_write_that_fails_is_an_error_not_a_silent_loss)
 
 Test(audit, corrupted_or_truncated_files_are_unreadable_logs_not_crashes)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     write_log(&f, f.log, f.a, 5, 64);
     size_t n;
@@ -834,7 +815,7 @@ static vfy_inspection *inspection_at(const char *dir, time_t at, vfy_trust *trus
 
 Test(audit, prune_removes_old_records_and_the_rest_stays_verifiable)
 {
-    struct fx f;
+    struct world f;
     setup(&f);
     char dump[160];
     snprintf(dump, sizeof dump, "%s/dump", f.dir);

@@ -1186,29 +1186,34 @@ Test(cov2_reval, category_name_in_an_engine_without_categories)
     vfy_rules_engine_free(e);
 }
 
-/* §3: categories and evidence ids come from the rule sets that apply. A set that has
+/* §3: categories and evidence ids come from the rule sets that apply, and a claim's
+ * category holds only when one evidence group is complete (§1.2). A set that has
  * expired still names its evidence, but a case cannot: 'ev_x' is refused at its JSON
- * path, and its category's group (ev_a and ev_x) is never complete for a claim of
- * cat_a's evidence (rules/plan.c gives it a bit no claim can have). */
+ * path. "Unless cat_x" reads cat_x's first definition in the engine (§1.1), here the
+ * expired set's, whose only group asks for ev_a and ev_x: a claim of ev_a alone does
+ * not complete it, so the blank-pages check binds and fails (the applying set's own
+ * cat_x asks for ev_a only, which is why the claim is accepted at all). */
 Test(cov2_reval, evidence_of_a_set_that_does_not_apply_is_outside_the_vocabulary)
 {
     const char *sets[] = {
-        SET("T-BASE", BASE "," EV_CATS "'rules':[" VISA "," FEE("fee-std", 8000, "charged", "") ","
-            FEE("fee-a", 0, "waived_mandatory", ",'priority':5,'when':{'categories':['cat_a']}") "]"),
-        SETS("T-EXP", "expired", "'layer':'vfa'," ALL ",'categories':[{'id':'cat_x','legal_ref':'test',"
+        SETS("T-EXP", "expired", BASE ",'categories':[{'id':'cat_x','legal_ref':'test',"
              "'confidence':'V','evidence':[['ev_a','ev_x']]}],'rules':["
              FEE("fee-x", 0, "waived_mandatory", ",'when':{'categories':['cat_x']}") "]"),
+        SET("T-BASE", BASE ",'categories':[{'id':'cat_x','legal_ref':'test','confidence':'V','evidence':[['ev_a']]}],"
+            "'rules':[" VISA "," FEE("fee-std", 8000, "charged", "") ","
+            CHECK("chk-pages", "'kind':'blank_pages','pages':50,'on_fail':'inadmissible'",
+                  ",'when':{'unless_categories':['cat_x']}") "]"),
         NULL,
     };
     vfy_rules_engine *e = engine_of(sets);
     json_t *r = decide_on(e, "{" TRAV ",'application':{" DATES ",'destination':'DEU',"
-                          "'claims':[{'category':'cat_a','evidence':['ev_a'],'verified':true}]}}", NULL, NULL);
-    cr_assert(is_int(val(r, "fee"), 0));
-    cr_assert_str_eq(rules_result(r, "fee", "fee-a"), "won");
+                          "'claims':[{'category':'cat_x','evidence':['ev_a'],'verified':true}]}}", NULL, NULL);
+    cr_assert_str_eq(rules_result(r, "admissible", "chk-pages"), "failed");
+    cr_assert(json_is_false(val(r, "admissible")));
     cr_assert_null(step_any(r, "fee", "fee-x"));
     json_decref(r);
     vfy_rules_case *c = case_of("{" TRAV ",'application':{" DATES ",'destination':'DEU',"
-                                "'claims':[{'category':'cat_a','evidence':['ev_x'],'verified':true}]}}");
+                                "'claims':[{'category':'cat_x','evidence':['ev_x'],'verified':true}]}}");
     vfy_rules_decision *dec = NULL;
     vfy_detail d;
     vfy_detail_clear(&d);

@@ -70,6 +70,9 @@ struct vfy_rules_engine {
     /* Each category's evidence groups as bitsets over the evidence vocabulary,
      * ev_words words each (struct category, ev_groups). */
     uint64_t *ev_bits; size_t ev_words;
+    /* Every set combines entries and validity by the same policy, so validity can start
+     * from the entries dimension's walk (rules/evaluate.c, keep_grant). */
+    bool grant_shared;
     struct frag metadata;   /* "rulesets":[...],"rejected":[...] */
     size_t n_rules, n_categories;
     struct ruleset *sets;   /* sorted by layer, then priority, then load order */

@@ -1151,9 +1151,8 @@ static void keep_grant(struct ctx *x, const struct rr_dim *o, size_t n_cands, si
     struct vfy_rules_workspace *w = x->w;
     /* A set may combine entries and validity by different policies: then the two
      * dimensions' trails differ, and validity tests its rules itself. */
-    for (size_t si = 0; si < x->e->n_sets; si++)
-        if (x->e->sets[si].combine[VFY_RULES_DIM_ENTRIES] != x->e->sets[si].combine[VFY_RULES_DIM_VALIDITY])
-            return;
+    if (!x->e->grant_shared)
+        return;
     size_t n = w->n_steps - o->step_off;
     if (!rr_grow(w, (void **)&w->snap, &w->cap_snap, n, sizeof *w->snap))
         return;

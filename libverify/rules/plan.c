@@ -511,6 +511,10 @@ bool rs_plan_build(struct vfy_rules_engine *e)
                 .discretionary = rs_rule_discretionary(r), .suspendable = p->hit_off[ri] != p->hit_off[ri + 1] };
         }
     }
+    e->grant_shared = true;
+    for (size_t si = 0; si < e->n_sets; si++)
+        if (e->sets[si].combine[VFY_RULES_DIM_ENTRIES] != e->sets[si].combine[VFY_RULES_DIM_VALIDITY])
+            e->grant_shared = false;
     return fragments(e);
 }
 

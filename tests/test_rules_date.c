@@ -58,3 +58,40 @@ Test(rules_date, month_arithmetic_far_back_stays_a_calendar_date)
     cr_assert_eq(m, 12);
     cr_assert_eq(d, 31);
 }
+
+/* Month arithmetic is computed in one pass (core/date.c); the reference here goes the
+ * long way, through a year, month and day: the same month so many months later, its
+ * day clamped to that month's length. Every day of 1600-2400 (leap centuries and
+ * common ones) against shifts of up to 50 years either way. */
+static int32_t months_the_long_way(int32_t day, int months)
+{
+    int y, m, d;
+    vfy_day_to_ymd(day, &y, &m, &d);
+    int total = y * 12 + (m - 1) + months;
+    int ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
+    int nm = total - ny * 12 + 1;
+    int len = vfy_days_in_month(ny, nm);
+    return vfy_day_from_ymd(ny, nm, d < len ? d : len);
+}
+
+Test(rules_date, month_arithmetic_matches_the_calendar_everywhere)
+{
+    static const int shifts[] = { -600, -121, -48, -13, -12, -11, -1, 0, 1, 2, 11, 12, 13, 25, 48, 120, 601 };
+    long checked = 0;
+    for (int32_t day = vfy_day_from_ymd(1600, 1, 1); day <= vfy_day_from_ymd(2400, 12, 31); day++)
+        for (size_t i = 0; i < sizeof shifts / sizeof shifts[0]; i++, checked++)
+            if (vfy_day_add_months(day, shifts[i]) != months_the_long_way(day, shifts[i])) {
+                char b[11];
+                vfy_day_format_iso(day, b);
+                cr_assert_fail("%s %+d months: %d, the long way %d", b, shifts[i], vfy_day_add_months(day, shifts[i]),
+                         months_the_long_way(day, shifts[i]));
+            }
+    cr_assert_gt(checked, 4000000L);
+    char b[11];
+    vfy_day_format_iso(vfy_day_add_months(D("2100-01-31"), 1), b);
+    cr_assert_str_eq(b, "2100-02-28", "2100 is not a leap year");
+    vfy_day_format_iso(vfy_day_add_months(D("2000-01-31"), 1), b);
+    cr_assert_str_eq(b, "2000-02-29", "2000 is");
+    vfy_day_format_iso(vfy_day_add_months(vfy_day_from_ymd(2400, 3, 31), -1), b);
+    cr_assert_str_eq(b, "2400-02-29", "and so is 2400");
+}

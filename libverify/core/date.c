@@ -91,19 +91,32 @@ void vfy_day_format_iso(int32_t days, char buf[11])
     memcpy(buf, out, sizeof out);
 }
 
+/* Month arithmetic in one pass, without branches: the day is placed in its 400-year era
+ * and its year counted from 1 March (as vfy_day_to_ymd does), so that the leap day ends
+ * the year and every other month has a fixed length; the months are added to that
+ * count and the day is clamped to the target month. No year, month and day are
+ * built in between (a decision adds months to its dates a dozen times). */
 int32_t vfy_day_add_months(int32_t days, int months)
 {
-    int y, m, d;
-    vfy_day_to_ymd(days, &y, &m, &d);
-    /* Floor division: correct for totals below year 0 too (never reached with the
-     * bounded dates and amounts rule sets may carry, but cheap to get right). */
-    long total = (long)y * 12 + (m - 1) + months;
-    long q = total >= 0 ? total / 12 : -((-total + 11) / 12);
-    y = (int)q;
-    m = (int)(total - q * 12) + 1;
-    if (d > vfy_days_in_month(y, m))
-        d = vfy_days_in_month(y, m);
-    return vfy_day_from_ymd(y, m, d);
+    /* Lengths of March ... February (a common February; 29 in a leap year). */
+    static const uint8_t length[12] = { 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31, 28 };
+    int64_t z = (int64_t)days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int32_t doe = (int32_t)(z - era * 146097);
+    int32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int32_t mp = (5 * doy + 2) / 153;
+    int32_t day = doy - (153 * mp + 2) / 5;
+    int64_t total = era * 4800 + (int64_t)yoe * 12 + mp + months;
+    int64_t era2 = (total >= 0 ? total : total - 4799) / 4800;
+    int32_t r = (int32_t)(total - era2 * 4800);
+    int32_t yoe2 = r / 12, mp2 = r % 12;
+    /* February of March-year yoe2 falls in the calendar year yoe2 + 1 of the era. */
+    int32_t y = yoe2 + 1;
+    int32_t len = length[mp2] + (mp2 == 11 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+    if (day >= len)
+        day = len - 1;
+    return (int32_t)(era2 * 146097 + 365 * yoe2 + yoe2 / 4 - yoe2 / 100 + (153 * mp2 + 2) / 5 + day - 719468);
 }
 
 int vfy_day_age(int32_t birth, int32_t at, bool feb29_to_mar1)

@@ -1197,7 +1197,8 @@ Test(cov2_reval, evidence_of_a_set_that_does_not_apply_is_outside_the_vocabulary
 {
     const char *sets[] = {
         SETS("T-EXP", "expired", BASE ",'categories':[{'id':'cat_x','legal_ref':'test',"
-             "'confidence':'V','evidence':[['ev_a','ev_x']]}],'rules':["
+             "'confidence':'V','evidence':[['ev_a','ev_x']]},{'id':'cat_y','legal_ref':'test',"
+             "'confidence':'V','evidence':[['ev_a']]}],'rules':["
              FEE("fee-x", 0, "waived_mandatory", ",'when':{'categories':['cat_x']}") "]"),
         SET("T-BASE", BASE ",'categories':[{'id':'cat_x','legal_ref':'test','confidence':'V','evidence':[['ev_a']]}],"
             "'rules':[" VISA "," FEE("fee-std", 8000, "charged", "") ","
@@ -1219,6 +1220,16 @@ Test(cov2_reval, evidence_of_a_set_that_does_not_apply_is_outside_the_vocabulary
     vfy_detail_clear(&d);
     cr_assert_eq(vfy_rules_evaluate(e, c, NULL, &dec, &d), VFY_E_CASE_VOCABULARY);
     cr_assert_str_eq(d.field, "$.application.claims[0].evidence[0]");
+    cr_assert_null(dec);
+    vfy_rules_case_free(c);
+    /* A category only the expired set defines has a number among the engine's ids, yet
+     * no set that applies defines it: a claim of it is outside the vocabulary too. */
+    c = case_of("{" TRAV ",'application':{" DATES ",'destination':'DEU',"
+                "'claims':[{'category':'cat_y','evidence':['ev_a'],'verified':true}]}}");
+    cr_assert_geq(rs_category_name(e, "cat_y"), 0);
+    vfy_detail_clear(&d);
+    cr_assert_eq(vfy_rules_evaluate(e, c, NULL, &dec, &d), VFY_E_CASE_VOCABULARY);
+    cr_assert_str_eq(d.field, "$.application.claims[0].category");
     cr_assert_null(dec);
     vfy_rules_case_free(c);
     vfy_rules_engine_free(e);

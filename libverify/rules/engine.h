@@ -58,9 +58,11 @@ struct vfy_rules_engine {
     char *frags;            /* the text of every struct frag */
     /* Every country code some list names, sorted; lists are bitsets over it. */
     uint32_t *codes; size_t n_codes, code_words;
+    int32_t *code_slot; uint32_t code_mask; /* the codes found by hashing (rs_code_index) */
     uint64_t *bits;         /* the bitsets, code_words words each */
     uint32_t *unless_refs;  /* what predicates' unless_refs point into */
     const char **names; size_t n_names; /* every category id of every set, sorted */
+    bool *name_in_vocabulary;           /* per name: a set that applies in the mode defines it */
     /* The categories and evidence ids of the sets that apply in the engine's mode
      * (the closed vocabulary of cases), sorted, each once. */
     const char **categories; size_t n_vocab_categories;
@@ -107,8 +109,6 @@ static inline bool rs_code_in(const uint64_t *bits, long index)
 }
 /* Whether a rule offers the authority a choice rather than a right or an obligation. */
 bool rs_rule_discretionary(const struct rule *r);
-/* Whether a category id is in the engine's closed vocabulary. */
-bool rs_known_category(const struct vfy_rules_engine *e, const char *id);
 /* An evidence id's index in the vocabulary (its bit in ev_groups), or -1. */
 long rs_evidence_index(const struct vfy_rules_engine *e, const char *id);
 /* A category id's number (struct category.name), or -1 when no loaded set defines it. */

@@ -1680,8 +1680,10 @@ static void not_applicable(struct ctx *x, struct rr_dim *o, enum rr_na why)
  * silently, a misspelled evidence id its simplification. */
 /* The case's words against the engine's closed vocabulary; each claim's evidence is
  * kept as a bitset over the evidence vocabulary (w->claim_ev) for category_test. */
+/* Checks the case's claims against the closed vocabulary and numbers the first
+ * `n_names` claims' categories (struct ctx, claim_name). */
 static vfy_status check_vocabulary(const vfy_rules_engine *e, const vfy_rules_case *c, struct vfy_rules_workspace *w,
-                                   vfy_detail *detail)
+                                   int *claim_name, size_t n_names, vfy_detail *detail)
 {
     char path[96];
     size_t words = e->ev_words;
@@ -1690,7 +1692,10 @@ static vfy_status check_vocabulary(const vfy_rules_engine *e, const vfy_rules_ca
     memset(w->claim_ev, 0, c->n_claims * words * sizeof *w->claim_ev);
     for (size_t i = 0; i < c->n_claims; i++) {
         const struct claim *cl = &c->claims[i];
-        if (!rs_known_category(e, cl->category)) {
+        int name = rs_category_name(e, cl->category);
+        if (i < n_names)
+            claim_name[i] = name;
+        if (name < 0 || !e->name_in_vocabulary[name]) {
             snprintf(path, sizeof path, "$.application.claims[%zu].category", i);
             return vfy_fail(detail, VFY_E_CASE_VOCABULARY, path,
                             "no loaded rule set in force defines the category '%s' (vfy rules show "
@@ -1757,7 +1762,6 @@ vfy_status rr_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
         return vfy_fail(detail, VFY_E_CASE_INCOMPLETE, "traveller.nationality",
                         "the case names no traveller (traveller.nationality is required); "
                         "no decision is made for an unknown person");
-    VFY_TRY(check_vocabulary(engine, c, w, detail));
     w->n_steps = w->n_links = w->n_u32 = w->n_vals = w->n_miss = w->n_ops = w->n_waives = 0;
     w->n_preds = w->n_text = 0;
     w->oom = false;
@@ -1778,8 +1782,7 @@ vfy_status rr_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
     x.border = c->dates[VFY_ANCHOR_LODGING] == DATE_NONE && c->dates[VFY_ANCHOR_BORDER_CROSSING] != DATE_NONE;
     w->border = x.border;
     x.named = c->n_claims <= sizeof x.claim_name / sizeof x.claim_name[0];
-    for (size_t i = 0; x.named && i < c->n_claims; i++)
-        x.claim_name[i] = rs_category_name(engine, c->claims[i].category);
+    VFY_TRY(check_vocabulary(engine, c, w, x.claim_name, sizeof x.claim_name / sizeof x.claim_name[0], detail));
 
     x.miss_start = w->n_miss;
     x.won = &visa_won;

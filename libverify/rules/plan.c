@@ -192,13 +192,22 @@ static bool fill_bits(struct codes_ctx *c, const alpha3 *list, size_t n, const u
     return true;
 }
 
+/* Where a packed code lands in the engine's table of codes (multiplicative hashing). */
+static uint32_t code_hash(uint32_t key, uint32_t mask)
+{
+    return (uint32_t)(((uint64_t)key * 0x9E3779B97F4A7C15u) >> 40) & mask;
+}
+
 long rs_code_index(const struct vfy_rules_engine *e, const char *code)
 {
     if (code[0] == '\0' || e->n_codes == 0)
         return -1;
     uint32_t key = code_of(code);
-    const uint32_t *hit = bsearch(&key, e->codes, e->n_codes, sizeof key, cmp_u32);
-    return hit != NULL ? (long)(hit - e->codes) : -1;
+    for (uint32_t h = code_hash(key, e->code_mask);; h = (h + 1) & e->code_mask) {
+        int32_t i = e->code_slot[h];
+        if (i < 0 || e->codes[i] == key)
+            return i;
+    }
 }
 
 /* Country codes: a sorted table of every code some list names, and each list as a
@@ -217,6 +226,23 @@ static bool codes(struct vfy_rules_engine *e)
             e->codes[n++] = e->codes[i];
     e->n_codes = n;
     e->code_words = n / 64 + 1;
+    /* The codes found by hashing, at most half full (a case's code is looked up in
+     * every decision; a binary search was a handful of unpredictable branches). */
+    size_t size = 16;
+    while (size < 2 * n)
+        size *= 2;
+    e->code_slot = malloc(size * sizeof *e->code_slot);
+    if (e->code_slot == NULL)
+        return false;
+    e->code_mask = (uint32_t)(size - 1);
+    for (size_t i = 0; i < size; i++)
+        e->code_slot[i] = -1;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t h = code_hash(e->codes[i], e->code_mask);
+        while (e->code_slot[h] >= 0)
+            h = (h + 1) & e->code_mask;
+        e->code_slot[h] = (int32_t)i;
+    }
     each_list(&c, count_lists);
     e->bits = calloc(c.n_bitsets * e->code_words + 1, sizeof *e->bits);
     if (e->bits == NULL)
@@ -254,13 +280,25 @@ static void sort_unique(const char **v, size_t *n)
     *n = k;
 }
 
-/* FNV-1a: ids are short and the table is built from the engine's own sets. */
-static uint32_t str_hash(const char *s)
+/* A multiplicative hash read eight bytes at a time: ids are short, a decision looks up
+ * a few of them, and a byte-at-a-time hash was a chain of multiplications as long as
+ * the id. The table is built from the engine's own sets; a case's ids are only looked
+ * up (a probe ends at an empty slot: the table is at most half full). */
+static uint32_t str_hash(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (; *s != '\0'; s++)
-        h = (h ^ (uint8_t)*s) * 16777619u;
-    return h;
+    uint64_t h = 0x9E3779B97F4A7C15u ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t word;
+        memcpy(&word, s + i, sizeof word);
+        h = (h ^ word) * 0xFF51AFD7ED558CCDu;
+        h ^= h >> 32;
+    }
+    uint64_t tail = 0;
+    for (size_t k = 0; i < n; i++, k++)
+        tail |= (uint64_t)(unsigned char)s[i] << (8 * k);
+    h = (h ^ tail) * 0xC4CEB9FE1A85EC53u;
+    return (uint32_t)(h >> 32);
 }
 
 /* An open-addressed table of the n strings of v, at most half full. */
@@ -276,7 +314,7 @@ static bool index_build(struct rs_str_index *ix, const char *const *v, size_t n)
     for (size_t i = 0; i < size; i++)
         ix->slot[i] = -1;
     for (size_t i = 0; i < n; i++) {
-        uint32_t h = str_hash(v[i]) & ix->mask;
+        uint32_t h = str_hash(v[i], strlen(v[i])) & ix->mask;
         while (ix->slot[h] >= 0)
             h = (h + 1) & ix->mask;
         ix->slot[h] = (int32_t)i;
@@ -287,7 +325,7 @@ static bool index_build(struct rs_str_index *ix, const char *const *v, size_t n)
 /* The index of s in v, or -1 (every built engine has its tables). */
 static long index_find(const struct rs_str_index *ix, const char *const *v, const char *s)
 {
-    for (uint32_t h = str_hash(s) & ix->mask;; h = (h + 1) & ix->mask) {
+    for (uint32_t h = str_hash(s, strlen(s)) & ix->mask;; h = (h + 1) & ix->mask) {
         int32_t i = ix->slot[h];
         if (i < 0)
             return -1;
@@ -355,11 +393,6 @@ static bool vocabulary(struct vfy_rules_engine *e)
     sort_unique(e->evidence, &e->n_vocab_evidence);
     return index_build(&e->categories_ix, e->categories, e->n_vocab_categories) &&
            index_build(&e->evidence_ix, e->evidence, e->n_vocab_evidence) && evidence_bits(e);
-}
-
-bool rs_known_category(const struct vfy_rules_engine *e, const char *id)
-{
-    return index_find(&e->categories_ix, e->categories, id) >= 0;
 }
 
 long rs_evidence_index(const struct vfy_rules_engine *e, const char *id)
@@ -430,6 +463,13 @@ static bool category_names(struct vfy_rules_engine *e)
     for (size_t si = 0; si < e->n_sets; si++)
         for (size_t k = 0; k < e->sets[si].n_categories; k++)
             e->sets[si].categories[k].name = rs_category_name(e, e->sets[si].categories[k].id);
+    /* Which ids a case may claim: those of the sets that apply in the engine's mode
+     * (a case's claim is numbered and checked with one lookup). */
+    e->name_in_vocabulary = calloc(e->n_names + 1, sizeof *e->name_in_vocabulary);
+    if (e->name_in_vocabulary == NULL)
+        return false;
+    for (size_t i = 0; i < e->n_names; i++)
+        e->name_in_vocabulary[i] = index_find(&e->categories_ix, e->categories, e->names[i]) >= 0;
     return true;
 }
 
@@ -540,6 +580,8 @@ void rs_plan_free(struct vfy_rules_engine *e)
     free(e->frags);
     e->frags = NULL;
     free(e->codes);
+    free(e->code_slot);
+    free(e->name_in_vocabulary);
     free(e->bits);
     free(e->unless_refs);
     e->unless_refs = NULL;
@@ -554,6 +596,8 @@ void rs_plan_free(struct vfy_rules_engine *e)
     e->names_ix.slot = e->categories_ix.slot = e->evidence_ix.slot = NULL;
     e->ev_bits = NULL;
     e->codes = NULL;
+    e->code_slot = NULL;
+    e->name_in_vocabulary = NULL;
     e->bits = NULL;
     e->categories = e->evidence = NULL;
     free(e->plan);

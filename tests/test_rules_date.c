@@ -95,3 +95,23 @@ Test(rules_date, month_arithmetic_matches_the_calendar_everywhere)
     vfy_day_format_iso(vfy_day_add_months(vfy_day_from_ymd(2400, 3, 31), -1), b);
     cr_assert_str_eq(b, "2400-02-29", "and so is 2400");
 }
+
+/* The table the rules engine adds months with (core/date.h, struct vfy_calendar), the
+ * same way: every day of its range and a little beyond, against the same shifts and
+ * against shifts that leave the table (which take the long way). */
+Test(rules_date, the_calendar_table_matches_the_calendar)
+{
+    static const int shifts[] = { -7300, -1201, -121, -13, -12, -1, 0, 1, 11, 12, 29, 121, 1200, 7300 };
+    static struct vfy_calendar cal;
+    vfy_calendar_init(&cal);
+    cr_assert_eq(cal.month_start[0], vfy_day_from_ymd(1800, 1, 1));
+    cr_assert_eq(cal.month_start[VFY_CALENDAR_MONTHS], vfy_day_from_ymd(2400, 1, 1));
+    for (int32_t day = vfy_day_from_ymd(1799, 6, 1); day <= vfy_day_from_ymd(2400, 6, 30); day++)
+        for (size_t i = 0; i < sizeof shifts / sizeof shifts[0]; i++)
+            if (vfy_calendar_add_months(&cal, day, shifts[i]) != months_the_long_way(day, shifts[i])) {
+                char b[11];
+                vfy_day_format_iso(day, b);
+                cr_assert_fail("%s %+d months: %d, the long way %d", b, shifts[i],
+                               vfy_calendar_add_months(&cal, day, shifts[i]), months_the_long_way(day, shifts[i]));
+            }
+}

@@ -119,6 +119,12 @@ int32_t vfy_day_add_months(int32_t days, int months)
     return (int32_t)(era2 * 146097 + 365 * yoe2 + yoe2 / 4 - yoe2 / 100 + (153 * mp2 + 2) / 5 + day - 719468);
 }
 
+void vfy_calendar_init(struct vfy_calendar *cal)
+{
+    for (int i = 0; i <= VFY_CALENDAR_MONTHS; i++)
+        cal->month_start[i] = vfy_day_from_ymd(VFY_CALENDAR_FIRST_YEAR + i / 12, i % 12 + 1, 1);
+}
+
 int vfy_day_age(int32_t birth, int32_t at, bool feb29_to_mar1)
 {
     int by, bm, bd, ay, am, ad;

@@ -44,6 +44,36 @@ int32_t vfy_day_add_months(int32_t days, int months);
  * when feb29_to_mar1 is false) in common years. */
 int vfy_day_age(int32_t birth, int32_t at, bool feb29_to_mar1);
 
+/* The same month arithmetic from a table: the first day of every month from January
+ * 1800 to December 2399 (every date 1900-2199, a century either way) and of January
+ * 2400. A day's month is a proportional guess corrected by two comparisons, the target
+ * month's first day and length are read: no division chain. Built once by whoever
+ * does month arithmetic in volume (the rules engine, for each decision); days and
+ * results outside the table take vfy_day_add_months. */
+#define VFY_CALENDAR_FIRST_YEAR 1800
+#define VFY_CALENDAR_MONTHS (600 * 12)
+struct vfy_calendar {
+    int32_t month_start[VFY_CALENDAR_MONTHS + 1];
+};
+void vfy_calendar_init(struct vfy_calendar *cal);
+static inline int32_t vfy_calendar_add_months(const struct vfy_calendar *cal, int32_t day, int months)
+{
+    const int32_t *ms = cal->month_start;
+    int64_t rel = (int64_t)day - ms[0];
+    if (rel >= 0 && day < ms[VFY_CALENDAR_MONTHS]) {
+        /* 12 / 365.2425 months a day: the guess is at most one month off either way. */
+        int32_t m = (int32_t)(rel * 1000000 / 30436875);
+        m -= ms[m] > day;
+        m += ms[m + 1] <= day;
+        int64_t to = (int64_t)m + months;
+        if (to >= 0 && to < VFY_CALENDAR_MONTHS) {
+            int32_t dom = day - ms[m], len = ms[to + 1] - ms[to];
+            return ms[to] + (dom < len ? dom : len - 1);
+        }
+    }
+    return vfy_day_add_months(day, months);
+}
+
 /* Today in UTC; all zero if the clock cannot be read. */
 vfy_date vfy_date_today_utc(void);
 

@@ -5,6 +5,7 @@
 #ifndef VFY_RULES_ENGINE_H
 #define VFY_RULES_ENGINE_H
 
+#include "core/date.h"
 #include "rules/model.h"
 
 struct rejected_set {
@@ -52,6 +53,7 @@ struct plan_set {
 
 struct vfy_rules_engine {
     vfy_rules_mode mode;
+    struct vfy_calendar *calendar; /* month arithmetic of decisions (core/date.h) */
     struct plan_set *plan;  /* one per set */
     struct plan_hit *hits;
     size_t max_by_kind;     /* most rules of one kind over all sets */

@@ -44,8 +44,6 @@ struct ctx {
     /* Each claim's category as a number (rs_category_name), when there are at most 32. */
     int claim_name[32];
     bool named;
-    /* Month arithmetic already done in this decision (rules share dates and periods). */
-    struct { int32_t day, result; int months; bool used; } months_cache[16];
     /* The last age computed per 29 February convention (most rules share an anchor). */
     int32_t age_anchor[2];
     int age[2];
@@ -60,18 +58,11 @@ struct ctx {
     } grant;
 };
 
-/* vfy_day_add_months, remembered for the decision (a small direct-mapped cache). */
-static int32_t add_months(const struct ctx *cx, int32_t day, int months)
+/* Month arithmetic from the engine's calendar (core/date.h); out of line, so that the
+ * predicates and grants that call it stay small. */
+static __attribute__((noinline)) int32_t add_months(const struct ctx *x, int32_t day, int months)
 {
-    struct ctx *x = (struct ctx *)cx; /* the cache only */
-    size_t slot = ((uint32_t)day * 31u + (uint32_t)months) % (sizeof x->months_cache / sizeof x->months_cache[0]);
-    if (!x->months_cache[slot].used || x->months_cache[slot].day != day || x->months_cache[slot].months != months) {
-        x->months_cache[slot].day = day;
-        x->months_cache[slot].months = months;
-        x->months_cache[slot].result = vfy_day_add_months(day, months);
-        x->months_cache[slot].used = true;
-    }
-    return x->months_cache[slot].result;
+    return vfy_calendar_add_months(x->e->calendar, day, months);
 }
 
 /* The claim of a category, or NULL. */

@@ -496,10 +496,20 @@ bool rs_rule_discretionary(const struct rule *r)
     }
 }
 
+/* The calendar decisions do month arithmetic with (core/date.h). */
+static bool calendar(struct vfy_rules_engine *e)
+{
+    e->calendar = malloc(sizeof *e->calendar);
+    if (e->calendar == NULL)
+        return false;
+    vfy_calendar_init(e->calendar);
+    return true;
+}
+
 bool rs_plan_build(struct vfy_rules_engine *e)
 {
     e->plan = calloc(e->n_sets > 0 ? e->n_sets : 1, sizeof *e->plan);
-    if (e->plan == NULL || !codes(e) || !vocabulary(e) || !unless(e) || !category_names(e))
+    if (e->plan == NULL || !codes(e) || !vocabulary(e) || !unless(e) || !category_names(e) || !calendar(e))
         return false;
     size_t n_hits = 0, cap_hits = 0;
     for (size_t si = 0; si < e->n_sets; si++) {
@@ -581,6 +591,8 @@ void rs_plan_free(struct vfy_rules_engine *e)
     e->frags = NULL;
     free(e->codes);
     free(e->code_slot);
+    free(e->calendar);
+    e->calendar = NULL;
     free(e->name_in_vocabulary);
     free(e->bits);
     free(e->unless_refs);

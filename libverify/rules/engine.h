@@ -65,6 +65,7 @@ struct vfy_rules_engine {
     uint32_t *unless_refs;  /* what predicates' unless_refs point into */
     const char **names; size_t n_names; /* every category id of every set, sorted */
     bool *name_in_vocabulary;           /* per name: a set that applies in the mode defines it */
+    int *predicate_names;               /* what predicates' category_names point into */
     /* The categories and evidence ids of the sets that apply in the engine's mode
      * (the closed vocabulary of cases), sorted, each once. */
     const char **categories; size_t n_vocab_categories;

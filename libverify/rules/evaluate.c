@@ -44,6 +44,9 @@ struct ctx {
     /* Each claim's category as a number (rs_category_name), when there are at most 32. */
     int claim_name[32];
     bool named;
+    /* The claimed categories as bits of their numbers, when every number is below 64. */
+    uint64_t claimed;
+    bool by_mask;
     /* The last age computed per 29 February convention (most rules share an anchor). */
     int32_t age_anchor[2];
     int age[2];
@@ -63,6 +66,12 @@ struct ctx {
 static __attribute__((noinline)) int32_t add_months(const struct ctx *x, int32_t day, int months)
 {
     return vfy_calendar_add_months(x->e->calendar, day, months);
+}
+
+/* Whether the case certainly claims no category numbered `name` (false: it may). */
+static inline bool unclaimed(const struct ctx *x, int name)
+{
+    return x->by_mask && (unsigned)name < 64 && !(x->claimed >> name & 1);
 }
 
 /* The claim of a category, or NULL. */
@@ -466,7 +475,7 @@ static enum tri any_category(const struct ctx *x, size_t si, const struct predic
     const struct ruleset *rs = &x->e->sets[si];
     enum tri any = T_FAIL;
     for (size_t i = 0; i < w->n_categories; i++) {
-        if (claim_of(x, &rs->categories[w->categories[i]]) == NULL)
+        if (x->by_mask ? unclaimed(x, w->category_names[i]) : claim_of(x, &rs->categories[w->categories[i]]) == NULL)
             continue;
         enum tri r = category_test(x, si, w->categories[i], anchor, false, cd);
         if (r == T_HOLD)
@@ -580,7 +589,9 @@ static enum tri predicate_test(const struct ctx *x, size_t si, const struct pred
         all = and3(all, r);
     }
     if (w->n_categories == 1) {
-        all = and3(all, category_test(x, si, w->categories[0], anchor, preds, cd));
+        /* An unclaimed category fails: the compact trail need not look it up. */
+        all = and3(all, !preds && unclaimed(x, w->category_names[0])
+                            ? T_FAIL : category_test(x, si, w->categories[0], anchor, preds, cd));
     } else if (w->n_categories > 1) {
         all = and3(all, preds ? any_category_worded(x, si, w, anchor, cd) : any_category(x, si, w, anchor, cd));
     }
@@ -1774,6 +1785,9 @@ vfy_status rr_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
     w->border = x.border;
     x.named = c->n_claims <= sizeof x.claim_name / sizeof x.claim_name[0];
     VFY_TRY(check_vocabulary(engine, c, w, x.claim_name, sizeof x.claim_name / sizeof x.claim_name[0], detail));
+    x.by_mask = x.named && engine->n_names <= 64;
+    for (size_t i = 0; x.by_mask && i < c->n_claims; i++)
+        x.claimed |= (uint64_t)1 << x.claim_name[i];
 
     x.miss_start = w->n_miss;
     x.won = &visa_won;

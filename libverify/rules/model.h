@@ -60,6 +60,8 @@ struct predicate {
     const uint64_t *nat_bits, *dest_bits;         /* the same lists as bitsets over the
                                                      engine's codes (rules/plan.c) */
     int *categories; size_t n_categories;          /* indices into the set's categories; any of */
+    const int *category_names;                     /* the same categories' numbers (struct
+                                                      category, name; rules/plan.c) */
     /* Category ids, of any loaded set, whose holding takes the case out of the rule (the
      * Borders Code's entry conditions do not bind a Union citizen's family member who
      * moves with him). An id no loaded set defines never holds: the rule then applies. */

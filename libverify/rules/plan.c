@@ -448,6 +448,15 @@ static bool unless(struct vfy_rules_engine *e)
     return true;
 }
 
+static size_t names_of(struct vfy_rules_engine *e, const struct ruleset *rs, struct predicate *w, size_t at)
+{
+    int *names = e->predicate_names + at;
+    for (size_t i = 0; i < w->n_categories; i++)
+        names[i] = rs->categories[w->categories[i]].name;
+    w->category_names = names;
+    return at + w->n_categories;
+}
+
 /* Category ids as numbers: every id of every set sorted once; a case's claims are
  * numbered once per decision, and categories compare as integers. */
 static bool category_names(struct vfy_rules_engine *e)
@@ -463,6 +472,31 @@ static bool category_names(struct vfy_rules_engine *e)
     for (size_t si = 0; si < e->n_sets; si++)
         for (size_t k = 0; k < e->sets[si].n_categories; k++)
             e->sets[si].categories[k].name = rs_category_name(e, e->sets[si].categories[k].id);
+    /* Each predicate's categories by number too, beside their indices: whether the
+     * case claims one is then a bit of the decision's claims (rules/evaluate.c). */
+    size_t n = 0;
+    for (size_t si = 0; si < e->n_sets; si++) {
+        const struct ruleset *rs = &e->sets[si];
+        for (size_t i = 0; i < rs->n_rules; i++)
+            n += rs->rules[i].when.n_categories;
+        for (size_t i = 0; i < rs->n_categories; i++)
+            n += rs->categories[i].when.n_categories;
+        for (size_t i = 0; i < rs->n_suspensions; i++)
+            n += rs->suspensions[i].when.n_categories;
+    }
+    e->predicate_names = malloc((n + 1) * sizeof *e->predicate_names);
+    if (e->predicate_names == NULL)
+        return false;
+    size_t at = 0;
+    for (size_t si = 0; si < e->n_sets; si++) {
+        struct ruleset *rs = &e->sets[si];
+        for (size_t i = 0; i < rs->n_rules; i++)
+            at = names_of(e, rs, &rs->rules[i].when, at);
+        for (size_t i = 0; i < rs->n_categories; i++)
+            at = names_of(e, rs, &rs->categories[i].when, at);
+        for (size_t i = 0; i < rs->n_suspensions; i++)
+            at = names_of(e, rs, &rs->suspensions[i].when, at);
+    }
     /* Which ids a case may claim: those of the sets that apply in the engine's mode
      * (a case's claim is numbered and checked with one lookup). */
     e->name_in_vocabulary = calloc(e->n_names + 1, sizeof *e->name_in_vocabulary);
@@ -593,6 +627,8 @@ void rs_plan_free(struct vfy_rules_engine *e)
     free(e->code_slot);
     free(e->calendar);
     e->calendar = NULL;
+    free(e->predicate_names);
+    e->predicate_names = NULL;
     free(e->name_in_vocabulary);
     free(e->bits);
     free(e->unless_refs);

@@ -31,6 +31,7 @@ struct plan_rule {
     uint8_t anchor;            /* vfy_rules_anchor */
     bool discretionary;        /* an alternative the authority may choose, not a right */
     bool suspendable;          /* some suspension names it (plan_set.hit_off) */
+    bool visa_held;            /* a check that a visa is held (a border condition) */
 };
 /* A piece of JSON text written once when the engine is built (quoted, escaped). */
 struct frag { uint32_t off, len; };

@@ -1588,15 +1588,14 @@ static void admissibility(struct ctx *x, bool *inadmissible, struct rr_dim *o)
         for (size_t k = 0; k < p->n_by_kind[RK_CHECK]; k++) {
             const struct plan_rule *pr = &p->by_kind[RK_CHECK][k];
             size_t ri = pr->ri;
-            const struct rule *r = &rs->rules[ri];
             /* At the border only the entry conditions (rules anchored on the crossing)
              * are checked; the Visa Code's conditions of an application are not. */
-            if (x->border && r->anchor != VFY_ANCHOR_BORDER_CROSSING) {
+            if (x->border && pr->anchor != VFY_ANCHOR_BORDER_CROSSING) {
                 consular_skipped++;
                 continue;
             }
             /* A visa held is a border condition, and only where a visa is required. */
-            if (r->u.check.kind == CK_VISA_HELD && (!x->border || x->visa_required == T_FAIL)) {
+            if (pr->visa_held && (!x->border || x->visa_required == T_FAIL)) {
                 struct rr_step *st = new_step(x, si, ri);
                 if (st != NULL) {
                     st->result = RR_NOT_APPLICABLE;
@@ -1615,6 +1614,7 @@ static void admissibility(struct ctx *x, bool *inadmissible, struct rr_dim *o)
                 unknown |= result_is(x, step, RR_NOT_EVALUATED);
                 continue;
             }
+            const struct rule *r = &rs->rules[ri];
             struct cand scratch = { .si = si, .rs = rs, .r = r, .status_end = DATE_NONE };
             size_t mark = missing_mark(x), u32_mark = x->w->n_u32;
             enum tri t = predicate_test(x, si, &r->when, d, x->full, &scratch);

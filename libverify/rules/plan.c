@@ -592,7 +592,8 @@ bool rs_plan_build(struct vfy_rules_engine *e)
             const struct rule *r = &rs->rules[ri];
             p->by_kind[r->kind][p->n_by_kind[r->kind]++] = (struct plan_rule){
                 .nat = r->when.nat_bits, .ri = (uint16_t)ri, .anchor = (uint8_t)r->anchor,
-                .discretionary = rs_rule_discretionary(r), .suspendable = p->hit_off[ri] != p->hit_off[ri + 1] };
+                .discretionary = rs_rule_discretionary(r), .suspendable = p->hit_off[ri] != p->hit_off[ri + 1],
+                .visa_held = r->kind == RK_CHECK && r->u.check.kind == CK_VISA_HELD };
         }
     }
     e->grant_shared = true;

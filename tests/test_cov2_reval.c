@@ -314,6 +314,72 @@ Test(cov2_reval, superseded_set_is_ignored_and_grouped)
     json_decref(r);
 }
 
+/* The shape of a dimension's trail: each step as "rule" (or "*" for a step without
+ * one) followed by its "rules" list in brackets, e.g. "*[a,b] c[c,d]". */
+static void trail_shape(json_t *r, const char *dim, char *out, size_t cap)
+{
+    size_t i, k, n = 0;
+    json_t *st, *id;
+    out[0] = '\0';
+    json_array_foreach(json_object_get(rules_dim(r, dim), "trail"), i, st) {
+        const char *rule = str(st, "rule");
+        n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? " " : "", rule != NULL ? rule : "*");
+        json_t *list = json_object_get(st, "rules");
+        if (list == NULL)
+            continue;
+        n += (size_t)snprintf(out + n, cap - n, "[");
+        json_array_foreach(list, k, id)
+            n += (size_t)snprintf(out + n, cap - n, "%s%s", k ? "," : "", json_string_value(id));
+        n += (size_t)snprintf(out + n, cap - n, "]");
+    }
+}
+
+/* §1 and §5: a set's rules for other nationalities read as one step ("*", placed where
+ * the first of them stands in the file), and rules out of force for one reason as one
+ * step naming them all. T-OLD is out of force at lodging: for a Kazakh its Armenian
+ * rule (first in the file) is one step and its three others one group; for an Armenian
+ * the group comes first (his rule opens it) and the Kazakh rule, third in the file,
+ * follows as the other-nationality step. T-NEW is in force: its Armenian and Belarusian
+ * rules frame its general one. A US national, whom no list names, meets only the
+ * general rules. */
+Test(cov2_reval, other_nationalities_and_sets_out_of_force_keep_their_place_in_the_trail)
+{
+    const char *sets[] = {
+        SET("T-OLD", "'layer':'base_procedure','scope':{'nationalities':'all','destinations':'all'},"
+            "'effective':{'from':'2020-01-01','to':'2025-01-01'},'rules':["
+            FEE("old-arm", 1000, "charged", ",'when':{'nationalities':['ARM']}") ","
+            FEE("old-a", 2000, "charged", "") ","
+            FEE("old-kaz", 3000, "charged", ",'when':{'nationalities':['KAZ']}") ","
+            FEE("old-c", 4000, "charged", "") "]"),
+        SET("T-NEW", "'layer':'base_procedure','scope':{'nationalities':'all','destinations':'all'},"
+            "'effective':{'from':'2025-01-01'},'rules':[" VISA ","
+            FEE("new-arm", 1500, "charged", ",'when':{'nationalities':['ARM']}") ","
+            FEE("new-fee", 9000, "charged", "") ","
+            FEE("new-blr", 2500, "charged", ",'when':{'nationalities':['BLR']}") "]"),
+        NULL,
+    };
+    vfy_rules_engine *e = engine_of(sets);
+    static const struct { const char *nat, *shape; int fee; } want[] = {
+        { "KAZ", "*[old-arm] old-a[old-a,old-kaz,old-c] *[new-arm,new-blr] new-fee", 90 },
+        { "ARM", "old-arm[old-arm,old-a,old-c] *[old-kaz] new-arm new-fee *[new-blr]", 15 },
+        { "USA", "*[old-arm,old-kaz] old-a[old-a,old-c] *[new-arm,new-blr] new-fee", 90 },
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char c[1024], shape[512];
+        snprintf(c, sizeof c, "{'traveller':{'nationality':'%s','birth_date':'1990-01-01'," DOC "},"
+                 "'application':{" DATES ",'destination':'DEU'}}", want[i].nat);
+        for (int full = 0; full < 2; full++) {
+            vfy_rules_eval_options o = { .compact_trail = !full };
+            json_t *r = decide_on(e, c, &o, NULL);
+            trail_shape(r, "fee", shape, sizeof shape);
+            cr_assert_str_eq(shape, want[i].shape, "%s (%s trail): %s", want[i].nat, full ? "full" : "compact", shape);
+            cr_assert(is_int(val(r, "fee"), want[i].fee), "%s", want[i].nat);
+            json_decref(r);
+        }
+    }
+    vfy_rules_engine_free(e);
+}
+
 /* §1.3: a suspension switches rules off while its anchor lies in [from, to) and its
  * predicates hold. The reduced fee (EUR 35, priority 5) is named by suspensions that do
  * not bind (not yet in force; for travellers of 70 and over, and she is 36): it decides.

@@ -33,6 +33,21 @@ struct plan_rule {
     bool suspendable;          /* some suspension names it (plan_set.hit_off) */
     bool visa_held;            /* a check that a visa is held (a border condition) */
 };
+/* The rules of one kind of a set as a traveller of one nationality meets them: the
+ * entries that may apply to him (indices into by_kind, and the same rules' indices as a
+ * slice of the engine's rule lists) and the rules that concern other nationalities (a
+ * slice, shown as one step just before own entry others_at). Worked out once for every
+ * code, so that a decision neither tests nor lists them one by one. */
+struct plan_class {
+    uint32_t own, own_ri, others;   /* offsets into the engine's own_k, slices, slices */
+    uint16_t n_own, n_others, others_at;
+};
+struct plan_kind {
+    uint16_t *class_of;        /* per code index + 1 (0: a code no list names); NULL: one class */
+    struct plan_class *classes; size_t n_classes;
+    bool one_anchor;           /* every rule of the kind is read at the same anchor */
+};
+
 /* A piece of JSON text written once when the engine is built (quoted, escaped). */
 struct frag { uint32_t off, len; };
 struct plan_set {
@@ -48,6 +63,7 @@ struct plan_set {
     struct frag *cat_id;              /* per category */
     struct plan_rule *by_kind[RK_COUNT];
     size_t n_by_kind[RK_COUNT];
+    struct plan_kind kinds[RK_COUNT];
     uint16_t *superseders; size_t n_superseders; /* engine order */
     uint32_t *hit_off;       /* n_rules + 1 offsets into the engine's hits */
 };
@@ -57,6 +73,8 @@ struct vfy_rules_engine {
     struct vfy_calendar *calendar; /* month arithmetic of decisions (core/date.h) */
     struct plan_set *plan;  /* one per set */
     struct plan_hit *hits;
+    uint16_t *own_k; size_t n_own_k;    /* what plan_class.own points into */
+    uint16_t *slices; size_t n_slices;  /* rule indices: plan_class.own_ri, others; rr_list slices */
     size_t max_by_kind;     /* most rules of one kind over all sets */
     char *frags;            /* the text of every struct frag */
     /* Every country code some list names, sorted; lists are bitsets over it. */

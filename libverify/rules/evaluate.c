@@ -143,6 +143,8 @@ static uint32_t push_u32(struct vfy_rules_workspace *w, uint32_t v)
     return (uint32_t)w->n_u32++;
 }
 
+/* Appends to a linked list (never to a slice: the plan's slices are whole groups, and
+ * only the steps open_step makes, whose lists are linked, grow). */
 static inline __attribute__((always_inline)) void list_add(struct vfy_rules_workspace *w, struct rr_list *l, uint32_t v)
 {
     if (!GROW(w, links, n_links, cap_links))
@@ -896,6 +898,17 @@ static inline __attribute__((always_inline)) int32_t open_step(const struct ctx 
     return DATE_NONE;
 }
 
+/* The step of set si's rules for other nationalities (a slice the plan worked out). */
+static void others_step(const struct ctx *x, size_t si, const struct plan_class *pc)
+{
+    if (pc->n_others == 0)
+        return;
+    struct rr_step st = { .kind = RK_STEP_OTHERS, .rule = RR_REF(si, 0), .beaten_by = RR_NONE,
+                          .result = RR_NOT_APPLICABLE, .expl = EX_OTHER_NATIONALITIES,
+                          .rules = { pc->others, RR_LIST_SLICE, pc->n_others } };
+    add_step(x, &st);
+}
+
 /* Closes the predicates of a step opened by open_step. */
 static void close_preds(const struct ctx *x, uint32_t step)
 {
@@ -1226,24 +1239,38 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
             if (sc == T_FAIL)
                 continue;
             struct cand *local = NULL;
-            uint32_t out_of_force = NO_STEP, others = NO_STEP;
-            for (size_t k = 0; k < p->n_by_kind[kind]; k++) {
-                const struct plan_rule *pr = &p->by_kind[kind][k];
-                size_t ri = pr->ri;
-                /* Rules for other nationalities read as one short step per set, not as lists
-                 * of predicates that happen to fail (and cost nothing to skip: the plan keeps
-                 * their nationality bitsets beside their indices). */
-                const uint64_t *nat = pr->nat;
-                if (nat != NULL && x->c->nationality[0] != '\0' && !rs_code_in(nat, x->nat)) {
-                    if (others == NO_STEP) {
-                        struct rr_step st = { .kind = RK_STEP_OTHERS, .rule = RR_REF(si, 0), .beaten_by = RR_NONE,
-                                              .result = RR_NOT_APPLICABLE, .expl = EX_OTHER_NATIONALITIES };
-                        others = add_step(x, &st);
+            uint32_t out_of_force = NO_STEP;
+            /* The rules that may apply to the traveller's nationality; those for other
+             * nationalities read as one short step per set, not as lists of predicates
+             * that happen to fail (the plan worked both out for every code). */
+            const struct plan_kind *pk = &p->kinds[kind];
+            const struct plan_class *pc = &pk->classes[pk->class_of != NULL ? pk->class_of[x->nat + 1] : 0];
+            const uint16_t *own = x->e->own_k + pc->own;
+            /* A set out of force at the one date all its rules of this kind are read at:
+             * one step lists them all (as open_step would group them one by one). */
+            if (sc == T_HOLD && pk->one_anchor && pc->n_own > 0) {
+                const struct plan_rule *pr = &p->by_kind[kind][own[0]];
+                const struct rr_gate *g = set_gate(x, si, pr->anchor);
+                if (g->state == G_NOT_IN_FORCE || g->state == G_SUPERSEDED) {
+                    if (pc->others_at == 0)
+                        others_step(x, si, pc);
+                    struct rr_step *st = new_step(x, si, pr->ri);
+                    if (st != NULL) {
+                        gate(x, si, pr, g, st);
+                        st->rules = (struct rr_list){ pc->own_ri, RR_LIST_SLICE, pc->n_own };
                     }
-                    if (others != NO_STEP)
-                        list_add(w, &step_at(x, others)->rules, (uint32_t)ri);
+                    if (pc->others_at != 0)
+                        others_step(x, si, pc);
                     continue;
                 }
+            }
+            for (size_t j = 0; j <= pc->n_own; j++) {
+                if (j == pc->others_at)
+                    others_step(x, si, pc);
+                if (j == pc->n_own)
+                    break;
+                const struct plan_rule *pr = &p->by_kind[kind][own[j]];
+                size_t ri = pr->ri;
                 const struct rule *r = &rs->rules[ri];
                 struct cand cd = { .si = si, .rs = rs, .r = r, .status_end = DATE_NONE, .step = NO_STEP };
                 if (sc == T_UNKNOWN) {

@@ -540,8 +540,116 @@ static bool calendar(struct vfy_rules_engine *e)
     return true;
 }
 
+struct pools { size_t cap_own_k, cap_slices; };
+
+static bool push16(uint16_t **v, size_t *n, size_t *cap, uint16_t x)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 256;
+        uint16_t *p = realloc(*v, c * sizeof *p);
+        if (p == NULL)
+            return false;
+        *v = p;
+        *cap = c;
+    }
+    (*v)[(*n)++] = x;
+    return true;
+}
+
+/* Whether the rule of entry pr may apply to a traveller whose code is `code` (-1: a
+ * code no list names). */
+static bool own_rule(const struct plan_rule *pr, long code)
+{
+    return pr->nat == NULL || rs_code_in(pr->nat, code);
+}
+
+/* The class of a code for one kind of set si (struct plan_class): the entries that may
+ * apply, in order, their rule indices, and the others. */
+static bool class_for(struct vfy_rules_engine *e, struct pools *pl, const struct plan_set *p, int kind, long code,
+                      struct plan_class *pc)
+{
+    const struct plan_rule *v = p->by_kind[kind];
+    size_t n = p->n_by_kind[kind];
+    *pc = (struct plan_class){ .own = (uint32_t)e->n_own_k, .own_ri = (uint32_t)e->n_slices };
+    bool seen_other = false;
+    for (size_t k = 0; k < n; k++) {
+        if (!own_rule(&v[k], code)) {
+            seen_other = true;
+            continue;
+        }
+        if (!seen_other)
+            pc->others_at++;
+        pc->n_own++;
+        if (!push16(&e->own_k, &e->n_own_k, &pl->cap_own_k, (uint16_t)k) ||
+            !push16(&e->slices, &e->n_slices, &pl->cap_slices, v[k].ri))
+            return false;
+    }
+    pc->others = (uint32_t)e->n_slices;
+    for (size_t k = 0; k < n; k++) {
+        if (own_rule(&v[k], code))
+            continue;
+        pc->n_others++;
+        if (!push16(&e->slices, &e->n_slices, &pl->cap_slices, v[k].ri))
+            return false;
+    }
+    return true;
+}
+
+/* Whether two codes meet the same rules of one kind (they then share a class). */
+static bool same_class(const struct plan_set *p, int kind, long a, long b)
+{
+    for (size_t k = 0; k < p->n_by_kind[kind]; k++)
+        if (own_rule(&p->by_kind[kind][k], a) != own_rule(&p->by_kind[kind][k], b))
+            return false;
+    return true;
+}
+
+/* The classes of every kind of set si, one per distinct way the codes meet its rules. */
+static bool classes(struct vfy_rules_engine *e, struct pools *pl, struct plan_set *p)
+{
+    for (int kind = 0; kind < RK_COUNT; kind++) {
+        struct plan_kind *pk = &p->kinds[kind];
+        size_t n = p->n_by_kind[kind];
+        bool any_nat = false;
+        pk->one_anchor = true;
+        for (size_t k = 0; k < n; k++) {
+            any_nat |= p->by_kind[kind][k].nat != NULL;
+            pk->one_anchor &= p->by_kind[kind][k].anchor == p->by_kind[kind][0].anchor;
+        }
+        size_t codes = any_nat ? e->n_codes + 1 : 1;
+        pk->classes = malloc(codes * sizeof *pk->classes);
+        long *rep = malloc(codes * sizeof *rep); /* a code of each class */
+        if (pk->classes == NULL || rep == NULL) {
+            free(rep);
+            return false;
+        }
+        if (any_nat && (pk->class_of = malloc(codes * sizeof *pk->class_of)) == NULL) {
+            free(rep);
+            return false;
+        }
+        for (size_t c = 0; c < codes; c++) {
+            long code = (long)c - 1;
+            size_t k = 0;
+            while (k < pk->n_classes && !same_class(p, kind, rep[k], code))
+                k++;
+            if (k == pk->n_classes) {
+                rep[k] = code;
+                if (!class_for(e, pl, p, kind, code, &pk->classes[pk->n_classes++])) {
+                    free(rep);
+                    return false;
+                }
+            }
+            if (pk->class_of != NULL)
+                pk->class_of[c] = (uint16_t)k;
+        }
+        free(rep);
+    }
+    return true;
+}
+
 bool rs_plan_build(struct vfy_rules_engine *e)
 {
+    struct pools pl = { 0 };
     e->plan = calloc(e->n_sets > 0 ? e->n_sets : 1, sizeof *e->plan);
     if (e->plan == NULL || !codes(e) || !vocabulary(e) || !unless(e) || !category_names(e) || !calendar(e))
         return false;
@@ -595,6 +703,8 @@ bool rs_plan_build(struct vfy_rules_engine *e)
                 .discretionary = rs_rule_discretionary(r), .suspendable = p->hit_off[ri] != p->hit_off[ri + 1],
                 .visa_held = r->kind == RK_CHECK && r->u.check.kind == CK_VISA_HELD };
         }
+        if (!classes(e, &pl, p))
+            return false;
     }
     e->grant_shared = true;
     for (size_t si = 0; si < e->n_sets; si++)
@@ -610,6 +720,8 @@ void rs_plan_free(struct vfy_rules_engine *e)
     for (size_t si = 0; si < e->n_sets; si++) {
         for (int k = 0; k < RK_COUNT; k++) {
             free(e->plan[si].by_kind[k]);
+            free(e->plan[si].kinds[k].class_of);
+            free(e->plan[si].kinds[k].classes);
         }
         free(e->plan[si].superseders);
         free(e->plan[si].hit_off);
@@ -628,6 +740,9 @@ void rs_plan_free(struct vfy_rules_engine *e)
     free(e->code_slot);
     free(e->calendar);
     e->calendar = NULL;
+    free(e->own_k);
+    free(e->slices);
+    e->own_k = e->slices = NULL;
     free(e->predicate_names);
     e->predicate_names = NULL;
     free(e->name_in_vocabulary);

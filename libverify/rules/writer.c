@@ -577,11 +577,16 @@ static void explanation(struct rw *w, const struct vfy_rules_workspace *ws, cons
 
 static void rule_list(struct rw *w, const struct vfy_rules_workspace *ws, const struct rr_list *l, size_t si)
 {
+    const struct vfy_rules_engine *e = ws->engine;
     uint32_t at = l->first;
     for (uint32_t i = 0; i < l->n; i++) {
         if (i)
             LIT(w, ",");
-        frag(w, ws->engine, ws->engine->plan[si].rule_id[ws->links[at].v]);
+        if (l->last == RR_LIST_SLICE) {
+            frag(w, e, e->plan[si].rule_id[e->slices[l->first + i]]);
+            continue;
+        }
+        frag(w, e, e->plan[si].rule_id[ws->links[at].v]);
         at = ws->links[at].next;
     }
 }

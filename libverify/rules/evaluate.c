@@ -368,6 +368,29 @@ static inline const struct rr_gate *set_gate(const struct ctx *x, size_t si, int
     return g->gen == x->w->gen ? g : gate_work_out(x, si, anchor, g);
 }
 
+/* The full trail's words for history_test (out of line: the compact trail needs no
+ * text buffers on the predicates' path). */
+static __attribute__((noinline)) void word_history_item(const struct ctx *x, size_t i, const char *why)
+{
+    if (x->pii) {
+        char b[11];
+        vfy_day_format_iso(x->c->history[i].dates[HF_ISSUE_DATE], b);
+        add_test_v(x, T_FAIL, "visa_history[%zu] (issued %s) does not count: %s", i, b, why);
+    } else {
+        add_test_v(x, T_FAIL, "visa_history[%zu] does not count: %s", i, why);
+    }
+}
+
+static __attribute__((noinline)) void word_history(const struct ctx *x, const struct history_cond *h, enum tri r,
+                                                   int32_t from, int32_t anchor, int counted)
+{
+    char fromb[11], tob[11];
+    vfy_day_format_iso(from, fromb);
+    vfy_day_format_iso(anchor, tob);
+    add_test_v(x, r, "at least %d qualifying visa(s) by %s in [%s, %s]: %d found", h->count,
+               (const char *[]){ "issue_date", "valid_from", "valid_to" }[h->date_field], fromb, tob, counted);
+}
+
 /* Visa history: counts the visas meeting the condition inside [anchor - lookback, anchor]
  * and says in the trail why each other visa did not count. */
 static enum tri history_test(const struct ctx *x, const struct history_cond *h, int32_t anchor, bool preds)
@@ -399,30 +422,18 @@ static enum tri history_test(const struct ctx *x, const struct history_cond *h, 
             counted++;
             continue;
         }
-        if (!preds)
-            continue;
-        if (x->pii) {
-            char b[11];
-            vfy_day_format_iso(v->dates[HF_ISSUE_DATE], b);
-            add_test(x, preds, T_FAIL, "visa_history[%zu] (issued %s) does not count: %s", i, b, why);
-        } else {
-            add_test(x, preds, T_FAIL, "visa_history[%zu] does not count: %s", i, why);
-        }
+        if (preds)
+            word_history_item(x, i, why);
     }
     enum tri r = counted >= h->count ? T_HOLD : unknown ? T_UNKNOWN : T_FAIL;
-    if (preds) {
-        char fromb[11], tob[11];
-        vfy_day_format_iso(from, fromb);
-        vfy_day_format_iso(anchor, tob);
-        add_test(x, preds, r, "at least %d qualifying visa(s) by %s in [%s, %s]: %d found", h->count,
-                 (const char *[]){ "issue_date", "valid_from", "valid_to" }[h->date_field], fromb, tob, counted);
-    }
+    if (preds)
+        word_history(x, h, r, from, anchor, counted);
     return r;
 }
 
 static enum tri category_test(const struct ctx *x, size_t si, int idx, int32_t anchor, bool preds,
                               struct cand *cd);
-static enum tri unless_category_test(const struct ctx *x, const char *id, uint32_t ref, int32_t anchor,
+static __attribute__((noinline)) enum tri unless_category_test(const struct ctx *x, const char *id, uint32_t ref, int32_t anchor,
                                      bool preds);
 
 /* ---- predicates in words (full trail only), kept out of the tests themselves so that
@@ -608,7 +619,7 @@ static enum tri predicate_test(const struct ctx *x, size_t si, const struct pred
  * Code's set names the Directive's category; rules/plan.c finds it once). It holds only
  * when claimed with complete evidence and its own conditions hold; unknown stays
  * unknown, so the rule is not dropped on a guess. */
-static enum tri unless_category_test(const struct ctx *x, const char *id, uint32_t ref, int32_t anchor,
+static __attribute__((noinline)) enum tri unless_category_test(const struct ctx *x, const char *id, uint32_t ref, int32_t anchor,
                                      bool preds)
 {
     if (ref == UINT32_MAX) {

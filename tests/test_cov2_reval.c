@@ -380,6 +380,53 @@ Test(cov2_reval, other_nationalities_and_sets_out_of_force_keep_their_place_in_t
     vfy_rules_engine_free(e);
 }
 
+/* §1.4: a rule holds when the case claims its category (with the evidence it needs).
+ * Whether a case claims a category is a bit of the decision when every category id of
+ * the engine has a number below 64 (rules/evaluate.c, `unclaimed`); with 70 ids the
+ * claims are compared one by one, and the outcomes are the same: the fee of cat_69 is
+ * waived for its claimant and charged to a claimant of cat_2, and the reduced fee of
+ * "cat_41 or cat_68" goes to a claimant of cat_68. */
+Test(cov2_reval, categories_beyond_sixty_four_are_compared_one_by_one)
+{
+    /* A set holds at most 64 categories: cat_0 to cat_39 in one, cat_40 to cat_69 in
+     * the other, whose rules decide. */
+    static char many_a[8192], many_b[8192];
+    int n = snprintf(many_a, sizeof many_a, "{'format':'vfy-rules/1','id':'T-MANY-A','version':'1',"
+                     "'legal_basis':['x'],'status':'draft'," BASE ",'categories':[");
+    for (int i = 0; i < 40; i++)
+        n += snprintf(many_a + n, sizeof many_a - (size_t)n, "%s{'id':'cat_%d','legal_ref':'test','confidence':'V',"
+                      "'evidence':[['ev_a']]}", i ? "," : "", i);
+    snprintf(many_a + n, sizeof many_a - (size_t)n, "],'rules':["
+             FEE("fee-0", 100, "charged", ",'when':{'categories':['cat_0']}") "]}");
+    n = snprintf(many_b, sizeof many_b, "{'format':'vfy-rules/1','id':'T-MANY-B','version':'1',"
+                 "'legal_basis':['x'],'status':'draft'," BASE ",'categories':[");
+    for (int i = 40; i < 70; i++)
+        n += snprintf(many_b + n, sizeof many_b - (size_t)n, "%s{'id':'cat_%d','legal_ref':'test','confidence':'V',"
+                      "'evidence':[['ev_a']]}", i > 40 ? "," : "", i);
+    snprintf(many_b + n, sizeof many_b - (size_t)n, "],'rules':[" VISA "," FEE("fee-std", 9000, "charged", "") ","
+             FEE("fee-69", 0, "waived_mandatory", ",'priority':5,'when':{'categories':['cat_69']}") ","
+             FEE("fee-41-or-68", 3500, "charged", ",'priority':4,'when':{'categories':['cat_41','cat_68']}") "]}");
+    const char *sets[] = { many_a, many_b, NULL };
+    vfy_rules_engine *e = engine_of(sets);
+    cr_assert_gt(e->n_names, 64);
+    static const struct { const char *cat; int fee; const char *won; } want[] = {
+        { "cat_69", 0, "fee-69" }, { "cat_2", 90, "fee-std" }, { "cat_68", 35, "fee-41-or-68" },
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char c[1024];
+        snprintf(c, sizeof c, "{" TRAV ",'application':{" DATES ",'destination':'DEU',"
+                 "'claims':[{'category':'%s','evidence':['ev_a'],'verified':true}]}}", want[i].cat);
+        for (int full = 0; full < 2; full++) {
+            vfy_rules_eval_options o = { .compact_trail = !full };
+            json_t *r = decide_on(e, c, &o, NULL);
+            cr_assert(is_int(val(r, "fee"), want[i].fee), "%s", want[i].cat);
+            cr_assert_str_eq(rules_result(r, "fee", want[i].won), "won", "%s", want[i].cat);
+            json_decref(r);
+        }
+    }
+    vfy_rules_engine_free(e);
+}
+
 /* §1.3: a suspension switches rules off while its anchor lies in [from, to) and its
  * predicates hold. The reduced fee (EUR 35, priority 5) is named by suspensions that do
  * not bind (not yet in force; for travellers of 70 and over, and she is 36): it decides.

@@ -542,18 +542,26 @@ static bool calendar(struct vfy_rules_engine *e)
 
 struct pools { size_t cap_own_k, cap_slices; };
 
-static bool push16(uint16_t **v, size_t *n, size_t *cap, uint16_t x)
+/* Room for `more` entries in a growing pool of rule indices. */
+static bool reserve16(uint16_t **v, size_t n, size_t *cap, size_t more)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 256;
-        uint16_t *p = realloc(*v, c * sizeof *p);
-        if (p == NULL)
-            return false;
-        *v = p;
-        *cap = c;
-    }
-    (*v)[(*n)++] = x;
+    if (n + more <= *cap)
+        return true;
+    size_t c = *cap ? *cap : 256;
+    while (c < n + more)
+        c *= 2;
+    uint16_t *p = realloc(*v, c * sizeof *p);
+    if (p == NULL)
+        return false;
+    *v = p;
+    *cap = c;
     return true;
+}
+
+/* Appends to a pool reserve16 made room in. */
+static void put16(uint16_t **v, size_t *n, uint16_t x)
+{
+    (*v)[(*n)++] = x;
 }
 
 /* Whether the rule of entry pr may apply to a traveller whose code is `code` (-1: a
@@ -570,6 +578,9 @@ static bool class_for(struct vfy_rules_engine *e, struct pools *pl, const struct
 {
     const struct plan_rule *v = p->by_kind[kind];
     size_t n = p->n_by_kind[kind];
+    /* Every rule is either the code's own or another's: n entries of each pool at most. */
+    if (!reserve16(&e->own_k, e->n_own_k, &pl->cap_own_k, n) || !reserve16(&e->slices, e->n_slices, &pl->cap_slices, n))
+        return false;
     *pc = (struct plan_class){ .own = (uint32_t)e->n_own_k, .own_ri = (uint32_t)e->n_slices };
     bool seen_other = false;
     for (size_t k = 0; k < n; k++) {
@@ -580,17 +591,15 @@ static bool class_for(struct vfy_rules_engine *e, struct pools *pl, const struct
         if (!seen_other)
             pc->others_at++;
         pc->n_own++;
-        if (!push16(&e->own_k, &e->n_own_k, &pl->cap_own_k, (uint16_t)k) ||
-            !push16(&e->slices, &e->n_slices, &pl->cap_slices, v[k].ri))
-            return false;
+        put16(&e->own_k, &e->n_own_k, (uint16_t)k);
+        put16(&e->slices, &e->n_slices, v[k].ri);
     }
     pc->others = (uint32_t)e->n_slices;
     for (size_t k = 0; k < n; k++) {
         if (own_rule(&v[k], code))
             continue;
         pc->n_others++;
-        if (!push16(&e->slices, &e->n_slices, &pl->cap_slices, v[k].ri))
-            return false;
+        put16(&e->slices, &e->n_slices, v[k].ri);
     }
     return true;
 }

@@ -18,7 +18,8 @@ struct rejected_set {
  * suspensions whose patterns name it, compiled once when the engine is built so that
  * evaluating compares no strings. */
 struct plan_hit { uint16_t set, suspension; };
-/* Where each string of a sorted list is, by hashing (rules/plan.c). */
+/* Where each entry of a sorted list (a string, a packed country code) is, by hashing
+ * (rules/plan.c). */
 struct rs_str_index { int32_t *slot; uint32_t mask; };
 
 /* What the evaluator's loop reads of a rule, packed beside its neighbours of the same
@@ -79,7 +80,7 @@ struct vfy_rules_engine {
     char *frags;            /* the text of every struct frag */
     /* Every country code some list names, sorted; lists are bitsets over it. */
     uint32_t *codes; size_t n_codes, code_words;
-    int32_t *code_slot; uint32_t code_mask; /* the codes found by hashing (rs_code_index) */
+    struct rs_str_index codes_ix;           /* the codes found by hashing (rs_code_index) */
     uint64_t *bits;         /* the bitsets, code_words words each */
     uint32_t *unless_refs;  /* what predicates' unless_refs point into */
     const char **names; size_t n_names; /* every category id of every set, sorted */

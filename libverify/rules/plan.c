@@ -192,10 +192,35 @@ static bool fill_bits(struct codes_ctx *c, const alpha3 *list, size_t n, const u
     return true;
 }
 
-/* Where a packed code lands in the engine's table of codes (multiplicative hashing). */
-static uint32_t code_hash(uint32_t key, uint32_t mask)
+/* An empty open-addressed table for n entries, at most half full, so that every probe
+ * ends at an empty slot. */
+static bool slots_new(struct rs_str_index *ix, size_t n)
 {
-    return (uint32_t)(((uint64_t)key * 0x9E3779B97F4A7C15u) >> 40) & mask;
+    size_t size = 16;
+    while (size < 2 * n)
+        size *= 2;
+    ix->slot = malloc(size * sizeof *ix->slot);
+    if (ix->slot == NULL)
+        return false;
+    ix->mask = (uint32_t)(size - 1);
+    for (size_t i = 0; i < size; i++)
+        ix->slot[i] = -1;
+    return true;
+}
+
+/* Entry i at the first free slot from its hash. */
+static void slots_put(struct rs_str_index *ix, uint32_t hash, size_t i)
+{
+    uint32_t h = hash & ix->mask;
+    while (ix->slot[h] >= 0)
+        h = (h + 1) & ix->mask;
+    ix->slot[h] = (int32_t)i;
+}
+
+/* Where a packed code lands (multiplicative hashing). */
+static uint32_t code_hash(uint32_t key)
+{
+    return (uint32_t)(((uint64_t)key * 0x9E3779B97F4A7C15u) >> 40);
 }
 
 long rs_code_index(const struct vfy_rules_engine *e, const char *code)
@@ -203,8 +228,8 @@ long rs_code_index(const struct vfy_rules_engine *e, const char *code)
     if (code[0] == '\0' || e->n_codes == 0)
         return -1;
     uint32_t key = code_of(code);
-    for (uint32_t h = code_hash(key, e->code_mask);; h = (h + 1) & e->code_mask) {
-        int32_t i = e->code_slot[h];
+    for (uint32_t h = code_hash(key) & e->codes_ix.mask;; h = (h + 1) & e->codes_ix.mask) {
+        int32_t i = e->codes_ix.slot[h];
         if (i < 0 || e->codes[i] == key)
             return i;
     }
@@ -226,23 +251,12 @@ static bool codes(struct vfy_rules_engine *e)
             e->codes[n++] = e->codes[i];
     e->n_codes = n;
     e->code_words = n / 64 + 1;
-    /* The codes found by hashing, at most half full (a case's code is looked up in
-     * every decision; a binary search was a handful of unpredictable branches). */
-    size_t size = 16;
-    while (size < 2 * n)
-        size *= 2;
-    e->code_slot = malloc(size * sizeof *e->code_slot);
-    if (e->code_slot == NULL)
+    /* The codes found by hashing (a case's code is looked up in every decision; a
+     * binary search was a handful of unpredictable branches). */
+    if (!slots_new(&e->codes_ix, n))
         return false;
-    e->code_mask = (uint32_t)(size - 1);
-    for (size_t i = 0; i < size; i++)
-        e->code_slot[i] = -1;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t h = code_hash(e->codes[i], e->code_mask);
-        while (e->code_slot[h] >= 0)
-            h = (h + 1) & e->code_mask;
-        e->code_slot[h] = (int32_t)i;
-    }
+    for (size_t i = 0; i < n; i++)
+        slots_put(&e->codes_ix, code_hash(e->codes[i]), i);
     each_list(&c, count_lists);
     e->bits = calloc(c.n_bitsets * e->code_words + 1, sizeof *e->bits);
     if (e->bits == NULL)
@@ -304,21 +318,10 @@ static uint32_t str_hash(const char *s, size_t n)
 /* An open-addressed table of the n strings of v, at most half full. */
 static bool index_build(struct rs_str_index *ix, const char *const *v, size_t n)
 {
-    size_t size = 16;
-    while (size < 2 * n)
-        size *= 2;
-    ix->slot = malloc(size * sizeof *ix->slot);
-    if (ix->slot == NULL)
+    if (!slots_new(ix, n))
         return false;
-    ix->mask = (uint32_t)(size - 1);
-    for (size_t i = 0; i < size; i++)
-        ix->slot[i] = -1;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t h = str_hash(v[i], strlen(v[i])) & ix->mask;
-        while (ix->slot[h] >= 0)
-            h = (h + 1) & ix->mask;
-        ix->slot[h] = (int32_t)i;
-    }
+    for (size_t i = 0; i < n; i++)
+        slots_put(ix, str_hash(v[i], strlen(v[i])), i);
     return true;
 }
 
@@ -400,10 +403,44 @@ long rs_evidence_index(const struct vfy_rules_engine *e, const char *id)
     return index_find(&e->evidence_ix, e->evidence, id);
 }
 
+/* Calls f for every predicate of the engine (each set's rules, categories and
+ * suspensions, in order), with `at` threaded through: a count, or where in a pool the
+ * predicate's part goes. */
+typedef size_t (*predicate_fn)(struct vfy_rules_engine *e, struct ruleset *rs, struct predicate *w, size_t at);
+static size_t every_predicate(struct vfy_rules_engine *e, predicate_fn f)
+{
+    size_t at = 0;
+    for (size_t si = 0; si < e->n_sets; si++) {
+        struct ruleset *rs = &e->sets[si];
+        for (size_t i = 0; i < rs->n_rules; i++)
+            at = f(e, rs, &rs->rules[i].when, at);
+        for (size_t i = 0; i < rs->n_categories; i++)
+            at = f(e, rs, &rs->categories[i].when, at);
+        for (size_t i = 0; i < rs->n_suspensions; i++)
+            at = f(e, rs, &rs->suspensions[i].when, at);
+    }
+    return at;
+}
+
+static size_t count_unless(struct vfy_rules_engine *e, struct ruleset *rs, struct predicate *w, size_t at)
+{
+    (void)e;
+    (void)rs;
+    return at + w->n_unless_categories;
+}
+
+static size_t count_categories(struct vfy_rules_engine *e, struct ruleset *rs, struct predicate *w, size_t at)
+{
+    (void)e;
+    (void)rs;
+    return at + w->n_categories;
+}
+
 /* "Unless category C": C's first definition in the engine's order, found once (the
  * evaluator would otherwise compare it with every category of every set). */
-static size_t unless_of(struct vfy_rules_engine *e, struct predicate *w, size_t at)
+static size_t unless_of(struct vfy_rules_engine *e, struct ruleset *rs, struct predicate *w, size_t at)
 {
+    (void)rs;
     if (w->n_unless_categories == 0)
         return at;
     uint32_t *refs = e->unless_refs + at;
@@ -422,33 +459,14 @@ static size_t unless_of(struct vfy_rules_engine *e, struct predicate *w, size_t 
 
 static bool unless(struct vfy_rules_engine *e)
 {
-    size_t n = 0;
-    for (size_t si = 0; si < e->n_sets; si++) {
-        const struct ruleset *rs = &e->sets[si];
-        for (size_t i = 0; i < rs->n_rules; i++)
-            n += rs->rules[i].when.n_unless_categories;
-        for (size_t i = 0; i < rs->n_categories; i++)
-            n += rs->categories[i].when.n_unless_categories;
-        for (size_t i = 0; i < rs->n_suspensions; i++)
-            n += rs->suspensions[i].when.n_unless_categories;
-    }
-    e->unless_refs = calloc(n + 1, sizeof *e->unless_refs);
+    e->unless_refs = calloc(every_predicate(e, count_unless) + 1, sizeof *e->unless_refs);
     if (e->unless_refs == NULL)
         return false;
-    size_t at = 0;
-    for (size_t si = 0; si < e->n_sets; si++) {
-        struct ruleset *rs = &e->sets[si];
-        for (size_t i = 0; i < rs->n_rules; i++)
-            at = unless_of(e, &rs->rules[i].when, at);
-        for (size_t i = 0; i < rs->n_categories; i++)
-            at = unless_of(e, &rs->categories[i].when, at);
-        for (size_t i = 0; i < rs->n_suspensions; i++)
-            at = unless_of(e, &rs->suspensions[i].when, at);
-    }
+    every_predicate(e, unless_of);
     return true;
 }
 
-static size_t names_of(struct vfy_rules_engine *e, const struct ruleset *rs, struct predicate *w, size_t at)
+static size_t names_of(struct vfy_rules_engine *e, struct ruleset *rs, struct predicate *w, size_t at)
 {
     int *names = e->predicate_names + at;
     for (size_t i = 0; i < w->n_categories; i++)
@@ -474,29 +492,10 @@ static bool category_names(struct vfy_rules_engine *e)
             e->sets[si].categories[k].name = rs_category_name(e, e->sets[si].categories[k].id);
     /* Each predicate's categories by number too, beside their indices: whether the
      * case claims one is then a bit of the decision's claims (rules/evaluate.c). */
-    size_t n = 0;
-    for (size_t si = 0; si < e->n_sets; si++) {
-        const struct ruleset *rs = &e->sets[si];
-        for (size_t i = 0; i < rs->n_rules; i++)
-            n += rs->rules[i].when.n_categories;
-        for (size_t i = 0; i < rs->n_categories; i++)
-            n += rs->categories[i].when.n_categories;
-        for (size_t i = 0; i < rs->n_suspensions; i++)
-            n += rs->suspensions[i].when.n_categories;
-    }
-    e->predicate_names = malloc((n + 1) * sizeof *e->predicate_names);
+    e->predicate_names = malloc((every_predicate(e, count_categories) + 1) * sizeof *e->predicate_names);
     if (e->predicate_names == NULL)
         return false;
-    size_t at = 0;
-    for (size_t si = 0; si < e->n_sets; si++) {
-        struct ruleset *rs = &e->sets[si];
-        for (size_t i = 0; i < rs->n_rules; i++)
-            at = names_of(e, rs, &rs->rules[i].when, at);
-        for (size_t i = 0; i < rs->n_categories; i++)
-            at = names_of(e, rs, &rs->categories[i].when, at);
-        for (size_t i = 0; i < rs->n_suspensions; i++)
-            at = names_of(e, rs, &rs->suspensions[i].when, at);
-    }
+    every_predicate(e, names_of);
     /* Which ids a case may claim: those of the sets that apply in the engine's mode
      * (a case's claim is numbered and checked with one lookup). */
     e->name_in_vocabulary = calloc(e->n_names + 1, sizeof *e->name_in_vocabulary);
@@ -746,7 +745,7 @@ void rs_plan_free(struct vfy_rules_engine *e)
     free(e->frags);
     e->frags = NULL;
     free(e->codes);
-    free(e->code_slot);
+    free(e->codes_ix.slot);
     free(e->calendar);
     e->calendar = NULL;
     free(e->own_k);
@@ -769,7 +768,7 @@ void rs_plan_free(struct vfy_rules_engine *e)
     e->names_ix.slot = e->categories_ix.slot = e->evidence_ix.slot = NULL;
     e->ev_bits = NULL;
     e->codes = NULL;
-    e->code_slot = NULL;
+    e->codes_ix.slot = NULL;
     e->name_in_vocabulary = NULL;
     e->bits = NULL;
     e->categories = e->evidence = NULL;

@@ -1718,10 +1718,9 @@ static void not_applicable(struct ctx *x, struct rr_dim *o, enum rr_na why)
 /* Categories and evidence ids form a closed vocabulary: those of the rule sets that
  * may apply in this mode. A misspelled category would otherwise lose its waiver
  * silently, a misspelled evidence id its simplification. */
-/* The case's words against the engine's closed vocabulary; each claim's evidence is
- * kept as a bitset over the evidence vocabulary (w->claim_ev) for category_test. */
-/* Checks the case's claims against the closed vocabulary and numbers the first
- * `n_names` claims' categories (struct ctx, claim_name). */
+/* The case's claims against the engine's closed vocabulary: the first `n_names` claims'
+ * categories numbered (struct ctx, claim_name), each claim's evidence kept as a bitset
+ * over the evidence vocabulary (w->claim_ev) for category_test. */
 static vfy_status check_vocabulary(const vfy_rules_engine *e, const vfy_rules_case *c, struct vfy_rules_workspace *w,
                                    int *claim_name, size_t n_names, vfy_detail *detail)
 {

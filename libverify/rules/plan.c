@@ -120,13 +120,38 @@ struct codes_ctx {
     size_t cap, n_bitsets, next;
 };
 
-/* Calls f for every code list of the engine (sets' scopes; predicates of rules,
- * categories and suspensions), with the list and where its bitset goes. */
-typedef bool (*list_fn)(struct codes_ctx *c, const alpha3 *list, size_t n, const uint64_t **bits);
-static bool each_predicate(struct codes_ctx *c, struct predicate *w, list_fn f)
+/* Calls f for every predicate of the engine (each set's rules, categories and
+ * suspensions, in order) until one returns false. */
+typedef bool (*predicate_fn)(struct vfy_rules_engine *e, struct ruleset *rs, struct predicate *w, void *arg);
+static bool every_predicate(struct vfy_rules_engine *e, predicate_fn f, void *arg)
 {
-    return f(c, w->nationalities, w->n_nationalities, &w->nat_bits) &&
-           f(c, w->destinations, w->n_destinations, &w->dest_bits);
+    for (size_t si = 0; si < e->n_sets; si++) {
+        struct ruleset *rs = &e->sets[si];
+        for (size_t i = 0; i < rs->n_rules; i++)
+            if (!f(e, rs, &rs->rules[i].when, arg))
+                return false;
+        for (size_t i = 0; i < rs->n_categories; i++)
+            if (!f(e, rs, &rs->categories[i].when, arg))
+                return false;
+        for (size_t i = 0; i < rs->n_suspensions; i++)
+            if (!f(e, rs, &rs->suspensions[i].when, arg))
+                return false;
+    }
+    return true;
+}
+
+/* Calls f for every code list of the engine (sets' scopes, then every predicate's),
+ * with the list and where its bitset goes; the same order every time. */
+typedef bool (*list_fn)(struct codes_ctx *c, const alpha3 *list, size_t n, const uint64_t **bits);
+struct list_walk { struct codes_ctx *c; list_fn f; };
+
+static bool predicate_lists(struct vfy_rules_engine *e, struct ruleset *rs, struct predicate *w, void *arg)
+{
+    (void)e;
+    (void)rs;
+    const struct list_walk *lw = arg;
+    return lw->f(lw->c, w->nationalities, w->n_nationalities, &w->nat_bits) &&
+           lw->f(lw->c, w->destinations, w->n_destinations, &w->dest_bits);
 }
 
 static bool each_list(struct codes_ctx *c, list_fn f)
@@ -137,17 +162,9 @@ static bool each_list(struct codes_ctx *c, list_fn f)
         if (!f(c, rs->nationalities, rs->n_nationalities, &rs->nat_bits) ||
             !f(c, rs->destinations, rs->n_destinations, &rs->dest_bits))
             return false;
-        for (size_t i = 0; i < rs->n_rules; i++)
-            if (!each_predicate(c, &rs->rules[i].when, f))
-                return false;
-        for (size_t i = 0; i < rs->n_categories; i++)
-            if (!each_predicate(c, &rs->categories[i].when, f))
-                return false;
-        for (size_t i = 0; i < rs->n_suspensions; i++)
-            if (!each_predicate(c, &rs->suspensions[i].when, f))
-                return false;
     }
-    return true;
+    struct list_walk lw = { c, f };
+    return every_predicate(e, predicate_lists, &lw);
 }
 
 static bool collect_codes(struct codes_ctx *c, const alpha3 *list, size_t n, const uint64_t **bits)
@@ -403,47 +420,33 @@ long rs_evidence_index(const struct vfy_rules_engine *e, const char *id)
     return index_find(&e->evidence_ix, e->evidence, id);
 }
 
-/* Calls f for every predicate of the engine (each set's rules, categories and
- * suspensions, in order), with `at` threaded through: a count, or where in a pool the
- * predicate's part goes. */
-typedef size_t (*predicate_fn)(struct vfy_rules_engine *e, struct ruleset *rs, struct predicate *w, size_t at);
-static size_t every_predicate(struct vfy_rules_engine *e, predicate_fn f)
-{
-    size_t at = 0;
-    for (size_t si = 0; si < e->n_sets; si++) {
-        struct ruleset *rs = &e->sets[si];
-        for (size_t i = 0; i < rs->n_rules; i++)
-            at = f(e, rs, &rs->rules[i].when, at);
-        for (size_t i = 0; i < rs->n_categories; i++)
-            at = f(e, rs, &rs->categories[i].when, at);
-        for (size_t i = 0; i < rs->n_suspensions; i++)
-            at = f(e, rs, &rs->suspensions[i].when, at);
-    }
-    return at;
-}
-
-static size_t count_unless(struct vfy_rules_engine *e, struct ruleset *rs, struct predicate *w, size_t at)
+/* Counters and fillers for every_predicate: `arg` is where the next part goes (or
+ * how many there are). */
+static bool count_unless(struct vfy_rules_engine *e, struct ruleset *rs, struct predicate *w, void *arg)
 {
     (void)e;
     (void)rs;
-    return at + w->n_unless_categories;
+    *(size_t *)arg += w->n_unless_categories;
+    return true;
 }
 
-static size_t count_categories(struct vfy_rules_engine *e, struct ruleset *rs, struct predicate *w, size_t at)
+static bool count_categories(struct vfy_rules_engine *e, struct ruleset *rs, struct predicate *w, void *arg)
 {
     (void)e;
     (void)rs;
-    return at + w->n_categories;
+    *(size_t *)arg += w->n_categories;
+    return true;
 }
 
 /* "Unless category C": C's first definition in the engine's order, found once (the
  * evaluator would otherwise compare it with every category of every set). */
-static size_t unless_of(struct vfy_rules_engine *e, struct ruleset *rs, struct predicate *w, size_t at)
+static bool unless_of(struct vfy_rules_engine *e, struct ruleset *rs, struct predicate *w, void *arg)
 {
     (void)rs;
     if (w->n_unless_categories == 0)
-        return at;
-    uint32_t *refs = e->unless_refs + at;
+        return true;
+    size_t *at = arg;
+    uint32_t *refs = e->unless_refs + *at;
     for (size_t i = 0; i < w->n_unless_categories; i++) {
         refs[i] = UINT32_MAX;
         for (size_t si = 0; si < e->n_sets && refs[i] == UINT32_MAX; si++)
@@ -454,25 +457,27 @@ static size_t unless_of(struct vfy_rules_engine *e, struct ruleset *rs, struct p
                 }
     }
     w->unless_refs = refs;
-    return at + w->n_unless_categories;
+    *at += w->n_unless_categories;
+    return true;
 }
 
 static bool unless(struct vfy_rules_engine *e)
 {
-    e->unless_refs = calloc(every_predicate(e, count_unless) + 1, sizeof *e->unless_refs);
-    if (e->unless_refs == NULL)
-        return false;
-    every_predicate(e, unless_of);
-    return true;
+    size_t n = 0, at = 0;
+    every_predicate(e, count_unless, &n);
+    e->unless_refs = calloc(n + 1, sizeof *e->unless_refs);
+    return e->unless_refs != NULL && every_predicate(e, unless_of, &at);
 }
 
-static size_t names_of(struct vfy_rules_engine *e, struct ruleset *rs, struct predicate *w, size_t at)
+static bool names_of(struct vfy_rules_engine *e, struct ruleset *rs, struct predicate *w, void *arg)
 {
-    int *names = e->predicate_names + at;
+    size_t *at = arg;
+    int *names = e->predicate_names + *at;
     for (size_t i = 0; i < w->n_categories; i++)
         names[i] = rs->categories[w->categories[i]].name;
     w->category_names = names;
-    return at + w->n_categories;
+    *at += w->n_categories;
+    return true;
 }
 
 /* Category ids as numbers: every id of every set sorted once; a case's claims are
@@ -492,10 +497,11 @@ static bool category_names(struct vfy_rules_engine *e)
             e->sets[si].categories[k].name = rs_category_name(e, e->sets[si].categories[k].id);
     /* Each predicate's categories by number too, beside their indices: whether the
      * case claims one is then a bit of the decision's claims (rules/evaluate.c). */
-    e->predicate_names = malloc((every_predicate(e, count_categories) + 1) * sizeof *e->predicate_names);
-    if (e->predicate_names == NULL)
+    size_t n = 0, at = 0;
+    every_predicate(e, count_categories, &n);
+    e->predicate_names = malloc((n + 1) * sizeof *e->predicate_names);
+    if (e->predicate_names == NULL || !every_predicate(e, names_of, &at))
         return false;
-    every_predicate(e, names_of);
     /* Which ids a case may claim: those of the sets that apply in the engine's mode
      * (a case's claim is numbered and checked with one lookup). */
     e->name_in_vocabulary = calloc(e->n_names + 1, sizeof *e->name_in_vocabulary);

@@ -62,9 +62,9 @@ typedef uint32_t rr_ref;
 #define RR_NONE UINT32_MAX
 
 /* A list threaded through one of the record's pools: appends in O(1) to a step that is
- * not the last one (a group of rules out of force, a winner's "beat"). */
-/* A list of rule indices: linked through the workspace's links, or (last ==
- * RR_LIST_SLICE) n entries of the engine's slices from `first`, worked out by the plan. */
+ * not the last one (a group of rules out of force, a winner's "beat"). Or, when last is
+ * RR_LIST_SLICE, n rule indices of the engine's slices from `first`, worked out by the
+ * plan (other nationalities, a set out of force), which never grow. */
 struct rr_list { uint32_t first, last, n; };
 #define RR_LIST_SLICE UINT32_MAX
 

@@ -405,12 +405,16 @@ Test(cov2_reval, categories_beyond_sixty_four_are_compared_one_by_one)
                       "'evidence':[['ev_a']]}", i > 40 ? "," : "", i);
     snprintf(many_b + n, sizeof many_b - (size_t)n, "],'rules':[" VISA "," FEE("fee-std", 9000, "charged", "") ","
              FEE("fee-69", 0, "waived_mandatory", ",'priority':5,'when':{'categories':['cat_69']}") ","
-             FEE("fee-41-or-68", 3500, "charged", ",'priority':4,'when':{'categories':['cat_41','cat_68']}") "]}");
+             FEE("fee-41-or-68", 3500, "charged", ",'priority':4,'when':{'categories':['cat_41','cat_68']}") ","
+             FEE("fee-40", 2000, "charged", ",'priority':6,'when':{'categories':['cat_40']}") "]}");
     const char *sets[] = { many_a, many_b, NULL };
     vfy_rules_engine *e = engine_of(sets);
     cr_assert_gt(e->n_names, 64);
     static const struct { const char *cat; int fee; const char *won; } want[] = {
         { "cat_69", 0, "fee-69" }, { "cat_2", 90, "fee-std" }, { "cat_68", 35, "fee-41-or-68" },
+        /* cat_40 is numbered below 64 (ids are numbered in sorted order), so its rule is
+         * one the plan marks as testing a category: the claim must still be seen. */
+        { "cat_40", 20, "fee-40" },
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         char c[1024];

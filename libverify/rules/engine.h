@@ -28,12 +28,18 @@ struct rs_str_index { int32_t *slot; uint32_t mask; };
  * this alone, and a rule is four cache lines). */
 struct plan_rule {
     const uint64_t *nat;       /* the rule's nationality bitset (NULL: any) */
+    uint64_t claims;           /* PT_CATEGORY: the predicate's categories, as bits of their numbers */
     uint16_t ri;               /* index in the set's rules */
     uint8_t anchor;            /* vfy_rules_anchor */
     bool discretionary;        /* an alternative the authority may choose, not a right */
     bool suspendable;          /* some suspension names it (plan_set.hit_off) */
     bool visa_held;            /* a check that a visa is held (a border condition) */
+    uint8_t test;              /* enum plan_test: what the rule's predicate tests */
 };
+/* The shape of a rule's predicate, for the decision's shortcuts (rules/evaluate.c): one
+ * that tests nothing holds, and one that needs one of some categories (numbered below
+ * 64) fails when the case certainly claims none of them, whatever else it tests. */
+enum plan_test { PT_GENERAL, PT_NOTHING, PT_CATEGORY };
 /* The rules of one kind of a set as a traveller of one nationality meets them: the
  * entries that may apply to him (indices into by_kind, and the same rules' indices as a
  * slice of the engine's rule lists) and the rules that concern other nationalities (a
@@ -46,7 +52,8 @@ struct plan_class {
 struct plan_kind {
     uint16_t *class_of;        /* per code index + 1 (0: a code no list names); NULL: one class */
     struct plan_class *classes; size_t n_classes;
-    bool one_anchor;           /* every rule of the kind is read at the same anchor */
+    bool one_anchor;           /* every rule of the kind is read at the same anchor, */
+    uint8_t anchor;            /* this one */
 };
 
 /* A piece of JSON text written once when the engine is built (quoted, escaped). */

@@ -920,6 +920,25 @@ static void others_step(const struct ctx *x, size_t si, const struct plan_class 
     add_step(x, &st);
 }
 
+/* A rule's predicate at d, with the plan's shortcuts (struct plan_rule, test): one that
+ * tests nothing holds; one that needs a category the case certainly does not claim
+ * fails, whatever else it tests, unless the full trail words every test (the compact
+ * trail keeps nothing of a failed predicate's conjuncts). The inputs a predicate that
+ * does not stay unknown lacked are forgotten. */
+static inline enum tri rule_test(const struct ctx *x, size_t si, const struct plan_rule *pr, const struct rule *r,
+                                 int32_t d, struct cand *cd)
+{
+    if (pr->test == PT_NOTHING)
+        return T_HOLD;
+    if (pr->test == PT_CATEGORY && !x->full && x->by_mask && (x->claimed & pr->claims) == 0)
+        return T_FAIL;
+    size_t mark = missing_mark(x);
+    enum tri t = predicate_test(x, si, &r->when, d, x->full, cd);
+    if (t != T_UNKNOWN)
+        missing_reset(x, mark);
+    return t;
+}
+
 /* Closes the predicates of a step opened by open_step. */
 static void close_preds(const struct ctx *x, uint32_t step)
 {
@@ -1259,10 +1278,10 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
             const uint16_t *own = x->e->own_k + pc->own;
             /* A set out of force at the one date all its rules of this kind are read at:
              * one step lists them all (as open_step would group them one by one). */
-            if (sc == T_HOLD && pk->one_anchor && pc->n_own > 0) {
-                const struct plan_rule *pr = &p->by_kind[kind][own[0]];
-                const struct rr_gate *g = set_gate(x, si, pr->anchor);
-                if (g->state == G_NOT_IN_FORCE || g->state == G_SUPERSEDED) {
+            if (sc == T_HOLD && pk->one_anchor) {
+                const struct rr_gate *g = set_gate(x, si, pk->anchor);
+                if ((g->state == G_NOT_IN_FORCE || g->state == G_SUPERSEDED) && pc->n_own > 0) {
+                    const struct plan_rule *pr = &p->by_kind[kind][own[0]];
                     if (pc->others_at == 0)
                         others_step(x, si, pc);
                     struct rr_step *st = new_step(x, si, pr->ri);
@@ -1304,10 +1323,7 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
                     continue;
                 }
                 cd.step = step;
-                size_t mark = missing_mark(x);
-                enum tri t = predicate_test(x, si, &r->when, d, x->full, &cd);
-                if (t != T_UNKNOWN)
-                    missing_reset(x, mark);
+                enum tri t = rule_test(x, si, pr, r, d, &cd);
                 if (t != T_HOLD) {
                     close_preds(x, step);
                     set_result(x, step, t == T_FAIL ? RR_FAILED : RR_NOT_EVALUATED);
@@ -1654,11 +1670,9 @@ static void admissibility(struct ctx *x, bool *inadmissible, struct rr_dim *o)
             }
             const struct rule *r = &rs->rules[ri];
             struct cand scratch = { .si = si, .rs = rs, .r = r, .status_end = DATE_NONE };
-            size_t mark = missing_mark(x), u32_mark = x->w->n_u32;
-            enum tri t = predicate_test(x, si, &r->when, d, x->full, &scratch);
+            size_t u32_mark = x->w->n_u32;
+            enum tri t = rule_test(x, si, pr, r, d, &scratch);
             x->w->n_u32 = u32_mark;
-            if (t != T_UNKNOWN)
-                missing_reset(x, mark);
             if (t != T_HOLD) {
                 close_preds(x, step);
                 set_result(x, step, t == T_FAIL ? RR_NOT_APPLICABLE : RR_NOT_EVALUATED);

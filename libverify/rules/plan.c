@@ -630,6 +630,7 @@ static bool classes(struct vfy_rules_engine *e, struct pools *pl, struct plan_se
             any_nat |= p->by_kind[kind][k].nat != NULL;
             pk->one_anchor &= p->by_kind[kind][k].anchor == p->by_kind[kind][0].anchor;
         }
+        pk->anchor = n > 0 ? p->by_kind[kind][0].anchor : 0;
         size_t codes = any_nat ? e->n_codes + 1 : 1;
         pk->classes = malloc(codes * sizeof *pk->classes);
         long *rep = malloc(codes * sizeof *rep); /* a code of each class */
@@ -659,6 +660,24 @@ static bool classes(struct vfy_rules_engine *e, struct pools *pl, struct plan_se
         free(rep);
     }
     return true;
+}
+
+/* What a predicate tests (struct plan_rule, test and claims): every conjunct of struct
+ * predicate that predicate_test reads is named here, so a new conjunct is a general test. */
+static enum plan_test test_of(const struct predicate *w, uint64_t *claims)
+{
+    *claims = 0;
+    for (size_t i = 0; i < w->n_categories; i++) {
+        if (w->category_names[i] < 0 || w->category_names[i] >= 64)
+            return PT_GENERAL;
+        *claims |= UINT64_C(1) << w->category_names[i];
+    }
+    if (w->n_categories > 0)
+        return PT_CATEGORY;
+    bool tests = w->effective_from != DATE_NONE || w->effective_to != DATE_NONE || w->age_from >= 0 ||
+                 w->age_below >= 0 || w->doc_types != 0 || w->biometric >= 0 || w->nationalities != NULL ||
+                 w->destinations != NULL || w->n_unless_categories > 0 || w->history != NULL;
+    return tests ? PT_GENERAL : PT_NOTHING;
 }
 
 bool rs_plan_build(struct vfy_rules_engine *e)
@@ -712,10 +731,12 @@ bool rs_plan_build(struct vfy_rules_engine *e)
         p->hit_off[rs->n_rules] = (uint32_t)n_hits;
         for (size_t ri = 0; ri < rs->n_rules; ri++) {
             const struct rule *r = &rs->rules[ri];
+            uint64_t claims;
+            enum plan_test test = test_of(&r->when, &claims);
             p->by_kind[r->kind][p->n_by_kind[r->kind]++] = (struct plan_rule){
-                .nat = r->when.nat_bits, .ri = (uint16_t)ri, .anchor = (uint8_t)r->anchor,
+                .nat = r->when.nat_bits, .claims = claims, .ri = (uint16_t)ri, .anchor = (uint8_t)r->anchor,
                 .discretionary = rs_rule_discretionary(r), .suspendable = p->hit_off[ri] != p->hit_off[ri + 1],
-                .visa_held = r->kind == RK_CHECK && r->u.check.kind == CK_VISA_HELD };
+                .visa_held = r->kind == RK_CHECK && r->u.check.kind == CK_VISA_HELD, .test = (uint8_t)test };
         }
         if (!classes(e, &pl, p))
             return false;

@@ -94,19 +94,20 @@ static int age_at(const struct ctx *cx, int32_t anchor, bool feb29_to_mar1)
     return x->age[k];
 }
 
+/* A rule that applies (or might): copied into the dimension's lists, so kept small. */
 struct cand {
-    size_t si;
     const struct ruleset *rs;
     const struct rule *r;
+    uint16_t si, ri;         /* the set's and the rule's indices (rs, r) */
     uint32_t step;           /* index of its trail step */
-    bool unverified;         /* relies on a claim the officer has not verified */
     int32_t status_end;      /* earliest status end of the categories it relied on */
     uint32_t cat_off, n_cats;/* categories that held (w->u32) */
-    bool has_cats;
     /* computed for entries/validity */
     int32_t ends;
     uint8_t capped_by;       /* 0, 1 document_expiry, 2 status_end */
     bool short_of_stay;      /* the capped validity ends before the intended exit */
+    bool unverified;         /* relies on a claim the officer has not verified */
+    bool has_cats;
 };
 
 #define NO_STEP UINT32_MAX
@@ -1073,14 +1074,14 @@ static void add_beat(const struct ctx *x, struct cand *winner, struct cand *lose
 {
     if (winner->step == NO_STEP || loser->step == NO_STEP)
         return;
-    list_add(x->w, &step_at(x, winner->step)->beat, RR_REF(loser->si, (size_t)(loser->r - loser->rs->rules)));
+    list_add(x->w, &step_at(x, winner->step)->beat, RR_REF(loser->si, loser->ri));
     set_result(x, loser->step, RR_BEATEN);
-    step_at(x, loser->step)->beaten_by = RR_REF(winner->si, (size_t)(winner->r - winner->rs->rules));
+    step_at(x, loser->step)->beaten_by = RR_REF(winner->si, winner->ri);
 }
 
 static struct rr_value value_of(const struct cand *cd)
 {
-    return (struct rr_value){ RR_REF(cd->si, (size_t)(cd->r - cd->rs->rules)), cd->ends, cd->capped_by };
+    return (struct rr_value){ RR_REF(cd->si, cd->ri), cd->ends, cd->capped_by };
 }
 
 /* The modality a rule gives when it decides (docs/rules.md, "Modalities"): a visa
@@ -1152,7 +1153,7 @@ static void add_open_points(const struct ctx *x, struct rr_dim *o, const struct 
         }
         if (dup || !GROW(w, ops, n_ops, cap_ops))
             continue;
-        w->ops[w->n_ops++] = (struct rr_open){ RR_REF(cd->si, (size_t)(cd->r - cd->rs->rules)), (uint32_t)i };
+        w->ops[w->n_ops++] = (struct rr_open){ RR_REF(cd->si, cd->ri), (uint32_t)i };
         o->n_op++;
     }
 }
@@ -1294,15 +1295,20 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
                     continue;
                 }
             }
-            for (size_t j = 0; j <= pc->n_own; j++) {
-                if (j == pc->others_at)
+            /* The plan's entries in locals: the trail's stores would make the compiler
+             * read them again on every rule. */
+            const size_t n_own = pc->n_own, others_at = pc->others_at;
+            const struct plan_rule *by_kind = p->by_kind[kind];
+            for (size_t j = 0; j <= n_own; j++) {
+                if (j == others_at)
                     others_step(x, si, pc);
-                if (j == pc->n_own)
+                if (j == n_own)
                     break;
-                const struct plan_rule *pr = &p->by_kind[kind][own[j]];
+                const struct plan_rule *pr = &by_kind[own[j]];
                 size_t ri = pr->ri;
                 const struct rule *r = &rs->rules[ri];
-                struct cand cd = { .si = si, .rs = rs, .r = r, .status_end = DATE_NONE, .step = NO_STEP };
+                struct cand cd = { .rs = rs, .r = r, .si = (uint16_t)si, .ri = (uint16_t)ri, .step = NO_STEP,
+                                   .status_end = DATE_NONE };
                 if (sc == T_UNKNOWN) {
                     cd.step = scope_unknown_step(x, si, ri);
                     if (kind == RK_ENTRY_VALIDITY)
@@ -1639,8 +1645,10 @@ static void admissibility(struct ctx *x, bool *inadmissible, struct rr_dim *o)
         if (sc == T_FAIL)
             continue;
         uint32_t out_of_force = NO_STEP;
-        for (size_t k = 0; k < p->n_by_kind[RK_CHECK]; k++) {
-            const struct plan_rule *pr = &p->by_kind[RK_CHECK][k];
+        const size_t n_checks = p->n_by_kind[RK_CHECK];
+        const struct plan_rule *checks = p->by_kind[RK_CHECK];
+        for (size_t k = 0; k < n_checks; k++) {
+            const struct plan_rule *pr = &checks[k];
             size_t ri = pr->ri;
             /* At the border only the entry conditions (rules anchored on the crossing)
              * are checked; the Visa Code's conditions of an application are not. */
@@ -1669,7 +1677,7 @@ static void admissibility(struct ctx *x, bool *inadmissible, struct rr_dim *o)
                 continue;
             }
             const struct rule *r = &rs->rules[ri];
-            struct cand scratch = { .si = si, .rs = rs, .r = r, .status_end = DATE_NONE };
+            struct cand scratch = { .rs = rs, .r = r, .si = (uint16_t)si, .ri = (uint16_t)ri, .status_end = DATE_NONE };
             size_t u32_mark = x->w->n_u32;
             enum tri t = rule_test(x, si, pr, r, d, &scratch);
             x->w->n_u32 = u32_mark;

@@ -61,8 +61,9 @@ static inline int32_t vfy_calendar_add_months(const struct vfy_calendar *cal, in
     const int32_t *ms = cal->month_start;
     int64_t rel = (int64_t)day - ms[0];
     if (rel >= 0 && day < ms[VFY_CALENDAR_MONTHS]) {
-        /* 12 / 365.2425 months a day: the guess is at most one month off either way. */
-        int32_t m = (int32_t)(rel * 1000000 / 30436875);
+        /* 12 / 365.2425 months a day, as 551213 / 2^24 (a multiplication, no
+         * division): the guess is at most one month off either way. */
+        int32_t m = (int32_t)((rel * 551213) >> 24);
         m -= ms[m] > day;
         m += ms[m + 1] <= day;
         int64_t to = (int64_t)m + months;

@@ -913,12 +913,13 @@ static inline __attribute__((always_inline)) int32_t open_step(const struct ctx 
 /* The step of set si's rules for other nationalities (a slice the plan worked out). */
 static void others_step(const struct ctx *x, size_t si, const struct plan_class *pc)
 {
-    if (pc->n_others == 0)
+    struct vfy_rules_workspace *w = x->w;
+    if (pc->n_others == 0 || !GROW(w, steps, n_steps, cap_steps))
         return;
-    struct rr_step st = { .kind = RK_STEP_OTHERS, .rule = RR_REF(si, 0), .beaten_by = RR_NONE,
-                          .result = RR_NOT_APPLICABLE, .expl = EX_OTHER_NATIONALITIES,
-                          .rules = { pc->others, RR_LIST_SLICE, pc->n_others } };
-    add_step(x, &st);
+    struct rr_step *st = &w->steps[w->n_steps++]; /* in place: no copy of a step */
+    *st = (struct rr_step){ .kind = RK_STEP_OTHERS, .rule = RR_REF(si, 0), .beaten_by = RR_NONE,
+                            .result = RR_NOT_APPLICABLE, .expl = EX_OTHER_NATIONALITIES,
+                            .rules = { pc->others, RR_LIST_SLICE, pc->n_others } };
 }
 
 /* A rule's predicate at d, with the plan's shortcuts (struct plan_rule, test): one that

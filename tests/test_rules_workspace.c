@@ -516,9 +516,10 @@ Test(rules_workspace, deciding_allocates_nothing, .timeout = 60)
     free_names(names);
 }
 
-/* A workspace remembers each set's scope and in-force gate for one decision, marked with
- * the decision's number; when that number wraps after 2^32 decisions, nothing kept from
- * an earlier decision may be read as this one's. Cases on either side of the Visa Code's
+/* A workspace remembers each set's in-force gates for one decision, marked with the
+ * decision's number (each set's scope is worked out as every decision begins); when that
+ * number wraps after 2^32 decisions, nothing kept from an earlier decision may be read as
+ * this one's. Cases on either side of the Visa Code's
  * 2020 and 2024 versions (other sets in force, other gates) are decided across the wrap
  * and must read exactly as in a fresh workspace. */
 Test(rules_workspace, decisions_across_the_counter_wrap_read_as_in_a_fresh_workspace, .timeout = 60)

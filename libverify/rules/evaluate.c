@@ -301,16 +301,11 @@ static __attribute__((noinline)) enum tri scope_test(const struct ctx *x, const 
     return T_HOLD;
 }
 
-/* scope_test of set si, once per decision (every dimension and every suspension and
- * superseding test asks it again). */
+/* scope_test of set si, worked out for every set when the decision begins (every
+ * dimension and every suspension and superseding test asks it again). */
 static inline enum tri set_scope(const struct ctx *x, size_t si)
 {
-    struct rr_scope *m = &x->w->scopes[si];
-    if (m->gen != x->w->gen) {
-        m->gen = x->w->gen;
-        m->scope = (uint8_t)scope_test(x, &x->e->sets[si]);
-    }
-    return (enum tri)m->scope;
+    return (enum tri)x->w->scopes[si].scope;
 }
 
 static bool scope_applies(const struct ctx *x, const struct ruleset *rs)
@@ -1827,10 +1822,9 @@ vfy_status rr_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
     w->n_steps = w->n_links = w->n_u32 = w->n_vals = w->n_miss = w->n_ops = w->n_waives = 0;
     w->n_preds = w->n_text = 0;
     w->oom = false;
-    /* A new decision: every set's scope and gates are worked out again. */
+    /* A new decision: every set's gates are worked out again (its scope below). */
     if (++w->gen == 0) {
         memset(w->gates, 0, w->n_gate_sets * VFY_ANCHOR_COUNT * sizeof *w->gates);
-        memset(w->scopes, 0, w->n_gate_sets * sizeof *w->scopes);
         w->gen = 1;
     }
     w->full = options == NULL || !options->compact_trail;
@@ -1848,6 +1842,8 @@ vfy_status rr_evaluate(const vfy_rules_engine *engine, const vfy_rules_case *c,
     x.by_mask = x.named && engine->n_names <= 64;
     for (size_t i = 0; x.by_mask && i < c->n_claims; i++)
         x.claimed |= (uint64_t)1 << x.claim_name[i];
+    for (size_t si = 0; si < engine->n_sets; si++)
+        w->scopes[si].scope = (uint8_t)scope_test(&x, &engine->sets[si]);
 
     x.miss_start = w->n_miss;
     x.won = &visa_won;

@@ -139,7 +139,7 @@ struct rr_link { uint32_t next; uint32_t v; };
  * workspace's. */
 struct rr_gate { uint32_t gen; int32_t d; uint8_t used, state; uint16_t by; };
 /* A set's scope (enum tri of rules/evaluate.c) in this decision, valid while gen is. */
-struct rr_scope { uint32_t gen; uint8_t scope; };
+struct rr_scope { uint8_t scope; }; /* enum tri, worked out as a decision begins */
 
 struct vfy_rules_workspace {
     const struct vfy_rules_engine *engine;
@@ -163,7 +163,7 @@ struct vfy_rules_workspace {
     struct rr_gate *gates;     /* n_sets * VFY_ANCHOR_COUNT */
     struct rr_scope *scopes;   /* n_sets */
     size_t n_gate_sets;        /* the sets they were made for */
-    uint32_t gen;              /* the decision's number, for gates and scopes */
+    uint32_t gen;              /* the decision's number, for gates */
     char *out;                 /* the bounded output buffer of vfy_rules_workspace_write */
     bool oom;                  /* a pool could not grow: the decision is refused */
 };

@@ -894,8 +894,10 @@ static inline __attribute__((always_inline)) int32_t open_step(const struct ctx 
     int32_t d = gate(x, si, pr, g, st);
     *step = last_step(x);
     if (d != DATE_NONE) {
-        st->has_preds = x->full;
-        st->pred_off = (uint32_t)x->w->n_preds;
+        if (x->full) { /* the compact trail's steps have no predicates (has_preds false) */
+            st->has_preds = true;
+            st->pred_off = (uint32_t)x->w->n_preds;
+        }
         return d;
     }
     if (st->result == RR_NOT_IN_FORCE) {
@@ -939,7 +941,7 @@ static inline enum tri rule_test(const struct ctx *x, size_t si, const struct pl
 /* Closes the predicates of a step opened by open_step. */
 static void close_preds(const struct ctx *x, uint32_t step)
 {
-    if (step != NO_STEP && x->full)
+    if (x->full && step != NO_STEP)
         step_at(x, step)->n_preds = (uint32_t)(x->w->n_preds - step_at(x, step)->pred_off);
 }
 

@@ -1138,7 +1138,7 @@ static int alt_favour(int dim, const struct cand *a, const struct cand *b)
 }
 
 /* The open points of a rule that took part in a decision, "SET/rule: text", each once. */
-static void add_open_points(const struct ctx *x, struct rr_dim *o, const struct cand *cd)
+static __attribute__((noinline)) void open_points_of(const struct ctx *x, struct rr_dim *o, const struct cand *cd)
 {
     struct vfy_rules_workspace *w = x->w;
     for (size_t i = 0; i < cd->r->n_open_points; i++) {
@@ -1154,6 +1154,13 @@ static void add_open_points(const struct ctx *x, struct rr_dim *o, const struct 
         w->ops[w->n_ops++] = (struct rr_open){ RR_REF(cd->si, cd->ri), (uint32_t)i };
         o->n_op++;
     }
+}
+
+/* Most rules have no open point: the call is made only for those that do. */
+static inline void add_open_points(const struct ctx *x, struct rr_dim *o, const struct cand *cd)
+{
+    if (cd->r->n_open_points > 0)
+        open_points_of(x, o, cd);
 }
 
 static void add_alternative(const struct ctx *x, struct rr_dim *o, struct rr_value v)
@@ -1675,10 +1682,14 @@ static void admissibility(struct ctx *x, bool *inadmissible, struct rr_dim *o)
                 continue;
             }
             const struct rule *r = &rs->rules[ri];
-            struct cand scratch = { .rs = rs, .r = r, .si = (uint16_t)si, .ri = (uint16_t)ri, .status_end = DATE_NONE };
-            size_t u32_mark = x->w->n_u32;
-            enum tri t = rule_test(x, si, pr, r, d, &scratch);
-            x->w->n_u32 = u32_mark;
+            enum tri t = T_HOLD; /* most checks have no condition */
+            if (pr->test != PT_NOTHING) {
+                struct cand scratch = { .rs = rs, .r = r, .si = (uint16_t)si, .ri = (uint16_t)ri,
+                                        .status_end = DATE_NONE };
+                size_t u32_mark = x->w->n_u32;
+                t = rule_test(x, si, pr, r, d, &scratch);
+                x->w->n_u32 = u32_mark;
+            }
             if (t != T_HOLD) {
                 close_preds(x, step);
                 set_result(x, step, t == T_FAIL ? RR_NOT_APPLICABLE : RR_NOT_EVALUATED);

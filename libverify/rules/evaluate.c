@@ -160,13 +160,14 @@ static inline __attribute__((always_inline)) void list_add(struct vfy_rules_work
     l->n++;
 }
 
-static uint32_t add_step(const struct ctx *x, const struct rr_step *st)
+/* Room for one more step at the end of the trail, filled in place by the caller (NULL
+ * when out of memory). */
+static inline struct rr_step *push_step(const struct ctx *x)
 {
     struct vfy_rules_workspace *w = x->w;
     if (!GROW(w, steps, n_steps, cap_steps))
-        return NO_STEP;
-    w->steps[w->n_steps] = *st;
-    return (uint32_t)w->n_steps++;
+        return NULL;
+    return &w->steps[w->n_steps++];
 }
 
 static struct rr_step *step_at(const struct ctx *x, uint32_t i)
@@ -799,10 +800,9 @@ static __attribute__((noinline)) const struct plan_hit *suspended(const struct c
  * The anchor is read only for the full trail, which shows it. */
 static inline __attribute__((always_inline)) struct rr_step *new_step(const struct ctx *x, size_t si, size_t ri)
 {
-    struct vfy_rules_workspace *w = x->w;
-    if (!GROW(w, steps, n_steps, cap_steps))
+    struct rr_step *st = push_step(x);
+    if (st == NULL)
         return NULL;
-    struct rr_step *st = &w->steps[w->n_steps++];
     *st = (struct rr_step){ .kind = RK_STEP_RULE, .rule = RR_REF(si, ri), .beaten_by = RR_NONE,
                             .result = RR_APPLIES };
     if (x->full) {
@@ -910,10 +910,9 @@ static inline __attribute__((always_inline)) int32_t open_step(const struct ctx 
 /* The step of set si's rules for other nationalities (a slice the plan worked out). */
 static void others_step(const struct ctx *x, size_t si, const struct plan_class *pc)
 {
-    struct vfy_rules_workspace *w = x->w;
-    if (pc->n_others == 0 || !GROW(w, steps, n_steps, cap_steps))
+    struct rr_step *st;
+    if (pc->n_others == 0 || (st = push_step(x)) == NULL)
         return;
-    struct rr_step *st = &w->steps[w->n_steps++]; /* in place: no copy of a step */
     *st = (struct rr_step){ .kind = RK_STEP_OTHERS, .rule = RR_REF(si, 0), .beaten_by = RR_NONE,
                             .result = RR_NOT_APPLICABLE, .expl = EX_OTHER_NATIONALITIES,
                             .rules = { pc->others, RR_LIST_SLICE, pc->n_others } };
@@ -1189,9 +1188,10 @@ static void close_dimension(struct ctx *x, struct rr_dim *o)
 
 static void note_step(const struct ctx *x, enum rr_result result, enum rr_expl expl)
 {
-    struct rr_step st = { .kind = RK_STEP_NOTE, .result = (uint8_t)result, .expl = (uint8_t)expl,
-                          .beaten_by = RR_NONE, .rule = RR_NONE };
-    add_step(x, &st);
+    struct rr_step *st = push_step(x);
+    if (st != NULL)
+        *st = (struct rr_step){ .kind = RK_STEP_NOTE, .result = (uint8_t)result, .expl = (uint8_t)expl,
+                                .beaten_by = RR_NONE, .rule = RR_NONE };
 }
 
 /* The grant rules' trail as the entries dimension left it before combining, for the

@@ -51,6 +51,9 @@ struct history_cond {
     enum hist_field date_field;
 };
 
+/* A rule's conditions, all of which must hold. rules/plan.c (test_of) classifies every
+ * member for the decision's shortcuts: a new conjunct is named there too (the build
+ * stops until it is). */
 struct predicate {
     int age_from, age_below;       /* -1 when absent */
     unsigned doc_types;            /* bit per doc_type; 0 = any */

@@ -662,6 +662,26 @@ static bool classes(struct vfy_rules_engine *e, struct pools *pl, struct plan_se
     return true;
 }
 
+/* struct predicate as test_of knows it. A member added to struct predicate changes its
+ * size and stops the build here until test_of names the new conjunct: a predicate that
+ * test_of took for one that tests nothing would hold without being tested. */
+struct predicate_known {
+    int age_from, age_below;
+    unsigned doc_types;
+    int biometric;
+    alpha3 *nationalities; size_t n_nationalities;
+    alpha3 *destinations; size_t n_destinations;
+    const uint64_t *nat_bits, *dest_bits;
+    int *categories; size_t n_categories;
+    const int *category_names;
+    char **unless_categories; size_t n_unless_categories;
+    const uint32_t *unless_refs;
+    struct history_cond *history;
+    int32_t effective_from, effective_to;
+};
+_Static_assert(sizeof(struct predicate_known) == sizeof(struct predicate),
+               "struct predicate has a member test_of (rules/plan.c) does not classify");
+
 /* What a predicate tests (struct plan_rule, test and claims): every conjunct of struct
  * predicate that predicate_test reads is named here, so a new conjunct is a general test. */
 static enum plan_test test_of(const struct predicate *w, uint64_t *claims)

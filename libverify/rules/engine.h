@@ -84,6 +84,7 @@ struct vfy_rules_engine {
     uint16_t *own_k; size_t n_own_k;    /* what plan_class.own points into */
     uint16_t *slices; size_t n_slices;  /* rule indices: plan_class.own_ri, others; rr_list slices */
     size_t max_by_kind;     /* most rules of one kind over all sets */
+    size_t n_of_kind[RK_COUNT]; /* the rules of each kind over all sets */
     char *frags;            /* the text of every struct frag */
     /* Every country code some list names, sorted; lists are bitsets over it. */
     uint32_t *codes; size_t n_codes, code_words;

@@ -112,6 +112,13 @@ struct cand {
 
 #define NO_STEP UINT32_MAX
 
+/* A rule as a candidate whose trail step is `step`; nothing computed yet. */
+static inline struct cand cand_of(const struct ruleset *rs, const struct rule *r, size_t si, size_t ri, uint32_t step)
+{
+    return (struct cand){ .rs = rs, .r = r, .si = (uint16_t)si, .ri = (uint16_t)ri, .step = step,
+                          .status_end = DATE_NONE };
+}
+
 /* ---- the workspace's pools ------------------------------------------------------ */
 
 bool rr_grow(struct vfy_rules_workspace *w, void **p, size_t *cap, size_t n, size_t elem)
@@ -874,15 +881,15 @@ static inline bool same_out_of_force(const struct rr_step *group, const struct r
     return g->state == G_SUPERSEDED && group->expl == EX_SUPERSEDED && group->by_set == g->by;
 }
 
-/* Opens a rule's trail step and gates it: returns the anchor date, or DATE_NONE when
- * the rule does not apply (the step says why). Consecutive rules of one set out of
- * force for the same reason share one step (its "rules" lists them), so that a
- * superseded version does not double the trail. */
-static inline __attribute__((always_inline)) int32_t open_step(const struct ctx *x, size_t si, const struct plan_rule *pr, uint32_t *step,
-                         uint32_t *out_of_force)
+/* Opens a rule's trail step and gates it (g: its set's gate at the rule's anchor):
+ * returns the anchor date, or DATE_NONE when the rule does not apply (the step says
+ * why). Consecutive rules of one set out of force for the same reason share one step
+ * (its "rules" lists them), so that a superseded version does not double the trail. */
+static inline __attribute__((always_inline)) int32_t open_step(const struct ctx *x, size_t si, const struct plan_rule *pr,
+                                                               const struct rr_gate *g, uint32_t *step,
+                                                               uint32_t *out_of_force)
 {
     size_t ri = pr->ri;
-    const struct rr_gate *g = set_gate(x, si, pr->anchor);
     *step = NO_STEP;
     if (*out_of_force != NO_STEP && same_out_of_force(step_at(x, *out_of_force), g)) {
         list_add(x->w, &step_at(x, *out_of_force)->rules, (uint32_t)ri);
@@ -918,17 +925,24 @@ static void others_step(const struct ctx *x, size_t si, const struct plan_class 
                             .rules = { pc->others, RR_LIST_SLICE, pc->n_others } };
 }
 
-/* A rule's predicate at d, with the plan's shortcuts (struct plan_rule, test): one that
- * tests nothing holds; one that needs a category the case certainly does not claim
- * fails, whatever else it tests, unless the full trail words every test (the compact
- * trail keeps nothing of a failed predicate's conjuncts). The inputs a predicate that
- * does not stay unknown lacked are forgotten. */
+/* Whether a rule's predicate fails without being tested (struct plan_rule, test): it
+ * needs one of some categories and the case certainly claims none of them, whatever
+ * else it tests, and the compact trail keeps nothing of a failed predicate's conjuncts
+ * (the full trail words every test). */
+static inline bool fails_at_once(const struct ctx *x, const struct plan_rule *pr)
+{
+    return pr->test == PT_CATEGORY && !x->full && x->by_mask && (x->claimed & pr->claims) == 0;
+}
+
+/* A rule's predicate at d, with the plan's shortcuts: one that tests nothing holds; one
+ * that fails_at_once fails. The inputs a predicate that does not stay unknown lacked
+ * are forgotten. */
 static inline enum tri rule_test(const struct ctx *x, size_t si, const struct plan_rule *pr, const struct rule *r,
                                  int32_t d, struct cand *cd)
 {
     if (pr->test == PT_NOTHING)
         return T_HOLD;
-    if (pr->test == PT_CATEGORY && !x->full && x->by_mask && (x->claimed & pr->claims) == 0)
+    if (fails_at_once(x, pr))
         return T_FAIL;
     size_t mark = missing_mark(x);
     enum tri t = predicate_test(x, si, &r->when, d, x->full, cd);
@@ -1254,9 +1268,7 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
     struct vfy_rules_workspace *w = x->w;
     open_dimension(x, o);
     /* Room for every rule of this kind: no candidate is ever dropped for lack of space. */
-    size_t room = 1;
-    for (size_t si = 0; si < x->e->n_sets; si++)
-        room += x->e->plan[si].n_by_kind[kind];
+    size_t room = 1 + x->e->n_of_kind[kind];
     if (!rr_grow(w, &w->cands, &w->cap_cands, 3 * room, sizeof(struct cand)))
         return;
     struct cand *cands = w->cands, *alts = cands + room, *unknowns = alts + room;
@@ -1283,9 +1295,11 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
             const struct plan_class *pc = &pk->classes[pk->class_of != NULL ? pk->class_of[x->nat + 1] : 0];
             const uint16_t *own = x->e->own_k + pc->own;
             /* A set out of force at the one date all its rules of this kind are read at:
-             * one step lists them all (as open_step would group them one by one). */
+             * one step lists them all (as open_step would group them one by one). The
+             * gate of such a set is read once, not per rule. */
+            const struct rr_gate *g = NULL;
             if (sc == T_HOLD && pk->one_anchor) {
-                const struct rr_gate *g = set_gate(x, si, pk->anchor);
+                g = set_gate(x, si, pk->anchor);
                 if ((g->state == G_NOT_IN_FORCE || g->state == G_SUPERSEDED) && pc->n_own > 0) {
                     const struct plan_rule *pr = &p->by_kind[kind][own[0]];
                     if (pc->others_at == 0)
@@ -1312,10 +1326,8 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
                 const struct plan_rule *pr = &by_kind[own[j]];
                 size_t ri = pr->ri;
                 const struct rule *r = &rs->rules[ri];
-                struct cand cd = { .rs = rs, .r = r, .si = (uint16_t)si, .ri = (uint16_t)ri, .step = NO_STEP,
-                                   .status_end = DATE_NONE };
                 if (sc == T_UNKNOWN) {
-                    cd.step = scope_unknown_step(x, si, ri);
+                    struct cand cd = cand_of(rs, r, si, ri, scope_unknown_step(x, si, ri));
                     if (kind == RK_ENTRY_VALIDITY)
                         compute_grant(x, &cd);
                     if (!pr->discretionary)
@@ -1323,17 +1335,21 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
                     continue;
                 }
                 uint32_t step;
-                int32_t d = open_step(x, si, pr, &step, &out_of_force);
+                int32_t d = open_step(x, si, pr, g != NULL ? g : set_gate(x, si, pr->anchor), &step, &out_of_force);
                 if (d == DATE_NONE) {
                     if (result_is(x, step, RR_NOT_EVALUATED) && !pr->discretionary) {
-                        cd.step = step;
+                        struct cand cd = cand_of(rs, r, si, ri, step);
                         if (kind == RK_ENTRY_VALIDITY)
                             compute_grant(x, &cd);
                         unknowns[n_unknown++] = cd;
                     }
                     continue;
                 }
-                cd.step = step;
+                if (fails_at_once(x, pr)) { /* what the T_FAIL branch below does, sooner */
+                    set_result(x, step, RR_FAILED);
+                    continue;
+                }
+                struct cand cd = cand_of(rs, r, si, ri, step);
                 enum tri t = rule_test(x, si, pr, r, d, &cd);
                 if (t != T_HOLD) {
                     close_preds(x, step);
@@ -1676,7 +1692,7 @@ static void admissibility(struct ctx *x, bool *inadmissible, struct rr_dim *o)
                 continue;
             }
             uint32_t step;
-            int32_t d = open_step(x, si, pr, &step, &out_of_force);
+            int32_t d = open_step(x, si, pr, set_gate(x, si, pr->anchor), &step, &out_of_force);
             if (d == DATE_NONE) {
                 unknown |= result_is(x, step, RR_NOT_EVALUATED);
                 continue;

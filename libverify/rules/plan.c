@@ -717,6 +717,7 @@ bool rs_plan_build(struct vfy_rules_engine *e)
         for (int k = 0; k < RK_COUNT; k++) {
             if (p->n_by_kind[k] > e->max_by_kind)
                 e->max_by_kind = p->n_by_kind[k];
+            e->n_of_kind[k] += p->n_by_kind[k];
             p->by_kind[k] = malloc((p->n_by_kind[k] + 1) * sizeof *p->by_kind[k]);
             if (p->by_kind[k] == NULL)
                 return false;

@@ -106,6 +106,8 @@ Test(rules_date, the_calendar_table_matches_the_calendar)
     vfy_calendar_init(&cal);
     cr_assert_eq(cal.month_start[0], vfy_day_from_ymd(1800, 1, 1));
     cr_assert_eq(cal.month_start[VFY_CALENDAR_MONTHS], vfy_day_from_ymd(2400, 1, 1));
+    cr_assert_eq(VFY_CALENDAR_FIRST_DAY, cal.month_start[0]);
+    cr_assert_eq(VFY_CALENDAR_END_DAY, cal.month_start[VFY_CALENDAR_MONTHS]);
     for (int32_t day = vfy_day_from_ymd(1799, 6, 1); day <= vfy_day_from_ymd(2400, 6, 30); day++)
         for (size_t i = 0; i < sizeof shifts / sizeof shifts[0]; i++)
             if (vfy_calendar_add_months(&cal, day, shifts[i]) != months_the_long_way(day, shifts[i])) {
@@ -114,4 +116,41 @@ Test(rules_date, the_calendar_table_matches_the_calendar)
                 cr_assert_fail("%s %+d months: %d, the long way %d", b, shifts[i],
                                vfy_calendar_add_months(&cal, day, shifts[i]), months_the_long_way(day, shifts[i]));
             }
+}
+
+/* The age the rules engine reads from the same table (vfy_calendar_age) is the
+ * calendar's (vfy_day_age): around every birthday of a spread of birth dates, on both
+ * 29 February conventions, and for every 29 February birth of the table's range, on
+ * 28 February and 1 March of each of the following years; and outside the table. */
+Test(rules_date, the_calendar_age_matches_the_calendar)
+{
+    static struct vfy_calendar cal;
+    vfy_calendar_init(&cal);
+    static const int years[] = { 0, 1, 5, 6, 12, 18, 65, 250 };
+    for (int32_t birth = vfy_day_from_ymd(1790, 1, 1); birth <= vfy_day_from_ymd(2405, 1, 1); birth += 5)
+        for (size_t i = 0; i < sizeof years / sizeof years[0]; i++)
+            for (int32_t at = vfy_day_add_months(birth, 12 * years[i]) - 1, k = 0; k < 3; k++, at++)
+                for (int conv = 0; conv < 2; conv++)
+                    if (vfy_calendar_age(&cal, birth, at, conv) != vfy_day_age(birth, at, conv)) {
+                        char b[11], a[11];
+                        vfy_day_format_iso(birth, b);
+                        vfy_day_format_iso(at, a);
+                        cr_assert_fail("born %s, at %s (%d): %d, the calendar %d", b, a, conv,
+                                       vfy_calendar_age(&cal, birth, at, conv), vfy_day_age(birth, at, conv));
+                    }
+    for (int y = 1800; y < 2400; y += 4) {
+        if (!vfy_is_leap_year(y))
+            continue;
+        int32_t birth = vfy_day_from_ymd(y, 2, 29);
+        for (int later = y; later < y + 9 && later < 2400; later++)
+            for (int conv = 0; conv < 2; conv++) {
+                int32_t feb28 = vfy_day_from_ymd(later, 2, 28), mar1 = vfy_day_from_ymd(later, 3, 1);
+                cr_assert_eq(vfy_calendar_age(&cal, birth, feb28, conv), vfy_day_age(birth, feb28, conv),
+                             "born %d-02-29, on %d-02-28", y, later);
+                cr_assert_eq(vfy_calendar_age(&cal, birth, mar1, conv), vfy_day_age(birth, mar1, conv),
+                             "born %d-02-29, on %d-03-01", y, later);
+            }
+    }
+    cr_assert_eq(vfy_calendar_age(&cal, vfy_day_from_ymd(2008, 2, 29), vfy_day_from_ymd(2026, 2, 28), true), 17);
+    cr_assert_eq(vfy_calendar_age(&cal, vfy_day_from_ymd(2008, 2, 29), vfy_day_from_ymd(2026, 2, 28), false), 18);
 }

@@ -125,6 +125,28 @@ void vfy_calendar_init(struct vfy_calendar *cal)
         cal->month_start[i] = vfy_day_from_ymd(VFY_CALENDAR_FIRST_YEAR + i / 12, i % 12 + 1, 1);
 }
 
+int vfy_calendar_age(const struct vfy_calendar *cal, int32_t birth, int32_t at, bool feb29_to_mar1)
+{
+    int32_t mb = vfy_calendar_month_of(cal, birth), ma = vfy_calendar_month_of(cal, at);
+    if (mb < 0 || ma < 0)
+        return vfy_day_age(birth, at, feb29_to_mar1);
+    const int32_t *ms = cal->month_start;
+    /* Months from 0 (January), days from 0 (the 1st), years from the table's first. */
+    int by = mb / 12, bm = mb % 12, bd = birth - ms[mb];
+    int ay = ma / 12, am = ma % 12, ad = at - ms[ma];
+    int cm = bm, cd = bd;
+    int feb = ay * 12 + 1;
+    if (bm == 1 && bd == 28 && ms[feb + 1] - ms[feb] == 28) { /* 29 February, common year */
+        if (feb29_to_mar1) {
+            cm = 2;
+            cd = 0;
+        } else {
+            cd = 27;
+        }
+    }
+    return ay - by - (am < cm || (am == cm && ad < cd));
+}
+
 int vfy_day_age(int32_t birth, int32_t at, bool feb29_to_mar1)
 {
     int by, bm, bd, ay, am, ad;

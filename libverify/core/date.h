@@ -52,20 +52,36 @@ int vfy_day_age(int32_t birth, int32_t at, bool feb29_to_mar1);
  * results outside the table take vfy_day_add_months. */
 #define VFY_CALENDAR_FIRST_YEAR 1800
 #define VFY_CALENDAR_MONTHS (600 * 12)
+/* The table's first day and the day after it, as day numbers (1800-01-01 and
+ * 2400-01-01; tests/test_rules_date.c checks them): constants, so that a lookup's
+ * loads do not wait on loads of its bounds. */
+#define VFY_CALENDAR_FIRST_DAY (-62091)
+#define VFY_CALENDAR_END_DAY 157054
 struct vfy_calendar {
     int32_t month_start[VFY_CALENDAR_MONTHS + 1];
 };
 void vfy_calendar_init(struct vfy_calendar *cal);
+/* The index of the month holding `day` in the table, or -1 when the table does not
+ * hold it. */
+static inline int32_t vfy_calendar_month_of(const struct vfy_calendar *cal, int32_t day)
+{
+    const int32_t *ms = cal->month_start;
+    int64_t rel = (int64_t)day - VFY_CALENDAR_FIRST_DAY;
+    if (rel < 0 || day >= VFY_CALENDAR_END_DAY)
+        return -1;
+    /* 12 / 365.2425 months a day, as 551213 / 2^24 (a multiplication, no division):
+     * the guess is at most one month off either way. */
+    int32_t m = (int32_t)((rel * 551213) >> 24);
+    m -= ms[m] > day;
+    m += ms[m + 1] <= day;
+    return m;
+}
+
 static inline int32_t vfy_calendar_add_months(const struct vfy_calendar *cal, int32_t day, int months)
 {
     const int32_t *ms = cal->month_start;
-    int64_t rel = (int64_t)day - ms[0];
-    if (rel >= 0 && day < ms[VFY_CALENDAR_MONTHS]) {
-        /* 12 / 365.2425 months a day, as 551213 / 2^24 (a multiplication, no
-         * division): the guess is at most one month off either way. */
-        int32_t m = (int32_t)((rel * 551213) >> 24);
-        m -= ms[m] > day;
-        m += ms[m + 1] <= day;
+    int32_t m = vfy_calendar_month_of(cal, day);
+    if (m >= 0) {
         int64_t to = (int64_t)m + months;
         if (to >= 0 && to < VFY_CALENDAR_MONTHS) {
             int32_t dom = day - ms[m], len = ms[to + 1] - ms[to];
@@ -74,6 +90,9 @@ static inline int32_t vfy_calendar_add_months(const struct vfy_calendar *cal, in
     }
     return vfy_day_add_months(day, months);
 }
+
+/* vfy_day_age from the table (the same result; days outside it take vfy_day_age). */
+int vfy_calendar_age(const struct vfy_calendar *cal, int32_t birth, int32_t at, bool feb29_to_mar1);
 
 /* Today in UTC; all zero if the clock cannot be read. */
 vfy_date vfy_date_today_utc(void);

@@ -182,8 +182,9 @@ static const char *const ELEMENT_APPENDS[] = {
     "libverify/rules/evaluate.c:.*(unknowns|alts)\\[", /* condition pointers, counted */
     /* decision records appended to the workspace's grown pools (rules/record.h) */
     "libverify/rules/evaluate.c:.*w->(miss|preds|ops|vals|waives)\\[",
-    /* the plan's tables, built once per engine: codes, vocabulary, superseders, hits */
-    "libverify/rules/plan.c:.*(e->codes|e->names|\\(\\*v\\)|p->superseders|e->hits)\\[",
+    /* the plan's tables, built once per engine: codes, vocabulary, superseders, hits,
+     * class entries */
+    "libverify/rules/plan.c:.*(e->codes|e->names|\\(\\*v\\)|p->superseders|e->hits|e->own_rules)\\[",
     "libverify/rules/decision.c:.*d->pool\\[",        /* owned strings, grown array */
     "libverify/seal/jcs.c:.*names\\[",                /* object keys, sized to the object */
     "libverify/seal/seal_result.c:.*(o->blocks|r->choices)\\[", /* owned blocks, choice ids */

@@ -46,7 +46,7 @@ enum plan_test { PT_GENERAL, PT_NOTHING, PT_CATEGORY };
  * slice, shown as one step just before own entry others_at). Worked out once for every
  * code, so that a decision neither tests nor lists them one by one. */
 struct plan_class {
-    uint32_t own, own_ri, others;   /* offsets into the engine's own_k, slices, slices */
+    uint32_t own, own_ri, others;   /* offsets into the engine's own_rules, slices, slices */
     uint16_t n_own, n_others, others_at;
 };
 struct plan_kind {
@@ -81,7 +81,9 @@ struct vfy_rules_engine {
     struct vfy_calendar *calendar; /* month arithmetic of decisions (core/date.h) */
     struct plan_set *plan;  /* one per set */
     struct plan_hit *hits;
-    uint16_t *own_k; size_t n_own_k;    /* what plan_class.own points into */
+    /* What plan_class.own points into: each class's entries copied in order, so that
+     * a decision walks them as one array (no index to follow to the set's entries). */
+    struct plan_rule *own_rules; size_t n_own_rules;
     uint16_t *slices; size_t n_slices;  /* rule indices: plan_class.own_ri, others; rr_list slices */
     size_t max_by_kind;     /* most rules of one kind over all sets */
     size_t n_of_kind[RK_COUNT]; /* the rules of each kind over all sets */

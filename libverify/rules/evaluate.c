@@ -1306,7 +1306,7 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
              * that happen to fail (the plan worked both out for every code). */
             const struct plan_kind *pk = &p->kinds[kind];
             const struct plan_class *pc = &pk->classes[pk->class_of != NULL ? pk->class_of[x->nat + 1] : 0];
-            const uint16_t *own = x->e->own_k + pc->own;
+            const struct plan_rule *own = x->e->own_rules + pc->own;
             /* A set out of force at the one date all its rules of this kind are read at:
              * one step lists them all (as open_step would group them one by one). The
              * gate of such a set is read once, not per rule. */
@@ -1314,7 +1314,7 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
             if (sc == T_HOLD && pk->one_anchor) {
                 g = set_gate(x, si, pk->anchor);
                 if ((g->state == G_NOT_IN_FORCE || g->state == G_SUPERSEDED) && pc->n_own > 0) {
-                    const struct plan_rule *pr = &p->by_kind[kind][own[0]];
+                    const struct plan_rule *pr = &own[0];
                     if (pc->others_at == 0)
                         others_step(x, si, pc);
                     struct rr_step *st = new_step(x, si, pr->ri);
@@ -1330,14 +1330,13 @@ static void resolve(struct ctx *x, int dim, enum rule_kind kind, struct rr_dim *
             /* The plan's entries in locals: the trail's stores would make the compiler
              * read them again on every rule. */
             const size_t n_own = pc->n_own, others_at = pc->others_at;
-            const struct plan_rule *by_kind = p->by_kind[kind];
             const struct rule *rules = rs->rules;
             for (size_t j = 0; j <= n_own; j++) {
                 if (j == others_at)
                     others_step(x, si, pc);
                 if (j == n_own)
                     break;
-                const struct plan_rule *pr = &by_kind[own[j]];
+                const struct plan_rule *pr = &own[j];
                 size_t ri = pr->ri;
                 const struct rule *r = &rules[ri];
                 if (sc == T_UNKNOWN) {

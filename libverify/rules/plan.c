@@ -545,7 +545,7 @@ static bool calendar(struct vfy_rules_engine *e)
     return true;
 }
 
-struct pools { size_t cap_own_k, cap_slices; };
+struct pools { size_t cap_own_rules, cap_slices; };
 
 /* Room for `more` entries in a growing pool of rule indices. */
 static bool reserve16(uint16_t **v, size_t n, size_t *cap, size_t more)
@@ -560,6 +560,22 @@ static bool reserve16(uint16_t **v, size_t n, size_t *cap, size_t more)
         return false;
     *v = p;
     *cap = c;
+    return true;
+}
+
+/* Room for `more` entries in the growing pool of class entries. */
+static bool reserve_rules(struct vfy_rules_engine *e, struct pools *pl, size_t more)
+{
+    if (e->n_own_rules + more <= pl->cap_own_rules)
+        return true;
+    size_t c = pl->cap_own_rules ? pl->cap_own_rules : 256;
+    while (c < e->n_own_rules + more)
+        c *= 2;
+    struct plan_rule *p = realloc(e->own_rules, c * sizeof *p);
+    if (p == NULL)
+        return false;
+    e->own_rules = p;
+    pl->cap_own_rules = c;
     return true;
 }
 
@@ -584,9 +600,9 @@ static bool class_for(struct vfy_rules_engine *e, struct pools *pl, const struct
     const struct plan_rule *v = p->by_kind[kind];
     size_t n = p->n_by_kind[kind];
     /* Every rule is either the code's own or another's: n entries of each pool at most. */
-    if (!reserve16(&e->own_k, e->n_own_k, &pl->cap_own_k, n) || !reserve16(&e->slices, e->n_slices, &pl->cap_slices, n))
+    if (!reserve_rules(e, pl, n) || !reserve16(&e->slices, e->n_slices, &pl->cap_slices, n))
         return false;
-    *pc = (struct plan_class){ .own = (uint32_t)e->n_own_k, .own_ri = (uint32_t)e->n_slices };
+    *pc = (struct plan_class){ .own = (uint32_t)e->n_own_rules, .own_ri = (uint32_t)e->n_slices };
     bool seen_other = false;
     for (size_t k = 0; k < n; k++) {
         if (!own_rule(&v[k], code)) {
@@ -596,7 +612,7 @@ static bool class_for(struct vfy_rules_engine *e, struct pools *pl, const struct
         if (!seen_other)
             pc->others_at++;
         pc->n_own++;
-        put16(&e->own_k, &e->n_own_k, (uint16_t)k);
+        e->own_rules[e->n_own_rules++] = v[k];
         put16(&e->slices, &e->n_slices, v[k].ri);
     }
     pc->others = (uint32_t)e->n_slices;
@@ -796,9 +812,10 @@ void rs_plan_free(struct vfy_rules_engine *e)
     free(e->codes_ix.slot);
     free(e->calendar);
     e->calendar = NULL;
-    free(e->own_k);
+    free(e->own_rules);
     free(e->slices);
-    e->own_k = e->slices = NULL;
+    e->own_rules = NULL;
+    e->slices = NULL;
     free(e->predicate_names);
     e->predicate_names = NULL;
     free(e->name_in_vocabulary);

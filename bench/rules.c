@@ -153,12 +153,44 @@ static int cmp_double(const void *a, const void *b)
 #define REPEATS 7
 static double best_rate(const vfy_rules_engine *e, vfy_rules_case **cases, double *median)
 {
+    /* (see host_reference) */
     double r[REPEATS];
     for (int i = 0; i < REPEATS; i++)
         r[i] = rate_for(e, cases, true, WAY_WORKSPACE, SECONDS / 2);
     qsort(r, REPEATS, sizeof r[0], cmp_double);
     *median = r[REPEATS / 2];
     return r[REPEATS - 1];
+}
+
+/* A fixed reference, timed before and after the decisions: eight independent xorshift
+ * streams, each step also reading a 256 KiB table (millions of steps per second of CPU
+ * time), a load that keeps a core's units and its caches as busy as deciding does. This
+ * machine shares its host, whose slow phases take up to 40% off every figure here at
+ * once; when the reference falls too, the host slowed, not the library. */
+#define REF_WORDS (1u << 15)
+static volatile uint64_t reference_sink;
+static double host_reference(void)
+{
+    static uint64_t table[REF_WORDS];
+    uint64_t x[8], acc = 0;
+    for (int k = 0; k < 8; k++)
+        x[k] = 88172645463325252u + (uint64_t)k * 0x9E3779B97F4A7C15u;
+    for (uint32_t i = 0; i < REF_WORDS; i++)
+        table[i] = i * 0x9E3779B97F4A7C15u;
+    unsigned long n = 0;
+    double t0 = cpu(), t;
+    do {
+        for (int r = 0; r < 100000; r++)
+            for (int k = 0; k < 8; k++) {
+                x[k] ^= x[k] << 13;
+                x[k] ^= x[k] >> 7;
+                x[k] ^= x[k] << 17;
+                acc += table[x[k] & (REF_WORDS - 1)];
+            }
+        n += 800000;
+    } while ((t = cpu() - t0) < 0.25);
+    reference_sink = acc;
+    return (double)n / t / 1e6;
 }
 
 /* vfy rules eval --batch end to end (JSON Lines in, JSON Lines out) on the release
@@ -251,10 +283,14 @@ int main(void)
     printf("rules: %zu signed rule sets, %u generated cases, 1 thread, per second of its CPU time; "
            "target 1000000/s (issue 11)\n",
            sizeof files / sizeof files[0], N_CASES);
+    double ref_before = host_reference();
     double median, single = best_rate(e, cases, &median);
+    double ref_after = host_reference();
     printf("  workspace, compact trail (decision as data):  %9.0f decisions/s  best of %d runs, median %.0f/s "
-           "(before: 7331/s compact; 806000-912000/s, one run, on 2026-12-04 before the predicates' shapes)\n",
+           "(before: 7331/s compact on 2026-12-03; 970000-987000/s best of 7, median 961000-976000/s, at eede612)\n",
            single, REPEATS, median);
+    printf("  host check: a fixed reference loop ran %.0f M steps/s before those runs, %.0f M/s after "
+           "(it falls with the host's slow phases, as every figure here does)\n", ref_before, ref_after);
     printf("  workspace, full trail (predicates worded):    %9.0f decisions/s  (before: 3428/s full)\n",
            rate(e, cases, false, WAY_WORKSPACE));
     printf("  workspace + compact JSON line written:        %9.0f decisions/s\n",

@@ -547,15 +547,15 @@ static bool calendar(struct vfy_rules_engine *e)
 
 struct pools { size_t cap_own_rules, cap_slices; };
 
-/* Room for `more` entries in a growing pool of rule indices. */
-static bool reserve16(uint16_t **v, size_t n, size_t *cap, size_t more)
+/* Room for `more` entries of `elem` bytes in a growing pool of n entries. */
+static bool reserve(void **v, size_t elem, size_t n, size_t *cap, size_t more)
 {
     if (n + more <= *cap)
         return true;
     size_t c = *cap ? *cap : 256;
     while (c < n + more)
         c *= 2;
-    uint16_t *p = realloc(*v, c * sizeof *p);
+    void *p = realloc(*v, c * elem);
     if (p == NULL)
         return false;
     *v = p;
@@ -563,23 +563,7 @@ static bool reserve16(uint16_t **v, size_t n, size_t *cap, size_t more)
     return true;
 }
 
-/* Room for `more` entries in the growing pool of class entries. */
-static bool reserve_rules(struct vfy_rules_engine *e, struct pools *pl, size_t more)
-{
-    if (e->n_own_rules + more <= pl->cap_own_rules)
-        return true;
-    size_t c = pl->cap_own_rules ? pl->cap_own_rules : 256;
-    while (c < e->n_own_rules + more)
-        c *= 2;
-    struct plan_rule *p = realloc(e->own_rules, c * sizeof *p);
-    if (p == NULL)
-        return false;
-    e->own_rules = p;
-    pl->cap_own_rules = c;
-    return true;
-}
-
-/* Appends to a pool reserve16 made room in. */
+/* Appends to a pool of rule indices reserve made room in. */
 static void put16(uint16_t **v, size_t *n, uint16_t x)
 {
     (*v)[(*n)++] = x;
@@ -600,7 +584,8 @@ static bool class_for(struct vfy_rules_engine *e, struct pools *pl, const struct
     const struct plan_rule *v = p->by_kind[kind];
     size_t n = p->n_by_kind[kind];
     /* Every rule is either the code's own or another's: n entries of each pool at most. */
-    if (!reserve_rules(e, pl, n) || !reserve16(&e->slices, e->n_slices, &pl->cap_slices, n))
+    if (!reserve((void **)&e->own_rules, sizeof *e->own_rules, e->n_own_rules, &pl->cap_own_rules, n) ||
+        !reserve((void **)&e->slices, sizeof *e->slices, e->n_slices, &pl->cap_slices, n))
         return false;
     *pc = (struct plan_class){ .own = (uint32_t)e->n_own_rules, .own_ri = (uint32_t)e->n_slices };
     bool seen_other = false;

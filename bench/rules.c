@@ -153,7 +153,6 @@ static int cmp_double(const void *a, const void *b)
 #define REPEATS 7
 static double best_rate(const vfy_rules_engine *e, vfy_rules_case **cases, double *median)
 {
-    /* (see host_reference) */
     double r[REPEATS];
     for (int i = 0; i < REPEATS; i++)
         r[i] = rate_for(e, cases, true, WAY_WORKSPACE, SECONDS / 2);

@@ -34,7 +34,9 @@ Test(rules_date, ages_in_completed_years)
     cr_assert_eq(vfy_day_age(D("2008-02-29"), D("2026-02-28"), true), 17);
     cr_assert_eq(vfy_day_age(D("2008-02-29"), D("2026-03-01"), true), 18);
     cr_assert_eq(vfy_day_age(D("2008-02-29"), D("2026-02-28"), false), 18);
+    cr_assert_eq(vfy_day_age(D("2008-02-29"), D("2026-02-27"), false), 17, "the day before 28 February");
     cr_assert_eq(vfy_day_age(D("2008-02-29"), D("2028-02-29"), true), 20);
+    cr_assert_eq(vfy_day_age(D("2008-02-29"), D("2028-02-28"), false), 19, "a leap year keeps 29 February");
 }
 
 Test(rules_date, months_clamp_to_the_end_of_the_month)
@@ -153,4 +155,6 @@ Test(rules_date, the_calendar_age_matches_the_calendar)
     }
     cr_assert_eq(vfy_calendar_age(&cal, vfy_day_from_ymd(2008, 2, 29), vfy_day_from_ymd(2026, 2, 28), true), 17);
     cr_assert_eq(vfy_calendar_age(&cal, vfy_day_from_ymd(2008, 2, 29), vfy_day_from_ymd(2026, 2, 28), false), 18);
+    cr_assert_eq(vfy_calendar_age(&cal, vfy_day_from_ymd(2008, 2, 29), vfy_day_from_ymd(2026, 2, 27), false), 17);
+    cr_assert_eq(vfy_calendar_age(&cal, vfy_day_from_ymd(2008, 2, 29), vfy_day_from_ymd(2028, 2, 28), false), 19);
 }

@@ -125,37 +125,14 @@ void vfy_calendar_init(struct vfy_calendar *cal)
         cal->month_start[i] = vfy_day_from_ymd(VFY_CALENDAR_FIRST_YEAR + i / 12, i % 12 + 1, 1);
 }
 
-int vfy_calendar_age(const struct vfy_calendar *cal, int32_t birth, int32_t at, bool feb29_to_mar1)
+/* Completed years from a birth (year, month, day) to a day (year, month, day, whether
+ * its year is a leap year): the one rule of vfy_day_age and vfy_calendar_age, which
+ * only find the parts differently. A 29 February birthday moves, in a common year, to
+ * 1 March or to 28 February. Years may count from any origin, the same for both. */
+static int age_of(int by, int bm, int bd, int ay, int am, int ad, bool at_leap, bool feb29_to_mar1)
 {
-    int32_t mb = vfy_calendar_month_of(cal, birth), ma = vfy_calendar_month_of(cal, at);
-    if (mb < 0 || ma < 0)
-        return vfy_day_age(birth, at, feb29_to_mar1);
-    const int32_t *ms = cal->month_start;
-    /* Months from 0 (January), days from 0 (the 1st), years from the table's first. */
-    int by = mb / 12, bm = mb % 12, bd = birth - ms[mb];
-    int ay = ma / 12, am = ma % 12, ad = at - ms[ma];
     int cm = bm, cd = bd;
-    int feb = ay * 12 + 1;
-    if (bm == 1 && bd == 28 && ms[feb + 1] - ms[feb] == 28) { /* 29 February, common year */
-        if (feb29_to_mar1) {
-            cm = 2;
-            cd = 0;
-        } else {
-            cd = 27;
-        }
-    }
-    return ay - by - (am < cm || (am == cm && ad < cd));
-}
-
-int vfy_day_age(int32_t birth, int32_t at, bool feb29_to_mar1)
-{
-    int by, bm, bd, ay, am, ad;
-    vfy_day_to_ymd(birth, &by, &bm, &bd);
-    vfy_day_to_ymd(at, &ay, &am, &ad);
-    int age = ay - by;
-    /* This year's birthday, moved for 29 February in a common year. */
-    int cm = bm, cd = bd;
-    if (bm == 2 && bd == 29 && !vfy_is_leap_year(ay)) {
+    if (bm == 2 && bd == 29 && !at_leap) {
         if (feb29_to_mar1) {
             cm = 3;
             cd = 1;
@@ -163,9 +140,26 @@ int vfy_day_age(int32_t birth, int32_t at, bool feb29_to_mar1)
             cd = 28;
         }
     }
-    if (am < cm || (am == cm && ad < cd))
-        age--;
-    return age;
+    return ay - by - (am < cm || (am == cm && ad < cd));
+}
+
+int vfy_calendar_age(const struct vfy_calendar *cal, int32_t birth, int32_t at, bool feb29_to_mar1)
+{
+    int32_t mb = vfy_calendar_month_of(cal, birth), ma = vfy_calendar_month_of(cal, at);
+    if (mb < 0 || ma < 0)
+        return vfy_day_age(birth, at, feb29_to_mar1);
+    const int32_t *ms = cal->month_start;
+    int feb = ma / 12 * 12 + 1; /* February of the year of `at` */
+    return age_of(mb / 12, mb % 12 + 1, birth - ms[mb] + 1, ma / 12, ma % 12 + 1, at - ms[ma] + 1,
+                  ms[feb + 1] - ms[feb] == 29, feb29_to_mar1);
+}
+
+int vfy_day_age(int32_t birth, int32_t at, bool feb29_to_mar1)
+{
+    int by, bm, bd, ay, am, ad;
+    vfy_day_to_ymd(birth, &by, &bm, &bd);
+    vfy_day_to_ymd(at, &ay, &am, &ad);
+    return age_of(by, bm, bd, ay, am, ad, vfy_is_leap_year(ay), feb29_to_mar1);
 }
 
 vfy_date vfy_date_today_utc(void)

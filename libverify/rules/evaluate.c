@@ -1713,8 +1713,7 @@ static void admissibility(struct ctx *x, bool *inadmissible, struct rr_dim *o)
             const struct rule *r = &rs->rules[ri];
             enum tri t = T_HOLD; /* most checks have no condition */
             if (pr->test != PT_NOTHING) {
-                struct cand scratch = { .rs = rs, .r = r, .si = (uint16_t)si, .ri = (uint16_t)ri,
-                                        .status_end = DATE_NONE };
+                struct cand scratch = cand_of(rs, r, si, ri, step);
                 size_t u32_mark = x->w->n_u32;
                 t = rule_test(x, si, pr, r, d, &scratch);
                 x->w->n_u32 = u32_mark;
